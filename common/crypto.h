@@ -1,0 +1,43 @@
+// Hashes, HMAC, randomness and RSA keys on OpenSSL 3. Thread-safe: no shared mutable state.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace tc {
+
+std::string sha256(std::string_view data);                               // 32 raw bytes
+std::string hmac_sha256(std::string_view key, std::string_view data);    // 32 raw bytes
+std::string random_bytes(std::size_t n);                                 // from the OS CSPRNG
+std::string random_token(std::size_t n_bytes = 16);                      // base64url of random_bytes
+std::string uuid_v4();
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// An RSA key pair generated in memory (never written to disk). Owns its OpenSSL key.
+class RsaKey {
+ public:
+  static RsaKey generate(int bits = 2048);
+  RsaKey(RsaKey&&) noexcept;
+  RsaKey& operator=(RsaKey&&) noexcept;
+  ~RsaKey();
+  // RSASSA-PKCS1-v1_5 with SHA-256 over `data`: the raw signature bytes.
+  std::string sign_rs256(std::string_view data) const;
+  // The public key as a JWK: {"kty":"RSA","n":..,"e":..,"kid":kid,"alg":"RS256","use":"sig"}.
+  nlohmann::json public_jwk(const std::string& kid) const;
+  std::string public_pem() const;
+
+ private:
+  struct Impl;
+  explicit RsaKey(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Verifies an RS256 signature with the RSA public key of a JWK (kty RSA, n, e).
+bool verify_rs256(const nlohmann::json& jwk, std::string_view data, std::string_view signature);
+// The SubjectPublicKeyInfo PEM of an RSA JWK, nullopt if the JWK is not a valid RSA key.
+std::optional<std::string> jwk_to_pem(const nlohmann::json& jwk);
+
+}  // namespace tc

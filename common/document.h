@@ -1,0 +1,37 @@
+// Loading YAML or JSON files (one model: a JSON value) with the source line of every node, so that
+// every later error can name file, line and JSON pointer. Loading itself is strict: a syntax error
+// names file and line; duplicate keys are errors.
+#pragma once
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace tc {
+
+using json = nlohmann::json;
+
+struct Document {
+  std::string file;                     // as given (relative paths stay relative in messages)
+  json value;
+  std::map<std::string, int> lines;     // JSON pointer ("" for the root) -> 1-based line
+
+  // The line of `pointer`, or of its nearest ancestor that has one.
+  int line_of(const std::string& pointer) const;
+  // A Where for `pointer` in this document.
+  Where where(const std::string& pointer) const;
+};
+
+// Reads a .yaml/.yml/.json file. YAML scalars map to JSON by YAML 1.2 core rules: a plain scalar
+// null/~, true/false, an integer or a float becomes that JSON type; a quoted scalar is always a string.
+Result<Document> load_document(const std::string& path);
+// The same for text already in memory (`name` is used in messages).
+Result<Document> parse_document(const std::string& text, const std::string& name);
+
+// Appends a JSON pointer token with ~0/~1 escaping: pointer_join("/a", "b/c") == "/a/b~1c".
+std::string pointer_join(const std::string& base, const std::string& token);
+std::string pointer_join(const std::string& base, std::size_t index);
+
+}  // namespace tc

@@ -1,0 +1,16 @@
+// Byte encodings used by JWTs, PKCE, HMAC signatures and Basic credentials.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tc {
+
+std::string base64url_encode(std::string_view bytes);                  // no padding
+std::optional<std::string> base64url_decode(std::string_view text);    // padding optional; nullopt if invalid
+std::string base64_encode(std::string_view bytes);                     // standard alphabet, padded
+std::string hex_encode(std::string_view bytes);                        // lower case
+std::string url_encode(std::string_view text);                         // RFC 3986 unreserved kept
+std::string url_decode(std::string_view text);                         // '+' becomes ' '
+
+}  // namespace tc

@@ -1,0 +1,56 @@
+// The reference world the stubs serve (fixtures/reference/): tenants, users, clients, scopes,
+// routes, items and console profiles. Loaded once, read-only afterwards.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/document.h"
+
+namespace tc {
+
+struct Tenant { std::string id, display_name, plane; };
+
+struct User {
+  std::string sub, username, password, default_tenant;
+  std::vector<std::string> tenants, scopes;
+};
+
+struct Client {
+  std::string client_id, secret, default_tenant;
+  bool is_public = false;
+  std::vector<std::string> grants, redirect_uris, tenants, scopes;
+};
+
+struct Route {
+  std::string method, path, backend, upstream, scope, tenant_param;
+  bool tenant_scoped = false;
+};
+
+struct Item {
+  std::string id, tenant;
+  json fields;  // the whole item as written (id, tenant, name, ...)
+};
+
+struct Fixtures {
+  std::vector<Tenant> tenants;
+  std::vector<User> users;
+  std::vector<Client> clients;
+  std::vector<std::string> scopes;
+  std::vector<Route> routes;
+  std::map<std::string, std::vector<Item>> items;  // role -> items
+  std::string missing_id;
+  json profiles;  // sub -> {global:{}, tenants:{tenant:{}}}
+
+  // Reads tenants.yaml, users.yaml, clients.yaml, scopes.yaml, routes.yaml, items.yaml and
+  // profiles.yaml from `dir`, strictly (unknown keys and wrong types are input errors with file:line).
+  static Result<Fixtures> load(const std::string& dir);
+
+  const User* user_by_username(const std::string& username) const;
+  const User* user_by_sub(const std::string& sub) const;
+  const Client* client(const std::string& client_id) const;
+  const Tenant* tenant(const std::string& id) const;
+};
+
+}  // namespace tc

@@ -1,0 +1,45 @@
+// The contract profile (fixtures/contracts/*.yaml): every spelling of the contract. Loaded once,
+// read-only afterwards (thread-safe). Stubs, scenarios ({{contract.…}}) and docs read names from it.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/document.h"
+
+namespace tc {
+
+class ContractProfile {
+ public:
+  // Loads and checks that every key the stubs and runner rely on is present with the right type;
+  // a missing or mistyped key is an input error naming file, line and pointer.
+  static Result<ContractProfile> load(const std::string& path);
+
+  const Document& document() const { return doc_; }
+  const json& values() const { return doc_.value; }
+  // sha256 (hex) of the file's bytes: stamps reports with the profile a run used.
+  const std::string& hash() const { return hash_; }
+
+  // The value at a dotted path ("status.tenant_conflict"), nullptr when absent.
+  const json* find(std::string_view dotted) const;
+
+  // Shorthands for the sections; each throws std::out_of_range naming the key if absent (load()
+  // has checked the keys the code uses).
+  int status(std::string_view name) const;             // status.<name>
+  std::string error(std::string_view name) const;      // errors.<name>
+  std::string header(std::string_view name) const;     // headers.<name>
+  std::vector<std::string> header_list(std::string_view name) const;  // headers.<name> (array)
+  std::string claim(std::string_view name) const;      // claims.<name>
+  std::string event(std::string_view name) const;      // events.<name>
+  std::string value(std::string_view name) const;      // values.<name>
+  std::string path(std::string_view name) const;       // paths.<name>
+  std::string pattern(std::string_view name) const;    // patterns.<name>
+  long long window(std::string_view name) const;       // windows.<name>
+  bool flag(std::string_view name) const;              // switches.<name>
+
+ private:
+  Document doc_;
+  std::string hash_;
+};
+
+}  // namespace tc

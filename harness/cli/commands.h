@@ -1,0 +1,21 @@
+// The subcommands of `tenantcheck`. Each adds itself to the app and returns the action to run when it
+// was chosen; the action returns the process exit code (docs/cli.md): 0 passed, 1 a scenario failed,
+// 2 usage or input error, 3 environment error. Errors become exit codes here and nowhere deeper.
+#pragma once
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace tc::cli {
+
+struct CommandAction {
+  CLI::App* sub = nullptr;
+  std::function<int()> run;
+};
+
+CommandAction add_run_command(CLI::App& app);     // run scenarios (cmd_run.cpp)
+CommandAction add_lint_command(CLI::App& app);    // load and check only (cmd_lint.cpp)
+CommandAction add_stubs_command(CLI::App& app);   // stubs up: start a topology by hand (cmd_stubs.cpp)
+CommandAction add_doctor_command(CLI::App& app);  // readiness report of a topology (cmd_doctor.cpp)
+
+}  // namespace tc::cli

@@ -1,0 +1,35 @@
+// What the runner sees of a topology once it is up: endpoints and audit sources, nothing else. It
+// never knows whether a component is a stub, a spawned build or staging.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+
+#include "common/document.h"
+#include "common/http_client.h"
+
+namespace tc {
+
+struct AuditSourceSpec {
+  std::string kind = "none";   // stub | jsonl | http | none
+  std::string location;        // stub: base URL; jsonl: file path; http: URL template with {{correlation_id}}
+  long deadline_ms = 3000;     // how long a lagging source is polled (and how long an absence is awaited)
+};
+
+struct Component {
+  std::string name;            // authority, gateway, platform, scanner, graph, …
+  std::string url;             // base URL without trailing slash
+  TlsOptions tls;
+  AuditSourceSpec audit;
+  std::string log_file;        // where its output went, when the supervisor started it
+};
+
+struct Environment {
+  std::map<std::string, Component> components;
+  std::set<std::string> capabilities;   // mint, echo, stub-audit, direct-backend, login-hint, …
+  std::string profile_path;             // the contract profile the topology names
+  std::string topology_file;
+  json bindings = json::object();       // fixture names -> this environment's names (staging)
+};
+
+}  // namespace tc

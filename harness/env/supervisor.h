@@ -1,0 +1,36 @@
+// Starts a topology's components (Boost.Process v2), waits for their readiness, captures their output
+// to <reports>/logs/<component>.log, and tears them down (SIGTERM, then SIGKILL after a grace period).
+// Children are bound to this process's life: none survives SIGINT, SIGTERM or SIGKILL of the runner.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "harness/env/environment.h"
+#include "harness/env/topology.h"
+
+namespace tc {
+
+struct SupervisorOptions {
+  std::string reports_dir = "reports";
+  std::string stub_binary;                       // tenantcheck-stub; default: the one built beside us
+  long grace_ms = 3000;                          // SIGTERM -> SIGKILL
+};
+
+class Supervisor {
+ public:
+  explicit Supervisor(SupervisorOptions options);
+  ~Supervisor();                                 // stop()
+  // Starts every component in dependency order. On failure everything started is stopped and the
+  // error (kind environment) names the component, the reason and the tail of its log.
+  Result<Environment> start(const Topology& topology);
+  // Whether every started component is still running; else the error naming the one that exited.
+  Result<Unit> check_alive() const;
+  std::string log_tail(const std::string& component, std::size_t lines = 40) const;
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tc

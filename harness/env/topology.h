@@ -1,0 +1,56 @@
+// Topology files (compose/*.yaml): for each component one of stub | spawn | external, its audit
+// source, the contract profile and the capabilities offered. Loaded strictly, like scenarios: an
+// unknown key, a wrong type or a missing field is an input error with file:line and JSON pointer.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/document.h"
+#include "common/http_client.h"
+#include "harness/env/environment.h"
+#include "harness/model/scenario.h"
+
+namespace tc {
+
+struct ReadinessSpec {
+  std::string http_path;        // GET this path; empty: TCP connect
+  int expect_status = 200;
+  long deadline_ms = 15000;
+};
+
+struct ComponentSpec {
+  std::string name;
+  std::string kind;                               // stub | spawn | external
+  // stub
+  std::string stub_role;                          // authority | gateway | backend
+  std::string backend_role;                       // platform | scanner | graph (stub backends)
+  std::vector<std::string> faults;
+  std::vector<std::string> stub_args;             // further stub options
+  // spawn
+  std::string command;
+  std::vector<std::string> args;                  // templates: {{port}}, {{<component>}}, {{env.NAME}}
+  std::map<std::string, std::string> env;         // templates too
+  ReadinessSpec ready;
+  // external
+  std::string url;
+  TlsOptions tls;
+  // every kind
+  std::vector<std::string> depends_on;            // derived from references when not given
+  AuditSourceSpec audit;
+  Loc loc;                                        // where it is declared
+};
+
+struct Topology {
+  std::string file;
+  std::string profile;                            // path, resolved against the topology's folder
+  std::string fixtures;                           // stub fixtures folder, resolved likewise
+  std::set<std::string> capabilities;
+  std::vector<ComponentSpec> components;          // in file order
+  std::string bindings;                           // optional bindings file (staging)
+};
+
+Result<Topology> load_topology(const std::string& path);
+
+}  // namespace tc

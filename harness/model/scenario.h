@@ -1,0 +1,85 @@
+// The scenario model: what the loader produces from YAML/JSON files and the runner executes.
+// Plain data; every node keeps its location (file, line, JSON pointer) for messages. Strings marked
+// "template" may hold {{ … }} and are rendered at run time (harness/runner/template.h).
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/document.h"
+
+namespace tc {
+
+struct Loc {
+  std::string file;
+  int line = 0;
+  std::string pointer;
+  Where where() const { return Where{file, line, pointer, {}, {}}; }
+};
+
+using NameValues = std::vector<std::pair<std::string, std::string>>;  // templates, order kept
+
+struct RequestSpec {
+  std::string method = "GET";               // template
+  std::string url;                          // template
+  NameValues headers;
+  NameValues query;
+  std::optional<json> json_body;            // strings inside are templates
+  NameValues form;                          // application/x-www-form-urlencoded
+  std::optional<std::string> body;          // raw body template
+  std::optional<long> timeout_ms;
+  bool follow_redirects = false;
+  Loc loc;
+};
+
+struct CaptureSpec {
+  enum class Source { json, header, jwt_claim, regex };
+  std::string name;
+  Source source = Source::json;
+  std::string expr;   // json: pointer; header: name; jwt_claim: claim name; regex: pattern (group 1, else 0)
+  std::string from;   // jwt_claim and regex: "body" (default), "json:/pointer" or "header:Name"
+  Loc loc;
+};
+
+// One expectation; `kind` names a registered expectation kind (runner/expectation.h) that parsed
+// and validated `spec` at load time.
+struct ExpectationSpec {
+  std::string kind;   // status | headers | json | jwt | audit | elapsed_ms | …
+  json spec;
+  Loc loc;
+};
+
+struct StepSpec {
+  std::string name;
+  json vars = json::object();               // name -> template, rendered before the request
+  RequestSpec request;
+  std::vector<CaptureSpec> captures;
+  std::vector<ExpectationSpec> expectations;
+  bool cleanup = false;                     // runs even when an earlier step failed
+  std::string included_from;                // the step file it came from, if any
+  Loc loc;
+};
+
+struct Scenario {
+  std::string file;                         // path as loaded
+  std::string name;
+  std::string description;
+  std::vector<std::string> tags;
+  std::vector<std::string> requirements;    // contract clause ids (docs/contract.md)
+  std::vector<std::string> requires_caps;   // capabilities the topology must offer
+  json vars = json::object();               // scenario-level templates
+  std::vector<json> matrix;                 // rows (objects); empty: one run without row
+  std::vector<StepSpec> steps;
+  Loc loc;
+};
+
+// One GoogleTest test: a scenario, or one matrix row of it.
+struct ScenarioCase {
+  const Scenario* scenario = nullptr;
+  json row;                                 // null without matrix
+  std::string suite_name;                   // filter-safe, from the file (docs/scenario-format.md)
+  std::string test_name;                    // filter-safe, from the scenario name, "/row" suffix
+};
+
+}  // namespace tc

@@ -1,0 +1,53 @@
+// Templates: "{{ expr }}" in scenario strings. expr is a variable path (gateway, contract.status.ok,
+// pkce.verifier, env.NAME, a capture, a matrix value) or a function call (uuid(), random(16),
+// now(-60), sha256(x), base64url(x), pkce(), basic(user, pass), the crafted tokens …), with string
+// and number literals as arguments. A string that is exactly one "{{ expr }}" keeps the value's
+// JSON type (so `status: "{{contract.status.ok}}"` is the number 200); elsewhere values are spliced
+// as text. An undefined variable or a bad call is an input error at the template's location.
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "harness/model/scenario.h"
+
+namespace tc {
+
+// Variables visible to a template: layers searched innermost first. `env.NAME` reads the process
+// environment (and registers the value as a secret with the global redactor).
+class Scope {
+ public:
+  Scope() = default;
+  explicit Scope(const Scope* parent) : parent_(parent) {}
+  void set(const std::string& name, json value);
+  // The value at a dotted path ("contract.status.ok"), nullptr when undefined.
+  const json* lookup(const std::string& dotted) const;
+  bool defines(const std::string& top_name) const;
+
+ private:
+  const Scope* parent_ = nullptr;
+  json vars_ = json::object();
+  mutable std::map<std::string, json> env_cache_;
+};
+
+// Hooks a function may need beyond its arguments (fetching a JWKS for token_hs256_public).
+struct TemplateContext {
+  std::function<Result<json>(const std::string& url)> fetch_json;
+};
+
+Result<json> render(const json& node, const Scope& scope, const Loc& loc, const TemplateContext& ctx = {});
+Result<std::string> render_text(const std::string& text, const Scope& scope, const Loc& loc,
+                                const TemplateContext& ctx = {});
+
+// The first segment of every variable a template uses (function names excluded), for the loader's
+// undefined-variable check; a syntax error in the template is an input error at `loc`.
+Result<std::vector<std::string>> template_variables(const std::string& text, const Loc& loc);
+// The same over every string of a JSON value.
+Result<std::vector<std::string>> template_variables(const json& node, const Loc& loc);
+
+// Names of the template functions, for docs and the schema.
+std::vector<std::string> template_function_names();
+
+}  // namespace tc

@@ -1,0 +1,38 @@
+# Shared set-up for scripts/run and scripts/test: install what is missing, configure once, build incrementally.
+# Sourced, not run. Idempotent: a second call installs nothing and rebuilds only what changed.
+set -euo pipefail
+TC_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TC_BUILD="${TC_BUILD:-$TC_HOME/build}"
+
+# Debian packages the build and the default run need. Test-only tools are added by scripts/test.
+TC_PACKAGES=(g++ cmake git ninja-build pkg-config ca-certificates curl
+  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libyaml-cpp-dev
+  libboost1.81-dev libcurl4-openssl-dev libssl-dev libcli11-dev)
+
+# Tools our own tests use beside the build.
+TC_TEST_PACKAGES=(libxml2-utils)
+
+tc_log() { printf '[tenantcheck] %s\n' "$*" >&2; }
+
+# tc_install PKG...: installs those of PKG... that dpkg does not report installed.
+tc_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  tc_log "installing: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+tc_build() {
+  tc_install "${TC_PACKAGES[@]}"
+  if [ ! -f "$TC_BUILD/build.ninja" ]; then
+    cmake -S "$TC_HOME" -B "$TC_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  fi
+  cmake --build "$TC_BUILD" -j "$(nproc)"
+}

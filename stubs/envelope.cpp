@@ -1,0 +1,39 @@
+#include "stubs/envelope.h"
+
+#include <regex>
+
+#include "common/crypto.h"
+
+namespace tc::stub {
+
+std::string correlation_id_of(const Request& request, const ContractProfile& profile) {
+  static const std::regex pattern(profile.pattern("correlation_id"));
+  auto given = request.headers.get(profile.header("correlation_id"));
+  if (given && std::regex_match(*given, pattern)) return *given;
+  return uuid_v4();
+}
+
+Response json_response(int status, const nlohmann::json& body, const std::string& correlation_id,
+                       const ContractProfile& profile) {
+  Response r;
+  r.status = status;
+  r.headers.set("Content-Type", "application/json");
+  r.headers.set(profile.header("correlation_id"), correlation_id);
+  r.body = body.dump();
+  return r;
+}
+
+Response error_response(int status, const std::string& error_name, const std::string& description,
+                        const std::string& correlation_id, const ContractProfile& profile) {
+  nlohmann::json body = {{"error", profile.error(error_name)},
+                         {"error_description", description},
+                         {"correlation_id", correlation_id}};
+  return json_response(status, body, correlation_id, profile);
+}
+
+Response error_response(const std::string& error_name, const std::string& description,
+                        const std::string& correlation_id, const ContractProfile& profile) {
+  return error_response(profile.status(error_name), error_name, description, correlation_id, profile);
+}
+
+}  // namespace tc::stub

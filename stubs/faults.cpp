@@ -1,0 +1,75 @@
+#include "stubs/faults.h"
+
+namespace tc::stub {
+
+const std::vector<FaultInfo>& fault_catalogue() {
+  static const std::vector<FaultInfo> catalogue = {
+      // Authority
+      {"authority.discovery_without_s256", "A1", "discovery omits S256 from code_challenge_methods_supported"},
+      {"authority.token_without_kid", "A2", "tokens are signed but their header names no kid"},
+      {"authority.redirect_unknown_client", "A3", "an unknown client or redirect_uri is redirected to instead of answered 400"},
+      {"authority.tenant_not_bound_to_code", "A3", "a tenant given at authorize is not bound into the code"},
+      {"authority.code_reusable", "A4", "an authorization code can be redeemed more than once"},
+      {"authority.pkce_unchecked", "A4", "the PKCE code_verifier is not checked against the challenge"},
+      {"authority.refresh_reselects_tenant", "A4", "a refresh without tenant parameter re-runs selection instead of keeping the original"},
+      {"authority.first_tenant_when_ambiguous", "A5", "several assignments, no default, no parameter: the first tenant is chosen"},
+      {"authority.unchecked_tenant_param", "A5", "a tenant parameter outside the assigned set is accepted"},
+      {"authority.no_allowed_tenants_claim", "A6", "tokens of multi-tenant principals carry no allowed_tenants claim"},
+      {"authority.stateful_console_selection", "A7", "a console tenant header is remembered for later requests of the same token"},
+      {"authority.console_header_unchecked", "A7", "a console tenant header outside the entitlement is accepted"},
+      {"authority.profile_ignores_tenant_layer", "A8", "/console/profile returns the global layer only"},
+      {"authority.introspect_revoked_active", "A9", "introspection reports a revoked token as active"},
+      {"authority.mint_ignores_lifetime", "A10", "the minting endpoint ignores the requested lifetime and issues valid tokens"},
+      {"authority.audit_own_correlation_id", "U2", "the authority records its own correlation id instead of the caller's"},
+      // Gateway
+      {"gateway.accept_expired_token", "G1", "expired tokens are accepted"},
+      {"gateway.accept_alg_none", "G1", "unsigned tokens (alg none) are accepted"},
+      {"gateway.accept_wrong_audience", "G1", "tokens for another audience are accepted"},
+      {"gateway.no_www_authenticate", "G1", "401 answers carry no WWW-Authenticate header"},
+      {"gateway.forward_caller_tenant_header", "G2", "the caller's tenant headers are forwarded untouched"},
+      {"gateway.strip_exact_case_only", "G2", "identity headers are stripped only in their canonical letter case"},
+      {"gateway.forward_caller_actor", "G2", "the caller's actor and user headers are forwarded"},
+      {"gateway.conflict_allowed", "G3", "several distinct tenant values: the first wins instead of 409"},
+      {"gateway.header_overrides_claim", "G3", "a header tenant outside the entitlement replaces the claim tenant"},
+      {"gateway.tenant_case_insensitive", "G3", "tenant ids are compared ignoring letter case"},
+      {"gateway.path_tenant_ignored", "G3", "the tenant in a path-scoped route is not compared with the claim"},
+      {"gateway.missing_tenant_allowed", "G3", "a token without tenant reaches tenant-scoped routes"},
+      {"gateway.scope_unchecked", "G4", "route scopes are not checked"},
+      {"gateway.skip_alias_rewrite", "G5", "alias tenant headers are not set on the forwarded request"},
+      {"gateway.cacheable_tenant_response", "G5", "tenant-scoped responses lack Cache-Control private, no-store and Vary"},
+      {"gateway.unsigned_forward", "G5", "forwarded requests carry no context signature"},
+      {"gateway.correlation_id_replaced", "G5", "the caller's valid correlation id is replaced by a new one"},
+      {"gateway.audit_without_attempted_tenant", "G6", "tenant.override_rejected records lack attempted_tenant"},
+      {"gateway.no_audit_on_allow", "G6", "allowed requests leave no audit record"},
+      {"gateway.scope_before_tenant", "O1", "scope is checked before tenant resolution"},
+      {"gateway.error_without_correlation_id", "E1", "error bodies lack correlation_id"},
+      // Backends
+      {"backend.unsigned_context_accepted", "B1", "requests without a context signature are served"},
+      {"backend.stale_signature_accepted", "B1", "signatures outside the freshness window are accepted"},
+      {"backend.cross_tenant_read", "B2", "another tenant's item is returned by id"},
+      {"backend.forbidden_instead_of_not_found", "B2", "another tenant's item is answered 403 instead of as a missing one"},
+      {"backend.list_all_tenants", "B2", "lists hold every tenant's items"},
+      {"backend.idempotency_ignores_tenant", "B3", "idempotency keys are shared across tenants"},
+      {"backend.idempotency_ignores_body", "B3", "a reused key with another body replays instead of 422"},
+      {"backend.echo_hides_aliases", "B4", "the echo omits alias tenant headers it received"},
+      {"backend.no_audit_on_denial", "B5", "denials leave no audit record"},
+      {"backend.unmasked_change_summary", "B5", "change_summary carries secret values unmasked"},
+      {"backend.audit_without_correlation_id", "U1", "audit records lack correlation_id"},
+  };
+  return catalogue;
+}
+
+Result<Faults> Faults::parse(const std::vector<std::string>& names, const std::string& role) {
+  Faults faults;
+  for (const auto& name : names) {
+    bool known = false;
+    for (const auto& info : fault_catalogue()) known = known || info.name == name;
+    if (!known) return usage_error("--fault", "unknown fault '" + name + "' (see --list-faults)");
+    if (name.rfind(role + ".", 0) != 0)
+      return usage_error("--fault", "fault '" + name + "' does not belong to the " + role);
+    faults.active_.insert(name);
+  }
+  return faults;
+}
+
+}  // namespace tc::stub

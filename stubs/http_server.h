@@ -1,0 +1,66 @@
+// The stubs' HTTP/1.1 server core, written once for every role (Boost.Beast, kept inside
+// http_server.cpp). One session per connection: a deadline on every read, limits on header and body
+// size, keep-alive, and clean shutdown. Requests are read asynchronously and handed to a worker pool,
+// so a slow client never holds a worker and a slow handler never stalls reading other clients.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/headers.h"
+
+namespace tc::stub {
+
+struct Request {
+  std::string method;
+  std::string target;                              // as received: path and query
+  std::string path;                                // percent-decoded path, no query
+  std::multimap<std::string, std::string> query;   // decoded query parameters
+  Headers headers;
+  std::string body;
+  std::string remote;                              // peer address
+
+  // The first query value of `name`, or nullopt.
+  std::optional<std::string> query_param(const std::string& name) const;
+  // Decoded application/x-www-form-urlencoded body.
+  std::multimap<std::string, std::string> form() const;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;                          // 0: the OS chooses
+  std::size_t header_limit = 16 * 1024;            // bytes; over it -> 431
+  std::size_t body_limit = 1024 * 1024;            // bytes; over it -> 413
+  std::chrono::milliseconds read_timeout{10000};   // per request, from its first byte or from idle
+  int workers = 4;
+};
+
+class HttpServer {
+ public:
+  // Binds at once (throws std::runtime_error naming host:port if it cannot).
+  HttpServer(ServerOptions options, Handler handler);
+  ~HttpServer();
+  std::uint16_t port() const;
+  std::string url() const;  // "http://127.0.0.1:PORT"
+  // Serves until stop() or SIGTERM/SIGINT (when handle_signals), then drains and returns.
+  void run(bool handle_signals = true);
+  // Thread-safe; makes run() return after open requests are answered.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tc::stub

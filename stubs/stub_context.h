@@ -1,0 +1,57 @@
+// What every role shares: its options, the contract profile, the fixtures, the audit log and the
+// faults it was started with. Built once at start, then read by handlers from any worker thread.
+#pragma once
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/fixtures.h"
+#include "common/profile.h"
+#include "stubs/audit_log.h"
+#include "stubs/faults.h"
+#include "stubs/http_server.h"
+
+namespace tc::stub {
+
+struct StubOptions {
+  std::string role;                               // authority | gateway | backend
+  std::string fixtures_dir;
+  std::string profile_path;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::vector<std::string> faults;
+  std::string audit_file;                         // JSONL, appended; empty: in memory only
+  // gateway
+  std::string authority_url;
+  std::map<std::string, std::string> backends;    // backend role -> base URL
+  std::string shared_secret;                      // context-signature HMAC key (gateway, backend)
+  // backend
+  std::string backend_role;                       // platform | scanner | graph
+  // authority
+  bool enable_mint = false;                       // A10 test-only endpoints
+  std::string audience;                           // default: profile values.default_audience
+};
+
+struct StubContext {
+  StubOptions options;
+  ContractProfile profile;
+  Fixtures fixtures;
+  Faults faults;
+  std::unique_ptr<AuditLog> audit;
+  std::string base_url;                           // known once bound
+};
+
+// A role's request handler. Built after the server is bound (it may need base_url).
+class Role {
+ public:
+  virtual ~Role() = default;
+  virtual Response handle(const Request& request) = 0;
+};
+
+std::unique_ptr<Role> make_authority(StubContext& ctx);
+std::unique_ptr<Role> make_gateway(StubContext& ctx);
+std::unique_ptr<Role> make_backend(StubContext& ctx);
+
+}  // namespace tc::stub
