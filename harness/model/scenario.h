@@ -1,6 +1,6 @@
 // The scenario model: what the loader produces from YAML/JSON files and the runner executes.
 // Plain data; every node keeps its location (file, line, JSON pointer) for messages. Strings marked
-// "template" may hold {{ … }} and are rendered at run time (harness/runner/template.h).
+// "template" may hold {{ … }} and are rendered at run time (harness/template/template.h).
 #pragma once
 #include <optional>
 #include <string>
