@@ -9,7 +9,7 @@ TC_PACKAGES=(g++ cmake git ninja-build pkg-config ca-certificates curl
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libyaml-cpp-dev
   libboost1.81-dev libcurl4-openssl-dev libssl-dev libcli11-dev)
 
-# Tools our own tests use beside the build.
+# Tools our own tests use beside the build (Node.js runs the independent JWT and schema checks).
 TC_TEST_PACKAGES=(libxml2-utils)
 
 tc_log() { printf '[tenantcheck] %s\n' "$*" >&2; }
@@ -35,4 +35,22 @@ tc_build() {
     cmake -S "$TC_HOME" -B "$TC_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
   cmake --build "$TC_BUILD" -j "$(nproc)"
+}
+
+# tc_node: Node.js and npm, from Debian unless some node is already on the PATH.
+tc_node() {
+  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then return 0; fi
+  tc_install nodejs npm
+}
+
+# tc_npm_ci DIR...: installs each folder's locked npm dependencies when node_modules is missing or stale.
+tc_npm_ci() {
+  local d
+  for d in "$@"; do
+    [ -f "$TC_HOME/$d/package-lock.json" ] || continue
+    if [ ! -d "$TC_HOME/$d/node_modules" ] || [ "$TC_HOME/$d/package-lock.json" -nt "$TC_HOME/$d/node_modules" ]; then
+      tc_log "npm ci in $d"
+      (cd "$TC_HOME/$d" && npm ci --silent --no-audit --no-fund >/dev/null && touch node_modules)
+    fi
+  done
 }
