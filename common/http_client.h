@@ -42,7 +42,10 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
   // An environment error (component empty; the caller adds it) when the server cannot be reached,
-  // TLS fails or the deadline passes; any HTTP status is a response, not an error.
+  // TLS fails or the deadline passes, with the message "METHOD URL: <reason>"; any HTTP status is a
+  // response, not an error. The request's headers are sent as given (an empty value is sent empty);
+  // libcurl adds no Content-Type and no "Expect: 100-continue" unless the caller sets them. A POST
+  // always sends a body (Content-Length: 0 when empty). Response headers are the final response's.
   Result<HttpResponse> send(const HttpRequest& request);
 
  private:

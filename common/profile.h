@@ -11,8 +11,12 @@ namespace tc {
 
 class ContractProfile {
  public:
-  // Loads and checks that every key the stubs and runner rely on is present with the right type;
-  // a missing or mistyped key is an input error naming file, line and pointer.
+  // Loads and checks the profile's shape: the sections headers, claims, status, errors, values,
+  // patterns, windows, switches, paths and events are mappings; their values have the section's type
+  // (status/windows integers, switches booleans, headers strings or lists of strings, the rest
+  // strings); every pattern compiles as an ECMAScript regex. Extra keys and sections are allowed.
+  // A missing section or mistyped value is an input error naming file, line and pointer; a key the
+  // code asks for that the profile lacks makes the accessor throw (below).
   static Result<ContractProfile> load(const std::string& path);
 
   const Document& document() const { return doc_; }

@@ -1,0 +1,190 @@
+#include "common/crypto.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+#include "common/encoding.h"
+
+namespace tc {
+namespace {
+
+std::string openssl_error(const char* what) {
+  unsigned long code = ERR_get_error();
+  char buf[256] = {0};
+  if (code) ERR_error_string_n(code, buf, sizeof buf);
+  ERR_clear_error();
+  return std::string(what) + (code ? std::string(": ") + buf : std::string());
+}
+
+struct PkeyFree { void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); } };
+struct CtxFree { void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); } };
+struct PkeyCtxFree { void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); } };
+struct BnFree { void operator()(BIGNUM* b) const { BN_free(b); } };
+struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
+struct BldFree { void operator()(OSSL_PARAM_BLD* b) const { OSSL_PARAM_BLD_free(b); } };
+struct ParamFree { void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); } };
+
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using Bn = std::unique_ptr<BIGNUM, BnFree>;
+
+std::string bn_bytes(const BIGNUM* bn) {
+  std::string out(static_cast<std::size_t>(BN_num_bytes(bn)), '\0');
+  BN_bn2bin(bn, reinterpret_cast<unsigned char*>(out.data()));
+  return out;
+}
+
+Bn bytes_bn(const std::string& bytes) {
+  return Bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()), nullptr));
+}
+
+// The public key of an RSA JWK, or null when the JWK is not one.
+Pkey jwk_public_key(const nlohmann::json& jwk) {
+  if (!jwk.is_object() || jwk.value("kty", "") != "RSA") return nullptr;
+  if (!jwk.contains("n") || !jwk.contains("e") || !jwk["n"].is_string() || !jwk["e"].is_string()) return nullptr;
+  auto n = base64url_decode(jwk["n"].get<std::string>());
+  auto e = base64url_decode(jwk["e"].get<std::string>());
+  if (!n || !e || n->empty() || e->empty()) return nullptr;
+  Bn bn_n = bytes_bn(*n), bn_e = bytes_bn(*e);
+  std::unique_ptr<OSSL_PARAM_BLD, BldFree> bld(OSSL_PARAM_BLD_new());
+  if (!bn_n || !bn_e || !bld) return nullptr;
+  if (!OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()))
+    return nullptr;
+  std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld.get()));
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0) return nullptr;
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) <= 0) {
+    ERR_clear_error();
+    return nullptr;
+  }
+  return Pkey(raw);
+}
+
+std::string pem_of(EVP_PKEY* key) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_PUBKEY(bio.get(), key) != 1) throw std::runtime_error(openssl_error("PEM_write_bio_PUBKEY"));
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+}  // namespace
+
+std::string sha256(std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out, &len, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error(openssl_error("EVP_Digest"));
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  // HMAC() is the one-shot EVP-based helper (not deprecated in OpenSSL 3).
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), out, &len))
+    throw std::runtime_error(openssl_error("HMAC"));
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string random_bytes(std::size_t n) {
+  std::string out(n, '\0');
+  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+    throw std::runtime_error(openssl_error("RAND_bytes"));
+  return out;
+}
+
+std::string random_token(std::size_t n_bytes) { return base64url_encode(random_bytes(n_bytes)); }
+
+std::string uuid_v4() {
+  std::string b = random_bytes(16);
+  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  std::string h = hex_encode(b);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+struct RsaKey::Impl {
+  Pkey key;
+};
+
+RsaKey::RsaKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RsaKey::RsaKey(RsaKey&&) noexcept = default;
+RsaKey& RsaKey::operator=(RsaKey&&) noexcept = default;
+RsaKey::~RsaKey() = default;
+
+RsaKey RsaKey::generate(int bits) {
+  EVP_PKEY* raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits));
+  if (!raw) throw std::runtime_error(openssl_error("RSA key generation"));
+  auto impl = std::make_unique<Impl>();
+  impl->key.reset(raw);
+  return RsaKey(std::move(impl));
+}
+
+std::string RsaKey::sign_rs256(std::string_view data) const {
+  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, impl_->key.get()) != 1)
+    throw std::runtime_error(openssl_error("EVP_DigestSignInit"));
+  std::size_t len = 0;
+  auto in = reinterpret_cast<const unsigned char*>(data.data());
+  if (EVP_DigestSign(ctx.get(), nullptr, &len, in, data.size()) != 1)
+    throw std::runtime_error(openssl_error("EVP_DigestSign"));
+  std::string sig(len, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, in, data.size()) != 1)
+    throw std::runtime_error(openssl_error("EVP_DigestSign"));
+  sig.resize(len);
+  return sig;
+}
+
+nlohmann::json RsaKey::public_jwk(const std::string& kid) const {
+  BIGNUM* n = nullptr;
+  BIGNUM* e = nullptr;
+  if (EVP_PKEY_get_bn_param(impl_->key.get(), OSSL_PKEY_PARAM_RSA_N, &n) != 1 ||
+      EVP_PKEY_get_bn_param(impl_->key.get(), OSSL_PKEY_PARAM_RSA_E, &e) != 1) {
+    BN_free(n);
+    throw std::runtime_error(openssl_error("EVP_PKEY_get_bn_param"));
+  }
+  Bn nn(n), ee(e);
+  return {{"kty", "RSA"}, {"n", base64url_encode(bn_bytes(n))}, {"e", base64url_encode(bn_bytes(e))},
+          {"kid", kid},   {"alg", "RS256"},                      {"use", "sig"}};
+}
+
+std::string RsaKey::public_pem() const { return pem_of(impl_->key.get()); }
+
+bool verify_rs256(const nlohmann::json& jwk, std::string_view data, std::string_view signature) {
+  Pkey key = jwk_public_key(jwk);
+  if (!key) return false;
+  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1) {
+    ERR_clear_error();
+    return false;
+  }
+  int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  ERR_clear_error();
+  return rc == 1;
+}
+
+std::optional<std::string> jwk_to_pem(const nlohmann::json& jwk) {
+  Pkey key = jwk_public_key(jwk);
+  if (!key) return std::nullopt;
+  return pem_of(key.get());
+}
+
+}  // namespace tc

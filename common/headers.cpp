@@ -1,0 +1,57 @@
+#include "common/headers.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace tc {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t b = 0, e = s.size();
+  while (b < e && is_space(s[b])) ++b;
+  while (e > b && is_space(s[e - 1])) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+void Headers::add(std::string name, std::string value) { entries_.emplace_back(std::move(name), std::move(value)); }
+
+void Headers::set(const std::string& name, std::string value) {
+  remove(name);
+  entries_.emplace_back(name, std::move(value));
+}
+
+void Headers::remove(std::string_view name) {
+  std::erase_if(entries_, [&](const Entry& e) { return iequals(e.first, name); });
+}
+
+std::optional<std::string> Headers::get(std::string_view name) const {
+  for (const auto& e : entries_)
+    if (iequals(e.first, name)) return e.second;
+  return std::nullopt;
+}
+
+std::vector<std::string> Headers::all(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& e : entries_)
+    if (iequals(e.first, name)) out.push_back(e.second);
+  return out;
+}
+
+bool Headers::has(std::string_view name) const { return get(name).has_value(); }
+
+}  // namespace tc

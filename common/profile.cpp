@@ -1,0 +1,157 @@
+#include "common/profile.h"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include "common/crypto.h"
+#include "common/encoding.h"
+
+namespace tc {
+namespace {
+
+// The sections every profile has and the JSON type of their values. A profile may add keys and
+// sections (a platform may name more); it may not drop a section or change a value's type.
+enum class Kind { string, integer, boolean, string_or_list };
+
+struct Section {
+  const char* name;
+  Kind kind;
+};
+
+constexpr Section kSections[] = {
+    {"headers", Kind::string_or_list}, {"claims", Kind::string},   {"status", Kind::integer},
+    {"errors", Kind::string},          {"values", Kind::string},   {"patterns", Kind::string},
+    {"windows", Kind::integer},        {"switches", Kind::boolean}, {"paths", Kind::string},
+    {"events", Kind::string},
+};
+
+bool has_kind(const json& v, Kind kind) {
+  switch (kind) {
+    case Kind::string: return v.is_string();
+    case Kind::integer: return v.is_number_integer();
+    case Kind::boolean: return v.is_boolean();
+    case Kind::string_or_list:
+      if (v.is_string()) return true;
+      if (!v.is_array()) return false;
+      for (const auto& e : v)
+        if (!e.is_string()) return false;
+      return true;
+  }
+  return false;
+}
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::string: return "a string";
+    case Kind::integer: return "an integer";
+    case Kind::boolean: return "a boolean";
+    case Kind::string_or_list: return "a string or a list of strings";
+  }
+  return "?";
+}
+
+std::optional<Error> check(const Document& doc) {
+  if (!doc.value.is_object()) return input_error(doc.where(""), "a contract profile is a mapping of sections");
+  for (const auto& section : kSections) {
+    std::string sp = pointer_join("", section.name);
+    auto it = doc.value.find(section.name);
+    if (it == doc.value.end())
+      return input_error(doc.where(""), std::string("contract profile has no section '") + section.name + "'");
+    if (!it->is_object()) return input_error(doc.where(sp), std::string("section '") + section.name + "' must be a mapping");
+    for (auto kv = it->begin(); kv != it->end(); ++kv) {
+      std::string kp = pointer_join(sp, kv.key());
+      if (!has_kind(kv.value(), section.kind))
+        return input_error(doc.where(kp), std::string(section.name) + "." + kv.key() + " must be " +
+                                              kind_name(section.kind));
+    }
+  }
+  const json& patterns = doc.value["patterns"];
+  for (auto kv = patterns.begin(); kv != patterns.end(); ++kv) {
+    try {
+      std::regex re(kv.value().get<std::string>(), std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      return input_error(doc.where(pointer_join("/patterns", kv.key())),
+                         "patterns." + kv.key() + " is not a valid regular expression: " + e.what());
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<ContractProfile> ContractProfile::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    Where w;
+    w.file = path;
+    return input_error(w, "cannot read contract profile");
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const std::string bytes = ss.str();
+  auto doc = parse_document(bytes, path);
+  if (!doc) return doc.error();
+  if (auto err = check(doc.value())) return *err;
+  ContractProfile profile;
+  profile.doc_ = std::move(doc).value();
+  profile.hash_ = hex_encode(sha256(bytes));
+  return profile;
+}
+
+const json* ContractProfile::find(std::string_view dotted) const {
+  const json* node = &doc_.value;
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t dot = dotted.find('.', pos);
+    std::string key(dotted.substr(pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos));
+    if (!node->is_object()) return nullptr;
+    auto it = node->find(key);
+    if (it == node->end()) return nullptr;
+    node = &*it;
+    if (dot == std::string_view::npos) return node;
+    pos = dot + 1;
+  }
+}
+
+namespace {
+
+const json& require(const ContractProfile& p, std::string_view section, std::string_view name) {
+  std::string dotted = std::string(section) + "." + std::string(name);
+  const json* v = p.find(dotted);
+  if (!v) throw std::out_of_range("contract profile has no key '" + dotted + "'");
+  return *v;
+}
+
+std::string require_string(const ContractProfile& p, std::string_view section, std::string_view name) {
+  const json& v = require(p, section, name);
+  if (!v.is_string())
+    throw std::out_of_range("contract profile key '" + std::string(section) + "." + std::string(name) +
+                            "' is not a string");
+  return v.get<std::string>();
+}
+
+}  // namespace
+
+int ContractProfile::status(std::string_view name) const { return require(*this, "status", name).get<int>(); }
+std::string ContractProfile::error(std::string_view name) const { return require_string(*this, "errors", name); }
+std::string ContractProfile::header(std::string_view name) const { return require_string(*this, "headers", name); }
+
+std::vector<std::string> ContractProfile::header_list(std::string_view name) const {
+  const json& v = require(*this, "headers", name);
+  if (v.is_string()) return {v.get<std::string>()};
+  return v.get<std::vector<std::string>>();
+}
+
+std::string ContractProfile::claim(std::string_view name) const { return require_string(*this, "claims", name); }
+std::string ContractProfile::event(std::string_view name) const { return require_string(*this, "events", name); }
+std::string ContractProfile::value(std::string_view name) const { return require_string(*this, "values", name); }
+std::string ContractProfile::path(std::string_view name) const { return require_string(*this, "paths", name); }
+std::string ContractProfile::pattern(std::string_view name) const { return require_string(*this, "patterns", name); }
+long long ContractProfile::window(std::string_view name) const {
+  return require(*this, "windows", name).get<long long>();
+}
+bool ContractProfile::flag(std::string_view name) const { return require(*this, "switches", name).get<bool>(); }
+
+}  // namespace tc

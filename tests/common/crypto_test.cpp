@@ -1,0 +1,100 @@
+#include "common/crypto.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "common/encoding.h"
+
+namespace tc {
+namespace {
+
+// One key for the whole suite: RSA generation is the slow part.
+const RsaKey& key() {
+  static RsaKey k = RsaKey::generate();
+  return k;
+}
+
+TEST(Crypto, Sha256KnownVector) {
+  EXPECT_EQ(hex_encode(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Crypto, HmacSha256Rfc4231TestCases) {
+  // Test case 1
+  EXPECT_EQ(hex_encode(hmac_sha256(std::string(20, '\x0b'), "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  // Test case 2
+  EXPECT_EQ(hex_encode(hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(Crypto, RandomTokensAndUuidsAreFreshAndWellFormed) {
+  EXPECT_EQ(random_bytes(32).size(), 32u);
+  std::set<std::string> seen;
+  for (int i = 0; i < 50; ++i) seen.insert(random_token());
+  EXPECT_EQ(seen.size(), 50u);
+  const std::regex uuid("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(std::regex_match(uuid_v4(), uuid));
+}
+
+TEST(Crypto, ConstantTimeEqual) {
+  EXPECT_TRUE(constant_time_equal("abc", "abc"));
+  EXPECT_TRUE(constant_time_equal("", ""));
+  EXPECT_FALSE(constant_time_equal("abc", "abd"));
+  EXPECT_FALSE(constant_time_equal("abc", "abcd"));
+}
+
+TEST(Crypto, PublicJwkHasTheRsaFields) {
+  auto jwk = key().public_jwk("k1");
+  EXPECT_EQ(jwk["kty"], "RSA");
+  EXPECT_EQ(jwk["kid"], "k1");
+  EXPECT_EQ(jwk["alg"], "RS256");
+  EXPECT_EQ(jwk["use"], "sig");
+  EXPECT_EQ(jwk["e"], "AQAB");  // 65537
+  auto n = base64url_decode(jwk["n"].get<std::string>());
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->size(), 256u);  // 2048 bits
+}
+
+TEST(Crypto, SignVerifyRoundTrip) {
+  std::string sig = key().sign_rs256("payload");
+  EXPECT_EQ(sig.size(), 256u);
+  auto jwk = key().public_jwk("k1");
+  EXPECT_TRUE(verify_rs256(jwk, "payload", sig));
+  EXPECT_FALSE(verify_rs256(jwk, "payloaD", sig));
+  std::string bad = sig;
+  bad[10] = static_cast<char>(bad[10] ^ 1);
+  EXPECT_FALSE(verify_rs256(jwk, "payload", bad));
+}
+
+TEST(Crypto, WrongKeyDoesNotVerify) {
+  RsaKey other = RsaKey::generate();
+  std::string sig = key().sign_rs256("payload");
+  EXPECT_FALSE(verify_rs256(other.public_jwk("k2"), "payload", sig));
+}
+
+TEST(Crypto, InvalidJwkNeitherVerifiesNorConverts) {
+  std::string sig = key().sign_rs256("payload");
+  EXPECT_FALSE(verify_rs256(nlohmann::json{{"kty", "EC"}}, "payload", sig));
+  EXPECT_FALSE(verify_rs256(nlohmann::json{{"kty", "RSA"}, {"n", "***"}, {"e", "AQAB"}}, "payload", sig));
+  EXPECT_FALSE(jwk_to_pem(nlohmann::json{{"kty", "RSA"}}).has_value());
+}
+
+TEST(Crypto, PemFromKeyAndFromJwkAgree) {
+  std::string pem = key().public_pem();
+  EXPECT_EQ(pem.rfind("-----BEGIN PUBLIC KEY-----", 0), 0u);
+  auto from_jwk = jwk_to_pem(key().public_jwk("k1"));
+  ASSERT_TRUE(from_jwk.has_value());
+  EXPECT_EQ(*from_jwk, pem);
+}
+
+TEST(Crypto, MovedKeyStillSigns) {
+  RsaKey a = RsaKey::generate();
+  auto jwk = a.public_jwk("a");
+  RsaKey b = std::move(a);
+  EXPECT_TRUE(verify_rs256(jwk, "x", b.sign_rs256("x")));
+}
+
+}  // namespace
+}  // namespace tc

@@ -1,0 +1,109 @@
+#include "common/document.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace tc {
+namespace {
+
+Document parse_ok(const std::string& text) {
+  auto doc = parse_document(text, "t.yaml");
+  EXPECT_TRUE(doc.ok()) << (doc.ok() ? "" : doc.error().to_string());
+  return doc.ok() ? doc.value() : Document{};
+}
+
+TEST(Document, PlainScalarsFollowYaml12CoreTypes) {
+  Document d = parse_ok(
+      "a: null\nb: ~\nc:\nd: true\ne: False\nf: 42\ng: -7\nh: 1.5\ni: 2e3\nj: hello\nk: '42'\nl: \"true\"\n"
+      "m: 0x1f\nn: 12abc\n");
+  EXPECT_TRUE(d.value["a"].is_null());
+  EXPECT_TRUE(d.value["b"].is_null());
+  EXPECT_TRUE(d.value["c"].is_null());
+  EXPECT_EQ(d.value["d"], true);
+  EXPECT_EQ(d.value["e"], false);
+  EXPECT_TRUE(d.value["f"].is_number_integer());
+  EXPECT_EQ(d.value["f"].get<std::int64_t>(), 42);
+  EXPECT_EQ(d.value["g"].get<std::int64_t>(), -7);
+  EXPECT_TRUE(d.value["h"].is_number_float());
+  EXPECT_DOUBLE_EQ(d.value["h"].get<double>(), 1.5);
+  EXPECT_DOUBLE_EQ(d.value["i"].get<double>(), 2000.0);
+  EXPECT_EQ(d.value["j"], "hello");
+  EXPECT_EQ(d.value["k"], "42");     // quoted: always a string
+  EXPECT_EQ(d.value["l"], "true");
+  EXPECT_EQ(d.value["m"].get<std::int64_t>(), 31);
+  EXPECT_EQ(d.value["n"], "12abc");
+}
+
+TEST(Document, RecordsOneBasedLinesByPointer) {
+  Document d = parse_ok("# comment\nlist:\n  - x: 1\n    y/z: 2\n  - 3\nname: n\n");
+  EXPECT_EQ(d.line_of("/list"), 2);
+  EXPECT_EQ(d.line_of("/list/0"), 3);
+  EXPECT_EQ(d.line_of("/list/0/x"), 3);
+  EXPECT_EQ(d.line_of("/list/0/y~1z"), 4);
+  EXPECT_EQ(d.line_of("/list/1"), 5);
+  EXPECT_EQ(d.line_of("/name"), 6);
+  EXPECT_EQ(d.line_of("/list/0/absent/deeper"), 3);  // nearest ancestor
+  Where w = d.where("/list/1");
+  EXPECT_EQ(w.file, "t.yaml");
+  EXPECT_EQ(w.line, 5);
+  EXPECT_EQ(w.pointer, "/list/1");
+}
+
+TEST(Document, SyntaxErrorNamesFileAndLine) {
+  auto doc = parse_document("a: 1\nb: [1, 2\nc: 3\n", "bad.yaml");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.error().kind, ErrorKind::input);
+  EXPECT_EQ(doc.error().where.file, "bad.yaml");
+  EXPECT_GE(doc.error().where.line, 2);
+  EXPECT_NE(doc.error().to_string().find("bad.yaml:"), std::string::npos);
+}
+
+TEST(Document, DuplicateKeyIsAnErrorWithItsLine) {
+  auto doc = parse_document("a: 1\nb:\n  c: 1\n  c: 2\n", "dup.yaml");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.error().where.line, 4);
+  EXPECT_EQ(doc.error().where.pointer, "/b/c");
+  EXPECT_NE(doc.error().message.find("duplicate key 'c'"), std::string::npos);
+}
+
+TEST(Document, NonScalarKeyIsAnError) {
+  auto doc = parse_document("? [a, b]\n: 1\n", "k.yaml");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.error().message.find("scalar"), std::string::npos);
+}
+
+TEST(Document, LoadsJsonFilesWithLines) {
+  auto path = std::filesystem::temp_directory_path() / ("tc_document_test_" + std::to_string(::getpid()) + ".json");
+  {
+    std::ofstream out(path);
+    out << "{\n  \"name\": \"x\",\n  \"n\": 3,\n  \"f\": 0.25,\n  \"list\": [true, null, \"s\"]\n}\n";
+  }
+  auto doc = load_document(path.string());
+  std::filesystem::remove(path);
+  ASSERT_TRUE(doc.ok()) << doc.error().to_string();
+  EXPECT_EQ(doc->value["name"], "x");
+  EXPECT_TRUE(doc->value["n"].is_number_integer());
+  EXPECT_TRUE(doc->value["f"].is_number_float());
+  EXPECT_EQ(doc->value["list"], nlohmann::json::parse(R"([true, null, "s"])"));
+  EXPECT_EQ(doc->line_of("/n"), 3);
+  EXPECT_EQ(doc->line_of("/list"), 5);
+}
+
+TEST(Document, MissingFileNamesTheFile) {
+  auto doc = load_document("/nonexistent/dir/file.yaml");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.error().kind, ErrorKind::input);
+  EXPECT_EQ(doc.error().where.file, "/nonexistent/dir/file.yaml");
+}
+
+TEST(Document, PointerJoinEscapes) {
+  EXPECT_EQ(pointer_join("/a", "b/c"), "/a/b~1c");
+  EXPECT_EQ(pointer_join("", "m~n"), "/m~0n");
+  EXPECT_EQ(pointer_join("/a", std::size_t{3}), "/a/3");
+}
+
+}  // namespace
+}  // namespace tc

@@ -1,0 +1,51 @@
+#include "common/encoding.h"
+
+#include <gtest/gtest.h>
+
+namespace tc {
+namespace {
+
+TEST(Encoding, Base64Rfc4648Vectors) {
+  const std::pair<const char*, const char*> vectors[] = {
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+  };
+  for (const auto& [plain, encoded] : vectors) EXPECT_EQ(base64_encode(plain), encoded) << plain;
+}
+
+TEST(Encoding, Base64UrlHasNoPaddingAndUrlAlphabet) {
+  EXPECT_EQ(base64url_encode("f"), "Zg");
+  EXPECT_EQ(base64url_encode("\xfb\xff"), "-_8");
+  EXPECT_EQ(base64_encode("\xfb\xff"), "+/8=");
+}
+
+TEST(Encoding, Base64UrlRoundTripsEveryByteAndLength) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  for (std::size_t len = 0; len <= bytes.size(); len += 7) {
+    std::string in = bytes.substr(0, len);
+    auto out = base64url_decode(base64url_encode(in));
+    ASSERT_TRUE(out.has_value()) << len;
+    EXPECT_EQ(*out, in);
+  }
+}
+
+TEST(Encoding, Base64UrlDecodeAcceptsPaddingAndRejectsGarbage) {
+  EXPECT_EQ(base64url_decode("Zm8=").value_or("x"), "fo");
+  EXPECT_EQ(base64url_decode("Zm8").value_or("x"), "fo");
+  EXPECT_FALSE(base64url_decode("Zm8+").has_value());   // standard alphabet is not base64url
+  EXPECT_FALSE(base64url_decode("Z").has_value());      // impossible length
+  EXPECT_FALSE(base64url_decode("Zm$v").has_value());
+  EXPECT_FALSE(base64url_decode("Zm9=v").has_value());  // padding in the middle
+}
+
+TEST(Encoding, HexAndUrlEncoding) {
+  EXPECT_EQ(hex_encode(std::string("\x00\x9f\xff", 3)), "009fff");
+  EXPECT_EQ(url_encode("a b/c?d=é~_.-"), "a%20b%2Fc%3Fd%3D%C3%A9~_.-");
+  EXPECT_EQ(url_decode("a+b%2Fc%3d%C3%A9"), "a b/c=é");
+  EXPECT_EQ(url_decode("100%"), "100%");  // a stray % stays
+  EXPECT_EQ(url_decode(url_encode("x&y=z +")), "x&y=z +");
+}
+
+}  // namespace
+}  // namespace tc

@@ -1,0 +1,44 @@
+#include "common/headers.h"
+
+#include <gtest/gtest.h>
+
+namespace tc {
+namespace {
+
+TEST(Headers, StringHelpers) {
+  EXPECT_TRUE(iequals("X-Tenant", "x-tenant"));
+  EXPECT_FALSE(iequals("X-Tenant", "X-Tenant-Id"));
+  EXPECT_EQ(to_lower("Content-TYPE"), "content-type");
+  EXPECT_EQ(trim(" \t a b \r\n"), "a b");
+  EXPECT_EQ(trim("   "), "");
+}
+
+TEST(Headers, KeepsOrderAndRepeatsAndComparesNamesCaselessly) {
+  Headers h;
+  h.add("Set-Cookie", "a=1");
+  h.add("Vary", "Authorization");
+  h.add("set-cookie", "b=2");
+  EXPECT_EQ(h.get("SET-COOKIE"), "a=1");
+  EXPECT_EQ(h.all("Set-Cookie"), (std::vector<std::string>{"a=1", "b=2"}));
+  EXPECT_TRUE(h.has("vary"));
+  EXPECT_FALSE(h.has("Location"));
+  EXPECT_FALSE(h.get("Location").has_value());
+  ASSERT_EQ(h.entries().size(), 3u);
+  EXPECT_EQ(h.entries()[2].first, "set-cookie");  // spelled as added
+}
+
+TEST(Headers, SetReplacesEveryValueAndRemoveDropsAll) {
+  Headers h;
+  h.add("X-A", "1");
+  h.add("x-a", "2");
+  h.add("X-B", "3");
+  h.set("X-a", "9");
+  EXPECT_EQ(h.all("X-A"), std::vector<std::string>{"9"});
+  h.remove("X-B");
+  EXPECT_FALSE(h.has("x-b"));
+  h.remove("x-A");
+  EXPECT_TRUE(h.empty());
+}
+
+}  // namespace
+}  // namespace tc

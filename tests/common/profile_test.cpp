@@ -1,0 +1,139 @@
+#include "common/profile.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "common/crypto.h"
+#include "common/encoding.h"
+
+namespace tc {
+namespace {
+
+const std::string kReference = std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml";
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A private copy of the reference profile with `edit` applied, removed when the test ends.
+class ProfileCopy {
+ public:
+  explicit ProfileCopy(const std::function<std::string(std::string)>& edit) {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("tc_profile_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++) + ".yaml"))
+                .string();
+    std::ofstream(path_, std::ios::binary) << edit(read(kReference));
+  }
+  ~ProfileCopy() { std::filesystem::remove(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  std::string path_;
+};
+
+// The 1-based line of the first line of `text` that matches `re`.
+int line_matching(const std::string& text, const std::string& re) {
+  std::istringstream in(text);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (std::regex_search(line, std::regex(re))) return n;
+  return 0;
+}
+
+TEST(Profile, ReferenceProfileLoads) {
+  auto p = ContractProfile::load(kReference);
+  ASSERT_TRUE(p.ok()) << p.error().to_string();
+  EXPECT_EQ(p->hash(), hex_encode(sha256(read(kReference))));
+  EXPECT_EQ(p->hash().size(), 64u);
+  // Every accessor reads its section; compare with the document itself rather than literals.
+  const json& v = p->values();
+  EXPECT_EQ(p->status("tenant_conflict"), v["status"]["tenant_conflict"].get<int>());
+  EXPECT_EQ(p->error("tenant_forbidden"), v["errors"]["tenant_forbidden"]);
+  EXPECT_EQ(p->header("tenant"), v["headers"]["tenant"]);
+  EXPECT_EQ(p->header_list("tenant_aliases"), v["headers"]["tenant_aliases"].get<std::vector<std::string>>());
+  EXPECT_EQ(p->header_list("tenant"), std::vector<std::string>{v["headers"]["tenant"].get<std::string>()});
+  EXPECT_EQ(p->claim("tenant"), v["claims"]["tenant"]);
+  EXPECT_EQ(p->event("token_issued"), v["events"]["token_issued"]);
+  EXPECT_EQ(p->value("bearer_scheme"), v["values"]["bearer_scheme"]);
+  EXPECT_EQ(p->path("jwks"), v["paths"]["jwks"]);
+  EXPECT_EQ(p->pattern("tenant_id"), v["patterns"]["tenant_id"]);
+  EXPECT_EQ(p->window("token_leeway_seconds"), v["windows"]["token_leeway_seconds"].get<long long>());
+  EXPECT_EQ(p->flag("strict_claim_match"), v["switches"]["strict_claim_match"].get<bool>());
+  ASSERT_NE(p->find("status.ok"), nullptr);
+  EXPECT_EQ(*p->find("status.ok"), v["status"]["ok"]);
+  EXPECT_EQ(p->find("status.nope"), nullptr);
+  EXPECT_EQ(p->find("status.ok.deeper"), nullptr);
+}
+
+TEST(Profile, AbsentKeyThrowsNamingIt) {
+  auto p = ContractProfile::load(kReference);
+  ASSERT_TRUE(p.ok());
+  try {
+    (void)p->status("no_such_status");
+    FAIL() << "expected std::out_of_range";
+  } catch (const std::out_of_range& e) {
+    EXPECT_EQ(std::string(e.what()), "contract profile has no key 'status.no_such_status'");
+  }
+  EXPECT_THROW((void)p->header("nope"), std::out_of_range);
+  EXPECT_THROW((void)p->flag("nope"), std::out_of_range);
+}
+
+TEST(Profile, MissingSectionFailsWithFileAndLine) {
+  ProfileCopy copy([](std::string text) {
+    // Drop the whole windows section (its header line and its indented entries).
+    return std::regex_replace(text, std::regex("\nwindows:\n(  [^\n]*\n)*"), "\n");
+  });
+  auto p = ContractProfile::load(copy.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().kind, ErrorKind::input);
+  EXPECT_EQ(p.error().where.file, copy.path());
+  EXPECT_GT(p.error().where.line, 0);
+  EXPECT_NE(p.error().message.find("windows"), std::string::npos);
+  EXPECT_NE(p.error().to_string().find(copy.path() + ":"), std::string::npos);
+}
+
+TEST(Profile, MistypedKeyFailsAtItsLineAndPointer) {
+  std::string edited;
+  ProfileCopy copy([&](std::string text) {
+    edited = std::regex_replace(text, std::regex("\n  tenant_conflict: 409"), "\n  tenant_conflict: \"409\"");
+    return edited;
+  });
+  auto p = ContractProfile::load(copy.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().where.pointer, "/status/tenant_conflict");
+  EXPECT_EQ(p.error().where.line, line_matching(edited, "^  tenant_conflict: \"409\""));
+}
+
+TEST(Profile, InvalidPatternIsRejected) {
+  ProfileCopy copy([](std::string text) {
+    return std::regex_replace(text, std::regex("\n  tenant_id: [^\n]*"), "\n  tenant_id: \"[a-z\"");
+  });
+  auto p = ContractProfile::load(copy.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().where.pointer, "/patterns/tenant_id");
+}
+
+TEST(Profile, ExtraKeysAreAllowed) {
+  ProfileCopy copy([](std::string text) { return text + "\nextra_section: {a: 1}\n"; });
+  auto p = ContractProfile::load(copy.path());
+  ASSERT_TRUE(p.ok()) << p.error().to_string();
+  ASSERT_NE(p->find("extra_section.a"), nullptr);
+}
+
+TEST(Profile, MissingFileIsAnInputError) {
+  auto p = ContractProfile::load("/nonexistent/profile.yaml");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().kind, ErrorKind::input);
+  EXPECT_EQ(p.error().where.file, "/nonexistent/profile.yaml");
+}
+
+}  // namespace
+}  // namespace tc
