@@ -1,0 +1,57 @@
+// Access tokens presented back to the Authority (A7 console, A9 introspection): issued here means
+// signed by one of this Authority's keys; the leeway is the gateway's (windows.token_leeway_seconds).
+#include <algorithm>
+
+#include "common/headers.h"
+#include "common/jwt.h"
+#include "stubs/authority/authority.h"
+
+namespace tc::stub::authority {
+
+TokenCheck check_token(const Authority& a, const std::string& token) {
+  TokenCheck check;
+  auto jwt = decode_jwt(token);
+  if (!jwt) {
+    check.problem = "malformed token: " + jwt.error().message;
+    return check;
+  }
+  check.claims = jwt->payload;
+  if (!check.claims.is_object()) {
+    check.problem = "token payload is not an object";
+    return check;
+  }
+  check.problem = verify_jwt_signature(*jwt, a.keys.jwks());
+  if (check.problem.empty())
+    check.problem = check_time_claims(check.claims, now_seconds(), a.profile().window("token_leeway_seconds"));
+  const auto jti = check.claims.find("jti");
+  check.revoked = jti != check.claims.end() && jti->is_string() && a.grants.revoked(jti->get<std::string>());
+  return check;
+}
+
+std::optional<std::string> bearer_token(const Authority& a, const Request& request) {
+  const auto value = request.headers.get(a.profile().header("authorization"));
+  if (!value) return std::nullopt;
+  const std::string scheme = a.profile().value("bearer_scheme");
+  if (value->size() <= scheme.size() || !iequals(value->substr(0, scheme.size()), scheme) ||
+      (*value)[scheme.size()] != ' ')
+    return std::nullopt;
+  auto token = trim(value->substr(scheme.size() + 1));
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
+std::vector<std::string> entitlement_of(const Authority& a, const json& claims) {
+  std::vector<std::string> out;
+  const auto tenant = claims.find(a.profile().claim("tenant"));
+  if (tenant != claims.end() && tenant->is_string()) out.push_back(tenant->get<std::string>());
+  const auto allowed = claims.find(a.profile().claim("allowed_tenants"));
+  if (allowed != claims.end() && allowed->is_array()) {
+    for (const auto& t : *allowed) {
+      if (t.is_string() && std::find(out.begin(), out.end(), t.get<std::string>()) == out.end())
+        out.push_back(t.get<std::string>());
+    }
+  }
+  return out;
+}
+
+}  // namespace tc::stub::authority
