@@ -68,8 +68,9 @@ struct Scenario {
   std::vector<std::string> tags;
   std::vector<std::string> requirements;    // contract clause ids (docs/contract.md)
   std::vector<std::string> requires_caps;   // capabilities the topology must offer
-  json vars = json::object();               // scenario-level templates
+  json vars = json::object();               // scenario-level templates (the file's vars merged in)
   std::vector<json> matrix;                 // rows (objects); empty: one run without row
+  std::vector<std::string> matrix_keys;     // the rows' keys in file order (case names join values so)
   std::vector<StepSpec> steps;
   Loc loc;
 };

@@ -47,6 +47,20 @@ Result<std::vector<std::string>> template_variables(const std::string& text, con
 // The same over every string of a JSON value.
 Result<std::vector<std::string>> template_variables(const json& node, const Loc& loc);
 
+// Every variable path a template uses in full ("contract.status.ok", "pk.verifier"); the loader checks
+// contract paths against the profile with it. Unknown functions and wrong argument counts are input
+// errors here too, so they surface at load time.
+Result<std::vector<std::string>> template_paths(const std::string& text, const Loc& loc);
+Result<std::vector<std::string>> template_paths(const json& node, const Loc& loc);
+
+// (A string literal means text, not a JSON value.)
+inline Result<std::vector<std::string>> template_variables(const char* text, const Loc& loc) {
+  return template_variables(std::string(text), loc);
+}
+inline Result<std::vector<std::string>> template_paths(const char* text, const Loc& loc) {
+  return template_paths(std::string(text), loc);
+}
+
 // Names of the template functions, for docs and the schema.
 std::vector<std::string> template_function_names();
 

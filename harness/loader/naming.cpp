@@ -1,0 +1,71 @@
+#include "harness/loader/naming.h"
+
+#include <cctype>
+#include <filesystem>
+#include <map>
+
+namespace tc {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+std::string row_suffix(const Scenario& s, const json& row) {
+  std::string joined;
+  std::vector<std::string> keys = s.matrix_keys;
+  if (keys.empty())
+    for (const auto& [k, v] : row.items()) keys.push_back(k);
+  for (const auto& k : keys)
+    if (row.contains(k)) joined += (joined.empty() ? "" : "_") + value_text(row[k]);
+  return filter_safe(joined);
+}
+
+}  // namespace
+
+std::string filter_safe(const std::string& text) {
+  if (text.empty()) return "_";
+  std::string out = text;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) > 127) c = '_';
+  return out;
+}
+
+std::string suite_name_for(const std::string& file, const std::vector<std::string>& roots) {
+  fs::path f = fs::path(file).lexically_normal();
+  for (const auto& root : roots) {
+    fs::path r = fs::path(root).lexically_normal();
+    if (f == r) return filter_safe(f.stem().string());
+    fs::path rel = f.lexically_relative(r);
+    if (rel.empty() || *rel.begin() == "..") continue;
+    return filter_safe((rel.parent_path() / rel.stem()).string());
+  }
+  return filter_safe((f.parent_path() / f.stem()).relative_path().string());
+}
+
+Result<std::vector<ScenarioCase>> expand_cases(const std::vector<Scenario>& scenarios,
+                                               const std::vector<std::string>& roots) {
+  std::vector<ScenarioCase> cases;
+  std::map<std::string, const Scenario*> seen;
+  for (const auto& s : scenarios) {
+    std::string suite = suite_name_for(s.file, roots);
+    std::string test = filter_safe(s.name);
+    std::vector<json> rows = s.matrix.empty() ? std::vector<json>{json()} : s.matrix;
+    for (const auto& row : rows) {
+      ScenarioCase c{&s, row, suite, row.is_null() ? test : test + "/" + row_suffix(s, row)};
+      std::string full = c.suite_name + "." + c.test_name;
+      auto [it, fresh] = seen.emplace(full, &s);
+      if (!fresh) {
+        const Scenario& other = *it->second;
+        return input_error(s.loc.where(), "test name '" + full + "' of scenario '" + s.name +
+                                              "' is also the name of scenario '" + other.name + "' at " + other.file +
+                                              ":" + std::to_string(other.loc.line) +
+                                              " (names map every character outside [A-Za-z0-9] to '_')");
+      }
+      cases.push_back(std::move(c));
+    }
+  }
+  return cases;
+}
+
+}  // namespace tc

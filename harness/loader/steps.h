@@ -1,0 +1,23 @@
+// Reading the `steps:` of a scenario or a step file into StepSpecs, with includes expanded in place:
+// an include's steps come from the step file (path relative to the including file), with its
+// params bound to the includer's `with:` values (harness/template/substitute.h). Include cycles,
+// missing or extra params and non-step files are input errors at the include.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/document.h"
+#include "harness/model/scenario.h"
+
+namespace tc::loader {
+
+// Documents loaded so far, by path as resolved (step files are read once per load).
+using DocumentCache = std::map<std::string, Document>;
+
+// Throws Rejected (strict.h) on the first problem. `include_stack` holds the files being expanded.
+// `node` is the list at `pointer` in `doc`.
+std::vector<StepSpec> read_steps(const Document& doc, const json& node, const std::string& pointer,
+                                 DocumentCache& cache, std::vector<std::string>& include_stack);
+
+}  // namespace tc::loader

@@ -1,0 +1,180 @@
+#include "harness/loader/variables.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+#include "harness/loader/strict.h"
+#include "harness/template/template.h"
+
+namespace tc::loader {
+namespace {
+
+class Checker {
+ public:
+  Checker(const VariableRules& rules, const DocumentCache& cache) : rules_(rules), cache_(cache) {}
+
+  // Checks every string (and key) of `node`, found at `loc` in its file.
+  void check(const json& node, const Loc& loc, const std::set<std::string>& defined) const {
+    auto at = [&](const std::string& token) {
+      std::string p = pointer_join(loc.pointer, token);
+      return Loc{loc.file, line_of(loc.file, p, loc.line), p};
+    };
+    if (node.is_string()) {
+      check_text(node.get<std::string>(), loc, defined);
+    } else if (node.is_object()) {
+      for (const auto& [k, v] : node.items()) {
+        check_text(k, at(k), defined);
+        check(v, at(k), defined);
+      }
+    } else if (node.is_array()) {
+      for (std::size_t i = 0; i < node.size(); ++i) check(node[i], at(std::to_string(i)), defined);
+    }
+  }
+
+  void check_text(const std::string& text, const Loc& loc, const std::set<std::string>& defined) const {
+    auto paths = template_paths(text, loc);
+    if (!paths) reject(paths.error());
+    for (const auto& path : *paths) {
+      std::string top = path.substr(0, path.find('.'));
+      auto fail = [&](const std::string& why) { reject(input_error(loc.where(), why + " in \"" + text + "\"")); };
+      if (top == "contract") {
+        if (rules_.contract && !contract_has(path)) fail("unknown contract value '" + path + "' (not in the profile)");
+      } else if (top == "env") {
+        if (path.find('.') == std::string::npos || path.find('.', 4) != std::string::npos)
+          fail("'" + path + "': environment variables are written env.NAME");
+        if (rules_.check_env && !std::getenv(path.substr(4).c_str()))
+          fail("undefined variable '" + path + "' (environment variable " + path.substr(4) + " is not set)");
+      } else if (!defined.count(top) && !builtin_variables().count(top) && !rules_.builtins.count(top) &&
+                 !rules_.endpoints.empty() &&
+                 !rules_.endpoints.count(top)) {
+        fail("undefined variable '" + top + "'");
+      }
+    }
+  }
+
+  int line_of(const std::string& file, const std::string& pointer, int fallback) const {
+    for (const auto& [key, doc] : cache_)
+      if (doc.file == file) return doc.line_of(pointer);
+    return fallback;
+  }
+
+ private:
+  bool contract_has(const std::string& path) const {
+    const json* node = rules_.contract;
+    std::size_t pos = path.find('.');
+    while (pos != std::string::npos && node) {
+      std::size_t next = path.find('.', pos + 1);
+      std::string seg = path.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+      if (node->is_object()) {
+        auto it = node->find(seg);
+        node = it == node->end() ? nullptr : &*it;
+      } else if (node->is_array() && !seg.empty() && seg.find_first_not_of("0123456789") == std::string::npos &&
+                 seg.size() < 9 && std::stoul(seg) < node->size()) {
+        node = &(*node)[std::stoul(seg)];
+      } else {
+        node = nullptr;
+      }
+      pos = next;
+    }
+    return node != nullptr;
+  }
+
+  const VariableRules& rules_;
+  const DocumentCache& cache_;
+};
+
+Loc child(const Checker& c, const Loc& loc, const std::string& token) {
+  std::string p = pointer_join(loc.pointer, token);
+  return Loc{loc.file, c.line_of(loc.file, p, loc.line), p};
+}
+
+// Finds a cycle among the variables of one block (a value naming a sibling depends on it).
+void check_cycles(const Checker& c, const json& block, const Loc& loc) {
+  std::map<std::string, std::vector<std::string>> deps;
+  for (const auto& [name, value] : block.items()) {
+    auto vars = template_variables(value, loc);
+    if (!vars) reject(vars.error());
+    for (const auto& v : *vars)
+      if (block.contains(v)) deps[name].push_back(v);
+  }
+  std::map<std::string, int> state;  // 0 unvisited, 1 on the path, 2 done
+  std::vector<std::string> path;
+  std::function<void(const std::string&)> visit = [&](const std::string& n) {
+    state[n] = 1;
+    path.push_back(n);
+    for (const auto& d : deps[n]) {
+      if (state[d] == 1) {
+        std::string cycle;
+        for (auto it = std::find(path.begin(), path.end(), d); it != path.end(); ++it) cycle += *it + " -> ";
+        reject(input_error(child(c, loc, d).where(), "variables use each other: " + cycle + d));
+      }
+      if (state[d] == 0) visit(d);
+    }
+    path.pop_back();
+    state[n] = 2;
+  };
+  for (const auto& [name, value] : block.items())
+    if (state[name] == 0) visit(name);
+}
+
+// A vars block: its values see `defined` and their siblings (without cycles).
+void check_block(const Checker& c, const json& block, const Loc& loc, const std::set<std::string>& defined) {
+  std::set<std::string> visible = defined;
+  for (const auto& [k, v] : block.items()) visible.insert(k);
+  c.check(block, loc, visible);
+  check_cycles(c, block, loc);
+}
+
+std::set<std::string> keys_of(const json& obj) {
+  std::set<std::string> out;
+  if (obj.is_object())
+    for (const auto& [k, v] : obj.items()) out.insert(k);
+  return out;
+}
+
+}  // namespace
+
+const std::set<std::string>& builtin_variables() {
+  static const std::set<std::string> names{"run_id", "correlation_id", "env", "contract", "endpoints"};
+  return names;
+}
+
+void check_variables(const Scenario& s, const json& file_vars, const Loc& file_vars_loc, const VariableRules& rules,
+                     const DocumentCache& cache) {
+  Checker c(rules, cache);
+  std::set<std::string> defined;
+  check_block(c, file_vars, file_vars_loc, defined);
+  for (const auto& k : keys_of(file_vars)) defined.insert(k);
+  if (!s.matrix.empty())
+    for (const auto& k : keys_of(s.matrix.front())) defined.insert(k);
+  check_block(c, s.vars, child(c, s.loc, "vars"), defined);
+  for (const auto& k : keys_of(s.vars)) defined.insert(k);
+  for (const auto& step : s.steps) {
+    // Included steps carry their step file's locations; their pointers are relative to that file.
+    check_block(c, step.vars, child(c, step.loc, "vars"), defined);
+    std::set<std::string> in_step = defined;
+    for (const auto& k : keys_of(step.vars)) in_step.insert(k);
+    const RequestSpec& r = step.request;
+    c.check(json(r.method), child(c, r.loc, "method"), in_step);
+    c.check(json(r.url), child(c, r.loc, "url"), in_step);
+    for (auto [key, list] : {std::pair{"headers", &r.headers}, std::pair{"query", &r.query}, std::pair{"form", &r.form}}) {
+      Loc base = child(c, r.loc, key);
+      for (const auto& [name, value] : *list) {
+        c.check(json(name), base, in_step);
+        c.check(json(value), child(c, base, name), in_step);
+      }
+    }
+    if (r.json_body) c.check(*r.json_body, child(c, r.loc, "json"), in_step);
+    if (r.body) c.check(json(*r.body), child(c, r.loc, "body"), in_step);
+    for (const auto& cap : step.captures) {
+      c.check(json(cap.expr), cap.loc, in_step);
+      c.check(json(cap.from), cap.loc, in_step);
+    }
+    for (const auto& e : step.expectations) c.check(e.spec, e.loc, in_step);
+    for (const auto& cap : step.captures) defined.insert(cap.name);
+  }
+}
+
+}  // namespace tc::loader

@@ -1,0 +1,133 @@
+// Template functions. The crafted tokens (token_*) are contract A10's negative cases: they decode the
+// given token (no verification) and re-craft it with common/jwt.h; none needs a private key.
+#include "harness/template/functions.h"
+
+#include <cctype>
+#include <chrono>
+
+#include "common/crypto.h"
+#include "common/encoding.h"
+#include "common/jwt.h"
+
+namespace tc::tmpl {
+namespace {
+
+std::string text_of(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+// ASCII case mapping (header names are ASCII; other bytes are kept).
+std::string ascii_case(std::string s, bool upper) {
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 128) c = static_cast<char>(upper ? std::toupper(c) : std::tolower(c));
+  return s;
+}
+
+FunctionResult ok(json v) { return {std::move(v), {}}; }
+FunctionResult fail(std::string msg) { return {nullptr, std::move(msg)}; }
+
+FunctionResult random_chars(const std::vector<json>& a, const TemplateContext&) {
+  if (!a[0].is_number_integer() || a[0].get<long long>() < 1 || a[0].get<long long>() > 4096)
+    return fail("random(n) needs an integer n in 1..4096");
+  auto n = static_cast<std::size_t>(a[0].get<long long>());
+  std::string s = random_token(n);  // base64url of n bytes: at least n characters
+  return ok(s.substr(0, n));
+}
+
+FunctionResult now_seconds(const std::vector<json>& a, const TemplateContext&) {
+  long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+  if (a.empty()) return ok(now);
+  if (!a[0].is_number_integer()) return fail("now(offset) needs an integer number of seconds");
+  return ok(now + a[0].get<long long>());
+}
+
+FunctionResult pkce(const std::vector<json>&, const TemplateContext&) {
+  std::string verifier = random_token(32);  // 43 characters, RFC 7636 §4.1
+  return ok(json{{"verifier", verifier}, {"challenge", base64url_encode(sha256(verifier))}});
+}
+
+Result<Jwt> token_arg(const json& v) {
+  if (!v.is_string()) return input_error({}, "expects a token (a string), got " + v.dump());
+  return decode_jwt(v.get<std::string>());
+}
+
+FunctionResult alg_none(const std::vector<json>& a, const TemplateContext&) {
+  auto jwt = token_arg(a[0]);
+  if (!jwt) return fail("token_alg_none: " + jwt.error().message);
+  return ok(craft_alg_none(jwt->payload));
+}
+
+FunctionResult unknown_kid(const std::vector<json>& a, const TemplateContext&) {
+  auto jwt = token_arg(a[0]);
+  if (!jwt) return fail("token_unknown_kid: " + jwt.error().message);
+  return ok(craft_unknown_kid(a[0].get<std::string>()));
+}
+
+// HS256 keyed with the Authority's public key as PEM text: the classic algorithm-confusion attack.
+FunctionResult hs256_public(const std::vector<json>& a, const TemplateContext& ctx) {
+  auto jwt = token_arg(a[0]);
+  if (!jwt) return fail("token_hs256_public: " + jwt.error().message);
+  if (!ctx.fetch_json) return fail("token_hs256_public: no way to fetch the JWKS here");
+  auto jwks = ctx.fetch_json(text_of(a[1]));
+  if (!jwks) return fail("token_hs256_public: fetching " + text_of(a[1]) + ": " + jwks.error().message);
+  if (!jwks->is_object() || !jwks->contains("keys") || !(*jwks)["keys"].is_array())
+    return fail("token_hs256_public: " + text_of(a[1]) + " is not a JWKS (no \"keys\" array)");
+  const json* chosen = nullptr;
+  std::string kid = jwt->header.value("kid", std::string());
+  for (const auto& k : (*jwks)["keys"]) {
+    if (!k.is_object() || k.value("kty", std::string()) != "RSA") continue;
+    if (!chosen) chosen = &k;
+    if (!kid.empty() && k.value("kid", std::string()) == kid) {
+      chosen = &k;
+      break;
+    }
+  }
+  if (!chosen) return fail("token_hs256_public: the JWKS has no RSA key");
+  auto pem = jwk_to_pem(*chosen);
+  if (!pem) return fail("token_hs256_public: the JWKS key is not a valid RSA key");
+  return ok(craft_hs256_with_key(jwt->payload, *pem));
+}
+
+FunctionResult tampered(const std::vector<json>& a, const TemplateContext&) {
+  auto jwt = token_arg(a[0]);
+  if (!jwt) return fail("token_tampered: " + jwt.error().message);
+  return ok(craft_tampered(a[0].get<std::string>(), json{{text_of(a[1]), a[2]}}));
+}
+
+std::vector<Function> make_table() {
+  return {
+      {"uuid", 0, 0, "uuid()", [](const auto&, const auto&) { return ok(uuid_v4()); }},
+      {"random", 1, 1, "random(n)", random_chars},
+      {"now", 0, 1, "now() | now(±seconds)", now_seconds},
+      {"sha256", 1, 1, "sha256(x)",
+       [](const auto& a, const auto&) { return ok(hex_encode(sha256(text_of(a[0])))); }},
+      {"base64url", 1, 1, "base64url(x)",
+       [](const auto& a, const auto&) { return ok(base64url_encode(text_of(a[0]))); }},
+      {"pkce", 0, 0, "pkce()", pkce},
+      {"basic", 2, 2, "basic(user, password)",
+       [](const auto& a, const auto&) {
+         return ok("Basic " + base64_encode(text_of(a[0]) + ":" + text_of(a[1])));
+       }},
+      {"token_alg_none", 1, 1, "token_alg_none(token)", alg_none},
+      {"token_unknown_kid", 1, 1, "token_unknown_kid(token)", unknown_kid},
+      {"token_hs256_public", 2, 2, "token_hs256_public(token, jwks_url)", hs256_public},
+      {"token_tampered", 3, 3, "token_tampered(token, claim, value)", tampered},
+      {"json", 1, 1, "json(x)", [](const auto& a, const auto&) { return ok(a[0].dump()); }},
+      {"lower", 1, 1, "lower(x)", [](const auto& a, const auto&) { return ok(ascii_case(text_of(a[0]), false)); }},
+      {"upper", 1, 1, "upper(x)", [](const auto& a, const auto&) { return ok(ascii_case(text_of(a[0]), true)); }},
+  };
+}
+
+}  // namespace
+
+const std::vector<Function>& functions() {
+  static const std::vector<Function> table = make_table();
+  return table;
+}
+
+const Function* find_function(const std::string& name) {
+  for (const auto& f : functions())
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+}  // namespace tc::tmpl

@@ -1,0 +1,192 @@
+// Evaluating templates against a Scope, and listing the variables a template uses.
+#include <set>
+
+#include "harness/template/expression.h"
+#include "harness/template/functions.h"
+#include "harness/template/template.h"
+
+namespace tc {
+namespace {
+
+std::string quoted(const std::string& text) {
+  constexpr std::size_t kMax = 160;
+  return "\"" + (text.size() > kMax ? text.substr(0, kMax) + "…" : text) + "\"";
+}
+
+std::string dotted(const std::vector<std::string>& path) {
+  std::string out;
+  for (const auto& s : path) out += (out.empty() ? "" : ".") + s;
+  return out;
+}
+
+Result<tmpl::Parsed> parse(const std::string& text, const Loc& loc) {
+  tmpl::Parsed p = tmpl::parse_template(text);
+  if (!p.error.empty()) return input_error(loc.where(), "template syntax: " + p.error + " in " + quoted(text));
+  return p;
+}
+
+// Why a call cannot be made (unknown function, wrong argument count); empty when it can.
+std::string call_problem(const tmpl::Expr& e) {
+  const tmpl::Function* f = tmpl::find_function(e.name);
+  if (!f) {
+    std::string known;
+    for (const auto& fn : tmpl::functions()) known += (known.empty() ? "" : ", ") + fn.name;
+    return "unknown function '" + e.name + "' (known: " + known + ")";
+  }
+  if (e.args.size() < f->min_args || e.args.size() > f->max_args)
+    return "wrong number of arguments: " + f->signature + " called with " + std::to_string(e.args.size());
+  return {};
+}
+
+Result<json> eval(const tmpl::Expr& e, const Scope& scope, const std::string& text, const Loc& loc,
+                  const TemplateContext& ctx) {
+  using K = tmpl::Expr::Kind;
+  if (e.kind == K::literal) return e.value;
+  if (e.kind == K::path) {
+    std::string name = dotted(e.path);
+    if (const json* v = scope.lookup(name)) return *v;
+    if (e.path[0] == "env" && e.path.size() == 2 && !scope.lookup("env"))
+      return input_error(loc.where(), "undefined variable '" + name + "' (environment variable " + e.path[1] +
+                                          " is not set) in " + quoted(text));
+    return input_error(loc.where(), "undefined variable '" + name + "' in " + quoted(text));
+  }
+  if (std::string why = call_problem(e); !why.empty()) return input_error(loc.where(), why + " in " + quoted(text));
+  const tmpl::Function* f = tmpl::find_function(e.name);
+  std::vector<json> args;
+  for (const auto& a : e.args) {
+    auto v = eval(a, scope, text, loc, ctx);
+    if (!v) return v.error();
+    args.push_back(std::move(*v));
+  }
+  tmpl::FunctionResult r = f->call(args, ctx);
+  if (!r.error.empty()) return input_error(loc.where(), r.error + " in " + quoted(text));
+  return std::move(r.value);
+}
+
+Result<json> render_string(const std::string& text, const Scope& scope, const Loc& loc, const TemplateContext& ctx,
+                           bool keep_type) {
+  if (!tmpl::has_template(text)) return json(text);
+  auto p = parse(text, loc);
+  if (!p) return p.error();
+  if (keep_type && p->single_expr()) return eval(p->segments[0].expr, scope, text, loc, ctx);
+  std::string out;
+  for (const auto& seg : p->segments) {
+    if (!seg.is_expr) {
+      out += seg.text;
+      continue;
+    }
+    auto v = eval(seg.expr, scope, text, loc, ctx);
+    if (!v) return v.error();
+    out += v->is_string() ? v->get<std::string>() : v->dump();
+  }
+  return json(std::move(out));
+}
+
+Result<Unit> collect(const json& node, const Loc& loc, std::vector<std::string>& out, bool first_only) {
+  auto add_text = [&](const std::string& text) -> Result<Unit> {
+    auto paths = template_paths(text, loc);
+    if (!paths) return paths.error();
+    for (auto& p : *paths) {
+      std::string v = first_only ? p.substr(0, p.find('.')) : p;
+      bool seen = false;
+      for (const auto& o : out) seen = seen || o == v;
+      if (!seen) out.push_back(v);
+    }
+    return Unit{};
+  };
+  if (node.is_string()) return add_text(node.get<std::string>());
+  if (node.is_object()) {
+    for (const auto& [k, v] : node.items()) {
+      if (auto r = add_text(k); !r) return r;
+      if (auto r = collect(v, loc, out, first_only); !r) return r;
+    }
+  } else if (node.is_array()) {
+    for (const auto& v : node)
+      if (auto r = collect(v, loc, out, first_only); !r) return r;
+  }
+  return Unit{};
+}
+
+}  // namespace
+
+Result<json> render(const json& node, const Scope& scope, const Loc& loc, const TemplateContext& ctx) {
+  if (node.is_string()) return render_string(node.get<std::string>(), scope, loc, ctx, true);
+  if (node.is_object()) {
+    json out = json::object();
+    for (const auto& [k, v] : node.items()) {
+      auto key = render_string(k, scope, loc, ctx, false);
+      if (!key) return key.error();
+      auto val = render(v, scope, loc, ctx);
+      if (!val) return val.error();
+      out[key->get<std::string>()] = std::move(*val);
+    }
+    return out;
+  }
+  if (node.is_array()) {
+    json out = json::array();
+    for (const auto& v : node) {
+      auto val = render(v, scope, loc, ctx);
+      if (!val) return val.error();
+      out.push_back(std::move(*val));
+    }
+    return out;
+  }
+  return node;
+}
+
+Result<std::string> render_text(const std::string& text, const Scope& scope, const Loc& loc,
+                                const TemplateContext& ctx) {
+  auto v = render_string(text, scope, loc, ctx, false);
+  if (!v) return v.error();
+  return v->get<std::string>();
+}
+
+Result<std::vector<std::string>> template_paths(const std::string& text, const Loc& loc) {
+  std::vector<std::string> out;
+  if (!tmpl::has_template(text)) return out;
+  auto p = parse(text, loc);
+  if (!p) return p.error();
+  std::vector<std::vector<std::string>> paths;
+  for (const auto& seg : p->segments) {
+    if (!seg.is_expr) continue;
+    tmpl::collect_paths(seg.expr, paths);
+    // Unknown functions and argument counts are known statically: report them at load time.
+    std::vector<const tmpl::Expr*> stack{&seg.expr};
+    while (!stack.empty()) {
+      const tmpl::Expr* e = stack.back();
+      stack.pop_back();
+      if (e->kind != tmpl::Expr::Kind::call) continue;
+      if (std::string why = call_problem(*e); !why.empty())
+        return input_error(loc.where(), why + " in " + quoted(text));
+      for (const auto& a : e->args) stack.push_back(&a);
+    }
+  }
+  for (const auto& p2 : paths) out.push_back(dotted(p2));
+  return out;
+}
+
+Result<std::vector<std::string>> template_variables(const std::string& text, const Loc& loc) {
+  std::vector<std::string> out;
+  if (auto r = collect(json(text), loc, out, true); !r) return r.error();
+  return out;
+}
+
+Result<std::vector<std::string>> template_variables(const json& node, const Loc& loc) {
+  std::vector<std::string> out;
+  if (auto r = collect(node, loc, out, true); !r) return r.error();
+  return out;
+}
+
+Result<std::vector<std::string>> template_paths(const json& node, const Loc& loc) {
+  std::vector<std::string> out;
+  if (auto r = collect(node, loc, out, false); !r) return r.error();
+  return out;
+}
+
+std::vector<std::string> template_function_names() {
+  std::vector<std::string> out;
+  for (const auto& f : tmpl::functions()) out.push_back(f.name);
+  return out;
+}
+
+}  // namespace tc

@@ -1,0 +1,176 @@
+// Every template function, evaluated through render() as scenarios use them.
+#include <chrono>
+#include <memory>
+#include <regex>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/crypto.h"
+#include "common/encoding.h"
+#include "common/jwt.h"
+#include "harness/template/template.h"
+
+namespace tc {
+namespace {
+
+using ::testing::HasSubstr;
+
+class FunctionsTest : public ::testing::Test {
+ protected:
+  json ok(const std::string& text) {
+    auto r = render(json(text), scope, loc, ctx);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+    return r.ok() ? *r : json();
+  }
+  std::string fails(const std::string& text) {
+    auto r = render(json(text), scope, loc, ctx);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? "" : r.error().message;
+  }
+  Scope scope;
+  Loc loc{"f.yaml", 2, "/x"};
+  TemplateContext ctx;
+};
+
+TEST_F(FunctionsTest, UuidIsAVersion4Uuid) {
+  std::string u = ok("{{uuid()}}").get<std::string>();
+  EXPECT_TRUE(std::regex_match(u, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"))) << u;
+  EXPECT_NE(u, ok("{{uuid()}}").get<std::string>());
+}
+
+TEST_F(FunctionsTest, RandomGivesNUrlSafeCharacters) {
+  std::string r = ok("{{ random(12) }}").get<std::string>();
+  EXPECT_EQ(r.size(), 12u);
+  EXPECT_TRUE(std::regex_match(r, std::regex("[A-Za-z0-9_-]{12}"))) << r;
+  EXPECT_THAT(fails("{{ random(0) }}"), HasSubstr("random(n) needs an integer"));
+  EXPECT_THAT(fails("{{ random('x') }}"), HasSubstr("random(n) needs an integer"));
+}
+
+TEST_F(FunctionsTest, NowIsUnixSecondsWithAnOptionalOffset) {
+  long long t = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  json now = ok("{{now()}}");
+  ASSERT_TRUE(now.is_number_integer());
+  EXPECT_NEAR(now.get<long long>(), t, 5);
+  EXPECT_NEAR(ok("{{ now(-60) }}").get<long long>(), t - 60, 5);
+  EXPECT_NEAR(ok("{{ now(+3600) }}").get<long long>(), t + 3600, 5);
+  EXPECT_EQ(ok("exp={{ now(0) }}").get<std::string>().substr(0, 4), "exp=");
+}
+
+TEST_F(FunctionsTest, Sha256IsHexAndBase64urlHasNoPadding) {
+  EXPECT_EQ(ok("{{ sha256('abc') }}"), json("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+  EXPECT_EQ(ok("{{ base64url(\"hi?>\") }}"), json("aGk_Pg"));
+  scope.set("n", 5);
+  EXPECT_EQ(ok("{{ base64url(n) }}"), json("NQ"));
+}
+
+TEST_F(FunctionsTest, PkceGivesAVerifierAndItsS256Challenge) {
+  scope.set("pk", ok("{{pkce()}}"));
+  std::string verifier = ok("{{pk.verifier}}").get<std::string>();
+  EXPECT_GE(verifier.size(), 43u);
+  EXPECT_LE(verifier.size(), 128u);
+  EXPECT_EQ(ok("{{pk.challenge}}"), json(base64url_encode(sha256(verifier))));
+}
+
+TEST_F(FunctionsTest, LowerAndUpperMapAsciiCase) {
+  EXPECT_EQ(ok("{{ lower('X-StellaOps-Tenant') }}"), json("x-stellaops-tenant"));
+  EXPECT_EQ(ok("{{ upper('get') }}"), json("GET"));
+}
+
+TEST_F(FunctionsTest, BasicAndJson) {
+  EXPECT_EQ(ok("{{ basic('ada', 'pw') }}"), json("Basic YWRhOnB3"));
+  scope.set("obj", json{{"a", 1}});
+  EXPECT_EQ(ok("{{ json(obj) }}"), json("{\"a\":1}"));
+  EXPECT_EQ(ok("{{ json('x') }}"), json("\"x\""));
+}
+
+class TokenFunctionsTest : public FunctionsTest {
+ protected:
+  void SetUp() override {
+    payload = {{"sub", "user-ada"}, {"stellaops:tenant", "tenant-alpha"}, {"exp", 4102444800}};
+    token = sign_jwt_rs256(key, "k1", payload);
+    scope.set("token", token);
+    scope.set("jwks_url", "http://authority/jwks");
+  }
+  // Key generation is slow: one pair for the whole suite.
+  static void SetUpTestSuite() {
+    key_ = std::make_unique<RsaKey>(RsaKey::generate(2048));
+    other_ = std::make_unique<RsaKey>(RsaKey::generate(2048));
+  }
+  static void TearDownTestSuite() {
+    key_.reset();
+    other_.reset();
+  }
+  static inline std::unique_ptr<RsaKey> key_, other_;
+  const RsaKey& key = *key_;
+  const RsaKey& other = *other_;
+  json payload;
+  std::string token;
+};
+
+TEST_F(TokenFunctionsTest, AlgNoneKeepsThePayloadWithoutSignature) {
+  auto jwt = decode_jwt(ok("{{ token_alg_none(token) }}").get<std::string>());
+  ASSERT_TRUE(jwt.ok()) << jwt.error().message;
+  EXPECT_EQ(jwt->header["alg"], "none");
+  EXPECT_EQ(jwt->payload, payload);
+  EXPECT_TRUE(jwt->signature.empty());
+}
+
+TEST_F(TokenFunctionsTest, UnknownKidChangesTheKidOnly) {
+  std::string crafted = ok("{{ token_unknown_kid(token) }}").get<std::string>();
+  auto jwt = decode_jwt(crafted);
+  ASSERT_TRUE(jwt.ok());
+  EXPECT_NE(jwt->header.value("kid", ""), "k1");
+  EXPECT_EQ(jwt->payload, payload);
+  json jwks = {{"keys", {key.public_jwk("k1")}}};
+  EXPECT_NE(verify_jwt_signature(*jwt, jwks), "");
+}
+
+TEST_F(TokenFunctionsTest, TamperedChangesOneClaimAndKeepsTheSignature) {
+  auto orig = decode_jwt(token);
+  auto jwt = decode_jwt(ok("{{ token_tampered(token, 'stellaops:tenant', 'tenant-bravo') }}").get<std::string>());
+  ASSERT_TRUE(jwt.ok());
+  EXPECT_EQ(jwt->payload["stellaops:tenant"], "tenant-bravo");
+  EXPECT_EQ(jwt->payload["sub"], "user-ada");
+  EXPECT_EQ(jwt->signature, orig->signature);
+}
+
+TEST_F(TokenFunctionsTest, Hs256PublicSignsWithThePemOfTheKidsKey) {
+  json k1 = key.public_jwk("k1");
+  json k0 = other.public_jwk("k0");
+  std::string fetched;
+  ctx.fetch_json = [&](const std::string& url) -> Result<json> {
+    fetched = url;
+    return json{{"keys", {json{{"kty", "EC"}, {"kid", "ec"}}, k0, k1}}};
+  };
+  auto jwt = decode_jwt(ok("{{ token_hs256_public(token, jwks_url) }}").get<std::string>());
+  ASSERT_TRUE(jwt.ok());
+  EXPECT_EQ(fetched, "http://authority/jwks");
+  EXPECT_EQ(jwt->header["alg"], "HS256");
+  EXPECT_EQ(jwt->payload, payload);
+  auto pem = jwk_to_pem(k1);
+  ASSERT_TRUE(pem.has_value());
+  EXPECT_EQ(jwt->signature, hmac_sha256(*pem, jwt->signing_input));
+}
+
+TEST_F(TokenFunctionsTest, Hs256PublicFallsBackToTheFirstRsaKey) {
+  json k0 = other.public_jwk("k0");
+  ctx.fetch_json = [&](const std::string&) -> Result<json> { return json{{"keys", {k0}}}; };
+  auto jwt = decode_jwt(ok("{{ token_hs256_public(token, 'u') }}").get<std::string>());
+  ASSERT_TRUE(jwt.ok());
+  EXPECT_EQ(jwt->signature, hmac_sha256(*jwk_to_pem(k0), jwt->signing_input));
+}
+
+TEST_F(TokenFunctionsTest, TokenFunctionsReportBadInput) {
+  EXPECT_THAT(fails("{{ token_hs256_public(token, jwks_url) }}"), HasSubstr("no way to fetch"));
+  ctx.fetch_json = [](const std::string&) -> Result<json> { return json{{"keys", json::array()}}; };
+  EXPECT_THAT(fails("{{ token_hs256_public(token, jwks_url) }}"), HasSubstr("no RSA key"));
+  ctx.fetch_json = [](const std::string&) -> Result<json> { return environment_error("authority", "refused"); };
+  EXPECT_THAT(fails("{{ token_hs256_public(token, jwks_url) }}"), HasSubstr("refused"));
+  EXPECT_THAT(fails("{{ token_alg_none('not-a-token') }}"), HasSubstr("token_alg_none"));
+  EXPECT_THAT(fails("{{ token_tampered(5, 'a', 'b') }}"), HasSubstr("expects a token"));
+}
+
+}  // namespace
+}  // namespace tc

@@ -1,0 +1,139 @@
+// Rendering: typed single expressions, splicing, paths, literals, errors at the template's location.
+#include "harness/template/template.h"
+
+#include <cstdlib>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/redact.h"
+
+namespace tc {
+namespace {
+
+using ::testing::HasSubstr;
+
+class TemplateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    scope.set("contract", json{{"status", {{"ok", 200}}}, {"headers", {{"tenant", "X-StellaOps-Tenant"}}}});
+    scope.set("gateway", "http://127.0.0.1:8080");
+    scope.set("items", json::array({json{{"id", "plat-alpha-1"}}, json{{"id", "plat-alpha-2"}}}));
+    scope.set("flag", true);
+  }
+  json ok(const json& node) {
+    auto r = render(node, scope, loc);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+    return r.ok() ? *r : json();
+  }
+  Error err(const std::string& text) {
+    auto r = render(json(text), scope, loc);
+    EXPECT_FALSE(r.ok()) << "rendered to " << (r.ok() ? r->dump() : "");
+    return r.ok() ? Error{} : r.error();
+  }
+  Scope scope;
+  Loc loc{"scenarios/x.yaml", 7, "/scenarios/0/steps/1/request/url"};
+};
+
+TEST_F(TemplateTest, ASingleExpressionKeepsItsType) {
+  EXPECT_EQ(ok("{{contract.status.ok}}"), json(200));
+  EXPECT_EQ(ok("{{   contract.status.ok   }}"), json(200));
+  EXPECT_EQ(ok("{{flag}}"), json(true));
+  EXPECT_EQ(ok("{{items.1}}"), json({{"id", "plat-alpha-2"}}));
+  EXPECT_EQ(ok("{{ 42 }}"), json(42));
+}
+
+TEST_F(TemplateTest, TextAroundExpressionsSplices) {
+  EXPECT_EQ(ok("{{gateway}}/api/{{items.0.id}}"), json("http://127.0.0.1:8080/api/plat-alpha-1"));
+  EXPECT_EQ(ok("status {{contract.status.ok}}!"), json("status 200!"));
+  EXPECT_EQ(ok("x={{items.0}}"), json("x={\"id\":\"plat-alpha-1\"}"));
+  EXPECT_EQ(ok(" {{flag}}"), json(" true"));
+}
+
+TEST_F(TemplateTest, RenderTextAlwaysSplices) {
+  auto r = render_text("{{contract.status.ok}}", scope, loc);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "200");
+}
+
+TEST_F(TemplateTest, PlainStringsAndLoneBracesStayAsTheyAre) {
+  EXPECT_EQ(ok("no template } here }}"), json("no template } here }}"));
+  EXPECT_EQ(ok("{{ '{{' }}literal{{ \"}}\" }}"), json("{{literal}}"));
+}
+
+TEST_F(TemplateTest, ObjectsAndArraysRenderEveryStringIncludingKeys) {
+  json in = {{"{{contract.headers.tenant}}", "{{contract.status.ok}}"}, {"list", {"{{gateway}}", 5, nullptr}}};
+  json want = {{"X-StellaOps-Tenant", 200}, {"list", {"http://127.0.0.1:8080", 5, nullptr}}};
+  EXPECT_EQ(ok(in), want);
+}
+
+TEST_F(TemplateTest, InnerScopesShadowOuterOnes) {
+  Scope inner(&scope);
+  inner.set("gateway", "http://inner");
+  auto r = render(json("{{gateway}} {{contract.status.ok}}"), inner, loc);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, json("http://inner 200"));
+  EXPECT_TRUE(inner.defines("contract"));
+  EXPECT_FALSE(inner.defines("nothing"));
+}
+
+TEST_F(TemplateTest, AnUndefinedVariableIsAnInputErrorAtTheLocation) {
+  Error e = err("{{foo}}");
+  EXPECT_EQ(e.kind, ErrorKind::input);
+  EXPECT_EQ(e.where.file, "scenarios/x.yaml");
+  EXPECT_EQ(e.where.line, 7);
+  EXPECT_EQ(e.where.pointer, "/scenarios/0/steps/1/request/url");
+  EXPECT_EQ(e.message, "undefined variable 'foo' in \"{{foo}}\"");
+  EXPECT_THAT(err("a {{contract.status.missing}}").message, HasSubstr("'contract.status.missing'"));
+  EXPECT_THAT(err("{{items.9}}").message, HasSubstr("undefined variable 'items.9'"));
+}
+
+TEST_F(TemplateTest, SyntaxErrorsNameTheProblem) {
+  EXPECT_THAT(err("{{ gateway").message, HasSubstr("unterminated"));
+  EXPECT_THAT(err("{{ sha256(gateway }}").message, HasSubstr("expected ',' or ')'"));
+  EXPECT_THAT(err("{{ 'open }}").message, HasSubstr("unterminated string"));
+  EXPECT_THAT(err("{{ }}").message, HasSubstr("unexpected '}'"));
+  EXPECT_THAT(err("{{ a b }}").message, HasSubstr("expected \"}}\""));
+  EXPECT_EQ(err("{{ a b }}").where.line, 7);
+}
+
+TEST_F(TemplateTest, UnknownFunctionsAndWrongArgumentCountsAreErrors) {
+  EXPECT_THAT(err("{{ nope() }}").message, HasSubstr("unknown function 'nope' (known: uuid, random"));
+  EXPECT_THAT(err("{{ sha256() }}").message, HasSubstr("sha256(x) called with 0"));
+}
+
+TEST_F(TemplateTest, EnvReadsTheEnvironmentAndRegistersASecret) {
+  ::setenv("TC_TEMPLATE_TEST_SECRET", "s3cr3t-value-123", 1);
+  EXPECT_EQ(ok("{{env.TC_TEMPLATE_TEST_SECRET}}"), json("s3cr3t-value-123"));
+  EXPECT_EQ(global_redactor().apply("pw=s3cr3t-value-123"), "pw=" + std::string(kRedacted));
+  ::unsetenv("TC_TEMPLATE_TEST_UNSET");
+  EXPECT_THAT(err("{{env.TC_TEMPLATE_TEST_UNSET}}").message,
+              HasSubstr("environment variable TC_TEMPLATE_TEST_UNSET is not set"));
+}
+
+TEST(TemplateVariables, ListsTheFirstSegmentOfEveryVariableOnce) {
+  Loc loc{"f.yaml", 3, "/a"};
+  auto v = template_variables(json("{{a.b}} {{ sha256(c) }} {{ basic(a, 'x') }} {{ now(-60) }} {{ '{{' }}"), loc);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, (std::vector<std::string>{"a", "c"}));
+  auto nested = template_variables(json{{"{{k}}", {"{{x.y}}", 1}}}, loc);
+  ASSERT_TRUE(nested.ok());
+  EXPECT_EQ(*nested, (std::vector<std::string>{"k", "x"}));
+  auto paths = template_paths("{{contract.status.ok}}-{{pk.verifier}}", loc);
+  ASSERT_TRUE(paths.ok());
+  EXPECT_EQ(*paths, (std::vector<std::string>{"contract.status.ok", "pk.verifier"}));
+  auto bad = template_variables("{{ a(", loc);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where.line, 3);
+  EXPECT_FALSE(template_variables("{{ unknown_fn(a) }}", loc).ok());
+}
+
+TEST(TemplateFunctionNames, ListsTheTable) {
+  auto names = template_function_names();
+  for (const char* n : {"uuid", "random", "now", "sha256", "base64url", "pkce", "basic", "token_alg_none",
+                        "token_unknown_kid", "token_hs256_public", "token_tampered", "json"})
+    EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+}
+
+}  // namespace
+}  // namespace tc
