@@ -1,0 +1,94 @@
+#include "stubs/gateway/authn.h"
+
+#include "common/jwt.h"
+
+namespace tc::stub::gateway {
+
+std::optional<std::string> bearer_token(const Headers& headers, const std::string& authorization_header,
+                                        const std::string& bearer_scheme) {
+  auto value = headers.get(authorization_header);
+  if (!value) return std::nullopt;
+  std::string v = trim(*value);
+  if (v.size() <= bearer_scheme.size() || !iequals(v.substr(0, bearer_scheme.size()), bearer_scheme) ||
+      v[bearer_scheme.size()] != ' ')
+    return std::nullopt;
+  std::string token = trim(v.substr(bearer_scheme.size() + 1));
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
+JwksCache::JwksCache(Fetch fetch, std::chrono::milliseconds cooldown) : fetch_(std::move(fetch)), cooldown_(cooldown) {}
+
+int JwksCache::fetch_count() const {
+  std::lock_guard lock(mu_);
+  return fetch_count_;
+}
+
+std::optional<nlohmann::json> JwksCache::key(const std::string& kid) {
+  auto find = [&]() -> std::optional<nlohmann::json> {
+    for (const auto& k : keys_)
+      if (k.is_object() && k.value("kid", "") == kid) return k;
+    return std::nullopt;
+  };
+  std::lock_guard lock(mu_);
+  if (fetched_) {
+    if (auto k = find()) return k;
+    if (std::chrono::steady_clock::now() < quiet_until_) return std::nullopt;
+  }
+  ++fetch_count_;
+  auto got = fetch_();
+  if (got.ok() && got->is_object() && got->contains("keys") && (*got)["keys"].is_array()) {
+    keys_ = (*got)["keys"];
+    fetched_ = true;
+  }
+  auto k = find();
+  // Quiet after a refetch that did not help (or failed), so that unknown kids cost one fetch per cooldown.
+  if (!k) quiet_until_ = std::chrono::steady_clock::now() + cooldown_;
+  return k;
+}
+
+namespace {
+
+bool audience_matches(const nlohmann::json& aud, const std::string& audience) {
+  if (aud.is_string()) return aud.get<std::string>() == audience;
+  if (aud.is_array())
+    for (const auto& a : aud)
+      if (a.is_string() && a.get<std::string>() == audience) return true;
+  return false;
+}
+
+}  // namespace
+
+TokenVerdict check_token(const std::string& token, JwksCache& jwks, const TokenRules& rules) {
+  auto decoded = decode_jwt(token);
+  if (!decoded.ok()) return {"malformed token: " + decoded.error().message, nullptr};
+  const Jwt& jwt = *decoded;
+  const auto& header = jwt.header;
+  std::string alg = header.contains("alg") && header["alg"].is_string() ? header["alg"].get<std::string>() : "";
+  bool unsigned_accepted = rules.accept_alg_none && (alg == "none" || alg == "None" || alg == "NONE");
+  if (!unsigned_accepted) {
+    if (alg != "RS256") return {"alg '" + alg + "' is not allowed", nullptr};
+    if (!header.contains("kid") || !header["kid"].is_string()) return {"token names no kid", nullptr};
+    auto key = jwks.key(header["kid"].get<std::string>());
+    if (!key) return {"unknown kid", nullptr};
+    nlohmann::json set = {{"keys", nlohmann::json::array({*key})}};
+    std::string why = verify_jwt_signature(jwt, set);
+    if (!why.empty()) return {why, nullptr};
+  }
+  const auto& claims = jwt.payload;
+  if (!claims.is_object()) return {"payload is not a JSON object", nullptr};
+  auto iss = claims.find(rules.issuer_claim);
+  if (iss == claims.end() || !iss->is_string() || iss->get<std::string>() != rules.issuer)
+    return {"wrong issuer", nullptr};
+  if (!rules.accept_wrong_audience) {
+    auto aud = claims.find(rules.audience_claim);
+    if (aud == claims.end() || !audience_matches(*aud, rules.audience)) return {"wrong audience", nullptr};
+  }
+  nlohmann::json timed = claims;
+  if (rules.accept_expired && timed.contains("exp")) timed["exp"] = rules.now;
+  std::string why = check_time_claims(timed, rules.now, rules.leeway_seconds);
+  if (!why.empty()) return {why, nullptr};
+  return {"", claims};
+}
+
+}  // namespace tc::stub::gateway

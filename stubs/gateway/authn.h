@@ -1,0 +1,65 @@
+// G1: who is calling. A bearer token (RFC 6750 §2.1, scheme case-insensitive) is accepted only when
+// it decodes, names alg RS256, names a kid of the Authority's JWKS, its signature verifies, iss is
+// the Authority, aud holds the gateway's audience (a string or an array), and exp/nbf hold within
+// the leeway. The JWKS is fetched once and cached; a kid not in the cache triggers one refetch
+// (key rotation), and after a refetch that still lacks the kid no other refetch happens for a
+// cooldown, so unknown-kid tokens cannot make the gateway hammer the Authority.
+#pragma once
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/headers.h"
+#include "common/status.h"
+
+namespace tc::stub::gateway {
+
+// The token of "Authorization: Bearer <token>"; nullopt when the header is absent, uses another
+// scheme, or carries no token.
+std::optional<std::string> bearer_token(const Headers& headers, const std::string& authorization_header,
+                                        const std::string& bearer_scheme);
+
+// The Authority's keys. Thread-safe; fetches are serialised.
+class JwksCache {
+ public:
+  using Fetch = std::function<Result<nlohmann::json>()>;  // returns {"keys":[...]}
+  explicit JwksCache(Fetch fetch, std::chrono::milliseconds cooldown = std::chrono::milliseconds(2000));
+  // The JWK named `kid`, nullopt when the Authority does not have it (or cannot be reached).
+  std::optional<nlohmann::json> key(const std::string& kid);
+  int fetch_count() const;
+
+ private:
+  Fetch fetch_;
+  std::chrono::milliseconds cooldown_;
+  mutable std::mutex mu_;
+  nlohmann::json keys_ = nlohmann::json::array();
+  bool fetched_ = false;
+  std::chrono::steady_clock::time_point quiet_until_{};
+  int fetch_count_ = 0;
+};
+
+struct TokenRules {
+  std::string issuer;              // the Authority's URL
+  std::string audience;            // values.default_audience unless configured
+  long long leeway_seconds = 60;   // windows.token_leeway_seconds
+  long long now = 0;               // unix seconds
+  std::string audience_claim = "aud", issuer_claim = "iss";
+  // Faults that break G1 on purpose (stubs/faults.cpp); all off is the contract.
+  bool accept_expired = false;
+  bool accept_alg_none = false;
+  bool accept_wrong_audience = false;
+};
+
+struct TokenVerdict {
+  std::string problem;             // empty when the token is acceptable, else why not (no secrets)
+  nlohmann::json claims;           // the payload when acceptable
+  bool ok() const { return problem.empty(); }
+};
+
+TokenVerdict check_token(const std::string& token, JwksCache& jwks, const TokenRules& rules);
+
+}  // namespace tc::stub::gateway

@@ -1,0 +1,48 @@
+#include "stubs/gateway/forward.h"
+
+#include "common/crypto.h"
+#include "common/encoding.h"
+
+namespace tc::stub::gateway {
+
+std::string context_signature(const std::string& secret, const std::string& method, const std::string& path,
+                              const std::string& tenant, const std::string& actor,
+                              const std::string& correlation_id, long long unix_seconds) {
+  const std::string t = std::to_string(unix_seconds);
+  const std::string data = method + "\n" + path + "\n" + tenant + "\n" + actor + "\n" + correlation_id + "\n" + t;
+  return "t=" + t + ",v1=" + hex_encode(hmac_sha256(secret, data));
+}
+
+HttpRequest upstream_request(const Upstream& up, const ContractProfile& profile, const ForwardOptions& options) {
+  HttpRequest r;
+  r.method = up.method;
+  std::string base = up.base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  r.url = base + up.path + (up.query.empty() ? "" : "?" + up.query);
+  r.body = up.body;
+  r.timeout_ms = 10000;
+  r.headers = up.headers;
+  if (up.tenant) {
+    auto set_tenant = [&](const std::string& name) {
+      if (options.keep_caller_tenant && r.headers.has(name)) return;
+      r.headers.add(name, *up.tenant);
+    };
+    set_tenant(profile.header("tenant"));
+    if (!options.skip_alias_rewrite)
+      for (const auto& alias : profile.header_list("tenant_aliases")) set_tenant(alias);
+  }
+  r.headers.add(profile.header("actor"), up.actor);
+  r.headers.add(profile.header("correlation_id"), up.correlation_id);
+  if (!options.unsigned_forward)
+    r.headers.add(profile.header("context_signature"),
+                  context_signature(options.shared_secret, up.method, up.path, up.tenant.value_or(""), up.actor,
+                                    up.correlation_id, options.now));
+  return r;
+}
+
+Result<HttpResponse> send_upstream(const HttpRequest& request) {
+  thread_local HttpClient client;
+  return client.send(request);
+}
+
+}  // namespace tc::stub::gateway

@@ -1,0 +1,79 @@
+#include "stubs/gateway/routes.h"
+
+#include <optional>
+
+#include "common/encoding.h"
+
+namespace tc::stub::gateway {
+namespace {
+
+std::vector<std::string> segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+bool is_param(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// The parameters when `path` fits `templ`, nullopt otherwise.
+std::optional<std::map<std::string, std::string>> fit(const std::string& templ, const std::string& path) {
+  auto t = segments(templ);
+  auto p = segments(path);
+  if (t.size() != p.size()) return std::nullopt;
+  std::map<std::string, std::string> params;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (is_param(t[i])) {
+      if (p[i].empty()) return std::nullopt;
+      params[t[i].substr(1, t[i].size() - 2)] = p[i];
+    } else if (t[i] != p[i]) {
+      return std::nullopt;
+    }
+  }
+  return params;
+}
+
+}  // namespace
+
+RouteMatch match_route(const std::vector<Route>& routes, const std::string& method, const std::string& path) {
+  RouteMatch best;
+  for (const auto& route : routes) {
+    auto params = fit(route.path, path);
+    if (!params) continue;
+    best.path_known = true;
+    if (route.method != method) continue;
+    bool literal = route.path.find('{') == std::string::npos;
+    bool best_literal = best.route != nullptr && best.route->path.find('{') == std::string::npos;
+    if (best.route == nullptr || (literal && !best_literal)) {
+      best.route = &route;
+      best.params = std::move(*params);
+    }
+  }
+  return best;
+}
+
+std::string upstream_path(const Route& route, const std::map<std::string, std::string>& params) {
+  const std::string& templ = route.upstream.empty() ? route.path : route.upstream;
+  std::string out;
+  bool first = true;
+  for (const auto& segment : segments(templ)) {
+    if (!first) out += '/';
+    first = false;
+    if (is_param(segment)) {
+      auto it = params.find(segment.substr(1, segment.size() - 2));
+      out += it == params.end() ? segment : url_encode(it->second);
+    } else {
+      out += segment;
+    }
+  }
+  return out;
+}
+
+}  // namespace tc::stub::gateway

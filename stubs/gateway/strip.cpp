@@ -1,0 +1,61 @@
+#include "stubs/gateway/strip.h"
+
+#include <algorithm>
+
+namespace tc::stub::gateway {
+namespace {
+
+// RFC 9110 §7.6.1 connection-specific fields, plus the framing fields the upstream client recomputes
+// (an Expect the gateway already answered would make it wait for a second 100 Continue).
+const std::vector<std::string>& hop_by_hop() {
+  static const std::vector<std::string> names = {"Connection", "Keep-Alive",       "Transfer-Encoding", "TE",
+                                                 "Upgrade",    "Host",             "Content-Length",    "Expect",
+                                                 "Trailer",    "Proxy-Connection", "Proxy-Authorization"};
+  return names;
+}
+
+bool name_in(const std::string& name, const std::vector<std::string>& list, bool exact) {
+  return std::any_of(list.begin(), list.end(),
+                     [&](const std::string& n) { return exact ? n == name : iequals(n, name); });
+}
+
+}  // namespace
+
+std::vector<std::string> split_comma_list(const std::string& value) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    auto comma = value.find(',', start);
+    out.push_back(trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+Stripped strip_headers(const Headers& in, const ContractProfile& profile, const StripOptions& options) {
+  std::vector<std::string> tenant_names = {profile.header("tenant")};
+  for (auto& alias : profile.header_list("tenant_aliases")) tenant_names.push_back(alias);
+  std::vector<std::string> identity_names = {profile.header("actor")};
+  for (auto& name : profile.header_list("identity")) identity_names.push_back(name);
+  const std::vector<std::string> signature = {profile.header("context_signature")};
+  const std::vector<std::string> never = {profile.header("authorization"), profile.header("correlation_id")};
+  const bool exact = options.exact_case_only;
+
+  Stripped out;
+  for (const auto& [name, value] : in.entries()) {
+    if (name_in(name, hop_by_hop(), false) || name_in(name, never, false)) continue;
+    if (name_in(name, tenant_names, exact)) {
+      for (auto& v : split_comma_list(value)) out.tenant_values.push_back(std::move(v));
+      if (!options.keep_tenant_headers) continue;
+    } else if (name_in(name, identity_names, exact)) {
+      if (!options.keep_identity_headers) continue;
+    } else if (name_in(name, signature, exact)) {
+      continue;
+    }
+    out.forward.add(name, value);
+  }
+  return out;
+}
+
+}  // namespace tc::stub::gateway

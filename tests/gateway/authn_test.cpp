@@ -1,0 +1,131 @@
+#include "stubs/gateway/authn.h"
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "common/jwt.h"
+
+namespace tc::stub::gateway {
+namespace {
+
+using nlohmann::json;
+
+TEST(BearerToken, SchemeCaseInsensitiveOthersRefused) {
+  auto token_in = [](std::string value) {
+    Headers h;
+    h.add("authorization", std::move(value));
+    return bearer_token(h, "Authorization", "Bearer");
+  };
+  EXPECT_EQ(token_in("Bearer abc.def.ghi"), "abc.def.ghi");
+  EXPECT_EQ(token_in("bearer   abc "), "abc");
+  EXPECT_EQ(token_in("BEARER abc"), "abc");
+  EXPECT_EQ(token_in("Basic dXNlcjpwdw=="), std::nullopt);
+  EXPECT_EQ(token_in("Bearer"), std::nullopt);
+  EXPECT_EQ(token_in("Bearer "), std::nullopt);
+  EXPECT_EQ(token_in("Bearerabc"), std::nullopt);
+  EXPECT_EQ(bearer_token(Headers{}, "Authorization", "Bearer"), std::nullopt);
+}
+
+struct FakeAuthority {
+  json keys = json::array();
+  int fetches = 0;
+  JwksCache::Fetch fetch() {
+    return [this]() -> Result<json> {
+      ++fetches;
+      return json{{"keys", keys}};
+    };
+  }
+};
+
+TEST(JwksCache, FetchesOnceThenServesFromCache) {
+  FakeAuthority a;
+  a.keys.push_back({{"kid", "k1"}, {"kty", "RSA"}});
+  JwksCache cache(a.fetch());
+  EXPECT_TRUE(cache.key("k1").has_value());
+  EXPECT_TRUE(cache.key("k1").has_value());
+  EXPECT_EQ(a.fetches, 1);
+}
+
+TEST(JwksCache, UnknownKidRefetchesOnceThenCoolsDown) {
+  FakeAuthority a;
+  a.keys.push_back({{"kid", "k1"}});
+  JwksCache cache(a.fetch(), std::chrono::milliseconds(200));
+  ASSERT_TRUE(cache.key("k1"));
+  a.keys.push_back({{"kid", "k2"}});  // rotated in
+  EXPECT_TRUE(cache.key("k2").has_value());
+  EXPECT_EQ(a.fetches, 2);
+  EXPECT_FALSE(cache.key("nope").has_value());
+  EXPECT_FALSE(cache.key("nope").has_value());
+  EXPECT_FALSE(cache.key("nope2").has_value());
+  EXPECT_EQ(a.fetches, 3);  // the failed refetch starts a cooldown
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  EXPECT_FALSE(cache.key("nope").has_value());
+  EXPECT_EQ(a.fetches, 4);
+}
+
+TEST(JwksCache, ConcurrentLookupsShareTheCache) {
+  FakeAuthority a;
+  a.keys.push_back({{"kid", "k1"}});
+  JwksCache cache(a.fetch());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&] {
+      for (int j = 0; j < 100; ++j) EXPECT_TRUE(cache.key("k1").has_value());
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(a.fetches, 1);
+}
+
+class CheckToken : public ::testing::Test {
+ protected:
+  CheckToken() : key_(RsaKey::generate(2048)), cache_([this]() -> Result<json> { return jwks_; }) {
+    jwks_ = {{"keys", json::array({key_.public_jwk("kid-1")})}};
+    rules_.issuer = "http://authority.test";
+    rules_.audience = "stellaops-api";
+    rules_.now = 1700000000;
+  }
+  json claims(json patch = json::object()) {
+    json c = {{"iss", "http://authority.test"}, {"aud", "stellaops-api"}, {"sub", "user-ada"},
+              {"exp", rules_.now + 600},        {"nbf", rules_.now},       {"iat", rules_.now}};
+    c.merge_patch(patch);
+    return c;
+  }
+  std::string sign(json patch = json::object()) { return sign_jwt_rs256(key_, "kid-1", claims(std::move(patch))); }
+  RsaKey key_;
+  json jwks_;
+  JwksCache cache_;
+  TokenRules rules_;
+};
+
+TEST_F(CheckToken, AcceptsAValidTokenAndReturnsItsClaims) {
+  auto v = check_token(sign(), cache_, rules_);
+  ASSERT_TRUE(v.ok()) << v.problem;
+  EXPECT_EQ(v.claims["sub"], "user-ada");
+}
+
+TEST_F(CheckToken, RefusesEachBadProperty) {
+  EXPECT_FALSE(check_token(sign({{"iss", "http://other"}}), cache_, rules_).ok());
+  EXPECT_FALSE(check_token(sign({{"aud", "other"}}), cache_, rules_).ok());
+  EXPECT_TRUE(check_token(sign({{"aud", {"x", "stellaops-api"}}}), cache_, rules_).ok());
+  EXPECT_FALSE(check_token(sign({{"exp", rules_.now - 61}}), cache_, rules_).ok());
+  EXPECT_TRUE(check_token(sign({{"exp", rules_.now - 59}}), cache_, rules_).ok());
+  EXPECT_FALSE(check_token(sign({{"nbf", rules_.now + 61}}), cache_, rules_).ok());
+  EXPECT_FALSE(check_token(craft_alg_none(claims()), cache_, rules_).ok());
+  EXPECT_FALSE(check_token(craft_unknown_kid(sign()), cache_, rules_).ok());
+  EXPECT_FALSE(check_token(craft_tampered(sign(), {{"sub", "root"}}), cache_, rules_).ok());
+  EXPECT_FALSE(check_token(craft_hs256_with_key(claims(), key_.public_pem()), cache_, rules_).ok());
+  EXPECT_FALSE(check_token("x.y", cache_, rules_).ok());
+}
+
+TEST_F(CheckToken, FaultSwitchesAcceptWhatTheyName) {
+  rules_.accept_expired = true;
+  EXPECT_TRUE(check_token(sign({{"exp", rules_.now - 3600}}), cache_, rules_).ok());
+  rules_.accept_alg_none = true;
+  EXPECT_TRUE(check_token(craft_alg_none(claims()), cache_, rules_).ok());
+  rules_.accept_wrong_audience = true;
+  EXPECT_TRUE(check_token(sign({{"aud", "other"}}), cache_, rules_).ok());
+}
+
+}  // namespace
+}  // namespace tc::stub::gateway
