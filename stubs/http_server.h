@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/headers.h"
@@ -44,6 +45,12 @@ struct ServerOptions {
   std::size_t body_limit = 1024 * 1024;            // bytes; over it -> 413
   std::chrono::milliseconds read_timeout{10000};   // per request, from its first byte or from idle
   int workers = 4;
+  // Builds the server's own answers (malformed request 400, header 431, body 413, handler failure 500)
+  // so they carry the role's envelope and correlation id (E1). `request` holds what was parsed, which
+  // may be nothing. Unset: {"error": code, "error_description": description} without correlation id.
+  std::function<Response(int status, const std::string& code, const std::string& description,
+                         const Request& request)>
+      error_response;
 };
 
 class HttpServer {

@@ -1,0 +1,47 @@
+#include "stubs/backend/item_store.h"
+
+#include "common/crypto.h"
+
+namespace tc::stub {
+
+ItemStore::ItemStore(std::vector<Item> seed, std::string id_prefix)
+    : items_(std::move(seed)), id_prefix_(std::move(id_prefix)) {}
+
+std::vector<json> ItemStore::list(const std::optional<std::string>& tenant) const {
+  std::lock_guard lock(mu_);
+  std::vector<json> out;
+  for (const auto& item : items_)
+    if (!tenant || item.tenant == *tenant) out.push_back(item.fields);
+  return out;
+}
+
+std::optional<ItemStore::Found> ItemStore::find(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  for (const auto& item : items_)
+    if (item.id == id) return Found{item.fields, item.tenant};
+  return std::nullopt;
+}
+
+ItemStore::WriteResult ItemStore::write(const Write& w) {
+  std::lock_guard lock(mu_);
+  if (w.key) {
+    auto it = idempotency_.find({w.key_scope, *w.key});
+    if (it != idempotency_.end()) {
+      if (w.compare_body && it->second.request_body != w.request_body) return {WriteKind::rejected, 0, ""};
+      return {WriteKind::replayed, it->second.status, it->second.response_body};
+    }
+  }
+  Item item;
+  item.id = id_prefix_ + "-" + uuid_v4();
+  item.tenant = w.tenant;
+  item.fields = w.fields.is_object() ? w.fields : json::object();
+  // The store, not the caller, decides id and tenant: a body naming another tenant writes nothing there.
+  item.fields["id"] = item.id;
+  item.fields["tenant"] = item.tenant;
+  std::string body = item.fields.dump();
+  items_.push_back(std::move(item));
+  if (w.key) idempotency_[{w.key_scope, *w.key}] = Stored{w.request_body, w.created_status, body};
+  return {WriteKind::created, w.created_status, body};
+}
+
+}  // namespace tc::stub

@@ -1,0 +1,198 @@
+// tenantcheck-stub authority|gateway|backend: one program for the three stub roles.
+// Prints its base URL as the first line of stdout once it accepts connections, logs one line per
+// request to stderr (method, path, status, correlation id; never headers or bodies), and exits 0 on
+// SIGTERM or SIGINT after open requests are answered. Usage errors exit 2 naming the flag.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "common/redact.h"
+#include "stubs/envelope.h"
+#include "stubs/stub_context.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace tc;
+using namespace tc::stub;
+
+constexpr int kUsage = 2;
+
+// The source tree's fixtures: TC_SOURCE_DIR when the build names it, else the nearest ancestor of
+// the executable's folder that holds fixtures/ (a build tree inside the source tree).
+std::string source_dir() {
+#ifdef TC_SOURCE_DIR
+  if (fs::exists(fs::path(TC_SOURCE_DIR) / "fixtures")) return TC_SOURCE_DIR;
+#endif
+  std::error_code ec;
+  fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  for (; !ec && !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / "fixtures" / "contracts" / "reference.yaml")) return dir.string();
+    if (dir == dir.root_path()) break;
+  }
+  return ".";
+}
+
+int fail(const std::string& message, int code = kUsage) {
+  std::cerr << "tenantcheck-stub: " << global_redactor().apply(message) << "\n";
+  return code;
+}
+
+int list_faults() {
+  for (const auto& f : fault_catalogue()) std::cout << f.name << '\t' << f.clause << '\t' << f.description << '\n';
+  std::cout.flush();
+  return 0;
+}
+
+// The known backend roles are the ones the fixtures name (route table and items): data, not code.
+bool known_backend_role(const Fixtures& fixtures, const std::string& role) {
+  if (fixtures.items.count(role)) return true;
+  for (const auto& r : fixtures.routes)
+    if (r.backend == role) return true;
+  return false;
+}
+
+Response server_error_answer(const ContractProfile& profile, int status, const std::string& code,
+                             const std::string& description, const Request& request) {
+  std::string cid = correlation_id_of(request, profile);
+  return json_response(status, {{"error", code}, {"error_description", description}, {"correlation_id", cid}}, cid,
+                       profile);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A stub never outlives the process that started it.
+  const pid_t parent = ::getppid();
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != parent) return 0;  // the parent died before the request took effect
+  // SIGTERM and SIGINT are taken by sigwait below; blocked before any thread starts so every thread
+  // inherits the mask and a signal that arrives during start-up is not lost.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  const std::string src = source_dir();
+  StubOptions o;
+  o.fixtures_dir = src + "/fixtures/reference";
+  o.profile_path = src + "/fixtures/contracts/reference.yaml";
+  std::vector<std::string> backend_pairs;
+  bool show_faults = false;
+
+  CLI::App app{"tenantcheck-stub: a stub Authority, Gateway or Backend of the reference contract"};
+  app.add_flag("--list-faults", show_faults, "print the fault catalogue (name, clause, description) and exit");
+  app.add_option("role", o.role, "authority | gateway | backend")->check(CLI::IsMember({"authority", "gateway", "backend"}));
+  app.add_option("--fixtures", o.fixtures_dir, "folder of the reference world")->check(CLI::ExistingDirectory);
+  app.add_option("--profile", o.profile_path, "contract profile (YAML)")->check(CLI::ExistingFile);
+  app.add_option("--host", o.host, "address to listen on");
+  app.add_option("--port", o.port, "port to listen on (0: the OS chooses)");
+  app.add_option("--fault", o.faults, "break one clause (repeatable; see --list-faults)");
+  app.add_option("--audit-file", o.audit_file, "append audit records (JSON lines) to this file");
+  app.add_option("--authority", o.authority_url, "gateway: the Authority's base URL");
+  app.add_option("--backend", backend_pairs, "gateway: ROLE=URL of a backend (repeatable)");
+  app.add_option("--shared-secret", o.shared_secret, "gateway, backend: context-signature key")->envname("TC_SHARED_SECRET");
+  app.add_option("--role", o.backend_role, "backend: which backend (platform | scanner | graph)");
+  app.add_flag("--enable-mint", o.enable_mint, "authority: enable the test-only minting endpoints");
+  app.add_option("--audience", o.audience, "authority: token audience (default: the profile's)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return fail(e.what());
+  }
+  if (show_faults) return list_faults();
+  if (o.role.empty()) return fail("role: give authority, gateway or backend");
+  if (!o.shared_secret.empty()) global_redactor().add_secret(o.shared_secret);
+
+  for (const auto& pair : backend_pairs) {
+    auto eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size())
+      return fail("--backend: expected ROLE=URL, got '" + pair + "'");
+    o.backends[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+
+  StubContext ctx;
+  auto profile = ContractProfile::load(o.profile_path);
+  if (!profile) return fail(profile.error().to_string(), exit_code_for(profile.error().kind));
+  ctx.profile = std::move(*profile);
+  auto fixtures = Fixtures::load(o.fixtures_dir);
+  if (!fixtures) return fail(fixtures.error().to_string(), exit_code_for(fixtures.error().kind));
+  ctx.fixtures = std::move(*fixtures);
+  auto faults = Faults::parse(o.faults, o.role);
+  if (!faults) return fail(faults.error().to_string(), exit_code_for(faults.error().kind));
+  ctx.faults = std::move(*faults);
+
+  const bool signs = ctx.profile.flag("backend_requires_signature");
+  if (o.role == "backend") {
+    if (o.backend_role.empty()) return fail("--role: the backend needs a role (platform, scanner or graph)");
+    if (!known_backend_role(ctx.fixtures, o.backend_role))
+      return fail("--role: no backend role '" + o.backend_role + "' in the fixtures");
+  }
+  if (o.role == "gateway" && o.authority_url.empty()) return fail("--authority: the gateway needs the Authority's URL");
+  if ((o.role == "gateway" || o.role == "backend") && signs && o.shared_secret.empty())
+    return fail("--shared-secret: required (or TC_SHARED_SECRET) while the profile requires context signatures");
+  if (o.role == "authority" && o.audience.empty()) o.audience = ctx.profile.value("default_audience");
+
+  const std::string component = o.role == "backend" ? o.backend_role : o.role;
+  ctx.options = o;
+  ctx.audit = std::make_unique<AuditLog>(component, o.audit_file);
+
+  std::unique_ptr<Role> role;
+  std::mutex log_mu;
+  ServerOptions so;
+  so.host = o.host;
+  so.port = o.port;
+  so.error_response = [&ctx](int status, const std::string& code, const std::string& description, const Request& r) {
+    return server_error_answer(ctx.profile, status, code, description, r);
+  };
+  const std::string cid_header = ctx.profile.header("correlation_id");
+  std::unique_ptr<HttpServer> server;
+  try {
+    server = std::make_unique<HttpServer>(so, [&](const Request& request) {
+      auto log = [&](int status, const std::string& cid) {
+        std::string line = request.method + " " + request.path + " " + std::to_string(status) + " " + cid;
+        std::lock_guard lock(log_mu);
+        std::cerr << global_redactor().apply(line) << '\n';
+      };
+      try {
+        Response response = role->handle(request);
+        log(response.status, response.headers.get(cid_header).value_or("-"));
+        return response;
+      } catch (const std::exception& e) {
+        // The server answers 500; the reason stays here, redacted.
+        log(500, std::string("- failed: ") + e.what());
+        throw;
+      }
+    });
+  } catch (const std::exception& e) {
+    return fail(std::string("component '") + component + "': " + e.what(), 3);
+  }
+  ctx.base_url = server->url();
+  try {
+    if (o.role == "authority") role = make_authority(ctx);
+    else if (o.role == "gateway") role = make_gateway(ctx);
+    else role = make_backend(ctx);
+  } catch (const std::exception& e) {
+    return fail(std::string("component '") + component + "': " + e.what(), 3);
+  }
+
+  std::thread serving([&server] { server->run(false); });
+  std::cout << ctx.base_url << std::endl;  // the first line: whoever started us waits for it
+
+  // Wait for SIGTERM or SIGINT (blocked above, so they queue until taken here).
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  server->stop();
+  serving.join();
+  return 0;
+}

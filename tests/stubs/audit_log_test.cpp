@@ -1,0 +1,104 @@
+// The stubs' audit log (U1, U2): stamped records, JSON lines readable while the stub runs, queries.
+#include "stubs/audit_log.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+namespace tc::stub {
+namespace {
+
+namespace fs = std::filesystem;
+
+class AuditLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("tc-audit-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    file_ = (dir_ / "audit.jsonl").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::vector<nlohmann::json> read_lines() const {
+    std::ifstream in(file_);
+    std::vector<nlohmann::json> out;
+    for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+    return out;
+  }
+
+  fs::path dir_;
+  std::string file_;
+};
+
+TEST_F(AuditLogTest, StampsTimestampAndComponent) {
+  AuditLog log("platform", file_);
+  log.record({{"event", "data.read"}, {"correlation_id", "c1"}, {"component", "forged"}});
+  auto records = log.query("", "");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["component"], "platform");
+  static const std::regex rfc3339(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)");
+  ASSERT_TRUE(records[0]["ts"].is_string());
+  EXPECT_TRUE(std::regex_match(records[0]["ts"].get<std::string>(), rfc3339)) << records[0]["ts"];
+}
+
+TEST_F(AuditLogTest, EachRecordIsOneFlushedLineReadableAtOnce) {
+  AuditLog log("gateway", file_);
+  log.record({{"event", "a"}, {"correlation_id", "c1"}});
+  auto first = read_lines();  // read while the log is still open
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0]["event"], "a");
+  log.record({{"event", "b"}, {"correlation_id", "c2"}});
+  auto both = read_lines();
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[1]["event"], "b");
+  EXPECT_EQ(both[1]["component"], "gateway");
+}
+
+TEST_F(AuditLogTest, AppendsToAnExistingFile) {
+  { std::ofstream(file_) << R"({"event":"earlier"})" << '\n'; }
+  AuditLog log("authority", file_);
+  log.record({{"event", "later"}});
+  auto lines = read_lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["event"], "earlier");
+  EXPECT_EQ(lines[1]["event"], "later");
+}
+
+TEST_F(AuditLogTest, QueryFiltersByCorrelationIdAndEvent) {
+  AuditLog log("platform", "");
+  log.record({{"event", "data.read"}, {"correlation_id", "c1"}});
+  log.record({{"event", "data.write"}, {"correlation_id", "c1"}});
+  log.record({{"event", "data.read"}, {"correlation_id", "c2"}});
+  log.record({{"event", "data.read"}, {"correlation_id", nullptr}});
+  EXPECT_EQ(log.query("", "").size(), 4u);
+  EXPECT_EQ(log.query("c1", "").size(), 2u);
+  EXPECT_EQ(log.query("", "data.read").size(), 3u);
+  auto one = log.query("c1", "data.write");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0]["event"], "data.write");
+  EXPECT_TRUE(log.query("c3", "").empty());
+  EXPECT_FALSE(fs::exists(file_)) << "a memory-only log wrote a file";
+}
+
+TEST_F(AuditLogTest, ConcurrentRecordsNeverInterleave) {
+  AuditLog log("gateway", file_);
+  constexpr int kThreads = 4, kEach = 200;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&log, t] {
+      for (int i = 0; i < kEach; ++i)
+        log.record({{"event", "e"}, {"correlation_id", std::to_string(t) + "-" + std::to_string(i)},
+                    {"padding", std::string(300, 'x')}});
+    });
+  for (auto& t : threads) t.join();
+  auto lines = read_lines();  // parse() throws on an interleaved line
+  EXPECT_EQ(lines.size(), static_cast<std::size_t>(kThreads * kEach));
+  EXPECT_EQ(log.query("", "e").size(), static_cast<std::size_t>(kThreads * kEach));
+}
+
+}  // namespace
+}  // namespace tc::stub

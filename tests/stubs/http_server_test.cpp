@@ -1,0 +1,360 @@
+// The stubs' HTTP core over real sockets: framing, keep-alive, limits, timeouts, failures, shutdown.
+#include "stubs/http_server.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "raw_http.h"
+
+namespace tc::stub {
+namespace {
+
+using namespace std::chrono_literals;
+using test::RawConnection;
+using test::raw_request;
+
+// An in-process server on an OS-chosen port, run on its own thread, stopped and joined at the end.
+class RunningServer {
+ public:
+  RunningServer(ServerOptions options, Handler handler) : server_(std::move(options), std::move(handler)) {
+    thread_ = std::thread([this] { server_.run(false); });
+  }
+  ~RunningServer() { stop(); }
+  void stop() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  std::uint16_t port() const { return server_.port(); }
+  HttpServer& server() { return server_; }
+
+ private:
+  HttpServer server_;
+  std::thread thread_;
+};
+
+// Answers with what it received, so tests can check how requests are parsed.
+Response describe(const Request& r) {
+  nlohmann::json query = nlohmann::json::object();
+  for (const auto& [k, v] : r.query) query[k].push_back(v);
+  nlohmann::json form = nlohmann::json::object();
+  for (const auto& [k, v] : r.form()) form[k].push_back(v);
+  Response out;
+  out.headers.set("Content-Type", "application/json");
+  out.headers.add("X-Seen-Remote", r.remote);
+  out.body = nlohmann::json{{"method", r.method},
+                            {"target", r.target},
+                            {"path", r.path},
+                            {"query", query},
+                            {"first_x", r.query_param("x").value_or("<none>")},
+                            {"form", form},
+                            {"body", r.body},
+                            {"probe", r.headers.get("x-probe").value_or("")}}
+                 .dump();
+  return out;
+}
+
+ServerOptions small_limits() {
+  ServerOptions o;
+  o.header_limit = 1024;
+  o.body_limit = 1024;
+  o.read_timeout = 1500ms;
+  o.workers = 2;
+  return o;
+}
+
+TEST(HttpServer, BindsAnOsChosenPortAndNamesItInTheUrl) {
+  RunningServer s(ServerOptions{}, describe);
+  EXPECT_NE(s.port(), 0);
+  EXPECT_EQ(s.server().url(), "http://127.0.0.1:" + std::to_string(s.port()));
+}
+
+TEST(HttpServer, BindingAPortInUseThrowsNamingHostAndPort) {
+  RunningServer s(ServerOptions{}, describe);
+  ServerOptions same;
+  same.port = s.port();
+  try {
+    HttpServer second(same, describe);
+    FAIL() << "bound a port already in use";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(s.port())), std::string::npos) << e.what();
+  }
+}
+
+TEST(HttpServer, GetDecodesPathAndQuery) {
+  RunningServer s(ServerOptions{}, describe);
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/a%20b/c+d?x=1&y=hello+world&x=2&z=%2F", "X-Probe: p1\r\n")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->headers.get("Server"), "tenantcheck-stub");
+  auto body = nlohmann::json::parse(r->body);
+  EXPECT_EQ(body["method"], "GET");
+  EXPECT_EQ(body["target"], "/a%20b/c+d?x=1&y=hello+world&x=2&z=%2F");
+  EXPECT_EQ(body["path"], "/a b/c+d");
+  EXPECT_EQ(body["first_x"], "1");
+  EXPECT_EQ(body["query"]["x"], nlohmann::json::array({"1", "2"}));
+  EXPECT_EQ(body["query"]["y"], nlohmann::json::array({"hello world"}));
+  EXPECT_EQ(body["query"]["z"], nlohmann::json::array({"/"}));
+  EXPECT_EQ(body["probe"], "p1");
+}
+
+TEST(HttpServer, PostCarriesBodyAndDecodesForms) {
+  RunningServer s(ServerOptions{}, describe);
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("POST", "/token", "Content-Type: application/x-www-form-urlencoded\r\n",
+                                 "grant_type=password&username=a%40b&scope=x+y")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  auto body = nlohmann::json::parse(r->body);
+  EXPECT_EQ(body["method"], "POST");
+  EXPECT_EQ(body["body"], "grant_type=password&username=a%40b&scope=x+y");
+  EXPECT_EQ(body["form"]["username"], nlohmann::json::array({"a@b"}));
+  EXPECT_EQ(body["form"]["scope"], nlohmann::json::array({"x y"}));
+}
+
+TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
+  RunningServer s(ServerOptions{}, describe);
+  RawConnection c(s.port());
+  std::string remote;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.send(raw_request("GET", "/n" + std::to_string(i))));
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << "request " << i << " on the same connection was not answered";
+    EXPECT_EQ(nlohmann::json::parse(r->body)["path"], "/n" + std::to_string(i));
+    if (i == 0) remote = r->headers.get("X-Seen-Remote").value_or("");
+    EXPECT_EQ(r->headers.get("X-Seen-Remote").value_or(""), remote) << "a new connection was used";
+  }
+  EXPECT_FALSE(c.closed_within(200ms));
+}
+
+TEST(HttpServer, ConnectionCloseIsHonoured) {
+  RunningServer s(ServerOptions{}, describe);
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/once", "Connection: close\r\n")));
+  ASSERT_TRUE(c.read_response());
+  EXPECT_TRUE(c.closed_within(2000ms));
+}
+
+TEST(HttpServer, MalformedRequestGets400AndTheServerServesOthers) {
+  RunningServer s(small_limits(), describe);
+  RawConnection bad(s.port());
+  ASSERT_TRUE(bad.send("THIS IS NOT HTTP\r\n\r\n"));
+  auto r = bad.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(nlohmann::json::parse(r->body)["error"], "invalid_request");
+  EXPECT_TRUE(bad.closed_within(3000ms));
+
+  RawConnection good(s.port());
+  ASSERT_TRUE(good.send(raw_request("GET", "/fine")));
+  auto ok = good.read_response();
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST(HttpServer, HeaderOverTheLimitGets431) {
+  RunningServer s(small_limits(), describe);
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/big", "X-Big: " + std::string(4096, 'a') + "\r\n")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_TRUE(c.closed_within(3000ms));
+}
+
+TEST(HttpServer, BodyOverTheLimitGets413) {
+  RunningServer s(small_limits(), describe);
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("POST", "/big", "", std::string(4096, 'b'))));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_TRUE(c.closed_within(3000ms));
+}
+
+TEST(HttpServer, ErrorAnswersUseTheConfiguredEnvelope) {
+  ServerOptions o = small_limits();
+  o.error_response = [](int status, const std::string& code, const std::string&, const Request& partial) {
+    Response r;
+    r.status = status;
+    r.headers.set("X-Correlation-Id", partial.headers.get("X-Correlation-Id").value_or("fresh"));
+    r.body = nlohmann::json{{"error", code}, {"correlation_id", "cid"}}.dump();
+    return r;
+  };
+  RunningServer s(o, describe);
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("POST", "/big", "X-Correlation-Id: abc-1\r\n", std::string(4096, 'b'))));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->headers.get("X-Correlation-Id"), "abc-1");
+  EXPECT_EQ(nlohmann::json::parse(r->body)["correlation_id"], "cid");
+}
+
+TEST(HttpServer, HandlerExceptionGets500WithEnvelopeAndConnectionStaysUsable) {
+  RunningServer s(ServerOptions{}, [](const Request& r) -> Response {
+    if (r.path == "/boom") throw std::runtime_error("secret detail");
+    return describe(r);
+  });
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/boom")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  auto body = nlohmann::json::parse(r->body);
+  EXPECT_EQ(body["error"], "internal_error");
+  EXPECT_EQ(r->body.find("secret detail"), std::string::npos) << "exception text leaked into the answer";
+  ASSERT_TRUE(c.send(raw_request("GET", "/after")));
+  auto next = c.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+TEST(HttpServer, SlowClientDelaysNobodyAndIsDisconnectedAfterTheReadTimeout) {
+  RunningServer s(small_limits(), describe);  // read_timeout 1500 ms
+  RawConnection slow(s.port());
+  ASSERT_TRUE(slow.send("GET /half HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Partial: "));
+  std::this_thread::sleep_for(100ms);
+
+  auto start = std::chrono::steady_clock::now();
+  RawConnection other(s.port());
+  ASSERT_TRUE(other.send(raw_request("GET", "/quick")));
+  auto r = other.read_response(3000ms);
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(took, 750ms) << "another client's request waited on the stalled one";
+
+  EXPECT_TRUE(slow.closed_within(4000ms)) << "the stalled client was never disconnected";
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 1000ms) << "disconnected before the read timeout";
+}
+
+TEST(HttpServer, IdleKeepAliveConnectionIsClosedAfterTheReadTimeout) {
+  RunningServer s(small_limits(), describe);
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/one")));
+  ASSERT_TRUE(c.read_response());
+  EXPECT_TRUE(c.closed_within(4000ms));
+}
+
+TEST(HttpServer, BlockingHandlerDoesNotStallOtherRequests) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  RunningServer s(small_limits(), [released](const Request& r) {
+    if (r.path == "/block") released.wait_for(5s);
+    return describe(r);
+  });
+  RawConnection blocked(s.port());
+  ASSERT_TRUE(blocked.send(raw_request("GET", "/block")));
+  std::this_thread::sleep_for(100ms);
+  RawConnection other(s.port());
+  ASSERT_TRUE(other.send(raw_request("GET", "/free")));
+  auto r = other.read_response(2000ms);
+  ASSERT_TRUE(r) << "a blocked handler stalled another client";
+  release.set_value();
+  auto b = blocked.read_response(3000ms);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->status, 200);
+}
+
+TEST(HttpServer, StopLetsAnOpenRequestFinishThenRunReturns) {
+  std::atomic<bool> entered{false};
+  auto s = std::make_unique<RunningServer>(small_limits(), [&entered](const Request& r) {
+    entered = true;
+    std::this_thread::sleep_for(400ms);
+    return describe(r);
+  });
+  RawConnection c(s->port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/slow")));
+  auto deadline = std::chrono::steady_clock::now() + 3s;
+  while (!entered && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(entered);
+
+  auto start = std::chrono::steady_clock::now();
+  auto stopped = std::async(std::launch::async, [&s] { s->stop(); });
+  auto r = c.read_response(3000ms);
+  ASSERT_TRUE(r) << "the open request was dropped at stop";
+  EXPECT_EQ(r->status, 200);
+  ASSERT_EQ(stopped.wait_for(5s), std::future_status::ready) << "run() did not return after stop()";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+
+  RawConnection after(s->port());
+  EXPECT_FALSE(after.connected() && after.send(raw_request("GET", "/x")) && after.read_response(500ms))
+      << "a stopped server still answered";
+}
+
+TEST(HttpServer, StopWithIdleConnectionsReturnsPromptly) {
+  auto s = std::make_unique<RunningServer>(ServerOptions{}, describe);  // read timeout 10 s
+  RawConnection idle(s->port());
+  ASSERT_TRUE(idle.send(raw_request("GET", "/one")));
+  ASSERT_TRUE(idle.read_response());
+  auto start = std::chrono::steady_clock::now();
+  s->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+// run(true) in a child process: SIGTERM makes run() return, so the process exits 0 promptly.
+TEST(HttpServer, RunWithSignalHandlingReturnsOnSigterm) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::close(fds[0]);
+    try {
+      HttpServer server(ServerOptions{}, describe);
+      std::uint16_t port = server.port();
+      if (::write(fds[1], &port, sizeof port) != sizeof port) ::_exit(4);
+      server.run(true);
+      ::_exit(0);
+    } catch (...) {
+      ::_exit(3);
+    }
+  }
+  ::close(fds[1]);
+  std::uint16_t port = 0;
+  pollfd p{fds[0], POLLIN, 0};
+  bool got = ::poll(&p, 1, 10000) == 1 && ::read(fds[0], &port, sizeof port) == sizeof port;
+  ::close(fds[0]);
+  auto reap = [pid](std::chrono::milliseconds timeout) -> std::optional<int> {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int st = 0;
+      if (::waitpid(pid, &st, WNOHANG) == pid) return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      std::this_thread::sleep_for(10ms);
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return std::nullopt;
+  };
+  if (!got) {
+    reap(0ms);
+    FAIL() << "the child server never reported its port";
+  }
+  // An answer proves run() has started, and with it the signal handling.
+  RawConnection c(port);
+  ASSERT_TRUE(c.send(raw_request("GET", "/ready")));
+  auto r = c.read_response(5000ms);
+  if (!r) {
+    reap(0ms);
+    FAIL() << "the child server did not answer";
+  }
+  ::kill(pid, SIGTERM);
+  auto code = reap(5000ms);
+  ASSERT_TRUE(code) << "run(true) did not return after SIGTERM";
+  EXPECT_EQ(*code, 0);
+}
+
+}  // namespace
+}  // namespace tc::stub
