@@ -31,9 +31,11 @@ std::optional<nlohmann::json> JwksCache::key(const std::string& kid) {
     return std::nullopt;
   };
   std::lock_guard lock(mu_);
+  const auto now = std::chrono::steady_clock::now();
   if (fetched_) {
     if (auto k = find()) return k;
-    if (std::chrono::steady_clock::now() < quiet_until_) return std::nullopt;
+    auto missing = missing_until_.find(kid);
+    if (missing != missing_until_.end() && now < missing->second) return std::nullopt;
   }
   ++fetch_count_;
   auto got = fetch_();
@@ -42,8 +44,12 @@ std::optional<nlohmann::json> JwksCache::key(const std::string& kid) {
     fetched_ = true;
   }
   auto k = find();
-  // Quiet after a refetch that did not help (or failed), so that unknown kids cost one fetch per cooldown.
-  if (!k) quiet_until_ = std::chrono::steady_clock::now() + cooldown_;
+  // A kid the refetch did not find costs no further fetch for the cooldown; forget the oldest
+  // entries rather than grow without bound under a stream of made-up kids.
+  if (!k) {
+    if (missing_until_.size() >= 1024) missing_until_.clear();
+    missing_until_[kid] = now + cooldown_;
+  }
   return k;
 }
 

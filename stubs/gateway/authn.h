@@ -2,11 +2,13 @@
 // it decodes, names alg RS256, names a kid of the Authority's JWKS, its signature verifies, iss is
 // the Authority, aud holds the gateway's audience (a string or an array), and exp/nbf hold within
 // the leeway. The JWKS is fetched once and cached; a kid not in the cache triggers one refetch
-// (key rotation), and after a refetch that still lacks the kid no other refetch happens for a
-// cooldown, so unknown-kid tokens cannot make the gateway hammer the Authority.
+// (key rotation), and a kid that a refetch did not find is not refetched again for a cooldown, so one
+// unknown-kid token replayed cannot make the gateway hammer the Authority. The cooldown is per kid: a
+// forged kid must never delay the acceptance of a genuinely rotated-in key.
 #pragma once
 #include <chrono>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -38,7 +40,7 @@ class JwksCache {
   mutable std::mutex mu_;
   nlohmann::json keys_ = nlohmann::json::array();
   bool fetched_ = false;
-  std::chrono::steady_clock::time_point quiet_until_{};
+  std::map<std::string, std::chrono::steady_clock::time_point> missing_until_;  // kid -> end of its cooldown
   int fetch_count_ = 0;
 };
 
