@@ -1,0 +1,151 @@
+// tenantcheck run [PATH…]: load the topology and the contract profile, load and check every scenario
+// file (nothing starts before all are valid), start the environment, run the scenarios as GoogleTest
+// tests, stop the environment. Exit 0 all passed, 1 a scenario failed, 2 usage or input error,
+// 3 environment error (start failed, a component unreachable or dead during the run), 130/143 when
+// interrupted.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+
+#include "common/profile.h"
+#include "harness/cli/commands.h"
+#include "harness/cli/project_paths.h"
+#include "harness/cli/scenario_set.h"
+#include "harness/cli/signals.h"
+#include "harness/env/supervisor.h"
+#include "harness/env/topology.h"
+#include "harness/report/console.h"
+#include "harness/report/junit.h"
+#include "harness/runner/expectation.h"
+#include "harness/runner/run_context.h"
+#include "harness/runner/scenario_test.h"
+
+namespace tc::cli {
+
+namespace {
+struct RunOptions {
+  std::vector<std::string> paths;
+  std::string env_file, profile_file, reports_dir = "reports", tags, skip_tags;
+  bool list = false;
+  TlsOptions tls;
+};
+
+bool has_any(const std::vector<std::string>& have, const std::vector<std::string>& wanted) {
+  return std::any_of(wanted.begin(), wanted.end(),
+                     [&](const std::string& t) { return std::find(have.begin(), have.end(), t) != have.end(); });
+}
+
+int print_error(const Error& e) {
+  std::cerr << "error: " << e.to_string() << "\n";
+  return exit_code_for(e.kind);
+}
+
+int run_tests(CLI::App* sub, const RunOptions& o) {
+  // Everything not understood must be a GoogleTest flag; anything else is a usage error.
+  std::vector<std::string> gtest_args;
+  for (const auto& extra : sub->remaining()) {
+    if (extra.rfind("--gtest_", 0) != 0) {
+      std::cerr << "error: flag " << extra << ": unknown option (see tenantcheck run --help)\n";
+      return 2;
+    }
+    gtest_args.push_back(extra);
+  }
+
+  register_builtin_expectations();
+  auto topology = load_topology(path_or_default(o.env_file, "compose/local.yaml"));
+  if (!topology) return print_error(topology.error());
+  const std::string profile_path = o.profile_file.empty() ? topology->profile : o.profile_file;
+  auto profile = ContractProfile::load(profile_path);
+  if (!profile) return print_error(profile.error());
+
+  std::set<std::string> endpoints;
+  for (const auto& c : topology->components) endpoints.insert(c.name);
+  if (!topology->bindings.empty()) endpoints.insert("fx");  // {{fx.…}}: the bindings (RunContext)
+  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile->values(), endpoints, true);
+  if (!set.errors.empty()) {
+    for (const auto& e : set.errors) print_error(e);
+    return 2;
+  }
+
+  // Tag selection: a case runs when it has one of --tags (if given) and none of --skip-tags.
+  const auto tags = split_list(o.tags), skip = split_list(o.skip_tags);
+  std::vector<ScenarioCase> selected;
+  for (const auto& c : set.cases) {
+    const auto& t = c.scenario->tags;
+    if ((tags.empty() || has_any(t, tags)) && !has_any(t, skip)) selected.push_back(c);
+  }
+  const std::size_t deselected = set.cases.size() - selected.size();
+  if (deselected) (o.list ? std::cerr : std::cout) << deselected << " deselected by --tags/--skip-tags\n";
+
+  if (o.list) {
+    for (const auto& c : selected) std::cout << c.suite_name << "." << c.test_name << "\n";
+    return 0;
+  }
+
+  SupervisorOptions sup_options;
+  sup_options.reports_dir = o.reports_dir;
+  Supervisor supervisor(sup_options);
+  SignalGuard guard([&supervisor] { supervisor.stop(); });
+  auto env = supervisor.start(*topology);
+  if (!env) {
+    print_error(env.error());
+    if (!env.error().where.component.empty()) {
+      std::string tail = supervisor.log_tail(env.error().where.component);
+      if (!tail.empty()) std::cerr << "--- log of " << env.error().where.component << " ---\n" << tail << "\n";
+    }
+    return 3;
+  }
+
+  RunContext run(std::move(*env), profile->values(), o.tls);
+  std::vector<std::string> argv_storage = {"tenantcheck"};
+  gtest_args = with_default_junit_output(std::move(gtest_args), o.reports_dir);
+  argv_storage.insert(argv_storage.end(), gtest_args.begin(), gtest_args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  argv.push_back(nullptr);
+  testing::InitGoogleTest(&argc, argv.data());
+  install_console_reporter();
+  register_scenario_tests(selected, run);
+
+  const int failed = RUN_ALL_TESTS();
+  auto alive = supervisor.check_alive();
+  supervisor.stop();
+
+  int code = failed ? 1 : 0;
+  for (const auto& e : run.environment_errors()) {
+    std::cerr << "environment error: " << e.to_string() << "\n";
+    code = 3;
+  }
+  if (!alive) {
+    std::cerr << "environment error: " << alive.error().to_string() << "\n";
+    if (!alive.error().where.component.empty())
+      std::cerr << "--- log of " << alive.error().where.component << " ---\n"
+                << supervisor.log_tail(alive.error().where.component) << "\n";
+    code = 3;
+  }
+  return code;
+}
+}  // namespace
+
+CommandAction add_run_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* sub = app.add_subcommand("run", "Run scenarios against a topology (GoogleTest flags --gtest_* pass through)");
+  sub->allow_extras();
+  sub->add_option("paths", options->paths, "Scenario files or folders (default: scenarios/ of the project)");
+  sub->add_option("--env", options->env_file, "Topology file (default: compose/local.yaml)");
+  sub->add_option("--profile", options->profile_file, "Contract profile (overrides the topology's)");
+  sub->add_option("--reports", options->reports_dir, "Reports folder (default: reports)");
+  sub->add_flag("--list", options->list, "Print the suite.test names and run nothing");
+  sub->add_option("--tags", options->tags, "Comma list: run only scenarios with one of these tags");
+  sub->add_option("--skip-tags", options->skip_tags, "Comma list: do not run scenarios with any of these tags");
+  sub->add_option("--cacert", options->tls.ca_file, "CA file for URLs of no component");
+  sub->add_option("--cert", options->tls.cert_file, "Client certificate (mTLS) for URLs of no component");
+  sub->add_option("--key", options->tls.key_file, "Client key (mTLS) for URLs of no component");
+  sub->add_flag("--insecure", options->tls.insecure, "Do not verify TLS for URLs of no component");
+  return {sub, [sub, options] { return run_tests(sub, *options); }};
+}
+
+}  // namespace tc::cli

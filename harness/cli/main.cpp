@@ -1,0 +1,30 @@
+// tenantcheck: the command line. Subcommands add themselves (commands.h); usage errors exit 2
+// naming the flag; every other exit code comes from the chosen command's action (docs/cli.md).
+#include <iostream>
+#include <vector>
+
+#include "harness/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"tenantcheck: end-to-end conformance harness for multi-tenant platforms", "tenantcheck"};
+  app.set_version_flag("--version", std::string("tenantcheck ") + TC_VERSION);
+  app.require_subcommand(1);
+  std::vector<tc::cli::CommandAction> actions = {
+      tc::cli::add_run_command(app),
+      tc::cli::add_lint_command(app),
+      tc::cli::add_stubs_command(app),
+      tc::cli::add_doctor_command(app),
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with exit code 0.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "error: " << e.what() << "\n(see tenantcheck --help)\n";
+    return 2;
+  }
+  for (const auto& action : actions)
+    if (action.sub && action.sub->parsed() && action.run) return action.run();
+  std::cerr << "error: no command given (see tenantcheck --help)\n";
+  return 2;
+}

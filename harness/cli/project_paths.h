@@ -1,0 +1,18 @@
+// Where the CLI finds its defaults: the project home is the current directory when it has a
+// scenarios/ folder, else the source tree the binary was built from (TC_DEFAULT_HOME). Relative
+// defaults (scenarios/, compose/local.yaml) are resolved against it; paths the user gives are not.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace tc::cli {
+
+std::string project_home();
+// PATHs given, or <home>/scenarios when none.
+std::vector<std::string> scenario_paths_or_default(const std::vector<std::string>& given);
+// `path` if given, else <home>/<relative>.
+std::string path_or_default(const std::string& given, const std::string& relative);
+// "a,b , c" -> {"a","b","c"} (empty items dropped).
+std::vector<std::string> split_list(const std::string& text);
+
+}  // namespace tc::cli

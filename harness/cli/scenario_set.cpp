@@ -1,0 +1,26 @@
+#include "harness/cli/scenario_set.h"
+
+#include "harness/loader/naming.h"
+#include "harness/loader/scenario_loader.h"
+
+namespace tc::cli {
+
+ScenarioSet load_scenario_set(const std::vector<std::string>& paths, const json* contract,
+                              const std::set<std::string>& endpoints, bool check_env) {
+  LoadOptions options;
+  options.contract = contract;
+  options.endpoints = endpoints;
+  options.check_env = check_env;
+  LoadReport report = load_all_scenarios(paths, options);
+  ScenarioSet set;
+  set.scenarios = std::move(report.scenarios);
+  set.files = report.scenario_files;
+  set.errors = std::move(report.errors);
+  if (!set.errors.empty()) return set;
+  auto cases = expand_cases(set.scenarios, paths);
+  if (!cases) set.errors.push_back(cases.error());
+  else set.cases = std::move(*cases);
+  return set;
+}
+
+}  // namespace tc::cli

@@ -1,0 +1,163 @@
+// expect: audit — a list; each entry asks one component's audit source (environment.h) for the
+// records of a correlation id (default: this step's) and checks that a record subset-matching
+// `present` appears before the source's deadline, or that none matching `absent` appears until it.
+// Sources: stub (GET <location><contract.paths.audit>?correlation_id=…), jsonl (a file of JSON
+// lines), http (a URL template with {{correlation_id}}; a JSON array or {"records": […]}), none (the
+// check is skipped, never passed).
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/encoding.h"
+#include "common/json_match.h"
+#include "harness/runner/expectation.h"
+
+namespace tc {
+
+namespace {
+constexpr const char* kKind = "audit";
+constexpr auto kPollInterval = std::chrono::milliseconds(100);
+
+Result<Unit> validate_entry(const json& e, const Document& doc, const std::string& p) {
+  if (!e.is_object()) return spec_error(doc, p, "an audit check is {component, present|absent, correlation_id?}");
+  for (const auto& [key, arg] : e.items()) {
+    const std::string kp = pointer_join(p, key);
+    if (key == "component" || key == "correlation_id") {
+      if (!arg.is_string()) return spec_error(doc, kp, key + " must be a string");
+    } else if (key == "present" || key == "absent") {
+      if (!arg.is_object()) return spec_error(doc, kp, key + " must be a map of record fields");
+    } else {
+      return spec_error(doc, kp, "unknown audit key '" + key + "' (component, present, absent, correlation_id)");
+    }
+  }
+  if (!e.contains("component")) return spec_error(doc, p, "an audit check needs component");
+  if (e.contains("present") == e.contains("absent")) return spec_error(doc, p, "an audit check has one of present or absent");
+  return Unit{};
+}
+
+Result<Unit> validate(const json& spec, const Document& doc, const std::string& pointer) {
+  if (!spec.is_array() || spec.empty()) return spec_error(doc, pointer, "audit must be a non-empty list of checks");
+  for (std::size_t i = 0; i < spec.size(); ++i)
+    if (auto r = validate_entry(spec[i], doc, pointer_join(pointer, i)); !r) return r;
+  return Unit{};
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
+}
+
+std::vector<json> keep_correlated(const json& records, const std::string& cid) {
+  std::vector<json> out;
+  for (const auto& r : records) {
+    auto it = r.is_object() ? r.find("correlation_id") : r.end();
+    if (r.is_object() && (it == r.end() || *it == cid)) out.push_back(r);
+  }
+  return out;
+}
+
+// The records of `cid` now, or the reason they cannot be read.
+Result<std::vector<json>> read_records(const StepContext& c, const Component& comp, const std::string& cid) {
+  const AuditSourceSpec& src = comp.audit;
+  if (src.kind == "jsonl") {
+    std::ifstream in(src.location);
+    std::vector<json> out;
+    std::string line;
+    while (in && std::getline(in, line)) {
+      json r = json::parse(line, nullptr, false);
+      if (!r.is_discarded() && r.is_object() && r.value("correlation_id", json()) == cid) out.push_back(std::move(r));
+    }
+    return out;
+  }
+  std::string url;
+  if (src.kind == "stub") {
+    const json* path = c.scope.lookup("contract.paths.audit");
+    if (!path || !path->is_string()) return input_error({}, "the contract profile has no paths.audit");
+    url = src.location + path->get<std::string>() + "?correlation_id=" + url_encode(cid);
+  } else {
+    url = src.location;
+    replace_all(url, "{{correlation_id}}", url_encode(cid));
+  }
+  HttpRequest req;
+  req.url = url;
+  req.timeout_ms = 5000;
+  auto res = c.run.client_for(url).send(req);
+  if (!res) {
+    Error e = res.error();
+    e.where.component = comp.name;
+    return e;
+  }
+  if (res->status < 200 || res->status > 299)
+    return input_error({}, "GET " + url + " answered " + std::to_string(res->status));
+  json body = json::parse(res->body, nullptr, false);
+  if (body.is_object() && body.contains("records")) body = body["records"];
+  if (!body.is_array()) return input_error({}, "GET " + url + " did not answer a JSON array of records");
+  return keep_correlated(body, cid);
+}
+
+const json* first_match(const std::vector<json>& records, const json& pattern) {
+  for (const auto& r : records)
+    if (!subset_mismatch(pattern, r)) return &r;
+  return nullptr;
+}
+
+std::string describe(const std::vector<json>& records, const std::string& cid) {
+  if (records.empty()) return "no record for correlation id " + cid;
+  json events = json::array();
+  for (const auto& r : records) events.push_back(r);
+  return std::to_string(records.size()) + " record(s) for correlation id " + cid + ": " + brief(events, 600);
+}
+
+Outcome check_entry(const StepContext& c, const json& entry) {
+  const std::string name = entry.value("component", std::string());
+  const bool want_present = entry.contains("present");
+  const json pattern = want_present ? entry["present"] : entry.value("absent", json::object());
+  const std::string desc = name + (want_present ? " present" : " absent");
+  const std::string expected = (want_present ? "a record matching " : "no record matching ") + brief(pattern);
+  auto it = c.environment.components.find(name);
+  if (it == c.environment.components.end())
+    return failed_outcome(kKind, desc, expected, "no component '" + name + "' in the topology");
+  const Component& comp = it->second;
+  if (comp.audit.kind.empty() || comp.audit.kind == "none")
+    return skipped_outcome(kKind, desc, "component " + name + " has no audit source");
+  const std::string cid = entry.value("correlation_id", c.correlation_id);
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(comp.audit.deadline_ms);
+  std::vector<json> last;
+  std::optional<Error> last_error;
+  for (;;) {
+    auto records = read_records(c, comp, cid);
+    if (records) {
+      last_error.reset();
+      last = std::move(*records);
+      const json* hit = first_match(last, pattern);
+      if (want_present && hit) return passed_outcome(kKind, desc, expected, brief(*hit));
+      if (!want_present && hit) return failed_outcome(kKind, desc, expected, brief(*hit));
+    } else {
+      last_error = records.error();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  if (last_error) {
+    if (last_error->kind == ErrorKind::environment) c.run.record_environment_error(*last_error);
+    return failed_outcome(kKind, desc, expected, "audit source unavailable: " + last_error->to_string());
+  }
+  if (want_present) return failed_outcome(kKind, desc, expected, describe(last, cid));
+  return passed_outcome(kKind, desc, expected, describe(last, cid));
+}
+
+std::vector<Outcome> evaluate(const StepContext& c) {
+  if (!c.spec.is_array()) return {failed_outcome(kKind, "", "a list of audit checks", brief(c.spec))};
+  std::vector<Outcome> out;
+  for (const auto& entry : c.spec) out.push_back(check_entry(c, entry));
+  return out;
+}
+}  // namespace
+
+void register_expect_audit() {
+  register_expectation_kind({kKind, validate});
+  register_expectation_evaluator(kKind, evaluate);
+}
+
+}  // namespace tc

@@ -1,0 +1,129 @@
+// expect: json — a list of checks on the JSON body, each at `pointer` (default the root) with one of
+// equals, length, contains (an element subset-matches), not_contains, type, matches (regex search in
+// a string), absent, subset (common/json_match.h).
+#include <algorithm>
+#include <regex>
+
+#include "common/json_match.h"
+#include "harness/runner/expectation.h"
+
+namespace tc {
+
+namespace {
+constexpr const char* kKind = "json";
+const std::vector<std::string> kOps = {"equals", "length", "contains", "not_contains", "type", "matches", "absent", "subset"};
+const std::vector<std::string> kTypes = {"null", "boolean", "integer", "number", "string", "array", "object"};
+
+Result<Unit> validate_check(const json& check, const Document& doc, const std::string& p) {
+  if (!check.is_object()) return spec_error(doc, p, "a json check is an object: {pointer: /x, equals: …}");
+  std::string op;
+  for (const auto& [key, arg] : check.items()) {
+    const std::string kp = pointer_join(p, key);
+    if (key == "pointer") {
+      if (!arg.is_string()) return spec_error(doc, kp, "pointer must be a string");
+      const auto& s = arg.get_ref<const std::string&>();
+      if (!s.empty() && s[0] != '/' && !is_template(arg)) return spec_error(doc, kp, "a JSON pointer starts with '/'");
+      continue;
+    }
+    if (std::find(kOps.begin(), kOps.end(), key) == kOps.end())
+      return spec_error(doc, kp, "unknown json check '" + key + "' (equals, length, contains, not_contains, type, matches, absent, subset)");
+    if (!op.empty()) return spec_error(doc, kp, "a json check has one of " + op + " or " + key + ", not both");
+    op = key;
+    if (is_template(arg)) continue;
+    if (key == "length" && !(arg.is_number_integer() && arg.get<long long>() >= 0))
+      return spec_error(doc, kp, "length takes a non-negative integer");
+    if (key == "type" && !(arg.is_string() && std::find(kTypes.begin(), kTypes.end(), arg.get<std::string>()) != kTypes.end()))
+      return spec_error(doc, kp, "type is one of null, boolean, integer, number, string, array, object");
+    if (key == "absent" && !arg.is_boolean()) return spec_error(doc, kp, "absent takes true or false");
+    if (key == "matches") {
+      if (!arg.is_string()) return spec_error(doc, kp, "matches takes a regular expression");
+      try { std::regex re(arg.get<std::string>()); } catch (const std::regex_error& e) {
+        return spec_error(doc, kp, std::string("invalid regular expression: ") + e.what());
+      }
+    }
+  }
+  if (op.empty()) return spec_error(doc, p, "a json check needs one of equals, length, contains, not_contains, type, matches, absent, subset");
+  return Unit{};
+}
+
+Result<Unit> validate(const json& spec, const Document& doc, const std::string& pointer) {
+  if (!spec.is_array() || spec.empty()) return spec_error(doc, pointer, "json must be a non-empty list of checks");
+  for (std::size_t i = 0; i < spec.size(); ++i)
+    if (auto r = validate_check(spec[i], doc, pointer_join(pointer, i)); !r) return r;
+  return Unit{};
+}
+
+Outcome check_one(const json& check, const json& body) {
+  std::string pointer = check.value("pointer", std::string());
+  std::string op, where = pointer.empty() ? "(root)" : pointer;
+  json arg;
+  for (const auto& [k, v] : check.items())
+    if (k != "pointer") op = k, arg = v;
+  const std::string desc = where + " " + op;
+  const json* node = find_pointer(body, pointer);
+  const std::string actual = node ? brief(*node) : "(absent)";
+  auto verdict = [&](bool ok, const std::string& expected, const std::string& act) {
+    return ok ? passed_outcome(kKind, desc, expected, act) : failed_outcome(kKind, desc, expected, act);
+  };
+  if (op == "absent") {
+    bool want_absent = arg.is_boolean() && arg.get<bool>();
+    return verdict(want_absent == (node == nullptr), want_absent ? "(absent)" : "present", actual);
+  }
+  if (op == "equals") return verdict(node && *node == arg, brief(arg), actual);
+  if (op == "subset") {
+    if (!node) return verdict(false, brief(arg), actual);
+    auto mismatch = subset_mismatch(arg, *node, pointer);
+    return verdict(!mismatch, brief(arg), mismatch ? *mismatch + " in " + actual : actual);
+  }
+  if (op == "type") {
+    std::string t = arg.is_string() ? arg.get<std::string>() : brief(arg);
+    return verdict(node && is_of_type(*node, t), t, node ? json_type_name(*node) + " " + actual : actual);
+  }
+  if (op == "length") {
+    bool sized = node && (node->is_array() || node->is_object() || node->is_string());
+    std::size_t n = !sized ? 0 : node->is_string() ? node->get_ref<const std::string&>().size() : node->size();
+    bool ok = sized && arg.is_number_integer() && static_cast<long long>(n) == arg.get<long long>();
+    return verdict(ok, "length " + brief(arg), sized ? "length " + std::to_string(n) + " " + actual : actual);
+  }
+  if (op == "contains" || op == "not_contains") {
+    bool is_array = node && node->is_array();
+    bool found = is_array && std::any_of(node->begin(), node->end(), [&](const json& e) { return !subset_mismatch(arg, e); });
+    if (op == "contains") return verdict(found, "an element matching " + brief(arg), actual);
+    return verdict(is_array && !found, "an array with no element matching " + brief(arg), actual);
+  }
+  if (op == "matches") {
+    std::string pattern = arg.is_string() ? arg.get<std::string>() : brief(arg);
+    try {
+      std::regex re(pattern);
+      bool ok = node && node->is_string() && std::regex_search(node->get_ref<const std::string&>(), re);
+      return verdict(ok, "a string matching /" + pattern + "/", actual);
+    } catch (const std::regex_error&) {
+      return verdict(false, "a valid regular expression", pattern);
+    }
+  }
+  return failed_outcome(kKind, desc, "a json check", "spec rendered to " + brief(check));
+}
+
+std::vector<Outcome> evaluate(const StepContext& c) {
+  if (!c.spec.is_array()) return {failed_outcome(kKind, "", "a list of checks", brief(c.spec))};
+  json body = json::parse(c.response.body, nullptr, false);
+  std::vector<Outcome> out;
+  for (const auto& check : c.spec) {
+    if (body.is_discarded()) {
+      std::string head = c.response.body.substr(0, 120);
+      out.push_back(failed_outcome(kKind, check.value("pointer", std::string("(root)")), "a JSON body",
+                                   c.response.body.empty() ? "(empty body)" : "not JSON: " + json(head).dump()));
+      continue;
+    }
+    out.push_back(check_one(check, body));
+  }
+  return out;
+}
+}  // namespace
+
+void register_expect_json() {
+  register_expectation_kind({kKind, validate});
+  register_expectation_evaluator(kKind, evaluate);
+}
+
+}  // namespace tc

@@ -1,0 +1,50 @@
+// expect: status — an integer, a template that renders to one, or a list of them (any matches).
+#include <algorithm>
+
+#include "harness/runner/expectation.h"
+
+namespace tc {
+
+namespace {
+constexpr const char* kKind = "status";
+
+bool valid_code(const json& n) { return n.is_number_integer() && n.get<long long>() >= 100 && n.get<long long>() <= 599; }
+
+Result<Unit> validate(const json& spec, const Document& doc, const std::string& pointer) {
+  auto one = [&](const json& n, const std::string& p) -> Result<Unit> {
+    if (valid_code(n) || is_template(n)) return Unit{};
+    return spec_error(doc, p, "status must be an HTTP status code (100-599) or a template, not " + brief(n));
+  };
+  if (!spec.is_array()) return one(spec, pointer);
+  if (spec.empty()) return spec_error(doc, pointer, "status list must not be empty");
+  for (std::size_t i = 0; i < spec.size(); ++i)
+    if (auto r = one(spec[i], pointer_join(pointer, i)); !r) return r;
+  return Unit{};
+}
+
+std::vector<Outcome> evaluate(const StepContext& c) {
+  std::vector<long long> allowed;
+  auto add = [&](const json& n) {
+    if (n.is_number_integer()) allowed.push_back(n.get<long long>());
+    else if (n.is_string() && !n.get_ref<const std::string&>().empty() &&
+             n.get_ref<const std::string&>().find_first_not_of("0123456789") == std::string::npos)
+      allowed.push_back(std::stoll(n.get<std::string>()));
+    else return false;
+    return true;
+  };
+  bool ok = c.spec.is_array() ? std::all_of(c.spec.begin(), c.spec.end(), add) : add(c.spec);
+  const std::string actual = std::to_string(c.response.status);
+  if (!ok) return {failed_outcome(kKind, "", "a status code", "spec rendered to " + brief(c.spec))};
+  std::string expected;
+  for (auto code : allowed) expected += (expected.empty() ? "" : " or ") + std::to_string(code);
+  bool match = std::find(allowed.begin(), allowed.end(), c.response.status) != allowed.end();
+  return {match ? passed_outcome(kKind, "", expected, actual) : failed_outcome(kKind, "", expected, actual)};
+}
+}  // namespace
+
+void register_expect_status() {
+  register_expectation_kind({kKind, validate});
+  register_expectation_evaluator(kKind, evaluate);
+}
+
+}  // namespace tc

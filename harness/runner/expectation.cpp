@@ -1,0 +1,73 @@
+#include "harness/runner/expectation.h"
+
+#include <map>
+#include <mutex>
+
+namespace tc {
+
+// Defined one per file (expect_<kind>.cpp); each registers its validator and its evaluator.
+void register_expect_status();
+void register_expect_headers();
+void register_expect_json();
+void register_expect_jwt();
+void register_expect_audit();
+void register_expect_elapsed();
+
+namespace {
+std::mutex registry_mu;
+std::map<std::string, Evaluator>& evaluators() {
+  static std::map<std::string, Evaluator> m;
+  return m;
+}
+}  // namespace
+
+void register_expectation_evaluator(const std::string& name, Evaluator evaluator) {
+  std::lock_guard lock(registry_mu);
+  evaluators()[name] = std::move(evaluator);
+}
+
+const Evaluator* find_expectation_evaluator(const std::string& name) {
+  std::lock_guard lock(registry_mu);
+  auto it = evaluators().find(name);
+  return it == evaluators().end() ? nullptr : &it->second;
+}
+
+void register_builtin_expectations() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    register_expect_status();
+    register_expect_headers();
+    register_expect_json();
+    register_expect_jwt();
+    register_expect_audit();
+    register_expect_elapsed();
+  });
+}
+
+Outcome passed_outcome(std::string kind, std::string description, std::string expected, std::string actual) {
+  return {Outcome::Status::passed, std::move(kind), std::move(description), std::move(expected), std::move(actual), {}};
+}
+
+Outcome failed_outcome(std::string kind, std::string description, std::string expected, std::string actual) {
+  return {Outcome::Status::failed, std::move(kind), std::move(description), std::move(expected), std::move(actual), {}};
+}
+
+Outcome skipped_outcome(std::string kind, std::string description, std::string reason) {
+  return {Outcome::Status::skipped, std::move(kind), std::move(description), {}, {}, std::move(reason)};
+}
+
+std::string brief(const json& value, std::size_t limit) {
+  std::string s = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (s.size() > limit) s = s.substr(0, limit) + "…";
+  return s;
+}
+
+bool is_template(const json& node) {
+  return node.is_string() && node.get_ref<const std::string&>().find("{{") != std::string::npos;
+}
+
+Error spec_error(const Document& doc, const std::string& pointer, const std::string& message) {
+  return input_error(doc.where(pointer), message);
+}
+
+}  // namespace tc

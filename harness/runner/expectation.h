@@ -1,0 +1,54 @@
+// Expectation kinds, as the runner evaluates them. Each kind lives in its own file
+// (expect_<kind>.cpp) and registers, under one name, its load-time validator with the loader
+// (harness/loader/expectation_registry.h) and its evaluator here. A new kind plugs in at both
+// places without touching the loader's or the runner's loop.
+//
+// An evaluator gets the spec already rendered with the step's scope, the response, and what it may
+// need to look further (the scope, the environment, an HTTP client, the run's shared state); it
+// returns one or more outcomes — every check is evaluated and reported, not just the first failure.
+// A check that cannot be made in this environment is skipped with a reason, never passed.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/http_client.h"
+#include "harness/env/environment.h"
+#include "harness/loader/expectation_registry.h"
+#include "harness/runner/results.h"
+#include "harness/runner/run_context.h"
+#include "harness/template/template.h"
+
+namespace tc {
+
+struct StepContext {
+  const json& spec;                 // rendered
+  const HttpResponse& response;
+  const Scope& scope;               // the step's variables (contract, captures, correlation_id, …)
+  const Environment& environment;
+  HttpClient& http;                 // the calling thread's client
+  RunContext& run;
+  std::string correlation_id;       // this step's X-Correlation-Id
+  Loc loc;                          // the expectation's location
+};
+
+using Evaluator = std::function<std::vector<Outcome>(const StepContext&)>;
+
+void register_expectation_evaluator(const std::string& name, Evaluator evaluator);
+const Evaluator* find_expectation_evaluator(const std::string& name);
+
+// Registers every built-in kind with the loader and here (idempotent). Call before loading.
+void register_builtin_expectations();
+
+// Shorthands for evaluators.
+Outcome passed_outcome(std::string kind, std::string description, std::string expected, std::string actual);
+Outcome failed_outcome(std::string kind, std::string description, std::string expected, std::string actual);
+Outcome skipped_outcome(std::string kind, std::string description, std::string reason);
+// Compact JSON for messages, cut at `limit` characters.
+std::string brief(const json& value, std::size_t limit = 300);
+
+// Shorthands for validators: a string holding "{{" is a template, checked only after rendering.
+bool is_template(const json& node);
+Error spec_error(const Document& doc, const std::string& pointer, const std::string& message);
+
+}  // namespace tc

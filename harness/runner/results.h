@@ -1,0 +1,68 @@
+// Structured results of a scenario run: one StepResult per step (its expectation outcomes and its
+// redacted transcript), one ScenarioResult per GoogleTest test. Reporters implement ResultSink and
+// are fed as results happen; the runner formats nothing for them.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "harness/model/scenario.h"
+
+namespace tc {
+
+// What one expectation (or one aspect of it, or a capture) found.
+struct Outcome {
+  enum class Status { passed, failed, skipped };
+  Status status = Status::passed;
+  std::string kind;          // status | headers | json | jwt | audit | elapsed_ms | capture | …
+  std::string description;   // what was checked ("header Vary matches", "json /error equals")
+  std::string expected;
+  std::string actual;
+  std::string reason;        // why skipped
+  bool passed() const { return status == Status::passed; }
+  bool failed() const { return status == Status::failed; }
+};
+
+struct StepResult {
+  std::string name;
+  Loc loc;
+  bool ran = false;                   // false: skipped after an earlier failure
+  std::string correlation_id;
+  std::string method, url;            // as sent (url redacted)
+  int status = 0;                     // 0 when no response
+  double elapsed_ms = 0;
+  std::vector<Outcome> outcomes;      // captures, then expectations, in order
+  std::optional<Error> error;         // template, input or transport (environment) error
+  std::string transcript;             // request and response as HTTP text, redacted
+  bool failed() const;
+  // Every failure as "step 'NAME' (file:line): <kind> <description>: expected <e>, actual <a>".
+  std::vector<std::string> failure_lines() const;
+};
+
+struct ScenarioResult {
+  const ScenarioCase* scenario_case = nullptr;
+  std::vector<StepResult> steps;
+  std::optional<std::string> skipped;       // reason, when the scenario was skipped
+  std::optional<Error> environment_error;   // the first transport error, naming the component
+  bool failed() const;
+  // The failure message of the whole scenario: the scenario's name, every failure line of every
+  // step, each followed by that step's transcript. Empty when nothing failed.
+  std::string failure_message() const;
+};
+
+// Implemented by reporters; called on the thread that runs the test, in order.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  virtual void on_step(const ScenarioCase& scenario, const StepResult& step) {}
+  virtual void on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) {}
+};
+
+// Sinks are registered before the run and must outlive it; not owned.
+void add_result_sink(ResultSink* sink);
+void remove_result_sink(ResultSink* sink);
+void publish_step(const ScenarioCase& scenario, const StepResult& step);
+void publish_scenario(const ScenarioCase& scenario, const ScenarioResult& result);
+
+}  // namespace tc

@@ -1,0 +1,92 @@
+#include "harness/runner/run_context.h"
+
+#include <memory>
+
+#include "common/crypto.h"
+
+namespace tc {
+
+namespace {
+std::string tls_key(const TlsOptions& t) {
+  return t.ca_file + '\n' + t.cert_file + '\n' + t.key_file + '\n' + (t.insecure ? "1" : "0");
+}
+}  // namespace
+
+std::string random_alnum(std::size_t n) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string bytes = random_bytes(n);
+  std::string out;
+  out.reserve(n);
+  for (unsigned char b : bytes) out += kAlphabet[b % 36];
+  return out;
+}
+
+RunContext::RunContext(Environment env, json contract, TlsOptions default_tls, std::string run_id)
+    : env_(std::move(env)), default_tls_(std::move(default_tls)), run_id_(std::move(run_id)) {
+  if (run_id_.empty()) run_id_ = "tc-" + random_alnum(10);
+  for (const auto& [name, component] : env_.components) root_.set(name, component.url);
+  root_.set("contract", std::move(contract));
+  root_.set("run_id", run_id_);
+  // The topology's bindings: the pack's fixture names bound to this environment ({{fx.users.one}}).
+  if (env_.bindings.is_object() && !env_.bindings.empty()) root_.set("fx", env_.bindings);
+}
+
+const Component* RunContext::component_for_url(const std::string& url) const {
+  const Component* best = nullptr;
+  for (const auto& [name, c] : env_.components) {
+    if (c.url.empty() || url.compare(0, c.url.size(), c.url) != 0) continue;
+    // The prefix must end at a boundary: "http://h:80" must not claim "http://h:8080".
+    if (url.size() > c.url.size() && c.url.back() != '/') {
+      char next = url[c.url.size()];
+      if (next != '/' && next != '?' && next != '#') continue;
+    }
+    if (!best || c.url.size() > best->url.size()) best = &c;
+  }
+  return best;
+}
+
+HttpClient& RunContext::client_for(const std::string& url) {
+  const Component* c = component_for_url(url);
+  const TlsOptions& tls = c ? c->tls : default_tls_;
+  thread_local std::map<std::string, std::unique_ptr<HttpClient>> clients;
+  auto& slot = clients[tls_key(tls)];
+  if (!slot) slot = std::make_unique<HttpClient>(tls);
+  return *slot;
+}
+
+Result<json> RunContext::fetch_json(const std::string& url, bool refresh) {
+  {
+    std::lock_guard lock(mu_);
+    if (refresh) json_cache_.erase(url);
+    if (auto it = json_cache_.find(url); it != json_cache_.end()) return it->second;
+  }
+  HttpRequest req;
+  req.url = url;
+  auto res = client_for(url).send(req);
+  if (!res) {
+    Error e = res.error();
+    if (const Component* c = component_for_url(url)) e.where.component = c->name;
+    return e;
+  }
+  if (res->status < 200 || res->status > 299)
+    return input_error({}, "GET " + url + " answered " + std::to_string(res->status));
+  json parsed = json::parse(res->body, nullptr, false);
+  if (parsed.is_discarded()) return input_error({}, "GET " + url + " did not answer JSON");
+  std::lock_guard lock(mu_);
+  json_cache_[url] = parsed;
+  return parsed;
+}
+
+std::string RunContext::new_correlation_id() const { return run_id_ + "-" + random_alnum(8); }
+
+void RunContext::record_environment_error(const Error& error) {
+  std::lock_guard lock(mu_);
+  env_errors_.push_back(error);
+}
+
+std::vector<Error> RunContext::environment_errors() const {
+  std::lock_guard lock(mu_);
+  return env_errors_;
+}
+
+}  // namespace tc

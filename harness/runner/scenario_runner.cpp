@@ -1,0 +1,56 @@
+#include "harness/runner/scenario_runner.h"
+
+#include "harness/runner/step_runner.h"
+
+namespace tc {
+
+ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) {
+  ScenarioResult result;
+  result.scenario_case = &scenario_case;
+  const Scenario& scenario = *scenario_case.scenario;
+  for (const auto& cap : scenario.requires_caps) {
+    if (!run.environment().capabilities.count(cap)) {
+      result.skipped = "needs capability '" + cap + "' that the topology does not offer";
+      publish_scenario(scenario_case, result);
+      return result;
+    }
+  }
+
+  Scope scope(&run.root_scope());
+  if (scenario_case.row.is_object())
+    for (const auto& [k, v] : scenario_case.row.items()) scope.set(k, v);
+  const TemplateContext ctx{[&run](const std::string& url) { return run.fetch_json(url); }};
+  Loc vars_loc = scenario.loc;
+  vars_loc.pointer = pointer_join(scenario.loc.pointer, "vars");
+  if (auto r = render_vars(scenario.vars, scope, vars_loc, ctx); !r) {
+    StepResult vars;
+    vars.name = "(scenario vars)";
+    vars.loc = vars_loc;
+    vars.ran = true;
+    vars.error = r.error();
+    publish_step(scenario_case, vars);
+    result.steps.push_back(std::move(vars));
+    publish_scenario(scenario_case, result);
+    return result;
+  }
+
+  bool failed = false;
+  for (const auto& step : scenario.steps) {
+    StepResult sr;
+    if (failed && !step.cleanup) {
+      sr.name = step.name;
+      sr.loc = step.loc;
+    } else {
+      sr = run_step(step, scope, run);
+      if (sr.failed()) failed = true;
+      if (sr.error && sr.error->kind == ErrorKind::environment && !result.environment_error)
+        result.environment_error = sr.error;
+    }
+    publish_step(scenario_case, sr);
+    result.steps.push_back(std::move(sr));
+  }
+  publish_scenario(scenario_case, result);
+  return result;
+}
+
+}  // namespace tc

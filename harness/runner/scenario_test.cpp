@@ -1,0 +1,53 @@
+#include "harness/runner/scenario_test.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/runner/scenario_runner.h"
+
+namespace tc {
+
+namespace {
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+class ScenarioTest : public testing::Test {
+ public:
+  ScenarioTest(const ScenarioCase& c, RunContext& run) : case_(c), run_(run) {}
+
+  void TestBody() override {
+    const Scenario& s = *case_.scenario;
+    if (!s.requirements.empty()) RecordProperty("requirements", join(s.requirements));
+    if (!s.tags.empty()) RecordProperty("tags", join(s.tags));
+    RecordProperty("scenario", s.name);
+    ScenarioResult result = run_scenario(case_, run_);
+    if (result.skipped) GTEST_SKIP() << *result.skipped;
+    for (const auto& step : result.steps) {
+      auto lines = step.failure_lines();
+      if (lines.empty()) continue;
+      std::string message = "scenario '" + s.name + "'";
+      if (!case_.row.is_null()) message += " " + case_.row.dump();
+      message += "\n";
+      for (const auto& l : lines) message += l + "\n";
+      message += step.transcript;
+      ADD_FAILURE_AT(step.loc.file.c_str(), step.loc.line) << message;
+    }
+  }
+
+ private:
+  const ScenarioCase& case_;
+  RunContext& run_;
+};
+}  // namespace
+
+void register_scenario_tests(const std::vector<ScenarioCase>& cases, RunContext& run) {
+  for (const auto& c : cases) {
+    const Scenario& s = *c.scenario;
+    testing::RegisterTest(c.suite_name.c_str(), c.test_name.c_str(), nullptr, nullptr, s.file.c_str(), s.loc.line,
+                          [&c, &run]() -> ScenarioTest* { return new ScenarioTest(c, run); });
+  }
+}
+
+}  // namespace tc

@@ -1,0 +1,202 @@
+#include "harness/runner/step_runner.h"
+
+#include "common/encoding.h"
+#include "harness/runner/capture.h"
+#include "harness/runner/expectation.h"
+#include "harness/runner/transcript.h"
+
+namespace tc {
+
+namespace {
+TemplateContext template_context(RunContext& run) {
+  return TemplateContext{[&run](const std::string& url) { return run.fetch_json(url); }};
+}
+
+
+Loc at(const Loc& base, const std::string& token) {
+  Loc l = base;
+  l.pointer = pointer_join(base.pointer, token);
+  return l;
+}
+
+// The request as it will be sent (without the correlation id).
+Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, const TemplateContext& ctx) {
+  HttpRequest req;
+  auto method = render_text(spec.method, scope, at(spec.loc, "method"), ctx);
+  if (!method) return method.error();
+  auto url = render_text(spec.url, scope, at(spec.loc, "url"), ctx);
+  if (!url) return url.error();
+  req.method = *method;
+  req.url = *url;
+  for (const auto& [name, value] : spec.headers) {
+    auto n = render_text(name, scope, at(spec.loc, "headers"), ctx);
+    if (!n) return n.error();
+    auto v = render_text(value, scope, at(at(spec.loc, "headers"), name), ctx);
+    if (!v) return v.error();
+    req.headers.add(*n, *v);
+  }
+  std::string query;
+  for (const auto& [name, value] : spec.query) {
+    auto v = render_text(value, scope, at(at(spec.loc, "query"), name), ctx);
+    if (!v) return v.error();
+    query += (query.empty() ? "" : "&") + url_encode(name) + "=" + url_encode(*v);
+  }
+  if (!query.empty()) req.url += (req.url.find('?') == std::string::npos ? "?" : "&") + query;
+  auto content_type = [&](const char* type) {
+    if (!req.headers.has("Content-Type")) req.headers.add("Content-Type", type);
+  };
+  if (spec.json_body) {
+    auto body = render_deep(*spec.json_body, scope, at(spec.loc, "json"), ctx);
+    if (!body) return body.error();
+    req.body = body->dump();
+    content_type("application/json");
+  } else if (!spec.form.empty()) {
+    for (const auto& [name, value] : spec.form) {
+      auto v = render_text(value, scope, at(at(spec.loc, "form"), name), ctx);
+      if (!v) return v.error();
+      req.body += (req.body.empty() ? "" : "&") + url_encode(name) + "=" + url_encode(*v);
+    }
+    content_type("application/x-www-form-urlencoded");
+  } else if (spec.body) {
+    auto body = render_text(*spec.body, scope, at(spec.loc, "body"), ctx);
+    if (!body) return body.error();
+    req.body = *body;
+  }
+  if (spec.timeout_ms) req.timeout_ms = *spec.timeout_ms;
+  req.follow_redirects = spec.follow_redirects;
+  return req;
+}
+}  // namespace
+
+Result<json> render_deep(const json& node, const Scope& scope, const Loc& loc, const TemplateContext& ctx) {
+  if (node.is_object()) {
+    json out = json::object();
+    for (const auto& [k, v] : node.items()) {
+      auto key = render_text(k, scope, loc, ctx);
+      if (!key) return key.error();
+      auto value = render_deep(v, scope, at(loc, k), ctx);
+      if (!value) return value.error();
+      out[*key] = std::move(*value);
+    }
+    return out;
+  }
+  if (node.is_array()) {
+    json out = json::array();
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      Loc l = loc;
+      l.pointer = pointer_join(loc.pointer, i);
+      auto value = render_deep(node[i], scope, l, ctx);
+      if (!value) return value.error();
+      out.push_back(std::move(*value));
+    }
+    return out;
+  }
+  if (node.is_string()) return render(node, scope, loc, ctx);
+  return node;
+}
+
+Result<Unit> render_vars(const json& vars, Scope& scope, const Loc& loc, const TemplateContext& ctx) {
+  std::vector<std::string> pending;
+  for (const auto& [k, v] : vars.items()) pending.push_back(k);
+  while (!pending.empty()) {
+    std::vector<std::string> still;
+    std::optional<Error> last;
+    for (const auto& name : pending) {
+      auto value = render_deep(vars.at(name), scope, at(loc, name), ctx);
+      if (value) {
+        scope.set(name, std::move(*value));
+      } else {
+        still.push_back(name);
+        last = value.error();
+      }
+    }
+    if (still.size() == pending.size()) return *last;  // no progress: a real error
+    pending = std::move(still);
+  }
+  return Unit{};
+}
+
+StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run) {
+  StepResult result;
+  result.name = step.name;
+  result.loc = step.loc;
+  result.ran = true;
+  const TemplateContext ctx = template_context(run);
+
+  Scope scope(&scenario_scope);
+  const json* cid_header = scope.lookup("contract.headers.correlation_id");
+  result.correlation_id = run.new_correlation_id();
+  scope.set("correlation_id", result.correlation_id);
+  if (auto r = render_vars(step.vars, scope, at(step.loc, "vars"), ctx); !r) {
+    result.error = r.error();
+    return result;
+  }
+  auto req = render_request(step.request, scope, ctx);
+  if (!req) {
+    result.error = req.error();
+    return result;
+  }
+  if (cid_header && cid_header->is_string()) {
+    const auto& name = cid_header->get_ref<const std::string&>();
+    if (auto own = req->headers.get(name)) {
+      result.correlation_id = *own;
+      scope.set("correlation_id", *own);
+    } else {
+      req->headers.add(name, result.correlation_id);
+    }
+  }
+  result.method = req->method;
+  result.url = req->url;
+
+  HttpClient& client = run.client_for(req->url);
+  auto response = client.send(*req);
+  if (!response) {
+    Error e = response.error();
+    const Component* c = run.component_for_url(req->url);
+    e.where.component = c ? c->name : "";
+    e.message = (c ? "component '" + c->name + "' (" + c->url + ") unreachable: " : "cannot reach " + req->url + ": ") +
+                e.message;
+    e.kind = ErrorKind::environment;
+    run.record_environment_error(e);
+    result.error = e;
+    result.transcript = format_transcript(*req, nullptr);
+    return result;
+  }
+  result.status = response->status;
+  result.elapsed_ms = response->elapsed_ms;
+  result.transcript = format_transcript(*req, &*response);
+
+  // A capture's expression and source may be templates ("header:{{contract.headers.location}}").
+  std::vector<CaptureSpec> captures = step.captures;
+  for (auto& cap : captures) {
+    auto expr = render_text(cap.expr, scope, cap.loc, ctx);
+    auto from = render_text(cap.from, scope, cap.loc, ctx);
+    if (!expr || !from) {
+      result.error = expr ? from.error() : expr.error();
+      return result;
+    }
+    cap.expr = *expr;
+    cap.from = *from;
+  }
+  result.outcomes = apply_captures(captures, *response, scenario_scope);
+  for (const auto& exp : step.expectations) {
+    auto spec = render_deep(exp.spec, scope, exp.loc, ctx);
+    if (!spec) {
+      result.outcomes.push_back(failed_outcome(exp.kind, "(spec)", "a spec that renders", spec.error().to_string()));
+      continue;
+    }
+    const Evaluator* evaluate = find_expectation_evaluator(exp.kind);
+    if (!evaluate) {
+      result.outcomes.push_back(failed_outcome(exp.kind, "", "a registered expectation kind", "unknown kind"));
+      continue;
+    }
+    StepContext sc{*spec, *response, scope, run.environment(), client, run, result.correlation_id, exp.loc};
+    for (auto& o : (*evaluate)(sc)) {
+      if (o.kind.empty()) o.kind = exp.kind;
+      result.outcomes.push_back(std::move(o));
+    }
+  }
+  return result;
+}
+
+}  // namespace tc

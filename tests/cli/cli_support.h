@@ -1,0 +1,178 @@
+// For the CLI's tests: running the real tenantcheck binary with a deadline (its output captured to
+// files, the process killed if it overstays), a minimal HTTP server on 127.0.0.1:0 that answers every
+// request with a fixed status (the "external" component of a small topology), and a temp folder.
+#pragma once
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace tc::cli_test {
+
+namespace fs = std::filesystem;
+
+inline std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void write_file(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "tc-cli-XXXXXX").string();
+    path = mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+  // The last non-empty line of stdout.
+  std::string last_line() const {
+    std::string s = out;
+    while (!s.empty() && s.back() == '\n') s.pop_back();
+    auto pos = s.rfind('\n');
+    return pos == std::string::npos ? s : s.substr(pos + 1);
+  }
+};
+
+// Runs TC_CLI_BIN with `args` in `cwd`; killed (SIGKILL, then reaped) after `deadline`.
+inline Outcome run_cli(const std::vector<std::string>& args, const fs::path& cwd,
+                       std::chrono::seconds deadline = std::chrono::seconds(60), int signal_after_ms = 0,
+                       int signal = 0) {
+  const fs::path out_file = cwd / ".stdout", err_file = cwd / ".stderr";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  std::vector<std::string> storage = {TC_CLI_BIN};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : storage) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  Outcome o;
+  if (posix_spawn(&pid, TC_CLI_BIN, &actions, nullptr, argv.data(), environ) != 0) return o;
+  posix_spawn_file_actions_destroy(&actions);
+  const auto start = std::chrono::steady_clock::now();
+  bool signalled = false;
+  int status = 0;
+  for (;;) {
+    if (waitpid(pid, &status, WNOHANG) == pid) break;
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    if (signal && !signalled && elapsed >= std::chrono::milliseconds(signal_after_ms)) {
+      kill(pid, signal);
+      signalled = true;
+    }
+    if (elapsed > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      o.code = -2;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (o.code != -2) o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  o.out = read_file(out_file);
+  o.err = read_file(err_file);
+  return o;
+}
+
+// Answers every request with `status` and a small JSON body; counts requests. Connection: close.
+class FixedServer {
+ public:
+  explicit FixedServer(int status, int delay_ms = 0) : status_(status), delay_ms_(delay_ms) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(fd_, 16);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~FixedServer() {
+    stop_ = true;
+    thread_.join();
+    close(fd_);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int requests() const { return requests_; }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      std::string data;
+      char buf[4096];
+      while (data.find("\r\n\r\n") == std::string::npos) {
+        pollfd q{c, POLLIN, 0};
+        if (poll(&q, 1, 2000) <= 0) break;
+        ssize_t n = read(c, buf, sizeof buf);
+        if (n <= 0) break;
+        data.append(buf, static_cast<std::size_t>(n));
+      }
+      ++requests_;
+      if (delay_ms_) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+      std::string body = "{\"ok\":" + std::string(status_ < 400 ? "true" : "false") + "}";
+      std::string reply = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+      (void)!write(c, reply.data(), reply.size());
+      close(c);
+    }
+  }
+  int status_, delay_ms_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> requests_{0};
+  std::thread thread_;
+};
+
+// A topology whose only component `api` is the external `url` (nothing is started).
+inline std::string external_topology(const std::string& url, const std::string& capabilities = "[]") {
+  return "profile: " + std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml\n" +
+         "capabilities: " + capabilities + "\n" +
+         "components:\n"
+         "  api:\n"
+         "    external: {url: \"" + url + "\"}\n"
+         "    audit: none\n";
+}
+
+}  // namespace tc::cli_test

@@ -1,0 +1,71 @@
+#include "common/crypto.h"
+#include "common/jwt.h"
+#include "harness/runner/capture.h"
+#include "runner_fixture.h"
+
+namespace tc {
+namespace {
+using namespace testing_support;
+
+CaptureSpec cap(std::string name, CaptureSpec::Source source, std::string expr, std::string from = "") {
+  CaptureSpec c;
+  c.name = std::move(name);
+  c.source = source;
+  c.expr = std::move(expr);
+  c.from = std::move(from);
+  return c;
+}
+
+TEST(Capture, EverySourceFeedsALaterStep) {
+  RsaKey key = RsaKey::generate(2048);
+  std::string token = sign_jwt_rs256(key, "k1", {{"stellaops:tenant", "tenant-bravo"}, {"sub", "user-bea"}});
+  TestServer server([&token](const stub::Request& r) {
+    if (r.path == "/echo") return respond(200, r.target);
+    Headers h;
+    h.add("Location", "https://console.example/cb?code=abc123&state=s");
+    return respond(200, json{{"access_token", token}, {"count", 3}}.dump(), h);
+  });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  StepSpec first = step("token", "{{api}}/token");
+  first.captures = {cap("count", CaptureSpec::Source::json, "/count"),
+                    cap("location", CaptureSpec::Source::header, "location"),
+                    cap("code", CaptureSpec::Source::regex, "code=([^&]+)", "header:Location"),
+                    cap("tenant", CaptureSpec::Source::jwt_claim, "stellaops:tenant", "json:/access_token"),
+                    cap("whole", CaptureSpec::Source::regex, "access_\\w+")};
+  auto r = run_step(first, scope, *run);
+  EXPECT_FALSE(r.failed()) << failures(r);
+  ASSERT_NE(scope.lookup("count"), nullptr);
+  EXPECT_EQ(*scope.lookup("count"), 3);  // json captures keep their type
+  EXPECT_EQ(*scope.lookup("code"), "abc123");
+  EXPECT_EQ(*scope.lookup("whole"), "access_token");
+
+  StepSpec second = step("use", "{{api}}/echo");
+  second.request.query = {{"t", "{{tenant}}"}, {"c", "{{code}}"}, {"n", "{{count}}"}};
+  r = run_step(second, scope, *run);
+  ASSERT_FALSE(r.failed()) << failures(r);
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[1].query_param("t"), "tenant-bravo");
+  EXPECT_EQ(reqs[1].query_param("c"), "abc123");
+  EXPECT_EQ(reqs[1].query_param("n"), "3");
+}
+
+TEST(Capture, AMissingSourceFailsTheStepNamingIt) {
+  TestServer server([](const stub::Request&) { return respond(200, "{}"); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  StepSpec s = step("token", "{{api}}/token");
+  s.captures = {cap("token", CaptureSpec::Source::json, "/access_token"),
+                cap("loc", CaptureSpec::Source::header, "Location")};
+  auto r = run_step(s, scope, *run);
+  std::string f = failures(r);
+  EXPECT_EQ(r.failure_lines().size(), 2u) << f;
+  EXPECT_NE(f.find("capture token from json /access_token: expected a value, actual no /access_token in the JSON body"),
+            std::string::npos) << f;
+  EXPECT_NE(f.find("no header Location"), std::string::npos) << f;
+  EXPECT_EQ(scope.lookup("token"), nullptr);
+}
+
+}  // namespace
+}  // namespace tc

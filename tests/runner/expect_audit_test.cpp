@@ -1,0 +1,142 @@
+#include <chrono>
+#include <fstream>
+
+#include "runner_fixture.h"
+
+namespace tc {
+namespace {
+using namespace testing_support;
+using Clock = std::chrono::steady_clock;
+
+long ms_since(Clock::time_point t) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count());
+}
+
+// A component with a stub-style audit source: /act records {event, correlation_id} `delay_ms` after
+// the request; /_audit?correlation_id= answers the records of that id.
+class AuditedServer {
+ public:
+  explicit AuditedServer(long delay_ms, std::string event = "data.read") {
+    server_ = std::make_unique<TestServer>([this, delay_ms, event](const stub::Request& r) {
+      std::lock_guard lock(mu_);
+      if (r.path == "/_audit") {
+        json out = json::array();
+        for (const auto& [at, rec] : records_)
+          if (Clock::now() >= at && rec["correlation_id"] == r.query_param("correlation_id").value_or("")) out.push_back(rec);
+        return respond(200, out.dump());
+      }
+      json rec = {{"event", event}, {"correlation_id", r.headers.get("X-Correlation-Id").value_or("")}, {"tenant", "tenant-alpha"}};
+      records_.emplace_back(Clock::now() + std::chrono::milliseconds(delay_ms), rec);
+      return respond(200, "{}");
+    });
+  }
+  std::string url() const { return server_->url(); }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::pair<Clock::time_point, json>> records_;
+  std::unique_ptr<TestServer> server_;
+};
+
+AuditSourceSpec stub_audit(const std::string& url, long deadline_ms) { return {"stub", url, deadline_ms}; }
+
+TEST(ExpectAudit, PresentIsFoundWhenTheRecordArrivesLate) {
+  AuditedServer server(400);
+  auto run = make_run({component("platform", server.url(), stub_audit(server.url(), 2000))});
+  Scope scope(&run->root_scope());
+  auto start = Clock::now();
+  auto r = run_step(step("a", "{{platform}}/act", {expect("audit", json::array({
+      {{"component", "platform"}, {"present", {{"event", "data.read"}, {"tenant", "tenant-alpha"}}}}}))}), scope, *run);
+  EXPECT_TRUE(only(r, "audit").passed()) << failures(r);
+  EXPECT_GE(ms_since(start), 400);
+  EXPECT_LT(ms_since(start), 2000);
+}
+
+TEST(ExpectAudit, PresentFailsAtTheDeadlineNamingWhatWasFound) {
+  AuditedServer server(0);
+  auto run = make_run({component("platform", server.url(), stub_audit(server.url(), 300))});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("a", "{{platform}}/act", {expect("audit", json::array({
+      {{"component", "platform"}, {"present", {{"event", "data.write"}}}}}))}), scope, *run);
+  Outcome o = only(r, "audit");
+  EXPECT_TRUE(o.failed());
+  EXPECT_EQ(o.expected, "a record matching {\"event\":\"data.write\"}");
+  EXPECT_NE(o.actual.find("1 record(s) for correlation id " + r.correlation_id), std::string::npos) << o.actual;
+  EXPECT_NE(o.actual.find("data.read"), std::string::npos) << o.actual;
+}
+
+TEST(ExpectAudit, AbsentHoldsUntilTheDeadline) {
+  AuditedServer server(0);
+  auto run = make_run({component("platform", server.url(), stub_audit(server.url(), 500))});
+  Scope scope(&run->root_scope());
+  auto start = Clock::now();
+  auto r = run_step(step("a", "{{platform}}/act", {expect("audit", json::array({
+      {{"component", "platform"}, {"absent", {{"event", "{{contract.events.data_write}}"}}}}}))}), scope, *run);
+  EXPECT_TRUE(only(r, "audit").passed()) << failures(r);
+  EXPECT_GE(ms_since(start), 500);
+}
+
+TEST(ExpectAudit, AbsentFailsAsSoonAsTheRecordAppears) {
+  AuditedServer server(200, "data.write");
+  auto run = make_run({component("platform", server.url(), stub_audit(server.url(), 3000))});
+  Scope scope(&run->root_scope());
+  auto start = Clock::now();
+  auto r = run_step(step("a", "{{platform}}/act", {expect("audit", json::array({
+      {{"component", "platform"}, {"absent", {{"event", "data.write"}}}}}))}), scope, *run);
+  Outcome o = only(r, "audit");
+  EXPECT_TRUE(o.failed());
+  EXPECT_NE(o.actual.find("data.write"), std::string::npos);
+  EXPECT_LT(ms_since(start), 2000);
+}
+
+TEST(ExpectAudit, NoAuditSourceIsSkippedNeverPassed) {
+  TestServer server([](const stub::Request&) { return respond(200); });
+  auto run = make_run({component("gateway", server.url())});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("a", "{{gateway}}/x", {expect("audit", json::array({
+      {{"component", "gateway"}, {"present", {{"event", "x"}}}}}))}), scope, *run);
+  Outcome o = only(r, "audit");
+  EXPECT_EQ(o.status, Outcome::Status::skipped);
+  EXPECT_EQ(o.reason, "component gateway has no audit source");
+  EXPECT_FALSE(r.failed());
+}
+
+TEST(ExpectAudit, JsonlSourceIsFilteredByCorrelationId) {
+  const std::string file = ::testing::TempDir() + "/audit_jsonl_test.jsonl";
+  TestServer server([&file](const stub::Request& r) {
+    std::ofstream out(file, std::ios::app);
+    out << json{{"event", "data.read"}, {"correlation_id", r.headers.get("X-Correlation-Id").value_or("")}}.dump() << "\n"
+        << json{{"event", "data.write"}, {"correlation_id", "someone-else"}}.dump() << "\n";
+    return respond(200);
+  });
+  std::remove(file.c_str());
+  auto run = make_run({component("platform", server.url(), {"jsonl", file, 300})});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("a", "{{platform}}/x", {expect("audit", json::array({
+      {{"component", "platform"}, {"present", {{"event", "data.read"}}}},
+      {{"component", "platform"}, {"absent", {{"event", "data.write"}}}}}))}), scope, *run);
+  EXPECT_EQ(r.outcomes.size(), 2u);
+  EXPECT_FALSE(r.failed()) << failures(r);
+  std::remove(file.c_str());
+}
+
+TEST(ExpectAudit, HttpSourceSubstitutesTheCorrelationId) {
+  std::mutex mu;
+  std::string seen;
+  TestServer audit([&](const stub::Request& r) {
+    std::lock_guard lock(mu);
+    seen = r.query_param("cid").value_or("");
+    return respond(200, json{{"records", json::array({{{"event", "x"}, {"correlation_id", seen}}})}}.dump());
+  });
+  TestServer api([](const stub::Request&) { return respond(200); });
+  auto run = make_run({component("api", api.url(), {"http", audit.url() + "/audit?cid={{correlation_id}}", 300})});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("a", "{{api}}/x", {expect("audit", json::array({
+      {{"component", "api"}, {"present", {{"event", "x"}}}}}))}), scope, *run);
+  EXPECT_FALSE(r.failed()) << failures(r);
+  std::lock_guard lock(mu);
+  EXPECT_EQ(seen, r.correlation_id);
+}
+
+}  // namespace
+}  // namespace tc

@@ -1,0 +1,79 @@
+#include "runner_fixture.h"
+
+namespace tc {
+namespace {
+using namespace testing_support;
+
+const char* kBody = R"({"tenant":"tenant-alpha","kid":"k1-abc","count":2,
+  "items":[{"id":"plat-alpha-1","tenant":"tenant-alpha"},{"id":"plat-alpha-2","tenant":"tenant-alpha"}]})";
+
+TEST(ExpectJson, EveryCheckPassesOnAMatchingBody) {
+  TestServer server([](const stub::Request&) { return respond(200, kBody); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  json checks = json::array({
+      {{"pointer", "/tenant"}, {"equals", "tenant-alpha"}},
+      {{"pointer", "/count"}, {"equals", 2.0}},
+      {{"pointer", "/items"}, {"length", 2}},
+      {{"pointer", "/items"}, {"contains", {{"id", "plat-alpha-1"}}}},
+      {{"pointer", "/items"}, {"not_contains", {{"tenant", "tenant-bravo"}}}},
+      {{"pointer", "/kid"}, {"type", "string"}},
+      {{"pointer", "/count"}, {"type", "number"}},
+      {{"pointer", "/kid"}, {"matches", "^k1-"}},
+      {{"pointer", "/error"}, {"absent", true}},
+      {{"subset", {{"tenant", "tenant-alpha"}}}},
+  });
+  auto r = run_step(step("j", "{{api}}/x", {expect("json", checks)}), scope, *run);
+  EXPECT_EQ(r.outcomes.size(), checks.size());
+  EXPECT_FALSE(r.failed()) << failures(r);
+}
+
+TEST(ExpectJson, FailingChecksNameExpectedAndActual) {
+  TestServer server([](const stub::Request&) { return respond(200, kBody); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  json checks = json::array({
+      {{"pointer", "/tenant"}, {"equals", "tenant-bravo"}},
+      {{"pointer", "/items"}, {"length", 3}},
+      {{"pointer", "/items"}, {"contains", {{"id", "plat-bravo-1"}}}},
+      {{"pointer", "/items"}, {"not_contains", {{"tenant", "tenant-alpha"}}}},
+      {{"pointer", "/count"}, {"type", "string"}},
+      {{"pointer", "/kid"}, {"matches", "^k2-"}},
+      {{"pointer", "/tenant"}, {"absent", true}},
+      {{"subset", {{"tenant", "tenant-bravo"}}}},
+  });
+  auto r = run_step(step("j", "{{api}}/x", {expect("json", checks)}), scope, *run);
+  EXPECT_EQ(r.failure_lines().size(), checks.size()) << failures(r);
+  std::string f = failures(r);
+  EXPECT_NE(f.find("json /tenant equals: expected \"tenant-bravo\", actual \"tenant-alpha\""), std::string::npos) << f;
+  EXPECT_NE(f.find("json /items length: expected length 3, actual length 2"), std::string::npos) << f;
+  EXPECT_NE(f.find("json /count type: expected string, actual integer 2"), std::string::npos) << f;
+  EXPECT_NE(f.find("json /tenant absent: expected (absent), actual \"tenant-alpha\""), std::string::npos) << f;
+}
+
+TEST(ExpectJson, ABodyThatIsNotJsonFailsEveryCheck) {
+  TestServer server([](const stub::Request&) { return respond(200, "<html>"); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("j", "{{api}}/x", {expect("json", json::array({{{"pointer", "/a"}, {"absent", true}}}))}),
+                    scope, *run);
+  Outcome o = only(r, "json");
+  EXPECT_TRUE(o.failed());
+  EXPECT_EQ(o.expected, "a JSON body");
+  EXPECT_NE(o.actual.find("<html>"), std::string::npos);
+}
+
+TEST(ExpectJson, ValidatorRejectsUnknownOpsAndTwoOps) {
+  register_builtin_expectations();
+  const ExpectationKind* kind = find_expectation_kind("json");
+  ASSERT_NE(kind, nullptr);
+  Document doc{"f.yaml", json::object(), {{"/j", 4}}};
+  EXPECT_TRUE(kind->validate(json::array({{{"pointer", "/a"}, {"equals", 1}}}), doc, "/j").ok());
+  EXPECT_FALSE(kind->validate(json::array({{{"pointer", "/a"}, {"equal", 1}}}), doc, "/j").ok());
+  EXPECT_FALSE(kind->validate(json::array({{{"pointer", "/a"}, {"equals", 1}, {"absent", true}}}), doc, "/j").ok());
+  EXPECT_FALSE(kind->validate(json::array({{{"pointer", "a"}, {"equals", 1}}}), doc, "/j").ok());
+  EXPECT_FALSE(kind->validate(json::array({{{"type", "text"}}}), doc, "/j").ok());
+}
+
+}  // namespace
+}  // namespace tc

@@ -1,0 +1,90 @@
+#include "harness/runner/scenario_runner.h"
+#include "runner_fixture.h"
+
+namespace tc {
+namespace {
+using namespace testing_support;
+
+class Recorder : public ResultSink {
+ public:
+  std::vector<std::string> steps;
+  int scenarios = 0;
+  void on_step(const ScenarioCase&, const StepResult& s) override { steps.push_back(s.name + (s.ran ? "" : " (not run)")); }
+  void on_scenario(const ScenarioCase&, const ScenarioResult&) override { ++scenarios; }
+};
+
+struct ScenarioRunnerTest : ::testing::Test {
+  TestServer server{[](const stub::Request& r) { return respond(r.path == "/fail" ? 500 : 200, "{}"); }};
+  Recorder recorder;
+  void SetUp() override { add_result_sink(&recorder); }
+  void TearDown() override { remove_result_sink(&recorder); }
+
+  Scenario scenario() {
+    Scenario s;
+    s.file = "scenarios/flow.yaml";
+    s.name = "a flow";
+    s.loc = loc_at(3, "/scenarios/0");
+    return s;
+  }
+};
+
+TEST_F(ScenarioRunnerTest, StepsAfterAFailureAreNotRunExceptCleanup) {
+  auto run = make_run({component("api", server.url())});
+  Scenario s = scenario();
+  s.steps = {step("first", "{{api}}/ok", {expect("status", 200)}), step("second", "{{api}}/fail", {expect("status", 200)}),
+             step("third", "{{api}}/ok"), step("cleanup", "{{api}}/ok")};
+  s.steps[3].cleanup = true;
+  ScenarioCase c{&s, json(), "flow", "a_flow"};
+  ScenarioResult r = run_scenario(c, *run);
+  EXPECT_TRUE(r.failed());
+  EXPECT_EQ(recorder.steps, (std::vector<std::string>{"first", "second", "third (not run)", "cleanup"}));
+  EXPECT_EQ(recorder.scenarios, 1);
+  EXPECT_EQ(server.requests().size(), 3u);
+  std::string message = r.failure_message();
+  EXPECT_NE(message.find("scenario 'a flow'"), std::string::npos) << message;
+  EXPECT_NE(message.find("step 'second' (scenarios/test.yaml:10): status: expected 200, actual 500"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("< HTTP/1.1 500"), std::string::npos) << message;
+}
+
+TEST_F(ScenarioRunnerTest, AMissingCapabilitySkipsWithTheReason) {
+  auto run = make_run({component("api", server.url())}, {"mint"});
+  Scenario s = scenario();
+  s.requires_caps = {"mint", "login-hint"};
+  s.steps = {step("first", "{{api}}/ok")};
+  ScenarioCase c{&s, json(), "flow", "a_flow"};
+  ScenarioResult r = run_scenario(c, *run);
+  ASSERT_TRUE(r.skipped);
+  EXPECT_EQ(*r.skipped, "needs capability 'login-hint' that the topology does not offer");
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST_F(ScenarioRunnerTest, MatrixValuesAndScenarioVarsAreVariables) {
+  auto run = make_run({component("api", server.url())});
+  Scenario s = scenario();
+  s.vars = {{"path", "/{{tenant}}/{{user}}"}};
+  s.steps = {step("first", "{{api}}{{path}}")};
+  ScenarioCase c{&s, json{{"user", "bea"}, {"tenant", "tenant-bravo"}}, "flow", "a_flow/bea_tenant_bravo"};
+  ScenarioResult r = run_scenario(c, *run);
+  EXPECT_FALSE(r.failed()) << r.failure_message();
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].path, "/tenant-bravo/bea");
+}
+
+TEST_F(ScenarioRunnerTest, AnEnvironmentErrorIsKeptOnTheScenario) {
+  std::string dead_url;
+  {
+    TestServer gone([](const stub::Request&) { return respond(200); });
+    dead_url = gone.url();
+  }
+  auto run = make_run({component("platform", dead_url)});
+  Scenario s = scenario();
+  s.steps = {step("first", "{{platform}}/x")};
+  ScenarioCase c{&s, json(), "flow", "a_flow"};
+  ScenarioResult r = run_scenario(c, *run);
+  ASSERT_TRUE(r.environment_error);
+  EXPECT_EQ(r.environment_error->where.component, "platform");
+}
+
+}  // namespace
+}  // namespace tc

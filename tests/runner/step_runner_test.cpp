@@ -1,0 +1,134 @@
+#include <regex>
+
+#include "runner_fixture.h"
+
+namespace tc {
+namespace {
+using namespace testing_support;
+
+TEST(StepRunner, EveryRequestCarriesAFreshCorrelationIdExposedAsAVariable) {
+  TestServer server([](const stub::Request&) { return respond(200); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  StepSpec s = step("cid", "{{api}}/x");
+  s.request.query = {{"cid", "{{correlation_id}}"}};
+  auto a = run_step(s, scope, *run);
+  auto b = run_step(s, scope, *run);
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  const std::regex pattern(reference_profile().pattern("correlation_id"));
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto header = reqs[i].headers.get(reference_profile().header("correlation_id"));
+    ASSERT_TRUE(header);
+    EXPECT_TRUE(std::regex_match(*header, std::regex("run-test-[a-z0-9]{8}"))) << *header;
+    EXPECT_TRUE(std::regex_match(*header, pattern));
+    EXPECT_EQ(reqs[i].query_param("cid"), *header);
+  }
+  EXPECT_EQ(*reqs[0].headers.get("X-Correlation-Id"), a.correlation_id);
+  EXPECT_NE(a.correlation_id, b.correlation_id);
+}
+
+TEST(StepRunner, AStepMaySetItsOwnCorrelationId) {
+  TestServer server([](const stub::Request&) { return respond(200); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  StepSpec s = step("own", "{{api}}/x");
+  s.request.headers = {{"{{contract.headers.correlation_id}}", "mine-{{run_id}}"}};
+  auto r = run_step(s, scope, *run);
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].headers.all("X-Correlation-Id"), std::vector<std::string>{"mine-run-test"});
+  EXPECT_EQ(r.correlation_id, "mine-run-test");
+}
+
+TEST(StepRunner, RendersVarsThenMethodUrlHeadersQueryAndBodies) {
+  TestServer server([](const stub::Request&) { return respond(200); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  scope.set("user", "bea");
+  StepSpec s = step("post", "{{api}}{{contract.paths.token}}");
+  s.vars = {{"greeting", "hello {{who}}"}, {"who", "{{user}}"}};  // any order
+  s.request.method = "POST";
+  s.request.headers = {{"{{contract.headers.tenant}}", "tenant-bravo"}, {"X-Tenant", "a"}, {"X-Tenant", "b"}};
+  s.request.query = {{"state", "a b&c"}};
+  s.request.form = {{"username", "{{user}}"}, {"note", "{{greeting}}"}};
+  auto r = run_step(s, scope, *run);
+  ASSERT_FALSE(r.failed()) << failures(r);
+  StepSpec j = step("json", "{{api}}/j");
+  j.request.method = "PUT";
+  j.request.json_body = json{{"user", "{{user}}"}, {"n", 3}, {"list", {"{{contract.status.ok}}"}}};
+  r = run_step(j, scope, *run);
+  ASSERT_FALSE(r.failed()) << failures(r);
+
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].method, "POST");
+  EXPECT_EQ(reqs[0].path, "/connect/token");
+  EXPECT_EQ(reqs[0].query_param("state"), "a b&c");
+  EXPECT_EQ(reqs[0].headers.get("X-StellaOps-Tenant"), "tenant-bravo");
+  EXPECT_EQ(reqs[0].headers.all("x-tenant"), (std::vector<std::string>{"a", "b"}));
+  auto form = reqs[0].form();
+  EXPECT_EQ(form.find("username")->second, "bea");
+  EXPECT_EQ(form.find("note")->second, "hello bea");
+  EXPECT_EQ(reqs[1].method, "PUT");
+  EXPECT_EQ(json::parse(reqs[1].body), (json{{"user", "bea"}, {"n", 3}, {"list", {200}}}));
+  EXPECT_EQ(reqs[1].headers.get("Content-Type"), "application/json");
+}
+
+TEST(StepRunner, AnUndefinedVariableFailsTheStepWithItsLocation) {
+  auto run = make_run({});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("bad", "{{nowhere}}/x"), scope, *run);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->where.file, "scenarios/test.yaml");
+  EXPECT_NE(r.error->message.find("nowhere"), std::string::npos);
+}
+
+TEST(StepRunner, AnUnreachableComponentIsAnEnvironmentErrorNamingIt) {
+  std::string dead_url;
+  {
+    TestServer gone([](const stub::Request&) { return respond(200); });
+    dead_url = gone.url();
+  }
+  auto run = make_run({component("gateway", dead_url)});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("call", "{{gateway}}/api", {expect("status", 200)}), scope, *run);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->kind, ErrorKind::environment);
+  EXPECT_EQ(r.error->where.component, "gateway");
+  auto errors = run->environment_errors();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].to_string().find("gateway"), std::string::npos) << errors[0].to_string();
+}
+
+TEST(StepRunner, TranscriptShowsTheExchangeWithSecretsRedacted) {
+  TestServer server([](const stub::Request&) {
+    Headers h;
+    h.add("X-Reply", "yes");
+    return respond(418, R"({"error":"teapot"})", h);
+  });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  StepSpec s = step("t", "{{api}}/brew");
+  s.request.headers = {{"Authorization", "Bearer abcdefghijklmnopqrstuvwxyz0123456789"}};
+  auto r = run_step(s, scope, *run);
+  EXPECT_NE(r.transcript.find("> GET " + server.url() + "/brew HTTP/1.1"), std::string::npos) << r.transcript;
+  EXPECT_NE(r.transcript.find("< HTTP/1.1 418"), std::string::npos) << r.transcript;
+  EXPECT_NE(r.transcript.find("< X-Reply: yes"), std::string::npos) << r.transcript;
+  EXPECT_NE(r.transcript.find("teapot"), std::string::npos) << r.transcript;
+  EXPECT_EQ(r.transcript.find("abcdefghijklmnopqrstuvwxyz0123456789"), std::string::npos) << r.transcript;
+}
+
+TEST(StepRunner, EveryExpectationIsEvaluatedNotJustTheFirstFailure) {
+  TestServer server([](const stub::Request&) { return respond(500, R"({"error":"x"})"); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("all", "{{api}}/x", {expect("status", 200), expect("json", json::array({{{"pointer", "/error"}, {"equals", "y"}}})),
+                                              expect("headers", {{"X-Absent", {{"absent", true}}}})}),
+                    scope, *run);
+  EXPECT_EQ(r.outcomes.size(), 3u);
+  EXPECT_EQ(r.failure_lines().size(), 2u) << failures(r);
+}
+
+}  // namespace
+}  // namespace tc
