@@ -53,4 +53,12 @@ struct Topology {
 
 Result<Topology> load_topology(const std::string& path);
 
+// Indexes into topology.components in start order: every component after its depends_on, ties in
+// file order. load_topology has rejected cycles.
+std::vector<std::size_t> start_order(const Topology& topology);
+
+// Names a template in a topology may use besides component names: port, env, shared_secret,
+// stub_binary, fixtures, profile, reports (and correlation_id in an http audit template).
+const std::vector<std::string>& topology_template_names();
+
 }  // namespace tc

@@ -1,0 +1,208 @@
+// `tenantcheck doctor [--env FILE] [--reports DIR]`: starts what the topology starts, then checks
+// each component: reachability (any HTTP answer), TLS for https, the authority's discovery document
+// and JWKS, the gateway's 401 + WWW-Authenticate without a token, and that each audit source answers.
+// One line per check, "OK|FAIL component check: detail", then a verdict; exit 0 if all OK, else 3.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "common/crypto.h"
+#include "common/encoding.h"
+#include "common/fixtures.h"
+#include "common/http_client.h"
+#include "common/profile.h"
+#include "harness/cli/commands.h"
+#include "harness/cli/project_paths.h"
+#include "harness/env/supervisor.h"
+#include "harness/env/topology.h"
+#include "harness/template/template.h"
+
+namespace tc::cli {
+namespace {
+
+constexpr long kCheckTimeoutMs = 5000;
+
+struct DoctorOptions {
+  std::string env_file;   // default: <project home>/compose/local.yaml
+  std::string reports_dir = "reports";
+};
+
+class Doctor {
+ public:
+  Doctor(const Topology& t, const Environment& env, const ContractProfile& profile)
+      : topology_(t), env_(env), profile_(profile) {}
+
+  int run() {
+    for (const auto& spec : topology_.components) {
+      const Component& c = env_.components.at(spec.name);
+      HttpClient http(c.tls);
+      const bool reachable = check_reachable(http, c);
+      if (c.url.rfind("https://", 0) == 0)
+        report(reachable, c.name, "tls", reachable ? (c.tls.insecure ? "handshake ok (verification off)" : "certificate verified")
+                                                   : "no TLS session (see reachable)");
+      if (reachable && is_role(spec, "authority")) check_authority(http, c);
+      if (reachable && is_role(spec, "gateway")) check_gateway(http, c);
+      check_audit(http, c);
+    }
+    std::cout << (failed_ == 0 ? "OK" : "FAIL") << " doctor: " << total_ << " checks, " << failed_ << " failed"
+              << std::endl;
+    return failed_ == 0 ? 0 : 3;
+  }
+
+ private:
+  // A component plays a role by its stub kind or, for spawned and external ones, by its name.
+  static bool is_role(const ComponentSpec& spec, const std::string& role) {
+    return spec.kind == "stub" ? spec.stub_role == role : spec.name == role;
+  }
+
+  void report(bool ok, const std::string& component, const std::string& check, const std::string& detail) {
+    ++total_;
+    if (!ok) ++failed_;
+    std::cout << (ok ? "OK" : "FAIL") << " " << component << " " << check << ": " << detail << std::endl;
+  }
+
+  static Result<HttpResponse> get(HttpClient& http, const std::string& url) {
+    HttpRequest req;
+    req.url = url;
+    req.timeout_ms = kCheckTimeoutMs;
+    return http.send(req);
+  }
+
+  bool check_reachable(HttpClient& http, const Component& c) {
+    auto res = get(http, c.url + "/");
+    report(res.ok(), c.name, "reachable",
+           res ? "GET " + c.url + "/ answered " + std::to_string(res->status) : res.error().message);
+    return res.ok();
+  }
+
+  // GET url; the body as JSON when the status is `status`, else a FAIL line and nullopt.
+  std::optional<json> get_json(HttpClient& http, const std::string& component, const std::string& check,
+                               const std::string& url, int status) {
+    auto res = get(http, url);
+    if (!res) {
+      report(false, component, check, res.error().message);
+      return std::nullopt;
+    }
+    if (res->status != status) {
+      report(false, component, check, "GET " + url + " answered " + std::to_string(res->status));
+      return std::nullopt;
+    }
+    json body = json::parse(res->body, nullptr, false);
+    if (body.is_discarded()) {
+      report(false, component, check, "GET " + url + ": body is not JSON");
+      return std::nullopt;
+    }
+    return body;
+  }
+
+  void check_authority(HttpClient& http, const Component& c) {
+    const int ok = profile_.status("ok");
+    const std::string discovery_url = c.url + profile_.path("discovery");
+    std::string jwks_url = c.url + profile_.path("jwks");
+    if (auto doc = get_json(http, c.name, "discovery", discovery_url, ok)) {
+      const bool has_jwks = doc->is_object() && doc->contains("jwks_uri") && (*doc)["jwks_uri"].is_string();
+      if (has_jwks) jwks_url = (*doc)["jwks_uri"].get<std::string>();
+      report(has_jwks, c.name, "discovery", has_jwks ? "issuer " + doc->value("issuer", std::string("(none)"))
+                                                     : discovery_url + " has no jwks_uri");
+    }
+    if (auto jwks = get_json(http, c.name, "jwks", jwks_url, ok)) {
+      const bool keys = jwks->is_object() && jwks->contains("keys") && (*jwks)["keys"].is_array() &&
+                        !(*jwks)["keys"].empty();
+      report(keys, c.name, "jwks",
+             keys ? std::to_string((*jwks)["keys"].size()) + " key(s) at " + jwks_url : jwks_url + " has no keys");
+    }
+  }
+
+  // A route of the fixtures without path parameters, so the call is well-formed; "/" without fixtures.
+  std::string gateway_probe_path() const {
+    if (topology_.fixtures.empty()) return "/";
+    auto fixtures = Fixtures::load(topology_.fixtures);
+    if (!fixtures) return "/";
+    for (const auto& r : fixtures->routes)
+      if (r.path.find('{') == std::string::npos) return r.path;
+    return "/";
+  }
+
+  void check_gateway(HttpClient& http, const Component& c) {
+    const std::string url = c.url + gateway_probe_path();
+    auto res = get(http, url);
+    if (!res) return report(false, c.name, "unauthenticated", res.error().message);
+    const std::string header = profile_.header("www_authenticate");
+    const auto challenge = res->headers.get(header);
+    const bool ok = res->status == profile_.status("unauthenticated") && challenge &&
+                    challenge->rfind(profile_.value("bearer_scheme"), 0) == 0;
+    report(ok, c.name, "unauthenticated",
+           "GET " + url + " without token answered " + std::to_string(res->status) + ", " + header + ": " +
+               (challenge ? *challenge : "(absent)"));
+  }
+
+  void check_audit(HttpClient& http, const Component& c) {
+    const AuditSourceSpec& a = c.audit;
+    const std::string cid = "doctor-" + uuid_v4();
+    if (a.kind == "none") return;
+    if (a.kind == "jsonl") {
+      namespace fs = std::filesystem;
+      const bool readable = fs::exists(a.location) ? std::ifstream(a.location).good()
+                                                   : fs::is_directory(fs::path(a.location).parent_path());
+      return report(readable, c.name, "audit", (readable ? "jsonl " : "jsonl not readable: ") + a.location);
+    }
+    std::string url;
+    if (a.kind == "stub") {
+      url = a.location + profile_.path("audit") + "?correlation_id=" + url_encode(cid);
+    } else {
+      Scope scope;
+      scope.set("correlation_id", cid);
+      auto rendered = render_text(a.location, scope, Loc{topology_.file, 0, "/components/" + c.name + "/audit/http"});
+      if (!rendered) return report(false, c.name, "audit", rendered.error().message);
+      url = *rendered;
+    }
+    auto res = get(http, url);
+    if (!res) return report(false, c.name, "audit", res.error().message);
+    const bool ok = res->status >= 200 && res->status < 300;
+    report(ok, c.name, "audit", a.kind + " source GET answered " + std::to_string(res->status));
+  }
+
+  const Topology& topology_;
+  const Environment& env_;
+  const ContractProfile& profile_;
+  int total_ = 0;
+  int failed_ = 0;
+};
+
+int doctor(const DoctorOptions& o) {
+  auto topology = load_topology(path_or_default(o.env_file, "compose/local.yaml"));
+  if (!topology) {
+    std::cerr << topology.error().to_string() << "\n";
+    return exit_code_for(topology.error().kind);
+  }
+  auto profile = ContractProfile::load(topology->profile);
+  if (!profile) {
+    std::cerr << profile.error().to_string() << "\n";
+    return exit_code_for(profile.error().kind);
+  }
+  SupervisorOptions options;
+  options.reports_dir = o.reports_dir;
+  Supervisor supervisor(options);
+  auto env = supervisor.start(*topology);
+  if (!env) {
+    std::cout << "FAIL " << (env.error().where.component.empty() ? "topology" : env.error().where.component)
+              << " start: " << env.error().to_string() << "\n";
+    std::cout << "FAIL doctor: the topology did not start" << std::endl;
+    return 3;
+  }
+  for (const auto& c : topology->components)
+    if (c.kind != "external") std::cout << "OK " << c.name << " started: " << env->components.at(c.name).url << "\n";
+  return Doctor(*topology, *env, *profile).run();
+}
+
+}  // namespace
+
+CommandAction add_doctor_command(CLI::App& app) {
+  auto options = std::make_shared<DoctorOptions>();
+  CLI::App* sub = app.add_subcommand("doctor", "Start a topology and check that every component answers");
+  sub->add_option("--env", options->env_file, "Topology file (default: compose/local.yaml of the project)");
+  sub->add_option("--reports", options->reports_dir, "Folder for logs/ and audit/")->capture_default_str();
+  return CommandAction{sub, [options] { return doctor(*options); }};
+}
+
+}  // namespace tc::cli

@@ -1,0 +1,116 @@
+#include "harness/env/readiness.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <deque>
+#include <fstream>
+#include <regex>
+
+#include "common/redact.h"
+
+namespace tc {
+namespace {
+
+struct HostPort {
+  std::string host;
+  std::string port;
+};
+
+std::optional<HostPort> host_port(const std::string& url) {
+  static const std::regex re(R"(^(https?)://(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?)", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_search(url, m, re)) return std::nullopt;
+  std::string host = m[2].str();
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  std::string port = m[3].matched ? m[3].str() : (m[1].str().size() == 5 ? "443" : "80");
+  return HostPort{host, port};
+}
+
+bool connect_within(const addrinfo* ai, long timeout_ms) {
+  int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+  if (fd < 0) return false;
+  bool ok = false;
+  if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+    ok = true;
+  } else if (errno == EINPROGRESS) {
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout_ms)) == 1) {
+      int err = 0;
+      socklen_t len = sizeof err;
+      ok = ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+    }
+  }
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+int free_local_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port = ntohs(addr.sin_port);
+  ::close(fd);
+  return port;
+}
+
+bool tcp_connects(const std::string& url, long timeout_ms) {
+  auto hp = host_port(url);
+  if (!hp) return false;
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (::getaddrinfo(hp->host.c_str(), hp->port.c_str(), &hints, &res) != 0) return false;
+  bool ok = false;
+  for (addrinfo* ai = res; ai && !ok; ai = ai->ai_next) ok = connect_within(ai, timeout_ms);
+  ::freeaddrinfo(res);
+  return ok;
+}
+
+std::optional<std::string> announced_url(const std::string& log_file) {
+  std::ifstream in(log_file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!in.good() && !in.eof()) break;
+    if (in.eof()) return std::nullopt;   // a line without its newline may still be being written
+    std::string t = line;
+    while (!t.empty() && (t.back() == '\r' || t.back() == ' ')) t.pop_back();
+    if (t.rfind("http://", 0) == 0 || t.rfind("https://", 0) == 0) return strip_trailing_slash(t);
+  }
+  return std::nullopt;
+}
+
+std::string file_tail(const std::string& path, std::size_t lines) {
+  std::ifstream in(path);
+  std::deque<std::string> tail;
+  std::string line;
+  while (std::getline(in, line)) {
+    tail.push_back(std::move(line));
+    if (tail.size() > lines) tail.pop_front();
+  }
+  std::string out;
+  for (const auto& l : tail) out += l + "\n";
+  return global_redactor().apply(out);
+}
+
+std::string strip_trailing_slash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+}  // namespace tc

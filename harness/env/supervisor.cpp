@@ -1,0 +1,283 @@
+// Starts a topology in dependency order and turns it into an Environment (docs/topology.md).
+// Stubs announce their URL on the first line of their output; spawned builds get a free port and are
+// probed (HTTP or TCP) until their deadline; external components are only described.
+#include "harness/env/supervisor.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "common/crypto.h"
+#include "common/redact.h"
+#include "harness/env/child_process.h"
+#include "harness/env/readiness.h"
+#include "harness/template/template.h"
+
+namespace tc {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kTailLines = 40;
+constexpr long kPollMs = 50;
+
+std::string default_stub_binary() {
+#ifdef TC_STUB_BIN
+  return TC_STUB_BIN;
+#else
+  return "tenantcheck-stub";
+#endif
+}
+
+long remaining_ms(Clock::time_point deadline) {
+  return std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
+}
+
+}  // namespace
+
+struct Supervisor::Impl {
+  struct Started {
+    std::string name;
+    std::string log_file;
+    ChildProcess child;
+  };
+
+  SupervisorOptions options;
+  std::string shared_secret;
+  // stop() may come from a signal-watching thread while start() runs: children, and every call on
+  // them, are guarded by `mu`; once stopping, nothing new is launched.
+  mutable std::mutex mu;
+  std::vector<std::shared_ptr<Started>> children;   // in start order
+  std::map<std::string, std::string> logs;          // component -> log file; kept after stop
+  bool stopping = false;
+
+  bool running(Started& s) const {
+    std::lock_guard lock(mu);
+    return s.child.running();
+  }
+
+  std::string describe_exit(Started& s) const {
+    std::lock_guard lock(mu);
+    return s.child.describe_exit();
+  }
+
+  void terminate_all() {
+    std::lock_guard lock(mu);
+    for (auto it = children.rbegin(); it != children.rend(); ++it) (*it)->child.signal(SIGTERM);
+    const auto deadline = Clock::now() + std::chrono::milliseconds(options.grace_ms);
+    for (auto it = children.rbegin(); it != children.rend(); ++it) (*it)->child.wait_for(remaining_ms(deadline));
+    for (auto it = children.rbegin(); it != children.rend(); ++it) (*it)->child.kill_and_reap();
+    children.clear();
+  }
+
+  Error failure(const std::string& name, const std::string& reason, const std::string& log_file) const {
+    std::string msg = reason;
+    if (!log_file.empty()) {
+      std::string tail = file_tail(log_file, kTailLines);
+      msg += "\n--- last " + std::to_string(kTailLines) + " lines of " + log_file + " ---\n" +
+             (tail.empty() ? "(no output)\n" : tail);
+    }
+    return environment_error(name, global_redactor().apply(msg));
+  }
+
+  Result<std::shared_ptr<Started>> launch(const std::string& name, ChildSpec spec) {
+    std::lock_guard lock(mu);
+    if (stopping) return environment_error(name, "not started: the environment is being stopped");
+    const std::string log_file = spec.log_file;
+    auto child = ChildProcess::start(spec);
+    if (!child) return failure(name, child.error().message, "");
+    logs[name] = log_file;
+    children.push_back(std::make_shared<Started>(Started{name, log_file, std::move(*child)}));
+    return children.back();
+  }
+
+  // Polls `probe` until it yields a URL, the child exits, or the deadline passes.
+  template <class Probe>
+  Result<std::string> await_ready(Started& started, long deadline_ms, const std::string& what, Probe probe) {
+    const std::string& name = started.name;
+    const std::string& log_file = started.log_file;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(deadline_ms);
+    for (;;) {
+      if (auto url = probe(deadline)) return *url;
+      if (!running(started))
+        return failure(name, "exited before it was ready (" + describe_exit(started) + ")", log_file);
+      if (Clock::now() >= deadline)
+        return failure(name, "not ready within " + std::to_string(deadline_ms) + " ms (" + what + ")", log_file);
+      std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
+    }
+  }
+
+  std::vector<std::string> stub_args(const ComponentSpec& c, const Topology& t, const Environment& env,
+                                     const std::string& audit_file) const {
+    std::vector<std::string> args{c.stub_role, "--fixtures", t.fixtures, "--profile", t.profile, "--port", "0"};
+    if (c.stub_role == "backend") args.insert(args.end(), {"--role", c.backend_role});
+    for (const auto& f : c.faults) args.insert(args.end(), {"--fault", f});
+    args.insert(args.end(), {"--audit-file", audit_file});
+    if (c.stub_role == "gateway") {
+      args.insert(args.end(), {"--authority", env.components.at("authority").url});
+      for (const auto& other : t.components)
+        if (other.kind == "stub" && other.stub_role == "backend")
+          args.insert(args.end(), {"--backend", other.backend_role + "=" + env.components.at(other.name).url});
+    }
+    args.insert(args.end(), c.stub_args.begin(), c.stub_args.end());
+    return args;
+  }
+
+  Result<std::string> start_stub(const ComponentSpec& c, const Topology& t, const Environment& env,
+                                 const std::string& log_file) {
+    const std::string audit_file = (fs::path(options.reports_dir) / "audit" / (c.name + ".jsonl")).string();
+    ChildSpec spec{options.stub_binary, stub_args(c, t, env, audit_file), {{"TC_SHARED_SECRET", shared_secret}}, log_file};
+    auto started = launch(c.name, std::move(spec));
+    if (!started) return started.error();
+    return await_ready(**started, c.ready.deadline_ms,
+                       "no URL on the first line of its output",
+                       [&](Clock::time_point) { return announced_url(log_file); });
+  }
+
+  Result<std::string> start_spawn(const ComponentSpec& c, Scope& scope, const std::string& log_file) {
+    const int port = free_local_port();
+    if (port == 0) return failure(c.name, "no free local port", "");
+    scope.set("port", port);
+    auto render = [&](const std::string& text, const std::string& ptr) {
+      return render_text(text, scope, Loc{c.loc.file, c.loc.line, c.loc.pointer + ptr});
+    };
+    auto command = render(c.command, "/spawn/command");
+    if (!command) return command.error();
+    ChildSpec spec{*command, {}, {}, log_file};
+    for (std::size_t i = 0; i < c.args.size(); ++i) {
+      auto a = render(c.args[i], "/spawn/args/" + std::to_string(i));
+      if (!a) return a.error();
+      spec.args.push_back(*a);
+    }
+    for (const auto& [k, v] : c.env) {
+      auto x = render(v, "/spawn/env/" + k);
+      if (!x) return x.error();
+      spec.env[k] = *x;
+    }
+    auto url = render(c.url, "/spawn/url");
+    if (!url) return url.error();
+    const std::string base = strip_trailing_slash(*url);
+    auto started = launch(c.name, std::move(spec));
+    if (!started) return started.error();
+
+    if (c.ready.http_path.empty())
+      return await_ready(**started, c.ready.deadline_ms, "TCP connect to " + base,
+                         [&](Clock::time_point deadline) -> std::optional<std::string> {
+                           if (tcp_connects(base, std::min<long>(500, remaining_ms(deadline) + 1))) return base;
+                           return std::nullopt;
+                         });
+    HttpClient http(c.tls);
+    const std::string probe_url = base + c.ready.http_path;
+    return await_ready(**started, c.ready.deadline_ms,
+                       "GET " + probe_url + " answering " + std::to_string(c.ready.expect_status),
+                       [&](Clock::time_point deadline) -> std::optional<std::string> {
+                         HttpRequest req;
+                         req.url = probe_url;
+                         req.timeout_ms = std::clamp<long>(remaining_ms(deadline), 1, 1000);
+                         auto res = http.send(req);
+                         if (res && res->status == c.ready.expect_status) return base;
+                         return std::nullopt;
+                       });
+  }
+
+  Result<Unit> start_all(const Topology& t, Environment& env) {
+    std::error_code ec;
+    fs::create_directories(fs::path(options.reports_dir) / "logs", ec);
+    fs::create_directories(fs::path(options.reports_dir) / "audit", ec);
+    if (ec) return environment_error("", "cannot create " + options.reports_dir + ": " + ec.message());
+
+    Scope scope;
+    scope.set("shared_secret", shared_secret);
+    scope.set("stub_binary", options.stub_binary);
+    scope.set("fixtures", t.fixtures);
+    scope.set("profile", t.profile);
+    scope.set("reports", options.reports_dir);
+    for (std::size_t i : start_order(t)) {
+      const ComponentSpec& c = t.components[i];
+      Component comp{c.name, "", c.tls, c.audit, ""};
+      Result<std::string> url = std::string();
+      if (c.kind == "external") {
+        url = render_text(c.url, scope, Loc{c.loc.file, c.loc.line, c.loc.pointer + "/external/url"});
+        if (url) url = strip_trailing_slash(*url);
+      } else {
+        comp.log_file = (fs::path(options.reports_dir) / "logs" / (c.name + ".log")).string();
+        url = c.kind == "stub" ? start_stub(c, t, env, comp.log_file) : start_spawn(c, scope, comp.log_file);
+      }
+      if (!url) return url.error();
+      comp.url = *url;
+      if (comp.audit.kind == "stub") comp.audit.location = comp.url;
+      scope.set(c.name, comp.url);
+      env.components[c.name] = std::move(comp);
+    }
+    return Unit{};
+  }
+};
+
+Supervisor::Supervisor(SupervisorOptions options) : impl_(std::make_unique<Impl>()) {
+  if (options.stub_binary.empty()) options.stub_binary = default_stub_binary();
+  impl_->options = std::move(options);
+}
+
+Supervisor::~Supervisor() { stop(); }
+
+Result<Environment> Supervisor::start(const Topology& topology) {
+  impl_->terminate_all();
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = false;
+  }
+  // One secret per run, shared by the gateway and the backends (B1); a fixed one may be given in
+  // TC_SHARED_SECRET to match a build under test. It travels in the environment, never in argv.
+  const char* given = std::getenv("TC_SHARED_SECRET");
+  impl_->shared_secret = given && *given ? given : random_token(32);
+  global_redactor().add_secret(impl_->shared_secret);
+
+  Environment env;
+  env.capabilities = topology.capabilities;
+  env.profile_path = topology.profile;
+  env.topology_file = topology.file;
+  if (!topology.bindings.empty()) {
+    auto doc = load_document(topology.bindings);
+    if (!doc) return doc.error();
+    env.bindings = doc->value;
+  }
+  auto started = impl_->start_all(topology, env);
+  if (!started) {
+    impl_->terminate_all();
+    return started.error();
+  }
+  return env;
+}
+
+Result<Unit> Supervisor::check_alive() const {
+  std::vector<std::shared_ptr<Impl::Started>> children;
+  {
+    std::lock_guard lock(impl_->mu);
+    children = impl_->children;
+  }
+  for (auto& s : children)
+    if (!impl_->running(*s)) return impl_->failure(s->name, "exited (" + impl_->describe_exit(*s) + ")", s->log_file);
+  return Unit{};
+}
+
+std::string Supervisor::log_tail(const std::string& component, std::size_t lines) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->logs.find(component);
+  return it == impl_->logs.end() ? std::string() : file_tail(it->second, lines);
+}
+
+void Supervisor::stop() {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->terminate_all();
+}
+
+}  // namespace tc

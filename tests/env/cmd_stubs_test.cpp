@@ -1,0 +1,66 @@
+// `tenantcheck stubs up`: prints every component and URL, serves until SIGTERM, tears down, exit 0.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <regex>
+
+#include "cli_process.h"
+#include "common/http_client.h"
+#include "env_test_support.h"
+#include "process_table.h"
+
+namespace tc {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(StubsUp, PrintsEveryComponentServesAndStopsCleanlyOnSigterm) {
+  test::ScratchDir dir;
+  const std::string log = dir.path() + "/stubs-up.out";
+  auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
+                                           {"stubs", "up", "--env", test::source_path("compose/local.yaml"),
+                                            "--reports", dir.path() + "/reports"},
+                                           {},
+                                           log});
+  ASSERT_TRUE(cli.ok()) << cli.error().to_string();
+  ASSERT_TRUE(test::wait_for_text(log, "up: ", 30000)) << test::read_file(log);
+
+  const std::string out = test::read_file(log);
+  static const std::regex line_re(R"((\w+)\t(http://127\.0\.0\.1:\d+)\tstub)");
+  HttpClient http;
+  int answered = 0;
+  for (std::sregex_iterator it(out.begin(), out.end(), line_re), end; it != end; ++it) {
+    HttpRequest req;
+    req.url = (*it)[2].str() + "/";
+    req.timeout_ms = 3000;
+    auto res = http.send(req);
+    EXPECT_TRUE(res.ok()) << (*it)[1].str();
+    answered += res.ok();
+  }
+  EXPECT_EQ(answered, 5) << out;
+
+  const auto stubs = test::children_of(cli->pid());
+  EXPECT_EQ(stubs.size(), 5u);
+  cli->signal(SIGTERM);
+  ASSERT_TRUE(cli->wait_for(15000)) << "stubs up did not stop on SIGTERM";
+  EXPECT_EQ(cli->describe_exit(), "exited with status 0") << test::read_file(log);
+  EXPECT_THAT(test::read_file(log), HasSubstr("stopped"));
+  EXPECT_TRUE(test::all_gone_within(stubs, 3000));
+}
+
+TEST(StubsUp, ExitsThreeWhenAComponentCannotStartAndTwoForABadFile) {
+  test::ScratchDir dir;
+  auto failing = dir.write("failing.yaml", "profile: p\ncomponents:\n  gw: {spawn: {command: sh, args: [-c, \"exit 1\"]}}\n");
+  auto run = test::run_cli({"stubs", "up", "--env", failing, "--reports", dir.path()}, dir.path() + "/a.out", 20000);
+  EXPECT_EQ(run.exit, "exited with status 3") << run.output;
+  EXPECT_THAT(run.output, HasSubstr("component 'gw'"));
+
+  auto bad = dir.write("bad.yaml", "profile: p\ncomponents:\n  gw: {spwan: {command: sh}}\n");
+  run = test::run_cli({"stubs", "up", "--env", bad, "--reports", dir.path()}, dir.path() + "/b.out", 20000);
+  EXPECT_EQ(run.exit, "exited with status 2") << run.output;
+  EXPECT_THAT(run.output, HasSubstr(bad + ":3"));
+}
+
+}  // namespace
+}  // namespace tc

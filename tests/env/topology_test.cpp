@@ -1,0 +1,200 @@
+#include "harness/env/topology.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "env_test_support.h"
+
+namespace tc {
+namespace {
+
+using test::ScratchDir;
+using test::source_path;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+const ComponentSpec& component(const Topology& t, const std::string& name) {
+  auto it = std::find_if(t.components.begin(), t.components.end(), [&](const auto& c) { return c.name == name; });
+  if (it == t.components.end()) throw std::runtime_error("no component " + name);
+  return *it;
+}
+
+std::vector<std::string> order_names(const Topology& t) {
+  std::vector<std::string> names;
+  for (std::size_t i : start_order(t)) names.push_back(t.components[i].name);
+  return names;
+}
+
+Error load_error(const std::string& path) {
+  auto t = load_topology(path);
+  EXPECT_FALSE(t.ok()) << "loaded although invalid: " << path;
+  return t.ok() ? Error{} : t.error();
+}
+
+TEST(Topology, LoadsTheLocalStubTopology) {
+  auto t = load_topology(source_path("compose/local.yaml"));
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  ASSERT_EQ(t->components.size(), 5u);
+  EXPECT_TRUE(std::filesystem::exists(t->profile)) << t->profile;
+  EXPECT_TRUE(std::filesystem::is_directory(t->fixtures)) << t->fixtures;
+  EXPECT_EQ(t->capabilities, (std::set<std::string>{"mint", "echo", "stub-audit", "direct-backend", "login-hint"}));
+  for (const auto& c : t->components) {
+    EXPECT_EQ(c.kind, "stub") << c.name;
+    EXPECT_EQ(c.audit.kind, "stub") << c.name;
+    EXPECT_EQ(c.audit.deadline_ms, 300) << c.name;
+  }
+  EXPECT_EQ(component(*t, "authority").stub_args, std::vector<std::string>{"--enable-mint"});
+  EXPECT_EQ(component(*t, "scanner").backend_role, "scanner");
+  // The gateway stub depends on the authority and every stub backend, so it starts last.
+  EXPECT_THAT(component(*t, "gateway").depends_on, UnorderedElementsAre("authority", "platform", "scanner", "graph"));
+  EXPECT_THAT(order_names(*t), ElementsAre("authority", "platform", "scanner", "graph", "gateway"));
+}
+
+TEST(Topology, LoadsTheExampleTopologies) {
+  auto but = load_topology(source_path("compose/build-under-test.example.yaml"));
+  ASSERT_TRUE(but.ok()) << but.error().to_string();
+  const ComponentSpec& gw = component(*but, "gateway");
+  EXPECT_EQ(gw.kind, "spawn");
+  EXPECT_EQ(gw.command, "{{stub_binary}}");
+  EXPECT_THAT(gw.depends_on, UnorderedElementsAre("authority", "platform", "scanner", "graph"));
+  EXPECT_EQ(order_names(*but).back(), "gateway");
+
+  auto staging = load_topology(source_path("compose/staging.example.yaml"));
+  ASSERT_TRUE(staging.ok()) << staging.error().to_string();
+  for (const char* cap : {"mint", "echo", "stub-audit", "direct-backend", "login-hint"})
+    EXPECT_EQ(staging->capabilities.count(cap), 0u) << cap;
+  for (const auto& c : staging->components) EXPECT_EQ(c.kind, "external") << c.name;
+  const ComponentSpec& sgw = component(*staging, "gateway");
+  EXPECT_EQ(sgw.url, "https://gw.staging.example");
+  EXPECT_FALSE(sgw.tls.insecure);
+  EXPECT_FALSE(sgw.tls.cert_file.empty());
+  EXPECT_EQ(sgw.audit.kind, "http");
+  EXPECT_EQ(sgw.audit.deadline_ms, 5000);
+  EXPECT_FALSE(staging->bindings.empty());
+  EXPECT_TRUE(std::filesystem::exists(staging->bindings)) << staging->bindings;
+}
+
+TEST(Topology, ResolvesPathsAgainstItsOwnFolderAndDefaultsSpawnReadiness) {
+  ScratchDir dir;
+  auto path = dir.write("t.yaml",
+                        "profile: sub/profile.yaml\n"
+                        "components:\n"
+                        "  gw:\n"
+                        "    spawn: {command: ./bin/gw, args: [\"{{port}}\"]}\n"
+                        "    audit: {jsonl: logs/gw.jsonl}\n");
+  auto t = load_topology(path);
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  EXPECT_EQ(t->profile, dir.path() + "/sub/profile.yaml");
+  const ComponentSpec& gw = component(*t, "gw");
+  EXPECT_EQ(gw.command, dir.path() + "/bin/gw");
+  EXPECT_EQ(gw.url, "http://127.0.0.1:{{port}}");
+  EXPECT_TRUE(gw.ready.http_path.empty());   // TCP
+  EXPECT_EQ(gw.ready.deadline_ms, 15000);
+  EXPECT_EQ(gw.audit.kind, "jsonl");
+  EXPECT_EQ(gw.audit.location, dir.path() + "/logs/gw.jsonl");
+  EXPECT_EQ(gw.audit.deadline_ms, 3000);
+}
+
+TEST(Topology, ATypoedKeyNamesFileLinePointerAndTheAllowedKeys) {
+  ScratchDir dir;
+  auto path = dir.write("typo.yaml",
+                        "profile: p.yaml\n"
+                        "fixtures: f\n"
+                        "components:\n"
+                        "  authority: {stub: authority}\n"
+                        "  gateway:\n"
+                        "    stub: gateway\n"
+                        "    fautls: [slow]\n");
+  Error e = load_error(path);
+  EXPECT_EQ(e.kind, ErrorKind::input);
+  EXPECT_EQ(e.where.file, path);
+  EXPECT_EQ(e.where.line, 7);
+  EXPECT_EQ(e.where.pointer, "/components/gateway/fautls");
+  EXPECT_THAT(e.message, HasSubstr("unknown key 'fautls'"));
+  EXPECT_THAT(e.message, HasSubstr("faults"));
+  EXPECT_THAT(e.to_string(), HasSubstr(path + ":7"));
+}
+
+TEST(Topology, ATypoedTopLevelKeyIsAnError) {
+  ScratchDir dir;
+  Error e = load_error(dir.write("t.yaml", "profile: p.yaml\ncapabilites: [mint]\ncomponents: {a: {external: {url: x}}}\n"));
+  EXPECT_EQ(e.where.line, 2);
+  EXPECT_EQ(e.where.pointer, "/capabilites");
+  EXPECT_THAT(e.message, HasSubstr("capabilities"));
+}
+
+struct BadCase {
+  const char* name;
+  const char* yaml;
+  const char* pointer;
+  const char* message;
+};
+
+class TopologyRejects : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(TopologyRejects, WithPointerAndReason) {
+  ScratchDir dir;
+  Error e = load_error(dir.write("bad.yaml", GetParam().yaml));
+  EXPECT_EQ(e.kind, ErrorKind::input);
+  EXPECT_EQ(e.where.pointer, GetParam().pointer) << e.to_string();
+  EXPECT_THAT(e.message, HasSubstr(GetParam().message)) << e.to_string();
+  EXPECT_GT(e.where.line, 0) << e.to_string();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Topology, TopologyRejects,
+    ::testing::Values(
+        BadCase{"MissingProfile", "components: {a: {external: {url: x}}}\n", "", "missing required key 'profile'"},
+        BadCase{"MissingComponents", "profile: p.yaml\n", "", "missing required key 'components'"},
+        BadCase{"ArgsNotAList", "profile: p\nfixtures: f\ncomponents:\n  authority: {stub: authority, args: --x}\n",
+                "/components/authority/args", "list of strings"},
+        BadCase{"UnknownStubRole", "profile: p\nfixtures: f\ncomponents:\n  a: {stub: proxy}\n", "/components/a/stub",
+                "authority, gateway, backend"},
+        BadCase{"BackendWithoutRole", "profile: p\nfixtures: f\ncomponents:\n  b: {stub: backend}\n", "/components/b",
+                "'role'"},
+        BadCase{"TwoKinds", "profile: p\ncomponents:\n  a: {external: {url: x}, spawn: {command: y}}\n",
+                "/components/a", "exactly one of stub, spawn, external"},
+        BadCase{"SpawnWithoutCommand", "profile: p\ncomponents:\n  a:\n    spawn: {args: [x]}\n", "/components/a/spawn",
+                "'command'"},
+        BadCase{"DeadlineNotANumber", "profile: p\ncomponents:\n  a:\n    spawn: {command: x, ready: {tcp: true, deadline_ms: soon}}\n",
+                "/components/a/spawn/ready/deadline_ms", "positive integer"},
+        BadCase{"StubWithoutFixtures", "profile: p\ncomponents:\n  authority: {stub: authority}\n", "", "'fixtures'"},
+        BadCase{"UnknownDependency", "profile: p\ncomponents:\n  a: {external: {url: x}, depends_on: [nosuch]}\n",
+                "/components/a/depends_on/0", "unknown component 'nosuch'"},
+        BadCase{"UnknownReference", "profile: p\ncomponents:\n  a:\n    spawn: {command: x, args: [\"{{nosuch}}\"]}\n",
+                "/components/a/spawn/args/0", "unknown reference '{{nosuch}}'"},
+        BadCase{"BadAudit", "profile: p\ncomponents:\n  a: {external: {url: x}, audit: {kafka: t}}\n",
+                "/components/a/audit/kafka", "unknown key 'kafka'"},
+        BadCase{"StubAuditOnExternal", "profile: p\ncomponents:\n  a: {external: {url: x}, audit: stub}\n",
+                "/components/a/audit", "audit: stub"},
+        BadCase{"GatewayWithoutAuthority", "profile: p\nfixtures: f\ncomponents:\n  gateway: {stub: gateway}\n",
+                "/components/gateway", "'authority'"},
+        BadCase{"Cycle",
+                "profile: p\ncomponents:\n  a: {external: {url: x}, depends_on: [b]}\n"
+                "  b: {external: {url: \"{{c}}\"}}\n  c: {external: {url: x}, depends_on: [a]}\n",
+                "/components/a", "dependency cycle: a -> b -> c -> a"},
+        BadCase{"SelfDependency", "profile: p\ncomponents:\n  a: {external: {url: x}, depends_on: [a]}\n",
+                "/components/a", "dependency cycle"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Topology, StartOrderPutsDependenciesFirstAndKeepsFileOrderOtherwise) {
+  ScratchDir dir;
+  auto path = dir.write("order.yaml",
+                        "profile: p\n"
+                        "components:\n"
+                        "  web: {spawn: {command: x, args: [\"--api={{api}}\"]}}\n"
+                        "  api: {external: {url: x}, depends_on: [db]}\n"
+                        "  other: {external: {url: y}}\n"
+                        "  db: {external: {url: z}}\n");
+  auto t = load_topology(path);
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  EXPECT_THAT(component(*t, "web").depends_on, ElementsAre("api"));   // from the template reference
+  EXPECT_THAT(order_names(*t), ElementsAre("other", "db", "api", "web"));
+}
+
+}  // namespace
+}  // namespace tc
