@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Requests/s through the stub gateway to a stub backend, beside nginx proxy_pass to the same backend,
+# measured in one run with wrk, and their ratio. Both paths reach the same backend program serving the
+# same route; the backend runs with a profile copy whose backend_requires_signature is false, because
+# nginx cannot sign the context (so both paths cost the backend the same work).
+# Usage: bench/gateway_vs_nginx.sh [seconds=10] [connections=16]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+source "$here/scripts/lib.sh"
+tc_install wrk nginx-light
+tc_build >/dev/null
+secs="${1:-10}"; conns="${2:-16}"
+stub="$TC_BUILD/stubs/tenantcheck-stub"
+work="$(mktemp -d)"; pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+sed 's/backend_requires_signature: true/backend_requires_signature: false/' \
+  "$here/fixtures/contracts/reference.yaml" > "$work/profile.yaml"
+export TC_SHARED_SECRET="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+start() {  # start NAME ARGS... : runs a stub, waits for its URL line, sets URL
+  local name=$1; shift
+  "$stub" "$@" --profile "$work/profile.yaml" --port 0 >"$work/$name.out" 2>"$work/$name.err" &
+  pids+=($!)
+  for _ in $(seq 100); do URL=$(head -n1 "$work/$name.out" 2>/dev/null || true); [ -n "$URL" ] && return 0; sleep 0.05; done
+  echo "$name did not start: $(cat "$work/$name.err")" >&2; exit 3
+}
+start authority authority --enable-mint; authority=$URL
+start backend backend --role platform; backend=$URL
+start gateway gateway --authority "$authority" --backend "platform=$backend"; gateway=$URL
+
+token=$(curl -fsS -X POST "$authority/_test/mint" -H 'Content-Type: application/json' \
+  -d '{"sub":"user-ada","tenant":"tenant-alpha","scope":"platform.read","exp_in":3600}' |
+  sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+error_log $work/nginx-error.log;
+pid $work/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  upstream backend { server ${backend#http://}; keepalive 32; }
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-StellaOps-Tenant tenant-alpha;
+      proxy_set_header X-StellaOps-Actor user-ada;
+      proxy_pass http://backend;
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!)
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/platform/items" >/dev/null 2>&1 && break; sleep 0.05; done
+
+rps() { wrk -t2 -c"$conns" -d"${secs}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
+gw=$(rps -H "Authorization: Bearer $token" "$gateway/api/platform/items")
+ng=$(rps "http://127.0.0.1:$port/api/platform/items")
+direct=$(rps -H "X-StellaOps-Tenant: tenant-alpha" "$backend/api/platform/items")
+echo "backend direct:         $direct req/s"
+echo "nginx -> backend:       $ng req/s"
+echo "gateway -> backend:     $gw req/s"
+awk -v g="$gw" -v n="$ng" 'BEGIN { printf "gateway / nginx ratio:  %.2f\n", g / n }'
