@@ -1,0 +1,84 @@
+// The pack against the default topology, through the real binary: it passes, and its outcomes are
+// the same whatever the order (twice, the second time shuffled), so no scenario depends on another.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string output;
+  std::map<std::string, std::string> outcomes;  // suite.test -> passed | failed | skipped
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs `tenantcheck run EXTRA` from the source tree with its reports in `reports`.
+Run run_pack(const fs::path& reports, const std::string& extra) {
+  Run run;
+  std::string cmd = "cd '" + std::string(TC_SOURCE_DIR) + "' && timeout 300 '" + TC_CLI_BIN +
+                    "' run --reports '" + reports.string() + "' " + extra + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) return run;
+  char buf[4096];
+  while (fgets(buf, sizeof buf, pipe)) run.output += buf;
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  // GoogleTest's XML: <testcase name=".." ... classname=".."> with <failure> or <skipped> inside.
+  std::string xml = read_file(reports / "junit.xml");
+  std::regex testcase(R"(<testcase name="([^"]*)"[^>]*classname="([^"]*)"[^>]*?(/>|>([\s\S]*?)</testcase>))");
+  for (std::sregex_iterator it(xml.begin(), xml.end(), testcase), end; it != end; ++it) {
+    std::string body = (*it)[4];
+    std::string outcome = body.find("<failure") != std::string::npos ? "failed"
+                          : body.find("<skipped") != std::string::npos ? "skipped"
+                                                                       : "passed";
+    run.outcomes[std::string((*it)[2]) + "." + std::string((*it)[1])] = outcome;
+  }
+  return run;
+}
+
+}  // namespace
+
+TEST(PackRun, PassesAndIsOrderIndependent) {
+  fs::path base = fs::temp_directory_path() / ("tc-pack-" + std::to_string(getpid()));
+  Run first = run_pack(base / "first", "");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  ASSERT_GE(first.outcomes.size(), 60u) << "too few scenarios in junit.xml";
+  for (const auto& [name, outcome] : first.outcomes) EXPECT_EQ(outcome, "passed") << name;
+
+  Run second = run_pack(base / "second", "--gtest_shuffle --gtest_random_seed=" + std::to_string(1 + getpid() % 9999));
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_EQ(first.outcomes, second.outcomes);
+  // The last line of a run is the summary.
+  std::string last = first.output.substr(first.output.find_last_of('\n', first.output.size() - 2) + 1);
+  EXPECT_TRUE(std::regex_search(last, std::regex(R"(^[0-9]+ passed, 0 failed)"))) << last;
+  fs::remove_all(base);
+}
+
+// The same pack through a gateway started as a build under test (`spawn`): the runner sees only
+// endpoints, so a spawned component must pass exactly as the stub does.
+TEST(PackRun, PassesThroughASpawnedGateway) {
+  fs::path base = fs::temp_directory_path() / ("tc-pack-spawn-" + std::to_string(getpid()));
+  Run run = run_pack(base, "--env compose/build-under-test.example.yaml");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  ASSERT_GE(run.outcomes.size(), 60u);
+  for (const auto& [name, outcome] : run.outcomes) EXPECT_EQ(outcome, "passed") << name;
+  fs::remove_all(base);
+}
