@@ -9,7 +9,7 @@
 #include <string>
 
 #include "stubs/backend/change_summary.h"
-#include "stubs/backend/context_signature.h"
+#include "stubs/context_signature.h"
 #include "stubs/backend/item_store.h"
 #include "stubs/envelope.h"
 #include "stubs/stub_context.h"

@@ -1,17 +1,8 @@
 #include "stubs/gateway/forward.h"
 
-#include "common/crypto.h"
-#include "common/encoding.h"
+#include "stubs/context_signature.h"
 
 namespace tc::stub::gateway {
-
-std::string context_signature(const std::string& secret, const std::string& method, const std::string& path,
-                              const std::string& tenant, const std::string& actor,
-                              const std::string& correlation_id, long long unix_seconds) {
-  const std::string t = std::to_string(unix_seconds);
-  const std::string data = method + "\n" + path + "\n" + tenant + "\n" + actor + "\n" + correlation_id + "\n" + t;
-  return "t=" + t + ",v1=" + hex_encode(hmac_sha256(secret, data));
-}
 
 HttpRequest upstream_request(const Upstream& up, const ContractProfile& profile, const ForwardOptions& options) {
   HttpRequest r;
@@ -35,8 +26,9 @@ HttpRequest upstream_request(const Upstream& up, const ContractProfile& profile,
   r.headers.add(profile.header("correlation_id"), up.correlation_id);
   if (!options.unsigned_forward)
     r.headers.add(profile.header("context_signature"),
-                  context_signature(options.shared_secret, up.method, up.path, up.tenant.value_or(""), up.actor,
-                                    up.correlation_id, options.now));
+                  sign_context(options.shared_secret,
+                               SignedContext{up.method, up.path, up.tenant.value_or(""), up.actor, up.correlation_id},
+                               options.now));
   return r;
 }
 

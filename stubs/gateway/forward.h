@@ -14,10 +14,6 @@
 
 namespace tc::stub::gateway {
 
-std::string context_signature(const std::string& secret, const std::string& method, const std::string& path,
-                              const std::string& tenant, const std::string& actor,
-                              const std::string& correlation_id, long long unix_seconds);
-
 struct Upstream {
   std::string method;
   std::string base_url;                  // the backend's base URL (no trailing slash needed)

@@ -1,3 +1,4 @@
+#include "stubs/context_signature.h"
 #include "stubs/gateway/forward.h"
 
 #include <gtest/gtest.h>
@@ -11,9 +12,9 @@ const ContractProfile& profile() { return tc::testing::reference_profile(); }
 
 TEST(ContextSignature, KnownVectors) {
   // Computed independently: HMAC-SHA256("secret", "GET\n/api/platform/items\ntenant-alpha\nuser-ada\ncid-1\n1700000000").
-  EXPECT_EQ(context_signature("secret", "GET", "/api/platform/items", "tenant-alpha", "user-ada", "cid-1", 1700000000),
+  EXPECT_EQ(tc::stub::sign_context("secret", tc::stub::SignedContext{"GET", "/api/platform/items", "tenant-alpha", "user-ada", "cid-1"}, 1700000000),
             "t=1700000000,v1=49de602867b750c1019817b69f626d11a52364a232e9548fbbfa26e13ef55bf8");
-  EXPECT_EQ(context_signature("secret", "POST", "/api/graph/items", "", "svc-none", "cid-2", 1700000001),
+  EXPECT_EQ(tc::stub::sign_context("secret", tc::stub::SignedContext{"POST", "/api/graph/items", "", "svc-none", "cid-2"}, 1700000001),
             "t=1700000001,v1=f032629749eae9d365e92eca934b799f99ae302c92c71ee1768d8ec7d425ddad");
 }
 

@@ -5,6 +5,7 @@
 #include "common/crypto.h"
 
 #include "stub_world.h"
+#include "stubs/context_signature.h"
 #include "stubs/gateway/forward.h"
 
 namespace tc::testing {
@@ -56,8 +57,7 @@ TEST_F(GatewayForward, ForwardedHeadersAndSignature) {
   ASSERT_TRUE(std::regex_match(signature[0], m, std::regex("t=([0-9]+),v1=[0-9a-f]{64}")));
   long long t = std::stoll(m[1]);
   EXPECT_NEAR(static_cast<double>(t), static_cast<double>(std::time(nullptr)), 5.0);
-  EXPECT_EQ(signature[0], stub::gateway::context_signature(kSharedSecret, "GET", "/api/platform/_echo", "tenant-alpha",
-                                                           "user-ada", "cid-fwd.1", t));
+  EXPECT_EQ(signature[0], tc::stub::sign_context(kSharedSecret, tc::stub::SignedContext{"GET", "/api/platform/_echo", "tenant-alpha", "user-ada", "cid-fwd.1"}, t));
   EXPECT_EQ(e.headers.get("X-Correlation-Id"), "cid-fwd.1");
   EXPECT_EQ(e.headers.get("X-StellaOps-Tenant"), "tenant-alpha");
 }

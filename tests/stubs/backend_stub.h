@@ -9,7 +9,7 @@
 
 #include "common/crypto.h"
 #include "common/http_client.h"
-#include "stubs/backend/context_signature.h"
+#include "stubs/context_signature.h"
 #include "stubs/stub_context.h"
 
 namespace tc::stub::test {

@@ -1,4 +1,4 @@
-#include "stubs/backend/context_signature.h"
+#include "stubs/context_signature.h"
 
 #include <charconv>
 
