@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
+struct PackOutcome {
   int exit_code = -1;
   std::string output;
   std::map<std::string, std::string> outcomes;  // suite.test -> passed | failed | skipped
@@ -31,8 +31,8 @@ std::string read_file(const fs::path& p) {
 }
 
 // Runs `tenantcheck run EXTRA` from the source tree with its reports in `reports`.
-Run run_pack(const fs::path& reports, const std::string& extra) {
-  Run run;
+PackOutcome run_pack(const fs::path& reports, const std::string& extra) {
+  PackOutcome run;
   std::string cmd = "cd '" + std::string(TC_SOURCE_DIR) + "' && timeout 300 '" + TC_CLI_BIN +
                     "' run --reports '" + reports.string() + "' " + extra + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
@@ -43,7 +43,7 @@ Run run_pack(const fs::path& reports, const std::string& extra) {
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   // GoogleTest's XML: <testcase name=".." ... classname=".."> with <failure> or <skipped> inside.
   std::string xml = read_file(reports / "junit.xml");
-  std::regex testcase(R"(<testcase name="([^"]*)"[^>]*classname="([^"]*)"[^>]*?(/>|>([\s\S]*?)</testcase>))");
+  std::regex testcase(R"re(<testcase name="([^"]*)"[^>]*classname="([^"]*)"[^>]*?(/>|>([\s\S]*?)</testcase>))re");
   for (std::sregex_iterator it(xml.begin(), xml.end(), testcase), end; it != end; ++it) {
     std::string body = (*it)[4];
     std::string outcome = body.find("<failure") != std::string::npos ? "failed"
@@ -58,12 +58,12 @@ Run run_pack(const fs::path& reports, const std::string& extra) {
 
 TEST(PackRun, PassesAndIsOrderIndependent) {
   fs::path base = fs::temp_directory_path() / ("tc-pack-" + std::to_string(getpid()));
-  Run first = run_pack(base / "first", "");
+  PackOutcome first = run_pack(base / "first", "");
   ASSERT_EQ(first.exit_code, 0) << first.output;
   ASSERT_GE(first.outcomes.size(), 60u) << "too few scenarios in junit.xml";
   for (const auto& [name, outcome] : first.outcomes) EXPECT_EQ(outcome, "passed") << name;
 
-  Run second = run_pack(base / "second", "--gtest_shuffle --gtest_random_seed=" + std::to_string(1 + getpid() % 9999));
+  PackOutcome second = run_pack(base / "second", "--gtest_shuffle --gtest_random_seed=" + std::to_string(1 + getpid() % 9999));
   ASSERT_EQ(second.exit_code, 0) << second.output;
   EXPECT_EQ(first.outcomes, second.outcomes);
   // The last line of a run is the summary.
@@ -76,7 +76,7 @@ TEST(PackRun, PassesAndIsOrderIndependent) {
 // endpoints, so a spawned component must pass exactly as the stub does.
 TEST(PackRun, PassesThroughASpawnedGateway) {
   fs::path base = fs::temp_directory_path() / ("tc-pack-spawn-" + std::to_string(getpid()));
-  Run run = run_pack(base, "--env compose/build-under-test.example.yaml");
+  PackOutcome run = run_pack(base, "--env compose/build-under-test.example.yaml");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   ASSERT_GE(run.outcomes.size(), 60u);
   for (const auto& [name, outcome] : run.outcomes) EXPECT_EQ(outcome, "passed") << name;
