@@ -1,6 +1,7 @@
 // `tenantcheck doctor [--env FILE] [--reports DIR]`: starts what the topology starts, then checks
-// each component: reachability (any HTTP answer), TLS for https, the authority's discovery document
-// and JWKS, the gateway's 401 + WWW-Authenticate without a token, and that each audit source answers.
+// each component: reachability (any HTTP answer), TLS for https, the authority's discovery document,
+// JWKS and a token for each principal of the bindings, the gateway's 401 + WWW-Authenticate without a
+// token, and that each audit source answers.
 // One line per check, "OK|FAIL component check: detail", then a verdict; exit 0 if all OK, else 3.
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "common/encoding.h"
 #include "common/fixtures.h"
 #include "common/http_client.h"
+#include "common/jwt.h"
 #include "common/profile.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
@@ -24,6 +26,7 @@ constexpr long kCheckTimeoutMs = 5000;
 
 struct DoctorOptions {
   std::string env_file;   // default: <project home>/compose/local.yaml
+  std::string bindings_file;  // overrides the topology's bindings
   std::string reports_dir = "reports";
 };
 
@@ -111,6 +114,63 @@ class Doctor {
       report(keys, c.name, "jwks",
              keys ? std::to_string((*jwks)["keys"].size()) + " key(s) at " + jwks_url : jwks_url + " has no keys");
     }
+    check_tokens(http, c);
+  }
+
+  // One token request per principal of the bindings: users by the password grant of the console
+  // client, confidential clients by client_credentials. The credentials count as accepted when a
+  // token comes back or the answer is a tenant error (the principal's tenant rule, e.g. a user with
+  // no tenant); any other answer fails. Tokens are never printed, only their tenant claim.
+  void check_tokens(HttpClient& http, const Component& c) {
+    const json& b = env_.bindings;
+    if (!b.is_object()) return;
+    const std::string console = b.contains("clients") && b["clients"].contains("console")
+                                    ? b["clients"]["console"].value("id", std::string()) : std::string();
+    const std::string scope = b.contains("scopes") ? b["scopes"].value("read", std::string()) : std::string();
+    auto principals = [&](const char* group, auto form_for) {
+      if (!b.contains(group) || !b[group].is_object()) return;
+      for (const auto& [role, p] : b[group].items())
+        if (auto form = form_for(p)) request_token(http, c, std::string(group) + "." + role, *form, p);
+    };
+    principals("users", [&](const json& u) -> std::optional<std::string> {
+      if (!u.is_object() || !u.contains("username") || !u.contains("password") || console.empty()) return std::nullopt;
+      return "grant_type=password&client_id=" + url_encode(console) + "&username=" +
+             url_encode(u.value("username", "")) + "&password=" + url_encode(u.value("password", "")) +
+             "&scope=" + url_encode(scope);
+    });
+    principals("clients", [&](const json& k) -> std::optional<std::string> {
+      if (!k.is_object() || !k.contains("id") || !k.contains("secret")) return std::nullopt;
+      return "grant_type=client_credentials&client_id=" + url_encode(k.value("id", "")) + "&client_secret=" +
+             url_encode(k.value("secret", "")) + "&scope=" + url_encode(scope);
+    });
+  }
+
+  void request_token(HttpClient& http, const Component& c, const std::string& who, const std::string& form,
+                     const json& principal) {
+    const std::string name = principal.value("username", principal.value("id", std::string()));
+    const std::string check = "token " + who + " (" + name + ")";
+    HttpRequest req;
+    req.method = "POST";
+    req.url = c.url + profile_.path("token");
+    req.headers.add("Content-Type", "application/x-www-form-urlencoded");
+    req.body = form;
+    req.timeout_ms = kCheckTimeoutMs;
+    auto res = http.send(req);
+    if (!res) return report(false, c.name, check, res.error().message);
+    json body = json::parse(res->body, nullptr, false);
+    const std::string error = body.is_object() ? body.value("error", std::string()) : std::string();
+    if (res->status == profile_.status("ok") && body.is_object() && body.contains("access_token")) {
+      auto jwt = decode_jwt(body.value("access_token", std::string()));
+      const std::string claim = profile_.claim("tenant");
+      const std::string tenant = jwt && jwt->payload.contains(claim) ? jwt->payload[claim].dump() : "(no tenant claim)";
+      return report(true, c.name, check, "token issued, " + claim + " " + tenant);
+    }
+    bool tenant_rule = false;  // A5's refusals: the principal's credentials were good
+    for (const char* e : {"tenant_missing", "tenant_ambiguous", "tenant_forbidden", "tenant_invalid"})
+      tenant_rule = tenant_rule || (!error.empty() && error == profile_.error(e));
+    report(tenant_rule, c.name, check,
+           std::string(tenant_rule ? "credentials accepted; no token by the tenant rule: " : "answered ") +
+               std::to_string(res->status) + (error.empty() ? "" : " " + error));
   }
 
   // A route of the fixtures without path parameters, so the call is well-formed; "/" without fixtures.
@@ -175,6 +235,7 @@ int doctor(const DoctorOptions& o) {
     std::cerr << topology.error().to_string() << "\n";
     return exit_code_for(topology.error().kind);
   }
+  if (!o.bindings_file.empty()) topology->bindings = o.bindings_file;
   auto profile = ContractProfile::load(topology->profile);
   if (!profile) {
     std::cerr << profile.error().to_string() << "\n";
@@ -201,6 +262,7 @@ CommandAction add_doctor_command(CLI::App& app) {
   auto options = std::make_shared<DoctorOptions>();
   CLI::App* sub = app.add_subcommand("doctor", "Start a topology and check that every component answers");
   sub->add_option("--env", options->env_file, "Topology file (default: compose/local.yaml of the project)");
+  sub->add_option("--bindings", options->bindings_file, "Bindings file (overrides the topology's)");
   sub->add_option("--reports", options->reports_dir, "Folder for logs/ and audit/")->capture_default_str();
   return CommandAction{sub, [options] { return doctor(*options); }};
 }

@@ -5,6 +5,7 @@
 // compose/local.yaml when it exists).
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <memory>
 
 #include "common/profile.h"
@@ -24,18 +25,17 @@ struct LintOptions {
 
 int lint(const LintOptions& o) {
   register_builtin_expectations();
-  std::set<std::string> endpoints;
+  std::optional<Topology> topology;
   std::string profile_path = o.profile_file;
   const std::string env_file = path_or_default(o.env_file, "compose/local.yaml");
   std::error_code ec;
   if (!o.env_file.empty() || std::filesystem::exists(env_file, ec)) {
-    auto topology = load_topology(env_file);
-    if (!topology) {
-      std::cerr << "error: " << topology.error().to_string() << "\n";
+    auto loaded = load_topology(env_file);
+    if (!loaded) {
+      std::cerr << "error: " << loaded.error().to_string() << "\n";
       return 2;
     }
-    for (const auto& c : topology->components) endpoints.insert(c.name);
-    if (!topology->bindings.empty()) endpoints.insert("fx");  // {{fx.…}}: the bindings
+    topology = std::move(*loaded);
     if (profile_path.empty()) profile_path = topology->profile;
   }
   if (profile_path.empty()) profile_path = path_or_default("", "fixtures/contracts/reference.yaml");
@@ -44,7 +44,7 @@ int lint(const LintOptions& o) {
     std::cerr << "error: " << profile.error().to_string() << "\n";
     return 2;
   }
-  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile->values(), endpoints, false);
+  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile->values(), topology ? &*topology : nullptr, false);
   for (const auto& e : set.errors) std::cerr << "error: " << e.to_string() << "\n";
   if (!set.errors.empty()) return 2;
   std::cout << set.files << " files, " << set.scenarios.size() << " scenarios OK\n";

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <set>
 
@@ -27,9 +28,10 @@ namespace tc::cli {
 namespace {
 struct RunOptions {
   std::vector<std::string> paths;
-  std::string env_file, profile_file, reports_dir = "reports", tags, skip_tags;
+  std::string env_file, profile_file, bindings_file, reports_dir = "reports", tags, skip_tags;
   bool list = false;
   TlsOptions tls;
+  RunLimits limits;
 };
 
 bool has_any(const std::vector<std::string>& have, const std::vector<std::string>& wanted) {
@@ -43,6 +45,8 @@ int print_error(const Error& e) {
 }
 
 int run_tests(CLI::App* sub, const RunOptions& o) {
+  RunLimits limits = o.limits;  // the deadline counts from here: the environment's start is part of the run
+  limits.started = std::chrono::steady_clock::now();
   // Everything not understood must be a GoogleTest flag; anything else is a usage error.
   std::vector<std::string> gtest_args;
   for (const auto& extra : sub->remaining()) {
@@ -56,14 +60,12 @@ int run_tests(CLI::App* sub, const RunOptions& o) {
   register_builtin_expectations();
   auto topology = load_topology(path_or_default(o.env_file, "compose/local.yaml"));
   if (!topology) return print_error(topology.error());
+  if (!o.bindings_file.empty()) topology->bindings = o.bindings_file;  // this environment's own names
   const std::string profile_path = o.profile_file.empty() ? topology->profile : o.profile_file;
   auto profile = ContractProfile::load(profile_path);
   if (!profile) return print_error(profile.error());
 
-  std::set<std::string> endpoints;
-  for (const auto& c : topology->components) endpoints.insert(c.name);
-  if (!topology->bindings.empty()) endpoints.insert("fx");  // {{fx.…}}: the bindings (RunContext)
-  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile->values(), endpoints, true);
+  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile->values(), &*topology, true);
   if (!set.errors.empty()) {
     for (const auto& e : set.errors) print_error(e);
     return 2;
@@ -99,6 +101,7 @@ int run_tests(CLI::App* sub, const RunOptions& o) {
   }
 
   RunContext run(std::move(*env), profile->values(), o.tls);
+  run.set_limits(limits);
   std::vector<std::string> argv_storage = {"tenantcheck"};
   gtest_args = with_default_junit_output(std::move(gtest_args), o.reports_dir);
   argv_storage.insert(argv_storage.end(), gtest_args.begin(), gtest_args.end());
@@ -137,6 +140,7 @@ CommandAction add_run_command(CLI::App& app) {
   sub->add_option("paths", options->paths, "Scenario files or folders (default: scenarios/ of the project)");
   sub->add_option("--env", options->env_file, "Topology file (default: compose/local.yaml)");
   sub->add_option("--profile", options->profile_file, "Contract profile (overrides the topology's)");
+  sub->add_option("--bindings", options->bindings_file, "Bindings file (overrides the topology's)");
   sub->add_option("--reports", options->reports_dir, "Reports folder (default: reports)");
   sub->add_flag("--list", options->list, "Print the suite.test names and run nothing");
   sub->add_option("--tags", options->tags, "Comma list: run only scenarios with one of these tags");
@@ -145,6 +149,14 @@ CommandAction add_run_command(CLI::App& app) {
   sub->add_option("--cert", options->tls.cert_file, "Client certificate (mTLS) for URLs of no component");
   sub->add_option("--key", options->tls.key_file, "Client key (mTLS) for URLs of no component");
   sub->add_flag("--insecure", options->tls.insecure, "Do not verify TLS for URLs of no component");
+  sub->add_option("--max-rate", options->limits.max_rate, "Requests per second for the whole run (default: unlimited)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--max-retry-wait", options->limits.max_retry_wait_s,
+                  "Seconds a request may wait in total on 429 Retry-After before the 429 stands (default 10)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--deadline", options->limits.deadline_s,
+                  "Seconds for the whole run; then no further scenario runs and the exit is 3 (default: none)")
+      ->check(CLI::PositiveNumber);
   return {sub, [sub, options] { return run_tests(sub, *options); }};
 }
 

@@ -6,11 +6,15 @@
 namespace tc::cli {
 
 ScenarioSet load_scenario_set(const std::vector<std::string>& paths, const json* contract,
-                              const std::set<std::string>& endpoints, bool check_env) {
+                              const Topology* topology, bool check_env) {
   LoadOptions options;
   options.contract = contract;
-  options.endpoints = endpoints;
   options.check_env = check_env;
+  if (topology) {
+    for (const auto& c : topology->components) options.endpoints.insert(c.name);
+    if (!topology->bindings.empty()) options.builtins.insert("fx");  // the bindings (RunContext)
+    options.capabilities = &topology->capabilities;
+  }
   LoadReport report = load_all_scenarios(paths, options);
   ScenarioSet set;
   set.scenarios = std::move(report.scenarios);

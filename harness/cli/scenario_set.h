@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/env/topology.h"
 #include "harness/model/scenario.h"
 
 namespace tc::cli {
@@ -20,9 +21,10 @@ struct ScenarioSet {
   ScenarioSet(const ScenarioSet&) = delete;
 };
 
-// `contract` (the profile's values) and `endpoints` (component names) let undefined variables be
-// caught at load time; `check_env` requires env.NAME to be set.
+// `contract` (the profile's values) and the topology's component names, bindings ({{fx.…}}) and
+// capabilities let undefined variables be caught at load time; without a topology any component name
+// is accepted. `check_env` requires env.NAME to be set.
 ScenarioSet load_scenario_set(const std::vector<std::string>& paths, const json* contract,
-                              const std::set<std::string>& endpoints, bool check_env);
+                              const Topology* topology, bool check_env);
 
 }  // namespace tc::cli

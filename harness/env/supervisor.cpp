@@ -27,6 +27,12 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kTailLines = 40;
 constexpr long kPollMs = 50;
 
+long remaining_ms(Clock::time_point deadline) {
+  return std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
+}
+
+}  // namespace
+
 std::string default_stub_binary() {
 #ifdef TC_STUB_BIN
   return TC_STUB_BIN;
@@ -34,12 +40,6 @@ std::string default_stub_binary() {
   return "tenantcheck-stub";
 #endif
 }
-
-long remaining_ms(Clock::time_point deadline) {
-  return std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
-}
-
-}  // namespace
 
 struct Supervisor::Impl {
   struct Started {
@@ -213,6 +213,15 @@ struct Supervisor::Impl {
       comp.url = *url;
       if (comp.audit.kind == "stub") comp.audit.location = comp.url;
       scope.set(c.name, comp.url);
+      if (comp.audit.kind == "http") {
+        // Everything but {{correlation_id}} (filled in per query by the runner) is rendered now.
+        Scope audit_scope(&scope);
+        audit_scope.set("correlation_id", "{{correlation_id}}");
+        auto location = render_text(comp.audit.location, audit_scope,
+                                    Loc{c.loc.file, c.loc.line, c.loc.pointer + "/audit/http"});
+        if (!location) return location.error();
+        comp.audit.location = *location;
+      }
       env.components[c.name] = std::move(comp);
     }
     return Unit{};
@@ -245,7 +254,11 @@ Result<Environment> Supervisor::start(const Topology& topology) {
   if (!topology.bindings.empty()) {
     auto doc = load_document(topology.bindings);
     if (!doc) return doc.error();
-    env.bindings = doc->value;
+    // A staging environment's secrets (passwords, client secrets) come from {{env.NAME}}: rendered
+    // here with nothing but env.* in scope, each value registered as a secret by the lookup.
+    auto rendered = render(doc->value, Scope(), Loc{topology.bindings, 1, ""});
+    if (!rendered) return rendered.error();
+    env.bindings = std::move(*rendered);
   }
   auto started = impl_->start_all(topology, env);
   if (!started) {

@@ -10,6 +10,9 @@
 
 namespace tc {
 
+// The tenantcheck-stub built beside this binary (its build path), else "tenantcheck-stub" from PATH.
+std::string default_stub_binary();
+
 struct SupervisorOptions {
   std::string reports_dir = "reports";
   std::string stub_binary;                       // tenantcheck-stub; default: the one built beside us

@@ -12,6 +12,15 @@
 namespace tc {
 namespace {
 
+// Whether the topology offers every capability `s` requires (always, when capabilities are unknown).
+bool offered(const Scenario& s, const LoadOptions& options) {
+  if (!options.capabilities) return true;
+  for (const auto& cap : s.requires_caps)
+    if (!options.capabilities->count(cap)) return false;
+  return true;
+}
+
+
 namespace fs = std::filesystem;
 using namespace tc::loader;
 
@@ -142,6 +151,8 @@ std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions&
   DocumentCache cache;
   cache.emplace(fs::weakly_canonical(doc.file).string(), doc);
   VariableRules rules{options.contract, options.endpoints, options.check_env, options.builtins};
+  VariableRules skipped_rules = rules;
+  skipped_rules.endpoints.clear();  // any component name: the scenario will not run here
   std::vector<Scenario> out;
   for (std::size_t i = 0; i < top["scenarios"].size(); ++i) {
     std::string p = pointer_join("/scenarios", i);
@@ -150,7 +161,7 @@ std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions&
       if (prev.name == s.name)
         reject(doc, pointer_join(p, "name"), "duplicate scenario name '" + s.name + "' (also at line " +
                                                  std::to_string(prev.loc.line) + ")");
-    check_variables(s, file_vars, loc_of(doc, "/vars"), rules, cache);
+    check_variables(s, file_vars, loc_of(doc, "/vars"), offered(s, options) ? rules : skipped_rules, cache);
     // The file's vars join each scenario's vars (a scenario var of the same name wins): the runner
     // renders one block, in dependency order.
     for (const auto& [k, v] : file_vars.items())

@@ -21,6 +21,10 @@ struct LoadOptions {
   std::set<std::string> endpoints;      // component names; empty: any otherwise-undefined name is accepted
   bool check_env = false;               // env.NAME must be set in this process
   std::set<std::string> builtins;       // further variables the runner defines in its root scope
+  // The capabilities the topology offers. A scenario that needs one it lacks is skipped at run time,
+  // so the components it names need not exist (staging has no backend components to call directly).
+  // nullptr: every scenario is checked against `endpoints`.
+  const std::set<std::string>* capabilities = nullptr;
 };
 
 struct LoadReport {

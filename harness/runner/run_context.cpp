@@ -1,6 +1,8 @@
 #include "harness/runner/run_context.h"
 
+#include <algorithm>
 #include <memory>
+#include <thread>
 
 #include "common/crypto.h"
 
@@ -78,6 +80,30 @@ Result<json> RunContext::fetch_json(const std::string& url, bool refresh) {
 }
 
 std::string RunContext::new_correlation_id() const { return run_id_ + "-" + random_alnum(8); }
+
+void RunContext::pace() {
+  if (limits_.max_rate <= 0) return;
+  const auto spacing = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(1.0 / limits_.max_rate));
+  std::chrono::steady_clock::time_point slot;
+  {
+    std::lock_guard lock(mu_);
+    slot = std::max(std::chrono::steady_clock::now(), next_request_);
+    next_request_ = slot + spacing;
+  }
+  std::this_thread::sleep_until(slot);
+}
+
+std::optional<Error> RunContext::deadline_error() {
+  if (limits_.deadline_s <= 0 ||
+      std::chrono::steady_clock::now() < limits_.started + std::chrono::seconds(limits_.deadline_s))
+    return std::nullopt;
+  Error e = environment_error("", "run deadline of " + std::to_string(limits_.deadline_s) + " s passed");
+  std::lock_guard lock(mu_);
+  if (!deadline_recorded_) env_errors_.push_back(e);
+  deadline_recorded_ = true;
+  return e;
+}
 
 void RunContext::record_environment_error(const Error& error) {
   std::lock_guard lock(mu_);

@@ -4,6 +4,7 @@
 // environment errors met while running (they make the run exit 3). Thread-safe except root_scope(),
 // which is read by one test thread at a time.
 #pragma once
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,14 @@
 #include "harness/template/template.h"
 
 namespace tc {
+
+// Safety limits for a run against a shared environment (staging); zero means none.
+struct RunLimits {
+  double max_rate = 0;          // requests per second for the whole run, all threads together
+  long max_retry_wait_s = 10;   // total Retry-After wait per request before a too-many-requests answer stands
+  long deadline_s = 0;          // the whole run, counted from `started`; once passed no request is sent
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
 
 class RunContext {
  public:
@@ -39,6 +48,15 @@ class RunContext {
   // "<run_id>-<8 random characters>", valid for the profile's correlation id pattern.
   std::string new_correlation_id() const;
 
+  // Set before the run starts (not thread-safe against running steps).
+  void set_limits(const RunLimits& limits) { limits_ = limits; }
+  const RunLimits& limits() const { return limits_; }
+  // Blocks until the next request may be sent under max_rate (requests are spaced 1/max_rate apart).
+  void pace();
+  // Once the deadline has passed: the environment error "run deadline of N s passed", recorded with
+  // the run's environment errors the first time; nullopt before it or without a deadline.
+  std::optional<Error> deadline_error();
+
   void record_environment_error(const Error& error);
   std::vector<Error> environment_errors() const;
 
@@ -50,6 +68,9 @@ class RunContext {
   mutable std::mutex mu_;
   std::map<std::string, json> json_cache_;
   std::vector<Error> env_errors_;
+  RunLimits limits_;
+  std::chrono::steady_clock::time_point next_request_{};
+  bool deadline_recorded_ = false;
 };
 
 // `n` characters of [a-z0-9] from the OS CSPRNG.

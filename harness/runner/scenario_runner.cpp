@@ -8,6 +8,11 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
   ScenarioResult result;
   result.scenario_case = &scenario_case;
   const Scenario& scenario = *scenario_case.scenario;
+  if (auto late = run.deadline_error()) {  // the run's deadline: no further scenario starts
+    result.skipped = "not run: " + late->message;
+    publish_scenario(scenario_case, result);
+    return result;
+  }
   for (const auto& cap : scenario.requires_caps) {
     if (!run.environment().capabilities.count(cap)) {
       result.skipped = "needs capability '" + cap + "' that the topology does not offer";

@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "cli_process.h"
 #include "env_test_support.h"
 
@@ -17,9 +19,27 @@ TEST(Doctor, AllStubTopologyPassesEveryCheck) {
                            dir.path() + "/doctor.out", 60000);
   EXPECT_EQ(run.exit, "exited with status 0") << run.output;
   for (const char* line : {"OK authority reachable", "OK authority discovery", "OK authority jwks",
-                           "OK gateway unauthenticated", "OK platform audit", "OK graph reachable", "OK doctor:"})
+                           "OK gateway unauthenticated", "OK platform audit", "OK graph reachable",
+                           "OK authority token users.one", "OK authority token users.reader",
+                           "OK authority token users.none", "OK authority token clients.default", "OK doctor:"})
     EXPECT_THAT(run.output, HasSubstr(line)) << run.output;
   EXPECT_THAT(run.output, Not(HasSubstr("FAIL")));
+}
+
+TEST(Doctor, APrincipalWhoseCredentialsAreRefusedFailsWithoutPrintingThem) {
+  test::ScratchDir dir;
+  std::string bindings = test::read_file(test::source_path("fixtures/reference/bindings.yaml"));
+  const std::regex first_password(R"(password: [^,}\s]+)");
+  bindings = std::regex_replace(bindings, first_password, "password: Wrong-pw-7731", std::regex_constants::format_first_only);
+  auto file = dir.write("bindings.yaml", bindings);
+  auto run = test::run_cli({"doctor", "--env", test::source_path("compose/local.yaml"), "--bindings", file,
+                            "--reports", dir.path()},
+                           dir.path() + "/doctor.out", 60000);
+  EXPECT_EQ(run.exit, "exited with status 3") << run.output;
+  EXPECT_THAT(run.output, HasSubstr("FAIL authority token users.one"));
+  EXPECT_THAT(run.output, HasSubstr("OK authority token users.default"));
+  EXPECT_THAT(run.output, Not(HasSubstr("Wrong-pw-7731")));
+  EXPECT_THAT(run.output, Not(HasSubstr("access_token")));
 }
 
 TEST(Doctor, AnUnreachableComponentFailsItsCheckAndTheVerdict) {

@@ -69,10 +69,11 @@ TEST(Topology, LoadsTheExampleTopologies) {
     EXPECT_EQ(staging->capabilities.count(cap), 0u) << cap;
   for (const auto& c : staging->components) EXPECT_EQ(c.kind, "external") << c.name;
   const ComponentSpec& sgw = component(*staging, "gateway");
-  EXPECT_EQ(sgw.url, "https://gw.staging.example");
+  EXPECT_EQ(sgw.url, "{{env.TC_STAGING_GATEWAY_URL}}");  // rendered when the environment starts
   EXPECT_FALSE(sgw.tls.insecure);
-  EXPECT_FALSE(sgw.tls.cert_file.empty());
+  EXPECT_FALSE(sgw.tls.ca_file.empty());
   EXPECT_EQ(sgw.audit.kind, "http");
+  EXPECT_EQ(sgw.audit.location, "{{env.TC_STAGING_GATEWAY_AUDIT}}");
   EXPECT_EQ(sgw.audit.deadline_ms, 5000);
   EXPECT_FALSE(staging->bindings.empty());
   EXPECT_TRUE(std::filesystem::exists(staging->bindings)) << staging->bindings;

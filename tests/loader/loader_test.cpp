@@ -209,6 +209,18 @@ TEST_F(LoaderTest, WithoutEndpointsAnyNameIsTakenAsAnEndpoint) {
   EXPECT_TRUE(load_scenarios({kData + "/bad/undefined-variable.yaml"}, options).ok());
 }
 
+TEST_F(LoaderTest, AScenarioTheTopologyCannotRunMayNameComponentsItLacks) {
+  const std::string file = kData + "/capabilities/direct-backend.yaml";
+  std::set<std::string> none, direct{"direct-backend"};
+  options.capabilities = &none;  // skipped at run time: {{scanner}} need not exist
+  EXPECT_TRUE(load_scenarios({file}, options).ok());
+  options.capabilities = &direct;  // it will run: {{scanner}} must be a component
+  auto r = load_scenarios({file}, options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message, HasSubstr("undefined variable 'scanner'"));
+  EXPECT_EQ(r.error().where.line, 7);
+}
+
 TEST_F(LoaderTest, RunnerBuiltinsAreDefinedEverywhere) {
   options.builtins = {"tokn"};
   EXPECT_TRUE(load_scenarios({kData + "/bad/undefined-variable.yaml"}, options).ok());
