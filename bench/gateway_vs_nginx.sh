@@ -7,7 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 source "$here/scripts/lib.sh"
-tc_install wrk nginx-light
+tc_install wrk nginx-light python3 curl
 tc_build >/dev/null
 secs="${1:-10}"; conns="${2:-16}"
 stub="$TC_BUILD/stubs/tenantcheck-stub"
@@ -15,8 +15,31 @@ work="$(mktemp -d)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-sed 's/backend_requires_signature: true/backend_requires_signature: false/' \
-  "$here/fixtures/contracts/reference.yaml" > "$work/profile.yaml"
+profile="$here/fixtures/contracts/reference.yaml"; bindings="$here/fixtures/reference/bindings.yaml"
+# yaml_get FILE SECTION KEY [FIELD]: the value of SECTION.KEY (or of FIELD inside KEY's flow map) in a
+# two-level YAML file such as the profile and the bindings; the spellings come from there, not from here.
+yaml_get() {
+  awk -v sec="$2" -v key="$3" -v field="${4:-}" '
+    $0 ~ "^" sec ":" { inside = 1; next }
+    /^[^ #]/ { inside = 0 }
+    inside && $1 == key ":" {
+      sub(/^[^:]*:[ ]*/, ""); sub(/[ ]+#.*$/, "")
+      if (field != "") { if (match($0, field ": *[^,}]+")) { $0 = substr($0, RSTART, RLENGTH); sub(/^[^:]*: */, "") } else $0 = "" }
+      gsub(/"/, ""); print; exit
+    }' "$1"
+}
+mint_path=$(yaml_get "$profile" paths mint)
+tenant_header=$(yaml_get "$profile" headers tenant)
+actor_header=$(yaml_get "$profile" headers actor)
+auth_header=$(yaml_get "$profile" headers authorization)
+bearer=$(yaml_get "$profile" values bearer_scheme)
+tenant=$(yaml_get "$bindings" tenants alpha)
+sub=$(yaml_get "$bindings" users one sub)
+scope=$(yaml_get "$bindings" scopes read)
+for v in mint_path tenant_header actor_header auth_header bearer tenant sub scope; do
+  [ -n "${!v}" ] || { echo "gateway_vs_nginx: cannot read $v from the profile or the bindings" >&2; exit 2; }
+done
+sed -E 's/^([[:space:]]*backend_requires_signature:)[[:space:]]*true/\1 false/' "$profile" > "$work/profile.yaml"
 export TC_SHARED_SECRET="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 start() {  # start NAME ARGS... : runs a stub, waits for its URL line, sets URL
   local name=$1; shift
@@ -29,8 +52,8 @@ start authority authority --enable-mint; authority=$URL
 start backend backend --role platform; backend=$URL
 start gateway gateway --authority "$authority" --backend "platform=$backend"; gateway=$URL
 
-token=$(curl -fsS -X POST "$authority/_test/mint" -H 'Content-Type: application/json' \
-  -d '{"sub":"user-ada","tenant":"tenant-alpha","scope":"platform.read","exp_in":3600}' |
+token=$(curl -fsS -X POST "$authority$mint_path" -H 'Content-Type: application/json' \
+  -d "{\"sub\":\"$sub\",\"tenant\":\"$tenant\",\"scope\":\"$scope\",\"exp_in\":3600}" |
   sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
@@ -47,8 +70,8 @@ http {
     location / {
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_set_header X-StellaOps-Tenant tenant-alpha;
-      proxy_set_header X-StellaOps-Actor user-ada;
+      proxy_set_header $tenant_header $tenant;
+      proxy_set_header $actor_header $sub;
       proxy_pass http://backend;
     }
   }
@@ -58,9 +81,9 @@ nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/platform/items" >/dev/null 2>&1 && break; sleep 0.05; done
 
 rps() { wrk -t2 -c"$conns" -d"${secs}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
-gw=$(rps -H "Authorization: Bearer $token" "$gateway/api/platform/items")
+gw=$(rps -H "$auth_header: $bearer $token" "$gateway/api/platform/items")
 ng=$(rps "http://127.0.0.1:$port/api/platform/items")
-direct=$(rps -H "X-StellaOps-Tenant: tenant-alpha" "$backend/api/platform/items")
+direct=$(rps -H "$tenant_header: $tenant" "$backend/api/platform/items")
 echo "backend direct:         $direct req/s"
 echo "nginx -> backend:       $ng req/s"
 echo "gateway -> backend:     $gw req/s"
