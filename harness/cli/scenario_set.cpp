@@ -13,6 +13,7 @@ ScenarioSet load_scenario_set(const std::vector<std::string>& paths, const json*
   if (topology) {
     for (const auto& c : topology->components) options.endpoints.insert(c.name);
     if (!topology->bindings.empty()) options.builtins.insert("fx");  // the bindings (RunContext)
+    if (topology->capabilities.count("context-secret")) options.builtins.insert("context_secret");
     options.capabilities = &topology->capabilities;
   }
   LoadReport report = load_all_scenarios(paths, options);

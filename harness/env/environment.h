@@ -30,6 +30,9 @@ struct Environment {
   std::string profile_path;             // the contract profile the topology names
   std::string topology_file;
   json bindings = json::object();       // fixture names -> this environment's names (staging)
+  // The gateway-backend context secret (B1), only with the capability context-secret: a topology
+  // whose gateway and backends the runner started with its own secret. A registered secret.
+  std::string context_secret;
 };
 
 }  // namespace tc

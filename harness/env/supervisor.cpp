@@ -249,6 +249,7 @@ Result<Environment> Supervisor::start(const Topology& topology) {
 
   Environment env;
   env.capabilities = topology.capabilities;
+  if (env.capabilities.count("context-secret")) env.context_secret = impl_->shared_secret;
   env.profile_path = topology.profile;
   env.topology_file = topology.file;
   if (!topology.bindings.empty()) {

@@ -31,6 +31,7 @@ RunContext::RunContext(Environment env, json contract, TlsOptions default_tls, s
   root_.set("run_id", run_id_);
   // The topology's bindings: the pack's fixture names bound to this environment ({{fx.users.one}}).
   if (env_.bindings.is_object() && !env_.bindings.empty()) root_.set("fx", env_.bindings);
+  if (!env_.context_secret.empty()) root_.set("context_secret", env_.context_secret);  // B1 crafted signatures
 }
 
 const Component* RunContext::component_for_url(const std::string& url) const {

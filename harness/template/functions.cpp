@@ -100,6 +100,8 @@ std::vector<Function> make_table() {
       {"now", 0, 1, "now() | now(±seconds)", now_seconds},
       {"sha256", 1, 1, "sha256(x)",
        [](const auto& a, const auto&) { return ok(hex_encode(sha256(text_of(a[0])))); }},
+      {"hmac_sha256", 2, 2, "hmac_sha256(key, data)",
+       [](const auto& a, const auto&) { return ok(hex_encode(hmac_sha256(text_of(a[0]), text_of(a[1])))); }},
       {"base64url", 1, 1, "base64url(x)",
        [](const auto& a, const auto&) { return ok(base64url_encode(text_of(a[0]))); }},
       {"pkce", 0, 0, "pkce()", pkce},

@@ -41,7 +41,7 @@ TEST(Topology, LoadsTheLocalStubTopology) {
   ASSERT_EQ(t->components.size(), 5u);
   EXPECT_TRUE(std::filesystem::exists(t->profile)) << t->profile;
   EXPECT_TRUE(std::filesystem::is_directory(t->fixtures)) << t->fixtures;
-  EXPECT_EQ(t->capabilities, (std::set<std::string>{"mint", "echo", "stub-audit", "direct-backend", "login-hint"}));
+  EXPECT_EQ(t->capabilities, (std::set<std::string>{"mint", "echo", "stub-audit", "direct-backend", "login-hint", "context-secret"}));
   for (const auto& c : t->components) {
     EXPECT_EQ(c.kind, "stub") << c.name;
     EXPECT_EQ(c.audit.kind, "stub") << c.name;
@@ -65,7 +65,7 @@ TEST(Topology, LoadsTheExampleTopologies) {
 
   auto staging = load_topology(source_path("compose/staging.example.yaml"));
   ASSERT_TRUE(staging.ok()) << staging.error().to_string();
-  for (const char* cap : {"mint", "echo", "stub-audit", "direct-backend", "login-hint"})
+  for (const char* cap : {"mint", "echo", "stub-audit", "direct-backend", "login-hint", "context-secret"})
     EXPECT_EQ(staging->capabilities.count(cap), 0u) << cap;
   for (const auto& c : staging->components) EXPECT_EQ(c.kind, "external") << c.name;
   const ComponentSpec& sgw = component(*staging, "gateway");

@@ -60,6 +60,9 @@ TEST_F(FunctionsTest, NowIsUnixSecondsWithAnOptionalOffset) {
 
 TEST_F(FunctionsTest, Sha256IsHexAndBase64urlHasNoPadding) {
   EXPECT_EQ(ok("{{ sha256('abc') }}"), json("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+  // RFC 4231, test case 2.
+  EXPECT_EQ(ok("{{ hmac_sha256('Jefe', 'what do ya want for nothing?') }}"),
+            json("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"));
   EXPECT_EQ(ok("{{ base64url(\"hi?>\") }}"), json("aGk_Pg"));
   scope.set("n", 5);
   EXPECT_EQ(ok("{{ base64url(n) }}"), json("NQ"));
