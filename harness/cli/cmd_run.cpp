@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <set>
 
@@ -18,6 +20,7 @@
 #include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
 #include "harness/report/console.h"
+#include "harness/report/flakes.h"
 #include "harness/report/junit.h"
 #include "harness/runner/expectation.h"
 #include "harness/runner/run_context.h"
@@ -28,6 +31,7 @@ namespace tc::cli {
 namespace {
 struct RunOptions {
   std::vector<std::string> paths;
+  std::vector<std::string> faults;  // ROLE.NAME, added to every stub component of that role
   std::string env_file, profile_file, bindings_file, reports_dir = "reports", tags, skip_tags;
   bool list = false;
   TlsOptions tls;
@@ -42,6 +46,28 @@ bool has_any(const std::vector<std::string>& have, const std::vector<std::string
 int print_error(const Error& e) {
   std::cerr << "error: " << e.to_string() << "\n";
   return exit_code_for(e.kind);
+}
+
+// After a repeated run: each case whose outcome differed between repetitions, with both
+// transcripts, on stderr and in <reports>/flakes.json (the console's last line stays the summary).
+// True when there was a flake.
+bool report_flakes(const FlakeDetector& detector, const std::string& reports_dir) {
+  const auto found = detector.flakes();
+  json doc{{"repetitions", detector.repetitions()}, {"flakes", json::array()}};
+  for (const auto& f : found) {
+    std::cerr << "FLAKE " << f.test << ": repetition " << f.first << " [" << f.first_fingerprint << "] but repetition "
+              << f.other << " [" << f.other_fingerprint << "]\n--- repetition " << f.first << "\n"
+              << f.first_transcript << "--- repetition " << f.other << "\n" << f.other_transcript;
+    doc["flakes"].push_back(json{{"test", f.test},
+                                 {"repetitions", {f.first, f.other}},
+                                 {"fingerprints", {f.first_fingerprint, f.other_fingerprint}},
+                                 {"transcripts", {f.first_transcript, f.other_transcript}}});
+  }
+  std::cerr << "determinism: " << detector.repetitions() << " repetitions, " << found.size() << " flake(s)\n";
+  std::error_code ec;
+  std::filesystem::create_directories(reports_dir, ec);
+  std::ofstream(std::filesystem::path(reports_dir) / "flakes.json") << doc.dump(2) << "\n";
+  return !found.empty();
 }
 
 int run_tests(CLI::App* sub, const RunOptions& o) {
@@ -61,6 +87,19 @@ int run_tests(CLI::App* sub, const RunOptions& o) {
   auto topology = load_topology(path_or_default(o.env_file, "compose/local.yaml"));
   if (!topology) return print_error(topology.error());
   if (!o.bindings_file.empty()) topology->bindings = o.bindings_file;  // this environment's own names
+  for (const auto& fault : o.faults) {
+    const std::string role = fault.substr(0, fault.find('.'));
+    bool placed = false;
+    for (auto& c : topology->components)
+      if (c.kind == "stub" && c.stub_role == role) {
+        c.faults.push_back(fault);
+        placed = true;
+      }
+    if (!placed) {
+      std::cerr << "error: flag --fault " << fault << ": the topology has no stub component of role '" << role << "'\n";
+      return 2;
+    }
+  }
   const std::string profile_path = o.profile_file.empty() ? topology->profile : o.profile_file;
   auto profile = ContractProfile::load(profile_path);
   if (!profile) return print_error(profile.error());
@@ -112,12 +151,16 @@ int run_tests(CLI::App* sub, const RunOptions& o) {
   testing::InitGoogleTest(&argc, argv.data());
   install_console_reporter();
   register_scenario_tests(selected, run);
+  FlakeDetector flakes;
+  add_result_sink(&flakes);
 
   const int failed = RUN_ALL_TESTS();
+  remove_result_sink(&flakes);
   auto alive = supervisor.check_alive();
   supervisor.stop();
 
   int code = failed ? 1 : 0;
+  if (flakes.repetitions() > 1 && report_flakes(flakes, o.reports_dir)) code = std::max(code, 1);
   for (const auto& e : run.environment_errors()) {
     std::cerr << "environment error: " << e.to_string() << "\n";
     code = 3;
@@ -141,6 +184,10 @@ CommandAction add_run_command(CLI::App& app) {
   sub->add_option("--env", options->env_file, "Topology file (default: compose/local.yaml)");
   sub->add_option("--profile", options->profile_file, "Contract profile (overrides the topology's)");
   sub->add_option("--bindings", options->bindings_file, "Bindings file (overrides the topology's)");
+  sub->add_option("--fault", options->faults,
+                  "Break one clause: a fault of tenantcheck-stub --list-faults, added to every stub of its role "
+                  "(repeatable)")
+      ->allow_extra_args(false);  // one name per --fault: the PATHs after it stay PATHs
   sub->add_option("--reports", options->reports_dir, "Reports folder (default: reports)");
   sub->add_flag("--list", options->list, "Print the suite.test names and run nothing");
   sub->add_option("--tags", options->tags, "Comma list: run only scenarios with one of these tags");

@@ -17,5 +17,6 @@ CommandAction add_run_command(CLI::App& app);     // run scenarios (cmd_run.cpp)
 CommandAction add_lint_command(CLI::App& app);    // load and check only (cmd_lint.cpp)
 CommandAction add_stubs_command(CLI::App& app);   // stubs up: start a topology by hand (cmd_stubs.cpp)
 CommandAction add_doctor_command(CLI::App& app);  // readiness report of a topology (cmd_doctor.cpp)
+CommandAction add_mutate_command(CLI::App& app);  // the suite against every fault of the stubs (cmd_mutate.cpp)
 
 }  // namespace tc::cli

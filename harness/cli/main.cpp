@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
       tc::cli::add_lint_command(app),
       tc::cli::add_stubs_command(app),
       tc::cli::add_doctor_command(app),
+      tc::cli::add_mutate_command(app),
   };
   try {
     app.parse(argc, argv);

@@ -142,6 +142,11 @@ std::string ChildProcess::describe_exit() const {
   return "exited with status " + std::to_string(WEXITSTATUS(status_));
 }
 
+std::optional<int> ChildProcess::exit_code() const {
+  if (!exited_ || !WIFEXITED(status_)) return std::nullopt;
+  return WEXITSTATUS(status_);
+}
+
 void ChildProcess::signal(int sig) {
   if (pid_ > 0 && !exited_) ::kill(pid_, sig);
 }

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ class ChildProcess {
   bool running();
   // "exited with status N" / "killed by signal N" / "running".
   std::string describe_exit() const;
+  // The exit status once exited normally; nullopt while running or when killed by a signal.
+  std::optional<int> exit_code() const;
   void signal(int sig);
   // Waits up to `ms` for the child to exit (reaping it); true if it has.
   bool wait_for(long ms);

@@ -107,10 +107,13 @@ inline Outcome run_cli(const std::vector<std::string>& args, const fs::path& cwd
   return o;
 }
 
-// Answers every request with `status` and a small JSON body; counts requests. Connection: close.
+// Answers every request with `status` (or a cycle of statuses) and a small JSON body; counts
+// requests. Connection: close.
 class FixedServer {
  public:
-  explicit FixedServer(int status, int delay_ms = 0) : status_(status), delay_ms_(delay_ms) {
+  explicit FixedServer(int status, int delay_ms = 0) : FixedServer(std::vector<int>{status}, delay_ms) {}
+  // Request i is answered with cycle[i % cycle.size()].
+  explicit FixedServer(std::vector<int> cycle, int delay_ms = 0) : cycle_(std::move(cycle)), delay_ms_(delay_ms) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -148,7 +151,7 @@ class FixedServer {
         if (n <= 0) break;
         data.append(buf, static_cast<std::size_t>(n));
       }
-      ++requests_;
+      const int status_ = cycle_[static_cast<std::size_t>(requests_++) % cycle_.size()];
       if (delay_ms_) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
       std::string body = "{\"ok\":" + std::string(status_ < 400 ? "true" : "false") + "}";
       std::string reply = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
@@ -157,7 +160,8 @@ class FixedServer {
       close(c);
     }
   }
-  int status_, delay_ms_;
+  std::vector<int> cycle_;
+  int delay_ms_;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};

@@ -1,10 +1,13 @@
 // The real tenantcheck binary against a small topology whose one component is an in-test server.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_support.h"
 
 namespace tc::cli_test {
 namespace {
+using nlohmann::json;
 
 const char* kOneScenario = R"(tags: [smoke]
 scenarios:
@@ -165,6 +168,54 @@ TEST_F(CmdRun, SigtermDuringARunExits143) {
   Outcome o = run_cli({"run", "--env", "topology.yaml", "--reports", "out", "scenarios"}, dir.path,
                       std::chrono::seconds(30), 800, SIGTERM);
   EXPECT_EQ(o.code, 143) << o.out << o.err;
+}
+
+TEST_F(CmdRun, PastItsDeadlineARunStartsNoFurtherScenarioAndExitsThree) {
+  FixedServer server(200, 1500);  // the first scenario alone outlasts the deadline
+  topology(server.url());
+  scenario("a.yaml", kOneScenario);
+  scenario("b.yaml", kOneScenario);
+  Outcome o = run({"--deadline", "1"});
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_EQ(o.last_line(), "1 passed, 0 failed, 1 skipped") << o.out;
+  EXPECT_NE(o.err.find("run deadline of 1 s passed"), std::string::npos) << o.err;
+  EXPECT_EQ(server.requests(), 1);
+}
+
+TEST_F(CmdRun, ANonPositiveRateOrDeadlineIsAUsageError) {
+  FixedServer server(200);
+  topology(server.url());
+  scenario("a.yaml", kOneScenario);
+  for (const char* flag : {"--max-rate", "--deadline"}) {
+    Outcome o = run({flag, "0"});
+    EXPECT_EQ(o.code, 2) << flag << o.err;
+    EXPECT_NE(o.err.find(flag), std::string::npos) << o.err;
+  }
+  EXPECT_EQ(server.requests(), 0);
+}
+
+TEST_F(CmdRun, AnOutcomeThatDiffersBetweenRepetitionsIsAFlakeWithBothTranscripts) {
+  FixedServer server(std::vector<int>{200, 503});
+  topology(server.url());
+  scenario("a.yaml", kOneScenario);
+  Outcome o = run({"--gtest_repeat=2"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.err.find("FLAKE a.call_the_api: repetition 1 [call 200 pass] but repetition 2 [call 503 fail]"),
+            std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("determinism: 2 repetitions, 1 flake(s)"), std::string::npos) << o.err;
+  json flakes = json::parse(read_file(dir.path / "out" / "flakes.json"));
+  ASSERT_EQ(flakes["flakes"].size(), 1u) << flakes.dump(2);
+  EXPECT_NE(flakes["flakes"][0]["transcripts"][1].get<std::string>().find("< HTTP/1.1 503"), std::string::npos);
+}
+
+TEST_F(CmdRun, RepetitionsThatAgreeAreNoFlake) {
+  FixedServer server(200);
+  topology(server.url());
+  scenario("a.yaml", kOneScenario);
+  Outcome o = run({"--gtest_repeat=3"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_EQ(o.last_line(), "3 passed, 0 failed") << o.out;
+  EXPECT_NE(o.err.find("determinism: 3 repetitions, 0 flake(s)"), std::string::npos) << o.err;
 }
 
 TEST(Cli, VersionAndNoCommand) {

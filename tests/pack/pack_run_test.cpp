@@ -5,13 +5,13 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "harness/report/junit_read.h"
 
 namespace fs = std::filesystem;
 
@@ -22,13 +22,6 @@ struct PackOutcome {
   std::string output;
   std::map<std::string, std::string> outcomes;  // suite.test -> passed | failed | skipped
 };
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Runs `tenantcheck run EXTRA` from the source tree with its reports in `reports`.
 PackOutcome run_pack(const fs::path& reports, const std::string& extra) {
@@ -41,16 +34,8 @@ PackOutcome run_pack(const fs::path& reports, const std::string& extra) {
   while (fgets(buf, sizeof buf, pipe)) run.output += buf;
   int status = pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  // GoogleTest's XML: <testcase name=".." ... classname=".."> with <failure> or <skipped> inside.
-  std::string xml = read_file(reports / "junit.xml");
-  std::regex testcase(R"re(<testcase name="([^"]*)"[^>]*classname="([^"]*)"[^>]*?(/>|>([\s\S]*?)</testcase>))re");
-  for (std::sregex_iterator it(xml.begin(), xml.end(), testcase), end; it != end; ++it) {
-    std::string body = (*it)[4];
-    std::string outcome = body.find("<failure") != std::string::npos ? "failed"
-                          : body.find("<skipped") != std::string::npos ? "skipped"
-                                                                       : "passed";
-    run.outcomes[std::string((*it)[2]) + "." + std::string((*it)[1])] = outcome;
-  }
+  if (auto cases = tc::read_junit((reports / "junit.xml").string()))
+    for (const auto& c : *cases) run.outcomes[c.full_name()] = c.outcome;
   return run;
 }
 

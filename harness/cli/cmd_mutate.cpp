@@ -1,0 +1,329 @@
+// `tenantcheck mutate [PATH…]`: the suite's power to fail a broken platform. The stubs' fault
+// catalogue (tenantcheck-stub --list-faults) gives one mutant per fault, plus the combinations asked
+// for; each mutant is a child `tenantcheck run --fault …` against its own copy of the topology, as is
+// one fault-free run. A mutant is killed when a scenario citing the fault's clause fails; failing only
+// scenarios that cite other clauses, or ending in an environment error (a stub that crashed), does
+// not count. Writes <reports>/mutation.json and mutation.md and each run's reports under
+// <reports>/mutation/; exit 0 when every mutant is killed and the fault-free run passed, else 1.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/project_paths.h"
+#include "harness/env/child_process.h"
+#include "harness/env/supervisor.h"
+#include "harness/report/junit_read.h"
+
+namespace tc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+struct MutateOptions {
+  std::vector<std::string> paths;
+  std::string env_file, reports_dir = "reports", faults;
+  std::vector<std::string> combinations;  // "a+b": one mutant with both faults
+  int jobs = 1;
+  long run_deadline_s = 600;
+};
+
+struct Fault {
+  std::string name, clause, description;
+};
+
+struct Mutant {
+  std::string id;                  // the fault's name, "a+b" for a combination, "(none)" fault-free
+  std::vector<std::string> faults;
+  std::set<std::string> clauses;
+  // Filled in when its run ends.
+  std::string verdict;             // killed | killed-off-clause | environment-error | survived | error | passed | failed
+  std::vector<std::string> killed_by, failed_elsewhere;
+  std::string exit, detail;
+  double seconds = 0;
+};
+
+std::string self_path() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("tenantcheck") : p.string();
+}
+
+// NAME<TAB>CLAUSE<TAB>DESCRIPTION lines of `tenantcheck-stub --list-faults`.
+Result<std::vector<Fault>> read_catalogue(const fs::path& scratch) {
+  const std::string out = (scratch / "catalogue.txt").string();
+  auto child = ChildProcess::start(ChildSpec{default_stub_binary(), {"--list-faults"}, {}, out});
+  if (!child) return child.error();
+  if (!child->wait_for(10000) || child->exit_code() != 0)
+    return environment_error("", default_stub_binary() + " --list-faults: " + child->describe_exit());
+  std::ifstream in(out);
+  std::vector<Fault> faults;
+  for (std::string line; std::getline(in, line);) {
+    std::stringstream fields(line);
+    Fault f;
+    if (std::getline(fields, f.name, '\t') && std::getline(fields, f.clause, '\t') && std::getline(fields, f.description))
+      faults.push_back(std::move(f));
+  }
+  if (faults.empty()) return environment_error("", default_stub_binary() + " --list-faults printed no fault");
+  return faults;
+}
+
+Result<std::vector<Mutant>> plan(const MutateOptions& o, const std::vector<Fault>& catalogue) {
+  auto clause_of = [&](const std::string& name) -> const Fault* {
+    for (const auto& f : catalogue)
+      if (f.name == name) return &f;
+    return nullptr;
+  };
+  auto mutant = [&](const std::vector<std::string>& names, const std::string& flag) -> Result<Mutant> {
+    Mutant m;
+    for (const auto& n : names) {
+      const Fault* f = clause_of(n);
+      if (!f) {
+        Where w;
+        w.flag = flag;
+        return input_error(w, "unknown fault '" + n + "' (see tenantcheck-stub --list-faults)");
+      }
+      m.id += (m.id.empty() ? "" : "+") + n;
+      m.faults.push_back(n);
+      m.clauses.insert(f->clause);
+    }
+    return m;
+  };
+  std::vector<Mutant> mutants;
+  mutants.push_back(Mutant{"(none)", {}, {}, "", {}, {}, "", "", 0});
+  std::vector<std::string> chosen = split_list(o.faults);
+  if (chosen.empty())
+    for (const auto& f : catalogue) chosen.push_back(f.name);
+  for (const auto& name : chosen) {
+    auto m = mutant({name}, "--faults");
+    if (!m) return m.error();
+    mutants.push_back(std::move(*m));
+  }
+  for (const auto& combo : o.combinations) {
+    std::vector<std::string> names;
+    std::stringstream parts(combo);
+    for (std::string n; std::getline(parts, n, '+');)
+      if (!n.empty()) names.push_back(n);
+    auto m = mutant(names, "--combination");
+    if (!m) return m.error();
+    mutants.push_back(std::move(*m));
+  }
+  return mutants;
+}
+
+std::string dir_name(const std::string& id) {
+  if (id == "(none)") return "fault-free";
+  std::string out = id;
+  std::replace(out.begin(), out.end(), '+', '_');
+  return out;
+}
+
+// The last non-empty line of a run's log, or where to look.
+std::string last_line_of(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (!line.empty()) last = line;
+  return last.empty() ? "see " + log.string() : last;
+}
+
+// Reads a finished run's exit and JUnit into the mutant's verdict.
+void judge(Mutant& m, std::optional<int> code, const std::string& describe, const fs::path& dir) {
+  m.exit = describe;
+  const bool fault_free = m.faults.empty();
+  if (!code || (*code != 0 && *code != 1 && *code != 3)) {
+    m.verdict = "error";
+    m.detail = "the run " + describe + ": " + last_line_of(dir / "run.log");
+    return;
+  }
+  if (*code == 3) {
+    m.verdict = fault_free ? "failed" : "environment-error";
+    m.detail = "the environment failed during the run (see " + (dir / "run.log").string() + ")";
+    return;
+  }
+  auto cases = read_junit((dir / "junit.xml").string());
+  if (!cases) {
+    m.verdict = "error";
+    m.detail = cases.error().to_string();
+    return;
+  }
+  for (const auto& c : *cases) {
+    if (c.outcome != "failed") continue;
+    const bool on_clause = std::any_of(c.requirements.begin(), c.requirements.end(),
+                                       [&](const std::string& r) { return m.clauses.count(r) > 0; });
+    (on_clause ? m.killed_by : m.failed_elsewhere).push_back(c.full_name());
+  }
+  if (fault_free) {
+    m.verdict = *code == 0 ? "passed" : "failed";
+    if (*code != 0) m.detail = std::to_string(m.failed_elsewhere.size()) + " scenario(s) failed without a fault";
+    return;
+  }
+  m.verdict = !m.killed_by.empty() ? "killed" : !m.failed_elsewhere.empty() ? "killed-off-clause" : "survived";
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
+
+std::string join(const std::set<std::string>& items, const std::string& sep) {
+  return join(std::vector<std::string>(items.begin(), items.end()), sep);
+}
+
+void print_line(const Mutant& m) {
+  std::string upper = m.verdict;
+  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  std::cout << upper << " " << m.id;
+  if (!m.clauses.empty()) std::cout << " (" << join(m.clauses, ",") << ")";
+  std::cout << " " << std::fixed << std::setprecision(1) << m.seconds << " s";
+  if (!m.killed_by.empty()) std::cout << ": " << m.killed_by.size() << " scenario(s), first " << m.killed_by.front();
+  else if (!m.failed_elsewhere.empty()) std::cout << ": only off-clause failures, first " << m.failed_elsewhere.front();
+  if (!m.detail.empty()) std::cout << ": " << m.detail;
+  std::cout << std::endl;
+}
+
+json to_json(const Mutant& m) {
+  return json{{"mutant", m.id},          {"faults", m.faults},       {"clauses", m.clauses},
+              {"verdict", m.verdict},    {"killed_by", m.killed_by}, {"failed_off_clause", m.failed_elsewhere},
+              {"exit", m.exit},          {"detail", m.detail},       {"seconds", m.seconds}};
+}
+
+void write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, int killed, int total, int jobs,
+                   double wall) {
+  json doc{{"score", total ? static_cast<double>(killed) / total : 1.0},
+           {"killed", killed},
+           {"mutants", total},
+           {"jobs", jobs},
+           {"wall_seconds", wall},
+           {"fault_free", to_json(mutants.front())},
+           {"results", json::array()}};
+  for (std::size_t i = 1; i < mutants.size(); ++i) doc["results"].push_back(to_json(mutants[i]));
+  std::ofstream(reports / "mutation.json") << doc.dump(2) << "\n";
+
+  std::ofstream md(reports / "mutation.md");
+  md << "# Mutation run\n\n"
+     << "Fault-free run: " << mutants.front().verdict << ". Mutation score: " << killed << "/" << total << " ("
+     << std::fixed << std::setprecision(1) << (total ? 100.0 * killed / total : 100.0) << " %), " << jobs
+     << " job(s), " << std::setprecision(0) << wall << " s.\n\n"
+     << "| fault | clause | verdict | killed by |\n|---|---|---|---|\n";
+  for (std::size_t i = 1; i < mutants.size(); ++i) {
+    const Mutant& m = mutants[i];
+    std::string by = m.killed_by.empty() ? (m.failed_elsewhere.empty() ? m.detail : "off clause: " + join(m.failed_elsewhere, ", "))
+                                         : join(m.killed_by, ", ");
+    md << "| `" << m.id << "` | " << join(m.clauses, ", ") << " | " << m.verdict << " | " << by << " |\n";
+  }
+}
+
+int mutate(const MutateOptions& o) {
+  const auto started = Clock::now();
+  const fs::path reports(o.reports_dir), runs = fs::path(o.reports_dir) / "mutation";
+  std::error_code ec;
+  fs::remove_all(runs, ec);
+  fs::create_directories(runs, ec);
+  if (ec) {
+    std::cerr << "error: cannot create " << runs.string() << ": " << ec.message() << "\n";
+    return 3;
+  }
+  auto catalogue = read_catalogue(runs);
+  if (!catalogue) {
+    std::cerr << "error: " << catalogue.error().to_string() << "\n";
+    return 3;
+  }
+  auto planned = plan(o, *catalogue);
+  if (!planned) {
+    std::cerr << "error: " << planned.error().to_string() << "\n";
+    return 2;
+  }
+  std::vector<Mutant>& mutants = *planned;
+  const std::string env_file = path_or_default(o.env_file, "compose/local.yaml");
+  const std::vector<std::string> paths = scenario_paths_or_default(o.paths);
+  std::cout << "mutate: " << mutants.size() - 1 << " mutants and a fault-free run, " << o.jobs << " at a time, against "
+            << env_file << std::endl;
+
+  struct Running {
+    std::size_t index;
+    ChildProcess child;
+    Clock::time_point start;
+  };
+  std::vector<Running> running;
+  std::size_t next = 0;
+  const auto run_limit = std::chrono::seconds(o.run_deadline_s + 60);  // its own deadline, then teardown
+  while (next < mutants.size() || !running.empty()) {
+    while (next < mutants.size() && static_cast<int>(running.size()) < o.jobs) {
+      Mutant& m = mutants[next];
+      const fs::path dir = runs / dir_name(m.id);
+      fs::create_directories(dir, ec);
+      std::vector<std::string> args = {"run", "--env", env_file, "--reports", dir.string(), "--deadline",
+                                       std::to_string(o.run_deadline_s)};
+      for (const auto& f : m.faults) args.insert(args.end(), {"--fault", f});
+      args.insert(args.end(), paths.begin(), paths.end());
+      auto child = ChildProcess::start(ChildSpec{self_path(), args, {}, (dir / "run.log").string()});
+      if (!child) {
+        m.verdict = "error";
+        m.detail = child.error().to_string();
+        print_line(m);
+      } else {
+        running.push_back(Running{next, std::move(*child), Clock::now()});
+      }
+      ++next;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (auto it = running.begin(); it != running.end();) {
+      const bool late = Clock::now() - it->start > run_limit;
+      if (it->child.running() && !late) {
+        ++it;
+        continue;
+      }
+      Mutant& m = mutants[it->index];
+      if (late) it->child.kill_and_reap();
+      m.seconds = std::chrono::duration<double>(Clock::now() - it->start).count();
+      judge(m, late ? std::nullopt : it->child.exit_code(), late ? "did not end in time" : it->child.describe_exit(),
+            runs / dir_name(m.id));
+      print_line(m);
+      it = running.erase(it);
+    }
+  }
+
+  const int total = static_cast<int>(mutants.size()) - 1;
+  const int killed = static_cast<int>(std::count_if(mutants.begin() + 1, mutants.end(),
+                                                    [](const Mutant& m) { return m.verdict == "killed"; }));
+  const double wall = std::chrono::duration<double>(Clock::now() - started).count();
+  write_reports(reports, mutants, killed, total, o.jobs, wall);
+  for (std::size_t i = 1; i < mutants.size(); ++i)
+    if (mutants[i].verdict != "killed") std::cout << "not killed: " << mutants[i].id << " (" << mutants[i].verdict << ")\n";
+  std::cout << "fault-free run " << mutants.front().verdict << "; mutation score " << killed << "/" << total << " ("
+            << std::fixed << std::setprecision(1) << (total ? 100.0 * killed / total : 100.0) << " %) in "
+            << std::setprecision(0) << wall << " s; " << (reports / "mutation.md").string() << std::endl;
+  return killed == total && mutants.front().verdict == "passed" ? 0 : 1;
+}
+
+}  // namespace
+
+CommandAction add_mutate_command(CLI::App& app) {
+  auto options = std::make_shared<MutateOptions>();
+  CLI::App* sub = app.add_subcommand("mutate", "Run the suite once per fault of the stubs and report which scenarios kill it");
+  sub->add_option("paths", options->paths, "Scenario files or folders (default: scenarios/ of the project)");
+  sub->add_option("--env", options->env_file, "Topology file with stub components (default: compose/local.yaml)");
+  sub->add_option("--reports", options->reports_dir, "Reports folder (default: reports)");
+  sub->add_option("--jobs", options->jobs, "Runs at a time (default 1)")->check(CLI::Range(1, 64));
+  sub->add_option("--faults", options->faults, "Comma list: only these faults (default: the whole catalogue)");
+  sub->add_option("--combination", options->combinations, "A+B: also one mutant with these faults together (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_option("--run-deadline", options->run_deadline_s, "Seconds for each run (default 600)")->check(CLI::PositiveNumber);
+  return {sub, [options] { return mutate(*options); }};
+}
+
+}  // namespace tc::cli

@@ -1,0 +1,41 @@
+// Determinism across repetitions (--gtest_repeat): every scenario case's outcome fingerprint — skipped
+// or not, and per step whether it ran, its status code and whether it passed — is kept per
+// repetition. A case whose fingerprint differs between two repetitions is a flake, reported with both
+// repetitions' transcripts.
+#pragma once
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "harness/runner/results.h"
+
+namespace tc {
+
+struct Flake {
+  std::string test;                  // suite.test
+  int first = 0, other = 0;          // 1-based repetitions whose fingerprints differ
+  std::string first_fingerprint, other_fingerprint;
+  std::string first_transcript, other_transcript;
+};
+
+class FlakeDetector : public ResultSink {
+ public:
+  void on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) override;
+  // The most times any case ran.
+  int repetitions() const;
+  // One entry per case that differed, against its first repetition.
+  std::vector<Flake> flakes() const;
+
+ private:
+  struct Seen {
+    std::string fingerprint, transcript;
+  };
+  mutable std::mutex mu_;
+  std::map<std::string, std::vector<Seen>> runs_;
+};
+
+// "ran step-name 200 pass | …"; "skipped: reason" for a skipped case.
+std::string outcome_fingerprint(const ScenarioResult& result);
+
+}  // namespace tc
