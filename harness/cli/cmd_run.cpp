@@ -13,6 +13,7 @@
 #include <set>
 
 #include "common/profile.h"
+#include "common/redact.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
 #include "harness/cli/scenario_set.h"
@@ -162,7 +163,7 @@ int run_tests(CLI::App* sub, const RunOptions& o) {
   int code = failed ? 1 : 0;
   if (flakes.repetitions() > 1 && report_flakes(flakes, o.reports_dir)) code = std::max(code, 1);
   for (const auto& e : run.environment_errors()) {
-    std::cerr << "environment error: " << e.to_string() << "\n";
+    std::cerr << "environment error: " << global_redactor().apply(e.to_string()) << "\n";
     code = 3;
   }
   if (!alive) {

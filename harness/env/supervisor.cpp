@@ -221,6 +221,15 @@ struct Supervisor::Impl {
                                     Loc{c.loc.file, c.loc.line, c.loc.pointer + "/audit/http"});
         if (!location) return location.error();
         comp.audit.location = *location;
+        // Read from the environment, the URL is a secret; once the runner fills in the correlation
+        // id the registered value no longer matches, so each piece around it is registered too.
+        if (c.audit.location.find("{{env.") != std::string::npos) {
+          const std::string mark = "{{correlation_id}}";
+          std::size_t from = 0;
+          for (std::size_t at; (at = location->find(mark, from)) != std::string::npos; from = at + mark.size())
+            global_redactor().add_secret(location->substr(from, at - from));
+          global_redactor().add_secret(location->substr(from));
+        }
       }
       env.components[c.name] = std::move(comp);
     }

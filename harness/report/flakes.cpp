@@ -15,6 +15,7 @@ std::string outcome_fingerprint(const ScenarioResult& result) {
 }
 
 void FlakeDetector::on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) {
+  if (result.after_deadline) return;  // not an outcome of the scenario: the run ran out of time
   std::string transcript;
   for (const auto& s : result.steps)
     if (s.ran) transcript += "--- step '" + s.name + "'\n" + s.transcript + "\n";

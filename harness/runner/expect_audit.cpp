@@ -81,7 +81,7 @@ Result<std::vector<json>> read_records(const StepContext& c, const Component& co
   HttpRequest req;
   req.url = url;
   req.timeout_ms = 5000;
-  auto res = c.run.client_for(url).send(req);
+  auto res = c.run.send(req);
   if (!res) {
     Error e = res.error();
     e.where.component = comp.name;

@@ -26,8 +26,7 @@ struct StepContext {
   const HttpResponse& response;
   const Scope& scope;               // the step's variables (contract, captures, correlation_id, …)
   const Environment& environment;
-  HttpClient& http;                 // the calling thread's client
-  RunContext& run;
+  RunContext& run;                  // requests an evaluator makes go through run.send
   std::string correlation_id;       // this step's X-Correlation-Id
   Loc loc;                          // the expectation's location
 };

@@ -44,6 +44,7 @@ struct ScenarioResult {
   const ScenarioCase* scenario_case = nullptr;
   std::vector<StepResult> steps;
   std::optional<std::string> skipped;       // reason, when the scenario was skipped
+  bool after_deadline = false;              // skipped because the run's deadline had passed
   std::optional<Error> environment_error;   // the first transport error, naming the component
   bool failed() const;
   // The failure message of the whole scenario: the scenario's name, every failure line of every

@@ -65,7 +65,7 @@ Result<json> RunContext::fetch_json(const std::string& url, bool refresh) {
   }
   HttpRequest req;
   req.url = url;
-  auto res = client_for(url).send(req);
+  auto res = send(req);
   if (!res) {
     Error e = res.error();
     if (const Component* c = component_for_url(url)) e.where.component = c->name;
@@ -93,6 +93,26 @@ void RunContext::pace() {
     next_request_ = slot + spacing;
   }
   std::this_thread::sleep_until(slot);
+}
+
+Result<HttpResponse> RunContext::send(const HttpRequest& request) {
+  const json* too_many = root_.lookup("contract.status.too_many_requests");
+  const json* retry_after = root_.lookup("contract.headers.retry_after");
+  long waited_s = 0;
+  for (;;) {
+    if (auto late = deadline_error()) return *late;
+    pace();
+    auto response = client_for(request.url).send(request);
+    if (!response || !too_many || !retry_after || !retry_after->is_string() || response->status != *too_many)
+      return response;
+    auto delay = response->headers.get(retry_after->get_ref<const std::string&>());
+    if (!delay || delay->empty() || delay->find_first_not_of("0123456789") != std::string::npos || delay->size() > 6)
+      return response;
+    const long s = std::stol(*delay);
+    if (waited_s + s > limits_.max_retry_wait_s) return response;
+    waited_s += std::max(s, 1L);  // so that "Retry-After: 0" cannot retry forever
+    std::this_thread::sleep_for(std::chrono::seconds(s));
+  }
 }
 
 std::optional<Error> RunContext::deadline_error() {

@@ -40,6 +40,11 @@ class RunContext {
   const Component* component_for_url(const std::string& url) const;
   // The calling thread's client for `url`: the TLS options of its component, else the defaults.
   HttpClient& client_for(const std::string& url);
+  // Every request of the run goes through here (steps, audit polls, JSON fetches): none once the
+  // deadline has passed (the deadline error), each under the rate cap, and a too-many-requests
+  // answer with Retry-After (seconds) sent again after that delay while the waits stay within
+  // max_retry_wait_s — then the answer stands. Transport errors are returned as the client gives them.
+  Result<HttpResponse> send(const HttpRequest& request);
   // GET `url` and parse its JSON body; successful answers are cached for the run. Errors: a
   // transport failure (environment, naming the component), a non-2xx status or a body not JSON.
   // `refresh` drops the cached answer first (a JWKS after a key rotation).
@@ -51,8 +56,6 @@ class RunContext {
   // Set before the run starts (not thread-safe against running steps).
   void set_limits(const RunLimits& limits) { limits_ = limits; }
   const RunLimits& limits() const { return limits_; }
-  // Blocks until the next request may be sent under max_rate (requests are spaced 1/max_rate apart).
-  void pace();
   // Once the deadline has passed: the environment error "run deadline of N s passed", recorded with
   // the run's environment errors the first time; nullopt before it or without a deadline.
   std::optional<Error> deadline_error();
@@ -65,6 +68,9 @@ class RunContext {
   TlsOptions default_tls_;
   std::string run_id_;
   Scope root_;
+  // Blocks until the next request may be sent under max_rate (requests are spaced 1/max_rate apart).
+  void pace();
+
   mutable std::mutex mu_;
   std::map<std::string, json> json_cache_;
   std::vector<Error> env_errors_;

@@ -10,6 +10,7 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
   const Scenario& scenario = *scenario_case.scenario;
   if (auto late = run.deadline_error()) {  // the run's deadline: no further scenario starts
     result.skipped = "not run: " + late->message;
+    result.after_deadline = true;
     publish_scenario(scenario_case, result);
     return result;
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/redact.h"
 #include "harness/runner/scenario_runner.h"
 
 namespace tc {
@@ -32,7 +33,7 @@ class ScenarioTest : public testing::Test {
       message += "\n";
       for (const auto& l : lines) message += l + "\n";
       message += step.transcript;
-      ADD_FAILURE_AT(step.loc.file.c_str(), step.loc.line) << message;
+      ADD_FAILURE_AT(step.loc.file.c_str(), step.loc.line) << global_redactor().apply(message);
     }
   }
 

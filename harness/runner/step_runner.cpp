@@ -1,9 +1,5 @@
 #include "harness/runner/step_runner.h"
 
-#include <algorithm>
-#include <chrono>
-#include <thread>
-
 #include "common/encoding.h"
 #include "harness/runner/capture.h"
 #include "harness/runner/expectation.h"
@@ -69,26 +65,6 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
   if (spec.timeout_ms) req.timeout_ms = *spec.timeout_ms;
   req.follow_redirects = spec.follow_redirects;
   return req;
-}
-// Sends under the run's rate cap; a too-many-requests answer with Retry-After (seconds) is sent
-// again after that delay while the waits stay within --max-retry-wait, then the answer stands.
-Result<HttpResponse> send_paced(HttpClient& client, const HttpRequest& req, const Scope& scope, RunContext& run) {
-  const json* too_many = scope.lookup("contract.status.too_many_requests");
-  const json* retry_after = scope.lookup("contract.headers.retry_after");
-  long waited_s = 0;
-  for (;;) {
-    run.pace();
-    auto response = client.send(req);
-    if (!response || !too_many || !retry_after || !retry_after->is_string() || response->status != *too_many)
-      return response;
-    auto delay = response->headers.get(retry_after->get_ref<const std::string&>());
-    if (!delay || delay->empty() || delay->find_first_not_of("0123456789") != std::string::npos || delay->size() > 6)
-      return response;
-    const long s = std::stol(*delay);
-    if (waited_s + s > run.limits().max_retry_wait_s) return response;
-    waited_s += std::max(s, 1L);  // so that "Retry-After: 0" cannot retry forever
-    std::this_thread::sleep_for(std::chrono::seconds(s));
-  }
 }
 }  // namespace
 
@@ -172,12 +148,11 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   result.method = req->method;
   result.url = req->url;
 
-  if (auto late = run.deadline_error()) {
-    result.error = *late;
+  auto response = run.send(*req);
+  if (!response && run.deadline_error()) {  // the run's deadline: passed before, or while it waited
+    result.error = response.error();
     return result;
   }
-  HttpClient& client = run.client_for(req->url);
-  auto response = send_paced(client, *req, scope, run);
   if (!response) {
     Error e = response.error();
     const Component* c = run.component_for_url(req->url);
@@ -218,7 +193,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
       result.outcomes.push_back(failed_outcome(exp.kind, "", "a registered expectation kind", "unknown kind"));
       continue;
     }
-    StepContext sc{*spec, *response, scope, run.environment(), client, run, result.correlation_id, exp.loc};
+    StepContext sc{*spec, *response, scope, run.environment(), run, result.correlation_id, exp.loc};
     for (auto& o : (*evaluate)(sc)) {
       if (o.kind.empty()) o.kind = exp.kind;
       result.outcomes.push_back(std::move(o));

@@ -171,14 +171,14 @@ TEST_F(CmdRun, SigtermDuringARunExits143) {
 }
 
 TEST_F(CmdRun, PastItsDeadlineARunStartsNoFurtherScenarioAndExitsThree) {
-  FixedServer server(200, 1500);  // the first scenario alone outlasts the deadline
+  FixedServer server(200, 3000);  // the first scenario alone outlasts the deadline
   topology(server.url());
   scenario("a.yaml", kOneScenario);
   scenario("b.yaml", kOneScenario);
-  Outcome o = run({"--deadline", "1"});
+  Outcome o = run({"--deadline", "2"});
   EXPECT_EQ(o.code, 3) << o.out << o.err;
   EXPECT_EQ(o.last_line(), "1 passed, 0 failed, 1 skipped") << o.out;
-  EXPECT_NE(o.err.find("run deadline of 1 s passed"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("run deadline of 2 s passed"), std::string::npos) << o.err;
   EXPECT_EQ(server.requests(), 1);
 }
 
