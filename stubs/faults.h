@@ -1,5 +1,6 @@
-// Switchable faults: `--fault NAME` makes a stub break exactly one clause of the contract, so the
-// pack's power to fail a broken platform can be measured (tenantcheck mutate). The catalogue is data
+// Switchable faults: `--fault NAME` makes a stub break exactly one clause of the contract (and the
+// invariants that clause upholds, named with it), so the pack's power to fail a broken platform can
+// be measured (tenantcheck mutate). The catalogue is data
 // (faults.cpp); each role checks `ctx.faults.on("role.name")` at the one place its clause is decided.
 #pragma once
 #include <set>
@@ -13,7 +14,7 @@ namespace tc::stub {
 
 struct FaultInfo {
   std::string name;         // "gateway.accept_alg_none"
-  std::string clause;       // docs/contract.md id it breaks: "G1"
+  std::string clause;       // docs/contract.md ids it breaks: its clause, then invariants ("B2,I1,I2")
   std::string description;  // what the broken stub does instead
 };
 

@@ -41,13 +41,14 @@ struct MutateOptions {
 };
 
 struct Fault {
-  std::string name, clause, description;
+  std::string name, clause, description;  // clause: "G2", or "G2,I1" with the invariants it also breaks
 };
 
 struct Mutant {
   std::string id;                  // the fault's name, "a+b" for a combination, "(none)" fault-free
   std::vector<std::string> faults;
-  std::set<std::string> clauses;
+  std::set<std::string> clauses;   // each fault's own clause: what a killing scenario must cite
+  std::set<std::string> invariants;  // I1–I4 the faults break as well (reported, not a kill)
   // Filled in when its run ends.
   std::string verdict;             // killed | killed-off-clause | environment-error | survived | error | passed | failed
   std::vector<std::string> killed_by, failed_elsewhere;
@@ -97,13 +98,18 @@ Result<std::vector<Mutant>> plan(const MutateOptions& o, const std::vector<Fault
       }
       m.id += (m.id.empty() ? "" : "+") + n;
       m.faults.push_back(n);
-      m.clauses.insert(f->clause);
+      const auto ids = split_list(f->clause);  // its clause, then the invariants it breaks: "B2,I1"
+      if (!ids.empty()) m.clauses.insert(ids.front());
+      m.invariants.insert(ids.begin() + (ids.empty() ? 0 : 1), ids.end());
     }
     return m;
   };
   std::vector<Mutant> mutants;
-  mutants.push_back(Mutant{"(none)", {}, {}, "", {}, {}, "", "", 0});
-  std::vector<std::string> chosen = split_list(o.faults);
+  mutants.push_back(Mutant{});
+  mutants.back().id = "(none)";
+  std::vector<std::string> chosen;
+  for (const auto& name : split_list(o.faults))  // once each: a mutant's reports have its name
+    if (std::find(chosen.begin(), chosen.end(), name) == chosen.end()) chosen.push_back(name);
   if (chosen.empty())
     for (const auto& f : catalogue) chosen.push_back(f.name);
   for (const auto& name : chosen) {
@@ -112,11 +118,9 @@ Result<std::vector<Mutant>> plan(const MutateOptions& o, const std::vector<Fault
     mutants.push_back(std::move(*m));
   }
   for (const auto& combo : o.combinations) {
-    std::vector<std::string> names;
-    std::stringstream parts(combo);
-    for (std::string n; std::getline(parts, n, '+');)
-      if (!n.empty()) names.push_back(n);
-    auto m = mutant(names, "--combination");
+    std::string names = combo;
+    std::replace(names.begin(), names.end(), '+', ',');
+    auto m = mutant(split_list(names), "--combination");
     if (!m) return m.error();
     mutants.push_back(std::move(*m));
   }
@@ -196,7 +200,7 @@ void print_line(const Mutant& m) {
 }
 
 json to_json(const Mutant& m) {
-  return json{{"mutant", m.id},          {"faults", m.faults},       {"clauses", m.clauses},
+  return json{{"mutant", m.id},          {"faults", m.faults},       {"clauses", m.clauses}, {"invariants", m.invariants},
               {"verdict", m.verdict},    {"killed_by", m.killed_by}, {"failed_off_clause", m.failed_elsewhere},
               {"exit", m.exit},          {"detail", m.detail},       {"seconds", m.seconds}};
 }
@@ -282,8 +286,9 @@ int mutate(const MutateOptions& o) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     for (auto it = running.begin(); it != running.end();) {
-      const bool late = Clock::now() - it->start > run_limit;
-      if (it->child.running() && !late) {
+      const bool alive = it->child.running();
+      const bool late = alive && Clock::now() - it->start > run_limit;
+      if (alive && !late) {
         ++it;
         continue;
       }

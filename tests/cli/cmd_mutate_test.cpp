@@ -28,6 +28,7 @@ TEST(CmdMutate, FaultsThePackKillsScoreFullAndNameTheirScenarios) {
     EXPECT_FALSE(r["killed_by"].empty()) << r.dump(2);
   }
   EXPECT_EQ(doc["results"][0]["clauses"], json::array({"G2"})) << doc["results"][0].dump(2);
+  EXPECT_EQ(doc["results"][0]["invariants"], json::array({"I1"})) << doc["results"][0].dump(2);
   const std::string md = read_file(dir.path / "out" / "mutation.md");
   EXPECT_NE(md.find("| `backend.forbidden_instead_of_not_found` |"), std::string::npos) << md;
   EXPECT_TRUE(fs::exists(dir.path / "out" / "mutation" / "fault-free" / "junit.xml"));

@@ -1,6 +1,8 @@
 // Every clause id of docs/contract.md is cited by at least one scenario of the pack, and every id a
 // scenario cites is a clause of docs/contract.md: a clause nobody checks, or a citation of nothing,
-// fails here.
+// fails here. So does a clause that no fault of the stubs breaks: tenantcheck mutate could not show
+// that the pack checks it.
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -65,4 +67,33 @@ TEST(ClauseCoverage, EveryCitationIsAClause) {
     for (const auto& f : files) where << f << ' ';
     EXPECT_TRUE(ids.count(id)) << "scenarios cite '" << id << "', which docs/contract.md does not define: " << where.str();
   }
+}
+
+// clause id -> faults of `tenantcheck-stub --list-faults` that break it (NAME<TAB>IDS<TAB>WHAT).
+std::map<std::string, std::set<std::string>> faulted_ids() {
+  std::map<std::string, std::set<std::string>> faulted;
+  FILE* pipe = popen((std::string("'") + TC_STUB_BIN + "' --list-faults").c_str(), "r");
+  if (!pipe) return faulted;
+  char buf[1024];
+  while (fgets(buf, sizeof buf, pipe)) {
+    std::stringstream fields(buf);
+    std::string name, ids;
+    if (!std::getline(fields, name, '\t') || !std::getline(fields, ids, '\t')) continue;
+    std::stringstream list(ids);
+    for (std::string id; std::getline(list, id, ',');) faulted[id].insert(name);
+  }
+  pclose(pipe);
+  return faulted;
+}
+
+TEST(ClauseCoverage, EveryClauseIsBrokenBySomeFaultOfTheStubs) {
+  auto faulted = faulted_ids();
+  std::set<std::string> faults;
+  for (const auto& [id, names] : faulted) faults.insert(names.begin(), names.end());
+  EXPECT_GE(faults.size(), 25u);
+  for (const auto& id : contract_clause_ids())
+    EXPECT_TRUE(faulted.count(id)) << "no fault of the stubs breaks clause " << id << ": mutate cannot show it is checked";
+  auto ids = contract_clause_ids();
+  for (const auto& [id, names] : faulted)
+    EXPECT_TRUE(ids.count(id)) << "faults name clause '" << id << "', which docs/contract.md does not define";
 }
