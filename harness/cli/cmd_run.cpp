@@ -22,6 +22,7 @@
 #include "harness/env/topology.h"
 #include "harness/report/console.h"
 #include "harness/report/flakes.h"
+#include "harness/report/requirements.h"
 #include "harness/report/junit.h"
 #include "harness/runner/expectation.h"
 #include "harness/runner/run_context.h"
@@ -69,6 +70,21 @@ bool report_flakes(const FlakeDetector& detector, const std::string& reports_dir
   std::filesystem::create_directories(reports_dir, ec);
   std::ofstream(std::filesystem::path(reports_dir) / "flakes.json") << doc.dump(2) << "\n";
   return !found.empty();
+}
+
+// requirements.json/.md against the clauses of the project's docs/contract.md (only the cited ones
+// when it has none); a problem is reported on stderr and does not change the run's outcome.
+void write_requirements(const RequirementsMatrix& matrix, const std::string& reports_dir) {
+  std::vector<ContractClause> clauses;
+  const std::string doc = path_or_default("", "docs/contract.md");
+  std::error_code ec;
+  if (std::filesystem::exists(doc, ec)) {
+    auto read = read_contract_clauses(doc);
+    if (read) clauses = std::move(*read);
+    else std::cerr << "requirements: " << read.error().to_string() << "\n";
+  }
+  if (auto written = matrix.write(clauses, reports_dir); !written)
+    std::cerr << "requirements: " << written.error().to_string() << "\n";
 }
 
 int run_tests(CLI::App* sub, const RunOptions& o) {
@@ -154,9 +170,13 @@ int run_tests(CLI::App* sub, const RunOptions& o) {
   register_scenario_tests(selected, run);
   FlakeDetector flakes;
   add_result_sink(&flakes);
+  RequirementsMatrix requirements;
+  add_result_sink(&requirements);
 
   const int failed = RUN_ALL_TESTS();
   remove_result_sink(&flakes);
+  remove_result_sink(&requirements);
+  write_requirements(requirements, o.reports_dir);
   auto alive = supervisor.check_alive();
   supervisor.stop();
 

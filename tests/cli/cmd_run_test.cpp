@@ -47,6 +47,10 @@ TEST_F(CmdRun, AllPassingExitsZeroWithTheSummaryLast) {
   std::string xml = read_file(dir.path / "out" / "junit.xml");
   EXPECT_NE(xml.find("call_the_api"), std::string::npos);
   EXPECT_NE(xml.find("name=\"requirements\" value=\"G1\""), std::string::npos) << xml;
+  json requirements = json::parse(read_file(dir.path / "out" / "requirements.json"));
+  ASSERT_EQ(requirements["clauses"].size(), 1u) << requirements.dump(2);  // no docs/contract.md here
+  EXPECT_EQ(requirements["clauses"][0]["id"], "G1");
+  EXPECT_EQ(requirements["clauses"][0]["verdict"], "passed");
 }
 
 TEST_F(CmdRun, WrongStatusExitsOneAndJunitNamesScenarioStepExpectedAndActual) {

@@ -1,0 +1,93 @@
+#include "harness/report/requirements.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+namespace tc {
+namespace {
+
+using nlohmann::json;
+
+// A scenario's outcome over every time it ran (repetitions): a failure anywhere is a failure.
+std::string merge(const std::string& before, const std::string& now) {
+  for (const char* worst : {"failed", "passed", "skipped"})
+    if (before == worst || now == worst) return worst;
+  return now;
+}
+
+std::string verdict(const std::map<std::string, std::string>& scenarios) {
+  if (scenarios.empty()) return "not covered";
+  std::string v = "skipped";
+  for (const auto& [test, outcome] : scenarios) v = merge(v, outcome);
+  return v;
+}
+
+}  // namespace
+
+Result<std::vector<ContractClause>> read_contract_clauses(const std::string& contract_md) {
+  std::ifstream in(contract_md);
+  if (!in) {
+    Where w;
+    w.file = contract_md;
+    return input_error(w, "cannot read the contract document");
+  }
+  static const std::regex heading("^### ([A-Z][0-9]+) \xE2\x80\x94 (.*)$");  // "### A1 — Title"
+  std::vector<ContractClause> clauses;
+  std::smatch m;
+  for (std::string line; std::getline(in, line);)
+    if (std::regex_match(line, m, heading)) clauses.push_back({m[1].str(), m[2].str()});
+  return clauses;
+}
+
+void RequirementsMatrix::on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) {
+  if (result.after_deadline) return;  // the run ran out of time: no outcome of the scenario
+  const std::string outcome = result.skipped ? "skipped" : result.failed() ? "failed" : "passed";
+  const std::string test = scenario.suite_name + "." + scenario.test_name;
+  std::lock_guard lock(mu_);
+  for (const auto& id : scenario.scenario->requirements) {
+    auto& slot = cited_[id][test];
+    slot = slot.empty() ? outcome : merge(slot, outcome);
+  }
+}
+
+Result<Unit> RequirementsMatrix::write(const std::vector<ContractClause>& clauses, const std::string& reports_dir) const {
+  std::lock_guard lock(mu_);
+  std::vector<ContractClause> all = clauses;
+  for (const auto& [id, scenarios] : cited_)
+    if (std::none_of(all.begin(), all.end(), [&](const ContractClause& c) { return c.id == id; }))
+      all.push_back({id, "(not in the contract document)"});
+
+  json doc{{"clauses", json::array()}};
+  std::map<std::string, int> counts;
+  std::string rows;
+  static const std::map<std::string, std::string> empty;
+  for (const auto& c : all) {
+    auto it = cited_.find(c.id);
+    const auto& scenarios = it == cited_.end() ? empty : it->second;
+    const std::string v = verdict(scenarios);
+    ++counts[v];
+    doc["clauses"].push_back({{"id", c.id}, {"title", c.title}, {"verdict", v}, {"scenarios", scenarios}});
+    std::string list;
+    for (const auto& [test, outcome] : scenarios) list += (list.empty() ? "" : "<br>") + test + " (" + outcome + ")";
+    rows += "| " + c.id + " | " + c.title + " | " + v + " | " + (list.empty() ? "—" : list) + " |\n";
+  }
+  doc["summary"] = counts;
+
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(reports_dir, ec);
+  std::ofstream json_out(fs::path(reports_dir) / "requirements.json");
+  json_out << doc.dump(2) << "\n";
+  std::ofstream md(fs::path(reports_dir) / "requirements.md");
+  md << "# Requirements\n\nEach clause of the contract, the scenarios that cite it and their outcomes.\n\n";
+  for (const char* v : {"passed", "failed", "skipped", "not covered"}) md << "- " << v << ": " << counts[v] << "\n";
+  md << "\n| clause | title | verdict | scenarios |\n|---|---|---|---|\n" << rows;
+  if (!json_out || !md) return environment_error("", "cannot write requirements.json/.md into " + reports_dir);
+  return Unit{};
+}
+
+}  // namespace tc

@@ -1,0 +1,36 @@
+// The requirements matrix that security reviewers read: each clause of the contract document (its
+// "### ID — Title" headings) with the scenarios that cite it and their outcomes, and a verdict per
+// clause — failed (a citing scenario failed), passed (one passed, none failed), skipped (every
+// citing scenario was skipped) or not covered (none cites it). Clauses cited but not in the document
+// are listed too. Written after a run as <reports>/requirements.json and requirements.md.
+#pragma once
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "harness/runner/results.h"
+
+namespace tc {
+
+struct ContractClause {
+  std::string id, title;
+};
+
+// The clauses of a contract document in document order; an input error when it cannot be read.
+Result<std::vector<ContractClause>> read_contract_clauses(const std::string& contract_md);
+
+class RequirementsMatrix : public ResultSink {
+ public:
+  void on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) override;
+  // Writes requirements.json and requirements.md into `reports_dir`; returns an environment error
+  // when they cannot be written.
+  Result<Unit> write(const std::vector<ContractClause>& clauses, const std::string& reports_dir) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::map<std::string, std::string>> cited_;  // clause -> suite.test -> outcome
+};
+
+}  // namespace tc
