@@ -13,6 +13,7 @@
 #include "common/http_client.h"
 #include "common/jwt.h"
 #include "common/profile.h"
+#include "common/redact.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
 #include "harness/env/supervisor.h"
@@ -61,7 +62,9 @@ class Doctor {
   void report(bool ok, const std::string& component, const std::string& check, const std::string& detail) {
     ++total_;
     if (!ok) ++failed_;
-    std::cout << (ok ? "OK" : "FAIL") << " " << component << " " << check << ": " << detail << std::endl;
+    // Staging URLs and credentials come from the environment: registered secrets, masked here too.
+    std::cout << (ok ? "OK" : "FAIL") << " " << component << " " << check << ": " << global_redactor().apply(detail)
+              << std::endl;
   }
 
   static Result<HttpResponse> get(HttpClient& http, const std::string& url) {

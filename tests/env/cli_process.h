@@ -4,6 +4,7 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,8 +36,9 @@ struct CliRun {
 };
 
 // Runs tenantcheck with `args` to completion (at most `ms`), output to `log`.
-inline CliRun run_cli(const std::vector<std::string>& args, const std::string& log, long ms) {
-  auto child = ChildProcess::start(ChildSpec{TC_CLI_BIN, args, {}, log});
+inline CliRun run_cli(const std::vector<std::string>& args, const std::string& log, long ms,
+                      std::map<std::string, std::string> env = {}) {
+  auto child = ChildProcess::start(ChildSpec{TC_CLI_BIN, args, std::move(env), log});
   if (!child) return {child.error().to_string(), "not started"};
   child->wait_for(ms);
   CliRun r{"", child->describe_exit()};

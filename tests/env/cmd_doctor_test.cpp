@@ -42,17 +42,32 @@ TEST(Doctor, APrincipalWhoseCredentialsAreRefusedFailsWithoutPrintingThem) {
   EXPECT_THAT(run.output, Not(HasSubstr("access_token")));
 }
 
+// `tenantcheck doctor` on a topology whose only component is an external gateway at `url`, with
+// `env` added to its environment. Port 1 on loopback: nothing listens there, refused at once.
+test::CliRun doctor_of_one_gateway(const test::ScratchDir& dir, const std::string& url,
+                                   std::map<std::string, std::string> env = {}) {
+  auto file = dir.write("down.yaml",
+                        "profile: " + test::source_path("fixtures/contracts/reference.yaml") + "\n"
+                        "components:\n"
+                        "  gateway: {external: {url: \"" + url + "\"}}\n");
+  return test::run_cli({"doctor", "--env", file, "--reports", dir.path()}, dir.path() + "/doctor.out", 60000,
+                       std::move(env));
+}
+
 TEST(Doctor, AnUnreachableComponentFailsItsCheckAndTheVerdict) {
   test::ScratchDir dir;
-  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-  auto env = dir.write("down.yaml",
-                       "profile: " + test::source_path("fixtures/contracts/reference.yaml") + "\n"
-                       "components:\n"
-                       "  gateway: {external: {url: \"http://127.0.0.1:1\"}}\n");
-  auto run = test::run_cli({"doctor", "--env", env, "--reports", dir.path()}, dir.path() + "/doctor.out", 60000);
+  auto run = doctor_of_one_gateway(dir, "http://127.0.0.1:1");
   EXPECT_EQ(run.exit, "exited with status 3") << run.output;
   EXPECT_THAT(run.output, HasSubstr("FAIL gateway reachable"));
   EXPECT_THAT(run.output, HasSubstr("FAIL doctor: 1 checks, 1 failed"));
+}
+
+TEST(Doctor, AURLReadFromTheEnvironmentIsMaskedInItsLines) {
+  test::ScratchDir dir;
+  auto run = doctor_of_one_gateway(dir, "{{env.TC_DOCTOR_TEST_GATEWAY}}", {{"TC_DOCTOR_TEST_GATEWAY", "http://127.0.0.1:1"}});
+  EXPECT_EQ(run.exit, "exited with status 3") << run.output;
+  EXPECT_THAT(run.output, HasSubstr("FAIL gateway reachable"));
+  EXPECT_THAT(run.output, Not(HasSubstr("127.0.0.1:1"))) << run.output;
 }
 
 }  // namespace
