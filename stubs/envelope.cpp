@@ -24,10 +24,11 @@ Response json_response(int status, const nlohmann::json& body, const std::string
 }
 
 Response error_response(int status, const std::string& error_name, const std::string& description,
-                        const std::string& correlation_id, const ContractProfile& profile) {
+                        const std::string& correlation_id, const ContractProfile& profile, const nlohmann::json& extra) {
   nlohmann::json body = {{"error", profile.error(error_name)},
                          {"error_description", description},
                          {"correlation_id", correlation_id}};
+  body.update(extra);
   return json_response(status, body, correlation_id, profile);
 }
 

@@ -21,8 +21,10 @@ Response json_response(int status, const nlohmann::json& body, const std::string
 // "tenant_conflict"): status and code both come from the profile.
 Response error_response(const std::string& error_name, const std::string& description,
                         const std::string& correlation_id, const ContractProfile& profile);
-// The same with an explicit status (OAuth errors share one status for many codes).
+// The same with an explicit status (OAuth errors share one status for many codes), and the fields a
+// clause adds to the envelope (G4: the required and granted scopes).
 Response error_response(int status, const std::string& error_name, const std::string& description,
-                        const std::string& correlation_id, const ContractProfile& profile);
+                        const std::string& correlation_id, const ContractProfile& profile,
+                        const nlohmann::json& extra = nlohmann::json::object());
 
 }  // namespace tc::stub

@@ -68,7 +68,8 @@ class Gateway : public Role {
     if (d.allow && fault("gateway.no_audit_on_allow")) return;
     ctx_.audit->record(gateway::audit_record(d, p_));
   }
-  Response error(int status, const std::string& name, const std::string& description, const std::string& cid) const;
+  Response error(int status, const std::string& name, const std::string& description, const std::string& cid,
+                 const json& extra = json::object()) const;
   Response error(const std::string& name, const std::string& description, const std::string& cid) const {
     return error(p_.status(name), name, description, cid);
   }
@@ -101,8 +102,8 @@ Result<json> Gateway::fetch_jwks() {
 }
 
 Response Gateway::error(int status, const std::string& name, const std::string& description,
-                        const std::string& cid) const {
-  Response r = error_response(status, name, description, cid, p_);
+                        const std::string& cid, const json& extra) const {
+  Response r = error_response(status, name, description, cid, p_, extra);
   if (fault("gateway.error_without_correlation_id")) {
     json body = json::parse(r.body);
     body.erase("correlation_id");
@@ -135,13 +136,8 @@ std::optional<Response> Gateway::check_scope(const Route& route, const json& cla
   d.status = p_.status("insufficient_scope");
   d.reason = p_.error("insufficient_scope");
   record(d);
-  json body = {{"error", p_.error("insufficient_scope")},
-               {"error_description", "the route needs scope " + route.scope},
-               {"correlation_id", d.correlation_id},
-               {"required_scope", route.scope},
-               {"granted_scopes", granted}};
-  if (fault("gateway.error_without_correlation_id")) body.erase("correlation_id");
-  Response r = json_response(d.status, body, d.correlation_id, p_);
+  Response r = error(d.status, "insufficient_scope", "the route needs scope " + route.scope, d.correlation_id,
+                     {{p_.value("required_scope_field"), route.scope}, {p_.value("granted_scopes_field"), granted}});
   r.headers.set(p_.header("www_authenticate"), p_.value("bearer_scheme") + " error=\"" +
                                                    p_.error("insufficient_scope") + "\", scope=\"" + route.scope + "\"");
   return r;
