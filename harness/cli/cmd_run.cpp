@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
 
@@ -48,28 +47,6 @@ bool has_any(const std::vector<std::string>& have, const std::vector<std::string
 int print_error(const Error& e) {
   std::cerr << "error: " << e.to_string() << "\n";
   return exit_code_for(e.kind);
-}
-
-// After a repeated run: each case whose outcome differed between repetitions, with both
-// transcripts, on stderr and in <reports>/flakes.json (the console's last line stays the summary).
-// True when there was a flake.
-bool report_flakes(const FlakeDetector& detector, const std::string& reports_dir) {
-  const auto found = detector.flakes();
-  json doc{{"repetitions", detector.repetitions()}, {"flakes", json::array()}};
-  for (const auto& f : found) {
-    std::cerr << "FLAKE " << f.test << ": repetition " << f.first << " [" << f.first_fingerprint << "] but repetition "
-              << f.other << " [" << f.other_fingerprint << "]\n--- repetition " << f.first << "\n"
-              << f.first_transcript << "--- repetition " << f.other << "\n" << f.other_transcript;
-    doc["flakes"].push_back(json{{"test", f.test},
-                                 {"repetitions", {f.first, f.other}},
-                                 {"fingerprints", {f.first_fingerprint, f.other_fingerprint}},
-                                 {"transcripts", {f.first_transcript, f.other_transcript}}});
-  }
-  std::cerr << "determinism: " << detector.repetitions() << " repetitions, " << found.size() << " flake(s)\n";
-  std::error_code ec;
-  std::filesystem::create_directories(reports_dir, ec);
-  std::ofstream(std::filesystem::path(reports_dir) / "flakes.json") << doc.dump(2) << "\n";
-  return !found.empty();
 }
 
 // requirements.json/.md against the clauses of the project's docs/contract.md (only the cited ones
@@ -181,7 +158,7 @@ int run_tests(CLI::App* sub, const RunOptions& o) {
   supervisor.stop();
 
   int code = failed ? 1 : 0;
-  if (flakes.repetitions() > 1 && report_flakes(flakes, o.reports_dir)) code = std::max(code, 1);
+  if (flakes.repetitions() > 1 && flakes.report(std::cerr, o.reports_dir) > 0) code = std::max(code, 1);
   for (const auto& e : run.environment_errors()) {
     std::cerr << "environment error: " << global_redactor().apply(e.to_string()) << "\n";
     code = 3;

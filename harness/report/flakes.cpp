@@ -1,6 +1,10 @@
 #include "harness/report/flakes.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
 
 namespace tc {
 
@@ -41,6 +45,26 @@ std::vector<Flake> FlakeDetector::flakes() const {
         break;
       }
   return out;
+}
+
+std::size_t FlakeDetector::report(std::ostream& out, const std::string& reports_dir) const {
+  using nlohmann::json;
+  const auto found = flakes();
+  json doc{{"repetitions", repetitions()}, {"flakes", json::array()}};
+  for (const auto& f : found) {
+    out << "FLAKE " << f.test << ": repetition " << f.first << " [" << f.first_fingerprint << "] but repetition "
+        << f.other << " [" << f.other_fingerprint << "]\n--- repetition " << f.first << "\n"
+        << f.first_transcript << "--- repetition " << f.other << "\n" << f.other_transcript;
+    doc["flakes"].push_back(json{{"test", f.test},
+                                 {"repetitions", {f.first, f.other}},
+                                 {"fingerprints", {f.first_fingerprint, f.other_fingerprint}},
+                                 {"transcripts", {f.first_transcript, f.other_transcript}}});
+  }
+  out << "determinism: " << repetitions() << " repetitions, " << found.size() << " flake(s)\n";
+  std::error_code ec;
+  std::filesystem::create_directories(reports_dir, ec);
+  std::ofstream(std::filesystem::path(reports_dir) / "flakes.json") << doc.dump(2) << "\n";
+  return found.size();
 }
 
 }  // namespace tc

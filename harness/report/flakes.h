@@ -5,6 +5,7 @@
 #pragma once
 #include <map>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ class FlakeDetector : public ResultSink {
   int repetitions() const;
   // One entry per case that differed, against its first repetition.
   std::vector<Flake> flakes() const;
+  // Each flake with both transcripts on `out`, then "determinism: N repetitions, M flake(s)"; the
+  // same in <reports_dir>/flakes.json. Returns the number of flakes.
+  std::size_t report(std::ostream& out, const std::string& reports_dir) const;
 
  private:
   struct Seen {

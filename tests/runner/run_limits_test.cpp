@@ -46,6 +46,16 @@ StepResult step_under(const Limiter& server, const RunLimits& limits) {
   return run_step(step("limited", "{{api}}/x", {expect("status", 200)}), scope, *run);
 }
 
+// A run against `server` whose 1 s deadline passed a second ago.
+std::unique_ptr<RunContext> run_past_its_deadline(const Limiter& server) {
+  auto run = make_run({component("api", server.url())});
+  RunLimits limits;
+  limits.deadline_s = 1;
+  limits.started = Clock::now() - std::chrono::seconds(2);
+  run->set_limits(limits);
+  return run;
+}
+
 RunLimits retry_wait(long seconds) {
   RunLimits limits;
   limits.max_retry_wait_s = seconds;
@@ -105,11 +115,7 @@ TEST(RunLimits, TheRateCapSpacesEveryRequestOfTheRun) {
 
 TEST(RunLimits, PastTheDeadlineNoScenarioStartsAndTheRunRecordsWhy) {
   Limiter server(0, "");
-  auto run = make_run({component("api", server.url())});
-  RunLimits limits;
-  limits.deadline_s = 1;
-  limits.started = Clock::now() - std::chrono::seconds(2);
-  run->set_limits(limits);
+  auto run = run_past_its_deadline(server);
   Scenario s;
   s.name = "late";
   s.file = "scenarios/test.yaml";
@@ -128,11 +134,7 @@ TEST(RunLimits, PastTheDeadlineNoScenarioStartsAndTheRunRecordsWhy) {
 
 TEST(RunLimits, AStepStartedAfterTheDeadlineSendsNothing) {
   Limiter server(0, "");
-  auto run = make_run({component("api", server.url())});
-  RunLimits limits;
-  limits.deadline_s = 1;
-  limits.started = Clock::now() - std::chrono::seconds(2);
-  run->set_limits(limits);
+  auto run = run_past_its_deadline(server);
   Scope scope(&run->root_scope());
   auto r = run_step(step("late", "{{api}}/x"), scope, *run);
   ASSERT_TRUE(r.error);
