@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "harness/loader/variables.h"
+
 namespace tc::loader {
 
 void reject(const Document& doc, const std::string& pointer, const std::string& message) {
@@ -69,8 +71,7 @@ bool is_identifier(const std::string& name) {
 void check_identifier(const Document& doc, const std::string& name, const std::string& pointer, const std::string& what) {
   if (!is_identifier(name))
     reject(doc, pointer, what + " '" + name + "' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
-  static const std::vector<std::string> builtins{"run_id", "correlation_id", "env", "contract", "endpoints"};
-  if (std::find(builtins.begin(), builtins.end(), name) != builtins.end())
+  if (builtin_variables().count(name))
     reject(doc, pointer, what + " '" + name + "' would hide the built-in variable of that name");
 }
 

@@ -26,7 +26,12 @@ std::string random_alnum(std::size_t n) {
 RunContext::RunContext(Environment env, json contract, TlsOptions default_tls, std::string run_id)
     : env_(std::move(env)), default_tls_(std::move(default_tls)), run_id_(std::move(run_id)) {
   if (run_id_.empty()) run_id_ = "tc-" + random_alnum(10);
-  for (const auto& [name, component] : env_.components) root_.set(name, component.url);
+  json endpoints = json::object();  // {{endpoints.NAME}} as well as {{NAME}}
+  for (const auto& [name, component] : env_.components) {
+    root_.set(name, component.url);
+    endpoints[name] = component.url;
+  }
+  root_.set("endpoints", std::move(endpoints));
   root_.set("contract", std::move(contract));
   root_.set("run_id", run_id_);
   // The topology's bindings: the pack's fixture names bound to this environment ({{fx.users.one}}).

@@ -28,6 +28,15 @@ TEST(StepRunner, EveryRequestCarriesAFreshCorrelationIdExposedAsAVariable) {
   EXPECT_NE(a.correlation_id, b.correlation_id);
 }
 
+TEST(StepRunner, EveryComponentIsAlsoUnderEndpoints) {
+  TestServer server([](const stub::Request&) { return respond(200); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("via endpoints", "{{endpoints.api}}/x", {expect("status", 200)}), scope, *run);
+  EXPECT_FALSE(r.failed()) << failures(r);
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
 TEST(StepRunner, AStepMaySetItsOwnCorrelationId) {
   TestServer server([](const stub::Request&) { return respond(200); });
   auto run = make_run({component("api", server.url())});
