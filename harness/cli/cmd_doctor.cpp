@@ -18,7 +18,6 @@
 #include "harness/cli/project_paths.h"
 #include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
-#include "harness/template/template.h"
 
 namespace tc::cli {
 namespace {
@@ -209,17 +208,7 @@ class Doctor {
                                                    : fs::is_directory(fs::path(a.location).parent_path());
       return report(readable, c.name, "audit", (readable ? "jsonl " : "jsonl not readable: ") + a.location);
     }
-    std::string url;
-    if (a.kind == "stub") {
-      url = a.location + profile_.path("audit") + "?correlation_id=" + url_encode(cid);
-    } else {
-      Scope scope;
-      scope.set("correlation_id", cid);
-      auto rendered = render_text(a.location, scope, Loc{topology_.file, 0, "/components/" + c.name + "/audit/http"});
-      if (!rendered) return report(false, c.name, "audit", rendered.error().message);
-      url = *rendered;
-    }
-    auto res = get(http, url);
+    auto res = get(http, audit_query_url(a, profile_.path("audit"), cid));
     if (!res) return report(false, c.name, "audit", res.error().message);
     const bool ok = res->status >= 200 && res->status < 300;
     report(ok, c.name, "audit", a.kind + " source GET answered " + std::to_string(res->status));

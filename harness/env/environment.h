@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/document.h"
+#include "common/encoding.h"
 #include "common/http_client.h"
 
 namespace tc {
@@ -15,6 +16,19 @@ struct AuditSourceSpec {
   std::string location;        // stub: base URL; jsonl: file path; http: URL template with {{correlation_id}}
   long deadline_ms = 3000;     // how long a lagging source is polled (and how long an absence is awaited)
 };
+
+// The URL that asks a stub or http source for the records of `correlation_id`: a stub's
+// <location><audit_path>?correlation_id=…, an http source's location with each {{correlation_id}}
+// replaced; the id URL-encoded. `audit_path` is the profile's paths.audit. Not for jsonl or none.
+inline std::string audit_query_url(const AuditSourceSpec& source, const std::string& audit_path,
+                                   const std::string& correlation_id) {
+  const std::string cid = url_encode(correlation_id);
+  if (source.kind == "stub") return source.location + audit_path + "?correlation_id=" + cid;
+  static const std::string mark = "{{correlation_id}}";
+  std::string url = source.location;
+  for (auto at = url.find(mark); at != std::string::npos; at = url.find(mark, at + cid.size())) url.replace(at, mark.size(), cid);
+  return url;
+}
 
 struct Component {
   std::string name;            // authority, gateway, platform, scanner, graph, …

@@ -9,7 +9,6 @@
 #include <sstream>
 #include <thread>
 
-#include "common/encoding.h"
 #include "common/json_match.h"
 #include "harness/runner/expectation.h"
 
@@ -43,10 +42,6 @@ Result<Unit> validate(const json& spec, const Document& doc, const std::string& 
   return Unit{};
 }
 
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
-}
-
 std::vector<json> keep_correlated(const json& records, const std::string& cid) {
   std::vector<json> out;
   for (const auto& r : records) {
@@ -69,15 +64,9 @@ Result<std::vector<json>> read_records(const StepContext& c, const Component& co
     }
     return out;
   }
-  std::string url;
-  if (src.kind == "stub") {
-    const json* path = c.scope.lookup("contract.paths.audit");
-    if (!path || !path->is_string()) return input_error({}, "the contract profile has no paths.audit");
-    url = src.location + path->get<std::string>() + "?correlation_id=" + url_encode(cid);
-  } else {
-    url = src.location;
-    replace_all(url, "{{correlation_id}}", url_encode(cid));
-  }
+  const json* path = c.scope.lookup("contract.paths.audit");
+  if (src.kind == "stub" && (!path || !path->is_string())) return input_error({}, "the contract profile has no paths.audit");
+  const std::string url = audit_query_url(src, src.kind == "stub" ? path->get<std::string>() : "", cid);
   HttpRequest req;
   req.url = url;
   req.timeout_ms = 5000;
