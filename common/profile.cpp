@@ -1,6 +1,7 @@
 #include "common/profile.h"
 
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -52,7 +53,8 @@ const char* kind_name(Kind kind) {
   return "?";
 }
 
-std::optional<Error> check(const Document& doc) {
+// Checks the shape; fills `compiled` with every pattern, compiled once for the profile's life.
+std::optional<Error> check(const Document& doc, std::map<std::string, std::regex>& compiled) {
   if (!doc.value.is_object()) return input_error(doc.where(""), "a contract profile is a mapping of sections");
   for (const auto& section : kSections) {
     std::string sp = pointer_join("", section.name);
@@ -70,7 +72,7 @@ std::optional<Error> check(const Document& doc) {
   const json& patterns = doc.value["patterns"];
   for (auto kv = patterns.begin(); kv != patterns.end(); ++kv) {
     try {
-      std::regex re(kv.value().get<std::string>(), std::regex::ECMAScript);
+      compiled.emplace(kv.key(), std::regex(kv.value().get<std::string>(), std::regex::ECMAScript));
     } catch (const std::regex_error& e) {
       return input_error(doc.where(pointer_join("/patterns", kv.key())),
                          "patterns." + kv.key() + " is not a valid regular expression: " + e.what());
@@ -93,8 +95,8 @@ Result<ContractProfile> ContractProfile::load(const std::string& path) {
   const std::string bytes = ss.str();
   auto doc = parse_document(bytes, path);
   if (!doc) return doc.error();
-  if (auto err = check(doc.value())) return *err;
   ContractProfile profile;
+  if (auto err = check(doc.value(), profile.regexes_)) return *err;
   profile.doc_ = std::move(doc).value();
   profile.hash_ = hex_encode(sha256(bytes));
   return profile;
@@ -149,6 +151,11 @@ std::string ContractProfile::event(std::string_view name) const { return require
 std::string ContractProfile::value(std::string_view name) const { return require_string(*this, "values", name); }
 std::string ContractProfile::path(std::string_view name) const { return require_string(*this, "paths", name); }
 std::string ContractProfile::pattern(std::string_view name) const { return require_string(*this, "patterns", name); }
+const std::regex& ContractProfile::regex(std::string_view name) const {
+  auto it = regexes_.find(std::string(name));
+  if (it == regexes_.end()) throw std::out_of_range("contract profile has no patterns." + std::string(name));
+  return it->second;
+}
 long long ContractProfile::window(std::string_view name) const {
   return require(*this, "windows", name).get<long long>();
 }

@@ -1,6 +1,8 @@
 // The contract profile (fixtures/contracts/*.yaml): every spelling of the contract. Loaded once,
 // read-only afterwards (thread-safe). Stubs, scenarios ({{contract.…}}) and docs read names from it.
 #pragma once
+#include <map>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,12 +40,14 @@ class ContractProfile {
   std::string value(std::string_view name) const;      // values.<name>
   std::string path(std::string_view name) const;       // paths.<name>
   std::string pattern(std::string_view name) const;    // patterns.<name>
+  const std::regex& regex(std::string_view name) const;  // patterns.<name>, compiled once at load
   long long window(std::string_view name) const;       // windows.<name>
   bool flag(std::string_view name) const;              // switches.<name>
 
  private:
   Document doc_;
   std::string hash_;
+  std::map<std::string, std::regex> regexes_;
 };
 
 }  // namespace tc

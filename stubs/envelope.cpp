@@ -7,9 +7,8 @@
 namespace tc::stub {
 
 std::string correlation_id_of(const Request& request, const ContractProfile& profile) {
-  static const std::regex pattern(profile.pattern("correlation_id"));
   auto given = request.headers.get(profile.header("correlation_id"));
-  if (given && std::regex_match(*given, pattern)) return *given;
+  if (given && std::regex_match(*given, profile.regex("correlation_id"))) return *given;
   return uuid_v4();
 }
 

@@ -61,7 +61,7 @@ Selection select_tenant(const std::vector<std::string>& assigned, const std::str
 
 HeaderTenant header_tenant(const Request& request, const ContractProfile& profile,
                            const std::vector<std::string>& entitlement, const Faults& faults) {
-  const std::regex pattern(profile.pattern("tenant_id"));
+  const std::regex& pattern = profile.regex("tenant_id");
   HeaderTenant result;
   const auto values = tenant_header_values(request, profile);
   if (values.empty()) return result;

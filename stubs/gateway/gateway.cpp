@@ -213,7 +213,7 @@ gateway::TenantDecision Gateway::resolve_tenant(const Route& route, const gatewa
   if (allowed != claims.end() && allowed->is_string()) input.allowed_tenants.push_back(allowed->get<std::string>());
   input.tenant_scoped = route.tenant_scoped;
   gateway::TenantPolicy policy;
-  policy.tenant_pattern = p_.pattern("tenant_id");
+  policy.tenant_pattern = p_.regex("tenant_id");
   policy.strict_claim_match = p_.flag("strict_claim_match");
   policy.conflict_allowed = fault("gateway.conflict_allowed");
   policy.header_overrides_claim = fault("gateway.header_overrides_claim");

@@ -40,9 +40,8 @@ TenantDecision resolve_tenant(const TenantInput& raw, const TenantPolicy& policy
     if (input.claim_tenant) input.claim_tenant = to_lower(*input.claim_tenant);
     for (auto& t : input.allowed_tenants) t = to_lower(t);
   }
-  const std::regex pattern(policy.tenant_pattern);
   for (const auto& v : input.values) {
-    if (v.empty() || !std::regex_match(v, pattern))
+    if (v.empty() || !std::regex_match(v, policy.tenant_pattern))
       return deny("tenant_invalid", "tenant_invalid", v, nullptr,
                   v.empty() ? "empty tenant id" : "tenant id '" + v + "' does not match the tenant id pattern");
   }

@@ -12,6 +12,7 @@
 // Pure: the decision carries what the audit record (G6) needs.
 #pragma once
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,7 @@ struct TenantInput {
 };
 
 struct TenantPolicy {
-  std::string tenant_pattern;                   // patterns.tenant_id (ECMAScript regex, whole match)
+  std::regex tenant_pattern;                    // patterns.tenant_id (whole match), compiled by the profile
   bool strict_claim_match = false;              // switches.strict_claim_match
   // Faults that break G3 on purpose (stubs/faults.cpp); all off is the contract.
   bool conflict_allowed = false;                // several values: the first wins

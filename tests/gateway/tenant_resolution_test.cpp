@@ -9,7 +9,7 @@ namespace {
 
 TenantPolicy policy() {
   TenantPolicy p;
-  p.tenant_pattern = tc::testing::reference_profile().pattern("tenant_id");
+  p.tenant_pattern = tc::testing::reference_profile().regex("tenant_id");
   return p;
 }
 
@@ -98,7 +98,7 @@ TEST(TenantResolution, NoValueNoClaim) {
 TEST(TenantResolution, CaseMatters) {
   // The reference pattern rejects upper case outright; a permissive pattern still compares exactly.
   auto p = policy();
-  p.tenant_pattern = "^[A-Za-z0-9-]+$";
+  p.tenant_pattern = std::regex("^[A-Za-z0-9-]+$");
   EXPECT_EQ(resolve_tenant(input({"Tenant-Alpha"}, "tenant-alpha"), p).error, "tenant_conflict");
   EXPECT_EQ(resolve_tenant(input({"Tenant-Alpha", "tenant-alpha"}, "tenant-alpha"), p).error, "tenant_conflict");
 }
