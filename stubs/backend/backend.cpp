@@ -167,7 +167,7 @@ class Backend final : public Role {
       case ItemStore::WriteKind::created:
         break;
     }
-    json summary = ctx_.faults.on("backend.unmasked_change_summary") ? fields : masked_change_summary(fields);
+    json summary = ctx_.faults.on("backend.unmasked_change_summary") ? fields : masked_change_summary(fields, profile_.value("masked"));
     record(req, cid, tenant, Decision{"data_write", true, result.status, "", tenant, summary});
     return raw_json(result.status, result.body, cid);
   }

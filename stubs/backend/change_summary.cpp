@@ -19,16 +19,16 @@ bool is_secret_name(const std::string& name) {
 
 }  // namespace
 
-nlohmann::json masked_change_summary(const nlohmann::json& fields) {
+nlohmann::json masked_change_summary(const nlohmann::json& fields, const std::string& masked) {
   if (fields.is_array()) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& v : fields) out.push_back(masked_change_summary(v));
+    for (const auto& v : fields) out.push_back(masked_change_summary(v, masked));
     return out;
   }
   if (!fields.is_object()) return fields;
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [name, value] : fields.items())
-    out[name] = is_secret_name(name) ? nlohmann::json(kMasked) : masked_change_summary(value);
+    out[name] = is_secret_name(name) ? nlohmann::json(masked) : masked_change_summary(value, masked);
   return out;
 }
 
