@@ -55,7 +55,6 @@ class RunContext {
 
   // Set before the run starts (not thread-safe against running steps).
   void set_limits(const RunLimits& limits) { limits_ = limits; }
-  const RunLimits& limits() const { return limits_; }
   // Once the deadline has passed: the environment error "run deadline of N s passed", recorded with
   // the run's environment errors the first time; nullopt before it or without a deadline.
   std::optional<Error> deadline_error();

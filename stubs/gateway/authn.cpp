@@ -19,11 +19,6 @@ std::optional<std::string> bearer_token(const Headers& headers, const std::strin
 
 JwksCache::JwksCache(Fetch fetch, std::chrono::milliseconds cooldown) : fetch_(std::move(fetch)), cooldown_(cooldown) {}
 
-int JwksCache::fetch_count() const {
-  std::lock_guard lock(mu_);
-  return fetch_count_;
-}
-
 std::optional<nlohmann::json> JwksCache::key(const std::string& kid) {
   auto find = [&]() -> std::optional<nlohmann::json> {
     for (const auto& k : keys_)
@@ -37,7 +32,6 @@ std::optional<nlohmann::json> JwksCache::key(const std::string& kid) {
     auto missing = missing_until_.find(kid);
     if (missing != missing_until_.end() && now < missing->second) return std::nullopt;
   }
-  ++fetch_count_;
   auto got = fetch_();
   if (got.ok() && got->is_object() && got->contains("keys") && (*got)["keys"].is_array()) {
     keys_ = (*got)["keys"];

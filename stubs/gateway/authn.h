@@ -32,7 +32,6 @@ class JwksCache {
   explicit JwksCache(Fetch fetch, std::chrono::milliseconds cooldown = std::chrono::milliseconds(2000));
   // The JWK named `kid`, nullopt when the Authority does not have it (or cannot be reached).
   std::optional<nlohmann::json> key(const std::string& kid);
-  int fetch_count() const;
 
  private:
   Fetch fetch_;
@@ -41,7 +40,6 @@ class JwksCache {
   nlohmann::json keys_ = nlohmann::json::array();
   bool fetched_ = false;
   std::map<std::string, std::chrono::steady_clock::time_point> missing_until_;  // kid -> end of its cooldown
-  int fetch_count_ = 0;
 };
 
 struct TokenRules {
