@@ -17,8 +17,9 @@ const std::vector<Rule>& rules() {
   static const std::vector<Rule> list = [] {
     const auto icase = std::regex::ECMAScript | std::regex::icase;
     std::vector<Rule> v;
-    // JWTs: three base64url segments, the header starting with {" encoded ("eyJ").
-    v.push_back({std::regex(R"re(eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)re"), r});
+    // JWTs: base64url segments, the header starting with {" encoded ("eyJ"); also a JWT cut short
+    // (a shortened value in a message), from its header and the start of its payload.
+    v.push_back({std::regex(R"re(eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?)re"), r});
     // Cookie and Set-Cookie header lines in transcripts: the whole value.
     v.push_back({std::regex(R"re(((?:^|\n|\r)[ \t<>]*(?:set-)?cookie[ \t]*:[ \t]*)[^\r\n]*)re", icase), "$1" + r});
     // Credentials after an HTTP authentication scheme (a token68 of 6+ characters; auth-params such

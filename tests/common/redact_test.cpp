@@ -45,6 +45,9 @@ TEST(Redact, AnythingShapedLikeAJwt) {
   EXPECT_EQ(out.find(header), std::string::npos);
   std::string none = header + "." + base64url_encode("{}") + ".";  // alg none: empty signature
   EXPECT_EQ(r.apply(none), std::string(kRedacted));
+  // A token cut short in a message ("actual …" of a capture) still shows neither header nor payload.
+  const std::string cut = jwt.substr(0, header.size() + 12);
+  EXPECT_EQ(r.apply("actual \"" + cut + "\xE2\x80\xA6\""), "actual \"" + std::string(kRedacted) + "\xE2\x80\xA6\"");
 }
 
 TEST(Redact, CookieHeaderLines) {
