@@ -2,6 +2,7 @@
 // redacted transcript), one ScenarioResult per GoogleTest test. Reporters implement ResultSink and
 // are fed as results happen; the runner formats nothing for them.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@ struct StepResult {
   std::string name;
   Loc loc;
   bool ran = false;                   // false: skipped after an earlier failure
+  std::int64_t started_ms = 0, finished_ms = 0;  // wall clock, ms since the epoch; 0 when not run
   std::string correlation_id;
   std::string method, url;            // as sent (url redacted)
   int status = 0;                     // 0 when no response
@@ -42,6 +44,7 @@ struct StepResult {
 
 struct ScenarioResult {
   const ScenarioCase* scenario_case = nullptr;
+  std::int64_t started_ms = 0, finished_ms = 0;  // wall clock, ms since the epoch
   std::vector<StepResult> steps;
   std::optional<std::string> skipped;       // reason, when the scenario was skipped
   bool after_deadline = false;              // skipped because the run's deadline had passed
@@ -51,6 +54,9 @@ struct ScenarioResult {
   // step, each followed by that step's transcript. Empty when nothing failed.
   std::string failure_message() const;
 };
+
+// Wall-clock milliseconds since the epoch, as reports stamp them.
+std::int64_t epoch_ms();
 
 // Implemented by reporters; called on the thread that runs the test, in order.
 class ResultSink {

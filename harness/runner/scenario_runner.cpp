@@ -7,17 +7,21 @@ namespace tc {
 ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) {
   ScenarioResult result;
   result.scenario_case = &scenario_case;
+  result.started_ms = epoch_ms();
+  auto finish = [&result] { result.finished_ms = epoch_ms(); };
   const Scenario& scenario = *scenario_case.scenario;
   if (auto late = run.deadline_error()) {  // the run's deadline: no further scenario starts
     result.skipped = "not run: " + late->message;
     result.after_deadline = true;
+    finish();
     publish_scenario(scenario_case, result);
     return result;
   }
   for (const auto& cap : scenario.requires_caps) {
     if (!run.environment().capabilities.count(cap)) {
       result.skipped = "needs capability '" + cap + "' that the topology does not offer";
-      publish_scenario(scenario_case, result);
+      finish();
+    publish_scenario(scenario_case, result);
       return result;
     }
   }
@@ -34,8 +38,10 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
     vars.loc = vars_loc;
     vars.ran = true;
     vars.error = r.error();
+    vars.started_ms = vars.finished_ms = epoch_ms();
     publish_step(scenario_case, vars);
     result.steps.push_back(std::move(vars));
+    finish();
     publish_scenario(scenario_case, result);
     return result;
   }
@@ -47,7 +53,10 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
       sr.name = step.name;
       sr.loc = step.loc;
     } else {
+      const std::int64_t started = epoch_ms();
       sr = run_step(step, scope, run);
+      sr.started_ms = started;
+      sr.finished_ms = epoch_ms();
       if (sr.failed()) failed = true;
       if (sr.error && sr.error->kind == ErrorKind::environment && !result.environment_error)
         result.environment_error = sr.error;
@@ -55,6 +64,7 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
     publish_step(scenario_case, sr);
     result.steps.push_back(std::move(sr));
   }
+  finish();
   publish_scenario(scenario_case, result);
   return result;
 }
