@@ -23,7 +23,7 @@
 #include "harness/cli/project_paths.h"
 #include "harness/env/child_process.h"
 #include "harness/env/supervisor.h"
-#include "harness/report/junit_read.h"
+#include "harness/report/run_record.h"
 
 namespace tc::cli {
 namespace {
@@ -55,12 +55,6 @@ struct Mutant {
   std::string exit, detail;
   double seconds = 0;
 };
-
-std::string self_path() {
-  std::error_code ec;
-  auto p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string("tenantcheck") : p.string();
-}
 
 // NAME<TAB>CLAUSE<TAB>DESCRIPTION lines of `tenantcheck-stub --list-faults`.
 Result<std::vector<Fault>> read_catalogue(const fs::path& scratch) {
@@ -143,7 +137,7 @@ std::string last_line_of(const fs::path& log) {
   return last.empty() ? "see " + log.string() : last;
 }
 
-// Reads a finished run's exit and JUnit into the mutant's verdict.
+// Reads a finished run's exit and results into the mutant's verdict.
 void judge(Mutant& m, std::optional<int> code, const std::string& describe, const fs::path& dir) {
   m.exit = describe;
   const bool fault_free = m.faults.empty();
@@ -157,17 +151,17 @@ void judge(Mutant& m, std::optional<int> code, const std::string& describe, cons
     m.detail = "the environment failed during the run (see " + (dir / "run.log").string() + ")";
     return;
   }
-  auto cases = read_junit((dir / "junit.xml").string());
-  if (!cases) {
+  auto record = read_run_record(dir.string());
+  if (!record) {
     m.verdict = "error";
-    m.detail = cases.error().to_string();
+    m.detail = record.error().to_string();
     return;
   }
-  for (const auto& c : *cases) {
-    if (c.outcome != "failed") continue;
+  for (const auto& c : record->cases) {
+    if (c.outcome != "failed") continue;  // a contract violation; an environment error kills nothing
     const bool on_clause = std::any_of(c.requirements.begin(), c.requirements.end(),
                                        [&](const std::string& r) { return m.clauses.count(r) > 0; });
-    (on_clause ? m.killed_by : m.failed_elsewhere).push_back(c.full_name());
+    (on_clause ? m.killed_by : m.failed_elsewhere).push_back(c.id());
   }
   if (fault_free) {
     m.verdict = *code == 0 ? "passed" : "failed";
@@ -274,7 +268,7 @@ int mutate(const MutateOptions& o) {
                                        std::to_string(o.run_deadline_s)};
       for (const auto& f : m.faults) args.insert(args.end(), {"--fault", f});
       args.insert(args.end(), paths.begin(), paths.end());
-      auto child = ChildProcess::start(ChildSpec{self_path(), args, {}, (dir / "run.log").string()});
+      auto child = ChildProcess::start(ChildSpec{self_executable(), args, {}, (dir / "run.log").string()});
       if (!child) {
         m.verdict = "error";
         m.detail = child.error().to_string();

@@ -7,37 +7,52 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
 
+#include "common/crypto.h"
+#include "common/encoding.h"
 #include "common/profile.h"
 #include "common/redact.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
+#include "harness/cli/run_options.h"
 #include "harness/cli/scenario_set.h"
 #include "harness/cli/signals.h"
 #include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
+#include "harness/report/allure.h"
+#include "harness/report/baseline.h"
 #include "harness/report/console.h"
 #include "harness/report/flakes.h"
 #include "harness/report/requirements.h"
-#include "harness/report/junit.h"
+#include "harness/report/run_record.h"
+#include "harness/report/run_reports.h"
 #include "harness/runner/expectation.h"
 #include "harness/runner/run_context.h"
 #include "harness/runner/scenario_test.h"
 
 namespace tc::cli {
 
+std::optional<std::pair<int, int>> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  try {
+    std::size_t used_k = 0, used_n = 0;
+    const int k = std::stoi(text.substr(0, slash), &used_k), n = std::stoi(text.substr(slash + 1), &used_n);
+    if (used_k != slash || used_n != text.size() - slash - 1 || k < 1 || k > n) return std::nullopt;
+    return std::pair{k, n};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 namespace {
-struct RunOptions {
-  std::vector<std::string> paths;
-  std::vector<std::string> faults;  // ROLE.NAME, added to every stub component of that role
-  std::string env_file, profile_file, bindings_file, reports_dir = "reports", tags, skip_tags;
-  bool list = false;
-  TlsOptions tls;
-  RunLimits limits;
-};
 
 bool has_any(const std::vector<std::string>& have, const std::vector<std::string>& wanted) {
   return std::any_of(wanted.begin(), wanted.end(),
@@ -49,32 +64,80 @@ int print_error(const Error& e) {
   return exit_code_for(e.kind);
 }
 
-// requirements.json/.md against the clauses of the project's docs/contract.md (only the cited ones
-// when it has none); a problem is reported on stderr and does not change the run's outcome.
-void write_requirements(const RequirementsMatrix& matrix, const std::string& reports_dir) {
-  std::vector<ContractClause> clauses;
-  const std::string doc = path_or_default("", "docs/contract.md");
+// The contract document's URL for report links.
+std::string contract_url() {
+  if (const char* url = std::getenv("TC_CONTRACT_URL"); url && *url) return url;
   std::error_code ec;
-  if (std::filesystem::exists(doc, ec)) {
-    auto read = read_contract_clauses(doc);
-    if (read) clauses = std::move(*read);
-    else std::cerr << "requirements: " << read.error().to_string() << "\n";
-  }
-  if (auto written = matrix.write(clauses, reports_dir); !written)
-    std::cerr << "requirements: " << written.error().to_string() << "\n";
+  return "file://" + std::filesystem::absolute(path_or_default("", "docs/contract.md"), ec).string();
 }
 
-int run_tests(CLI::App* sub, const RunOptions& o) {
+// "N files, sha256 <12 hex>" over the scenario files' contents, in path order.
+std::string pack_fingerprint(const std::vector<ScenarioCase>& cases) {
+  std::set<std::string> files;
+  for (const auto& c : cases) files.insert(c.scenario->file);
+  std::string all;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::stringstream text;
+    text << in.rdbuf();
+    all += f + "\n" + text.str();
+  }
+  return std::to_string(files.size()) + " files, sha256 " + hex_encode(sha256(all)).substr(0, 12);
+}
+
+// The build under test: TC_TARGET_BUILD, else what TC_TARGET_BUILD_URL answers (its JSON "version"
+// or "build", else its first line), else "unknown".
+std::string target_build(RunContext& run) {
+  if (const char* text = std::getenv("TC_TARGET_BUILD"); text && *text) return text;
+  const char* url = std::getenv("TC_TARGET_BUILD_URL");
+  if (!url || !*url) return "unknown";
+  HttpRequest req;
+  req.url = url;
+  auto response = run.send(req);
+  if (!response) return "unknown (" + response.error().to_string() + ")";
+  if (response->status != 200) return "unknown (" + std::string(url) + " answered " + std::to_string(response->status) + ")";
+  const json body = json::parse(response->body, nullptr, false);
+  for (const char* field : {"version", "build"})
+    if (body.is_object() && body.contains(field) && body[field].is_string()) return body[field].get<std::string>();
+  return response->body.substr(0, std::min<std::size_t>(response->body.find('\n'), 120));
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string tenant_header(const json& contract) {
+  const json* h = contract.contains("headers") && contract["headers"].contains("tenant") ? &contract["headers"]["tenant"] : nullptr;
+  if (h && h->is_string()) return h->get<std::string>();
+  if (h && h->is_array() && !h->empty() && h->front().is_string()) return h->front().get<std::string>();
+  return "";
+}
+
+int run_tests(CLI::App* sub, RunOptions o) {
   RunLimits limits = o.limits;  // the deadline counts from here: the environment's start is part of the run
   limits.started = std::chrono::steady_clock::now();
   // Everything not understood must be a GoogleTest flag; anything else is a usage error.
-  std::vector<std::string> gtest_args;
   for (const auto& extra : sub->remaining()) {
     if (extra.rfind("--gtest_", 0) != 0) {
       std::cerr << "error: flag " << extra << ": unknown option (see tenantcheck run --help)\n";
       return 2;
     }
-    gtest_args.push_back(extra);
+    o.gtest_args.push_back(extra);
+  }
+  std::optional<std::pair<int, int>> shard;
+  if (!o.shard.empty() && !(shard = parse_shard(o.shard)))
+    return print_error(usage_error("--shard", "'" + o.shard + "' is not K/N with 1 <= K <= N"));
+  if (shard && o.jobs > 1) return print_error(usage_error("--jobs", "--jobs runs its own shards: not with --shard"));
+  std::optional<Baseline> baseline;
+  if (!o.baseline_file.empty()) {
+    auto loaded = load_baseline(o.baseline_file);
+    if (!loaded) return print_error(loaded.error());
+    baseline = std::move(*loaded);
   }
 
   register_builtin_expectations();
@@ -119,6 +182,8 @@ int run_tests(CLI::App* sub, const RunOptions& o) {
     return 0;
   }
 
+  if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
+
   SupervisorOptions sup_options;
   sup_options.reports_dir = o.reports_dir;
   Supervisor supervisor(sup_options);
@@ -135,9 +200,12 @@ int run_tests(CLI::App* sub, const RunOptions& o) {
 
   RunContext run(std::move(*env), profile->values(), o.tls);
   run.set_limits(limits);
+  if (shard) {  // GoogleTest's own sharding: a 0-based index
+    setenv("GTEST_TOTAL_SHARDS", std::to_string(shard->second).c_str(), 1);
+    setenv("GTEST_SHARD_INDEX", std::to_string(shard->first - 1).c_str(), 1);
+  }
   std::vector<std::string> argv_storage = {"tenantcheck"};
-  gtest_args = with_default_junit_output(std::move(gtest_args), o.reports_dir);
-  argv_storage.insert(argv_storage.end(), gtest_args.begin(), gtest_args.end());
+  argv_storage.insert(argv_storage.end(), o.gtest_args.begin(), o.gtest_args.end());
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
@@ -145,19 +213,47 @@ int run_tests(CLI::App* sub, const RunOptions& o) {
   testing::InitGoogleTest(&argc, argv.data());
   install_console_reporter();
   register_scenario_tests(selected, run);
+
+  const auto clauses = project_contract_clauses();
+  AllureOptions allure_options;
+  allure_options.results_dir = (std::filesystem::path(o.reports_dir) / "allure-results").string();
+  allure_options.contract_url = contract_url();
+  allure_options.clauses = clauses;
+  allure_options.tenant_header = tenant_header(profile->values());
+  allure_options.log_tails = [&supervisor, &topology] {
+    std::vector<std::pair<std::string, std::string>> tails;
+    for (const auto& c : topology->components) tails.emplace_back(c.name, supervisor.log_tail(c.name));
+    return tails;
+  };
+  auto allure = AllureWriter::open(std::move(allure_options));
+  if (!allure) {
+    supervisor.stop();
+    return print_error(allure.error());
+  }
+  RunRecorder recorder;
+  recorder.set_property("harness.version", TC_VERSION);
+  recorder.set_property("pack", pack_fingerprint(selected));
+  recorder.set_property("profile", profile_path);
+  recorder.set_property("profile.sha256", profile->hash());
+  recorder.set_property("topology", path_or_default(o.env_file, "compose/local.yaml"));
+  recorder.set_property("target.build", target_build(run));
+  recorder.set_property("started", utc_now());
+  if (shard) recorder.set_property("shard", o.shard);
   FlakeDetector flakes;
-  add_result_sink(&flakes);
-  RequirementsMatrix requirements;
-  add_result_sink(&requirements);
+  for (ResultSink* sink : std::initializer_list<ResultSink*>{&flakes, &recorder, &*allure}) add_result_sink(sink);
 
   const int failed = RUN_ALL_TESTS();
-  remove_result_sink(&flakes);
-  remove_result_sink(&requirements);
-  write_requirements(requirements, o.reports_dir);
+  for (ResultSink* sink : std::initializer_list<ResultSink*>{&flakes, &recorder, &*allure}) remove_result_sink(sink);
   auto alive = supervisor.check_alive();
   supervisor.stop();
 
+  const RunRecord record = recorder.record();
+  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written)
+    std::cerr << "reports: " << written.error().to_string() << "\n";
+  if (auto e = allure->error()) std::cerr << "reports: " << e->to_string() << "\n";
+
   int code = failed ? 1 : 0;
+  if (baseline) code = judge_by_baseline(*baseline, record, o.reports_dir, std::cout) ? 1 : 0;
   if (flakes.repetitions() > 1 && flakes.report(std::cerr, o.reports_dir) > 0) code = std::max(code, 1);
   for (const auto& e : run.environment_errors()) {
     std::cerr << "environment error: " << global_redactor().apply(e.to_string()) << "\n";
@@ -202,6 +298,11 @@ CommandAction add_run_command(CLI::App& app) {
   sub->add_option("--deadline", options->limits.deadline_s,
                   "Seconds for the whole run; then no further scenario runs and the exit is 3 (default: none)")
       ->check(CLI::PositiveNumber);
+  sub->add_option("--jobs", options->jobs, "Shards run at once, each in its own process against its own topology "
+                  "(default 1)")->check(CLI::Range(1, 64));
+  sub->add_option("--shard", options->shard, "K/N: run only the K-th (from 1) of N shards (CI machines; see report merge)");
+  sub->add_option("--baseline", options->baseline_file,
+                  "Known failures (test, reason, expires): they do not fail the run until they expire");
   return {sub, [sub, options] { return run_tests(sub, *options); }};
 }
 

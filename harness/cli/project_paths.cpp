@@ -1,12 +1,29 @@
 #include "harness/cli/project_paths.h"
 
 #include <filesystem>
+#include <iostream>
 
 #include "common/headers.h"
 
 namespace fs = std::filesystem;
 
 namespace tc::cli {
+
+std::string self_executable() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("tenantcheck") : p.string();
+}
+
+std::vector<ContractClause> project_contract_clauses() {
+  const std::string doc = path_or_default("", "docs/contract.md");
+  std::error_code ec;
+  if (!fs::exists(doc, ec)) return {};
+  auto read = read_contract_clauses(doc);
+  if (read) return std::move(*read);
+  std::cerr << "requirements: " << read.error().to_string() << "\n";
+  return {};
+}
 
 std::string project_home() {
   std::error_code ec;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/report/requirements.h"
+
 namespace tc::cli {
 
 std::string project_home();
@@ -12,6 +14,11 @@ std::string project_home();
 std::vector<std::string> scenario_paths_or_default(const std::vector<std::string>& given);
 // `path` if given, else <home>/<relative>.
 std::string path_or_default(const std::string& given, const std::string& relative);
+// This program's own path (for child runs), or "tenantcheck" when /proc does not tell.
+std::string self_executable();
+// The clauses of <home>/docs/contract.md; none when it is absent. A document that cannot be read is
+// reported on stderr and gives none: reports then list the clauses cited.
+std::vector<ContractClause> project_contract_clauses();
 // "a,b , c" -> {"a","b","c"} (empty items dropped).
 std::vector<std::string> split_list(const std::string& text);
 

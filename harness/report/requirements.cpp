@@ -43,19 +43,18 @@ Result<std::vector<ContractClause>> read_contract_clauses(const std::string& con
   return clauses;
 }
 
-void RequirementsMatrix::on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) {
-  if (result.after_deadline) return;  // the run ran out of time: no outcome of the scenario
-  const std::string outcome = result.skipped ? "skipped" : result.failed() ? "failed" : "passed";
-  const std::string test = scenario.suite_name + "." + scenario.test_name;
-  std::lock_guard lock(mu_);
-  for (const auto& id : scenario.scenario->requirements) {
-    auto& slot = cited_[id][test];
-    slot = slot.empty() ? outcome : merge(slot, outcome);
+RequirementsMatrix::RequirementsMatrix(const RunRecord& record) {
+  for (const auto& c : record.cases) {
+    if (c.after_deadline) continue;  // the run ran out of time: no outcome of the scenario
+    const std::string outcome = c.failing() ? "failed" : c.outcome;
+    for (const auto& id : c.requirements) {
+      auto& slot = cited_[id][c.id()];
+      slot = slot.empty() ? outcome : merge(slot, outcome);
+    }
   }
 }
 
 Result<Unit> RequirementsMatrix::write(const std::vector<ContractClause>& clauses, const std::string& reports_dir) const {
-  std::lock_guard lock(mu_);
   std::vector<ContractClause> all = clauses;
   for (const auto& [id, scenarios] : cited_)
     if (std::none_of(all.begin(), all.end(), [&](const ContractClause& c) { return c.id == id; }))

@@ -5,12 +5,11 @@
 // are listed too. Written after a run as <reports>/requirements.json and requirements.md.
 #pragma once
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
-#include "harness/runner/results.h"
+#include "harness/report/run_record.h"
 
 namespace tc {
 
@@ -21,15 +20,16 @@ struct ContractClause {
 // The clauses of a contract document in document order; an input error when it cannot be read.
 Result<std::vector<ContractClause>> read_contract_clauses(const std::string& contract_md);
 
-class RequirementsMatrix : public ResultSink {
+class RequirementsMatrix {
  public:
-  void on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) override;
+  // Every case of the run, repetitions and shards included; a case the deadline kept from running
+  // is left out.
+  explicit RequirementsMatrix(const RunRecord& record);
   // Writes requirements.json and requirements.md into `reports_dir`; returns an environment error
   // when they cannot be written.
   Result<Unit> write(const std::vector<ContractClause>& clauses, const std::string& reports_dir) const;
 
  private:
-  mutable std::mutex mu_;
   std::map<std::string, std::map<std::string, std::string>> cited_;  // clause -> suite.test -> outcome
 };
 

@@ -46,7 +46,8 @@ TEST_F(CmdRun, AllPassingExitsZeroWithTheSummaryLast) {
   EXPECT_EQ(server.requests(), 1);
   std::string xml = read_file(dir.path / "out" / "junit.xml");
   EXPECT_NE(xml.find("call_the_api"), std::string::npos);
-  EXPECT_NE(xml.find("name=\"requirements\" value=\"G1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("requirements: G1"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("tags: smoke"), std::string::npos) << xml;
   json requirements = json::parse(read_file(dir.path / "out" / "requirements.json"));
   ASSERT_EQ(requirements["clauses"].size(), 1u) << requirements.dump(2);  // no docs/contract.md here
   EXPECT_EQ(requirements["clauses"][0]["id"], "G1");
@@ -63,7 +64,9 @@ TEST_F(CmdRun, WrongStatusExitsOneAndJunitNamesScenarioStepExpectedAndActual) {
   EXPECT_NE(o.out.find("FAIL api_call_api.call_the_api"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("    "), std::string::npos) << "failure message indented: " << o.out;
   std::string xml = read_file(dir.path / "out" / "junit.xml");
-  EXPECT_NE(xml.find("scenario &apos;call the api&apos;"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("scenario: call the api"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<failure type=\"contract violation\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("&lt; HTTP/1.1 500"), std::string::npos) << "the transcript in system-out: " << xml;
   EXPECT_NE(xml.find("step &apos;call&apos;"), std::string::npos) << xml;
   EXPECT_NE(xml.find("call-api.yaml:6"), std::string::npos) << xml;
   EXPECT_NE(xml.find("expected 200, actual 500"), std::string::npos) << xml;

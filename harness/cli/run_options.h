@@ -1,0 +1,33 @@
+// What `tenantcheck run` was asked, shared by the single run (cmd_run.cpp) and the sharded one
+// (shards.cpp), which hands every shard the same options as flags.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "common/http_client.h"
+#include "harness/runner/run_context.h"
+
+namespace tc::cli {
+
+struct RunOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> faults;  // ROLE.NAME, added to every stub component of that role
+  std::string env_file, profile_file, bindings_file, reports_dir = "reports", tags, skip_tags, baseline_file;
+  std::string shard;                // "K/N": run only the K-th (1-based) of N shards
+  int jobs = 1;                     // > 1: that many shards as child runs, merged
+  bool list = false;
+  TlsOptions tls;
+  RunLimits limits;
+  std::vector<std::string> gtest_args;
+};
+
+// "K/N" with 1 <= K <= N: {K, N}; else nothing.
+std::optional<std::pair<int, int>> parse_shard(const std::string& text);
+
+// Runs o.jobs shards of the run as child `tenantcheck run --shard K/N` processes, each against its
+// own copy of the topology with its own reports under <reports>/shards/K; relays their per-scenario
+// lines, then merges their records and Allure results into <reports> and applies the baseline to the
+// merged run. Returns the run's exit code.
+int run_sharded(const RunOptions& o);
+
+}  // namespace tc::cli

@@ -1,0 +1,151 @@
+// `tenantcheck run --jobs N`: N child runs, `--shard K/N` each, under <reports>/shards/K.
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "harness/cli/project_paths.h"
+#include "harness/cli/run_options.h"
+#include "harness/env/child_process.h"
+#include "harness/report/baseline.h"
+#include "harness/report/run_reports.h"
+
+namespace tc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+std::string number(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+// The flags of `o` for one shard: everything but --jobs, --reports and --baseline (applied to the merge).
+std::vector<std::string> shard_args(const RunOptions& o, int k, const fs::path& reports) {
+  std::vector<std::string> a = {"run", "--shard", std::to_string(k) + "/" + std::to_string(o.jobs), "--reports",
+                                reports.string()};
+  auto add = [&a](const char* flag, const std::string& value) {
+    if (!value.empty()) a.insert(a.end(), {flag, value});
+  };
+  add("--env", o.env_file);
+  add("--profile", o.profile_file);
+  add("--bindings", o.bindings_file);
+  add("--tags", o.tags);
+  add("--skip-tags", o.skip_tags);
+  add("--cacert", o.tls.ca_file);
+  add("--cert", o.tls.cert_file);
+  add("--key", o.tls.key_file);
+  if (o.tls.insecure) a.push_back("--insecure");
+  for (const auto& f : o.faults) add("--fault", f);
+  if (o.limits.max_rate > 0) add("--max-rate", number(o.limits.max_rate / o.jobs));  // the run's rate, shared
+  add("--max-retry-wait", std::to_string(o.limits.max_retry_wait_s));
+  if (o.limits.deadline_s > 0) add("--deadline", std::to_string(o.limits.deadline_s));
+  a.insert(a.end(), o.gtest_args.begin(), o.gtest_args.end());
+  a.insert(a.end(), o.paths.begin(), o.paths.end());
+  return a;
+}
+
+// Follows a shard's log: complete new lines that report a scenario or an error, prefixed "[K/N] ".
+class LogRelay {
+ public:
+  LogRelay(fs::path log, std::string prefix) : log_(std::move(log)), prefix_(std::move(prefix)) {}
+  void poll() {
+    std::ifstream in(log_);
+    in.seekg(static_cast<std::streamoff>(offset_));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (in.eof()) break;  // a line still being written: read it whole next time
+      offset_ += line.size() + 1;
+      for (const char* start : {"PASS ", "FAIL ", "SKIP ", "error: ", "environment error: "})
+        if (line.rfind(start, 0) == 0) std::cout << prefix_ << line << std::endl;
+    }
+  }
+
+ private:
+  fs::path log_;
+  std::string prefix_;
+  std::size_t offset_ = 0;
+};
+
+}  // namespace
+
+int run_sharded(const RunOptions& o) {
+  const fs::path reports(o.reports_dir), shards = reports / "shards";
+  std::error_code ec;
+  fs::remove_all(shards, ec);
+  fs::create_directories(shards, ec);
+  if (ec) {
+    std::cerr << "error: cannot create " << shards.string() << ": " << ec.message() << "\n";
+    return 3;
+  }
+  struct Shard {
+    fs::path dir;
+    ChildProcess child;
+    LogRelay relay;
+  };
+  std::vector<Shard> running;
+  std::vector<std::string> dirs;
+  for (int k = 1; k <= o.jobs; ++k) {
+    const fs::path dir = shards / std::to_string(k);
+    fs::create_directories(dir, ec);
+    const fs::path log = dir / "run.log";
+    auto child = ChildProcess::start(ChildSpec{self_executable(), shard_args(o, k, dir), {}, log.string()});
+    if (!child) {
+      std::cerr << "error: shard " << k << ": " << child.error().to_string() << "\n";
+      return 3;  // the shards started so far are killed as `running` goes
+    }
+    running.push_back(Shard{dir, std::move(*child), LogRelay(log, "[" + std::to_string(k) + "/" + std::to_string(o.jobs) + "] ")});
+    dirs.push_back(dir.string());
+  }
+  std::cout << "run: " << o.jobs << " shards, reports under " << shards.string() << std::endl;
+
+  // Each shard keeps its own deadline; past it (and a minute to tear down) it is killed.
+  const auto limit = o.limits.deadline_s > 0 ? std::chrono::seconds(o.limits.deadline_s + 60) : std::chrono::seconds(0);
+  const auto started = Clock::now();
+  std::vector<int> codes(running.size(), 0);
+  for (bool any = true; any;) {
+    any = false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (std::size_t i = 0; i < running.size(); ++i) {
+      Shard& s = running[i];
+      s.relay.poll();
+      if (!s.child.running()) continue;
+      if (limit.count() && Clock::now() - started > limit) {
+        s.child.kill_and_reap();
+        std::cerr << "error: shard " << i + 1 << " did not end within its deadline; killed\n";
+        codes[i] = 3;
+        continue;
+      }
+      any = true;
+    }
+  }
+  for (std::size_t i = 0; i < running.size(); ++i) {
+    running[i].relay.poll();
+    if (codes[i] == 0) codes[i] = running[i].child.exit_code().value_or(3);
+    if (codes[i] != 0 && codes[i] != 1)
+      std::cerr << "shard " << i + 1 << " " << running[i].child.describe_exit() << " (see "
+                << (running[i].dir / "run.log").string() << ")\n";
+  }
+
+  auto merged = merge_report_folders(dirs, o.reports_dir, project_contract_clauses());
+  if (!merged) {
+    std::cerr << "error: " << merged.error().to_string() << "\n";
+    return 3;  // a shard left no readable results: the run cannot be judged
+  }
+  bool failing = merged->failing();
+  if (!o.baseline_file.empty())
+    if (auto baseline = load_baseline(o.baseline_file))  // checked before the shards started
+      failing = judge_by_baseline(*baseline, *merged, o.reports_dir, std::cout);
+  std::cout << merged->summary_line() << std::endl;
+  int code = 0;
+  for (int c : codes) code = c == 3 || code == 3 ? 3 : c == 2 || code == 2 ? 2 : code;
+  return code ? code : failing ? 1 : 0;
+}
+
+}  // namespace tc::cli

@@ -1,0 +1,142 @@
+#include "harness/report/baseline.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "common/document.h"
+
+namespace tc {
+namespace {
+
+bool valid_date(const std::string& s) {
+  static const std::regex shape("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+  if (!std::regex_match(s, shape)) return false;
+  std::tm tm{};
+  tm.tm_year = std::stoi(s.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(s.substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(s.substr(8, 2));
+  tm.tm_hour = 12;
+  std::tm normal = tm;
+  timegm(&normal);  // normalises 2026-02-30 into March: then it was not a date
+  return normal.tm_mon == tm.tm_mon && normal.tm_mday == tm.tm_mday;
+}
+
+}  // namespace
+
+bool BaselineEntry::matches(const std::string& case_id) const {
+  if (!test.empty() && test.back() == '*') return case_id.compare(0, test.size() - 1, test, 0, test.size() - 1) == 0;
+  return case_id == test;
+}
+
+Result<Baseline> load_baseline(const std::string& path) {
+  auto doc = load_document(path);
+  if (!doc) return doc.error();
+  Baseline baseline;
+  baseline.file = path;
+  const json& root = doc->value;
+  if (!root.is_object() || !root.contains("known_failures"))
+    return input_error(doc->where(""), "a baseline is a mapping with 'known_failures': a list");
+  for (const auto& [key, _] : root.items())
+    if (key != "known_failures") return input_error(doc->where("/" + key), "unknown key '" + key + "'");
+  const json& list = root["known_failures"];
+  if (!list.is_array()) return input_error(doc->where("/known_failures"), "'known_failures' must be a list");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = pointer_join("/known_failures", i);
+    const json& e = list[i];
+    if (!e.is_object()) return input_error(doc->where(at), "an entry is a mapping with test, reason and expires");
+    for (const auto& [key, _] : e.items())
+      if (key != "test" && key != "reason" && key != "expires")
+        return input_error(doc->where(pointer_join(at, key)), "unknown key '" + key + "' (test, reason, expires)");
+    BaselineEntry entry;
+    for (auto [key, slot] : {std::pair{"test", &entry.test}, {"reason", &entry.reason}, {"expires", &entry.expires}}) {
+      const auto it = e.find(key);
+      if (it == e.end() || !it->is_string() || it->get<std::string>().empty())
+        return input_error(doc->where(it == e.end() ? at : pointer_join(at, key)),
+                           std::string("'") + key + "' is required: a non-empty string");
+      *slot = it->get<std::string>();
+    }
+    if (!valid_date(entry.expires))
+      return input_error(doc->where(pointer_join(at, "expires")), "'" + entry.expires + "' is not a date YYYY-MM-DD");
+    entry.where = doc->where(at);
+    baseline.entries.push_back(std::move(entry));
+  }
+  return baseline;
+}
+
+BaselineVerdict apply_baseline(const Baseline& baseline, const RunRecord& record, const std::string& today) {
+  BaselineVerdict v;
+  std::set<std::string> failing, reported;
+  for (const auto& c : record.cases)
+    if (c.failing()) failing.insert(c.id());
+  for (const auto& id : failing) {
+    const BaselineEntry* holding = nullptr;
+    const BaselineEntry* past = nullptr;
+    for (const auto& e : baseline.entries) {
+      if (!e.matches(id)) continue;
+      if (e.expires >= today) holding = holding ? holding : &e;
+      else past = past ? past : &e;
+    }
+    if (holding) v.known.push_back(id + ": " + holding->reason + " (until " + holding->expires + ")");
+    else if (past) v.expired.push_back(id + ": " + past->reason + " (expired " + past->expires + ")");
+    else v.new_failures.push_back(id);
+  }
+  for (const auto& e : baseline.entries) {
+    bool ran = false, fails = false;
+    for (const auto& c : record.cases) {
+      if (!e.matches(c.id()) || c.outcome == "skipped") continue;
+      ran = true;
+      fails = fails || c.failing();
+    }
+    if (!ran) v.unmatched.push_back(e.test + " (" + e.where.to_string() + ")");
+    else if (!fails) v.now_passing.push_back(e.test + " (" + e.where.to_string() + ")");
+  }
+  return v;
+}
+
+std::string today_utc() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+namespace {
+void print_baseline(std::ostream& out, const Baseline& baseline, const BaselineVerdict& v) {
+  for (const auto& k : v.known) out << "baseline: known failure " << k << "\n";
+  for (const auto& e : v.expired) out << "baseline: past expiry, counts as a failure: " << e << "\n";
+  for (const auto& p : v.now_passing) out << "baseline: now passes, remove it: " << p << "\n";
+  for (const auto& u : v.unmatched) out << "baseline: matched no case that ran: " << u << "\n";
+  out << "baseline " << baseline.file << ": " << v.known.size() << " known failure(s), " << v.new_failures.size()
+      << " new, " << v.expired.size() << " past expiry, " << v.now_passing.size() << " now passing\n";
+}
+
+Result<Unit> write_baseline_verdict(const BaselineVerdict& v, const std::string& reports_dir) {
+  const json doc{{"new_failures", v.new_failures}, {"expired", v.expired},     {"known", v.known},
+                 {"now_passing", v.now_passing},   {"unmatched", v.unmatched}, {"failed", v.failed()}};
+  std::error_code ec;
+  std::filesystem::create_directories(reports_dir, ec);
+  const auto path = std::filesystem::path(reports_dir) / "baseline.json";
+  std::ofstream out(path);
+  out << doc.dump(2) << "\n";
+  if (!out) return environment_error("", "cannot write " + path.string());
+  return Unit{};
+}
+}  // namespace
+
+bool judge_by_baseline(const Baseline& baseline, const RunRecord& record, const std::string& reports_dir,
+                       std::ostream& out) {
+  const BaselineVerdict verdict = apply_baseline(baseline, record, today_utc());
+  print_baseline(out, baseline, verdict);
+  if (auto w = write_baseline_verdict(verdict, reports_dir); !w) std::cerr << "reports: " << w.error().to_string() << "\n";
+  return verdict.failed();
+}
+
+}  // namespace tc

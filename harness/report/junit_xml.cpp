@@ -1,0 +1,145 @@
+#include "harness/report/junit_xml.h"
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace tc {
+namespace {
+
+// Valid UTF-8 sequences of characters XML 1.0 allows, escaped; anything else becomes '?'.
+std::string xml_text(const std::string& in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size();) {
+    const auto b = static_cast<unsigned char>(in[i]);
+    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= in.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
+    if (!ok) {
+      out += '?';
+      ++i;
+      continue;
+    }
+    if (len == 1) {
+      switch (b) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default: out += (b < 0x20 && b != '\t' && b != '\n' && b != '\r') ? '?' : static_cast<char>(b);
+      }
+    } else {
+      out.append(in, i, len);
+    }
+    i += len;
+  }
+  return out;
+}
+
+std::string seconds(std::int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", ms > 0 ? ms / 1000.0 : 0.0);
+  return buf;
+}
+
+std::string iso_time(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
+
+struct Totals {
+  int tests = 0, failures = 0, errors = 0, skipped = 0;
+  std::int64_t ms = 0, first_ms = 0;
+  void add(const CaseRecord& c) {
+    ++tests;
+    failures += c.outcome == "failed";
+    errors += c.outcome == "error";
+    skipped += c.outcome == "skipped";
+    ms += c.finished_ms > c.started_ms ? c.finished_ms - c.started_ms : 0;
+    if (c.started_ms && (!first_ms || c.started_ms < first_ms)) first_ms = c.started_ms;
+  }
+  std::string attributes() const {
+    return " tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
+           std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" + seconds(ms) + "\"";
+  }
+};
+
+void write_case(std::ostream& out, const CaseRecord& c) {
+  out << "    <testcase name=\"" << xml_text(c.test) << "\" classname=\"" << xml_text(c.suite) << "\" time=\""
+      << seconds(c.finished_ms - c.started_ms) << "\" file=\"" << xml_text(c.file) << "\" line=\"" << c.line << "\"";
+  std::string header = "scenario: " + c.scenario + "\nfile: " + c.file + ":" + std::to_string(c.line) + "\n";
+  if (!c.row.is_null()) header += "row: " + c.row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (!c.requirements.empty()) header += "requirements: " + join(c.requirements, ", ") + "\n";
+  if (!c.tags.empty()) header += "tags: " + join(c.tags, ", ") + "\n";
+  out << ">\n";
+  const std::string first = c.failures.empty() ? "" : c.failures.front();
+  if (c.outcome == "skipped") {
+    out << "      <skipped message=\"" << xml_text(c.skip_reason) << "\"/>\n";
+  } else if (c.outcome == "failed") {
+    out << "      <failure type=\"contract violation\" message=\"" << xml_text(first) << "\">"
+        << xml_text(join(c.failures, "\n")) << "</failure>\n";
+  } else if (c.outcome == "error") {
+    out << "      <error type=\"environment error\" message=\"" << xml_text(first) << "\">"
+        << xml_text(join(c.failures, "\n")) << "</error>\n";
+  }
+  out << "      <system-out>" << xml_text(header + (c.output.empty() ? "" : "\n" + c.output)) << "</system-out>\n";
+  out << "    </testcase>\n";
+}
+
+}  // namespace
+
+std::string junit_xml(const RunRecord& record) {
+  std::map<std::string, std::vector<const CaseRecord*>> suites;  // by name
+  std::vector<std::string> order;                                  // first seen first
+  Totals all;
+  for (const auto& c : record.cases) {
+    if (!suites.count(c.suite)) order.push_back(c.suite);
+    suites[c.suite].push_back(&c);
+    all.add(c);
+  }
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tenantcheck\"" << all.attributes() << ">\n";
+  for (const auto& name : order) {
+    Totals t;
+    for (const auto* c : suites[name]) t.add(*c);
+    out << "  <testsuite name=\"" << xml_text(name) << "\"" << t.attributes() << " timestamp=\""
+        << iso_time(t.first_ms) << "\">\n";
+    if (name == order.front() && !record.properties.empty()) {
+      out << "    <properties>\n";
+      for (const auto& [k, v] : record.properties)
+        out << "      <property name=\"" << xml_text(k) << "\" value=\"" << xml_text(v) << "\"/>\n";
+      out << "    </properties>\n";
+    }
+    for (const auto* c : suites[name]) write_case(out, *c);
+    out << "  </testsuite>\n";
+  }
+  out << "</testsuites>\n";
+  return out.str();
+}
+
+Result<Unit> write_junit(const RunRecord& record, const std::string& reports_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(reports_dir, ec);
+  const auto path = std::filesystem::path(reports_dir) / "junit.xml";
+  std::ofstream out(path);
+  out << junit_xml(record);
+  if (!out) return environment_error("", "cannot write " + path.string());
+  return Unit{};
+}
+
+}  // namespace tc

@@ -1,0 +1,211 @@
+#include "harness/report/run_record.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/redact.h"
+
+namespace tc {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const char* const kFormat = "tenantcheck-results/1";
+
+std::string outcome_of(const ScenarioResult& r) {
+  if (r.skipped) return "skipped";
+  if (r.environment_error) return "error";
+  return r.failed() ? "failed" : "passed";
+}
+
+json to_json(const CaseRecord& c) {
+  return json{{"suite", c.suite},         {"test", c.test},
+              {"scenario", c.scenario},   {"file", c.file},
+              {"line", c.line},           {"tags", c.tags},
+              {"requirements", c.requirements}, {"row", c.row},
+              {"outcome", c.outcome},     {"failures", c.failures},
+              {"skip_reason", c.skip_reason}, {"output", c.output},
+              {"started_ms", c.started_ms}, {"finished_ms", c.finished_ms},
+              {"after_deadline", c.after_deadline}};
+}
+
+// Strict reading of one case: every field present with its type, else an error at its pointer.
+class CaseReader {
+ public:
+  CaseReader(const json& node, std::string file, std::string pointer)
+      : node_(node), file_(std::move(file)), pointer_(std::move(pointer)) {}
+
+  template <class T>
+  void get(const char* key, T& out) {
+    if (error_) return;
+    auto it = node_.find(key);
+    if (it == node_.end()) return fail(key, "missing");
+    try {
+      out = it->template get<T>();
+    } catch (const json::exception&) {
+      fail(key, "has the wrong type");
+    }
+  }
+  std::optional<Error> error() const { return error_; }
+
+ private:
+  void fail(const char* key, const std::string& what) {
+    Where w;
+    w.file = file_;
+    w.pointer = pointer_ + "/" + key;
+    error_ = input_error(w, std::string("'") + key + "' " + what);
+  }
+  const json& node_;
+  std::string file_, pointer_;
+  std::optional<Error> error_;
+};
+
+}  // namespace
+
+std::map<std::string, int> RunRecord::counts() const {
+  std::map<std::string, int> n{{"passed", 0}, {"failed", 0}, {"error", 0}, {"skipped", 0}};
+  for (const auto& c : cases) ++n[c.outcome];
+  return n;
+}
+
+bool RunRecord::failing() const {
+  for (const auto& c : cases)
+    if (c.failing()) return true;
+  return false;
+}
+
+std::string RunRecord::summary_line() const {
+  auto n = counts();
+  std::string line = std::to_string(n["passed"]) + " passed, " + std::to_string(n["failed"] + n["error"]) + " failed";
+  if (n["skipped"]) line += ", " + std::to_string(n["skipped"]) + " skipped";
+  return line;
+}
+
+CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result) {
+  const Redactor& redact = global_redactor();
+  const Scenario& s = *sc.scenario;
+  CaseRecord c;
+  c.suite = sc.suite_name;
+  c.test = sc.test_name;
+  c.scenario = s.name;
+  c.file = s.file;
+  c.line = s.loc.line;
+  c.tags = s.tags;
+  c.requirements = s.requirements;
+  c.row = sc.row;
+  c.outcome = outcome_of(result);
+  c.skip_reason = result.skipped ? redact.apply(*result.skipped) : "";
+  c.after_deadline = result.after_deadline;
+  c.started_ms = result.started_ms;
+  c.finished_ms = result.finished_ms;
+  if (result.environment_error && result.steps.empty())
+    c.failures.push_back(redact.apply(result.environment_error->to_string()));
+  for (const auto& step : result.steps) {
+    for (const auto& line : step.failure_lines()) c.failures.push_back(redact.apply(line));
+    if (!step.ran) continue;
+    c.output += "--- step '" + step.name + "' (" + step.loc.file + ":" + std::to_string(step.loc.line) + ")\n";
+    if (!step.transcript.empty()) c.output += redact.apply(step.transcript) + "\n";
+  }
+  return c;
+}
+
+void RunRecorder::on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) {
+  CaseRecord c = make_case_record(scenario, result);
+  std::lock_guard lock(mu_);
+  record_.cases.push_back(std::move(c));
+}
+
+RunRecord RunRecorder::record() const {
+  std::lock_guard lock(mu_);
+  return record_;
+}
+
+void RunRecorder::set_property(const std::string& name, const std::string& value) {
+  std::lock_guard lock(mu_);
+  record_.properties[name] = value;
+}
+
+Result<Unit> write_run_record(const RunRecord& record, const std::string& reports_dir) {
+  json doc{{"format", kFormat}, {"properties", record.properties}, {"summary", record.counts()}, {"cases", json::array()}};
+  for (const auto& c : record.cases) doc["cases"].push_back(to_json(c));
+  std::error_code ec;
+  fs::create_directories(reports_dir, ec);
+  const fs::path path = fs::path(reports_dir) / "results.json";
+  std::ofstream out(path);
+  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  if (!out) return environment_error("", "cannot write " + path.string());
+  return Unit{};
+}
+
+Result<RunRecord> read_run_record(const std::string& path) {
+  std::error_code ec;
+  // A folder, or a path that names no .json file, is a reports folder.
+  const bool folder = fs::is_directory(path, ec) || fs::path(path).extension() != ".json";
+  const std::string file = folder ? (fs::path(path) / "results.json").string() : path;
+  Where where;
+  where.file = file;
+  std::ifstream in(file);
+  if (!in) return input_error(where, "cannot read the run's results (results.json of a tenantcheck run)");
+  json doc;
+  try {
+    doc = json::parse(in);
+  } catch (const json::parse_error& e) {
+    return input_error(where, std::string("not JSON: ") + e.what());
+  }
+  if (!doc.is_object() || doc.value("format", std::string()) != kFormat)
+    return input_error(where, std::string("not a tenantcheck results file (\"format\": \"") + kFormat + "\")");
+  RunRecord record;
+  if (doc.contains("properties")) {
+    CaseReader props(doc, file, "");
+    props.get("properties", record.properties);
+    if (props.error()) return *props.error();
+  }
+  const json& cases = doc.contains("cases") ? doc["cases"] : json();
+  if (!cases.is_array()) {
+    where.pointer = "/cases";
+    return input_error(where, "'cases' must be a list");
+  }
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const std::string pointer = "/cases/" + std::to_string(i);
+    if (!cases[i].is_object()) {
+      where.pointer = pointer;
+      return input_error(where, "a case must be an object");
+    }
+    CaseRecord c;
+    CaseReader r(cases[i], file, pointer);
+    r.get("suite", c.suite);
+    r.get("test", c.test);
+    r.get("scenario", c.scenario);
+    r.get("file", c.file);
+    r.get("line", c.line);
+    r.get("tags", c.tags);
+    r.get("requirements", c.requirements);
+    r.get("outcome", c.outcome);
+    r.get("failures", c.failures);
+    r.get("skip_reason", c.skip_reason);
+    r.get("output", c.output);
+    r.get("started_ms", c.started_ms);
+    r.get("finished_ms", c.finished_ms);
+    r.get("after_deadline", c.after_deadline);
+    if (r.error()) return *r.error();
+    c.row = cases[i].value("row", json());
+    if (c.outcome != "passed" && c.outcome != "failed" && c.outcome != "error" && c.outcome != "skipped") {
+      where.pointer = pointer + "/outcome";
+      return input_error(where, "'" + c.outcome + "' is not passed, failed, error or skipped");
+    }
+    record.cases.push_back(std::move(c));
+  }
+  return record;
+}
+
+RunRecord merge_run_records(const std::vector<RunRecord>& records) {
+  RunRecord merged;
+  if (!records.empty()) merged.properties = records.front().properties;
+  for (const auto& r : records) merged.cases.insert(merged.cases.end(), r.cases.begin(), r.cases.end());
+  merged.properties["shards"] = std::to_string(records.size());
+  return merged;
+}
+
+}  // namespace tc

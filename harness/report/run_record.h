@@ -1,0 +1,68 @@
+// The record of a run that every report is written from: one CaseRecord per scenario case each time
+// it ran (repetitions included), in the order they ran, with its outcome, failure lines, skip reason,
+// redacted transcripts, clause ids, tags, matrix row and times; and the run's properties (harness
+// version, topology, profile hash, …). Stored as <reports>/results.json; junit.xml, the requirements
+// matrix, the baseline check, `report diff` and `report merge` all read it, never GoogleTest's XML.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "harness/runner/results.h"
+
+namespace tc {
+
+struct CaseRecord {
+  std::string suite, test, scenario, file;
+  int line = 0;
+  std::vector<std::string> tags, requirements;
+  nlohmann::json row;                  // the matrix row; null without matrix
+  std::string outcome;                 // passed | failed (contract) | error (environment) | skipped
+  std::vector<std::string> failures;   // "step 'NAME' (file:line): kind what: expected E, actual A"
+  std::string skip_reason;
+  std::string output;                  // every step that ran: name, then its transcript (redacted)
+  std::int64_t started_ms = 0, finished_ms = 0;
+  bool after_deadline = false;         // not run: the run's deadline had passed
+  std::string id() const { return suite + "." + test; }
+  bool failing() const { return outcome == "failed" || outcome == "error"; }
+};
+
+struct RunRecord {
+  std::map<std::string, std::string> properties;
+  std::vector<CaseRecord> cases;
+  // Cases per outcome: "passed", "failed", "error", "skipped".
+  std::map<std::string, int> counts() const;
+  // Whether a case failed (contract violation or environment error).
+  bool failing() const;
+  // "N passed, N failed" plus ", N skipped" when some were; environment errors count as failed.
+  std::string summary_line() const;
+};
+
+// Everything passed through the global redactor.
+CaseRecord make_case_record(const ScenarioCase& scenario, const ScenarioResult& result);
+
+// Collects a CaseRecord per published scenario result.
+class RunRecorder : public ResultSink {
+ public:
+  void on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) override;
+  RunRecord record() const;
+  void set_property(const std::string& name, const std::string& value);
+
+ private:
+  mutable std::mutex mu_;
+  RunRecord record_;
+};
+
+// <reports_dir>/results.json; an environment error when it cannot be written.
+Result<Unit> write_run_record(const RunRecord& record, const std::string& reports_dir);
+// `path` is a .json file or a reports folder holding results.json; an input error naming the file (and JSON pointer).
+Result<RunRecord> read_run_record(const std::string& path);
+// The cases of every record in order; properties of the first, with "shards" set to their number.
+RunRecord merge_run_records(const std::vector<RunRecord>& records);
+
+}  // namespace tc

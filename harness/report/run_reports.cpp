@@ -1,0 +1,49 @@
+#include "harness/report/run_reports.h"
+
+#include <filesystem>
+
+#include "harness/report/allure.h"
+#include "harness/report/junit_xml.h"
+
+namespace tc {
+
+Result<Unit> write_run_reports(const RunRecord& record, const std::string& reports_dir,
+                               const std::vector<ContractClause>& clauses) {
+  std::optional<Error> first;
+  auto keep = [&first](const Result<Unit>& r) {
+    if (!r && !first) first = r.error();
+  };
+  keep(write_run_record(record, reports_dir));
+  keep(write_junit(record, reports_dir));
+  keep(RequirementsMatrix(record).write(clauses, reports_dir));
+  const auto allure = std::filesystem::path(reports_dir) / "allure-results";
+  std::error_code ec;
+  if (std::filesystem::is_directory(allure, ec)) keep(write_allure_environment(allure.string(), record.properties));
+  if (first) return *first;
+  return Unit{};
+}
+
+Result<RunRecord> merge_report_folders(const std::vector<std::string>& dirs, const std::string& out_dir,
+                                       const std::vector<ContractClause>& clauses) {
+  namespace fs = std::filesystem;
+  std::vector<RunRecord> records;
+  for (const auto& dir : dirs) {
+    auto r = read_run_record(dir);
+    if (!r) return r.error();
+    records.push_back(std::move(*r));
+  }
+  const fs::path allure = fs::path(out_dir) / "allure-results";
+  std::error_code ec;
+  fs::remove_all(allure, ec);
+  fs::create_directories(allure, ec);
+  if (ec) return environment_error("", "cannot create " + allure.string() + ": " + ec.message());
+  for (const auto& dir : dirs)  // result and attachment names are unique per result; environment is rewritten
+    for (const auto& entry : fs::directory_iterator(fs::path(dir) / "allure-results", ec))
+      if (entry.path().filename() != "environment.properties")
+        fs::copy_file(entry.path(), allure / entry.path().filename(), fs::copy_options::overwrite_existing, ec);
+  RunRecord merged = merge_run_records(records);
+  if (auto w = write_run_reports(merged, out_dir, clauses); !w) return w.error();
+  return merged;
+}
+
+}  // namespace tc

@@ -1,0 +1,177 @@
+// allure-results: a result per case with a step per request and a nested step per expectation,
+// attachments, labels, clause links and parameters; categories.json and environment.properties;
+// secrets redacted in every file written.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "common/redact.h"
+#include "harness/report/allure.h"
+
+namespace tc {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kSecret = "planted-allure-secret-7Hq";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct AllureTest : ::testing::Test {
+  fs::path dir = fs::temp_directory_path() / ("tc-allure-" + std::to_string(::getpid()));
+  Scenario scenario;
+  ScenarioCase sc;
+  void SetUp() override {
+    global_redactor().add_secret(kSecret);
+    scenario.name = "claim tenant alpha with header charlie is a conflict";
+    scenario.file = "scenarios/failures/tenant-mismatch.yaml";
+    scenario.tags = {"failures", "mismatch"};
+    scenario.requirements = {"G3", "I1"};
+    scenario.matrix_keys = {"label", "value"};
+    sc = ScenarioCase{&scenario, json{{"label", "upper"}, {"value", "TENANT-ALPHA"}}, "failures_tenant_mismatch",
+                      "claim/upper"};
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  AllureWriter open() {
+    AllureOptions o;
+    o.results_dir = dir.string();
+    o.contract_url = "https://example.test/contract.md";
+    o.clauses = {{"G3", "Tenant resolution"}};
+    o.tenant_header = "X-Tenant-Id";
+    o.log_tails = [] { return std::vector<std::pair<std::string, std::string>>{{"gateway", "gateway log " + kSecret}}; };
+    auto w = AllureWriter::open(std::move(o));
+    EXPECT_TRUE(w.ok());
+    return std::move(*w);
+  }
+
+  ScenarioResult failing() {
+    ScenarioResult r;
+    r.scenario_case = &sc;
+    r.started_ms = 1700000000000;
+    r.finished_ms = 1700000000900;
+    StepResult token;
+    token.name = "password token";
+    token.ran = true;
+    token.method = "POST";
+    token.url = "http://127.0.0.1:1/token";
+    token.status = 200;
+    token.started_ms = 1700000000000;
+    token.finished_ms = 1700000000100;
+    token.transcript = "> POST /token\n> password=" + kSecret + "\n< HTTP/1.1 200\n< x-tenant-id: tenant-alpha\n";
+    token.outcomes.push_back(Outcome{Outcome::Status::passed, "status", "equals", "200", "200", ""});
+    StepResult call;
+    call.name = "header charlie";
+    call.ran = true;
+    call.method = "GET";
+    call.url = "http://127.0.0.1:1/api";
+    call.status = 200;
+    call.correlation_id = "cid-1";
+    call.started_ms = 1700000000100;
+    call.finished_ms = 1700000000800;
+    call.transcript = "> GET /api\n< HTTP/1.1 200\n< X-Tenant-Id: tenant-charlie\n";
+    call.outcomes.push_back(Outcome{Outcome::Status::failed, "status", "equals", "409", "200", ""});
+    call.outcomes.push_back(
+        Outcome{Outcome::Status::passed, "audit", "gateway present", "a record", "{\"event\":\"x\",\"t\":\"" + kSecret + "\"}", ""});
+    StepResult after;
+    after.name = "not reached";
+    r.steps = {token, call, after};
+    return r;
+  }
+
+  json only_result() {
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().string().find("-result.json") != std::string::npos) return json::parse(slurp(e.path()));
+    return nullptr;
+  }
+};
+
+TEST_F(AllureTest, AFailingCaseHasItsStepsExpectationsAttachmentsLabelsAndLinks) {
+  AllureWriter w = open();
+  w.on_scenario(sc, failing());
+  ASSERT_FALSE(w.error()) << w.error()->to_string();
+  const json r = only_result();
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["status"], "failed");
+  EXPECT_EQ(r["fullName"], "failures_tenant_mismatch.claim/upper");
+  EXPECT_EQ(r["name"], "claim tenant alpha with header charlie is a conflict [label=upper, value=TENANT-ALPHA]");
+  EXPECT_EQ(r["parameters"], json::parse(R"([{"name":"label","value":"upper"},{"name":"value","value":"TENANT-ALPHA"}])"));
+  EXPECT_NE(r["statusDetails"]["message"].get<std::string>().find("expected 409, actual 200"), std::string::npos);
+
+  std::multimap<std::string, std::string> labels;
+  for (const auto& l : r["labels"]) labels.emplace(l["name"], l["value"]);
+  EXPECT_EQ(labels.find("suite")->second, "failures_tenant_mismatch");
+  EXPECT_EQ(labels.find("feature")->second, "failures");
+  EXPECT_EQ(labels.find("story")->second, scenario.name);
+  EXPECT_EQ(labels.find("severity")->second, "critical") << "cites invariant I1";
+  EXPECT_EQ(labels.count("tag"), 2u);
+  EXPECT_EQ(labels.count("tenant"), 2u) << "alpha and charlie were served";
+  ASSERT_EQ(r["links"].size(), 2u);
+  EXPECT_EQ(r["links"][0]["url"], "https://example.test/contract.md#g3--tenant-resolution");
+  EXPECT_EQ(r["links"][1]["url"], "https://example.test/contract.md#i1");
+
+  ASSERT_EQ(r["steps"].size(), 3u);
+  const json& call = r["steps"][1];
+  EXPECT_EQ(call["status"], "failed");
+  EXPECT_EQ(call["name"], "header charlie — GET http://127.0.0.1:1/api");
+  ASSERT_EQ(call["steps"].size(), 2u);
+  EXPECT_EQ(call["steps"][0]["status"], "failed");
+  EXPECT_EQ(call["steps"][0]["statusDetails"]["message"], "expected 409, actual 200");
+  EXPECT_EQ(call["steps"][0]["parameters"][0], json({{"name", "expected"}, {"value", "409"}}));
+  EXPECT_EQ(call["steps"][0]["parameters"][1], json({{"name", "actual"}, {"value", "200"}}));
+  ASSERT_EQ(call["attachments"].size(), 1u);
+  EXPECT_EQ(call["attachments"][0]["name"], "transcript");
+  EXPECT_NE(slurp(dir / call["attachments"][0]["source"].get<std::string>()).find("< HTTP/1.1 200"), std::string::npos);
+  ASSERT_EQ(call["steps"][1]["attachments"].size(), 1u) << "the matched audit record";
+  EXPECT_EQ(r["steps"][2]["status"], "skipped");
+  ASSERT_EQ(r["attachments"].size(), 1u);
+  EXPECT_EQ(r["attachments"][0]["name"], "log tail: gateway");
+
+  // Nothing written holds the planted secret.
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    ++files;
+    EXPECT_EQ(slurp(e.path()).find(kSecret), std::string::npos) << e.path();
+  }
+  EXPECT_EQ(files, 1 + 1 + 4) << "categories.json, the result, 4 attachments";
+}
+
+TEST_F(AllureTest, OutcomesMapToAllureStatusesAndCategories) {
+  AllureWriter w = open();
+  ScenarioResult skipped;
+  skipped.skipped = "needs capability 'mint' that the topology does not offer";
+  w.on_scenario(sc, skipped);
+  EXPECT_EQ(only_result()["status"], "skipped");
+  EXPECT_EQ(only_result()["statusDetails"]["message"], *skipped.skipped);
+
+  AllureWriter fresh = open();  // open empties the folder
+  ScenarioResult broken = failing();
+  broken.environment_error = environment_error("gateway", "unreachable");
+  fresh.on_scenario(sc, broken);
+  EXPECT_EQ(only_result()["status"], "broken");
+
+  const json categories = json::parse(slurp(dir / "categories.json"));
+  ASSERT_EQ(categories.size(), 2u);
+  EXPECT_EQ(categories[0]["matchedStatuses"], json::array({"failed"}));
+  EXPECT_EQ(categories[1]["matchedStatuses"], json::array({"broken"}));
+  ASSERT_TRUE(write_allure_environment(dir.string(), {{"harness.version", "0.1.0"}, {"target.build", kSecret}}).ok());
+  EXPECT_EQ(slurp(dir / "environment.properties"), "harness.version=0.1.0\ntarget.build=" + std::string(kRedacted) + "\n");
+}
+
+TEST(HeadingAnchor, FollowsTheRenderedMarkdownAnchors) {
+  EXPECT_EQ(heading_anchor("G3 \xE2\x80\x94 Tenant resolution"), "g3--tenant-resolution");
+  EXPECT_EQ(heading_anchor("A4 \xE2\x80\x94 PKCE (S256), single-use codes"), "a4--pkce-s256-single-use-codes");
+}
+
+}  // namespace
+}  // namespace tc
