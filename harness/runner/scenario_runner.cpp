@@ -39,6 +39,7 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
     vars.ran = true;
     vars.error = r.error();
     vars.started_ms = vars.finished_ms = epoch_ms();
+    if (r.error().kind == ErrorKind::environment) result.environment_error = r.error();
     publish_step(scenario_case, vars);
     result.steps.push_back(std::move(vars));
     finish();
@@ -48,6 +49,7 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
 
   bool failed = false;
   for (const auto& step : scenario.steps) {
+    const std::size_t errors_before = run.environment_errors().size();
     StepResult sr;
     if (failed && !step.cleanup) {
       sr.name = step.name;
@@ -60,6 +62,10 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
       if (sr.failed()) failed = true;
       if (sr.error && sr.error->kind == ErrorKind::environment && !result.environment_error)
         result.environment_error = sr.error;
+      // An expectation that could not reach its source (JWKS, audit) recorded an environment error:
+      // the case is an environment error, not a contract violation.
+      const auto errors = run.environment_errors();
+      if (!result.environment_error && errors.size() > errors_before) result.environment_error = errors.back();
     }
     publish_step(scenario_case, sr);
     result.steps.push_back(std::move(sr));
