@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "common/redact.h"
 #include "harness/loader/strict.h"
 #include "harness/template/template.h"
 
@@ -44,8 +45,11 @@ class Checker {
       } else if (top == "env") {
         if (path.find('.') == std::string::npos || path.find('.', 4) != std::string::npos)
           fail("'" + path + "': environment variables are written env.NAME");
-        if (rules_.check_env && !std::getenv(path.substr(4).c_str()))
+        const char* value = std::getenv(path.substr(4).c_str());
+        if (rules_.check_env && !value)
           fail("undefined variable '" + path + "' (environment variable " + path.substr(4) + " is not set)");
+        // Masked from the start of the run, not only from the first scenario that reads it.
+        if (value) global_redactor().add_secret(value);
       } else if (!defined.count(top) && !builtin_variables().count(top) && !rules_.builtins.count(top) &&
                  !rules_.endpoints.empty() &&
                  !rules_.endpoints.count(top)) {

@@ -20,6 +20,14 @@ std::string outcome_of(const ScenarioResult& r) {
   return r.failed() ? "failed" : "passed";
 }
 
+json redacted(const json& v) {
+  if (v.is_string()) return global_redactor().apply(v.get<std::string>());
+  if (!v.is_structured()) return v;
+  json out = v;
+  for (auto& item : out) item = redacted(item);
+  return out;
+}
+
 json to_json(const CaseRecord& c) {
   return json{{"suite", c.suite},         {"test", c.test},
               {"scenario", c.scenario},   {"file", c.file},
@@ -94,7 +102,7 @@ CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result
   c.line = s.loc.line;
   c.tags = s.tags;
   c.requirements = s.requirements;
-  c.row = sc.row;
+  c.row = redacted(sc.row);
   c.outcome = outcome_of(result);
   c.skip_reason = result.skipped ? redact.apply(*result.skipped) : "";
   c.after_deadline = result.after_deadline;
@@ -123,8 +131,9 @@ RunRecord RunRecorder::record() const {
 }
 
 void RunRecorder::set_property(const std::string& name, const std::string& value) {
+  const std::string safe = global_redactor().apply(value);
   std::lock_guard lock(mu_);
-  record_.properties[name] = value;
+  record_.properties[name] = safe;
 }
 
 Result<Unit> write_run_record(const RunRecord& record, const std::string& reports_dir) {
@@ -202,8 +211,14 @@ Result<RunRecord> read_run_record(const std::string& path) {
 
 RunRecord merge_run_records(const std::vector<RunRecord>& records) {
   RunRecord merged;
-  if (!records.empty()) merged.properties = records.front().properties;
-  for (const auto& r : records) merged.cases.insert(merged.cases.end(), r.cases.begin(), r.cases.end());
+  for (const auto& r : records) {
+    for (const auto& [k, v] : r.properties) {
+      auto [it, fresh] = merged.properties.emplace(k, v);
+      if (!fresh && k == "started" && v < it->second) it->second = v;  // ISO times: the earliest start
+    }
+    merged.cases.insert(merged.cases.end(), r.cases.begin(), r.cases.end());
+  }
+  merged.properties.erase("shard");  // one shard's "K/N" is not the merge's
   merged.properties["shards"] = std::to_string(records.size());
   return merged;
 }

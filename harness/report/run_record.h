@@ -51,7 +51,7 @@ class RunRecorder : public ResultSink {
  public:
   void on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) override;
   RunRecord record() const;
-  void set_property(const std::string& name, const std::string& value);
+  void set_property(const std::string& name, const std::string& value);  // stored redacted
 
  private:
   mutable std::mutex mu_;
@@ -62,7 +62,8 @@ class RunRecorder : public ResultSink {
 Result<Unit> write_run_record(const RunRecord& record, const std::string& reports_dir);
 // `path` is a .json file or a reports folder holding results.json; an input error naming the file (and JSON pointer).
 Result<RunRecord> read_run_record(const std::string& path);
-// The cases of every record in order; properties of the first, with "shards" set to their number.
+// The cases of every record in order; properties of the first (the earliest "started", no "shard"),
+// with "shards" set to their number.
 RunRecord merge_run_records(const std::vector<RunRecord>& records);
 
 }  // namespace tc
