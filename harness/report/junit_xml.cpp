@@ -10,31 +10,47 @@
 namespace tc {
 namespace {
 
-// Valid UTF-8 sequences of characters XML 1.0 allows, escaped; anything else becomes '?'.
+// The code point of the shortest-form UTF-8 sequence at `in[i]` and its length; 0 length if none.
+std::pair<char32_t, std::size_t> decode(const std::string& in, std::size_t i) {
+  const auto b = static_cast<unsigned char>(in[i]);
+  const std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || i + len > in.size()) return {0, 0};
+  char32_t cp = len == 1 ? b : b & (0xFF >> (len + 1));
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto c = static_cast<unsigned char>(in[i + k]);
+    if ((c & 0xC0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  static const char32_t shortest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (len > 1 && cp < shortest[len]) return {0, 0};  // overlong
+  return {cp, len};
+}
+
+// XML 1.0's Char production.
+bool xml_char(char32_t c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+         (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+// Characters XML 1.0 allows, escaped; anything else (control characters, broken or overlong UTF-8,
+// surrogates, U+FFFE/FFFF) becomes '?'.
 std::string xml_text(const std::string& in) {
   std::string out;
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size();) {
-    const auto b = static_cast<unsigned char>(in[i]);
-    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= in.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
-    if (!ok) {
+    const auto [cp, len] = decode(in, i);
+    if (len == 0 || !xml_char(cp)) {
       out += '?';
-      ++i;
+      i += len ? len : 1;
       continue;
     }
-    if (len == 1) {
-      switch (b) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default: out += (b < 0x20 && b != '\t' && b != '\n' && b != '\r') ? '?' : static_cast<char>(b);
-      }
-    } else {
-      out.append(in, i, len);
+    switch (cp) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out.append(in, i, len);
     }
     i += len;
   }

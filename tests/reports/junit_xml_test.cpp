@@ -67,7 +67,8 @@ RunRecord sample() {
   s.output.clear();
   r.cases.push_back(s);
   CaseRecord odd = make("failures", "odd_bytes", "failed");
-  odd.failures = {std::string("control \x01\x1b[0m and broken UTF-8 \xC3\x28 and ]]> and caf\xC3\xA9")};
+  odd.failures = {std::string("control \x01\x1b[0m and broken UTF-8 \xC3\x28 and ]]> and caf\xC3\xA9"),
+                  std::string("overlong \xC0\xBC surrogate \xED\xA0\x80 nonchar \xEF\xBF\xBE too high \xF5\x80\x80\x80 ok")};
   odd.row = {{"label", "upper <case>"}};
   r.cases.push_back(odd);
   return r;
@@ -110,6 +111,7 @@ TEST(JunitXml, CountsOutcomesTranscriptsAndReasons) {
   EXPECT_NE(xml.find("requirements: G1, I1"), std::string::npos);
   EXPECT_NE(xml.find("row: {&quot;label&quot;:&quot;upper &lt;case&gt;&quot;}"), std::string::npos) << xml;
   EXPECT_NE(xml.find("control ??[0m and broken UTF-8 ?( and ]]&gt; and caf\xC3\xA9"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("overlong ?? surrogate ? nonchar ? too high ? ok"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<property name=\"topology\" value=\"compose/local.yaml\"/>"), std::string::npos);
 }
 
