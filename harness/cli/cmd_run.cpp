@@ -183,6 +183,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   }
 
   if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
+  clear_run_reports(o.reports_dir);        // nothing of an earlier run may pass for this one's
 
   SupervisorOptions sup_options;
   sup_options.reports_dir = o.reports_dir;
@@ -253,7 +254,10 @@ int run_tests(CLI::App* sub, RunOptions o) {
   if (auto e = allure->error()) std::cerr << "reports: " << e->to_string() << "\n";
 
   int code = failed ? 1 : 0;
-  if (baseline) code = judge_by_baseline(*baseline, record, o.reports_dir, std::cout) ? 1 : 0;
+  if (baseline) {
+    code = judge_by_baseline(*baseline, record, o.reports_dir, std::cout) ? 1 : 0;
+    std::cout << record.summary_line() << std::endl;  // the summary stays the last line
+  }
   if (flakes.repetitions() > 1 && flakes.report(std::cerr, o.reports_dir) > 0) code = std::max(code, 1);
   for (const auto& e : run.environment_errors()) {
     std::cerr << "environment error: " << global_redactor().apply(e.to_string()) << "\n";

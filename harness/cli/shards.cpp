@@ -1,7 +1,11 @@
 // `tenantcheck run --jobs N`: N child runs, `--shard K/N` each, under <reports>/shards/K.
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,6 +14,7 @@
 
 #include "harness/cli/project_paths.h"
 #include "harness/cli/run_options.h"
+#include "harness/cli/signals.h"
 #include "harness/env/child_process.h"
 #include "harness/report/baseline.h"
 #include "harness/report/run_reports.h"
@@ -84,6 +89,7 @@ int run_sharded(const RunOptions& o) {
     std::cerr << "error: cannot create " << shards.string() << ": " << ec.message() << "\n";
     return 3;
   }
+  clear_run_reports(o.reports_dir);  // nothing of an earlier run may pass for this one's
   struct Shard {
     fs::path dir;
     ChildProcess child;
@@ -91,6 +97,17 @@ int run_sharded(const RunOptions& o) {
   };
   std::vector<Shard> running;
   std::vector<std::string> dirs;
+  std::vector<pid_t> pids;  // for the signal watcher, which must not touch `running`
+  std::mutex pids_mu;
+  // On SIGINT/SIGTERM each shard is asked to tear its topology down (SIGTERM) and given 20 s.
+  SignalGuard guard([&pids, &pids_mu] {
+    std::lock_guard lock(pids_mu);
+    for (pid_t pid : pids) ::kill(pid, SIGTERM);
+    const auto until = Clock::now() + std::chrono::seconds(20);
+    for (pid_t pid : pids)
+      while (Clock::now() < until && ::waitpid(pid, nullptr, WNOHANG) == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  });
   for (int k = 1; k <= o.jobs; ++k) {
     const fs::path dir = shards / std::to_string(k);
     fs::create_directories(dir, ec);
@@ -99,6 +116,10 @@ int run_sharded(const RunOptions& o) {
     if (!child) {
       std::cerr << "error: shard " << k << ": " << child.error().to_string() << "\n";
       return 3;  // the shards started so far are killed as `running` goes
+    }
+    {
+      std::lock_guard lock(pids_mu);
+      pids.push_back(child->pid());
     }
     running.push_back(Shard{dir, std::move(*child), LogRelay(log, "[" + std::to_string(k) + "/" + std::to_string(o.jobs) + "] ")});
     dirs.push_back(dir.string());
@@ -117,7 +138,8 @@ int run_sharded(const RunOptions& o) {
       s.relay.poll();
       if (!s.child.running()) continue;
       if (limit.count() && Clock::now() - started > limit) {
-        s.child.kill_and_reap();
+        s.child.signal(SIGTERM);  // its own teardown first, then no mercy
+        if (!s.child.wait_for(10000)) s.child.kill_and_reap();
         std::cerr << "error: shard " << i + 1 << " did not end within its deadline; killed\n";
         codes[i] = 3;
         continue;
@@ -125,26 +147,36 @@ int run_sharded(const RunOptions& o) {
       any = true;
     }
   }
+  std::vector<std::string> readable;  // shards whose results can be merged
+  int code = 0;
   for (std::size_t i = 0; i < running.size(); ++i) {
     running[i].relay.poll();
     if (codes[i] == 0) codes[i] = running[i].child.exit_code().value_or(3);
-    if (codes[i] != 0 && codes[i] != 1)
+    const int c = codes[i];
+    if (c != 0 && c != 1) {
       std::cerr << "shard " << i + 1 << " " << running[i].child.describe_exit() << " (see "
                 << (running[i].dir / "run.log").string() << ")\n";
+      code = std::max(code, c == 2 ? 2 : c == 130 || c == 143 ? c : 3);  // usage, interrupted, or environment
+    }
+    if (auto r = read_run_record(dirs[i])) {
+      readable.push_back(dirs[i]);
+    } else if (c == 0 || c == 1) {  // it ended well, yet left no results
+      std::cerr << "error: shard " << i + 1 << ": " << r.error().to_string() << "\n";
+      code = std::max(code, 3);
+    }
   }
-
-  auto merged = merge_report_folders(dirs, o.reports_dir, project_contract_clauses());
+  auto merged = merge_report_folders(readable, o.reports_dir, project_contract_clauses());
   if (!merged) {
     std::cerr << "error: " << merged.error().to_string() << "\n";
-    return 3;  // a shard left no readable results: the run cannot be judged
+    return std::max(code, 3);
   }
   bool failing = merged->failing();
   if (!o.baseline_file.empty())
     if (auto baseline = load_baseline(o.baseline_file))  // checked before the shards started
       failing = judge_by_baseline(*baseline, *merged, o.reports_dir, std::cout);
+  if (readable.size() < dirs.size())
+    std::cerr << "merged " << readable.size() << " of " << dirs.size() << " shards: the others left no results\n";
   std::cout << merged->summary_line() << std::endl;
-  int code = 0;
-  for (int c : codes) code = c == 3 || code == 3 ? 3 : c == 2 || code == 2 ? 2 : code;
   return code ? code : failing ? 1 : 0;
 }
 

@@ -100,7 +100,6 @@ Result<AllureWriter> AllureWriter::open(AllureOptions options) {
 }
 
 void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& result) {
-  if (result.after_deadline) return;  // not run: nothing to show
   const Redactor& redact = global_redactor();
   const Scenario& s = *sc.scenario;
   const std::string uuid = new_uuid();

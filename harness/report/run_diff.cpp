@@ -37,8 +37,8 @@ RunDiff diff_runs(const RunRecord& before, const RunRecord& after) {
   const auto old_outcomes = outcomes(before), new_outcomes = outcomes(after);
   for (const auto& [id, now] : new_outcomes) {
     auto it = old_outcomes.find(id);
-    if (it == old_outcomes.end()) {
-      d.added.push_back({id, "", now});
+    if (it == old_outcomes.end()) {  // a new case that fails is newly failing too
+      (now == "failed" ? d.newly_failing : d.added).push_back({id, "", now});
       continue;
     }
     const std::string& was = it->second;

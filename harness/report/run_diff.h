@@ -1,6 +1,7 @@
 // What changed between two runs (`tenantcheck report diff OLD NEW`): per case id, its outcome in
 // each — the worst over repetitions, error and failed counting as failed — sorted into newly
-// failing, newly passing, otherwise changed (to or from skipped), added and removed.
+// failing (a case added that fails included), newly passing, otherwise changed (to or from
+// skipped), added and removed.
 #pragma once
 #include <ostream>
 #include <string>

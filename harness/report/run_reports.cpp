@@ -23,6 +23,14 @@ Result<Unit> write_run_reports(const RunRecord& record, const std::string& repor
   return Unit{};
 }
 
+void clear_run_reports(const std::string& reports_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const char* name : {"results.json", "junit.xml", "requirements.json", "requirements.md", "baseline.json",
+                           "flakes.json", "allure-results"})
+    fs::remove_all(fs::path(reports_dir) / name, ec);
+}
+
 Result<RunRecord> merge_report_folders(const std::vector<std::string>& dirs, const std::string& out_dir,
                                        const std::vector<ContractClause>& clauses) {
   namespace fs = std::filesystem;
@@ -37,10 +45,17 @@ Result<RunRecord> merge_report_folders(const std::vector<std::string>& dirs, con
   fs::remove_all(allure, ec);
   fs::create_directories(allure, ec);
   if (ec) return environment_error("", "cannot create " + allure.string() + ": " + ec.message());
-  for (const auto& dir : dirs)  // result and attachment names are unique per result; environment is rewritten
-    for (const auto& entry : fs::directory_iterator(fs::path(dir) / "allure-results", ec))
-      if (entry.path().filename() != "environment.properties")
-        fs::copy_file(entry.path(), allure / entry.path().filename(), fs::copy_options::overwrite_existing, ec);
+  for (const auto& dir : dirs) {  // result and attachment names are unique per result; environment is rewritten
+    const fs::path folder = fs::path(dir).extension() == ".json" ? fs::path(dir).parent_path() : fs::path(dir);
+    const fs::path from = folder / "allure-results";
+    if (!fs::is_directory(from, ec)) continue;  // a run without Allure results (an older harness)
+    for (const auto& entry : fs::directory_iterator(from, ec)) {
+      if (entry.path().filename() == "environment.properties") continue;
+      if (!fs::copy_file(entry.path(), allure / entry.path().filename(), fs::copy_options::overwrite_existing, ec))
+        return environment_error("", "cannot copy " + entry.path().string() + ": " + ec.message());
+    }
+    if (ec) return environment_error("", "cannot read " + from.string() + ": " + ec.message());
+  }
   RunRecord merged = merge_run_records(records);
   if (auto w = write_run_reports(merged, out_dir, clauses); !w) return w.error();
   return merged;

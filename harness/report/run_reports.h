@@ -15,9 +15,14 @@ namespace tc {
 Result<Unit> write_run_reports(const RunRecord& record, const std::string& reports_dir,
                                const std::vector<ContractClause>& clauses);
 
+// Removes what an earlier run left in `reports_dir` (results, JUnit, Allure results, requirements,
+// baseline and flakes), so that a run that ends early leaves none of it to be read as its own.
+void clear_run_reports(const std::string& reports_dir);
+
 // Merges reports folders (each with results.json and allure-results/) into `out_dir`: their records
 // in the order given, every Allure result and attachment, then write_run_reports. An input error
-// names the first folder whose results cannot be read; nothing is written then.
+// names the first folder whose results cannot be read; nothing is written then. A DIR may also be
+// given as its results.json.
 Result<RunRecord> merge_report_folders(const std::vector<std::string>& dirs, const std::string& out_dir,
                                        const std::vector<ContractClause>& clauses);
 

@@ -145,6 +145,25 @@ TEST_F(Reports, JobsTwoGivesTheResultsOfOneJobAndTheMergedCountsAreTheShardsSum)
   EXPECT_TRUE(fs::exists(dir.path / "sharded" / "allure-results" / "environment.properties"));
 }
 
+TEST_F(Reports, JobsWithAFailingCaseExitsOneAndAStaleReportIsNotReused) {
+  FixedServer good(200), bad(500);
+  Outcome passing = run(good, {"--jobs", "2"}, "sharded");
+  ASSERT_EQ(passing.code, 0) << passing.out << passing.err;
+  Outcome failing = run(bad, {"--jobs", "2"}, "sharded");
+  EXPECT_EQ(failing.code, 1) << failing.out << failing.err;
+  EXPECT_EQ(failing.last_line(), "0 passed, 2 failed, 1 skipped") << failing.out;
+  EXPECT_EQ(results("sharded")["summary"]["failed"], 2);
+
+  // A run that cannot start its environment leaves no results of the earlier run behind.
+  write_file(dir.path / "topology.yaml", external_topology("http://127.0.0.1:1", "[]"));
+  Outcome unreachable = run_cli({"run", "--env", "topology.yaml", "--reports", "sharded", "scenarios"}, dir.path);
+  EXPECT_EQ(unreachable.code, 3) << unreachable.out << unreachable.err;
+  if (fs::exists(dir.path / "sharded" / "results.json"))  // replaced, not the failing run's
+    EXPECT_EQ(results("sharded")["summary"]["failed"], 0);
+  EXPECT_FALSE(fs::exists(dir.path / "sharded" / "junit.xml") && !fs::exists(dir.path / "sharded" / "results.json"))
+      << "no report of the earlier run is left beside a missing record";
+}
+
 TEST_F(Reports, MergeCombinesShardFoldersAndDiffNamesWhatChanged) {
   FixedServer good(200);
   run(good, {"--shard", "1/2"}, "s1");
