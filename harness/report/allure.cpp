@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/redact.h"
+#include "harness/report/run_record.h"
 
 namespace tc {
 namespace {
@@ -150,7 +151,8 @@ void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& res
 
   const std::string full_name = sc.suite_name + "." + sc.test_name;
   const bool broken = result.environment_error.has_value();
-  const char* status = result.skipped ? "skipped" : broken ? "broken" : result.failed() ? "failed" : "passed";
+  const std::string outcome = case_outcome(result);
+  const std::string status = outcome == "error" ? "broken" : outcome;  // Allure's word for it
   std::string name = s.name;
   json parameters = json::array();
   if (sc.row.is_object()) {

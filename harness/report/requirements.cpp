@@ -12,17 +12,10 @@ namespace {
 
 using nlohmann::json;
 
-// A scenario's outcome over every time it ran (repetitions): a failure anywhere is a failure.
-std::string merge(const std::string& before, const std::string& now) {
-  for (const char* worst : {"failed", "passed", "skipped"})
-    if (before == worst || now == worst) return worst;
-  return now;
-}
-
 std::string verdict(const std::map<std::string, std::string>& scenarios) {
   if (scenarios.empty()) return "not covered";
   std::string v = "skipped";
-  for (const auto& [test, outcome] : scenarios) v = merge(v, outcome);
+  for (const auto& [test, outcome] : scenarios) v = worse_outcome(v, outcome);
   return v;
 }
 
@@ -46,10 +39,9 @@ Result<std::vector<ContractClause>> read_contract_clauses(const std::string& con
 RequirementsMatrix::RequirementsMatrix(const RunRecord& record) {
   for (const auto& c : record.cases) {
     if (c.after_deadline) continue;  // the run ran out of time: no outcome of the scenario
-    const std::string outcome = c.failing() ? "failed" : c.outcome;
     for (const auto& id : c.requirements) {
-      auto& slot = cited_[id][c.id()];
-      slot = slot.empty() ? outcome : merge(slot, outcome);
+      auto& slot = cited_[id].emplace(c.id(), "skipped").first->second;  // the least outcome, then the worse
+      slot = worse_outcome(slot, c.outcome);
     }
   }
 }

@@ -5,15 +5,12 @@
 namespace tc {
 namespace {
 
-int rank(const std::string& outcome) { return outcome == "failed" ? 2 : outcome == "passed" ? 1 : 0; }
-
 std::map<std::string, std::string> outcomes(const RunRecord& record) {
   std::map<std::string, std::string> by_id;
   for (const auto& c : record.cases) {
     if (c.after_deadline) continue;
-    const std::string o = c.failing() ? "failed" : c.outcome;
-    auto [it, fresh] = by_id.emplace(c.id(), o);
-    if (!fresh && rank(o) > rank(it->second)) it->second = o;
+    auto& outcome = by_id.emplace(c.id(), "skipped").first->second;  // the least outcome, then the worse
+    outcome = worse_outcome(outcome, c.outcome);
   }
   return by_id;
 }

@@ -14,12 +14,6 @@ using nlohmann::json;
 
 const char* const kFormat = "tenantcheck-results/1";
 
-std::string outcome_of(const ScenarioResult& r) {
-  if (r.skipped) return "skipped";
-  if (r.environment_error) return "error";
-  return r.failed() ? "failed" : "passed";
-}
-
 json redacted(const json& v) {
   if (v.is_string()) return global_redactor().apply(v.get<std::string>());
   if (!v.is_structured()) return v;
@@ -91,6 +85,18 @@ std::string RunRecord::summary_line() const {
   return line;
 }
 
+std::string case_outcome(const ScenarioResult& r) {
+  if (r.skipped) return "skipped";
+  if (r.environment_error) return "error";
+  return r.failed() ? "failed" : "passed";
+}
+
+std::string worse_outcome(const std::string& a, const std::string& b) {
+  auto rank = [](const std::string& o) { return o == "failed" || o == "error" ? 2 : o == "passed" ? 1 : 0; };
+  const std::string& worse = rank(b) > rank(a) ? b : a;
+  return worse == "error" ? "failed" : worse;
+}
+
 CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result) {
   const Redactor& redact = global_redactor();
   const Scenario& s = *sc.scenario;
@@ -103,7 +109,7 @@ CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result
   c.tags = s.tags;
   c.requirements = s.requirements;
   c.row = redacted(sc.row);
-  c.outcome = outcome_of(result);
+  c.outcome = case_outcome(result);
   c.skip_reason = result.skipped ? redact.apply(*result.skipped) : "";
   c.after_deadline = result.after_deadline;
   c.started_ms = result.started_ms;

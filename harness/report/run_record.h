@@ -43,6 +43,12 @@ struct RunRecord {
   std::string summary_line() const;
 };
 
+// A case's outcome from its result: skipped, error (an environment error), failed or passed.
+std::string case_outcome(const ScenarioResult& result);
+// The outcome of a case that ran more than once (repetitions, shards): failed (error included) over
+// passed over skipped.
+std::string worse_outcome(const std::string& a, const std::string& b);
+
 // Everything passed through the global redactor.
 CaseRecord make_case_record(const ScenarioCase& scenario, const ScenarioResult& result);
 
