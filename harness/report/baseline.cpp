@@ -1,6 +1,5 @@
 #include "harness/report/baseline.h"
 
-#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +9,7 @@
 #include <set>
 
 #include "common/document.h"
+#include "common/utc_time.h"
 
 namespace tc {
 namespace {
@@ -99,14 +99,7 @@ BaselineVerdict apply_baseline(const Baseline& baseline, const RunRecord& record
   return v;
 }
 
-std::string today_utc() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string today_utc() { return format_utc(epoch_ms(), "%Y-%m-%d"); }
 
 namespace {
 void print_baseline(std::ostream& out, const Baseline& baseline, const BaselineVerdict& v) {

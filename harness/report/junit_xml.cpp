@@ -1,11 +1,12 @@
 #include "harness/report/junit_xml.h"
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "common/utc_time.h"
 
 namespace tc {
 namespace {
@@ -60,15 +61,6 @@ std::string xml_text(const std::string& in) {
 std::string seconds(std::int64_t ms) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", ms > 0 ? ms / 1000.0 : 0.0);
-  return buf;
-}
-
-std::string iso_time(std::int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   return buf;
 }
 
@@ -134,7 +126,7 @@ std::string junit_xml(const RunRecord& record) {
     Totals t;
     for (const auto* c : suites[name]) t.add(*c);
     out << "  <testsuite name=\"" << xml_text(name) << "\"" << t.attributes() << " timestamp=\""
-        << iso_time(t.first_ms) << "\">\n";
+        << format_utc(t.first_ms, "%Y-%m-%dT%H:%M:%S") << "\">\n";
     if (name == order.front() && !record.properties.empty()) {
       out << "    <properties>\n";
       for (const auto& [k, v] : record.properties)

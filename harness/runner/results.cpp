@@ -1,7 +1,6 @@
 #include "harness/runner/results.h"
 
 #include <algorithm>
-#include <chrono>
 #include <mutex>
 
 namespace tc {
@@ -18,11 +17,6 @@ std::vector<ResultSink*> snapshot() {
 }
 std::string where_of(const Loc& loc) { return loc.file + ":" + std::to_string(loc.line); }
 }  // namespace
-
-std::int64_t epoch_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool StepResult::failed() const {
   if (error) return true;

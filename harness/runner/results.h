@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/utc_time.h"
 #include "harness/model/scenario.h"
 
 namespace tc {
@@ -54,9 +55,6 @@ struct ScenarioResult {
   // step, each followed by that step's transcript. Empty when nothing failed.
   std::string failure_message() const;
 };
-
-// Wall-clock milliseconds since the epoch, as reports stamp them.
-std::int64_t epoch_ms();
 
 // Implemented by reporters; called on the thread that runs the test, in order.
 class ResultSink {
