@@ -24,23 +24,18 @@ struct ReportOptions {
   std::string out = "reports", baseline_file, old_run, new_run;
 };
 
-int fail(const Error& e) {
-  std::cerr << "error: " << e.to_string() << "\n";
-  return exit_code_for(e.kind);
-}
-
 int merge(const ReportOptions& o) {
   std::optional<Baseline> baseline;
   if (!o.baseline_file.empty()) {
     auto loaded = load_baseline(o.baseline_file);
-    if (!loaded) return fail(loaded.error());
+    if (!loaded) return print_error(loaded.error());
     baseline = std::move(*loaded);
   }
   std::error_code ec;
   for (const auto& dir : o.dirs)
-    if (fs::equivalent(dir, o.out, ec)) return fail(usage_error("--out", "is one of the folders merged: " + dir));
+    if (fs::equivalent(dir, o.out, ec)) return print_error(usage_error("--out", "is one of the folders merged: " + dir));
   auto merged = merge_report_folders(o.dirs, o.out, project_contract_clauses());
-  if (!merged) return fail(merged.error());
+  if (!merged) return print_error(merged.error());
   bool failing = merged->failing();
   if (baseline) failing = judge_by_baseline(*baseline, *merged, o.out, std::cout);
   std::cout << "merged " << o.dirs.size() << " run(s) into " << o.out << "\n" << merged->summary_line() << "\n";
@@ -49,9 +44,9 @@ int merge(const ReportOptions& o) {
 
 int diff(const ReportOptions& o) {
   auto before = read_run_record(o.old_run);
-  if (!before) return fail(before.error());
+  if (!before) return print_error(before.error());
   auto after = read_run_record(o.new_run);
-  if (!after) return fail(after.error());
+  if (!after) return print_error(after.error());
   const RunDiff d = diff_runs(*before, *after);
   print_diff(std::cout, d);
   return d.newly_failing.empty() ? 0 : 1;

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -19,6 +18,7 @@
 #include "common/encoding.h"
 #include "common/profile.h"
 #include "common/redact.h"
+#include "common/utc_time.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
 #include "harness/cli/run_options.h"
@@ -59,11 +59,6 @@ bool has_any(const std::vector<std::string>& have, const std::vector<std::string
                      [&](const std::string& t) { return std::find(have.begin(), have.end(), t) != have.end(); });
 }
 
-int print_error(const Error& e) {
-  std::cerr << "error: " << e.to_string() << "\n";
-  return exit_code_for(e.kind);
-}
-
 // The contract document's URL for report links.
 std::string contract_url() {
   if (const char* url = std::getenv("TC_CONTRACT_URL"); url && *url) return url;
@@ -100,22 +95,6 @@ std::string target_build(RunContext& run) {
   for (const char* field : {"version", "build"})
     if (body.is_object() && body.contains(field) && body[field].is_string()) return body[field].get<std::string>();
   return response->body.substr(0, std::min<std::size_t>(response->body.find('\n'), 120));
-}
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string tenant_header(const json& contract) {
-  const json* h = contract.contains("headers") && contract["headers"].contains("tenant") ? &contract["headers"]["tenant"] : nullptr;
-  if (h && h->is_string()) return h->get<std::string>();
-  if (h && h->is_array() && !h->empty() && h->front().is_string()) return h->front().get<std::string>();
-  return "";
 }
 
 int run_tests(CLI::App* sub, RunOptions o) {
@@ -220,7 +199,8 @@ int run_tests(CLI::App* sub, RunOptions o) {
   allure_options.results_dir = (std::filesystem::path(o.reports_dir) / "allure-results").string();
   allure_options.contract_url = contract_url();
   allure_options.clauses = clauses;
-  allure_options.tenant_header = tenant_header(profile->values());
+  if (const json* h = profile->find("headers.tenant"))  // a string or a list of strings (the profile's shape)
+    allure_options.tenant_header = h->is_string() ? h->get<std::string>() : h->empty() ? "" : h->front().get<std::string>();
   allure_options.log_tails = [&supervisor, &topology] {
     std::vector<std::pair<std::string, std::string>> tails;
     for (const auto& c : topology->components) tails.emplace_back(c.name, supervisor.log_tail(c.name));
@@ -238,7 +218,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   recorder.set_property("profile.sha256", profile->hash());
   recorder.set_property("topology", path_or_default(o.env_file, "compose/local.yaml"));
   recorder.set_property("target.build", target_build(run));
-  recorder.set_property("started", utc_now());
+  recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
   if (shard) recorder.set_property("shard", o.shard);
   FlakeDetector flakes;
   for (ResultSink* sink : std::initializer_list<ResultSink*>{&flakes, &recorder, &*allure}) add_result_sink(sink);

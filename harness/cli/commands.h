@@ -6,7 +6,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/status.h"
+
 namespace tc::cli {
+
+// "error: <where>: <message>" on stderr; the exit code for the error's kind.
+int print_error(const Error& e);
 
 struct CommandAction {
   CLI::App* sub = nullptr;
