@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -96,7 +96,6 @@ int run_sharded(const RunOptions& o) {
     LogRelay relay;
   };
   std::vector<Shard> running;
-  std::vector<std::string> dirs;
   std::vector<pid_t> pids;  // for the signal watcher, which must not touch `running`
   std::mutex pids_mu;
   // On SIGINT/SIGTERM each shard is asked to tear its topology down (SIGTERM) and given 20 s.
@@ -122,7 +121,6 @@ int run_sharded(const RunOptions& o) {
       pids.push_back(child->pid());
     }
     running.push_back(Shard{dir, std::move(*child), LogRelay(log, "[" + std::to_string(k) + "/" + std::to_string(o.jobs) + "] ")});
-    dirs.push_back(dir.string());
   }
   std::cout << "run: " << o.jobs << " shards, reports under " << shards.string() << std::endl;
 
@@ -147,7 +145,7 @@ int run_sharded(const RunOptions& o) {
       any = true;
     }
   }
-  std::vector<std::string> readable;  // shards whose results can be merged
+  std::vector<std::string> readable;  // shards that left results to merge
   int code = 0;
   for (std::size_t i = 0; i < running.size(); ++i) {
     running[i].relay.poll();
@@ -158,10 +156,11 @@ int run_sharded(const RunOptions& o) {
                 << (running[i].dir / "run.log").string() << ")\n";
       code = std::max(code, c == 2 ? 2 : c == 130 || c == 143 ? c : 3);  // usage, interrupted, or environment
     }
-    if (auto r = read_run_record(dirs[i])) {
-      readable.push_back(dirs[i]);
+    std::error_code missing;
+    if (fs::exists(running[i].dir / "results.json", missing)) {
+      readable.push_back(running[i].dir.string());
     } else if (c == 0 || c == 1) {  // it ended well, yet left no results
-      std::cerr << "error: shard " << i + 1 << ": " << r.error().to_string() << "\n";
+      std::cerr << "error: shard " << i + 1 << " left no " << (running[i].dir / "results.json").string() << "\n";
       code = std::max(code, 3);
     }
   }
@@ -174,8 +173,8 @@ int run_sharded(const RunOptions& o) {
   if (!o.baseline_file.empty())
     if (auto baseline = load_baseline(o.baseline_file))  // checked before the shards started
       failing = judge_by_baseline(*baseline, *merged, o.reports_dir, std::cout);
-  if (readable.size() < dirs.size())
-    std::cerr << "merged " << readable.size() << " of " << dirs.size() << " shards: the others left no results\n";
+  if (readable.size() < running.size())
+    std::cerr << "merged " << readable.size() << " of " << running.size() << " shards: the others left no results\n";
   std::cout << merged->summary_line() << std::endl;
   return code ? code : failing ? 1 : 0;
 }
