@@ -109,6 +109,26 @@ Where Document::where(const std::string& pointer) const {
   return w;
 }
 
+namespace {
+// The 1-based line of the first tab among a line's leading blanks (outside block scalars a tab
+// there cannot be YAML); 0 when there is none.
+int first_indenting_tab(const std::string& text) {
+  int line = 1;
+  bool leading = true;
+  for (char c : text) {
+    if (c == '\n') {
+      ++line;
+      leading = true;
+    } else if (leading && c == '\t') {
+      return line;
+    } else if (c != ' ') {
+      leading = false;
+    }
+  }
+  return 0;
+}
+}  // namespace
+
 Result<Document> parse_document(const std::string& text, const std::string& name) {
   Document doc;
   doc.file = name;
@@ -128,6 +148,11 @@ Result<Document> parse_document(const std::string& text, const std::string& name
     Where w;
     w.file = name;
     w.line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
+    // YAML forbids tabs in indentation, and the parser then reports what it expected instead.
+    if (const int tab_line = first_indenting_tab(text); tab_line > 0 && (w.line == 0 || tab_line <= w.line)) {
+      w.line = tab_line;
+      return input_error(w, "syntax error: a tab character indents this line (YAML indents with spaces only)");
+    }
     return input_error(w, "syntax error: " + e.msg);
   } catch (const YAML::Exception& e) {
     Where w;

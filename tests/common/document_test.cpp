@@ -61,6 +61,15 @@ TEST(Document, SyntaxErrorNamesFileAndLine) {
   EXPECT_NE(doc.error().to_string().find("bad.yaml:"), std::string::npos);
 }
 
+TEST(Document, ATabIndentingALineIsNamedAtItsLine) {
+  auto r = parse_document("scenarios:\n  - name: x\n    steps:\n\t  - name: s\n", "tabbed.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().where.line, 4);
+  EXPECT_NE(r.error().message.find("a tab character indents this line"), std::string::npos) << r.error().to_string();
+  // A tab inside a value is no indentation: the file parses.
+  EXPECT_TRUE(parse_document("a: \"x\ty\"\nb: c\td\n", "ok.yaml").ok());
+}
+
 TEST(Document, DuplicateKeyIsAnErrorWithItsLine) {
   auto doc = parse_document("a: 1\nb:\n  c: 1\n  c: 2\n", "dup.yaml");
   ASSERT_FALSE(doc.ok());
