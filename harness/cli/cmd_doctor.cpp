@@ -2,7 +2,11 @@
 // each component: reachability (any HTTP answer), TLS for https, the authority's discovery document,
 // JWKS and a token for each principal of the bindings, the gateway's 401 + WWW-Authenticate without a
 // token, and that each audit source answers.
-// One line per check, "OK|FAIL component check: detail", then a verdict; exit 0 if all OK, else 3.
+// First every {{env.NAME}} the topology and bindings read that is unset or empty, all at once (then
+// nothing starts). One line per check, "OK|FAIL component check: detail", then a verdict whose count
+// is the number of those lines; exit 0 if all OK, else 3.
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -18,6 +22,7 @@
 #include "harness/cli/project_paths.h"
 #include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
+#include "harness/template/template.h"
 
 namespace tc::cli {
 namespace {
@@ -30,10 +35,50 @@ struct DoctorOptions {
   std::string reports_dir = "reports";
 };
 
+// Every line doctor prints is a check and counts toward its verdict.
+class Checks {
+ public:
+  void report(bool ok, const std::string& component, const std::string& check, const std::string& detail) {
+    ++total_;
+    if (!ok) ++failed_;
+    // Staging URLs and credentials come from the environment: registered secrets, masked here too.
+    std::cout << (ok ? "OK" : "FAIL") << " " << component << " " << check << ": " << global_redactor().apply(detail)
+              << std::endl;
+  }
+  // "OK|FAIL doctor: N checks, N failed"; the exit code.
+  int verdict(const std::string& why = "") const {
+    std::cout << (failed_ == 0 ? "OK" : "FAIL") << " doctor: " << total_ << " checks, " << failed_ << " failed" << why
+              << std::endl;
+    return failed_ == 0 ? 0 : 3;
+  }
+
+ private:
+  int total_ = 0;
+  int failed_ = 0;
+};
+
+// Every {{env.NAME}} the topology and its bindings read, with the file that reads it, in file order.
+std::vector<std::pair<std::string, std::string>> environment_variables(const Topology& t) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& file : {t.file, t.bindings}) {
+    if (file.empty()) continue;
+    auto doc = load_document(file);
+    if (!doc) continue;  // the topology loaded; the bindings' own error comes at start
+    auto paths = template_paths(doc->value, Loc{file, 1, ""});
+    if (!paths) continue;
+    for (const auto& path : *paths) {
+      if (path.rfind("env.", 0) != 0) continue;
+      std::pair<std::string, std::string> entry{path.substr(4), file};
+      if (std::find(out.begin(), out.end(), entry) == out.end()) out.push_back(std::move(entry));
+    }
+  }
+  return out;
+}
+
 class Doctor {
  public:
-  Doctor(const Topology& t, const Environment& env, const ContractProfile& profile)
-      : topology_(t), env_(env), profile_(profile) {}
+  Doctor(const Topology& t, const Environment& env, const ContractProfile& profile, Checks& checks)
+      : topology_(t), env_(env), profile_(profile), checks_(checks) {}
 
   int run() {
     for (const auto& spec : topology_.components) {
@@ -47,9 +92,7 @@ class Doctor {
       if (reachable && is_role(spec, "gateway")) check_gateway(http, c);
       check_audit(http, c);
     }
-    std::cout << (failed_ == 0 ? "OK" : "FAIL") << " doctor: " << total_ << " checks, " << failed_ << " failed"
-              << std::endl;
-    return failed_ == 0 ? 0 : 3;
+    return checks_.verdict();
   }
 
  private:
@@ -59,11 +102,7 @@ class Doctor {
   }
 
   void report(bool ok, const std::string& component, const std::string& check, const std::string& detail) {
-    ++total_;
-    if (!ok) ++failed_;
-    // Staging URLs and credentials come from the environment: registered secrets, masked here too.
-    std::cout << (ok ? "OK" : "FAIL") << " " << component << " " << check << ": " << global_redactor().apply(detail)
-              << std::endl;
+    checks_.report(ok, component, check, detail);
   }
 
   static Result<HttpResponse> get(HttpClient& http, const std::string& url) {
@@ -217,8 +256,7 @@ class Doctor {
   const Topology& topology_;
   const Environment& env_;
   const ContractProfile& profile_;
-  int total_ = 0;
-  int failed_ = 0;
+  Checks& checks_;
 };
 
 int doctor(const DoctorOptions& o) {
@@ -233,19 +271,28 @@ int doctor(const DoctorOptions& o) {
     std::cerr << profile.error().to_string() << "\n";
     return exit_code_for(profile.error().kind);
   }
+  Checks checks;
+  // Every unset variable at once: starting would stop at the first.
+  bool unset = false;
+  for (const auto& [name, file] : environment_variables(*topology)) {
+    const char* value = std::getenv(name.c_str());
+    if (value && *value) continue;
+    unset = true;
+    checks.report(false, "environment", name, std::string(value ? "empty" : "not set") + " (read by " + file + ")");
+  }
+  if (unset) return checks.verdict(" (nothing started: set the variables above)");
   SupervisorOptions options;
   options.reports_dir = o.reports_dir;
   Supervisor supervisor(options);
   auto env = supervisor.start(*topology);
   if (!env) {
-    std::cout << "FAIL " << (env.error().where.component.empty() ? "topology" : env.error().where.component)
-              << " start: " << env.error().to_string() << "\n";
-    std::cout << "FAIL doctor: the topology did not start" << std::endl;
-    return 3;
+    checks.report(false, env.error().where.component.empty() ? "topology" : env.error().where.component, "start",
+                  env.error().to_string());
+    return checks.verdict(" (the topology did not start)");
   }
   for (const auto& c : topology->components)
-    if (c.kind != "external") std::cout << "OK " << c.name << " started: " << env->components.at(c.name).url << "\n";
-  return Doctor(*topology, *env, *profile).run();
+    if (c.kind != "external") checks.report(true, c.name, "started", env->components.at(c.name).url);
+  return Doctor(*topology, *env, *profile, checks).run();
 }
 
 }  // namespace

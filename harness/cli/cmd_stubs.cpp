@@ -1,12 +1,20 @@
-// `tenantcheck stubs up [--env FILE] [--reports DIR]`: starts a topology in the foreground, prints
-// every component and its URL, and tears it down on Ctrl-C or SIGTERM. Exit 0 after a clean stop,
+// `tenantcheck stubs up [--env FILE] [--reports DIR] [--port NAME=PORT…] [--write-topology FILE]`:
+// starts a topology in the foreground (a component on a fixed port when asked), prints every
+// component and its URL, writes them as a topology a run can use, and tears it down on Ctrl-C or
+// SIGTERM. Exit 0 after a clean stop,
 // 2 for a bad topology file, 3 when a component fails to start or dies while up.
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <map>
 
+#include "common/profile.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
 #include "harness/env/supervisor.h"
@@ -18,7 +26,66 @@ namespace {
 struct StubsOptions {
   std::string env_file;   // default: <project home>/compose/local.yaml
   std::string reports_dir = "reports";
+  std::string write_topology;             // where to write the running components as a topology
+  std::vector<std::string> ports;         // NAME=PORT
 };
+
+std::string quoted(const std::string& text) { return json(text).dump(); }  // a JSON string is YAML too
+
+std::string absolute(const std::string& path) {
+  std::error_code ec;
+  return path.empty() ? path : std::filesystem::absolute(path, ec).lexically_normal().string();
+}
+
+// The running components as a topology a run can point at: each one external at its URL, its audit
+// records asked of the stub over HTTP; profile, fixtures and bindings by absolute path.
+// context-secret only when the secret is known to both sides (TC_SHARED_SECRET): it never goes into
+// the file.
+std::string running_topology(const Topology& t, const Environment& env, const std::string& audit_path) {
+  std::string out = "# The components `tenantcheck stubs up` started from " + t.file +
+                    ", while it runs.\n# tenantcheck run --env THIS_FILE\n";
+  out += "profile: " + quoted(absolute(t.profile)) + "\n";
+  if (!t.fixtures.empty()) out += "fixtures: " + quoted(absolute(t.fixtures)) + "\n";
+  if (!t.bindings.empty()) out += "bindings: " + quoted(absolute(t.bindings)) + "\n";
+  const char* secret = std::getenv("TC_SHARED_SECRET");
+  std::string caps;
+  for (const auto& cap : t.capabilities)
+    if (cap != "context-secret" || (secret && *secret)) caps += (caps.empty() ? "" : ", ") + cap;
+  out += "capabilities: [" + caps + "]\ncomponents:\n";
+  for (const auto& spec : t.components) {
+    const Component& c = env.components.at(spec.name);
+    out += "  " + spec.name + ":\n    external: {url: " + quoted(c.url) + "}\n    audit: ";
+    if (c.audit.kind == "stub")
+      out += "{http: " + quoted(c.url + audit_path + "?correlation_id={{correlation_id}}") +
+             ", deadline_ms: " + std::to_string(c.audit.deadline_ms) + "}\n";
+    else if (c.audit.kind == "none") out += "none\n";
+    else out += "{" + c.audit.kind + ": " + quoted(c.audit.location) + ", deadline_ms: " + std::to_string(c.audit.deadline_ms) + "}\n";
+  }
+  return out;
+}
+
+// NAME=PORT pairs; a usage error names the bad one.
+Result<std::map<std::string, int>> parse_ports(const std::vector<std::string>& given, const Topology& t) {
+  std::map<std::string, int> ports;
+  for (const auto& p : given) {
+    const auto eq = p.find('=');
+    const std::string name = p.substr(0, eq);
+    int port = 0;
+    try {
+      std::size_t used = 0;
+      if (eq != std::string::npos) port = std::stoi(p.substr(eq + 1), &used);
+      if (used != p.size() - eq - 1) port = 0;
+    } catch (const std::exception&) {
+      port = 0;
+    }
+    if (port < 1 || port > 65535) return usage_error("--port", "'" + p + "' is not NAME=PORT with 1 <= PORT <= 65535");
+    const bool known = std::any_of(t.components.begin(), t.components.end(),
+                                   [&](const ComponentSpec& c) { return c.name == name && c.kind != "external"; });
+    if (!known) return usage_error("--port", "'" + name + "' is no stub or spawned component of " + t.file);
+    ports[name] = port;
+  }
+  return ports;
+}
 
 int stubs_up(const StubsOptions& o) {
   auto topology = load_topology(path_or_default(o.env_file, "compose/local.yaml"));
@@ -34,13 +101,31 @@ int stubs_up(const StubsOptions& o) {
   sigaddset(&stop_signals, SIGTERM);
   sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  auto ports = parse_ports(o.ports, *topology);
+  if (!ports) return print_error(ports.error());
+  std::string audit_path;
+  if (!o.write_topology.empty()) {
+    auto profile = ContractProfile::load(topology->profile);
+    if (!profile) return print_error(profile.error());
+    audit_path = profile->path("audit");
+  }
   SupervisorOptions options;
   options.reports_dir = o.reports_dir;
+  options.ports = std::move(*ports);
   Supervisor supervisor(options);
   auto env = supervisor.start(*topology);
   if (!env) {
     std::cerr << env.error().to_string() << "\n";
     return 3;
+  }
+  if (!o.write_topology.empty()) {
+    std::ofstream out(o.write_topology);
+    out << running_topology(*topology, *env, audit_path);
+    if (!out) {
+      supervisor.stop();
+      return print_error(usage_error("--write-topology", "cannot write " + o.write_topology));
+    }
+    std::cout << "topology: " << o.write_topology << " (tenantcheck run --env " << o.write_topology << ")\n";
   }
   for (const auto& c : topology->components) {
     const Component& comp = env->components.at(c.name);
@@ -74,6 +159,10 @@ CommandAction add_stubs_command(CLI::App& app) {
   CLI::App* up = stubs->add_subcommand("up", "Start every component, print the URLs, stop on Ctrl-C");
   up->add_option("--env", options->env_file, "Topology file (default: compose/local.yaml of the project)");
   up->add_option("--reports", options->reports_dir, "Folder for logs/ and audit/")->capture_default_str();
+  up->add_option("--write-topology", options->write_topology,
+                 "Write the running components as a topology file for `run --env FILE`");
+  up->add_option("--port", options->ports, "NAME=PORT: start that component on a fixed port (repeatable)")
+      ->allow_extra_args(false);
   return CommandAction{stubs, [options] { return stubs_up(*options); }};
 }
 

@@ -113,9 +113,15 @@ struct Supervisor::Impl {
     }
   }
 
+  int fixed_port(const std::string& component) const {
+    auto it = options.ports.find(component);
+    return it == options.ports.end() ? 0 : it->second;
+  }
+
   std::vector<std::string> stub_args(const ComponentSpec& c, const Topology& t, const Environment& env,
                                      const std::string& audit_file) const {
-    std::vector<std::string> args{c.stub_role, "--fixtures", t.fixtures, "--profile", t.profile, "--port", "0"};
+    std::vector<std::string> args{c.stub_role, "--fixtures", t.fixtures, "--profile", t.profile, "--port",
+                                  std::to_string(fixed_port(c.name))};
     if (c.stub_role == "backend") args.insert(args.end(), {"--role", c.backend_role});
     for (const auto& f : c.faults) args.insert(args.end(), {"--fault", f});
     args.insert(args.end(), {"--audit-file", audit_file});
@@ -141,7 +147,7 @@ struct Supervisor::Impl {
   }
 
   Result<std::string> start_spawn(const ComponentSpec& c, Scope& scope, const std::string& log_file) {
-    const int port = free_local_port();
+    const int port = fixed_port(c.name) ? fixed_port(c.name) : free_local_port();
     if (port == 0) return failure(c.name, "no free local port", "");
     scope.set("port", port);
     auto render = [&](const std::string& text, const std::string& ptr) {

@@ -2,6 +2,7 @@
 // to <reports>/logs/<component>.log, and tears them down (SIGTERM, then SIGKILL after a grace period).
 // Children are bound to this process's life: none survives SIGINT, SIGTERM or SIGKILL of the runner.
 #pragma once
+#include <map>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,7 @@ struct SupervisorOptions {
   std::string reports_dir = "reports";
   std::string stub_binary;                       // tenantcheck-stub; default: the one built beside us
   long grace_ms = 3000;                          // SIGTERM -> SIGKILL
+  std::map<std::string, int> ports;              // component -> fixed port (stub, spawn); else a free one
 };
 
 class Supervisor {

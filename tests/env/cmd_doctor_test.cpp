@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <sstream>
 
 #include "cli_process.h"
 #include "env_test_support.h"
@@ -24,6 +25,11 @@ TEST(Doctor, AllStubTopologyPassesEveryCheck) {
                            "OK authority token users.none", "OK authority token clients.default", "OK doctor:"})
     EXPECT_THAT(run.output, HasSubstr(line)) << run.output;
   EXPECT_THAT(run.output, Not(HasSubstr("FAIL")));
+  int lines = 0;  // "started" lines included: the verdict counts every line it prints
+  std::istringstream in(run.output);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("OK ", 0) == 0 && line.rfind("OK doctor:", 0) != 0) ++lines;
+  EXPECT_THAT(run.output, HasSubstr("OK doctor: " + std::to_string(lines) + " checks, 0 failed")) << run.output;
 }
 
 TEST(Doctor, APrincipalWhoseCredentialsAreRefusedFailsWithoutPrintingThem) {
@@ -60,6 +66,28 @@ TEST(Doctor, AnUnreachableComponentFailsItsCheckAndTheVerdict) {
   EXPECT_EQ(run.exit, "exited with status 3") << run.output;
   EXPECT_THAT(run.output, HasSubstr("FAIL gateway reachable"));
   EXPECT_THAT(run.output, HasSubstr("FAIL doctor: 1 checks, 1 failed"));
+}
+
+TEST(Doctor, EveryUnsetVariableIsListedAtOnceAndTheVerdictCountsItsLines) {
+  // The staging example reads every URL and secret from the environment; none is set here.
+  test::ScratchDir dir;
+  auto run = test::run_cli({"doctor", "--env", test::source_path("compose/staging.example.yaml"), "--bindings",
+                            test::source_path("tests/env/data/staging/bindings.yaml"), "--reports", dir.path()},
+                           dir.path() + "/doctor.out", 60000);
+  EXPECT_EQ(run.exit, "exited with status 3") << run.output;
+  int lines = 0, unset = 0;
+  std::istringstream in(run.output);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("OK doctor:", 0) == 0 || line.rfind("FAIL doctor:", 0) == 0) continue;
+    if (line.rfind("OK ", 0) == 0 || line.rfind("FAIL ", 0) == 0) ++lines;
+    if (line.rfind("FAIL environment TC_STAGING_", 0) == 0) ++unset;
+  }
+  EXPECT_GE(unset, 18) << "every URL, audit URL, password and secret: " << run.output;
+  EXPECT_EQ(unset, lines) << "nothing else is checked before the variables are set: " << run.output;
+  EXPECT_THAT(run.output, HasSubstr("FAIL environment TC_STAGING_GRAPH_AUDIT: not set"));
+  EXPECT_THAT(run.output, HasSubstr("FAIL environment TC_STAGING_PW_READER: not set"));
+  EXPECT_THAT(run.output, HasSubstr("FAIL doctor: " + std::to_string(lines) + " checks, " + std::to_string(lines) +
+                                    " failed"));
 }
 
 TEST(Doctor, AURLReadFromTheEnvironmentIsMaskedInItsLines) {

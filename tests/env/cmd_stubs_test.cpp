@@ -8,12 +8,14 @@
 #include "cli_process.h"
 #include "common/http_client.h"
 #include "env_test_support.h"
+#include "harness/env/readiness.h"
 #include "process_table.h"
 
 namespace tc {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(StubsUp, PrintsEveryComponentServesAndStopsCleanlyOnSigterm) {
   test::ScratchDir dir;
@@ -47,6 +49,36 @@ TEST(StubsUp, PrintsEveryComponentServesAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(cli->describe_exit(), "exited with status 0") << test::read_file(log);
   EXPECT_THAT(test::read_file(log), HasSubstr("stopped"));
   EXPECT_TRUE(test::all_gone_within(stubs, 3000));
+}
+
+TEST(StubsUp, WritesATopologyARunCanPointAtWithAFixedPortOnRequest) {
+  test::ScratchDir dir;
+  const int port = free_local_port();
+  ASSERT_NE(port, 0);
+  const std::string log = dir.path() + "/stubs-up.out", written = dir.path() + "/running.yaml";
+  auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
+                                           {"stubs", "up", "--env", test::source_path("compose/local.yaml"), "--reports",
+                                            dir.path() + "/stubs", "--port", "gateway=" + std::to_string(port),
+                                            "--write-topology", written},
+                                           {},
+                                           log});
+  ASSERT_TRUE(cli.ok()) << cli.error().to_string();
+  ASSERT_TRUE(test::wait_for_text(log, "up: ", 30000)) << test::read_file(log);
+  EXPECT_THAT(test::read_file(log), HasSubstr("gateway\thttp://127.0.0.1:" + std::to_string(port) + "\tstub"));
+  const std::string topology = test::read_file(written);
+  EXPECT_THAT(topology, HasSubstr("external: {url: \"http://127.0.0.1:" + std::to_string(port) + "\"}")) << topology;
+
+  // The pack's audit-checking scenarios against the running stubs: tokens, gateway, backends, audit.
+  auto run = test::run_cli({"run", "--env", written, "--reports", dir.path() + "/run",
+                            test::source_path("scenarios/propagation")},
+                           dir.path() + "/run.out", 120000);
+  EXPECT_EQ(run.exit, "exited with status 0") << topology << run.output;
+  EXPECT_THAT(run.output, HasSubstr(" passed, 0 failed"));
+  EXPECT_THAT(run.output, Not(HasSubstr("has no audit source")));
+
+  cli->signal(SIGTERM);
+  ASSERT_TRUE(cli->wait_for(15000));
+  EXPECT_EQ(cli->describe_exit(), "exited with status 0") << test::read_file(log);
 }
 
 TEST(StubsUp, ExitsThreeWhenAComponentCannotStartAndTwoForABadFile) {
