@@ -11,6 +11,7 @@
 #include "common/profile.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
+#include "harness/cli/run_variables.h"
 #include "harness/cli/scenario_set.h"
 #include "harness/env/topology.h"
 #include "harness/runner/expectation.h"
@@ -21,6 +22,7 @@ namespace {
 struct LintOptions {
   std::vector<std::string> paths;
   std::string env_file, profile_file;
+  RunVariables variables;  // their names are defined; their values are not needed
 };
 
 int lint(const LintOptions& o) {
@@ -44,7 +46,12 @@ int lint(const LintOptions& o) {
     std::cerr << "error: " << profile.error().to_string() << "\n";
     return 2;
   }
-  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile->values(), topology ? &*topology : nullptr, false);
+  auto variables = o.variables.resolve(taken_variable_names(topology ? &*topology : nullptr));
+  if (!variables) return print_error(variables.error());
+  std::set<std::string> variable_names;
+  for (const auto& [name, value] : variables->items()) variable_names.insert(name);
+  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile->values(), topology ? &*topology : nullptr,
+                               false, variable_names);
   for (const auto& e : set.errors) std::cerr << "error: " << e.to_string() << "\n";
   if (!set.errors.empty()) return 2;
   std::cout << set.files << " files, " << set.scenarios.size() << " scenarios OK\n";
@@ -58,6 +65,7 @@ CommandAction add_lint_command(CLI::App& app) {
   sub->add_option("paths", options->paths, "Scenario files or folders (default: scenarios/ of the project)");
   sub->add_option("--env", options->env_file, "Topology whose component names templates may use (default: compose/local.yaml)");
   sub->add_option("--profile", options->profile_file, "Contract profile for contract.* paths (default: the topology's)");
+  options->variables.add_options(sub);
   return {sub, [options] { return lint(*options); }};
 }
 

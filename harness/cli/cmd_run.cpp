@@ -1,7 +1,8 @@
 // tenantcheck run [PATH…]: load the topology and the contract profile, load and check every scenario
 // file (nothing starts before all are valid), start the environment, run the scenarios as GoogleTest
 // tests, stop the environment. Exit 0 all passed, 1 a scenario failed, 2 usage or input error,
-// 3 environment error (start failed, a component unreachable or dead during the run), 130/143 when
+// 3 environment error (start failed, a component unreachable or dead during the run), 4 no case
+// executed (none selected, or every one skipped; --allow-empty makes that 0), 130/143 when
 // interrupted.
 #include <gtest/gtest.h>
 
@@ -97,6 +98,32 @@ std::string target_build(RunContext& run) {
   return response->body.substr(0, std::min<std::size_t>(response->body.find('\n'), 120));
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// "scenarios (38 files, 73 cases selected)".
+std::string pack_description(const std::vector<std::string>& paths, int files, std::size_t cases) {
+  std::string where;
+  for (const auto& p : scenario_paths_or_default(paths)) where += (where.empty() ? "" : " ") + p;
+  return where + " (" + std::to_string(files) + " files, " + std::to_string(cases) + " cases selected)";
+}
+
+}  // namespace
+
+int judge_empty(const RunRecord& record, bool allow_empty, int code) {
+  const bool executed = std::any_of(record.cases.begin(), record.cases.end(),
+                                    [](const CaseRecord& c) { return c.outcome != "skipped"; });
+  if (executed || allow_empty || code != 0) return code;
+  std::cerr << "error: the run tested nothing: "
+            << (record.cases.empty() ? "no case was selected (--gtest_filter, --tags, --skip-tags or the PATHs)"
+                                     : "every case was skipped (see each SKIP line)")
+            << "; --allow-empty accepts that\n";
+  return 4;
+}
+
+namespace {
+
 int run_tests(CLI::App* sub, RunOptions o) {
   RunLimits limits = o.limits;  // the deadline counts from here: the environment's start is part of the run
   limits.started = std::chrono::steady_clock::now();
@@ -140,7 +167,11 @@ int run_tests(CLI::App* sub, RunOptions o) {
   auto profile = ContractProfile::load(profile_path);
   if (!profile) return print_error(profile.error());
 
-  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile->values(), &*topology, true);
+  auto variables = o.variables.resolve(taken_variable_names(&*topology));
+  if (!variables) return print_error(variables.error());
+  std::set<std::string> variable_names;
+  for (const auto& [name, value] : variables->items()) variable_names.insert(name);
+  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile->values(), &*topology, true, variable_names);
   if (!set.errors.empty()) {
     for (const auto& e : set.errors) print_error(e);
     return 2;
@@ -164,6 +195,13 @@ int run_tests(CLI::App* sub, RunOptions o) {
   if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
   clear_run_reports(o.reports_dir);        // nothing of an earlier run may pass for this one's
 
+  Console console({stdout, o.verbose, colour_wanted(stdout)});
+  console.header({{"tenantcheck", TC_VERSION},
+                  {"topology", path_or_default(o.env_file, "compose/local.yaml")},
+                  {"profile", profile_path},
+                  {"pack", pack_description(o.paths, set.files, selected.size())},
+                  {"reports", o.reports_dir + " (html/index.html, allure-results/, junit.xml)"}});
+
   SupervisorOptions sup_options;
   sup_options.reports_dir = o.reports_dir;
   Supervisor supervisor(sup_options);
@@ -180,6 +218,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
 
   RunContext run(std::move(*env), profile->values(), o.tls);
   run.set_limits(limits);
+  for (const auto& [name, value] : variables->items()) run.define(name, value);
   if (shard) {  // GoogleTest's own sharding: a 0-based index
     setenv("GTEST_TOTAL_SHARDS", std::to_string(shard->second).c_str(), 1);
     setenv("GTEST_SHARD_INDEX", std::to_string(shard->first - 1).c_str(), 1);
@@ -191,7 +230,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   int argc = static_cast<int>(argv.size());
   argv.push_back(nullptr);
   testing::InitGoogleTest(&argc, argv.data());
-  install_console_reporter();
+  quiet_gtest_printer();
   register_scenario_tests(selected, run);
 
   const auto clauses = project_contract_clauses();
@@ -211,7 +250,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
     supervisor.stop();
     return print_error(allure.error());
   }
-  RunRecorder recorder;
+  RunRecorder recorder({&console});
   recorder.set_property("harness.version", TC_VERSION);
   recorder.set_property("pack", pack_fingerprint(selected));
   recorder.set_property("profile", profile_path);
@@ -221,10 +260,11 @@ int run_tests(CLI::App* sub, RunOptions o) {
   recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
   if (shard) recorder.set_property("shard", o.shard);
   FlakeDetector flakes;
-  for (ResultSink* sink : std::initializer_list<ResultSink*>{&flakes, &recorder, &*allure}) add_result_sink(sink);
+  const std::vector<ResultSink*> sinks{&console, &flakes, &recorder, &*allure};
+  for (ResultSink* sink : sinks) add_result_sink(sink);
 
   const int failed = RUN_ALL_TESTS();
-  for (ResultSink* sink : std::initializer_list<ResultSink*>{&flakes, &recorder, &*allure}) remove_result_sink(sink);
+  for (ResultSink* sink : sinks) remove_result_sink(sink);
   auto alive = supervisor.check_alive();
   supervisor.stop();
 
@@ -234,10 +274,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   if (auto e = allure->error()) std::cerr << "reports: " << e->to_string() << "\n";
 
   int code = failed ? 1 : 0;
-  if (baseline) {
-    code = judge_by_baseline(*baseline, record, o.reports_dir, std::cout) ? 1 : 0;
-    std::cout << record.summary_line() << std::endl;  // the summary stays the last line
-  }
+  if (baseline) code = judge_by_baseline(*baseline, record, o.reports_dir, std::cout) ? 1 : 0;
   if (flakes.repetitions() > 1 && flakes.report(std::cerr, o.reports_dir) > 0) code = std::max(code, 1);
   for (const auto& e : run.environment_errors()) {
     std::cerr << "environment error: " << global_redactor().apply(e.to_string()) << "\n";
@@ -250,6 +287,9 @@ int run_tests(CLI::App* sub, RunOptions o) {
                 << supervisor.log_tail(alive.error().where.component) << "\n";
     code = 3;
   }
+  // A shard may hold no case of a small selection: the merge of all shards is judged instead.
+  if (!shard) code = judge_empty(record, o.allow_empty, code);
+  console.finish(record, seconds_since(limits.started));
   return code;
 }
 }  // namespace
@@ -268,6 +308,10 @@ CommandAction add_run_command(CLI::App& app) {
       ->allow_extra_args(false);  // one name per --fault: the PATHs after it stay PATHs
   sub->add_option("--reports", options->reports_dir, "Reports folder (default: reports)");
   sub->add_flag("--list", options->list, "Print the suite.test names and run nothing");
+  options->variables.add_options(sub);
+  sub->add_flag("--verbose,-v", options->verbose, "Print every request and response (redacted) as it happens");
+  sub->add_flag("--allow-empty", options->allow_empty,
+                "A run that executed no case (none selected, or all skipped) exits 0 instead of 4");
   sub->add_option("--tags", options->tags, "Comma list: run only scenarios with one of these tags");
   sub->add_option("--skip-tags", options->skip_tags, "Comma list: do not run scenarios with any of these tags");
   sub->add_option("--cacert", options->tls.ca_file, "CA file for URLs of no component");

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "common/http_client.h"
+#include "harness/cli/run_variables.h"
+#include "harness/report/run_record.h"
 #include "harness/runner/run_context.h"
 
 namespace tc::cli {
@@ -16,6 +18,9 @@ struct RunOptions {
   std::string shard;                // "K/N": run only the K-th (1-based) of N shards
   int jobs = 1;                     // > 1: that many shards as child runs, merged
   bool list = false;
+  bool verbose = false;             // every request and response on the console as it happens
+  bool allow_empty = false;         // a run that executed no case exits 0 (else 4)
+  RunVariables variables;           // --var, --vars, --secret
   TlsOptions tls;
   RunLimits limits;
   std::vector<std::string> gtest_args;
@@ -23,6 +28,10 @@ struct RunOptions {
 
 // "K/N" with 1 <= K <= N: {K, N}; else nothing.
 std::optional<std::pair<int, int>> parse_shard(const std::string& text);
+
+// The exit code of a run whose other verdicts gave `code`: 4, with the reason on stderr, when it
+// executed no case (none selected, or every one skipped) unless `allow_empty`; else `code`.
+int judge_empty(const RunRecord& record, bool allow_empty, int code);
 
 // Runs o.jobs shards of the run as child `tenantcheck run --shard K/N` processes, each against its
 // own copy of the topology with its own reports under <reports>/shards/K; relays their per-scenario

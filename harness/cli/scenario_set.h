@@ -1,5 +1,5 @@
 // The scenarios a command works on: every file under the given paths loaded and checked (all files
-// before anything starts), then expanded into GoogleTest cases named relative to those paths.
+// before anything starts), then expanded into GoogleTest cases named relative to the pack root.
 #pragma once
 #include <set>
 #include <string>
@@ -14,7 +14,8 @@ struct ScenarioSet {
   std::vector<Scenario> scenarios;
   std::vector<ScenarioCase> cases;      // point into `scenarios`
   int files = 0;                        // scenario files found
-  std::vector<Error> errors;            // every file's first error, then naming collisions
+  std::vector<Error> errors;            // every file's first structural error and every semantic one
+                                        // (harness/loader/semantics.h), by file; then naming collisions
 
   ScenarioSet() = default;
   ScenarioSet(ScenarioSet&&) = default;  // moving keeps `scenarios`' elements in place
@@ -24,7 +25,16 @@ struct ScenarioSet {
 // `contract` (the profile's values) and the topology's component names, bindings ({{fx.…}}) and
 // capabilities let undefined variables be caught at load time; without a topology any component name
 // is accepted. `check_env` requires env.NAME to be set.
+// The roots case names are relative to (harness/loader/naming.h), one per path: the project's
+// scenarios/ folder for a path inside it — `run scenarios` and `run scenarios/signin/x.yaml` name a
+// case alike — else the path itself.
+std::vector<std::string> naming_roots(const std::vector<std::string>& paths);
+
+// `variables` are further names every scenario may use (--var, --vars, --secret).
 ScenarioSet load_scenario_set(const std::vector<std::string>& paths, const json* contract,
-                              const Topology* topology, bool check_env);
+                              const Topology* topology, bool check_env, const std::set<std::string>& variables = {});
+
+// Names a command-line variable may not take: the built-ins and the topology's component names.
+std::set<std::string> taken_variable_names(const Topology* topology);
 
 }  // namespace tc::cli

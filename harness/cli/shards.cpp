@@ -47,6 +47,8 @@ std::vector<std::string> shard_args(const RunOptions& o, int k, const fs::path& 
   add("--cert", o.tls.cert_file);
   add("--key", o.tls.key_file);
   if (o.tls.insecure) a.push_back("--insecure");
+  if (o.verbose) a.push_back("--verbose");  // into each shard's run.log
+  for (const auto& f : o.variables.as_flags()) a.push_back(f);
   for (const auto& f : o.faults) add("--fault", f);
   if (o.limits.max_rate > 0) add("--max-rate", number(o.limits.max_rate / o.jobs));  // the run's rate, shared
   add("--max-retry-wait", std::to_string(o.limits.max_retry_wait_s));
@@ -175,8 +177,10 @@ int run_sharded(const RunOptions& o) {
       failing = judge_by_baseline(*baseline, *merged, o.reports_dir, std::cout);
   if (readable.size() < running.size())
     std::cerr << "merged " << readable.size() << " of " << running.size() << " shards: the others left no results\n";
-  std::cout << merged->summary_line() << std::endl;
-  return code ? code : failing ? 1 : 0;
+  char took[32];
+  std::snprintf(took, sizeof took, "%.1f", std::chrono::duration<double>(Clock::now() - started).count());
+  std::cout << "duration " << took << " s\n" << merged->summary_line() << std::endl;
+  return judge_empty(*merged, o.allow_empty, code ? code : failing ? 1 : 0);
 }
 
 }  // namespace tc::cli

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <regex>
 
 namespace tc {
 namespace {
@@ -11,13 +12,24 @@ namespace fs = std::filesystem;
 
 std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
+// A row value that is one template of a variable path is named by the path's last segment
+// ("{{ fx.users.one }}" -> "one"): the name stays readable and the same in every environment.
+std::string row_value_name(const json& v) {
+  static const std::regex path(R"(^\{\{\s*[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*\s*\}\}$)");
+  std::string text = value_text(v);
+  if (!v.is_string() || !std::regex_match(text, path)) return text;
+  text = text.substr(2, text.size() - 4);
+  text.erase(text.find_last_not_of(" \t") + 1);
+  return text.substr(text.find_last_of(". \t{") + 1);
+}
+
 std::string row_suffix(const Scenario& s, const json& row) {
   std::string joined;
   std::vector<std::string> keys = s.matrix_keys;
   if (keys.empty())
     for (const auto& [k, v] : row.items()) keys.push_back(k);
   for (const auto& k : keys)
-    if (row.contains(k)) joined += (joined.empty() ? "" : "_") + value_text(row[k]);
+    if (row.contains(k)) joined += (joined.empty() ? "" : "_") + row_value_name(row[k]);
   return filter_safe(joined);
 }
 
@@ -32,15 +44,18 @@ std::string filter_safe(const std::string& text) {
 }
 
 std::string suite_name_for(const std::string& file, const std::vector<std::string>& roots) {
-  fs::path f = fs::path(file).lexically_normal();
+  std::error_code ec;
+  const fs::path given = fs::path(file).lexically_normal();
+  const fs::path f = fs::absolute(given, ec).lexically_normal();  // roots and files may be given either way
   for (const auto& root : roots) {
-    fs::path r = fs::path(root).lexically_normal();
+    fs::path r = fs::absolute(root, ec).lexically_normal();
+    if (r.has_filename() == false) r = r.parent_path();  // "dir/" is "dir"
     if (f == r) return filter_safe(f.stem().string());
     fs::path rel = f.lexically_relative(r);
     if (rel.empty() || *rel.begin() == "..") continue;
     return filter_safe((rel.parent_path() / rel.stem()).string());
   }
-  return filter_safe((f.parent_path() / f.stem()).relative_path().string());
+  return filter_safe((given.parent_path() / given.stem()).relative_path().string());
 }
 
 Result<std::vector<ScenarioCase>> expand_cases(const std::vector<Scenario>& scenarios,

@@ -128,7 +128,8 @@ void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& res
       if (o.failed())
         child["statusDetails"] = {{"message", redact.apply("expected " + o.expected + ", actual " + o.actual)}};
       if (o.status == Outcome::Status::skipped) child["statusDetails"] = {{"message", redact.apply(o.reason)}};
-      if (o.kind == "audit" && !o.actual.empty()) child["attachments"].push_back(attach("audit record", o.actual));
+      if (!o.evidence.empty())  // whole, not the short `actual` of the message
+        child["attachments"].push_back(attach(o.kind == "audit" ? "audit record" : o.kind + " evidence", o.evidence));
       children.push_back(std::move(child));
     }
     const bool broken = step.error && step.error->kind == ErrorKind::environment;

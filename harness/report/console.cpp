@@ -1,13 +1,21 @@
 #include "harness/report/console.h"
 
-#include <string>
-#include <vector>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
 
 #include <gtest/gtest.h>
+
+#include "common/redact.h"
 
 namespace tc {
 
 namespace {
+
+// A transcript on the console is cut here; the reports keep it whole.
+constexpr std::size_t kShownTranscript = 8192;
+
 std::string indent(const std::string& text, const std::string& pad) {
   std::string out = pad;
   for (char ch : text) {
@@ -18,58 +26,103 @@ std::string indent(const std::string& text, const std::string& pad) {
   return out;
 }
 
-class ConsoleReporter : public testing::EmptyTestEventListener {
+std::string shown(const std::string& transcript) {
+  if (transcript.size() <= kShownTranscript) return transcript;
+  return transcript.substr(0, kShownTranscript) + "\n… (" + std::to_string(transcript.size() - kShownTranscript) +
+         " more characters in the reports)";
+}
+
+std::string duration(double ms) {
+  char buf[32];
+  if (ms >= 1000) std::snprintf(buf, sizeof buf, "%.1f s", ms / 1000);
+  else std::snprintf(buf, sizeof buf, "%.0f ms", ms);
+  return buf;
+}
+
+class QuietPrinter : public testing::EmptyTestEventListener {
  public:
-  explicit ConsoleReporter(std::FILE* out) : out_(out) {}
-
-  void OnTestEnd(const testing::TestInfo& info) override {
-    const testing::TestResult& r = *info.result();
-    const std::string name = std::string(info.test_suite_name()) + "." + info.name();
-    const std::string ms = " (" + std::to_string(r.elapsed_time()) + " ms)";
-    if (r.Skipped()) {
-      ++skipped_;
-      std::string reason;
-      for (int i = 0; i < r.total_part_count(); ++i)
-        if (r.GetTestPartResult(i).skipped()) reason = r.GetTestPartResult(i).message();
-      std::fprintf(out_, "SKIP %s%s\n", name.c_str(), reason.empty() ? "" : (": " + reason).c_str());
-    } else if (r.Failed()) {
-      ++failed_;
-      std::fprintf(out_, "FAIL %s%s\n", name.c_str(), ms.c_str());
-      for (int i = 0; i < r.total_part_count(); ++i) {
-        const auto& part = r.GetTestPartResult(i);
-        if (!part.failed()) continue;
-        std::string where = part.file_name() ? std::string(part.file_name()) + ":" + std::to_string(part.line_number()) + ": " : "";
-        std::fprintf(out_, "%s\n", indent(where + part.message(), "    ").c_str());
-      }
-    } else {
-      ++passed_;
-      std::fprintf(out_, "PASS %s%s\n", name.c_str(), ms.c_str());
-    }
-    std::fflush(out_);
-  }
-
+  explicit QuietPrinter(std::FILE* out) : out_(out) {}
   void OnTestProgramEnd(const testing::UnitTest& unit) override {
-    // Failures outside any test (a global set-up) still count as a failed run.
-    if (unit.ad_hoc_test_result().Failed()) {
-      for (int i = 0; i < unit.ad_hoc_test_result().total_part_count(); ++i)
-        std::fprintf(out_, "%s\n", unit.ad_hoc_test_result().GetTestPartResult(i).message());
-    }
-    std::string line = std::to_string(passed_) + " passed, " + std::to_string(failed_) + " failed";
-    if (skipped_) line += ", " + std::to_string(skipped_) + " skipped";
-    std::fprintf(out_, "%s\n", line.c_str());
+    const testing::TestResult& r = unit.ad_hoc_test_result();
+    for (int i = 0; i < r.total_part_count(); ++i)
+      if (r.GetTestPartResult(i).failed()) std::fprintf(out_, "%s\n", r.GetTestPartResult(i).message());
     std::fflush(out_);
   }
 
  private:
   std::FILE* out_;
-  int passed_ = 0, failed_ = 0, skipped_ = 0;
 };
+
 }  // namespace
 
-void install_console_reporter(std::FILE* out) {
+bool colour_wanted(std::FILE* out) {
+  const char* no_colour = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  if (no_colour && *no_colour) return false;
+  if (term && std::strcmp(term, "dumb") == 0) return false;
+  return ::isatty(::fileno(out)) == 1;
+}
+
+std::string Console::paint(const std::string& text, const char* sgr) const {
+  return o_.colour ? std::string("\033[") + sgr + "m" + text + "\033[0m" : text;
+}
+
+void Console::header(const std::vector<std::pair<std::string, std::string>>& facts) {
+  std::lock_guard lock(mu_);
+  std::size_t width = 0;
+  for (const auto& [name, value] : facts) width = std::max(width, name.size());
+  for (const auto& [name, value] : facts)
+    std::fprintf(o_.out, "  %-*s  %s\n", static_cast<int>(width), name.c_str(), global_redactor().apply(value).c_str());
+  std::fflush(o_.out);
+}
+
+void Console::on_step(const ScenarioCase& scenario, const StepResult& step) {
+  if (!o_.verbose || !step.ran) return;
+  const Redactor& redact = global_redactor();
+  std::string line = "  · " + scenario.suite_name + "." + scenario.test_name + " step '" + step.name + "'";
+  if (!step.method.empty()) line += " " + step.method + " " + step.url;
+  if (step.status) line += " → " + std::to_string(step.status) + " (" + duration(step.elapsed_ms) + ")";
+  std::lock_guard lock(mu_);
+  std::fprintf(o_.out, "%s\n", paint(redact.apply(line), "2").c_str());
+  if (!step.transcript.empty()) std::fprintf(o_.out, "%s\n", indent(shown(redact.apply(step.transcript)), "      ").c_str());
+  if (step.error) std::fprintf(o_.out, "%s\n", indent(redact.apply(step.error->to_string()), "      ").c_str());
+  std::fflush(o_.out);
+}
+
+void Console::on_case(const CaseRecord& c) {
+  const std::string ms = " (" + duration(static_cast<double>(c.finished_ms - c.started_ms)) + ")";
+  std::lock_guard lock(mu_);
+  if (c.outcome == "skipped") {
+    std::fprintf(o_.out, "%s %s%s\n", paint("SKIP", "33").c_str(), c.id().c_str(),
+                 c.skip_reason.empty() ? "" : (": " + c.skip_reason).c_str());
+  } else if (c.failing()) {
+    std::fprintf(o_.out, "%s %s%s\n", paint("FAIL", "1;31").c_str(), c.id().c_str(), ms.c_str());
+    std::string details = "scenario '" + c.scenario + "'" + (c.row.is_null() ? "" : " " + c.row.dump()) + "\n";
+    for (const auto& f : c.failures) details += f + "\n";
+    for (const auto& st : c.steps) {
+      const bool bad = !st.error.empty() ||
+                       std::any_of(st.outcomes.begin(), st.outcomes.end(), [](const auto& o) { return o.status == "failed"; });
+      if (bad && !st.transcript.empty()) details += shown(st.transcript) + "\n";
+    }
+    std::fprintf(o_.out, "%s\n", indent(details, "    ").c_str());
+  } else {
+    std::fprintf(o_.out, "%s %s%s\n", paint("PASS", "32").c_str(), c.id().c_str(), ms.c_str());
+  }
+  std::fflush(o_.out);
+}
+
+void Console::finish(const RunRecord& record, double seconds) {
+  std::lock_guard lock(mu_);
+  std::fprintf(o_.out, "duration %s\n", duration(seconds * 1000).c_str());
+  const bool bad = record.failing();
+  std::fprintf(o_.out, "%s\n", paint(record.summary_line(), bad ? "1;31" : "1;32").c_str());
+  std::fflush(o_.out);
+}
+
+void quiet_gtest_printer(std::FILE* out) {
   auto& listeners = testing::UnitTest::GetInstance()->listeners();
   delete listeners.Release(listeners.default_result_printer());
-  listeners.Append(new ConsoleReporter(out));
+  listeners.Append(new QuietPrinter(out));
 }
 
 }  // namespace tc

@@ -7,6 +7,12 @@
 #include "common/redact.h"
 
 namespace tc {
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutcomeRecord, status, kind, description, expected, actual, reason,
+                                                evidence)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StepRecord, name, file, line, ran, method, url, correlation_id, status,
+                                                elapsed_ms, started_ms, finished_ms, error, transcript, outcomes)
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -23,6 +29,8 @@ json redacted(const json& v) {
 }
 
 json to_json(const CaseRecord& c) {
+  json steps = json::array();
+  for (const auto& st : c.steps) steps.push_back(st);
   return json{{"suite", c.suite},         {"test", c.test},
               {"scenario", c.scenario},   {"file", c.file},
               {"line", c.line},           {"tags", c.tags},
@@ -30,7 +38,33 @@ json to_json(const CaseRecord& c) {
               {"outcome", c.outcome},     {"failures", c.failures},
               {"skip_reason", c.skip_reason}, {"output", c.output},
               {"started_ms", c.started_ms}, {"finished_ms", c.finished_ms},
-              {"after_deadline", c.after_deadline}};
+              {"after_deadline", c.after_deadline}, {"steps", std::move(steps)}};
+}
+
+std::string outcome_status(const Outcome& o) {
+  return o.failed() ? "failed" : o.status == Outcome::Status::skipped ? "skipped" : "passed";
+}
+
+StepRecord make_step_record(const StepResult& step) {
+  const Redactor& redact = global_redactor();
+  StepRecord r;
+  r.name = redact.apply(step.name);
+  r.file = step.loc.file;
+  r.line = step.loc.line;
+  r.ran = step.ran;
+  r.method = step.method;
+  r.url = redact.apply(step.url);
+  r.correlation_id = step.correlation_id;
+  r.status = step.status;
+  r.elapsed_ms = step.elapsed_ms;
+  r.started_ms = step.started_ms;
+  r.finished_ms = step.finished_ms;
+  if (step.error) r.error = redact.apply(step.error->to_string());
+  r.transcript = redact.apply(step.transcript);
+  for (const auto& o : step.outcomes)
+    r.outcomes.push_back(OutcomeRecord{outcome_status(o), o.kind, redact.apply(o.description), redact.apply(o.expected),
+                                       redact.apply(o.actual), redact.apply(o.reason), redact.apply(o.evidence)});
+  return r;
 }
 
 // Strict reading of one case: every field present with its type, else an error at its pointer.
@@ -117,6 +151,7 @@ CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result
   if (result.environment_error && result.steps.empty())
     c.failures.push_back(redact.apply(result.environment_error->to_string()));
   for (const auto& step : result.steps) {
+    c.steps.push_back(make_step_record(step));
     for (const auto& line : step.failure_lines()) c.failures.push_back(redact.apply(line));
     if (!step.ran) continue;
     c.output += "--- step '" + step.name + "' (" + step.loc.file + ":" + std::to_string(step.loc.line) + ")\n";
@@ -127,6 +162,7 @@ CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result
 
 void RunRecorder::on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) {
   CaseRecord c = make_case_record(scenario, result);
+  for (CaseSink* f : followers_) f->on_case(c);
   std::lock_guard lock(mu_);
   record_.cases.push_back(std::move(c));
 }
@@ -205,6 +241,14 @@ Result<RunRecord> read_run_record(const std::string& path) {
     r.get("finished_ms", c.finished_ms);
     r.get("after_deadline", c.after_deadline);
     if (r.error()) return *r.error();
+    if (auto steps = cases[i].find("steps"); steps != cases[i].end()) {  // absent in records of older runs
+      try {
+        steps->get_to(c.steps);
+      } catch (const json::exception& e) {
+        where.pointer = pointer + "/steps";
+        return input_error(where, std::string("'steps' is not a list of steps: ") + e.what());
+      }
+    }
     c.row = cases[i].value("row", json());
     if (c.outcome != "passed" && c.outcome != "failed" && c.outcome != "error" && c.outcome != "skipped") {
       where.pointer = pointer + "/outcome";

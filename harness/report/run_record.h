@@ -1,8 +1,10 @@
 // The record of a run that every report is written from: one CaseRecord per scenario case each time
 // it ran (repetitions included), in the order they ran, with its outcome, failure lines, skip reason,
-// redacted transcripts, clause ids, tags, matrix row and times; and the run's properties (harness
+// redacted transcripts, its steps (request, status, every check with its evidence), clause ids,
+// tags, matrix row and times; and the run's properties (harness
 // version, topology, profile hash, …). Stored as <reports>/results.json; junit.xml, the requirements
-// matrix, the baseline check, `report diff` and `report merge` all read it, never GoogleTest's XML.
+// matrix, the HTML report, the console, the baseline check, `report diff` and `report merge` all
+// read it, never GoogleTest's XML.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -17,6 +19,27 @@
 
 namespace tc {
 
+// One check of a step as reports show it.
+struct OutcomeRecord {
+  std::string status;                  // passed | failed | skipped
+  std::string kind, description, expected, actual, reason;
+  std::string evidence;                // whole (an audit record), see Outcome::evidence
+};
+
+// One step of a case: what was sent, what came back, what was checked.
+struct StepRecord {
+  std::string name, file;
+  int line = 0;
+  bool ran = false;
+  std::string method, url, correlation_id;
+  int status = 0;                      // 0: no response
+  double elapsed_ms = 0;
+  std::int64_t started_ms = 0, finished_ms = 0;
+  std::string error;                   // template, input or environment error
+  std::string transcript;
+  std::vector<OutcomeRecord> outcomes;
+};
+
 struct CaseRecord {
   std::string suite, test, scenario, file;
   int line = 0;
@@ -26,6 +49,7 @@ struct CaseRecord {
   std::vector<std::string> failures;   // "step 'NAME' (file:line): kind what: expected E, actual A"
   std::string skip_reason;
   std::string output;                  // every step that ran: name, then its transcript (redacted)
+  std::vector<StepRecord> steps;       // every step, run or not (redacted)
   std::int64_t started_ms = 0, finished_ms = 0;
   bool after_deadline = false;         // not run: the run's deadline had passed
   std::string id() const { return suite + "." + test; }
@@ -53,13 +77,23 @@ std::string worse_outcome(const std::string& a, const std::string& b);
 CaseRecord make_case_record(const ScenarioCase& scenario, const ScenarioResult& result);
 
 // Collects a CaseRecord per published scenario result.
+// Told of each case as soon as it is recorded (the console), on the thread that ran it.
+class CaseSink {
+ public:
+  virtual ~CaseSink() = default;
+  virtual void on_case(const CaseRecord& record) = 0;
+};
+
 class RunRecorder : public ResultSink {
  public:
+  // `followers` (not owned, outliving the recorder) get every case record once it is made.
+  explicit RunRecorder(std::vector<CaseSink*> followers = {}) : followers_(std::move(followers)) {}
   void on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) override;
   RunRecord record() const;
   void set_property(const std::string& name, const std::string& value);  // stored redacted
 
  private:
+  std::vector<CaseSink*> followers_;
   mutable std::mutex mu_;
   RunRecord record_;
 };

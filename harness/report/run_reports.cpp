@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "harness/report/allure.h"
+#include "harness/report/html_report.h"
 #include "harness/report/junit_xml.h"
 
 namespace tc {
@@ -16,6 +17,7 @@ Result<Unit> write_run_reports(const RunRecord& record, const std::string& repor
   keep(write_run_record(record, reports_dir));
   keep(write_junit(record, reports_dir));
   keep(RequirementsMatrix(record).write(clauses, reports_dir));
+  keep(write_html_report(record, reports_dir));
   const auto allure = std::filesystem::path(reports_dir) / "allure-results";
   std::error_code ec;
   if (std::filesystem::is_directory(allure, ec)) keep(write_allure_environment(allure.string(), record.properties));
@@ -27,7 +29,7 @@ void clear_run_reports(const std::string& reports_dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   for (const char* name : {"results.json", "junit.xml", "requirements.json", "requirements.md", "baseline.json",
-                           "flakes.json", "allure-results"})
+                           "flakes.json", "allure-results", "html"})
     fs::remove_all(fs::path(reports_dir) / name, ec);
 }
 

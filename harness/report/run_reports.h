@@ -1,6 +1,7 @@
 // The files a run leaves in its reports folder, all from its record: results.json, junit.xml,
-// requirements.json/.md and, when the folder has allure-results/, its environment.properties. One
-// call for a run, for the merge of a sharded run and for `tenantcheck report merge`.
+// requirements.json/.md, the HTML report html/ and, when the folder has allure-results/, its
+// environment.properties. One call for a run, for the merge of a sharded run and for
+// `tenantcheck report merge`.
 #pragma once
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ Result<Unit> write_run_reports(const RunRecord& record, const std::string& repor
                                const std::vector<ContractClause>& clauses);
 
 // Removes what an earlier run left in `reports_dir` (results, JUnit, Allure results, requirements,
-// baseline and flakes), so that a run that ends early leaves none of it to be read as its own.
+// HTML, baseline and flakes), so that a run that ends early leaves none of it to be read as its own.
 void clear_run_reports(const std::string& reports_dir);
 
 // Merges reports folders (each with results.json and allure-results/) into `out_dir`: their records

@@ -97,6 +97,14 @@ std::string describe(const std::vector<json>& records, const std::string& cid) {
   return std::to_string(records.size()) + " record(s) for correlation id " + cid + ": " + brief(events, 600);
 }
 
+// Records whole, for reports: the short `actual` of a message line drops fields a reviewer reads.
+template <class Records>
+Outcome with_evidence(Outcome o, const Records& records) {
+  o.evidence = json(records).dump(2, ' ', false, json::error_handler_t::replace);
+  if (o.evidence.size() > kEvidenceLimit) o.evidence = o.evidence.substr(0, kEvidenceLimit) + "\n… (cut at 1 MiB)";
+  return o;
+}
+
 Outcome check_entry(const StepContext& c, const json& entry) {
   const std::string name = entry.value("component", std::string());
   const bool want_present = entry.contains("present");
@@ -120,8 +128,8 @@ Outcome check_entry(const StepContext& c, const json& entry) {
       last_error.reset();
       last = std::move(*records);
       const json* hit = first_match(last, pattern);
-      if (want_present && hit) return passed_outcome(kKind, desc, expected, brief(*hit));
-      if (!want_present && hit) return failed_outcome(kKind, desc, expected, brief(*hit));
+      if (want_present && hit) return with_evidence(passed_outcome(kKind, desc, expected, brief(*hit)), *hit);
+      if (!want_present && hit) return with_evidence(failed_outcome(kKind, desc, expected, brief(*hit)), *hit);
     } else {
       last_error = records.error();
     }
@@ -132,8 +140,8 @@ Outcome check_entry(const StepContext& c, const json& entry) {
     if (last_error->kind == ErrorKind::environment) c.run.record_environment_error(*last_error);
     return failed_outcome(kKind, desc, expected, "audit source unavailable: " + last_error->to_string());
   }
-  if (want_present) return failed_outcome(kKind, desc, expected, describe(last, cid));
-  return passed_outcome(kKind, desc, expected, describe(last, cid));
+  if (want_present) return with_evidence(failed_outcome(kKind, desc, expected, describe(last, cid)), last);
+  return with_evidence(passed_outcome(kKind, desc, expected, describe(last, cid)), last);
 }
 
 std::vector<Outcome> evaluate(const StepContext& c) {

@@ -13,6 +13,10 @@
 
 namespace tc {
 
+// The size up to which reports keep a transcript's bodies and an expectation's evidence whole; far
+// above any audit record or response of a conformance flow (docs/reports.md states it).
+inline constexpr std::size_t kEvidenceLimit = 1 << 20;
+
 // What one expectation (or one aspect of it, or a capture) found.
 struct Outcome {
   enum class Status { passed, failed, skipped };
@@ -22,6 +26,9 @@ struct Outcome {
   std::string expected;
   std::string actual;
   std::string reason;        // why skipped
+  // What the check looked at, whole (up to kEvidenceLimit): the audit record it matched, or every
+  // record it found. Reports attach it; `actual` is the short form for message lines.
+  std::string evidence;
   bool passed() const { return status == Status::passed; }
   bool failed() const { return status == Status::failed; }
 };

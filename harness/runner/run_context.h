@@ -35,6 +35,8 @@ class RunContext {
   const Environment& environment() const { return env_; }
   const std::string& run_id() const { return run_id_; }
   const Scope& root_scope() const { return root_; }
+  // A variable every scenario sees (--var, --vars, --secret); before the run starts.
+  void define(const std::string& name, json value) { root_.set(name, std::move(value)); }
 
   // The component whose URL is the longest prefix of `url`, nullptr when none.
   const Component* component_for_url(const std::string& url) const;

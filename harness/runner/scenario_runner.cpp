@@ -27,21 +27,25 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
   }
 
   Scope scope(&run.root_scope());
-  if (scenario_case.row.is_object())
-    for (const auto& [k, v] : scenario_case.row.items()) scope.set(k, v);
   const TemplateContext ctx{[&run](const std::string& url) { return run.fetch_json(url); }};
-  Loc vars_loc = scenario.loc;
-  vars_loc.pointer = pointer_join(scenario.loc.pointer, "vars");
-  if (auto r = render_vars(scenario.vars, scope, vars_loc, ctx); !r) {
-    StepResult vars;
-    vars.name = "(scenario vars)";
-    vars.loc = vars_loc;
-    vars.ran = true;
-    vars.error = r.error();
-    vars.started_ms = vars.finished_ms = epoch_ms();
+  // The matrix row, then the scenario's vars: templates both (a row may name a bound entry,
+  // "{{fx.users.one}}"), rendered before the first step; a failure is the case's only step.
+  const std::pair<const char*, const json*> blocks[] = {{"matrix", &scenario_case.row}, {"vars", &scenario.vars}};
+  for (const auto& [key, block] : blocks) {
+    if (!block->is_object()) continue;
+    Loc loc = scenario.loc;
+    loc.pointer = pointer_join(scenario.loc.pointer, key);
+    auto r = render_vars(*block, scope, loc, ctx);
+    if (r) continue;
+    StepResult setup;
+    setup.name = std::string("(scenario ") + key + ")";
+    setup.loc = loc;
+    setup.ran = true;
+    setup.error = r.error();
+    setup.started_ms = setup.finished_ms = epoch_ms();
     if (r.error().kind == ErrorKind::environment) result.environment_error = r.error();
-    publish_step(scenario_case, vars);
-    result.steps.push_back(std::move(vars));
+    publish_step(scenario_case, setup);
+    result.steps.push_back(std::move(setup));
     finish();
     publish_scenario(scenario_case, result);
     return result;

@@ -131,6 +131,8 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
     result.error = r.error();
     return result;
   }
+  // A name may use the step's variables (an included step's parameters): reports show it rendered.
+  if (auto name = render_text(step.name, scope, at(step.loc, "name"), ctx)) result.name = *name;
   auto req = render_request(step.request, scope, ctx);
   if (!req) {
     result.error = req.error();

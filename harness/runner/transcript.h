@@ -1,13 +1,14 @@
 // The transcript of one exchange: the request and the response as HTTP text ("> " and "< " lines),
-// bodies cut at a limit, everything passed through tc::global_redactor() — safe to print and report.
+// bodies cut only past kEvidenceLimit, everything passed through tc::global_redactor() — safe to print and report.
 #pragma once
 #include <string>
 
 #include "common/http_client.h"
+#include "harness/runner/results.h"
 
 namespace tc {
 
 std::string format_transcript(const HttpRequest& request, const HttpResponse* response,
-                              std::size_t body_limit = 4096);
+                              std::size_t body_limit = kEvidenceLimit);
 
 }  // namespace tc

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,6 +65,14 @@ struct Outcome {
   }
 };
 
+// A null-terminated array of the strings' pointers, for posix_spawn (the strings must outlive it).
+inline std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
 // Runs TC_CLI_BIN with `args` in `cwd`; killed (SIGKILL, then reaped) after `deadline`.
 inline Outcome run_cli(const std::vector<std::string>& args, const fs::path& cwd,
                        std::chrono::seconds deadline = std::chrono::seconds(60), int signal_after_ms = 0,
@@ -76,9 +85,7 @@ inline Outcome run_cli(const std::vector<std::string>& args, const fs::path& cwd
   posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   std::vector<std::string> storage = {TC_CLI_BIN};
   storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
+  std::vector<char*> argv = pointers(storage);
   pid_t pid = 0;
   Outcome o;
   if (posix_spawn(&pid, TC_CLI_BIN, &actions, nullptr, argv.data(), environ) != 0) return o;
@@ -105,6 +112,53 @@ inline Outcome run_cli(const std::vector<std::string>& args, const fs::path& cwd
   o.out = read_file(out_file);
   o.err = read_file(err_file);
   return o;
+}
+
+// Runs TC_CLI_BIN with `args` in `cwd`, its stdout a terminal (a pseudo-terminal we read), with
+// `extra_env` ("NAME=VALUE") added; returns what the terminal showed. Killed after 60 s.
+inline std::string run_in_terminal(const std::vector<std::string>& args, const fs::path& cwd,
+                                   const std::vector<std::string>& extra_env) {
+  const int master = posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) return "(no pseudo-terminal)";
+  const std::string slave = ptsname(master);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, slave.c_str(), O_WRONLY | O_NOCTTY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, (cwd / ".stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  std::vector<std::string> storage = {TC_CLI_BIN};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv = pointers(storage);
+  std::vector<std::string> env_storage = extra_env;
+  for (char** e = environ; *e; ++e)
+    if (std::string(*e).rfind("NO_COLOR=", 0) != 0 && std::string(*e).rfind("TERM=", 0) != 0) env_storage.push_back(*e);
+  env_storage.push_back("TERM=xterm");
+  std::vector<char*> envp = pointers(env_storage);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, TC_CLI_BIN, &actions, nullptr, argv.data(), envp.data()) != 0) return "(not started)";
+  posix_spawn_file_actions_destroy(&actions);
+  std::string shown;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  int status = 0;
+  bool exited = false;
+  for (;;) {  // read while it runs, so a full terminal buffer never blocks it
+    pollfd p{master, POLLIN, 0};
+    ssize_t n = 0;
+    if (poll(&p, 1, 50) > 0) {
+      char buf[4096];
+      n = read(master, buf, sizeof buf);
+      if (n > 0) shown.append(buf, static_cast<std::size_t>(n));
+    }
+    if (exited && n <= 0) break;  // reaped, and nothing more to read
+    if (!exited && waitpid(pid, &status, WNOHANG) == pid) exited = true;
+    if (!exited && std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      exited = true;
+    }
+  }
+  close(master);
+  return shown;
 }
 
 // Answers every request with `status` (or a cycle of statuses) and a small JSON body; counts

@@ -20,6 +20,20 @@ using nlohmann::json;
 
 const std::string kSecret = "planted-allure-secret-7Hq";
 
+// An audit record as the stubs write it, its tenant fields last, well past 300 characters.
+std::string long_audit_record() {
+  nlohmann::json r = {{"event", "data.read"},
+                      {"correlation_id", "cid-1"},
+                      {"route", "/api/items/{id}"},
+                      {"principal", std::string(200, 'p')},
+                      {"client_id", "console"},
+                      {"secret", kSecret},
+                      {"zz_resolved_source", "claim"}};
+  std::string text = r.dump(2);
+  text.insert(text.rfind('}'), ",\n  \"resolved_tenant\": \"tenant-charlie\"\n");
+  return text;
+}
+
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream s;
@@ -81,8 +95,8 @@ struct AllureTest : ::testing::Test {
     call.finished_ms = 1700000000800;
     call.transcript = "> GET /api\n< HTTP/1.1 200\n< X-Tenant-Id: tenant-charlie\n";
     call.outcomes.push_back(Outcome{Outcome::Status::failed, "status", "equals", "409", "200", ""});
-    call.outcomes.push_back(
-        Outcome{Outcome::Status::passed, "audit", "gateway present", "a record", "{\"event\":\"x\",\"t\":\"" + kSecret + "\"}", ""});
+    call.outcomes.push_back(Outcome{Outcome::Status::passed, "audit", "gateway present", "a record",
+                                    "{\"event\":\"x\",\"t\":\"" + kSecret + "\"}", "", long_audit_record()});
     StepResult after;
     after.name = "not reached";
     r.steps = {token, call, after};
@@ -133,6 +147,10 @@ TEST_F(AllureTest, AFailingCaseHasItsStepsExpectationsAttachmentsLabelsAndLinks)
   EXPECT_EQ(call["attachments"][0]["name"], "transcript");
   EXPECT_NE(slurp(dir / call["attachments"][0]["source"].get<std::string>()).find("< HTTP/1.1 200"), std::string::npos);
   ASSERT_EQ(call["steps"][1]["attachments"].size(), 1u) << "the matched audit record";
+  // Whole: the field a reviewer came for sits past the few hundred characters a message line keeps.
+  const std::string record = slurp(dir / call["steps"][1]["attachments"][0]["source"].get<std::string>());
+  EXPECT_GT(record.size(), 400u);
+  EXPECT_NE(record.find("\"resolved_tenant\": \"tenant-charlie\""), std::string::npos) << record;
   EXPECT_EQ(r["steps"][2]["status"], "skipped");
   ASSERT_EQ(r["attachments"].size(), 1u);
   EXPECT_EQ(r["attachments"][0]["name"], "log tail: gateway");

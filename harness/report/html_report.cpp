@@ -1,0 +1,170 @@
+#include "harness/report/html_report.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace tc {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One style sheet, inlined in every page: the report must open from a file, offline.
+const char* const kStyle = R"(
+body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1f24;max-width:1200px}
+h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:20px 0 6px}
+a{color:#0b57d0} table{border-collapse:collapse;width:100%;margin:6px 0}
+td,th{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+table.checks,table.cases{table-layout:fixed} table.checks th:first-child,table.cases th:first-child{width:84px}
+table.checks th:nth-child(2){width:22%} table.cases th:nth-child(2){width:36%} table.cases th:nth-child(4){width:64px}
+th{background:#f3f4f6} pre{background:#f6f8fa;border:1px solid #d0d7de;padding:8px;overflow-x:auto;
+white-space:pre-wrap;word-break:break-all;margin:4px 0;font:12px/1.4 ui-monospace,monospace}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-weight:600;font-size:12px}
+.passed{background:#1a7f37} .failed,.error{background:#cf222e} .skipped{background:#8c959f}
+.step{border:1px solid #d0d7de;border-radius:6px;margin:10px 0;padding:6px 12px}
+.step.bad{border-color:#cf222e;border-width:2px} .meta{color:#57606a} .fail{color:#cf222e}
+)";
+
+std::string badge(const std::string& outcome) {
+  const std::string word = outcome == "error" ? "environment error" : outcome;
+  return "<span class=\"badge " + html_escape(outcome) + "\">" + html_escape(word) + "</span>";
+}
+
+std::string ms_text(std::int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, ms >= 1000 ? "%.1f s" : "%.0f ms", ms >= 1000 ? ms / 1000.0 : static_cast<double>(ms));
+  return buf;
+}
+
+std::string page(const std::string& title, const std::string& body) {
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
+         "</title><style>" + kStyle + "</style></head><body>\n" + body + "</body></html>\n";
+}
+
+std::string pre(const std::string& text) { return "<pre>" + html_escape(text) + "</pre>\n"; }
+
+std::string case_file(std::size_t index) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "case-%04zu.html", index + 1);
+  return buf;
+}
+
+std::string step_html(const StepRecord& st) {
+  const bool bad = !st.error.empty() ||
+                   std::any_of(st.outcomes.begin(), st.outcomes.end(), [](const auto& o) { return o.status == "failed"; });
+  std::ostringstream out;
+  out << "<div class=\"step" << (bad ? " bad" : "") << "\"><h2>" << badge(!st.ran ? "skipped" : bad ? "failed" : "passed")
+      << " " << html_escape(st.name) << "</h2>\n<div class=\"meta\">" << html_escape(st.file) << ":" << st.line;
+  if (!st.method.empty()) out << " · " << html_escape(st.method + " " + st.url);
+  if (st.status) out << " → " << st.status << " (" << ms_text(static_cast<std::int64_t>(st.elapsed_ms)) << ")";
+  if (!st.correlation_id.empty()) out << " · correlation id " << html_escape(st.correlation_id);
+  out << "</div>\n";
+  if (!st.ran) out << "<p class=\"meta\">not run: an earlier step failed</p>\n";
+  if (!st.error.empty()) out << "<p class=\"fail\">" << html_escape(st.error) << "</p>\n";
+  if (!st.outcomes.empty()) {
+    out << "<table class=\"checks\"><tr><th></th><th>check</th><th>expected</th><th>actual</th></tr>\n";
+    for (const auto& o : st.outcomes) {
+      out << "<tr><td>" << badge(o.status) << "</td><td>" << html_escape(o.kind + " " + o.description) << "</td><td>"
+          << html_escape(o.expected) << "</td><td>" << html_escape(o.status == "skipped" ? o.reason : o.actual)
+          << "</td></tr>\n";
+    }
+    out << "</table>\n";
+    for (const auto& o : st.outcomes)
+      if (!o.evidence.empty())
+        out << "<div class=\"meta\">" << html_escape(o.kind == "audit" ? "audit record — " + o.description
+                                                                        : o.kind + " evidence — " + o.description)
+            << "</div>\n" << pre(o.evidence);
+  }
+  if (!st.transcript.empty()) out << "<div class=\"meta\">transcript</div>\n" << pre(st.transcript);
+  out << "</div>\n";
+  return out.str();
+}
+
+std::string case_page(const CaseRecord& c) {
+  std::ostringstream out;
+  out << "<p><a href=\"index.html\">← all cases</a></p>\n<h1>" << badge(c.outcome) << " " << html_escape(c.scenario)
+      << "</h1>\n<div class=\"meta\">" << html_escape(c.id()) << " · " << html_escape(c.file) << ":" << c.line << " · "
+      << ms_text(c.finished_ms - c.started_ms) << "</div>\n<table>\n";
+  auto row = [&out](const std::string& name, const std::string& value) {
+    if (!value.empty()) out << "<tr><th>" << name << "</th><td>" << html_escape(value) << "</td></tr>\n";
+  };
+  auto joined = [](const std::vector<std::string>& items) {
+    std::string s;
+    for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+    return s;
+  };
+  row("requirements", joined(c.requirements));
+  row("tags", joined(c.tags));
+  if (!c.row.is_null()) row("matrix row", c.row.dump());
+  row("skipped", c.skip_reason);
+  out << "</table>\n";
+  if (!c.failures.empty()) {
+    out << "<h2 class=\"fail\">Failures</h2>\n";
+    std::string lines;
+    for (const auto& f : c.failures) lines += f + "\n";
+    out << pre(lines);
+  }
+  for (const auto& st : c.steps) out << step_html(st);
+  return page(c.id(), out.str());
+}
+
+std::string index_page(const RunRecord& record) {
+  std::ostringstream out;
+  out << "<h1>tenantcheck run</h1>\n<p>" << html_escape(record.summary_line()) << "</p>\n<table>\n";
+  for (const auto& [k, v] : record.properties)
+    out << "<tr><th>" << html_escape(k) << "</th><td>" << html_escape(v) << "</td></tr>\n";
+  out << "</table>\n<h2>Cases</h2>\n<table class=\"cases\"><tr><th></th><th>case</th><th>scenario</th><th>time</th><th>first failure or "
+         "skip reason</th></tr>\n";
+  for (std::size_t i = 0; i < record.cases.size(); ++i) {
+    const CaseRecord& c = record.cases[i];
+    std::string why = !c.failures.empty() ? c.failures.front() : c.skip_reason;
+    if (why.size() > 240) {  // the case's page has it whole; cut between UTF-8 characters
+      std::size_t cut = 240;
+      while (cut > 0 && (static_cast<unsigned char>(why[cut]) & 0xC0) == 0x80) --cut;
+      why = why.substr(0, cut) + "…";
+    }
+    out << "<tr><td>" << badge(c.outcome) << "</td><td><a href=\"" << case_file(i) << "\">" << html_escape(c.id())
+        << "</a></td><td>" << html_escape(c.scenario) << "</td><td>" << ms_text(c.finished_ms - c.started_ms)
+        << "</td><td>" << html_escape(why) << "</td></tr>\n";
+  }
+  out << "</table>\n";
+  return page("tenantcheck run", out.str());
+}
+
+}  // namespace
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+Result<Unit> write_html_report(const RunRecord& record, const std::string& reports_dir) {
+  const fs::path dir = fs::path(reports_dir) / "html";
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec) return environment_error("", "cannot create " + dir.string() + ": " + ec.message());
+  auto write = [&dir](const std::string& name, const std::string& text) -> Result<Unit> {
+    std::ofstream out(dir / name, std::ios::binary);
+    out << text;
+    if (!out) return environment_error("", "cannot write " + (dir / name).string());
+    return Unit{};
+  };
+  for (std::size_t i = 0; i < record.cases.size(); ++i)
+    if (auto w = write(case_file(i), case_page(record.cases[i])); !w) return w;
+  return write("index.html", index_page(record));
+}
+
+}  // namespace tc
