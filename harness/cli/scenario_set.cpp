@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <filesystem>
 #include <optional>
+#include <regex>
 
+#include "common/json_match.h"
 #include "harness/cli/project_paths.h"
 #include "harness/loader/naming.h"
 #include "harness/loader/scenario_loader.h"
 #include "harness/loader/semantics.h"
 #include "harness/loader/variables.h"
+#include "harness/template/template.h"
 
 namespace tc::cli {
 
@@ -23,6 +26,34 @@ std::vector<std::string> naming_roots(const std::vector<std::string>& paths) {
   }
   return roots;
 }
+
+namespace {
+
+// A `matrix: {each: "{{fx.PATH}}", as: NAME}` becomes one row per entry of that bound collection,
+// {NAME: "{{fx.PATH.KEY}}"}, so each case is named by its entry's key (or index).
+std::optional<Error> expand_bound_matrix(Scenario& s, const json* bindings) {
+  auto doc = load_document(s.file);
+  const json* range = doc ? find_pointer(doc->value, pointer_join(s.loc.pointer, "matrix")) : nullptr;
+  if (!range || !range->is_object() || s.matrix_keys.size() != 1) return std::nullopt;
+  const Loc loc{s.file, s.loc.line, pointer_join(pointer_join(s.loc.pointer, "matrix"), "each")};
+  if (!bindings) return input_error(loc.where(), "a matrix over a bound collection needs the topology's bindings");
+  auto paths = template_paths(range->value("each", std::string()), loc);
+  if (!paths || paths->size() != 1) return std::nullopt;  // the loader checked its form
+  const std::string& path = paths->front();
+  const json* collection = find_pointer(*bindings, "/" + std::regex_replace(path.substr(3), std::regex("\\."), "/"));
+  if (!collection || !collection->is_structured() || collection->empty())
+    return input_error(loc.where(), "'" + path + "' is no collection of the bindings (a map or a list with entries)");
+  std::vector<json> rows;
+  const std::string& as = s.matrix_keys.front();
+  if (collection->is_object())
+    for (const auto& [key, value] : collection->items()) rows.push_back({{as, "{{" + path + "." + key + "}}"}});
+  else
+    for (std::size_t i = 0; i < collection->size(); ++i) rows.push_back({{as, "{{" + path + "." + std::to_string(i) + "}}"}});
+  s.matrix = std::move(rows);
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::set<std::string> taken_variable_names(const Topology* topology) {
   std::set<std::string> taken = loader::builtin_variables();
@@ -68,6 +99,9 @@ ScenarioSet load_scenario_set(const std::vector<std::string>& paths, const json*
   for (const auto& clause : project_contract_clauses()) rules.clause_ids.push_back(clause.id);
   for (const auto& s : set.scenarios)
     for (auto& e : check_semantics(s, rules)) set.errors.push_back(std::move(e));
+  if (set.errors.empty() && topology)
+    for (auto& s : set.scenarios)
+      if (auto e = expand_bound_matrix(s, bindings ? &bindings->value : nullptr)) set.errors.push_back(std::move(*e));
   std::stable_sort(set.errors.begin(), set.errors.end(),
                    [](const Error& a, const Error& b) { return a.where.file < b.where.file; });
   if (!set.errors.empty()) return set;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 
 #include <yaml-cpp/yaml.h>
 
@@ -95,6 +96,21 @@ void read_matrix(const Document& doc, const json& node, const std::string& ptr, 
   s.matrix_keys = matrix_key_order(doc.file, index, node[0]);
 }
 
+// `matrix: {each: "{{fx.users}}", as: user}`: one row per entry of a bound collection, expanded by
+// the command that knows the bindings (harness/cli/scenario_set.h); until then one row naming it all.
+void read_matrix_range(const Document& doc, const json& node, const std::string& ptr, Scenario& s) {
+  check_object(doc, node, ptr, {"each", "as"}, {"each", "as"});
+  check_string(doc, node["each"], pointer_join(ptr, "each"));
+  check_string(doc, node["as"], pointer_join(ptr, "as"));
+  static const std::regex bound(R"(^\{\{\s*fx(\.[A-Za-z0-9_-]+)*\s*\}\}$)");
+  if (!std::regex_match(node["each"].get<std::string>(), bound))
+    reject(doc, pointer_join(ptr, "each"), "each names a bound collection: \"{{fx.…}}\", got " + node["each"].dump());
+  const std::string as = node["as"].get<std::string>();
+  check_identifier(doc, as, pointer_join(ptr, "as"), "matrix key");
+  s.matrix = {json{{as, node["each"]}}};
+  s.matrix_keys = {as};
+}
+
 Scenario read_scenario(const Document& doc, const json& node, const std::string& ptr, std::size_t index,
                        const std::vector<std::string>& file_tags, DocumentCache& cache) {
   check_object(doc, node, ptr, kScenarioKeys, {"name", "steps"});
@@ -122,7 +138,8 @@ Scenario read_scenario(const Document& doc, const json& node, const std::string&
     for (const auto& [k, v] : node["vars"].items()) check_identifier(doc, k, pointer_join(vp, k), "variable");
     s.vars = node["vars"];
   }
-  if (node.contains("matrix")) read_matrix(doc, node["matrix"], pointer_join(ptr, "matrix"), s, index);
+  if (node.contains("matrix") && node["matrix"].is_object()) read_matrix_range(doc, node["matrix"], pointer_join(ptr, "matrix"), s);
+  else if (node.contains("matrix")) read_matrix(doc, node["matrix"], pointer_join(ptr, "matrix"), s, index);
   std::vector<std::string> stack{fs::weakly_canonical(doc.file).string()};
   s.steps = read_steps(doc, node["steps"], pointer_join(ptr, "steps"), cache, stack);
   for (std::size_t i = 0; i < s.steps.size(); ++i)

@@ -324,6 +324,39 @@ TEST_F(CmdRun, AMatrixMayNameBoundEntriesAndItsCasesAreNamedByThem) {
       << results.dump(2);
 }
 
+TEST_F(CmdRun, AMatrixMayRangeOverABoundCollection) {
+  FixedServer server(200);
+  write_file(dir.path / "topology.yaml", external_topology(server.url()) + "bindings: " + std::string(TC_SOURCE_DIR) +
+                                             "/fixtures/reference/bindings.yaml\n");
+  scenario("a.yaml", R"(scenarios:
+  - name: every tenant
+    matrix: {each: "{{fx.tenants}}", as: tenant}
+    steps:
+      - name: call
+        request: {url: "{{api}}/t/{{tenant}}"}
+        expect: {status: 200}
+)");
+  EXPECT_EQ(run({"--list"}).out,
+            "a.every_tenant/alpha\na.every_tenant/bravo\na.every_tenant/charlie\na.every_tenant/platform\n");
+  Outcome o = run({});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_EQ(o.last_line(), "4 passed, 0 failed") << o.out;
+  const json results = json::parse(read_file(dir.path / "out" / "results.json"));
+  EXPECT_NE(results["cases"][2]["steps"][0]["url"].get<std::string>().find("/t/tenant-charlie"), std::string::npos)
+      << results.dump(2);
+  scenario("a.yaml", R"(scenarios:
+  - name: every tenant
+    matrix: {each: "{{fx.tenant}}", as: tenant}
+    steps:
+      - name: call
+        request: {url: "{{api}}/t/{{tenant}}"}
+        expect: {status: 200}
+)");
+  o = run({});
+  EXPECT_EQ(o.code, 2) << o.out << o.err;
+  EXPECT_NE(o.err.find("unknown bound name 'fx.tenant'"), std::string::npos) << o.err;
+}
+
 TEST_F(CmdRun, AMissingCapabilityIsCountedAsSkipped) {
   FixedServer server(200);
   topology(server.url());
