@@ -151,8 +151,9 @@ Scenario read_scenario(const Document& doc, const json& node, const std::string&
   return s;
 }
 
-// One scenario file; throws Rejected on its first error.
-std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions& options) {
+// One scenario file; throws Rejected on an error of its top level, and adds the first error of
+// each scenario to `errors` (the other scenarios are still read: every error of the file is shown).
+std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions& options, std::vector<Error>& errors) {
   const json& top = doc.value;
   check_object(doc, top, "", kFileKeys, {"scenarios"});
   if (top.contains("description")) check_string(doc, top["description"], "/description");
@@ -173,12 +174,18 @@ std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions&
   std::vector<Scenario> out;
   for (std::size_t i = 0; i < top["scenarios"].size(); ++i) {
     std::string p = pointer_join("/scenarios", i);
-    Scenario s = read_scenario(doc, top["scenarios"][i], p, i, tags, cache);
-    for (const auto& prev : out)
-      if (prev.name == s.name)
-        reject(doc, pointer_join(p, "name"), "duplicate scenario name '" + s.name + "' (also at line " +
-                                                 std::to_string(prev.loc.line) + ")");
-    check_variables(s, file_vars, loc_of(doc, "/vars"), offered(s, options) ? rules : skipped_rules, cache);
+    Scenario s;
+    try {
+      s = read_scenario(doc, top["scenarios"][i], p, i, tags, cache);
+      for (const auto& prev : out)
+        if (prev.name == s.name)
+          reject(doc, pointer_join(p, "name"), "duplicate scenario name '" + s.name + "' (also at line " +
+                                                   std::to_string(prev.loc.line) + ")");
+      check_variables(s, file_vars, loc_of(doc, "/vars"), offered(s, options) ? rules : skipped_rules, cache);
+    } catch (const Rejected& r) {
+      errors.push_back(r.error);
+      continue;
+    }
     // The file's vars join each scenario's vars (a scenario var of the same name wins): the runner
     // renders one block, in dependency order.
     for (const auto& [k, v] : file_vars.items())
@@ -209,7 +216,7 @@ LoadReport load_all_scenarios(const std::vector<std::string>& paths, const LoadO
       continue;
     }
     try {
-      for (auto& s : read_scenario_file(*doc, options)) report.scenarios.push_back(std::move(s));
+      for (auto& s : read_scenario_file(*doc, options, report.errors)) report.scenarios.push_back(std::move(s));
     } catch (const Rejected& r) {
       report.errors.push_back(r.error);
     }

@@ -30,10 +30,10 @@ struct LoadOptions {
 struct LoadReport {
   std::vector<Scenario> scenarios;      // from the files that loaded without error, in discovery order
   int scenario_files = 0;               // scenario files found (loaded or not)
-  std::vector<Error> errors;            // the first error of each file that failed, in discovery order
+  std::vector<Error> errors;            // the first error of each scenario (or of a file's top level)
 };
 
-// Every error of every file (one per file), for `tenantcheck lint`.
+// Every error of every file (one per scenario), for `tenantcheck lint`.
 LoadReport load_all_scenarios(const std::vector<std::string>& paths, const LoadOptions& options);
 
 // The scenarios, or the first error (after checking all files).

@@ -103,6 +103,29 @@ TEST_F(LintProject, EveryErrorOfAFileIsReported) {
   EXPECT_NE(o.err.find("/scenarios/0/steps/1: step 'look' checks nothing"), std::string::npos) << o.err;
 }
 
+TEST_F(LintProject, AStructuralErrorOfOneScenarioDoesNotHideTheNext) {
+  Outcome o = lint(R"(scenarios:
+  - name: one
+    stepz: []
+  - name: two
+    steps:
+      - name: call
+        request: {url: "{{gatway}}/items"}
+        expect: {status: 200}
+  - name: three
+    requires: [mnit]
+    steps:
+      - name: call
+        request: {url: "{{gateway}}/items"}
+        expect: {status: 200}
+)");
+  EXPECT_EQ(o.code, 2) << o.out << o.err;
+  EXPECT_NE(o.err.find("a.yaml:3: /scenarios/0/stepz: unknown key 'stepz'"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("a.yaml:7: /scenarios/1/steps/0/request/url: undefined variable 'gatway'"), std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("/scenarios/2/requires/0: unknown capability 'mnit'"), std::string::npos) << o.err;
+}
+
 TEST_F(LintProject, AStepThatSaysItChecksNothingIsAccepted) {
   Outcome o = lint(one_step("{method: DELETE, url: \"{{gateway}}/items/1\"}", "{}"));
   EXPECT_EQ(o.code, 0) << o.out << o.err;
