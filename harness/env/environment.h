@@ -15,6 +15,10 @@ struct AuditSourceSpec {
   std::string kind = "none";   // stub | jsonl | http | none
   std::string location;        // stub: base URL; jsonl: file path; http: URL template with {{correlation_id}}
   long deadline_ms = 3000;     // how long a lagging source is polled (and how long an absence is awaited)
+  // The component records before it answers: once the step's response is in, one read is the
+  // whole truth (a missing record will not come later), so neither presence nor absence waits.
+  // Said by the topology (docs/topology.md); true for the project's stubs, false unless declared.
+  bool synchronous = false;
 };
 
 // The URL that asks a stub or http source for the records of `correlation_id`: a stub's

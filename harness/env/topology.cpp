@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using Fail = std::optional<Error>;
 
-constexpr long kStubAuditDeadlineMs = 300;   // stubs record synchronously
+constexpr long kStubAuditDeadlineMs = 300;   // a /_audit source not declared synchronous (a spawned build)
 constexpr long kAuditDeadlineMs = 3000;
 
 class Reader {
@@ -124,22 +124,40 @@ Fail read_ready(const Reader& r, const std::string& ptr, const json& v, Readines
 
 Fail read_audit(const Reader& r, const std::string& ptr, const json& v, const fs::path& dir, ComponentSpec& c) {
   AuditSourceSpec& a = c.audit;
+  const auto stub_allowed = [&](const std::string& p) -> Fail {
+    if (c.kind == "external") return r.error(p, "audit: stub needs a component the supervisor starts (stub or spawn)");
+    return std::nullopt;
+  };
   if (v.is_string()) {
     a.kind = v.get<std::string>();
     if (!is_one_of(a.kind, {"stub", "none"}))
-      return r.error(ptr, "audit must be stub, none, {jsonl: path} or {http: url}");
-    if (a.kind == "stub" && c.kind == "external")
-      return r.error(ptr, "audit: stub needs a component the supervisor starts (stub or spawn)");
+      return r.error(ptr, "audit must be stub, none, {stub: true}, {jsonl: path} or {http: url}");
+    if (a.kind == "stub") if (auto f = stub_allowed(ptr)) return f;
     a.deadline_ms = a.kind == "stub" ? kStubAuditDeadlineMs : kAuditDeadlineMs;
+    // Our own stub records before it answers; a spawned build serving /_audit has not said so.
+    a.synchronous = a.kind == "stub" && c.kind == "stub";
     return std::nullopt;
   }
   if (auto f = r.object(ptr, v, "audit")) return f;
-  if (auto f = r.keys(ptr, v, {"jsonl", "http", "deadline_ms"})) return f;
-  if (v.contains("jsonl") == v.contains("http")) return r.error(ptr, "audit needs exactly one of jsonl, http");
-  a.kind = v.contains("jsonl") ? "jsonl" : "http";
-  if (auto f = r.string(pointer_join(ptr, a.kind), v[a.kind], a.location)) return f;
-  if (a.kind == "jsonl") a.location = resolve(dir, a.location);
-  a.deadline_ms = kAuditDeadlineMs;
+  if (auto f = r.keys(ptr, v, {"stub", "jsonl", "http", "deadline_ms", "synchronous"})) return f;
+  const int sources = int(v.contains("stub")) + int(v.contains("jsonl")) + int(v.contains("http"));
+  if (sources != 1) return r.error(ptr, "audit needs exactly one of stub, jsonl, http");
+  if (v.contains("stub")) {
+    if (v["stub"] != true) return r.error(pointer_join(ptr, "stub"), "must be true");
+    if (auto f = stub_allowed(ptr)) return f;
+    a.kind = "stub";
+    a.deadline_ms = kStubAuditDeadlineMs;
+  } else {
+    a.kind = v.contains("jsonl") ? "jsonl" : "http";
+    if (auto f = r.string(pointer_join(ptr, a.kind), v[a.kind], a.location)) return f;
+    if (a.kind == "jsonl") a.location = resolve(dir, a.location);
+    a.deadline_ms = kAuditDeadlineMs;
+  }
+  a.synchronous = a.kind == "stub" && c.kind == "stub";
+  if (v.contains("synchronous")) {
+    if (!v["synchronous"].is_boolean()) return r.error(pointer_join(ptr, "synchronous"), "must be true or false");
+    a.synchronous = v["synchronous"].get<bool>();
+  }
   if (v.contains("deadline_ms")) return r.positive(pointer_join(ptr, "deadline_ms"), v["deadline_ms"], a.deadline_ms);
   return std::nullopt;
 }
@@ -214,7 +232,7 @@ Fail read_component(const Reader& r, const std::string& ptr, const std::string& 
     }
   }
   c.audit = AuditSourceSpec{};
-  if (c.kind == "stub") c.audit = AuditSourceSpec{"stub", "", kStubAuditDeadlineMs};
+  if (c.kind == "stub") c.audit = AuditSourceSpec{"stub", "", kStubAuditDeadlineMs, true};
   if (v.contains("audit")) if (auto f = read_audit(r, pointer_join(ptr, "audit"), v["audit"], dir, c)) return f;
   if (v.contains("depends_on"))
     if (auto f = r.strings(pointer_join(ptr, "depends_on"), v["depends_on"], c.depends_on)) return f;

@@ -1,6 +1,7 @@
 // expect: audit — a list; each entry asks one component's audit source (environment.h) for the
 // records of a correlation id (default: this step's) and checks that a record subset-matching
-// `present` appears before the source's deadline, or that none matching `absent` appears until it.
+// `present` appears before the source's deadline, or that none matching `absent` appears until it;
+// a synchronous source (it records before it answers) is read once, its answer final either way.
 // Sources: stub (GET <location><contract.paths.audit>?correlation_id=…), jsonl (a file of JSON
 // lines), http (a URL template with {{correlation_id}}; a JSON array or {"records": […]}), none (the
 // check is skipped, never passed).
@@ -16,6 +17,7 @@ namespace tc {
 
 namespace {
 constexpr const char* kKind = "audit";
+constexpr auto kFirstPoll = std::chrono::milliseconds(5);
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
 
 Result<Unit> validate_entry(const json& e, const Document& doc, const std::string& p) {
@@ -119,7 +121,12 @@ Outcome check_entry(const StepContext& c, const json& entry) {
     return skipped_outcome(kKind, desc, "component " + name + " has no audit source");
   const std::string cid = entry.value("correlation_id", c.correlation_id);
 
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(comp.audit.deadline_ms);
+  // A synchronous source is read once: the step's response is in, so what it holds is final. A
+  // lagging one is read until the deadline, the waits growing from kFirstPoll to kPollInterval and
+  // cut so that the last read happens at the deadline, never after a sleep past it.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(comp.audit.synchronous ? 0 : comp.audit.deadline_ms);
+  auto pause = kFirstPoll;
   std::vector<json> last;
   std::optional<Error> last_error;
   for (;;) {
@@ -133,8 +140,10 @@ Outcome check_entry(const StepContext& c, const json& entry) {
     } else {
       last_error = records.error();
     }
-    if (std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(kPollInterval);
+    const auto now = Clock::now();
+    if (now >= deadline) break;
+    std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - now));
+    pause = std::min<std::chrono::milliseconds>(pause * 2, kPollInterval);
   }
   if (last_error) {
     if (last_error->kind == ErrorKind::environment) c.run.record_environment_error(*last_error);

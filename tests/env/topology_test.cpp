@@ -46,6 +46,7 @@ TEST(Topology, LoadsTheLocalStubTopology) {
     EXPECT_EQ(c.kind, "stub") << c.name;
     EXPECT_EQ(c.audit.kind, "stub") << c.name;
     EXPECT_EQ(c.audit.deadline_ms, 300) << c.name;
+    EXPECT_TRUE(c.audit.synchronous) << c.name;   // our stubs record before they answer
   }
   EXPECT_EQ(component(*t, "authority").stub_args, std::vector<std::string>{"--enable-mint"});
   EXPECT_EQ(component(*t, "scanner").backend_role, "scanner");
@@ -98,6 +99,27 @@ TEST(Topology, ResolvesPathsAgainstItsOwnFolderAndDefaultsSpawnReadiness) {
   EXPECT_EQ(gw.audit.kind, "jsonl");
   EXPECT_EQ(gw.audit.location, dir.path() + "/logs/gw.jsonl");
   EXPECT_EQ(gw.audit.deadline_ms, 3000);
+  EXPECT_FALSE(gw.audit.synchronous);   // lagging unless the topology says otherwise
+}
+
+TEST(Topology, ASpawnedBuildSaysWhetherItsAuditSourceIsSynchronous) {
+  ScratchDir dir;
+  auto path = dir.write("t.yaml",
+                        "profile: p.yaml\n"
+                        "components:\n"
+                        "  quiet: {spawn: {command: x}, audit: stub}\n"
+                        "  sync: {spawn: {command: x}, audit: {stub: true, synchronous: true}}\n"
+                        "  file: {spawn: {command: x}, audit: {jsonl: a.jsonl, synchronous: true, deadline_ms: 50}}\n");
+  auto t = load_topology(path);
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  EXPECT_EQ(component(*t, "quiet").audit.kind, "stub");
+  EXPECT_FALSE(component(*t, "quiet").audit.synchronous);   // a build's /_audit is not assumed synchronous
+  EXPECT_EQ(component(*t, "quiet").audit.deadline_ms, 300);
+  EXPECT_EQ(component(*t, "sync").audit.kind, "stub");
+  EXPECT_TRUE(component(*t, "sync").audit.synchronous);
+  EXPECT_EQ(component(*t, "file").audit.kind, "jsonl");
+  EXPECT_TRUE(component(*t, "file").audit.synchronous);
+  EXPECT_EQ(component(*t, "file").audit.deadline_ms, 50);
 }
 
 TEST(Topology, ATypoedKeyNamesFileLinePointerAndTheAllowedKeys) {
@@ -170,6 +192,12 @@ INSTANTIATE_TEST_SUITE_P(
                 "/components/a/spawn/args/0", "unknown reference '{{nosuch}}'"},
         BadCase{"BadAudit", "profile: p\ncomponents:\n  a: {external: {url: x}, audit: {kafka: t}}\n",
                 "/components/a/audit/kafka", "unknown key 'kafka'"},
+        BadCase{"SynchronousNotABoolean", "profile: p\ncomponents:\n  a: {external: {url: x}, audit: {jsonl: f, synchronous: yes please}}\n",
+                "/components/a/audit/synchronous", "true or false"},
+        BadCase{"TwoAuditSources", "profile: p\ncomponents:\n  a: {spawn: {command: x}, audit: {stub: true, jsonl: f}}\n",
+                "/components/a/audit", "exactly one of stub, jsonl, http"},
+        BadCase{"StubAuditObjectOnExternal", "profile: p\ncomponents:\n  a: {external: {url: x}, audit: {stub: true}}\n",
+                "/components/a/audit", "audit: stub"},
         BadCase{"StubAuditOnExternal", "profile: p\ncomponents:\n  a: {external: {url: x}, audit: stub}\n",
                 "/components/a/audit", "audit: stub"},
         BadCase{"GatewayWithoutAuthority", "profile: p\nfixtures: f\ncomponents:\n  gateway: {stub: gateway}\n",

@@ -1,5 +1,6 @@
 #include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "runner_fixture.h"
 
@@ -20,6 +21,7 @@ class AuditedServer {
     server_ = std::make_unique<TestServer>([this, delay_ms, event](const stub::Request& r) {
       std::lock_guard lock(mu_);
       if (r.path == "/_audit") {
+        ++reads_;
         json out = json::array();
         for (const auto& [at, rec] : records_)
           if (Clock::now() >= at && rec["correlation_id"] == r.query_param("correlation_id").value_or("")) out.push_back(rec);
@@ -31,14 +33,21 @@ class AuditedServer {
     });
   }
   std::string url() const { return server_->url(); }
+  int reads() {
+    std::lock_guard lock(mu_);
+    return reads_;
+  }
 
  private:
   std::mutex mu_;
+  int reads_ = 0;
   std::vector<std::pair<Clock::time_point, json>> records_;
   std::unique_ptr<TestServer> server_;
 };
 
 AuditSourceSpec stub_audit(const std::string& url, long deadline_ms) { return {"stub", url, deadline_ms}; }
+// A source that records before it answers (environment.h): one read after the response is final.
+AuditSourceSpec synchronous_audit(const std::string& url) { return {"stub", url, 3000, true}; }
 
 TEST(ExpectAudit, PresentIsFoundWhenTheRecordArrivesLate) {
   AuditedServer server(400);
@@ -74,6 +83,70 @@ TEST(ExpectAudit, AbsentHoldsUntilTheDeadline) {
       {{"component", "platform"}, {"absent", {{"event", "{{contract.events.data_write}}"}}}}}))}), scope, *run);
   EXPECT_TRUE(only(r, "audit").passed()) << failures(r);
   EXPECT_GE(ms_since(start), 500);
+  EXPECT_LT(ms_since(start), 650);   // the last read is at the deadline, not a poll interval past it
+}
+
+TEST(ExpectAudit, ASynchronousSourceProvesAnAbsenceInOneRead) {
+  AuditedServer server(0);
+  auto run = make_run({component("platform", server.url(), synchronous_audit(server.url()))});
+  Scope scope(&run->root_scope());
+  auto start = Clock::now();
+  auto r = run_step(step("a", "{{platform}}/act", {expect("audit", json::array({
+      {{"component", "platform"}, {"absent", {{"event", "data.write"}}}}}))}), scope, *run);
+  EXPECT_TRUE(only(r, "audit").passed()) << failures(r);
+  EXPECT_EQ(server.reads(), 1);
+  EXPECT_LT(ms_since(start), 1500);   // the 3000 ms deadline is not waited out
+}
+
+TEST(ExpectAudit, ASynchronousAbsenceStillFailsWhenTheRecordIsThere) {
+  AuditedServer server(0, "data.write");
+  auto run = make_run({component("platform", server.url(), synchronous_audit(server.url()))});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("a", "{{platform}}/act", {expect("audit", json::array({
+      {{"component", "platform"}, {"absent", {{"event", "data.write"}}}}}))}), scope, *run);
+  Outcome o = only(r, "audit");
+  EXPECT_TRUE(o.failed());
+  EXPECT_NE(o.actual.find("data.write"), std::string::npos) << o.actual;
+}
+
+TEST(ExpectAudit, ASynchronousPresenceFailsAtOnceWhenTheRecordIsMissing) {
+  AuditedServer server(0);
+  auto run = make_run({component("platform", server.url(), synchronous_audit(server.url()))});
+  Scope scope(&run->root_scope());
+  auto start = Clock::now();
+  auto r = run_step(step("a", "{{platform}}/act", {expect("audit", json::array({
+      {{"component", "platform"}, {"present", {{"event", "data.write"}}}}}))}), scope, *run);
+  Outcome o = only(r, "audit");
+  EXPECT_TRUE(o.failed());
+  EXPECT_NE(o.actual.find("data.read"), std::string::npos) << o.actual;
+  EXPECT_EQ(server.reads(), 1);
+  EXPECT_LT(ms_since(start), 1500);
+}
+
+TEST(ExpectAudit, ALaggingFileSourceFailsAnAbsenceWhenTheRecordLandsBeforeTheDeadline) {
+  const std::string file = ::testing::TempDir() + "/audit_lagging_test.jsonl";
+  std::remove(file.c_str());
+  std::vector<std::thread> writers;
+  TestServer server([&file, &writers](const stub::Request& r) {
+    const std::string cid = r.headers.get("X-Correlation-Id").value_or("");
+    writers.emplace_back([file, cid] {   // the component answers first and records 150 ms later
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+      std::ofstream(file, std::ios::app) << json{{"event", "data.write"}, {"correlation_id", cid}}.dump() << "\n";
+    });
+    return respond(200);
+  });
+  auto run = make_run({component("platform", server.url(), {"jsonl", file, 2000})});
+  Scope scope(&run->root_scope());
+  auto start = Clock::now();
+  auto r = run_step(step("a", "{{platform}}/x", {expect("audit", json::array({
+      {{"component", "platform"}, {"absent", {{"event", "data.write"}}}}}))}), scope, *run);
+  for (auto& w : writers) w.join();
+  Outcome o = only(r, "audit");
+  EXPECT_TRUE(o.failed());
+  EXPECT_NE(o.actual.find("data.write"), std::string::npos) << o.actual;
+  EXPECT_GE(ms_since(start), 150);
+  EXPECT_LT(ms_since(start), 2000);
+  std::remove(file.c_str());
 }
 
 TEST(ExpectAudit, AbsentFailsAsSoonAsTheRecordAppears) {
