@@ -70,9 +70,11 @@ Pkey jwk_public_key(const nlohmann::json& jwk) {
   return Pkey(raw);
 }
 
-std::string pem_of(EVP_PKEY* key) {
+std::string pem_of(EVP_PKEY* key, bool private_half = false) {
   std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PUBKEY(bio.get(), key) != 1) throw std::runtime_error(openssl_error("PEM_write_bio_PUBKEY"));
+  const int written = private_half ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
+                                   : PEM_write_bio_PUBKEY(bio.get(), key);
+  if (!bio || written != 1) throw std::runtime_error(openssl_error("PEM_write_bio"));
   char* data = nullptr;
   long len = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(len));
@@ -166,6 +168,18 @@ nlohmann::json RsaKey::public_jwk(const std::string& kid) const {
 }
 
 std::string RsaKey::public_pem() const { return pem_of(impl_->key.get()); }
+
+std::string RsaKey::private_pem() const { return pem_of(impl_->key.get(), true); }
+
+RsaKey RsaKey::from_private_pem(std::string_view pem) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  EVP_PKEY* raw = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+  if (!raw) throw std::runtime_error(openssl_error("reading an RSA private key"));
+  auto impl = std::make_unique<Impl>();
+  impl->key.reset(raw);
+  if (EVP_PKEY_get_base_id(raw) != EVP_PKEY_RSA) throw std::runtime_error("the private key is not an RSA key");
+  return RsaKey(std::move(impl));
+}
 
 bool verify_rs256(const nlohmann::json& jwk, std::string_view data, std::string_view signature) {
   Pkey key = jwk_public_key(jwk);

@@ -16,10 +16,13 @@ std::string random_token(std::size_t n_bytes = 16);                      // base
 std::string uuid_v4();
 bool constant_time_equal(std::string_view a, std::string_view b);
 
-// An RSA key pair generated in memory (never written to disk). Owns its OpenSSL key.
+// An RSA key pair generated in memory. Owns its OpenSSL key. Its private half leaves memory only
+// through private_pem(), for a process that hands its key to a child (0600 file, removed after).
 class RsaKey {
  public:
   static RsaKey generate(int bits = 2048);
+  // The key of a PKCS#8 PEM private key; throws std::runtime_error if it is not an RSA private key.
+  static RsaKey from_private_pem(std::string_view pem);
   RsaKey(RsaKey&&) noexcept;
   RsaKey& operator=(RsaKey&&) noexcept;
   ~RsaKey();
@@ -28,6 +31,7 @@ class RsaKey {
   // The public key as a JWK: {"kty":"RSA","n":..,"e":..,"kid":kid,"alg":"RS256","use":"sig"}.
   nlohmann::json public_jwk(const std::string& kid) const;
   std::string public_pem() const;
+  std::string private_pem() const;   // PKCS#8, unencrypted: a secret
 
  private:
   struct Impl;

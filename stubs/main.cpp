@@ -9,8 +9,10 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "common/redact.h"
@@ -103,6 +105,10 @@ int main(int argc, char** argv) {
   app.add_option("--role", o.backend_role, "backend: which backend (platform | scanner | graph)");
   app.add_flag("--enable-mint", o.enable_mint, "authority: enable the test-only minting endpoints");
   app.add_option("--audience", o.audience, "authority: token audience (default: the profile's)");
+  std::string signing_key_file;
+  app.add_option("--signing-key", signing_key_file,
+                 "authority: PEM private key of the first signing key, handed over in a 0600 file by a "
+                 "runner that reuses one key across its runs (default: a fresh key)")->check(CLI::ExistingFile);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -113,6 +119,13 @@ int main(int argc, char** argv) {
   if (show_faults) return list_faults();
   if (o.role.empty()) return fail("role: give authority, gateway or backend");
   if (!o.shared_secret.empty()) global_redactor().add_secret(o.shared_secret);
+  if (!signing_key_file.empty()) {
+    std::ifstream in(signing_key_file);
+    std::ostringstream pem;
+    pem << in.rdbuf();
+    if (!in) return fail("--signing-key: cannot read " + signing_key_file);
+    o.signing_key_pem = pem.str();
+  }
 
   for (const auto& pair : backend_pairs) {
     auto eq = pair.find('=');

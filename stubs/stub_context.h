@@ -32,6 +32,7 @@ struct StubOptions {
   // authority
   bool enable_mint = false;                       // A10 test-only endpoints
   std::string audience;                           // default: profile values.default_audience
+  std::string signing_key_pem;                    // the first signing key (a secret); empty: generated
 };
 
 struct StubContext {

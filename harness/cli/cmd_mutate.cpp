@@ -19,9 +19,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/crypto.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
 #include "harness/env/child_process.h"
+#include "harness/env/private_file.h"
 #include "harness/env/supervisor.h"
 #include "harness/report/run_record.h"
 
@@ -246,6 +248,12 @@ int mutate(const MutateOptions& o) {
     return 2;
   }
   std::vector<Mutant>& mutants = *planned;
+  // One authority signing key for every run: each start then reads it instead of generating one.
+  auto key = PrivateFile::write(RsaKey::generate().private_pem());
+  if (!key) {
+    std::cerr << "error: " << key.error().to_string() << "\n";
+    return 3;
+  }
   const std::string env_file = path_or_default(o.env_file, "compose/local.yaml");
   const std::vector<std::string> paths = scenario_paths_or_default(o.paths);
   std::cout << "mutate: " << mutants.size() - 1 << " mutants and a fault-free run, " << o.jobs << " at a time, against "
@@ -268,7 +276,8 @@ int mutate(const MutateOptions& o) {
                                        std::to_string(o.run_deadline_s)};
       for (const auto& f : m.faults) args.insert(args.end(), {"--fault", f});
       args.insert(args.end(), paths.begin(), paths.end());
-      auto child = ChildProcess::start(ChildSpec{self_executable(), args, {}, (dir / "run.log").string()});
+      auto child = ChildProcess::start(
+          ChildSpec{self_executable(), args, {{"TC_AUTHORITY_KEY_FILE", (*key)->path()}}, (dir / "run.log").string()});
       if (!child) {
         m.verdict = "error";
         m.detail = child.error().to_string();

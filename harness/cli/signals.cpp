@@ -1,10 +1,14 @@
 #include "harness/cli/signals.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 
 namespace tc::cli {
 
@@ -21,12 +25,18 @@ sigset_t stop_signals() {
 SignalGuard::SignalGuard(std::function<void()> on_signal) {
   sigset_t set = stop_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // The stop signals arrive on a signalfd; the destructor wakes the watcher through an eventfd, so
+  // it ends at once rather than at the next tick of a timed wait.
+  signal_fd_ = ::signalfd(-1, &set, SFD_CLOEXEC);
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC);
   watcher_ = std::thread([this, on_signal = std::move(on_signal)] {
-    sigset_t set = stop_signals();
-    const timespec tick{0, 200 * 1000 * 1000};
-    while (!done_.load()) {
-      int sig = sigtimedwait(&set, nullptr, &tick);
-      if (sig != SIGINT && sig != SIGTERM) continue;
+    pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    for (;;) {
+      if (::poll(fds, 2, -1) < 0) continue;   // EINTR
+      if (fds[1].revents) return;
+      signalfd_siginfo info{};
+      if (!(fds[0].revents & POLLIN) || ::read(signal_fd_, &info, sizeof info) != sizeof info) continue;
+      const int sig = static_cast<int>(info.ssi_signo);
       std::fprintf(stderr, "\ninterrupted (%s): stopping the environment\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
       if (on_signal) on_signal();
       std::fflush(stdout);
@@ -36,8 +46,12 @@ SignalGuard::SignalGuard(std::function<void()> on_signal) {
 }
 
 SignalGuard::~SignalGuard() {
-  done_ = true;
+  const std::uint64_t one = 1;
+  if (wake_fd_ >= 0 && ::write(wake_fd_, &one, sizeof one) != sizeof one) {
+  }
   if (watcher_.joinable()) watcher_.join();
+  if (signal_fd_ >= 0) ::close(signal_fd_);
+  if (wake_fd_ >= 0) ::close(wake_fd_);
   sigset_t set = stop_signals();
   pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
 }

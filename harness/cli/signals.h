@@ -3,7 +3,6 @@
 // (130, 143). Construct it on the main thread before any other thread starts, so that every thread
 // inherits the blocked mask; children started by the supervisor reset their mask themselves.
 #pragma once
-#include <atomic>
 #include <functional>
 #include <thread>
 
@@ -17,7 +16,8 @@ class SignalGuard {
   SignalGuard& operator=(const SignalGuard&) = delete;
 
  private:
-  std::atomic<bool> done_{false};
+  int signal_fd_ = -1;
+  int wake_fd_ = -1;
   std::thread watcher_;
 };
 

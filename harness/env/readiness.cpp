@@ -5,9 +5,11 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <deque>
 #include <fstream>
@@ -93,6 +95,31 @@ std::optional<std::string> announced_url(const std::string& log_file) {
     if (t.rfind("http://", 0) == 0 || t.rfind("https://", 0) == 0) return strip_trailing_slash(t);
   }
   return std::nullopt;
+}
+
+FileWatch::FileWatch(const std::string& path) {
+  fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd_ >= 0 && ::inotify_add_watch(fd_, path.c_str(), IN_MODIFY | IN_CLOSE_WRITE) < 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+FileWatch::~FileWatch() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void FileWatch::wait(long max_ms) {
+  constexpr long kTickMs = 20;   // without inotify
+  if (fd_ < 0) {
+    ::poll(nullptr, 0, static_cast<int>(std::min(max_ms, kTickMs)));
+    return;
+  }
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(std::max(0L, max_ms))) <= 0) return;
+  alignas(inotify_event) char buf[4096];
+  while (::read(fd_, buf, sizeof buf) > 0) {
+  }
 }
 
 std::string file_tail(const std::string& path, std::size_t lines) {

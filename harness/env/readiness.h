@@ -18,6 +18,22 @@ bool tcp_connects(const std::string& url, long timeout_ms);
 // trailing slash; nullopt while there is none.
 std::optional<std::string> announced_url(const std::string& log_file);
 
+// Wakes its owner when a file is written to or closed (inotify), so that a line a child prints is
+// read as it is written rather than at the next tick of a poll. Where inotify is not available,
+// wait() sleeps a short tick instead.
+class FileWatch {
+ public:
+  explicit FileWatch(const std::string& path);
+  ~FileWatch();
+  FileWatch(const FileWatch&) = delete;
+  FileWatch& operator=(const FileWatch&) = delete;
+  // Returns once the file has changed since the last call, or after `max_ms`.
+  void wait(long max_ms);
+
+ private:
+  int fd_ = -1;
+};
+
 // The last `lines` lines of a text file, redacted (secrets never reach messages); empty if unreadable.
 std::string file_tail(const std::string& path, std::size_t lines);
 

@@ -5,11 +5,13 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
-#include <map>
-#include <mutex>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "common/crypto.h"
@@ -42,6 +44,8 @@ std::string default_stub_binary() {
 }
 
 struct Supervisor::Impl {
+  using Awaiter = std::function<Result<std::string>()>;   // waits for a launched component's URL
+
   struct Started {
     std::string name;
     std::string log_file;
@@ -97,19 +101,21 @@ struct Supervisor::Impl {
     return children.back();
   }
 
-  // Polls `probe` until it yields a URL, the child exits, or the deadline passes.
-  template <class Probe>
-  Result<std::string> await_ready(Started& started, long deadline_ms, const std::string& what, Probe probe) {
+  // Waits, from `launched` on, until `probe` yields a URL, the child exits, or the deadline passes;
+  // `pause(ms)` returns when it is worth probing again (at the latest after ms).
+  template <class Probe, class Pause>
+  Result<std::string> await_ready(Started& started, Clock::time_point launched, long deadline_ms,
+                                  const std::string& what, Probe probe, Pause pause) {
     const std::string& name = started.name;
     const std::string& log_file = started.log_file;
-    const auto deadline = Clock::now() + std::chrono::milliseconds(deadline_ms);
+    const auto deadline = launched + std::chrono::milliseconds(deadline_ms);
     for (;;) {
       if (auto url = probe(deadline)) return *url;
       if (!running(started))
         return failure(name, "exited before it was ready (" + describe_exit(started) + ")", log_file);
       if (Clock::now() >= deadline)
         return failure(name, "not ready within " + std::to_string(deadline_ms) + " ms (" + what + ")", log_file);
-      std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
+      pause(remaining_ms(deadline));
     }
   }
 
@@ -135,18 +141,25 @@ struct Supervisor::Impl {
     return args;
   }
 
-  Result<std::string> start_stub(const ComponentSpec& c, const Topology& t, const Environment& env,
-                                 const std::string& log_file) {
+  // Launches a stub; the awaiter returns its URL once it has printed it (read as it is written).
+  Result<Awaiter> launch_stub(const ComponentSpec& c, const Topology& t, const Environment& env,
+                              const std::string& log_file) {
     const std::string audit_file = (fs::path(options.reports_dir) / "audit" / (c.name + ".jsonl")).string();
     ChildSpec spec{options.stub_binary, stub_args(c, t, env, audit_file), {{"TC_SHARED_SECRET", shared_secret}}, log_file};
+    if (c.stub_role == "authority" && !options.authority_key_file.empty())
+      spec.args.insert(spec.args.end(), {"--signing-key", options.authority_key_file});
+    const auto launched = Clock::now();
     auto started = launch(c.name, std::move(spec));
     if (!started) return started.error();
-    return await_ready(**started, c.ready.deadline_ms,
-                       "no URL on the first line of its output",
-                       [&](Clock::time_point) { return announced_url(log_file); });
+    auto watch = std::make_shared<FileWatch>(log_file);
+    return Awaiter([this, s = *started, launched, deadline_ms = c.ready.deadline_ms, watch] {
+      return await_ready(*s, launched, deadline_ms, "no URL on the first line of its output",
+                         [&](Clock::time_point) { return announced_url(s->log_file); },
+                         [&](long ms) { watch->wait(ms); });
+    });
   }
 
-  Result<std::string> start_spawn(const ComponentSpec& c, Scope& scope, const std::string& log_file) {
+  Result<Awaiter> launch_spawn(const ComponentSpec& c, Scope& scope, const std::string& log_file) {
     const int port = fixed_port(c.name) ? fixed_port(c.name) : free_local_port();
     if (port == 0) return failure(c.name, "no free local port", "");
     scope.set("port", port);
@@ -169,29 +182,64 @@ struct Supervisor::Impl {
     auto url = render(c.url, "/spawn/url");
     if (!url) return url.error();
     const std::string base = strip_trailing_slash(*url);
+    const auto launched = Clock::now();
     auto started = launch(c.name, std::move(spec));
     if (!started) return started.error();
+    auto sleep = [](long ms) { std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, kPollMs))); };
 
     if (c.ready.http_path.empty())
-      return await_ready(**started, c.ready.deadline_ms, "TCP connect to " + base,
+      return Awaiter([this, s = *started, launched, base, sleep, deadline_ms = c.ready.deadline_ms] {
+        return await_ready(*s, launched, deadline_ms, "TCP connect to " + base,
+                           [&](Clock::time_point deadline) -> std::optional<std::string> {
+                             if (tcp_connects(base, std::min<long>(500, remaining_ms(deadline) + 1))) return base;
+                             return std::nullopt;
+                           }, sleep);
+      });
+    return Awaiter([this, s = *started, launched, base, sleep, ready = c.ready, tls = c.tls] {
+      HttpClient http(tls);
+      const std::string probe_url = base + ready.http_path;
+      return await_ready(*s, launched, ready.deadline_ms,
+                         "GET " + probe_url + " answering " + std::to_string(ready.expect_status),
                          [&](Clock::time_point deadline) -> std::optional<std::string> {
-                           if (tcp_connects(base, std::min<long>(500, remaining_ms(deadline) + 1))) return base;
+                           HttpRequest req;
+                           req.url = probe_url;
+                           req.timeout_ms = std::clamp<long>(remaining_ms(deadline), 1, 1000);
+                           auto res = http.send(req);
+                           if (res && res->status == ready.expect_status) return base;
                            return std::nullopt;
-                         });
-    HttpClient http(c.tls);
-    const std::string probe_url = base + c.ready.http_path;
-    return await_ready(**started, c.ready.deadline_ms,
-                       "GET " + probe_url + " answering " + std::to_string(c.ready.expect_status),
-                       [&](Clock::time_point deadline) -> std::optional<std::string> {
-                         HttpRequest req;
-                         req.url = probe_url;
-                         req.timeout_ms = std::clamp<long>(remaining_ms(deadline), 1, 1000);
-                         auto res = http.send(req);
-                         if (res && res->status == c.ready.expect_status) return base;
-                         return std::nullopt;
-                       });
+                         }, sleep);
+    });
   }
 
+  // A component is up: its URL, its audit source's location and its place in `scope`.
+  Result<Unit> admit(const ComponentSpec& c, Component comp, const std::string& url, Scope& scope, Environment& env) {
+    comp.url = url;
+    if (comp.audit.kind == "stub") comp.audit.location = comp.url;
+    scope.set(c.name, comp.url);
+    if (comp.audit.kind == "http") {
+      // Everything but {{correlation_id}} (filled in per query by the runner) is rendered now.
+      Scope audit_scope(&scope);
+      audit_scope.set("correlation_id", "{{correlation_id}}");
+      auto location = render_text(comp.audit.location, audit_scope,
+                                  Loc{c.loc.file, c.loc.line, c.loc.pointer + "/audit/http"});
+      if (!location) return location.error();
+      comp.audit.location = *location;
+      // Read from the environment, the URL is a secret; once the runner fills in the correlation
+      // id the registered value no longer matches, so each piece around it is registered too.
+      if (c.audit.location.find("{{env.") != std::string::npos) {
+        const std::string mark = "{{correlation_id}}";
+        std::size_t from = 0;
+        for (std::size_t at; (at = location->find(mark, from)) != std::string::npos; from = at + mark.size())
+          global_redactor().add_secret(location->substr(from, at - from));
+        global_redactor().add_secret(location->substr(from));
+      }
+    }
+    env.components[c.name] = std::move(comp);
+    return Unit{};
+  }
+
+  // Starts in waves: every component whose dependencies are up is launched (from this thread, see
+  // child_process.h), then the wave is awaited together, so independent components start in parallel.
   Result<Unit> start_all(const Topology& t, Environment& env) {
     std::error_code ec;
     fs::create_directories(fs::path(options.reports_dir) / "logs", ec);
@@ -204,47 +252,50 @@ struct Supervisor::Impl {
     scope.set("fixtures", t.fixtures);
     scope.set("profile", t.profile);
     scope.set("reports", options.reports_dir);
-    for (std::size_t i : start_order(t)) {
-      const ComponentSpec& c = t.components[i];
-      Component comp{c.name, "", c.tls, c.audit, ""};
-      Result<std::string> url = std::string();
-      if (c.kind == "external") {
-        url = render_text(c.url, scope, Loc{c.loc.file, c.loc.line, c.loc.pointer + "/external/url"});
-        if (url) url = strip_trailing_slash(*url);
-      } else {
-        comp.log_file = (fs::path(options.reports_dir) / "logs" / (c.name + ".log")).string();
-        url = c.kind == "stub" ? start_stub(c, t, env, comp.log_file) : start_spawn(c, scope, comp.log_file);
+    std::vector<std::size_t> pending = start_order(t);
+    while (!pending.empty()) {
+      std::vector<std::size_t> wave, later;
+      for (std::size_t i : pending) {
+        const auto& deps = t.components[i].depends_on;
+        const bool ready = std::all_of(deps.begin(), deps.end(), [&](const std::string& d) { return env.components.count(d) > 0; });
+        (ready ? wave : later).push_back(i);
       }
-      if (!url) return url.error();
-      comp.url = *url;
-      if (comp.audit.kind == "stub") comp.audit.location = comp.url;
-      scope.set(c.name, comp.url);
-      if (comp.audit.kind == "http") {
-        // Everything but {{correlation_id}} (filled in per query by the runner) is rendered now.
-        Scope audit_scope(&scope);
-        audit_scope.set("correlation_id", "{{correlation_id}}");
-        auto location = render_text(comp.audit.location, audit_scope,
-                                    Loc{c.loc.file, c.loc.line, c.loc.pointer + "/audit/http"});
-        if (!location) return location.error();
-        comp.audit.location = *location;
-        // Read from the environment, the URL is a secret; once the runner fills in the correlation
-        // id the registered value no longer matches, so each piece around it is registered too.
-        if (c.audit.location.find("{{env.") != std::string::npos) {
-          const std::string mark = "{{correlation_id}}";
-          std::size_t from = 0;
-          for (std::size_t at; (at = location->find(mark, from)) != std::string::npos; from = at + mark.size())
-            global_redactor().add_secret(location->substr(from, at - from));
-          global_redactor().add_secret(location->substr(from));
+      std::vector<std::pair<std::size_t, Awaiter>> launched;
+      for (std::size_t i : wave) {
+        const ComponentSpec& c = t.components[i];
+        if (c.kind == "external") {
+          auto url = render_text(c.url, scope, Loc{c.loc.file, c.loc.line, c.loc.pointer + "/external/url"});
+          if (!url) return url.error();
+          if (auto a = admit(c, Component{c.name, "", c.tls, c.audit, ""}, strip_trailing_slash(*url), scope, env); !a)
+            return a.error();
+          continue;
         }
+        const std::string log_file = log_path(c.name);
+        auto awaiter = c.kind == "stub" ? launch_stub(c, t, env, log_file) : launch_spawn(c, scope, log_file);
+        if (!awaiter) return awaiter.error();
+        launched.emplace_back(i, std::move(*awaiter));
       }
-      env.components[c.name] = std::move(comp);
+      for (auto& [i, await] : launched) {
+        const ComponentSpec& c = t.components[i];
+        auto url = await();
+        if (!url) return url.error();
+        if (auto a = admit(c, Component{c.name, "", c.tls, c.audit, log_path(c.name)}, *url, scope, env); !a)
+          return a.error();
+      }
+      pending = std::move(later);
     }
     return Unit{};
+  }
+
+  std::string log_path(const std::string& name) const {
+    return (fs::path(options.reports_dir) / "logs" / (name + ".log")).string();
   }
 };
 
 Supervisor::Supervisor(SupervisorOptions options) : impl_(std::make_unique<Impl>()) {
   if (options.stub_binary.empty()) options.stub_binary = default_stub_binary();
+  if (const char* key = std::getenv("TC_AUTHORITY_KEY_FILE"); key && *key && options.authority_key_file.empty())
+    options.authority_key_file = key;
   impl_->options = std::move(options);
 }
 

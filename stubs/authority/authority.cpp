@@ -9,7 +9,7 @@ namespace tc::stub {
 
 namespace authority {
 
-Authority::Authority(StubContext& context) : ctx(context) {
+Authority::Authority(StubContext& context) : ctx(context), keys(context.options.signing_key_pem) {
   issuer = ctx.base_url;
   while (!issuer.empty() && issuer.back() == '/') issuer.pop_back();
   audience = ctx.options.audience.empty() ? ctx.profile.value("default_audience") : ctx.options.audience;

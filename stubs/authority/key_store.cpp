@@ -9,8 +9,9 @@ namespace {
 std::string new_kid(std::size_t n) { return "k" + std::to_string(n) + "-" + random_token(6); }
 }  // namespace
 
-KeyStore::KeyStore() {
-  keys_.push_back({new_kid(1), std::make_shared<const RsaKey>(RsaKey::generate())});
+KeyStore::KeyStore(const std::string& private_pem) {
+  keys_.push_back({new_kid(1), std::make_shared<const RsaKey>(private_pem.empty() ? RsaKey::generate()
+                                                                                  : RsaKey::from_private_pem(private_pem))});
 }
 
 std::string KeyStore::rotate() {

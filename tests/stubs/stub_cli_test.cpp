@@ -3,20 +3,25 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/crypto.h"
 #include "common/http_client.h"
+#include "common/profile.h"
 #include "stubs/faults.h"
 
 namespace {
@@ -146,6 +151,32 @@ TEST(StubCli, BackendPrintsItsUrlFirstAndServes) {
   while ((err = c.err_now()).find("GET /_audit 200 cli-test-1") == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {}
   EXPECT_NE(err.find("GET /_audit 200 cli-test-1"), std::string::npos) << err;
+}
+
+TEST(StubCli, AuthoritySignsWithTheKeyHandedOverInAFile) {
+  const tc::RsaKey key = tc::RsaKey::generate();
+  const std::string file = ::testing::TempDir() + "/stub_cli_signing_key.pem";
+  {
+    std::ofstream out(file);
+    out << key.private_pem();
+  }
+  ::chmod(file.c_str(), 0600);
+  Child c({"authority", "--port", "0", "--signing-key", file});
+  auto line = c.first_line();
+  ASSERT_TRUE(line) << c.err_now();
+  tc::HttpClient client;
+  tc::HttpRequest r;
+  auto profile = tc::ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml");
+  ASSERT_TRUE(profile.ok()) << profile.error().to_string();
+  r.url = *line + profile->path("jwks");
+  r.timeout_ms = 5000;
+  auto res = client.send(r);
+  ASSERT_TRUE(res) << res.error().to_string();
+  ASSERT_EQ(res->status, 200) << res->body;
+  const auto jwks = nlohmann::json::parse(res->body);
+  ASSERT_EQ(jwks["keys"].size(), 1u) << res->body;
+  EXPECT_EQ(jwks["keys"][0]["n"], key.public_jwk("k")["n"]);   // the key from the file, not a fresh one
+  std::remove(file.c_str());
 }
 
 TEST(StubCli, SigtermStopsPromptlyWithExitZero) {
