@@ -106,9 +106,11 @@ void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& res
   const std::string uuid = new_uuid();
   const fs::path dir(options_.results_dir);
   std::vector<std::pair<std::string, std::string>> files;  // attachment file name, content
-  auto attach = [&](const std::string& name, const std::string& text) {
+  // A transcript was redacted when the step captured it (results.h) and is written as it is; any
+  // other text is redacted here.
+  auto attach = [&](const std::string& name, const std::string& text, bool redacted = false) {
     const std::string source = uuid + "-" + std::to_string(files.size()) + "-attachment.txt";
-    files.emplace_back(source, redact.apply(text));
+    files.emplace_back(source, redacted ? text : redact.apply(text));
     return json{{"name", name}, {"source", source}, {"type", "text/plain"}};
   };
 
@@ -146,7 +148,7 @@ void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& res
     for (const auto& l : step.failure_lines()) lines += l + "\n";
     if (!lines.empty()) node["statusDetails"] = {{"message", redact.apply(lines)}};
     if (!step.ran) node["statusDetails"] = {{"message", "not run: an earlier step failed"}};
-    if (!step.transcript.empty()) node["attachments"].push_back(attach("transcript", step.transcript));
+    if (!step.transcript.empty()) node["attachments"].push_back(attach("transcript", step.transcript, true));
     steps.push_back(std::move(node));
   }
 

@@ -155,7 +155,7 @@ CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result
     for (const auto& line : step.failure_lines()) c.failures.push_back(redact.apply(line));
     if (!step.ran) continue;
     c.output += "--- step '" + step.name + "' (" + step.loc.file + ":" + std::to_string(step.loc.line) + ")\n";
-    if (!step.transcript.empty()) c.output += redact.apply(step.transcript) + "\n";
+    if (!step.transcript.empty()) c.output += step.transcript + "\n";   // redacted when captured
   }
   return c;
 }

@@ -11,6 +11,7 @@
 
 #include "common/redact.h"
 #include "harness/report/allure.h"
+#include "harness/runner/transcript.h"
 
 namespace tc {
 namespace {
@@ -82,7 +83,15 @@ struct AllureTest : ::testing::Test {
     token.status = 200;
     token.started_ms = 1700000000000;
     token.finished_ms = 1700000000100;
-    token.transcript = "> POST /token\n> password=" + kSecret + "\n< HTTP/1.1 200\n< x-tenant-id: tenant-alpha\n";
+    // Made where a run makes it (format_transcript, which redacts); the secret is in the request.
+    HttpRequest token_request;
+    token_request.method = "POST";
+    token_request.url = "http://127.0.0.1:1/token";
+    token_request.body = "password=" + kSecret;
+    HttpResponse token_response;
+    token_response.status = 200;
+    token_response.headers.add("x-tenant-id", "tenant-alpha");
+    token.transcript = format_transcript(token_request, &token_response);
     token.outcomes.push_back(Outcome{Outcome::Status::passed, "status", "equals", "200", "200", ""});
     StepResult call;
     call.name = "header charlie";
