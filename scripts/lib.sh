@@ -29,12 +29,16 @@ tc_install() {
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# tc_build [TARGET...]: configures once, then builds those targets (default: everything, tests and
+# benchmarks included). A run needs only tenantcheck and tenantcheck-stub.
 tc_build() {
   tc_install "${TC_PACKAGES[@]}"
   if [ ! -f "$TC_BUILD/build.ninja" ]; then
     cmake -S "$TC_HOME" -B "$TC_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
-  cmake --build "$TC_BUILD" -j "$(nproc)"
+  local targets=() t
+  for t in "$@"; do targets+=(--target "$t"); done
+  cmake --build "$TC_BUILD" -j "$(nproc)" "${targets[@]}"
 }
 
 # tc_node: Node.js and npm, from Debian unless some node is already on the PATH.
