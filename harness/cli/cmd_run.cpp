@@ -288,7 +288,8 @@ int run_tests(CLI::App* sub, RunOptions o) {
     code = 3;
   }
   // A shard may hold no case of a small selection: the merge of all shards is judged instead.
-  if (!shard) code = judge_empty(record, o.allow_empty, code);
+  // --gtest_list_tests runs nothing by design.
+  if (!shard) code = judge_empty(record, o.allow_empty || GTEST_FLAG_GET(list_tests), code);
   console.finish(record, seconds_since(limits.started));
   return code;
 }

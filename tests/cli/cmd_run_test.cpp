@@ -84,6 +84,9 @@ TEST_F(CmdRun, ARunThatSelectedNothingIsNotAPass) {
   EXPECT_EQ(o.last_line(), "0 passed, 0 failed") << o.out;
   o = run({"--gtest_filter=nomatch*", "--allow-empty"});
   EXPECT_EQ(o.code, 0) << o.out << o.err;
+  o = run({"--gtest_list_tests"});  // lists, and runs nothing by design
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("call_the_api"), std::string::npos) << o.out;
 }
 
 TEST_F(CmdRun, ARunWhoseEveryCaseWasSkippedIsNotAPass) {
