@@ -146,7 +146,17 @@ void read_scopes(const Reader& r, Fixtures& f) {
 }
 
 void read_routes(const Reader& r, Fixtures& f) {
-  r.object("", {"routes"}, {});
+  r.object("", {"routes", "backends"}, {});
+  if (!r.at("/backends").is_object()) r.fail("/backends", "expected a mapping of backend role to its paths");
+  for (const auto& [role, paths] : r.at("/backends").items()) {
+    const std::string p = pointer_join("/backends", role);
+    r.object(p, {"collection", "item", "echo", "status"}, {});
+    BackendPaths b{r.string(p, "collection"), r.string(p, "item"), r.string(p, "echo"), r.string(p, "status")};
+    const auto open = b.item.find('{');
+    if (open == std::string::npos || b.item.find('}', open) != b.item.size() - 1)
+      r.fail(pointer_join(p, "item"), "an item path ends with its one {placeholder}, the id");
+    f.backends[role] = std::move(b);
+  }
   const json& list = r.array("/routes");
   for (std::size_t i = 0; i < list.size(); ++i) {
     std::string p = pointer_join("/routes", i);

@@ -28,6 +28,15 @@ struct Route {
   bool tenant_scoped = false;
 };
 
+// What one backend role serves, each a path of its own (`item` holds one {placeholder}, the id):
+// the gateway's upstreams point here.
+struct BackendPaths {
+  std::string collection;  // GET: the tenant's items; POST: a new item
+  std::string item;        // GET: one item
+  std::string echo;        // GET: the headers received (B4)
+  std::string status;      // GET: not tenant-scoped
+};
+
 struct Item {
   std::string id, tenant;
   json fields;  // the whole item as written (id, tenant, name, ...)
@@ -39,6 +48,7 @@ struct Fixtures {
   std::vector<Client> clients;
   std::vector<std::string> scopes;
   std::vector<Route> routes;
+  std::map<std::string, BackendPaths> backends;  // role -> its paths (routes.yaml `backends`)
   std::map<std::string, std::vector<Item>> items;  // role -> items
   std::string missing_id;
   json profiles;  // sub -> {global:{}, tenants:{tenant:{}}}

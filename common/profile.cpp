@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "common/crypto.h"
+#include "common/echo_shape.h"
 #include "common/encoding.h"
 
 namespace tc {
@@ -69,6 +70,27 @@ std::optional<Error> check(const Document& doc, std::map<std::string, std::regex
                                               kind_name(section.kind));
     }
   }
+  if (auto echo = EchoShape::from_profile(doc.value, &doc); !echo) return echo.error();
+  if (auto it = doc.value.find("components"); it != doc.value.end()) {
+    if (!it->is_object()) return input_error(doc.where("/components"), "section 'components' must be a mapping");
+    for (auto c = it->begin(); c != it->end(); ++c) {
+      const std::string cp = pointer_join("/components", c.key());
+      if (!c->is_object()) return input_error(doc.where(cp), "components." + c.key() + " must be a mapping");
+      for (auto s = c->begin(); s != c->end(); ++s) {
+        const std::string sp = pointer_join(cp, s.key());
+        if (s.key() != "events" && s.key() != "errors")
+          return input_error(doc.where(sp), "unknown key '" + s.key() + "' (expected one of: events, errors)");
+        if (!s->is_object()) return input_error(doc.where(sp), "components." + c.key() + "." + s.key() + " must be a mapping");
+        for (auto kv = s->begin(); kv != s->end(); ++kv) {
+          const std::string dotted = c.key() + "." + s.key() + "." + kv.key();
+          if (!kv->is_string()) return input_error(doc.where(pointer_join(sp, kv.key())), "components." + dotted + " must be a string");
+          if (!doc.value[s.key()].contains(kv.key()))
+            return input_error(doc.where(pointer_join(sp, kv.key())),
+                               "components." + dotted + " overrides nothing: " + s.key() + "." + kv.key() + " is not in the profile");
+        }
+      }
+    }
+  }
   const json& patterns = doc.value["patterns"];
   for (auto kv = patterns.begin(); kv != patterns.end(); ++kv) {
     try {
@@ -115,6 +137,24 @@ const json* ContractProfile::find(std::string_view dotted) const {
     if (dot == std::string_view::npos) return node;
     pos = dot + 1;
   }
+}
+
+json component_spellings(const json& profile_values, std::string_view component) {
+  json out = profile_values;
+  auto comps = profile_values.find("components");
+  if (comps == profile_values.end() || !comps->is_object()) return out;
+  auto mine = comps->find(std::string(component));
+  if (mine == comps->end() || !mine->is_object()) return out;
+  for (const char* section : {"events", "errors"})
+    if (auto over = mine->find(section); over != mine->end() && over->is_object())
+      for (auto kv = over->begin(); kv != over->end(); ++kv) out[section][kv.key()] = kv.value();
+  return out;
+}
+
+ContractProfile ContractProfile::for_component(std::string_view component) const {
+  ContractProfile view = *this;
+  view.doc_.value = component_spellings(doc_.value, component);
+  return view;
 }
 
 namespace {

@@ -11,6 +11,9 @@
 
 namespace tc {
 
+// Profile values (ContractProfile::values()) as `component` spells them: see for_component.
+json component_spellings(const json& profile_values, std::string_view component);
+
 class ContractProfile {
  public:
   // Loads and checks the profile's shape: the sections headers, claims, status, errors, values,
@@ -28,6 +31,10 @@ class ContractProfile {
 
   // The value at a dotted path ("status.tenant_conflict"), nullptr when absent.
   const json* find(std::string_view dotted) const;
+
+  // The profile as one component (authority, gateway, a backend role) spells it: its
+  // components.<component>.events and .errors entries over events and errors; the rest is shared.
+  ContractProfile for_component(std::string_view component) const;
 
   // Shorthands for the sections; each throws std::out_of_range naming the key if absent (load()
   // has checked the keys the code uses).

@@ -150,6 +150,8 @@ int main(int argc, char** argv) {
     if (o.backend_role.empty()) return fail("--role: the backend needs a role (platform, scanner or graph)");
     if (!known_backend_role(ctx.fixtures, o.backend_role))
       return fail("--role: no backend role '" + o.backend_role + "' in the fixtures");
+    if (!ctx.fixtures.backends.count(o.backend_role))
+      return fail("--role: routes.yaml names no paths for backend role '" + o.backend_role + "' (backends." + o.backend_role + ")");
   }
   if (o.role == "gateway" && o.authority_url.empty()) return fail("--authority: the gateway needs the Authority's URL");
   if ((o.role == "gateway" || o.role == "backend") && signs && o.shared_secret.empty())
@@ -157,6 +159,7 @@ int main(int argc, char** argv) {
   if (o.role == "authority" && o.audience.empty()) o.audience = ctx.profile.value("default_audience");
 
   const std::string component = o.role == "backend" ? o.backend_role : o.role;
+  ctx.profile = ctx.profile.for_component(component);  // its own event and error spellings, if any
   ctx.options = o;
   ctx.audit = std::make_unique<AuditLog>(component, o.audit_file);
 

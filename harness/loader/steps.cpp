@@ -14,8 +14,8 @@ namespace {
 namespace fs = std::filesystem;
 
 
-const std::vector<std::string> kStepKeys{"name", "vars", "request", "capture", "expect", "cleanup"};
-const std::vector<std::string> kIncludeKeys{"include", "with"};
+const std::vector<std::string> kStepKeys{"name", "vars", "request", "capture", "expect", "cleanup", "requires"};
+const std::vector<std::string> kIncludeKeys{"include", "with", "requires"};
 const std::vector<std::string> kRequestKeys{"method", "url", "headers", "query", "form",
                                             "json", "body", "timeout_ms", "follow_redirects"};
 const std::vector<std::string> kStepFileKeys{"$schema", "description", "params", "steps"};
@@ -180,6 +180,7 @@ StepSpec read_request_step(const Document& doc, const json& node, const std::str
     check_bool(doc, node["cleanup"], pointer_join(ptr, "cleanup"));
     s.cleanup = node["cleanup"].get<bool>();
   }
+  if (node.contains("requires")) s.requires_caps = read_string_list(doc, node["requires"], pointer_join(ptr, "requires"));
   return s;
 }
 
@@ -271,8 +272,13 @@ std::vector<StepSpec> read_include(const Document& doc, const json& node, const 
   stack.push_back(key);
   std::vector<StepSpec> steps = read_steps(step_doc, top["steps"], "/steps", cache, stack);
   stack.pop_back();
+  std::vector<std::string> required;  // an include's requires: every included step needs them
+  if (node.contains("requires")) required = read_string_list(doc, node["requires"], pointer_join(ptr, "requires"));
   for (auto& s : steps) {
     bind_params(s, bound);
+    for (const auto& cap : required)
+      if (std::find(s.requires_caps.begin(), s.requires_caps.end(), cap) == s.requires_caps.end())
+        s.requires_caps.push_back(cap);
     if (s.included_from.empty()) s.included_from = step_doc.file;
   }
   return steps;

@@ -57,6 +57,7 @@ struct StepSpec {
   std::vector<CaptureSpec> captures;
   std::vector<ExpectationSpec> expectations;
   bool cleanup = false;                     // runs even when an earlier step failed
+  std::vector<std::string> requires_caps;   // capabilities this step needs, else it is skipped (the others run)
   std::string included_from;                // the step file it came from, if any
   Loc loc;
 };

@@ -147,7 +147,8 @@ void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& res
     std::string lines;
     for (const auto& l : step.failure_lines()) lines += l + "\n";
     if (!lines.empty()) node["statusDetails"] = {{"message", redact.apply(lines)}};
-    if (!step.ran) node["statusDetails"] = {{"message", "not run: an earlier step failed"}};
+    if (!step.ran)
+      node["statusDetails"] = {{"message", step.skipped ? "skipped: " + *step.skipped : "not run: an earlier step failed"}};
     if (!step.transcript.empty()) node["attachments"].push_back(attach("transcript", step.transcript, true));
     steps.push_back(std::move(node));
   }

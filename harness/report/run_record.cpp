@@ -153,6 +153,9 @@ CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result
   for (const auto& step : result.steps) {
     c.steps.push_back(make_step_record(step));
     for (const auto& line : step.failure_lines()) c.failures.push_back(redact.apply(line));
+    if (step.skipped)
+      c.output += "--- step '" + step.name + "' (" + step.loc.file + ":" + std::to_string(step.loc.line) +
+                  ") skipped: " + *step.skipped + "\n";
     if (!step.ran) continue;
     c.output += "--- step '" + step.name + "' (" + step.loc.file + ":" + std::to_string(step.loc.line) + ")\n";
     if (!step.transcript.empty()) c.output += step.transcript + "\n";   // redacted when captured

@@ -163,7 +163,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
 
 void register_expect_audit() {
   register_expectation_kind({kKind, validate});
-  register_expectation_evaluator(kKind, evaluate);
+  register_expectation_evaluator(kKind, evaluate, Spelling::item_component);
 }
 
 }  // namespace tc

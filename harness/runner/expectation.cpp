@@ -12,6 +12,7 @@ void register_expect_json();
 void register_expect_jwt();
 void register_expect_audit();
 void register_expect_elapsed();
+void register_expect_received();
 
 namespace {
 std::mutex registry_mu;
@@ -19,11 +20,22 @@ std::map<std::string, Evaluator>& evaluators() {
   static std::map<std::string, Evaluator> m;
   return m;
 }
+std::map<std::string, Spelling>& spellings() {
+  static std::map<std::string, Spelling> m;
+  return m;
+}
 }  // namespace
 
-void register_expectation_evaluator(const std::string& name, Evaluator evaluator) {
+void register_expectation_evaluator(const std::string& name, Evaluator evaluator, Spelling spelling) {
   std::lock_guard lock(registry_mu);
   evaluators()[name] = std::move(evaluator);
+  spellings()[name] = spelling;
+}
+
+Spelling expectation_spelling(const std::string& name) {
+  std::lock_guard lock(registry_mu);
+  auto it = spellings().find(name);
+  return it == spellings().end() ? Spelling::answering_component : it->second;
 }
 
 const Evaluator* find_expectation_evaluator(const std::string& name) {
@@ -41,6 +53,7 @@ void register_builtin_expectations() {
     register_expect_jwt();
     register_expect_audit();
     register_expect_elapsed();
+    register_expect_received();
   });
 }
 

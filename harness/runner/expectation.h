@@ -33,8 +33,14 @@ struct StepContext {
 
 using Evaluator = std::function<std::vector<Outcome>(const StepContext&)>;
 
-void register_expectation_evaluator(const std::string& name, Evaluator evaluator);
+// Which component's spellings (profile `components`) a kind's spec is rendered with: the one the
+// step's request went to, or — for a list whose items each name a `component` (audit) — each item's.
+enum class Spelling { answering_component, item_component };
+
+void register_expectation_evaluator(const std::string& name, Evaluator evaluator,
+                                    Spelling spelling = Spelling::answering_component);
 const Evaluator* find_expectation_evaluator(const std::string& name);
+Spelling expectation_spelling(const std::string& name);
 
 // Registers every built-in kind with the loader and here (idempotent). Call before loading.
 void register_builtin_expectations();
@@ -45,6 +51,10 @@ Outcome failed_outcome(std::string kind, std::string description, std::string ex
 Outcome skipped_outcome(std::string kind, std::string description, std::string reason);
 // Compact JSON for messages, cut at `limit` characters.
 std::string brief(const json& value, std::size_t limit = 300);
+
+// The checks of `expect: headers` on any header list, for every kind that checks one (received).
+Result<Unit> validate_header_checks(const json& spec, const Document& doc, const std::string& pointer);
+std::vector<Outcome> check_headers(const std::string& kind, const json& spec, const Headers& headers);
 
 // Shorthands for validators: a string holding "{{" is a template, checked only after rendering.
 bool is_template(const json& node);

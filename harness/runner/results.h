@@ -36,7 +36,8 @@ struct Outcome {
 struct StepResult {
   std::string name;
   Loc loc;
-  bool ran = false;                   // false: skipped after an earlier failure
+  bool ran = false;                   // false: skipped after an earlier failure, or for `skipped`
+  std::optional<std::string> skipped; // reason, when the step needs a capability the topology lacks
   std::int64_t started_ms = 0, finished_ms = 0;  // wall clock, ms since the epoch; 0 when not run
   std::string correlation_id;
   std::string method, url;            // as sent (url redacted)

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/crypto.h"
+#include "common/profile.h"
 
 namespace tc {
 
@@ -32,11 +33,19 @@ RunContext::RunContext(Environment env, json contract, TlsOptions default_tls, s
     endpoints[name] = component.url;
   }
   root_.set("endpoints", std::move(endpoints));
+  contract_ = contract;
   root_.set("contract", std::move(contract));
   root_.set("run_id", run_id_);
   // The topology's bindings: the pack's fixture names bound to this environment ({{fx.users.one}}).
   if (env_.bindings.is_object() && !env_.bindings.empty()) root_.set("fx", env_.bindings);
   if (!env_.context_secret.empty()) root_.set("context_secret", env_.context_secret);  // B1 crafted signatures
+}
+
+const json& RunContext::contract_for(const std::string& component) {
+  std::lock_guard lock(mu_);
+  auto it = contract_views_.find(component);
+  if (it == contract_views_.end()) it = contract_views_.emplace(component, component_spellings(contract_, component)).first;
+  return it->second;
 }
 
 const Component* RunContext::component_for_url(const std::string& url) const {

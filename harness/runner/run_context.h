@@ -37,6 +37,9 @@ class RunContext {
   const Scope& root_scope() const { return root_; }
   // A variable every scenario sees (--var, --vars, --secret); before the run starts.
   void define(const std::string& name, json value) { root_.set(name, std::move(value)); }
+  // The profile's values as `component` spells them (profile `components`); the shared spellings
+  // for an empty or unknown name. Computed once per component.
+  const json& contract_for(const std::string& component);
 
   // The component whose URL is the longest prefix of `url`, nullptr when none.
   const Component* component_for_url(const std::string& url) const;
@@ -73,6 +76,8 @@ class RunContext {
   void pace();
 
   mutable std::mutex mu_;
+  json contract_;
+  std::map<std::string, json> contract_views_;
   std::map<std::string, json> json_cache_;
   std::vector<Error> env_errors_;
   RunLimits limits_;

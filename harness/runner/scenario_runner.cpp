@@ -4,6 +4,15 @@
 
 namespace tc {
 
+namespace {
+// The first of `caps` the run's topology does not offer.
+std::optional<std::string> missing_capability(const std::vector<std::string>& caps, RunContext& run) {
+  for (const auto& cap : caps)
+    if (!run.environment().capabilities.count(cap)) return cap;
+  return std::nullopt;
+}
+}  // namespace
+
 ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) {
   ScenarioResult result;
   result.scenario_case = &scenario_case;
@@ -17,13 +26,27 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
     publish_scenario(scenario_case, result);
     return result;
   }
-  for (const auto& cap : scenario.requires_caps) {
-    if (!run.environment().capabilities.count(cap)) {
-      result.skipped = "needs capability '" + cap + "' that the topology does not offer";
-      finish();
+  if (auto missing = missing_capability(scenario.requires_caps, run)) {
+    result.skipped = "needs capability '" + *missing + "' that the topology does not offer";
+    finish();
     publish_scenario(scenario_case, result);
-      return result;
+    return result;
+  }
+  // A case whose every step needs a missing capability tests nothing: skipped with the reason.
+  std::optional<std::string> every_step_lacks;
+  for (const auto& step : scenario.steps) {
+    auto missing = missing_capability(step.requires_caps, run);
+    if (!missing) {
+      every_step_lacks.reset();
+      break;
     }
+    if (!every_step_lacks) every_step_lacks = *missing;
+  }
+  if (every_step_lacks) {
+    result.skipped = "every step needs capability '" + *every_step_lacks + "' that the topology does not offer";
+    finish();
+    publish_scenario(scenario_case, result);
+    return result;
   }
 
   Scope scope(&run.root_scope());
@@ -55,7 +78,11 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
   for (const auto& step : scenario.steps) {
     const std::size_t errors_before = run.environment_errors().size();
     StepResult sr;
-    if (failed && !step.cleanup) {
+    if (auto missing = missing_capability(step.requires_caps, run)) {
+      sr.name = step.name;
+      sr.loc = step.loc;
+      sr.skipped = "needs capability '" + *missing + "' that the topology does not offer";
+    } else if (failed && !step.cleanup) {
       sr.name = step.name;
       sr.loc = step.loc;
     } else {

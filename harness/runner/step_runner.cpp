@@ -66,6 +66,27 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
   req.follow_redirects = spec.follow_redirects;
   return req;
 }
+// A list whose items each name a `component`: each item rendered with that component's spellings.
+Result<json> render_per_component(const json& spec, const Scope& scope, RunContext& run, const Loc& loc,
+                                  const TemplateContext& ctx) {
+  if (!spec.is_array()) return render_deep(spec, scope, loc, ctx);
+  json out = json::array();
+  for (std::size_t i = 0; i < spec.size(); ++i) {
+    const Loc item_loc = at(loc, std::to_string(i));
+    std::string component;
+    if (spec[i].is_object() && spec[i].contains("component")) {
+      auto name = render_deep(spec[i]["component"], scope, at(item_loc, "component"), ctx);
+      if (!name) return name.error();
+      if (name->is_string()) component = name->get<std::string>();
+    }
+    Scope item_scope(&scope);
+    item_scope.set("contract", run.contract_for(component));
+    auto item = render_deep(spec[i], item_scope, item_loc, ctx);
+    if (!item) return item.error();
+    out.push_back(std::move(*item));
+  }
+  return out;
+}
 }  // namespace
 
 Result<json> render_deep(const json& node, const Scope& scope, const Loc& loc, const TemplateContext& ctx) {
@@ -184,8 +205,14 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
     cap.from = *from;
   }
   result.outcomes = apply_captures(captures, *response, scenario_scope);
+  // Expectations read the profile as the answering component spells it (profile `components`).
+  const Component* answering = run.component_for_url(req->url);
+  Scope spelled(&scope);
+  spelled.set("contract", run.contract_for(answering ? answering->name : ""));
   for (const auto& exp : step.expectations) {
-    auto spec = render_deep(exp.spec, scope, exp.loc, ctx);
+    auto spec = expectation_spelling(exp.kind) == Spelling::item_component
+                    ? render_per_component(exp.spec, spelled, run, exp.loc, ctx)
+                    : render_deep(exp.spec, spelled, exp.loc, ctx);
     if (!spec) {
       result.outcomes.push_back(failed_outcome(exp.kind, "(spec)", "a spec that renders", spec.error().to_string()));
       continue;
@@ -195,7 +222,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
       result.outcomes.push_back(failed_outcome(exp.kind, "", "a registered expectation kind", "unknown kind"));
       continue;
     }
-    StepContext sc{*spec, *response, scope, run.environment(), run, result.correlation_id, exp.loc};
+    StepContext sc{*spec, *response, spelled, run.environment(), run, result.correlation_id, exp.loc};
     for (auto& o : (*evaluate)(sc)) {
       if (o.kind.empty()) o.kind = exp.kind;
       result.outcomes.push_back(std::move(o));

@@ -93,6 +93,29 @@ FunctionResult tampered(const std::vector<json>& a, const TemplateContext&) {
   return ok(craft_tampered(a[0].get<std::string>(), json{{text_of(a[1]), a[2]}}));
 }
 
+// A bound route ("/api/items/{id}") with its {placeholders} filled in order, each value encoded as one
+// path segment: the pack names routes, the platform's bindings spell them (docs/scenario-format.md).
+FunctionResult fill_path(const std::vector<json>& a, const TemplateContext&) {
+  const std::string route = text_of(a[0]);
+  std::string out;
+  std::size_t next = 1, i = 0;
+  while (i < route.size()) {
+    const std::size_t open = route.find('{', i);
+    if (open == std::string::npos) break;
+    const std::size_t close = route.find('}', open);
+    if (close == std::string::npos) return fail("path: unclosed '{' in route \"" + route + "\"");
+    if (next >= a.size())
+      return fail("path: route \"" + route + "\" has more placeholders than the " + std::to_string(a.size() - 1) +
+                  " value(s) given");
+    out += route.substr(i, open - i) + url_encode(text_of(a[next++]));
+    i = close + 1;
+  }
+  if (next != a.size())
+    return fail("path: route \"" + route + "\" has " + std::to_string(next - 1) + " placeholder(s), " +
+                std::to_string(a.size() - 1) + " value(s) given");
+  return ok(out + route.substr(std::min(i, route.size())));
+}
+
 std::vector<Function> make_table() {
   return {
       {"uuid", 0, 0, "uuid()", [](const auto&, const auto&) { return ok(uuid_v4()); }},
@@ -113,6 +136,7 @@ std::vector<Function> make_table() {
       {"token_unknown_kid", 1, 1, "token_unknown_kid(token)", unknown_kid},
       {"token_hs256_public", 2, 2, "token_hs256_public(token, jwks_url)", hs256_public},
       {"token_tampered", 3, 3, "token_tampered(token, claim, value)", tampered},
+      {"path", 1, 8, "path(route, value, …)", fill_path},
       {"json", 1, 1, "json(x)", [](const auto& a, const auto&) { return ok(a[0].dump()); }},
       {"lower", 1, 1, "lower(x)", [](const auto& a, const auto&) { return ok(ascii_case(text_of(a[0]), false)); }},
       {"upper", 1, 1, "upper(x)", [](const auto& a, const auto&) { return ok(ascii_case(text_of(a[0]), true)); }},

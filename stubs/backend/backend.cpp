@@ -1,6 +1,6 @@
 // The Backend role (B1–B5, E1, U1): one program serving platform, scanner or graph, chosen at start.
-// Routes, under the role's base path (the profile's echo path without its last segment):
-//   GET items, GET items/{id}, POST items, GET _echo, GET status; and GET /_audit (U2).
+// Routes, at the role's paths of the fixtures (routes.yaml `backends`): GET and POST collection,
+// GET item/{id}, GET echo, GET status; and GET paths.audit (U2).
 // Every route but /_audit needs a valid context signature (B1). Items are scoped to the tenant in the
 // canonical header, which the gateway set and signed (B2); another tenant's id is answered exactly as a
 // missing one. Each decision leaves one audit record (B5).
@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "common/echo_shape.h"
 #include "stubs/backend/change_summary.h"
 #include "stubs/context_signature.h"
 #include "stubs/backend/item_store.h"
@@ -18,14 +19,8 @@ namespace tc::stub {
 
 namespace {
 
-// The role's base path: the profile's echo path ("/api/{role}/_echo") for this role, last segment off.
-std::string base_path(const ContractProfile& profile, const std::string& role) {
-  std::string echo = profile.path("echo");
-  auto at = echo.find("{role}");
-  if (at != std::string::npos) echo.replace(at, 6, role);
-  auto slash = echo.rfind('/');
-  return slash == std::string::npos ? echo : echo.substr(0, slash);
-}
+// The role's paths (routes.yaml `backends`); main() has checked that the role has them.
+const BackendPaths& paths_of(const StubContext& ctx) { return ctx.fixtures.backends.at(ctx.options.backend_role); }
 
 long long unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -50,8 +45,10 @@ class Backend final : public Role {
       : ctx_(ctx),
         profile_(ctx.profile),
         role_(ctx.options.backend_role),
-        base_(base_path(ctx.profile, role_)),
-        store_(seed_items(ctx), role_) {}
+        paths_(paths_of(ctx)),
+        item_prefix_(paths_.item.substr(0, paths_.item.find('{'))),
+        store_(seed_items(ctx), role_),
+        echo_shape_(EchoShape::from_profile(ctx.profile.values()).value()) {}  // checked when the profile loaded
 
   Response handle(const Request& req) override {
     const std::string cid = correlation_id_of(req, profile_);
@@ -60,17 +57,16 @@ class Backend final : public Role {
     const std::optional<std::string> tenant = non_empty(req.headers.get(profile_.header("tenant")));
     if (auto denied = check_signature(req, cid, tenant)) return *denied;
 
-    if (req.path.rfind(base_ + "/", 0) != 0) return not_found(cid);
-    const std::string rest = req.path.substr(base_.size() + 1);
-    if (rest == "status") return only_get(req, cid, [&] { return status(cid); });
-    if (rest == "_echo") return only_get(req, cid, [&] { return echo(req, cid, tenant); });
-    if (rest == "items") {
+    if (req.path == paths_.status) return only_get(req, cid, [&] { return status(cid); });
+    if (req.path == paths_.echo) return only_get(req, cid, [&] { return echo(req, cid, tenant); });
+    if (req.path == paths_.collection) {
       if (req.method == "GET") return with_tenant(req, cid, tenant, [&](const std::string& t) { return list(req, cid, t); });
       if (req.method == "POST") return with_tenant(req, cid, tenant, [&](const std::string& t) { return create(req, cid, t); });
       return method_not_allowed(cid);
     }
-    if (rest.rfind("items/", 0) == 0 && rest.size() > 6 && rest.find('/', 6) == std::string::npos) {
-      std::string id = rest.substr(6);
+    const std::size_t n = item_prefix_.size();
+    if (req.path.rfind(item_prefix_, 0) == 0 && req.path.size() > n && req.path.find('/', n) == std::string::npos) {
+      std::string id = req.path.substr(n);
       return only_get(req, cid, [&] {
         return with_tenant(req, cid, tenant, [&](const std::string& t) { return get_item(req, cid, t, id); });
       });
@@ -173,8 +169,7 @@ class Backend final : public Role {
   }
 
   // --- B4 and the unscoped routes -----------------------------------------------------------------
-  // The headers as received, keyed by lower-case name (HTTP names are case-insensitive, so a scenario
-  // can address them by one spelling), each with every value in order. Recorded as a read.
+  // The headers as received, in the profile's echo shape (common/echo_shape.h). Recorded as a read.
   Response echo(const Request& req, const std::string& cid, const std::optional<std::string>& tenant) {
     auto aliases = profile_.header_list("tenant_aliases");
     auto is_alias = [&](const std::string& name) {
@@ -183,14 +178,14 @@ class Backend final : public Role {
       return false;
     };
     bool hide_aliases = ctx_.faults.on("backend.echo_hides_aliases");
-    json headers = json::object();
-    for (const auto& [name, value] : req.headers.entries()) {
-      if (hide_aliases && is_alias(name)) continue;
-      headers[to_lower(name)].push_back(value);
-    }
+    Headers received;
+    for (const auto& [name, value] : req.headers.entries())
+      if (!(hide_aliases && is_alias(name))) received.add(name, value);
     record(req, cid, tenant, Decision{"data_read", true, profile_.status("ok"), "", tenant, nullptr});
-    return json_response(profile_.status("ok"), json{{"method", req.method}, {"path", req.path}, {"headers", headers}},
-                         cid, profile_);
+    json body = echo_shape_.body(received);
+    body["method"] = req.method;
+    body["path"] = req.path;
+    return json_response(profile_.status("ok"), body, cid, profile_);
   }
 
   Response status(const std::string& cid) {
@@ -258,8 +253,10 @@ class Backend final : public Role {
   StubContext& ctx_;
   const ContractProfile& profile_;
   std::string role_;
-  std::string base_;
+  const BackendPaths& paths_;
+  std::string item_prefix_;  // the item path up to its {id}
   ItemStore store_;
+  EchoShape echo_shape_;
 };
 
 }  // namespace

@@ -128,6 +128,44 @@ TEST(Profile, ExtraKeysAreAllowed) {
   ASSERT_NE(p->find("extra_section.a"), nullptr);
 }
 
+TEST(Profile, AComponentSpellsItsOwnEventsAndErrorsOverTheSharedOnes) {
+  ProfileCopy copy([](std::string text) {
+    return std::regex_replace(text, std::regex("\ncomponents: \\{\\}"),
+                              "\ncomponents:\n  gateway:\n    events: {tenant_conflict: edge.clash}\n"
+                              "    errors: {tenant_conflict: clash}\n  platform:\n    events: {data_read: rec.read}");
+  });
+  auto p = ContractProfile::load(copy.path());
+  ASSERT_TRUE(p.ok()) << p.error().to_string();
+  const ContractProfile gateway = p->for_component("gateway");
+  EXPECT_EQ(gateway.event("tenant_conflict"), "edge.clash");
+  EXPECT_EQ(gateway.error("tenant_conflict"), "clash");
+  EXPECT_EQ(gateway.event("data_read"), "data.read");  // not overridden: the shared spelling
+  EXPECT_EQ(p->for_component("platform").event("data_read"), "rec.read");
+  EXPECT_EQ(p->for_component("authority").event("tenant_conflict"), "tenant.conflict");
+  EXPECT_EQ(p->event("tenant_conflict"), "tenant.conflict");
+  EXPECT_EQ(component_spellings(p->values(), "gateway")["errors"]["tenant_conflict"], "clash");
+}
+
+TEST(Profile, AComponentOverrideOfAnUnknownKeyIsAnInputError) {
+  ProfileCopy copy([](std::string text) {
+    return std::regex_replace(text, std::regex("\ncomponents: \\{\\}"),
+                              "\ncomponents:\n  gateway:\n    events: {tenant_clash: edge.clash}");
+  });
+  auto p = ContractProfile::load(copy.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().where.pointer, "/components/gateway/events/tenant_clash");
+  EXPECT_NE(p.error().message.find("overrides nothing"), std::string::npos) << p.error().message;
+}
+
+TEST(Profile, TheEchoShapeIsChecked) {
+  ProfileCopy copy([](std::string text) {
+    return std::regex_replace(text, std::regex("\n  values: list "), "\n  values: many ");
+  });
+  auto p = ContractProfile::load(copy.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().where.pointer, "/echo/values");
+}
+
 TEST(Profile, MissingFileIsAnInputError) {
   auto p = ContractProfile::load("/nonexistent/profile.yaml");
   ASSERT_FALSE(p.ok());

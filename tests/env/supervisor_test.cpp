@@ -133,8 +133,10 @@ TEST_F(SupervisorTest, ASpawnedGatewayForwardsARequestToAStubBackend) {
 
   // The echo route of the backend the scope names answers through the spawned gateway.
   const std::string role = client->scopes.front().substr(0, client->scopes.front().find('.'));
-  std::string echo = profile->path("echo");
-  echo.replace(echo.find("{role}"), 6, role);
+  std::string echo;  // the gateway route that forwards to the role's echo
+  for (const auto& r : fixtures->routes)
+    if (r.backend == role && r.upstream == fixtures->backends.at(role).echo) echo = r.path;
+  ASSERT_FALSE(echo.empty()) << "no gateway route to the " << role << " echo";
   HttpRequest req;
   req.url = env->components.at("gateway").url + echo;
   req.headers.add(profile->header("authorization"), profile->value("bearer_scheme") + " " + access_token);

@@ -222,6 +222,17 @@ TEST_F(LoaderTest, AScenarioTheTopologyCannotRunMayNameComponentsItLacks) {
   EXPECT_EQ(r.error().where.line, 7);
 }
 
+TEST_F(LoaderTest, StepsAndIncludesCarryTheirOwnRequires) {
+  auto r = load_scenarios({kData + "/capabilities/step-requires.yaml"}, options);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  const Scenario& s = r->at(0);
+  EXPECT_TRUE(s.requires_caps.empty());
+  ASSERT_EQ(s.steps.size(), 3u);
+  EXPECT_TRUE(s.steps[0].requires_caps.empty());
+  EXPECT_EQ(s.steps[1].requires_caps, (std::vector<std::string>{"mint"}));
+  EXPECT_EQ(s.steps[2].requires_caps, (std::vector<std::string>{"echo", "mint"}));
+}
+
 TEST_F(LoaderTest, RunnerBuiltinsAreDefinedEverywhere) {
   options.builtins = {"tokn"};
   EXPECT_TRUE(load_scenarios({kData + "/bad/undefined-variable.yaml"}, options).ok());

@@ -59,6 +59,36 @@ TEST_F(ScenarioRunnerTest, AMissingCapabilitySkipsWithTheReason) {
   EXPECT_TRUE(server.requests().empty());
 }
 
+TEST_F(ScenarioRunnerTest, AStepMissingACapabilityIsSkippedInsideTheCaseAndTheOthersRun) {
+  auto run = make_run({component("api", server.url())}, {"echo"});
+  Scenario s = scenario();
+  s.steps = {step("first", "{{api}}/ok"), step("minted", "{{api}}/mint"), step("last", "{{api}}/ok")};
+  s.steps[1].requires_caps = {"echo", "mint"};
+  ScenarioCase c{&s, json(), "flow", "a_flow"};
+  ScenarioResult r = run_scenario(c, *run);
+  EXPECT_FALSE(r.skipped);
+  EXPECT_FALSE(r.failed()) << r.failure_message();
+  EXPECT_EQ(recorder.steps, (std::vector<std::string>{"first", "minted (not run)", "last"}));
+  ASSERT_EQ(r.steps.size(), 3u);
+  ASSERT_TRUE(r.steps[1].skipped);
+  EXPECT_EQ(*r.steps[1].skipped, "needs capability 'mint' that the topology does not offer");
+  ASSERT_EQ(server.requests().size(), 2u);
+  for (const auto& req : server.requests()) EXPECT_EQ(req.path, "/ok");
+}
+
+TEST_F(ScenarioRunnerTest, ACaseWhoseEveryStepLacksACapabilityIsSkippedWithTheReason) {
+  auto run = make_run({component("api", server.url())});
+  Scenario s = scenario();
+  s.steps = {step("minted", "{{api}}/ok"), step("rotated", "{{api}}/ok")};
+  s.steps[0].requires_caps = {"mint"};
+  s.steps[1].requires_caps = {"mint"};
+  ScenarioCase c{&s, json(), "flow", "a_flow"};
+  ScenarioResult r = run_scenario(c, *run);
+  ASSERT_TRUE(r.skipped);
+  EXPECT_EQ(*r.skipped, "every step needs capability 'mint' that the topology does not offer");
+  EXPECT_TRUE(server.requests().empty());
+}
+
 TEST_F(ScenarioRunnerTest, MatrixValuesAndScenarioVarsAreVariables) {
   auto run = make_run({component("api", server.url())});
   Scenario s = scenario();

@@ -81,6 +81,15 @@ TEST_F(FunctionsTest, LowerAndUpperMapAsciiCase) {
   EXPECT_EQ(ok("{{ upper('get') }}"), json("GET"));
 }
 
+TEST_F(FunctionsTest, PathFillsARouteInOrderAndEncodesEachValue) {
+  scope.set("route", "/orgs/{org}/records/{recordId}");
+  EXPECT_EQ(ok("{{ path(route, 'north-wind', 'rec 1/2') }}"), json("/orgs/north-wind/records/rec%201%2F2"));
+  EXPECT_EQ(ok("{{ path('/gw/health') }}"), json("/gw/health"));
+  EXPECT_THAT(fails("{{ path(route, 'only-one') }}"), HasSubstr("more placeholders than the 1 value(s) given"));
+  EXPECT_THAT(fails("{{ path('/a/{id}', 'x', 'y') }}"), HasSubstr("has 1 placeholder(s), 2 value(s) given"));
+  EXPECT_THAT(fails("{{ path('/a/{id', 'x') }}"), HasSubstr("unclosed '{'"));
+}
+
 TEST_F(FunctionsTest, BasicAndJson) {
   EXPECT_EQ(ok("{{ basic('ada', 'pw') }}"), json("Basic YWRhOnB3"));
   scope.set("obj", json{{"a", 1}});
