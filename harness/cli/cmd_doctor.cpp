@@ -1,7 +1,8 @@
-// `tenantcheck doctor [--env FILE] [--reports DIR]`: starts what the topology starts, then checks
-// each component: reachability (any HTTP answer), TLS for https, the authority's discovery document,
-// JWKS and a token for each principal of the bindings, the gateway's 401 + WWW-Authenticate without a
-// token, and that each audit source answers.
+// `tenantcheck doctor [--env FILE] [--profile FILE] [--reports DIR]`: starts what the topology
+// starts, then checks each component: reachability (any HTTP answer), TLS for https, the authority's
+// discovery document, JWKS and a token for each principal of the bindings, the gateway's 401 +
+// WWW-Authenticate without a token, the echo where offered, and that each audit source answers —
+// and every spelling those answers show against the profile (doctor_spellings.h).
 // First every {{env.NAME}} the topology and bindings read that is unset or empty, all at once (then
 // nothing starts). One line per check, "OK|FAIL component check: detail", then a verdict whose count
 // is the number of those lines; exit 0 if all OK, else 3.
@@ -19,6 +20,7 @@
 #include "common/profile.h"
 #include "common/redact.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/doctor_spellings.h"
 #include "harness/cli/project_paths.h"
 #include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
@@ -32,6 +34,7 @@ constexpr long kCheckTimeoutMs = 5000;
 struct DoctorOptions {
   std::string env_file;   // default: <project home>/compose/local.yaml
   std::string bindings_file;  // overrides the topology's bindings
+  std::string profile_file;   // the profile to check against (the platform is started with the topology's)
   std::string reports_dir = "reports";
 };
 
@@ -78,7 +81,10 @@ std::vector<std::pair<std::string, std::string>> environment_variables(const Top
 class Doctor {
  public:
   Doctor(const Topology& t, const Environment& env, const ContractProfile& profile, Checks& checks)
-      : topology_(t), env_(env), profile_(profile), checks_(checks) {}
+      : topology_(t), env_(env), profile_(profile), checks_(checks),
+        spellings_(profile, [this](bool ok, const std::string& c, const std::string& check, const std::string& d) {
+          report(ok, c, check, d);
+        }) {}
 
   int run() {
     for (const auto& spec : topology_.components) {
@@ -146,14 +152,22 @@ class Doctor {
     if (auto doc = get_json(http, c.name, "discovery", discovery_url, ok)) {
       const bool has_jwks = doc->is_object() && doc->contains("jwks_uri") && (*doc)["jwks_uri"].is_string();
       if (has_jwks) jwks_url = (*doc)["jwks_uri"].get<std::string>();
+      // Tokens are asked where the platform says, so a differing paths.token does not hide the rest.
+      if (doc->is_object() && doc->contains("token_endpoint") && (*doc)["token_endpoint"].is_string())
+        token_url_ = (*doc)["token_endpoint"].get<std::string>();
       report(has_jwks, c.name, "discovery", has_jwks ? "issuer " + doc->value("issuer", std::string("(none)"))
                                                      : discovery_url + " has no jwks_uri");
+      spellings_.discovery(c.name, *doc, c.url);
+    } else {
+      report(false, c.name, "spelling paths.discovery",
+             "no discovery document at " + profile_.path("discovery") + ": change paths.discovery");
     }
     if (auto jwks = get_json(http, c.name, "jwks", jwks_url, ok)) {
       const bool keys = jwks->is_object() && jwks->contains("keys") && (*jwks)["keys"].is_array() &&
                         !(*jwks)["keys"].empty();
       report(keys, c.name, "jwks",
              keys ? std::to_string((*jwks)["keys"].size()) + " key(s) at " + jwks_url : jwks_url + " has no keys");
+      spellings_.jwks(c.name, *jwks);
     }
     check_tokens(http, c);
   }
@@ -192,7 +206,7 @@ class Doctor {
     const std::string check = "token " + who + " (" + name + ")";
     HttpRequest req;
     req.method = "POST";
-    req.url = c.url + profile_.path("token");
+    req.url = token_url_.empty() ? c.url + profile_.path("token") : token_url_;
     req.headers.add("Content-Type", "application/x-www-form-urlencoded");
     req.body = form;
     req.timeout_ms = kCheckTimeoutMs;
@@ -201,21 +215,43 @@ class Doctor {
     json body = json::parse(res->body, nullptr, false);
     const std::string error = body.is_object() ? body.value("error", std::string()) : std::string();
     if (res->status == profile_.status("ok") && body.is_object() && body.contains("access_token")) {
+      if (who == "users.one") {  // the principal with one tenant: its token shows lifetime, audience, claim names
+        token_ = body.value("access_token", std::string());
+        const json* tenant = env_.bindings.contains("tenants") ? &env_.bindings["tenants"] : nullptr;
+        spellings_.token(c.name, body, tenant && tenant->contains("alpha") ? (*tenant)["alpha"].get<std::string>() : "");
+      }
       auto jwt = decode_jwt(body.value("access_token", std::string()));
       const std::string claim = profile_.claim("tenant");
       const std::string tenant = jwt && jwt->payload.contains(claim) ? jwt->payload[claim].dump() : "(no tenant claim)";
       return report(true, c.name, check, "token issued, " + claim + " " + tenant);
     }
     bool tenant_rule = false;  // A5's refusals: the principal's credentials were good
+    const ContractProfile authority = profile_.for_component(c.name);
     for (const char* e : {"tenant_missing", "tenant_ambiguous", "tenant_forbidden", "tenant_invalid"})
-      tenant_rule = tenant_rule || (!error.empty() && error == profile_.error(e));
+      tenant_rule = tenant_rule || (!error.empty() && error == authority.error(e));
+    // The ambiguous principals must be refused by A5's no-default rule: their refusal is its spelling.
+    const bool ambiguous = who == "users.ambiguous" || who == "clients.ambiguous";
+    if (ambiguous && res->status == authority.status("oauth_error") && !error.empty() &&
+        error != authority.error("invalid_grant") && error != authority.error("invalid_client")) {
+      spellings_.error_code(c.name, "tenant_ambiguous", error);
+      tenant_rule = true;
+    }
     report(tenant_rule, c.name, check,
            std::string(tenant_rule ? "credentials accepted; no token by the tenant rule: " : "answered ") +
                std::to_string(res->status) + (error.empty() ? "" : " " + error));
   }
 
-  // A route of the fixtures without path parameters, so the call is well-formed; "/" without fixtures.
+  // A bound route (bindings routes.<role>.<name>), "" when the bindings have none.
+  std::string bound_route(const std::string& role, const std::string& name) const {
+    const json& b = env_.bindings;
+    if (!b.contains("routes") || !b["routes"].contains(role) || !b["routes"][role].contains(name)) return "";
+    const json& r = b["routes"][role][name];
+    return r.is_string() ? r.get<std::string>() : "";
+  }
+
+  // The bound list route, else a route of the fixtures without path parameters; "/" without either.
   std::string gateway_probe_path() const {
+    if (auto bound = bound_route("platform", "list"); !bound.empty()) return bound;
     if (topology_.fixtures.empty()) return "/";
     auto fixtures = Fixtures::load(topology_.fixtures);
     if (!fixtures) return "/";
@@ -224,10 +260,37 @@ class Doctor {
     return "/";
   }
 
+  // GET url with the profile's correlation id header set to a fresh id (returned in `cid`).
+  Result<HttpResponse> get_correlated(HttpClient& http, const std::string& url, std::string& cid,
+                                      const std::string& token = "") {
+    cid = "doctor-" + random_token(12);
+    HttpRequest req;
+    req.url = url;
+    req.timeout_ms = kCheckTimeoutMs;
+    req.headers.add(profile_.header("correlation_id"), cid);
+    if (!token.empty()) req.headers.add(profile_.header("authorization"), profile_.value("bearer_scheme") + " " + token);
+    return http.send(req);
+  }
+
+  // The first audit record `c` wrote for correlation id `cid`, when its source can be read.
+  std::optional<json> audit_record(HttpClient& http, const Component& c, const std::string& cid) {
+    if (c.audit.kind != "stub" && c.audit.kind != "http") return std::nullopt;
+    auto res = get(http, audit_query_url(c.audit, profile_.path("audit"), cid));
+    if (!res || res->status < 200 || res->status >= 300) return std::nullopt;  // check_audit reports it
+    json body = json::parse(res->body, nullptr, false);
+    const json& records = body.is_object() && body.contains("records") ? body["records"] : body;
+    if (!records.is_array() || records.empty()) return std::nullopt;
+    return records[0];
+  }
+
   void check_gateway(HttpClient& http, const Component& c) {
     const std::string url = c.url + gateway_probe_path();
-    auto res = get(http, url);
+    std::string cid;
+    auto res = get_correlated(http, url, cid);
     if (!res) return report(false, c.name, "unauthenticated", res.error().message);
+    spellings_.unauthenticated(c.name, *res);
+    if (auto record = audit_record(http, c, cid)) spellings_.audit_record(c.name, *record, "authn_failed");
+    check_echo(http, c);
     const std::string header = profile_.header("www_authenticate");
     const auto challenge = res->headers.get(header);
     const bool ok = res->status == profile_.status("unauthenticated") && challenge &&
@@ -235,6 +298,20 @@ class Doctor {
     report(ok, c.name, "unauthenticated",
            "GET " + url + " without token answered " + std::to_string(res->status) + ", " + header + ": " +
                (challenge ? *challenge : "(absent)"));
+  }
+
+  // B4, where offered: the echo route of the bindings with the one-tenant user's token.
+  void check_echo(HttpClient& http, const Component& c) {
+    const std::string route = bound_route("platform", "echo");
+    if (!env_.capabilities.count("echo") || route.empty() || token_.empty()) return;
+    std::string cid;
+    auto res = get_correlated(http, c.url + route, cid, token_);
+    if (!res) return report(false, c.name, "echo", res.error().message);
+    json body = json::parse(res->body, nullptr, false);
+    if (res->status != profile_.status("ok") || body.is_discarded())
+      return report(false, c.name, "echo", "GET " + route + " answered " + std::to_string(res->status) +
+                                              ": change routes.platform.echo in the bindings");
+    spellings_.echo(c.name, body, profile_.header("correlation_id"), cid);
   }
 
   void check_audit(HttpClient& http, const Component& c) {
@@ -250,13 +327,18 @@ class Doctor {
     auto res = get(http, audit_query_url(a, profile_.path("audit"), cid));
     if (!res) return report(false, c.name, "audit", res.error().message);
     const bool ok = res->status >= 200 && res->status < 300;
-    report(ok, c.name, "audit", a.kind + " source GET answered " + std::to_string(res->status));
+    report(ok, c.name, "audit",
+           a.kind + " source GET answered " + std::to_string(res->status) +
+               (ok || a.kind != "stub" ? "" : ": not the audit query at " + profile_.path("audit") + ", change paths.audit"));
   }
 
   const Topology& topology_;
   const Environment& env_;
   const ContractProfile& profile_;
   Checks& checks_;
+  SpellingChecks spellings_;
+  std::string token_;      // users.one's access token, for the echo
+  std::string token_url_;  // the discovery document's token endpoint
 };
 
 int doctor(const DoctorOptions& o) {
@@ -266,7 +348,7 @@ int doctor(const DoctorOptions& o) {
     return exit_code_for(topology.error().kind);
   }
   if (!o.bindings_file.empty()) topology->bindings = o.bindings_file;
-  auto profile = ContractProfile::load(topology->profile);
+  auto profile = ContractProfile::load(o.profile_file.empty() ? topology->profile : o.profile_file);
   if (!profile) {
     std::cerr << profile.error().to_string() << "\n";
     return exit_code_for(profile.error().kind);
@@ -302,6 +384,8 @@ CommandAction add_doctor_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("doctor", "Start a topology and check that every component answers");
   sub->add_option("--env", options->env_file, "Topology file (default: compose/local.yaml of the project)");
   sub->add_option("--bindings", options->bindings_file, "Bindings file (overrides the topology's)");
+  sub->add_option("--profile", options->profile_file,
+                  "Profile to check the platform's spellings against (default: the topology's; stubs still serve the topology's)");
   sub->add_option("--reports", options->reports_dir, "Folder for logs/ and audit/")->capture_default_str();
   return CommandAction{sub, [options] { return doctor(*options); }};
 }
