@@ -7,6 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 source "$here/scripts/lib.sh"
+source "$here/bench/nginx.sh"
 tc_install wrk nginx-light python3 curl
 tc_build >/dev/null
 secs="${1:-10}"; conns="${2:-16}"
@@ -57,27 +58,13 @@ token=$(curl -fsS -X POST "$authority$mint_path" -H 'Content-Type: application/j
   sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-error_log $work/nginx-error.log;
-pid $work/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  upstream backend { server ${backend#http://}; keepalive 32; }
-  server {
-    listen 127.0.0.1:$port;
-    location / {
+bench_nginx "$work" "$port" "  upstream backend { server ${backend#http://}; keepalive 32; }" "    location / {
       proxy_http_version 1.1;
-      proxy_set_header Connection "";
+      proxy_set_header Connection \"\";
       proxy_set_header $tenant_header $tenant;
       proxy_set_header $actor_header $sub;
       proxy_pass http://backend;
-    }
-  }
-}
-NGINX
-nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!)
+    }"
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/platform/items" >/dev/null 2>&1 && break; sleep 0.05; done
 
 rps() { wrk -t2 -c"$conns" -d"${secs}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
