@@ -181,11 +181,22 @@ RsaKey RsaKey::from_private_pem(std::string_view pem) {
   return RsaKey(std::move(impl));
 }
 
-bool verify_rs256(const nlohmann::json& jwk, std::string_view data, std::string_view signature) {
+struct RsaPublicKey::Impl {
+  Pkey key;
+};
+
+RsaPublicKey::RsaPublicKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RsaPublicKey::~RsaPublicKey() = default;
+
+std::shared_ptr<const RsaPublicKey> RsaPublicKey::from_jwk(const nlohmann::json& jwk) {
   Pkey key = jwk_public_key(jwk);
-  if (!key) return false;
+  if (!key) return nullptr;
+  return std::shared_ptr<const RsaPublicKey>(new RsaPublicKey(std::make_unique<Impl>(Impl{std::move(key)})));
+}
+
+bool RsaPublicKey::verify_rs256(std::string_view data, std::string_view signature) const {
   std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1) {
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, impl_->key.get()) != 1) {
     ERR_clear_error();
     return false;
   }
@@ -193,6 +204,11 @@ bool verify_rs256(const nlohmann::json& jwk, std::string_view data, std::string_
                             reinterpret_cast<const unsigned char*>(data.data()), data.size());
   ERR_clear_error();
   return rc == 1;
+}
+
+bool verify_rs256(const nlohmann::json& jwk, std::string_view data, std::string_view signature) {
+  const auto key = RsaPublicKey::from_jwk(jwk);
+  return key && key->verify_rs256(data, signature);
 }
 
 std::optional<std::string> jwk_to_pem(const nlohmann::json& jwk) {

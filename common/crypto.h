@@ -39,6 +39,24 @@ class RsaKey {
   std::unique_ptr<Impl> impl_;
 };
 
+// An RSA public key parsed once from a JWK (kty RSA, n, e), for verifying many signatures without
+// rebuilding the key each time. Immutable; verify is safe from several threads at once.
+class RsaPublicKey {
+ public:
+  // nullptr when the JWK is not a valid RSA public key.
+  static std::shared_ptr<const RsaPublicKey> from_jwk(const nlohmann::json& jwk);
+  ~RsaPublicKey();
+  RsaPublicKey(const RsaPublicKey&) = delete;
+  RsaPublicKey& operator=(const RsaPublicKey&) = delete;
+  // RSASSA-PKCS1-v1_5 with SHA-256.
+  bool verify_rs256(std::string_view data, std::string_view signature) const;
+
+ private:
+  struct Impl;
+  explicit RsaPublicKey(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 // Verifies an RS256 signature with the RSA public key of a JWK (kty RSA, n, e).
 bool verify_rs256(const nlohmann::json& jwk, std::string_view data, std::string_view signature);
 // The SubjectPublicKeyInfo PEM of an RSA JWK, nullopt if the JWK is not a valid RSA key.

@@ -1,6 +1,7 @@
 #include "common/utc_time.h"
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 namespace tc {
@@ -11,6 +12,12 @@ std::string format_utc(std::int64_t epoch_ms, const char* format) {
   gmtime_r(&secs, &tm);
   char buf[64];
   return std::string(buf, std::strftime(buf, sizeof buf, format, &tm));
+}
+
+std::string rfc3339_ms(std::int64_t epoch_ms) {
+  char ms[8];
+  std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>(epoch_ms % 1000));
+  return format_utc(epoch_ms, "%Y-%m-%dT%H:%M:%S") + ms;
 }
 
 std::int64_t epoch_ms() {

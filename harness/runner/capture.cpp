@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "common/bearer.h"
 #include "common/json_match.h"
 #include "common/jwt.h"
 #include "common/redact.h"
@@ -38,9 +39,9 @@ Result<std::string> response_text(const HttpResponse& response, const std::strin
 Result<std::string> response_token(const HttpResponse& response, const std::string& from) {
   auto text = response_text(response, from);
   if (!text) return text;
+  // An Authorization-style value ("Bearer <token>", RFC 6750 §2.1) gives its token; anything else is the token.
   std::string t = trim(*text);
-  if (t.size() > 7 && iequals(t.substr(0, 7), "bearer ")) t = trim(t.substr(7));
-  return t;
+  return credential_of(t, "Bearer").value_or(t);
 }
 
 std::vector<Outcome> apply_captures(const std::vector<CaptureSpec>& captures, const HttpResponse& response,

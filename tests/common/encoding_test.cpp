@@ -47,5 +47,22 @@ TEST(Encoding, HexAndUrlEncoding) {
   EXPECT_EQ(url_decode(url_encode("x&y=z +")), "x&y=z +");
 }
 
+TEST(Utf8, WellFormedTextPassesHostileBytesDoNot) {
+  EXPECT_TRUE(is_utf8(""));
+  EXPECT_TRUE(is_utf8("tenant-alpha"));
+  EXPECT_TRUE(is_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(is_utf8("caf\xe9"));            // Latin-1
+  EXPECT_FALSE(is_utf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(is_utf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(is_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(is_utf8("\xe2\x82"));          // cut short
+}
+
+TEST(Utf8, EscapingKeepsTextAndWritesBadBytesAsHex) {
+  EXPECT_EQ(escape_non_utf8("caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(escape_non_utf8("a\xff" "b\xe2\x82"), "a\\xffb\\xe2\\x82");
+  EXPECT_TRUE(is_utf8(escape_non_utf8("\xc0\xaf\xfe")));
+}
+
 }  // namespace
 }  // namespace tc
