@@ -1,8 +1,14 @@
-// A stub's audit records (contract U1, U2): appended as JSON lines to a file and kept in memory for
-// GET /_audit?correlation_id=…&event=…. Thread-safe.
+// A stub's audit records (contract U1, U2): appended as JSON lines to a file kept open (flushed per
+// record, so a reader sees whole lines while the stub runs) and kept in memory for the audit query.
+// Memory is bounded: the last `retention` records are kept (older ones stay only in the file), and
+// records are found by correlation id through an index, not a scan. Thread-safe.
 #pragma once
+#include <cstdint>
+#include <cstdio>
+#include <deque>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -11,18 +17,33 @@ namespace tc::stub {
 
 class AuditLog {
  public:
-  // `component` is stamped on every record; `file` may be empty (memory only).
-  AuditLog(std::string component, std::string file);
-  // Adds ts (RFC 3339 UTC, milliseconds) and component, then stores and appends the record.
+  static constexpr std::size_t kDefaultRetention = 10000;
+  // `component` is stamped on every record; `file` may be empty (memory only). Throws
+  // std::runtime_error naming the file when it cannot be opened for appending.
+  AuditLog(std::string component, std::string file, std::size_t retention = kDefaultRetention);
+  ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+  // Adds ts (RFC 3339 UTC, milliseconds) and component, then stores and appends the record. Bytes
+  // that are not UTF-8 are stored escaped (\xNN). Throws std::runtime_error when the file cannot be
+  // written: a decision that cannot be recorded must not be answered as if it were.
   void record(nlohmann::json record);
-  // Records whose correlation_id and event equal the given ones (an empty filter matches all).
+  // Retained records whose correlation_id and event equal the given ones (an empty filter matches
+  // all), oldest first.
   std::vector<nlohmann::json> query(const std::string& correlation_id, const std::string& event) const;
 
  private:
+  struct Entry {
+    std::string correlation_id, event, line;  // line: the record as written, without newline
+  };
   std::string component_;
   std::string file_;
+  std::size_t retention_;
+  std::FILE* out_ = nullptr;
   mutable std::mutex mu_;
-  std::vector<nlohmann::json> records_;
+  std::deque<Entry> records_;                                          // records_[i] has number first_ + i
+  std::uint64_t first_ = 0;
+  std::unordered_map<std::string, std::deque<std::uint64_t>> by_cid_;  // numbers, oldest first
 };
 
 }  // namespace tc::stub

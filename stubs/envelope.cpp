@@ -18,7 +18,8 @@ Response json_response(int status, const nlohmann::json& body, const std::string
   r.status = status;
   r.headers.set("Content-Type", "application/json");
   r.headers.set(profile.header("correlation_id"), correlation_id);
-  r.body = body.dump();
+  // Descriptions may echo caller input: bytes that are not UTF-8 must not make the answer fail.
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 

@@ -20,9 +20,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
 
-#include "common/encoding.h"
 
 namespace tc::stub {
 
@@ -40,66 +38,7 @@ constexpr std::chrono::seconds kDrainLimit{5};
 // How long a connection closed after an error answer is still read from (see linger_and_close).
 constexpr std::chrono::milliseconds kLinger{1000};
 
-// Percent-decoding of a path: unlike form decoding, '+' stays '+'.
-std::string decode_path(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '%' && i + 2 < raw.size()) {
-      int hi = hex(raw[i + 1]), lo = hex(raw[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += raw[i];
-  }
-  return out;
-}
-
-std::multimap<std::string, std::string> decode_pairs(std::string_view text) {
-  std::multimap<std::string, std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find('&', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view pair = text.substr(start, end - start);
-    if (!pair.empty()) {
-      std::size_t eq = pair.find('=');
-      if (eq == std::string_view::npos)
-        out.emplace(url_decode(pair), "");
-      else
-        out.emplace(url_decode(pair.substr(0, eq)), url_decode(pair.substr(eq + 1)));
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
-Response default_error(int status, const std::string& code, const std::string& description) {
-  Response r;
-  r.status = status;
-  r.headers.set("Content-Type", "application/json");
-  r.body = nlohmann::json{{"error", code}, {"error_description", description}}.dump();
-  return r;
-}
-
 }  // namespace
-
-std::optional<std::string> Request::query_param(const std::string& name) const {
-  auto it = query.find(name);
-  if (it == query.end()) return std::nullopt;
-  return it->second;
-}
-
-std::multimap<std::string, std::string> Request::form() const { return decode_pairs(body); }
 
 // What the acceptor, the sessions and run() share.
 struct ServerCore {
@@ -119,15 +58,15 @@ struct ServerCore {
   ServerCore(ServerOptions o, Handler h)
       : options(std::move(o)), handler(std::move(h)), pool(static_cast<std::size_t>(std::max(1, options.workers))) {}
 
-  Response error(int status, const std::string& code, const std::string& description, const Request& request) {
-    if (options.error_response) {
-      try {
-        return options.error_response(status, code, description, request);
-      } catch (...) {
-        // Fall through to the plain envelope: an error answer must never fail.
-      }
+  // An answer must still be written when building the error answer fails: then a bare status line.
+  Response error(ServerFault fault, const Request& request) {
+    try {
+      return options.error_response(fault, request);
+    } catch (...) {
+      Response r;
+      r.status = 500;
+      return r;
     }
-    return default_error(status, code, description);
   }
 
   void request_started() {
@@ -169,13 +108,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout) return do_close();
     if (ec == http::error::header_limit)
-      return answer_and_close(431, "request_header_too_large", "the request header exceeds the limit");
+      return answer_and_close(ServerFault::header_too_large);
     if (ec == http::error::body_limit)
-      return answer_and_close(413, "payload_too_large", "the request body exceeds the limit");
+      return answer_and_close(ServerFault::payload_too_large);
     if (ec) {
       // A parse failure is answered; a broken connection is not.
       if (ec.category() == http::make_error_code(http::error::bad_target).category())
-        return answer_and_close(400, "invalid_request", "malformed HTTP request");
+        return answer_and_close(ServerFault::malformed_request);
       return do_close();
     }
     stream_.expires_never();
@@ -188,7 +127,7 @@ class Session : public std::enable_shared_from_this<Session> {
         response = self->server_.handler(request);
       } catch (...) {
         // The reason may hold request data or secrets; the answer says only that the handler failed.
-        response = self->server_.error(500, "internal_error", "the server failed to handle the request", request);
+        response = self->server_.error(ServerFault::handler_failed, request);
       }
       net::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive]() mutable {
         self->write(std::move(response), keep_alive, true);
@@ -199,23 +138,19 @@ class Session : public std::enable_shared_from_this<Session> {
   Request to_request(const http::request<http::string_body>& msg) const {
     Request r;
     r.method = std::string(msg.method_string());
-    r.target = std::string(msg.target());
-    std::string_view target = msg.target();
-    std::size_t q = target.find('?');
-    r.path = decode_path(target.substr(0, q));
-    if (q != std::string_view::npos) r.query = decode_pairs(target.substr(q + 1));
+    r.set_target(msg.target());
     for (const auto& field : msg) r.headers.add(std::string(field.name_string()), std::string(field.value()));
     r.body = msg.body();
     r.remote = remote_;
     return r;
   }
 
-  void answer_and_close(int status, const std::string& code, const std::string& description) {
+  void answer_and_close(ServerFault fault) {
     Request partial;
     if (parser_) {
       for (const auto& field : parser_->get()) partial.headers.add(std::string(field.name_string()), std::string(field.value()));
     }
-    write(server_.error(status, code, description, partial), false, false);
+    write(server_.error(fault, partial), false, false);
   }
 
   // `counted`: the answer closes a request handed to the pool (in-flight bookkeeping).
@@ -286,6 +221,7 @@ struct HttpServer::Impl : ServerCore {
 HttpServer::HttpServer(ServerOptions options, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {
   auto& o = impl_->options;
+  if (!o.error_response) throw std::invalid_argument("HttpServer: options.error_response is required");
   std::string where = o.host + ":" + std::to_string(o.port);
   try {
     tcp::endpoint endpoint(net::ip::make_address(o.host), o.port);

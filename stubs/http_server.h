@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/headers.h"
 
@@ -24,6 +25,8 @@ struct Request {
   std::string body;
   std::string remote;                              // peer address
 
+  // Sets target, and path and query decoded from it (request.cpp).
+  void set_target(std::string_view raw);
   // The first query value of `name`, or nullopt.
   std::optional<std::string> query_param(const std::string& name) const;
   // Decoded application/x-www-form-urlencoded body.
@@ -38,24 +41,26 @@ struct Response {
 
 using Handler = std::function<Response(const Request&)>;
 
+// What the server itself answers, before or around a handler. The status and code of each come
+// from the contract profile (the frame, stubs/frame.h), never from the server.
+enum class ServerFault { malformed_request, header_too_large, payload_too_large, handler_failed };
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;                          // 0: the OS chooses
-  std::size_t header_limit = 16 * 1024;            // bytes; over it -> 431
-  std::size_t body_limit = 1024 * 1024;            // bytes; over it -> 413
+  std::size_t header_limit = 16 * 1024;            // bytes; over it -> ServerFault::header_too_large
+  std::size_t body_limit = 1024 * 1024;            // bytes; over it -> ServerFault::payload_too_large
   std::chrono::milliseconds read_timeout{10000};   // per request, from its first byte or from idle
   int workers = 4;
-  // Builds the server's own answers (malformed request 400, header 431, body 413, handler failure 500)
-  // so they carry the role's envelope and correlation id (E1). `request` holds what was parsed, which
-  // may be nothing. Unset: {"error": code, "error_description": description} without correlation id.
-  std::function<Response(int status, const std::string& code, const std::string& description,
-                         const Request& request)>
-      error_response;
+  // Required: builds the server's own answers so they carry the role's envelope and correlation id
+  // (E1). `request` holds what was parsed, which may be nothing.
+  std::function<Response(ServerFault fault, const Request& request)> error_response;
 };
 
 class HttpServer {
  public:
-  // Binds at once (throws std::runtime_error naming host:port if it cannot).
+  // Binds at once (throws std::runtime_error naming host:port if it cannot, std::invalid_argument
+  // without options.error_response).
   HttpServer(ServerOptions options, Handler handler);
   ~HttpServer();
   std::uint16_t port() const;

@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "common/redact.h"
-#include "stubs/envelope.h"
+#include "common/encoding.h"
 #include "stubs/stub_context.h"
 
 namespace {
@@ -61,13 +61,6 @@ bool known_backend_role(const Fixtures& fixtures, const std::string& role) {
   return false;
 }
 
-Response server_error_answer(const ContractProfile& profile, int status, const std::string& code,
-                             const std::string& description, const Request& request) {
-  std::string cid = correlation_id_of(request, profile);
-  return json_response(status, {{"error", code}, {"error_description", description}, {"correlation_id", cid}}, cid,
-                       profile);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,6 +92,9 @@ int main(int argc, char** argv) {
   app.add_option("--port", o.port, "port to listen on (0: the OS chooses)");
   app.add_option("--fault", o.faults, "break one clause (repeatable; see --list-faults)");
   app.add_option("--audit-file", o.audit_file, "append audit records (JSON lines) to this file");
+  app.add_option("--audit-retention", o.audit_retention,
+                 "how many of the latest audit records the audit query keeps (older ones stay in the file)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
   app.add_option("--authority", o.authority_url, "gateway: the Authority's base URL");
   app.add_option("--backend", backend_pairs, "gateway: ROLE=URL of a backend (repeatable)");
   app.add_option("--shared-secret", o.shared_secret, "gateway, backend: context-signature key")->envname("TC_SHARED_SECRET");
@@ -161,22 +157,24 @@ int main(int argc, char** argv) {
   const std::string component = o.role == "backend" ? o.backend_role : o.role;
   ctx.profile = ctx.profile.for_component(component);  // its own event and error spellings, if any
   ctx.options = o;
-  ctx.audit = std::make_unique<AuditLog>(component, o.audit_file);
+  try {
+    ctx.audit = std::make_unique<AuditLog>(component, o.audit_file, o.audit_retention);
+  } catch (const std::exception& e) {
+    return fail(std::string("component '") + component + "': " + e.what(), 3);
+  }
 
   std::unique_ptr<Role> role;
   std::mutex log_mu;
   ServerOptions so;
   so.host = o.host;
   so.port = o.port;
-  so.error_response = [&ctx](int status, const std::string& code, const std::string& description, const Request& r) {
-    return server_error_answer(ctx.profile, status, code, description, r);
-  };
+  so.error_response = [&role](ServerFault fault, const Request& r) { return role->server_error(fault, r); };
   const std::string cid_header = ctx.profile.header("correlation_id");
   std::unique_ptr<HttpServer> server;
   try {
     server = std::make_unique<HttpServer>(so, [&](const Request& request) {
       auto log = [&](int status, const std::string& cid) {
-        std::string line = request.method + " " + request.path + " " + std::to_string(status) + " " + cid;
+        std::string line = request.method + " " + escape_non_utf8(request.path) + " " + std::to_string(status) + " " + cid;
         std::lock_guard lock(log_mu);
         std::cerr << global_redactor().apply(line) << '\n';
       };

@@ -23,6 +23,7 @@ struct StubOptions {
   std::uint16_t port = 0;
   std::vector<std::string> faults;
   std::string audit_file;                         // JSONL, appended; empty: in memory only
+  std::size_t audit_retention = AuditLog::kDefaultRetention;  // records kept for the audit query
   // gateway
   std::string authority_url;
   std::map<std::string, std::string> backends;    // backend role -> base URL
@@ -44,11 +45,14 @@ struct StubContext {
   std::string base_url;                           // known once bound
 };
 
-// A role's request handler. Built after the server is bound (it may need base_url).
+// A role's request handler, the request frame (stubs/frame.h) over the role's table. Built after the
+// server is bound (it may need base_url).
 class Role {
  public:
   virtual ~Role() = default;
   virtual Response handle(const Request& request) = 0;
+  // The server's own answers (ServerOptions::error_response), in the role's envelope.
+  virtual Response server_error(ServerFault fault, const Request& request) = 0;
 };
 
 std::unique_ptr<Role> make_authority(StubContext& ctx);

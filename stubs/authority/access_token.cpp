@@ -28,18 +28,6 @@ TokenCheck check_token(const Authority& a, const std::string& token) {
   return check;
 }
 
-std::optional<std::string> bearer_token(const Authority& a, const Request& request) {
-  const auto value = request.headers.get(a.profile().header("authorization"));
-  if (!value) return std::nullopt;
-  const std::string scheme = a.profile().value("bearer_scheme");
-  if (value->size() <= scheme.size() || !iequals(value->substr(0, scheme.size()), scheme) ||
-      (*value)[scheme.size()] != ' ')
-    return std::nullopt;
-  auto token = trim(value->substr(scheme.size() + 1));
-  if (token.empty()) return std::nullopt;
-  return token;
-}
-
 std::vector<std::string> entitlement_of(const Authority& a, const json& claims) {
   std::vector<std::string> out;
   const auto tenant = claims.find(a.profile().claim("tenant"));

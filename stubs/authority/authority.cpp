@@ -1,9 +1,9 @@
-// make_authority: routes requests by the profile's paths (a table, so a new endpoint is one row).
-// Test-only endpoints (A10) answer 404 not_found unless the topology enables minting.
+// make_authority: the Authority's route table for the frame, by the profile's paths (a new endpoint
+// is one row). Test-only endpoints (A10) are rows only when the topology enables minting; otherwise
+// their paths answer 404 not_found like any unknown path.
 #include "stubs/authority/authority.h"
 
-#include "common/headers.h"
-#include "stubs/envelope.h"
+#include <chrono>
 
 namespace tc::stub {
 
@@ -15,12 +15,17 @@ Authority::Authority(StubContext& context) : ctx(context), keys(context.options.
   audience = ctx.options.audience.empty() ? ctx.profile.value("default_audience") : ctx.options.audience;
 }
 
+long long now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 namespace {
 
 struct Route {
   const char* path_key;  // paths.<key>
   const char* method;
-  Response (*handler)(Authority&, const Call&);
+  Response (*handler)(Authority&, Call&);
   bool test_only;
 };
 
@@ -32,43 +37,27 @@ const Route kRoutes[] = {
     {"console_tenants", "GET", handle_console_tenants, false},
     {"console_profile", "GET", handle_console_profile, false},
     {"introspect", "POST", handle_introspect, false},
-    {"audit", "GET", handle_audit, false},
     {"mint", "POST", handle_mint, true},
     {"revoke", "POST", handle_revoke, true},
     {"rotate", "POST", handle_rotate, true},
-};
-
-class AuthorityRole : public Role {
- public:
-  explicit AuthorityRole(StubContext& ctx) : a_(ctx) {}
-
-  Response handle(const Request& request) override {
-    const Call call{request, correlation_id_of(request, a_.profile())};
-    const Route* path_match = nullptr;
-    for (const auto& route : kRoutes) {
-      if (route.test_only && !a_.ctx.options.enable_mint) continue;
-      if (request.path != a_.profile().path(route.path_key)) continue;
-      path_match = &route;
-      if (iequals(request.method, route.method)) return route.handler(a_, call);
-    }
-    if (path_match) {
-      Response r = error_response("method_not_allowed", std::string(path_match->method) + " only",
-                                  call.correlation_id, a_.profile());
-      r.headers.set("Allow", path_match->method);
-      return r;
-    }
-    return error_response("not_found", "no such endpoint", call.correlation_id, a_.profile());
-  }
-
- private:
-  authority::Authority a_;
 };
 
 }  // namespace
 }  // namespace authority
 
 std::unique_ptr<Role> make_authority(StubContext& ctx) {
-  return std::make_unique<authority::AuthorityRole>(ctx);
+  auto state = std::make_shared<authority::Authority>(ctx);
+  RoleTable table;
+  for (const auto& route : authority::kRoutes) {
+    if (route.test_only && !ctx.options.enable_mint) continue;
+    auto* handler = route.handler;
+    table.routes.push_back({route.method, ctx.profile.path(route.path_key),
+                            [a = state.get(), handler](Call& call, const PathParams&) { return handler(*a, call); }});
+  }
+  // U2: the caller can no longer find the record by its own correlation id.
+  table.faults.records_with_own_correlation_id = ctx.faults.on("authority.audit_own_correlation_id");
+  table.state = state;
+  return std::make_unique<Frame>(ctx, std::move(table));
 }
 
 }  // namespace tc::stub

@@ -17,7 +17,7 @@ namespace {
 
 struct AuthorizeCall {
   Authority& a;
-  const Call& call;
+  Call& call;
   std::optional<std::string> param(const std::string& name) const { return call.request.query_param(name); }
 };
 
@@ -42,14 +42,14 @@ Response redirect(const AuthorizeCall& c, const std::string& location) {
 
 void audit_rejected(const AuthorizeCall& c, int status, const std::string& error, const std::string& client_id,
                     const std::string& sub) {
-  AuditEntry e;
+  Decision e;
   e.event = "authorize_rejected";
   e.allow = false;
   e.status = status;
-  e.actor = actor_of(sub, client_id, std::nullopt);
-  e.attempted_tenant = optional_json(c.param("tenant"));
+  e.actor = Actor::of(sub, client_id, std::nullopt);
+  e.attempted_tenant = or_null(c.param("tenant"));
   e.reason = error;
-  audit(c.a, c.call, e);
+  c.call.decide(e);
 }
 
 // 400 with the envelope: the redirect target cannot be trusted.
@@ -75,7 +75,7 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 
 }  // namespace
 
-Response handle_authorize(Authority& a, const Call& call) {
+Response handle_authorize(Authority& a, Call& call) {
   const AuthorizeCall c{a, call};
   const auto& p = a.profile();
   const std::string client_id = c.param("client_id").value_or("");
@@ -134,13 +134,13 @@ Response handle_authorize(Authority& a, const Call& call) {
   const std::string code = random_token(24);
   a.grants.put_code(code, grant);
 
-  AuditEntry e;
+  Decision e;
   e.event = "authorize_code_issued";
   e.status = p.status("redirect");
-  e.actor = actor_of(user->sub, client_id, tenant);
-  e.resolved_tenant = optional_json(tenant);
-  e.attempted_tenant = optional_json(c.param("tenant"));
-  audit(a, call, e);
+  e.actor = Actor::of(user->sub, client_id, tenant);
+  e.resolved_tenant = or_null(tenant);
+  e.attempted_tenant = or_null(c.param("tenant"));
+  call.decide(e);
 
   std::vector<std::pair<std::string, std::string>> params = {{"code", code}};
   if (auto state = c.param("state")) params.emplace_back("state", *state);

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "common/bearer.h"
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/headers.h"
+#include "stubs/credentials.h"
 #include "stubs/envelope.h"
 
 namespace tc::stub::authority {
@@ -29,10 +31,9 @@ ClientAuth authenticate_client(const Authority& a, const Request& request,
   ClientAuth auth;
   std::optional<std::string> secret;
   const auto header = request.headers.get(a.profile().header("authorization"));
-  const std::string basic = a.profile().value("basic_scheme");
-  if (header && header->size() > basic.size() && iequals(header->substr(0, basic.size()), basic) &&
-      (*header)[basic.size()] == ' ') {
-    const auto decoded = base64_decode(trim(header->substr(basic.size() + 1)));
+  const auto basic = header ? credential_of(*header, a.profile().value("basic_scheme")) : std::nullopt;
+  if (basic) {
+    const auto decoded = base64_decode(*basic);
     const auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) {
       auth.problem = "malformed Basic credentials";
@@ -61,10 +62,10 @@ ClientAuth authenticate_client(const Authority& a, const Request& request,
   return auth;
 }
 
-Response invalid_client_response(const Authority& a, const Call& call, const std::string& description) {
+Response invalid_client_response(const Authority& a, Call& call, const std::string& description) {
   const auto& p = a.profile();
   Response r = error_response("invalid_client", description, call.correlation_id, p);
-  r.headers.set(p.header("www_authenticate"), p.value("basic_scheme") + " realm=\"" + a.issuer + "\"");
+  set_challenge(r, p, "basic_scheme", {{"realm", a.issuer}});
   return r;
 }
 

@@ -20,7 +20,7 @@ ClientAuth authenticate_client(const Authority& a, const Request& request,
                                const std::multimap<std::string, std::string>& form);
 
 // 401 invalid_client with WWW-Authenticate: Basic realm="<issuer>" (RFC 6749 §5.2).
-Response invalid_client_response(const Authority& a, const Call& call, const std::string& description);
+Response invalid_client_response(const Authority& a, Call& call, const std::string& description);
 
 // The first form value of `name`, or nullopt.
 std::optional<std::string> form_value(const std::multimap<std::string, std::string>& form, const std::string& name);

@@ -4,6 +4,7 @@
 
 #include "stubs/authority/authority.h"
 #include "stubs/authority/tenant_selection.h"
+#include "stubs/credentials.h"
 #include "stubs/envelope.h"
 
 namespace tc::stub::authority {
@@ -17,9 +18,9 @@ std::optional<std::string> string_claim(const json& claims, const std::string& n
 }
 
 // The verified claims of the request's token, or the 401 answer (already audited).
-std::optional<Response> authenticate(Authority& a, const Call& call, json& claims) {
+std::optional<Response> authenticate(Authority& a, Call& call, json& claims) {
   const auto& p = a.profile();
-  const auto token = bearer_token(a, call.request);
+  const auto token = bearer_token(call.request, p);
   const TokenCheck check = token ? check_token(a, *token) : TokenCheck{json(nullptr), "no Bearer token", false};
   if (check.valid()) {
     claims = check.claims;
@@ -27,27 +28,19 @@ std::optional<Response> authenticate(Authority& a, const Call& call, json& claim
   }
   const std::string description = check.revoked && check.problem.empty() ? "token revoked" : check.problem;
   Response r = error_response("invalid_token", description, call.correlation_id, p);
-  r.headers.set(p.header("www_authenticate"),
-                p.value("bearer_scheme") + " error=\"" + p.error("invalid_token") + "\"");
-  AuditEntry e;
+  set_challenge(r, p, "bearer_scheme", {{"error", p.error("invalid_token")}});
+  Decision e;
   e.event = "authn_failed";
   e.allow = false;
   e.status = r.status;
   e.reason = "invalid_token";
-  audit(a, call, e);
+  call.decide(e);
   return r;
 }
 
 }  // namespace
 
-json actor_of_claims(const Authority& a, const json& claims) {
-  const auto& p = a.profile();
-  return actor_of(string_claim(claims, p.claim("subject")).value_or(""),
-                  string_claim(claims, p.claim("client_id")).value_or(""),
-                  string_claim(claims, p.claim("tenant")));
-}
-
-ConsoleSelection select_console_tenant(Authority& a, const Call& call, const json& claims, bool console) {
+ConsoleSelection select_console_tenant(Authority& a, Call& call, const json& claims, bool console) {
   const auto& p = a.profile();
   ConsoleSelection s;
   const auto header = header_tenant(call.request, p, entitlement_of(a, claims), a.ctx.faults);
@@ -68,10 +61,10 @@ ConsoleSelection select_console_tenant(Authority& a, const Call& call, const jso
     if (stateful) a.grants.remember_console_tenant(jti, header.value);
     return s;
   }
-  AuditEntry e;
+  Decision e;
   e.allow = false;
-  e.actor = actor_of_claims(a, claims);
-  e.resolved_tenant = optional_json(string_claim(claims, p.claim("tenant")));
+  e.actor = Actor::from_claims(claims, a.profile());
+  e.resolved_tenant = or_null(string_claim(claims, p.claim("tenant")));
   std::string description;
   if (header.kind == Kind::invalid) {
     e.event = e.reason = "tenant_invalid";
@@ -89,7 +82,7 @@ ConsoleSelection select_console_tenant(Authority& a, const Call& call, const jso
   s.attempted = e.attempted_tenant;
   s.error = error_response(e.reason, description, call.correlation_id, p);
   e.status = s.error->status;
-  audit(a, call, e);
+  call.decide(e);
   return s;
 }
 
@@ -97,25 +90,25 @@ namespace {
 
 // Shared by both console endpoints: authenticate, select, audit, then build the body.
 template <class Body>
-Response console_request(Authority& a, const Call& call, Body body) {
+Response console_request(Authority& a, Call& call, Body body) {
   const auto& p = a.profile();
   json claims;
   if (auto denied = authenticate(a, call, claims)) return *denied;
   auto selection = select_console_tenant(a, call, claims, true);
   if (selection.error) return *selection.error;
-  AuditEntry e;
+  Decision e;
   e.event = "tenant_selected";
   e.status = p.status("ok");
-  e.actor = actor_of_claims(a, claims);
-  e.resolved_tenant = optional_json(selection.tenant);
+  e.actor = Actor::from_claims(claims, a.profile());
+  e.resolved_tenant = or_null(selection.tenant);
   e.attempted_tenant = selection.attempted;
-  audit(a, call, e);
+  call.decide(e);
   return json_response(p.status("ok"), body(claims, selection.tenant), call.correlation_id, p);
 }
 
 }  // namespace
 
-Response handle_console_tenants(Authority& a, const Call& call) {
+Response handle_console_tenants(Authority& a, Call& call) {
   return console_request(a, call, [&](const json& claims, const std::optional<std::string>& selected) {
     const auto entitlement = entitlement_of(a, claims);
     json tenants = json::array();
@@ -125,11 +118,11 @@ Response handle_console_tenants(Authority& a, const Call& call) {
         tenants.push_back({{"id", t.id}, {"displayName", t.display_name}});
     for (const auto& id : entitlement)
       if (!a.ctx.fixtures.tenant(id)) tenants.push_back({{"id", id}, {"displayName", id}});
-    return json{{"tenants", tenants}, {"selectedTenant", optional_json(selected)}};
+    return json{{"tenants", tenants}, {"selectedTenant", or_null(selected)}};
   });
 }
 
-Response handle_console_profile(Authority& a, const Call& call) {
+Response handle_console_profile(Authority& a, Call& call) {
   return console_request(a, call, [&](const json& claims, const std::optional<std::string>& selected) {
     const std::string sub = string_claim(claims, a.profile().claim("subject")).value_or("");
     json merged = json::object();
@@ -143,7 +136,7 @@ Response handle_console_profile(Authority& a, const Call& call) {
         for (const auto& [k, v] : layers.at("tenants").at(*selected).items()) merged[k] = v;
       }
     }
-    return json{{"sub", sub}, {"tenant", optional_json(selected)}, {"profile", merged}};
+    return json{{"sub", sub}, {"tenant", or_null(selected)}, {"profile", merged}};
   });
 }
 

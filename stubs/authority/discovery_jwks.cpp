@@ -4,7 +4,7 @@
 
 namespace tc::stub::authority {
 
-Response handle_discovery(Authority& a, const Call& call) {
+Response handle_discovery(Authority& a, Call& call) {
   const auto& p = a.profile();
   json methods = json::array();
   if (!a.fault("authority.discovery_without_s256")) methods.push_back(p.value("code_challenge_method"));
@@ -25,11 +25,11 @@ Response handle_discovery(Authority& a, const Call& call) {
   return json_response(p.status("ok"), body, call.correlation_id, p);
 }
 
-Response handle_jwks(Authority& a, const Call& call) {
+Response handle_jwks(Authority& a, Call& call) {
   return json_response(a.profile().status("ok"), a.keys.jwks(), call.correlation_id, a.profile());
 }
 
-Response handle_rotate(Authority& a, const Call& call) {
+Response handle_rotate(Authority& a, Call& call) {
   return json_response(a.profile().status("ok"), {{"kid", a.keys.rotate()}}, call.correlation_id, a.profile());
 }
 

@@ -10,7 +10,7 @@ namespace tc::stub::authority {
 
 namespace {
 
-Response bad_request(const Authority& a, const Call& call, const std::string& description) {
+Response bad_request(const Authority& a, Call& call, const std::string& description) {
   return error_response(a.profile().status("bad_request"), "invalid_request", description, call.correlation_id,
                         a.profile());
 }
@@ -24,7 +24,7 @@ std::vector<std::string> default_scopes(const Authority& a, const std::string& s
 
 }  // namespace
 
-Response handle_mint(Authority& a, const Call& call) {
+Response handle_mint(Authority& a, Call& call) {
   const auto& p = a.profile();
   const json req = json::parse(call.request.body, nullptr, false);
   if (!req.is_object()) return bad_request(a, call, "body must be a JSON object");
@@ -61,7 +61,7 @@ Response handle_mint(Authority& a, const Call& call) {
   return json_response(p.status("ok"), {{"access_token", a.keys.sign(claims)}}, call.correlation_id, p);
 }
 
-Response handle_revoke(Authority& a, const Call& call) {
+Response handle_revoke(Authority& a, Call& call) {
   const auto& p = a.profile();
   const auto token = form_value(call.request.form(), "token");
   if (!token || token->empty()) return bad_request(a, call, "token is required");

@@ -159,24 +159,24 @@ const GrantType kGrants[] = {
     {"refresh_token", refresh_token_grant},
 };
 
-Response reject(Authority& a, const Call& call, const std::string& error, const std::string& description,
+Response reject(Authority& a, Call& call, const std::string& error, const std::string& description,
                 const std::string& sub, const std::string& client_id, const std::optional<std::string>& tenant) {
   const auto& p = a.profile();
   Response r = error == "invalid_client" ? invalid_client_response(a, call, description)
                                          : error_response(p.status("oauth_error"), error, description,
                                                           call.correlation_id, p);
-  AuditEntry e;
+  Decision e;
   e.event = "token_rejected";
   e.allow = false;
   e.status = r.status;
-  e.actor = actor_of(sub, client_id, std::nullopt);
-  e.attempted_tenant = optional_json(tenant);
+  e.actor = Actor::of(sub, client_id, std::nullopt);
+  e.attempted_tenant = or_null(tenant);
   e.reason = error;
-  audit(a, call, e);
+  call.decide(e);
   return r;
 }
 
-Response issue(Authority& a, const Call& call, const Client& client, const Outcome& o,
+Response issue(Authority& a, Call& call, const Client& client, const Outcome& o,
                const std::optional<std::string>& tenant) {
   const auto& p = a.profile();
   TokenSpec spec{o.sub, client.client_id, o.scopes, o.selection.tenant, o.selection.allowed_tenants};
@@ -194,19 +194,19 @@ Response issue(Authority& a, const Call& call, const Client& client, const Outco
   }
   Response r = json_response(p.status("ok"), body, call.correlation_id, p);
   r.headers.set(p.header("cache_control"), p.value("token_cache_control"));
-  AuditEntry e;
+  Decision e;
   e.event = "token_issued";
   e.status = r.status;
-  e.actor = actor_of(o.sub, client.client_id, o.selection.tenant);
-  e.resolved_tenant = optional_json(o.selection.tenant);
-  e.attempted_tenant = optional_json(tenant);
-  audit(a, call, e);
+  e.actor = Actor::of(o.sub, client.client_id, o.selection.tenant);
+  e.resolved_tenant = or_null(o.selection.tenant);
+  e.attempted_tenant = or_null(tenant);
+  call.decide(e);
   return r;
 }
 
 }  // namespace
 
-Response handle_token(Authority& a, const Call& call) {
+Response handle_token(Authority& a, Call& call) {
   const Form form = call.request.form();
   const auto tenant = form_value(form, "tenant");
   const auto auth = authenticate_client(a, call.request, form);

@@ -4,37 +4,24 @@
 
 namespace tc::stub::gateway {
 
-std::optional<std::string> bearer_token(const Headers& headers, const std::string& authorization_header,
-                                        const std::string& bearer_scheme) {
-  auto value = headers.get(authorization_header);
-  if (!value) return std::nullopt;
-  std::string v = trim(*value);
-  if (v.size() <= bearer_scheme.size() || !iequals(v.substr(0, bearer_scheme.size()), bearer_scheme) ||
-      v[bearer_scheme.size()] != ' ')
-    return std::nullopt;
-  std::string token = trim(v.substr(bearer_scheme.size() + 1));
-  if (token.empty()) return std::nullopt;
-  return token;
-}
-
 JwksCache::JwksCache(Fetch fetch, std::chrono::milliseconds cooldown) : fetch_(std::move(fetch)), cooldown_(cooldown) {}
 
-std::optional<nlohmann::json> JwksCache::key(const std::string& kid) {
-  auto find = [&]() -> std::optional<nlohmann::json> {
+const nlohmann::json* JwksCache::find_locked(const std::string& kid) {
+  auto find = [&]() -> const nlohmann::json* {
     for (const auto& k : keys_)
-      if (k.is_object() && k.value("kid", "") == kid) return k;
-    return std::nullopt;
+      if (k.is_object() && k.value("kid", "") == kid) return &k;
+    return nullptr;
   };
-  std::lock_guard lock(mu_);
   const auto now = std::chrono::steady_clock::now();
   if (fetched_) {
     if (auto k = find()) return k;
     auto missing = missing_until_.find(kid);
-    if (missing != missing_until_.end() && now < missing->second) return std::nullopt;
+    if (missing != missing_until_.end() && now < missing->second) return nullptr;
   }
   auto got = fetch_();
   if (got.ok() && got->is_object() && got->contains("keys") && (*got)["keys"].is_array()) {
     keys_ = (*got)["keys"];
+    parsed_.clear();
     fetched_ = true;
   }
   auto k = find();
@@ -45,6 +32,21 @@ std::optional<nlohmann::json> JwksCache::key(const std::string& kid) {
     missing_until_[kid] = now + cooldown_;
   }
   return k;
+}
+
+std::optional<nlohmann::json> JwksCache::key(const std::string& kid) {
+  std::lock_guard lock(mu_);
+  const nlohmann::json* k = find_locked(kid);
+  return k ? std::optional<nlohmann::json>(*k) : std::nullopt;
+}
+
+std::optional<std::shared_ptr<const RsaPublicKey>> JwksCache::public_key(const std::string& kid) {
+  std::lock_guard lock(mu_);
+  const nlohmann::json* k = find_locked(kid);
+  if (!k) return std::nullopt;
+  auto parsed = parsed_.find(kid);
+  if (parsed == parsed_.end()) parsed = parsed_.emplace(kid, RsaPublicKey::from_jwk(*k)).first;
+  return parsed->second;
 }
 
 namespace {
@@ -69,11 +71,9 @@ TokenVerdict check_token(const std::string& token, JwksCache& jwks, const TokenR
   if (!unsigned_accepted) {
     if (alg != "RS256") return {"alg '" + alg + "' is not allowed", nullptr};
     if (!header.contains("kid") || !header["kid"].is_string()) return {"token names no kid", nullptr};
-    auto key = jwks.key(header["kid"].get<std::string>());
+    auto key = jwks.public_key(header["kid"].get<std::string>());
     if (!key) return {"unknown kid", nullptr};
-    nlohmann::json set = {{"keys", nlohmann::json::array({*key})}};
-    std::string why = verify_jwt_signature(jwt, set);
-    if (!why.empty()) return {why, nullptr};
+    if (!*key || !(*key)->verify_rs256(jwt.signing_input, jwt.signature)) return {"signature does not verify", nullptr};
   }
   const auto& claims = jwt.payload;
   if (!claims.is_object()) return {"payload is not a JSON object", nullptr};

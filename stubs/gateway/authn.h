@@ -9,21 +9,18 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "common/crypto.h"
 #include "common/headers.h"
 #include "common/status.h"
 
 namespace tc::stub::gateway {
-
-// The token of "Authorization: Bearer <token>"; nullopt when the header is absent, uses another
-// scheme, or carries no token.
-std::optional<std::string> bearer_token(const Headers& headers, const std::string& authorization_header,
-                                        const std::string& bearer_scheme);
 
 // The Authority's keys. Thread-safe; fetches are serialised.
 class JwksCache {
@@ -32,14 +29,20 @@ class JwksCache {
   explicit JwksCache(Fetch fetch, std::chrono::milliseconds cooldown = std::chrono::milliseconds(2000));
   // The JWK named `kid`, nullopt when the Authority does not have it (or cannot be reached).
   std::optional<nlohmann::json> key(const std::string& kid);
+  // The same key parsed, once per kid and JWKS fetch: nullopt when the Authority does not have it,
+  // nullptr inside when its JWK is not a valid RSA key.
+  std::optional<std::shared_ptr<const RsaPublicKey>> public_key(const std::string& kid);
 
  private:
+  const nlohmann::json* find_locked(const std::string& kid);
+
   Fetch fetch_;
   std::chrono::milliseconds cooldown_;
   mutable std::mutex mu_;
   nlohmann::json keys_ = nlohmann::json::array();
   bool fetched_ = false;
   std::map<std::string, std::chrono::steady_clock::time_point> missing_until_;  // kid -> end of its cooldown
+  std::map<std::string, std::shared_ptr<const RsaPublicKey>> parsed_;           // kid -> key, for keys_
 };
 
 struct TokenRules {

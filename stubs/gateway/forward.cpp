@@ -4,6 +4,10 @@
 
 namespace tc::stub::gateway {
 
+std::string upstream_path(const Route& route, const PathParams& params) {
+  return fill_path(route.upstream.empty() ? route.path : route.upstream, params);
+}
+
 HttpRequest upstream_request(const Upstream& up, const ContractProfile& profile, const ForwardOptions& options) {
   HttpRequest r;
   r.method = up.method;

@@ -7,10 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "common/fixtures.h"
 #include "common/headers.h"
 #include "common/http_client.h"
 #include "common/profile.h"
 #include "common/status.h"
+#include "stubs/route_table.h"
 
 namespace tc::stub::gateway {
 
@@ -34,6 +36,10 @@ struct ForwardOptions {
   bool unsigned_forward = false;         // no context signature
   bool keep_caller_tenant = false;       // a tenant header the caller sent is left as sent
 };
+
+// The backend path of a matched route: its `upstream` template (the route's own path when empty)
+// with {name} segments replaced by the request's values (percent-encoded).
+std::string upstream_path(const Route& route, const PathParams& params);
 
 // The request the backend receives (deadline 10 s).
 HttpRequest upstream_request(const Upstream& up, const ContractProfile& profile, const ForwardOptions& options);

@@ -27,6 +27,7 @@ AuthorityServer::AuthorityServer(AuthorityOptions options) {
   ctx_.audit = std::make_unique<stub::AuditLog>("authority", "");
   stub::ServerOptions server_options;
   server_options.read_timeout = std::chrono::milliseconds(5000);
+  server_options.error_response = [this](stub::ServerFault f, const stub::Request& r) { return role_->server_error(f, r); };
   server_ = std::make_unique<stub::HttpServer>(server_options,
                                                [this](const stub::Request& r) { return role_->handle(r); });
   ctx_.base_url = server_->url();

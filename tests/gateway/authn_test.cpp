@@ -11,22 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-TEST(BearerToken, SchemeCaseInsensitiveOthersRefused) {
-  auto token_in = [](std::string value) {
-    Headers h;
-    h.add("authorization", std::move(value));
-    return bearer_token(h, "Authorization", "Bearer");
-  };
-  EXPECT_EQ(token_in("Bearer abc.def.ghi"), "abc.def.ghi");
-  EXPECT_EQ(token_in("bearer   abc "), "abc");
-  EXPECT_EQ(token_in("BEARER abc"), "abc");
-  EXPECT_EQ(token_in("Basic dXNlcjpwdw=="), std::nullopt);
-  EXPECT_EQ(token_in("Bearer"), std::nullopt);
-  EXPECT_EQ(token_in("Bearer "), std::nullopt);
-  EXPECT_EQ(token_in("Bearerabc"), std::nullopt);
-  EXPECT_EQ(bearer_token(Headers{}, "Authorization", "Bearer"), std::nullopt);
-}
-
 struct FakeAuthority {
   json keys = json::array();
   int fetches = 0;

@@ -97,7 +97,9 @@ TEST_F(GatewayAuthn, InvalidTokenDecidesBeforeRouteAndTenant) {
   EXPECT_EQ(call("GET", gw_->url() + "/nowhere", {bearer(token)}).status, 404);
   auto r = call("DELETE", items(), {bearer(token)});
   EXPECT_EQ(r.status, 405);
-  EXPECT_EQ(r.json_body().value("error", ""), "invalid_request");
+  // One 405 for every component: the profile's method_not_allowed, and Allow names the path's methods.
+  EXPECT_EQ(r.json_body().value("error", ""), "method_not_allowed");
+  EXPECT_EQ(r.headers.get("Allow"), "GET, POST");
 }
 
 TEST_F(GatewayAuthn, AuthnFailuresAreAudited) {

@@ -1,4 +1,4 @@
-#include "stubs/gateway/routes.h"
+#include "stubs/gateway/forward.h"
 
 #include <gtest/gtest.h>
 

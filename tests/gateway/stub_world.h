@@ -35,6 +35,7 @@ class ServedStub {
     ctx_.audit = std::make_unique<stub::AuditLog>(component, "");
     stub::ServerOptions server_options;
     server_options.workers = 3;
+    server_options.error_response = [this](stub::ServerFault f, const stub::Request& r) { return role_->server_error(f, r); };
     server_ = std::make_unique<stub::HttpServer>(server_options,
                                                  [this](const stub::Request& r) { return role_->handle(r); });
     ctx_.base_url = server_->url();

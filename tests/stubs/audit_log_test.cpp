@@ -100,5 +100,48 @@ TEST_F(AuditLogTest, ConcurrentRecordsNeverInterleave) {
   EXPECT_EQ(log.query("", "e").size(), static_cast<std::size_t>(kThreads * kEach));
 }
 
+// Issue: every record was kept for ever (+2.3 MB per 1,000 requests). The log keeps the last
+// `retention` records; the file keeps everything.
+TEST_F(AuditLogTest, KeepsTheLastRetainedRecordsAndFindsThemByCorrelationId) {
+  AuditLog log("gateway", file_, 3);
+  for (int i = 0; i < 5; ++i) log.record({{"event", "e"}, {"correlation_id", "c" + std::to_string(i % 2)}, {"n", i}});
+  auto kept = log.query("", "");
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[0]["n"], 2);
+  EXPECT_EQ(kept[2]["n"], 4);
+  auto c0 = log.query("c0", "");  // n = 0, 2, 4: the first is gone
+  ASSERT_EQ(c0.size(), 2u);
+  EXPECT_EQ(c0[0]["n"], 2);
+  EXPECT_EQ(c0[1]["n"], 4);
+  auto c1 = log.query("c1", "e");  // n = 1, 3: only 3 is kept
+  ASSERT_EQ(c1.size(), 1u);
+  EXPECT_EQ(c1[0]["n"], 3);
+  EXPECT_EQ(read_lines().size(), 5u);
+  for (int i = 0; i < 3; ++i) log.record({{"event", "f"}, {"correlation_id", "c9"}});
+  EXPECT_TRUE(log.query("c0", "").empty());
+  EXPECT_TRUE(log.query("c1", "").empty());
+  EXPECT_EQ(log.query("c9", "f").size(), 3u);
+}
+
+// Issue: one record with bytes that are not UTF-8 made every later unfiltered query fail.
+TEST_F(AuditLogTest, BytesThatAreNotUtf8AreStoredEscaped) {
+  AuditLog log("platform", file_);
+  log.record({{"event", "data.read"}, {"correlation_id", "c1"}, {"path", std::string("/a\xff\xfe" "b")}});
+  auto all = log.query("", "");
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0]["path"], "/a\\xff\\xfeb");
+  EXPECT_EQ(log.query("c1", "").size(), 1u);
+  auto lines = read_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["path"], "/a\\xff\\xfeb");
+}
+
+TEST_F(AuditLogTest, AFileThatCannotBeWrittenFailsTheRecordAndKeepsNothing) {
+  AuditLog log("platform", "/dev/full");
+  EXPECT_THROW(log.record({{"event", "e"}, {"correlation_id", "c1"}}), std::runtime_error);
+  EXPECT_TRUE(log.query("", "").empty());
+  EXPECT_THROW(AuditLog("platform", (dir_ / "no" / "such" / "dir.jsonl").string()), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace tc::stub

@@ -49,7 +49,9 @@ class BackendStub {
     ctx_.fixtures = std::move(*fixtures);
     ctx_.faults = std::move(*parsed);
     ctx_.audit = std::make_unique<AuditLog>(role, "");
-    server_ = std::make_unique<HttpServer>(ServerOptions{}, [this](const Request& r) { return role_->handle(r); });
+    ServerOptions server_options;
+    server_options.error_response = [this](ServerFault f, const Request& r) { return role_->server_error(f, r); };
+    server_ = std::make_unique<HttpServer>(server_options, [this](const Request& r) { return role_->handle(r); });
     ctx_.base_url = server_->url();
     role_ = make_backend(ctx_);
     thread_ = std::thread([this] { server_->run(false); });

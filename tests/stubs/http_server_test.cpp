@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "raw_http.h"
+#include "stubs/frame.h"
 
 namespace tc::stub {
 namespace {
@@ -22,10 +23,19 @@ using namespace std::chrono_literals;
 using test::RawConnection;
 using test::raw_request;
 
+// The server's own answers in the reference profile's envelope, unless a test sets its own.
+ServerOptions with_envelope(ServerOptions options) {
+  static const ContractProfile profile =
+      ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml").value();
+  if (!options.error_response)
+    options.error_response = [](ServerFault fault, const Request& r) { return server_error_response(fault, r, profile); };
+  return options;
+}
+
 // An in-process server on an OS-chosen port, run on its own thread, stopped and joined at the end.
 class RunningServer {
  public:
-  RunningServer(ServerOptions options, Handler handler) : server_(std::move(options), std::move(handler)) {
+  RunningServer(ServerOptions options, Handler handler) : server_(with_envelope(std::move(options)), std::move(handler)) {
     thread_ = std::thread([this] { server_.run(false); });
   }
   ~RunningServer() { stop(); }
@@ -184,9 +194,10 @@ TEST(HttpServer, BodyOverTheLimitGets413) {
 
 TEST(HttpServer, ErrorAnswersUseTheConfiguredEnvelope) {
   ServerOptions o = small_limits();
-  o.error_response = [](int status, const std::string& code, const std::string&, const Request& partial) {
+  o.error_response = [](ServerFault fault, const Request& partial) {
     Response r;
-    r.status = status;
+    r.status = fault == ServerFault::payload_too_large ? 413 : 500;
+    const std::string code = fault == ServerFault::payload_too_large ? "payload_too_large" : "other";
     r.headers.set("X-Correlation-Id", partial.headers.get("X-Correlation-Id").value_or("fresh"));
     r.body = nlohmann::json{{"error", code}, {"correlation_id", "cid"}}.dump();
     return r;
@@ -313,7 +324,7 @@ TEST(HttpServer, RunWithSignalHandlingReturnsOnSigterm) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::close(fds[0]);
     try {
-      HttpServer server(ServerOptions{}, describe);
+      HttpServer server(with_envelope(ServerOptions{}), describe);
       std::uint16_t port = server.port();
       if (::write(fds[1], &port, sizeof port) != sizeof port) ::_exit(4);
       server.run(true);

@@ -1,10 +1,8 @@
-#include "stubs/gateway/routes.h"
-
-#include <optional>
+#include "stubs/route_table.h"
 
 #include "common/encoding.h"
 
-namespace tc::stub::gateway {
+namespace tc::stub {
 namespace {
 
 std::vector<std::string> segments(const std::string& path) {
@@ -23,12 +21,13 @@ bool is_param(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-// The parameters when `path` fits `templ`, nullopt otherwise.
-std::optional<std::map<std::string, std::string>> fit(const std::string& templ, const std::string& path) {
+}  // namespace
+
+std::optional<PathParams> fit_path(const std::string& templ, const std::string& path) {
   auto t = segments(templ);
   auto p = segments(path);
   if (t.size() != p.size()) return std::nullopt;
-  std::map<std::string, std::string> params;
+  PathParams params;
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (is_param(t[i])) {
       if (p[i].empty()) return std::nullopt;
@@ -40,27 +39,7 @@ std::optional<std::map<std::string, std::string>> fit(const std::string& templ, 
   return params;
 }
 
-}  // namespace
-
-RouteMatch match_route(const std::vector<Route>& routes, const std::string& method, const std::string& path) {
-  RouteMatch best;
-  for (const auto& route : routes) {
-    auto params = fit(route.path, path);
-    if (!params) continue;
-    best.path_known = true;
-    if (route.method != method) continue;
-    bool literal = route.path.find('{') == std::string::npos;
-    bool best_literal = best.route != nullptr && best.route->path.find('{') == std::string::npos;
-    if (best.route == nullptr || (literal && !best_literal)) {
-      best.route = &route;
-      best.params = std::move(*params);
-    }
-  }
-  return best;
-}
-
-std::string upstream_path(const Route& route, const std::map<std::string, std::string>& params) {
-  const std::string& templ = route.upstream.empty() ? route.path : route.upstream;
+std::string fill_path(const std::string& templ, const PathParams& params) {
   std::string out;
   bool first = true;
   for (const auto& segment : segments(templ)) {
@@ -76,4 +55,4 @@ std::string upstream_path(const Route& route, const std::map<std::string, std::s
   return out;
 }
 
-}  // namespace tc::stub::gateway
+}  // namespace tc::stub

@@ -1,0 +1,48 @@
+#include "stubs/audit_record.h"
+
+namespace tc::stub {
+
+using nlohmann::json;
+
+namespace {
+
+std::optional<std::string> non_empty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+std::optional<std::string> string_claim(const json& claims, const std::string& name) {
+  auto it = claims.find(name);
+  return it != claims.end() && it->is_string() ? std::optional<std::string>(it->get<std::string>()) : std::nullopt;
+}
+
+}  // namespace
+
+json or_null(const std::optional<std::string>& value) { return value ? json(*value) : json(nullptr); }
+
+Actor Actor::of(const std::string& sub, const std::string& client_id, std::optional<std::string> tenant) {
+  return Actor{non_empty(sub), non_empty(client_id), std::move(tenant)};
+}
+
+Actor Actor::from_claims(const json& claims, const ContractProfile& profile) {
+  if (!claims.is_object()) return {};
+  return Actor{string_claim(claims, profile.claim("subject")), string_claim(claims, profile.claim("client_id")),
+               string_claim(claims, profile.claim("tenant"))};
+}
+
+json audit_record(const Decision& d, const std::string& method, const std::string& path,
+                  const std::string& correlation_id, const ContractProfile& profile) {
+  return {{"event", profile.event(d.event)},
+          {"outcome", profile.values().at("outcomes").at(d.allow ? "allow" : "deny")},
+          {"status", d.status},
+          {"correlation_id", correlation_id},
+          {"actor", {{"sub", or_null(d.actor.sub)}, {"client_id", or_null(d.actor.client_id)}, {"tenant", or_null(d.actor.tenant)}}},
+          {"resolved_tenant", d.resolved_tenant},
+          {"attempted_tenant", d.attempted_tenant},
+          {"target_tenant", d.target_tenant},
+          {"reason", d.reason.empty() ? json(nullptr) : json(profile.error(d.reason))},
+          {"method", method},
+          {"path", path},
+          {"change_summary", d.change_summary}};
+}
+
+}  // namespace tc::stub

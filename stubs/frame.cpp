@@ -1,0 +1,116 @@
+#include "stubs/frame.h"
+
+#include "common/crypto.h"
+#include "common/encoding.h"
+#include "stubs/envelope.h"
+
+namespace tc::stub {
+
+namespace {
+
+// Where a request carries bytes that are not UTF-8, for the answer's description; nullopt when none.
+std::optional<std::string> non_utf8_part(const Request& r) {
+  for (const auto& [name, value] : r.headers.entries())
+    if (!is_utf8(name) || !is_utf8(value)) return "the " + escape_non_utf8(name) + " header";
+  if (!is_utf8(r.path)) return std::string("the path");
+  for (const auto& [name, value] : r.query)
+    if (!is_utf8(name) || !is_utf8(value)) return std::string("the query");
+  const auto type = r.headers.get("Content-Type");
+  if (type && to_lower(*type).rfind("application/x-www-form-urlencoded", 0) == 0)
+    for (const auto& [name, value] : r.form())
+      if (!is_utf8(name) || !is_utf8(value)) return std::string("the form body");
+  return std::nullopt;
+}
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+// The profile's names of what the server answers itself: status key, error key, description.
+struct ServerAnswer {
+  const char* status;
+  const char* error;
+  const char* description;
+};
+
+ServerAnswer server_answer(ServerFault fault) {
+  switch (fault) {
+    case ServerFault::malformed_request: return {"bad_request", "invalid_request", "malformed HTTP request"};
+    case ServerFault::header_too_large: return {"header_too_large", "header_too_large", "the request header exceeds the limit"};
+    case ServerFault::payload_too_large: return {"payload_too_large", "payload_too_large", "the request body exceeds the limit"};
+    case ServerFault::handler_failed: break;
+  }
+  // The reason may hold request data or secrets; the answer says only that the handler failed.
+  return {"internal_error", "internal_error", "the server failed to handle the request"};
+}
+
+}  // namespace
+
+Frame::Frame(StubContext& ctx, RoleTable table) : ctx_(ctx), table_(std::move(table)) {}
+
+Response Frame::handle(const Request& request) {
+  const auto& p = ctx_.profile;
+  Call call{request, table_.faults.fresh_correlation_id ? uuid_v4() : correlation_id_of(request, p)};
+  return finish(call, answer(call));
+}
+
+Response Frame::answer(Call& call) {
+  const auto& p = ctx_.profile;
+  const Request& request = call.request;
+  if (auto part = non_utf8_part(request))
+    return error_response("invalid_encoding", *part + " is not UTF-8", call.correlation_id, p);
+  if (request.path == p.path("audit"))
+    return request.method == "GET" ? audit_query(call) : method_not_allowed(call, {"GET"});
+  if (table_.guard)
+    if (auto denied = table_.guard(call)) return std::move(*denied);
+  const auto match = match_route(table_.routes, request.method, request.path);
+  if (match.route) return match.route->handler(call, match.params);
+  if (!match.path_known) return error_response("not_found", "no such endpoint", call.correlation_id, p);
+  return method_not_allowed(call, match.allowed);
+}
+
+// RFC 9110 §15.5.6: a 405 names the methods the path has.
+Response Frame::method_not_allowed(const Call& call, const std::vector<std::string>& allowed) const {
+  const std::string methods = join(allowed, ", ");
+  Response r = error_response("method_not_allowed", methods + " only", call.correlation_id, ctx_.profile);
+  r.headers.set("Allow", methods);
+  return r;
+}
+
+// U1: every decision of the request becomes a record before the answer leaves (the runner reads
+// the audit as soon as it has the answer).
+Response Frame::finish(Call& call, Response response) {
+  const auto& f = table_.faults;
+  for (const auto& d : call.decisions) {
+    if ((d.allow && f.skip_allowed_records) || (!d.allow && f.skip_denied_records)) continue;
+    const std::string cid = f.records_with_own_correlation_id ? uuid_v4() : call.correlation_id;
+    auto record = audit_record(d, call.request.method, call.request.path, cid, ctx_.profile);
+    if (f.records_without_correlation_id) record.erase("correlation_id");
+    ctx_.audit->record(std::move(record));
+  }
+  if (f.errors_without_correlation_id && response.status >= 400) {
+    auto body = nlohmann::json::parse(response.body, nullptr, false);
+    if (body.is_object() && body.erase("correlation_id") > 0) response.body = body.dump();
+  }
+  return response;
+}
+
+Response Frame::audit_query(const Call& call) const {
+  const auto& r = call.request;
+  auto records = ctx_.audit->query(r.query_param("correlation_id").value_or(""), r.query_param("event").value_or(""));
+  return json_response(ctx_.profile.status("ok"), {{"records", std::move(records)}}, call.correlation_id, ctx_.profile);
+}
+
+Response server_error_response(ServerFault fault, const Request& request, const ContractProfile& profile) {
+  const ServerAnswer a = server_answer(fault);
+  return error_response(profile.status(a.status), a.error, a.description, correlation_id_of(request, profile), profile);
+}
+
+Response Frame::server_error(ServerFault fault, const Request& request) {
+  Call call{request, ""};
+  return finish(call, server_error_response(fault, request, ctx_.profile));
+}
+
+}  // namespace tc::stub

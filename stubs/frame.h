@@ -1,0 +1,76 @@
+// The request frame every stub role runs on, written once (contract E1, U1, U2): it gives each
+// request its correlation id, refuses bytes that are not UTF-8 (status.invalid_encoding), serves the
+// audit query (paths.audit), runs the role's guard (what the role decides before routing: G1 at the
+// gateway, B1 at a backend), matches the role's route table (unknown path 404 not_found; known path,
+// other method 405 method_not_allowed with Allow), calls the route's handler, records the handler's
+// decisions (stubs/audit_record.h) before the answer leaves, and builds the server's own error
+// answers. A role is its route table and its guard; a new endpoint is one row.
+#pragma once
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stubs/audit_record.h"
+#include "stubs/route_table.h"
+#include "stubs/stub_context.h"
+
+namespace tc::stub {
+
+// One request being answered.
+struct Call {
+  const Request& request;
+  std::string correlation_id;
+  nlohmann::json principal = nullptr;  // what the guard established (the gateway: verified claims)
+  std::vector<Decision> decisions;     // recorded by the frame, in order, before the answer is sent
+  void decide(Decision d) { decisions.push_back(std::move(d)); }
+};
+
+using RouteHandler = std::function<Response(Call&, const PathParams&)>;
+
+struct RouteRow {
+  std::string method;
+  std::string path;  // a template: {name} segments match one segment
+  RouteHandler handler;
+};
+
+// The faults that break what the frame does for every role (stubs/faults.cpp); all off is the contract.
+struct FrameFaults {
+  bool fresh_correlation_id = false;      // the caller's valid correlation id is replaced
+  bool errors_without_correlation_id = false;  // error bodies lack correlation_id
+  bool skip_allowed_records = false;      // allowed decisions leave no record
+  bool skip_denied_records = false;       // denied decisions leave no record
+  bool records_with_own_correlation_id = false;  // records carry a new id instead of the caller's
+  bool records_without_correlation_id = false;   // records lack correlation_id
+};
+
+struct RoleTable {
+  std::vector<RouteRow> routes;
+  // Runs before route matching; an answer ends the request.
+  std::function<std::optional<Response>(Call&)> guard;
+  FrameFaults faults;
+  std::shared_ptr<void> state;  // the role's own state, kept alive as long as the frame
+};
+
+// The server's own answer for `fault` (ServerOptions::error_response) in the profile's envelope:
+// malformed 400 invalid_request, status.header_too_large, status.payload_too_large, 500 internal_error.
+Response server_error_response(ServerFault fault, const Request& request, const ContractProfile& profile);
+
+class Frame final : public Role {
+ public:
+  Frame(StubContext& ctx, RoleTable table);
+  Response handle(const Request& request) override;
+  Response server_error(ServerFault fault, const Request& request) override;
+
+ private:
+  Response answer(Call& call);
+  Response finish(Call& call, Response response);
+  Response audit_query(const Call& call) const;
+  Response method_not_allowed(const Call& call, const std::vector<std::string>& allowed) const;
+
+  StubContext& ctx_;
+  RoleTable table_;
+};
+
+}  // namespace tc::stub
