@@ -3,32 +3,15 @@
 # measured in one run with wrk, and their ratio. Both paths reach the same backend program serving the
 # same route; the backend runs with a profile copy whose backend_requires_signature is false, because
 # nginx cannot sign the context (so both paths cost the backend the same work).
+# Every stub writes its audit file, as in a run.
 # Usage: bench/gateway_vs_nginx.sh [seconds=10] [connections=16]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 source "$here/scripts/lib.sh"
 source "$here/bench/nginx.sh"
 tc_install wrk nginx-light python3 curl
-tc_build >/dev/null
 secs="${1:-10}"; conns="${2:-16}"
-stub="$TC_BUILD/stubs/tenantcheck-stub"
-work="$(mktemp -d)"; pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-profile="$here/fixtures/contracts/reference.yaml"; bindings="$here/fixtures/reference/bindings.yaml"
-# yaml_get FILE SECTION KEY [FIELD]: the value of SECTION.KEY (or of FIELD inside KEY's flow map) in a
-# two-level YAML file such as the profile and the bindings; the spellings come from there, not from here.
-yaml_get() {
-  awk -v sec="$2" -v key="$3" -v field="${4:-}" '
-    $0 ~ "^" sec ":" { inside = 1; next }
-    /^[^ #]/ { inside = 0 }
-    inside && $1 == key ":" {
-      sub(/^[^:]*:[ ]*/, ""); sub(/[ ]+#.*$/, "")
-      if (field != "") { if (match($0, field ": *[^,}]+")) { $0 = substr($0, RSTART, RLENGTH); sub(/^[^:]*: */, "") } else $0 = "" }
-      gsub(/"/, ""); print; exit
-    }' "$1"
-}
+source "$here/bench/stub_lib.sh"
 mint_path=$(yaml_get "$profile" paths mint)
 tenant_header=$(yaml_get "$profile" headers tenant)
 actor_header=$(yaml_get "$profile" headers actor)
@@ -44,7 +27,7 @@ sed -E 's/^([[:space:]]*backend_requires_signature:)[[:space:]]*true/\1 false/' 
 export TC_SHARED_SECRET="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 start() {  # start NAME ARGS... : runs a stub, waits for its URL line, sets URL
   local name=$1; shift
-  "$stub" "$@" --profile "$work/profile.yaml" --port 0 >"$work/$name.out" 2>"$work/$name.err" &
+  "$stub" "$@" --profile "$work/profile.yaml" --port 0 --audit-file "$work/$name.jsonl" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
   for _ in $(seq 100); do URL=$(head -n1 "$work/$name.out" 2>/dev/null || true); [ -n "$URL" ] && return 0; sleep 0.05; done
   echo "$name did not start: $(cat "$work/$name.err")" >&2; exit 3
