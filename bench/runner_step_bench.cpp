@@ -41,7 +41,7 @@
 #include "harness/runner/step_runner.h"
 #include "harness/runner/transcript.h"
 #include "harness/template/template.h"
-#include "stubs/http_server.h"
+#include "stubs/frame.h"
 
 namespace {
 
@@ -191,6 +191,9 @@ std::unique_ptr<World> build_world() {
 
   tc::stub::ServerOptions options;
   options.workers = 1;  // one request at a time: the client is sequential
+  options.error_response = [p = &w->profile](tc::stub::ServerFault f, const tc::stub::Request& r) {
+    return tc::stub::server_error_response(f, r, *p);
+  };
   w->server = std::make_unique<tc::stub::HttpServer>(
       options, [p = &w->profile, jwks, token = w->token](const tc::stub::Request& r) { return handle(*p, jwks, token, r); });
   w->server_thread = std::thread([s = w->server.get()] { s->run(false); });

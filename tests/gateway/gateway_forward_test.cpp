@@ -116,7 +116,9 @@ TEST_F(GatewayForward, UnreachableBackendIs502) {
   auto options = gateway_options();
   {
     // A port that was bound and released: nothing listens there any more.
-    stub::HttpServer closed(stub::ServerOptions{}, [](const stub::Request&) { return stub::Response{}; });
+    stub::ServerOptions never_serves;
+    never_serves.error_response = [](stub::ServerFault, const stub::Request&) { return stub::Response{}; };
+    stub::HttpServer closed(never_serves, [](const stub::Request&) { return stub::Response{}; });
     options.backends["platform"] = closed.url();
   }
   ServedStub gw(options, reference_profile(), "gateway", &stub::make_gateway);

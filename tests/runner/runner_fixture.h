@@ -11,14 +11,23 @@
 #include "harness/runner/expectation.h"
 #include "harness/runner/run_context.h"
 #include "harness/runner/step_runner.h"
-#include "stubs/http_server.h"
+#include "stubs/frame.h"
 
 namespace tc::testing_support {
+
+inline const ContractProfile& reference_profile() {
+  static ContractProfile profile = [] {
+    auto p = ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml");
+    if (!p) throw std::runtime_error(p.error().to_string());
+    return std::move(*p);
+  }();
+  return profile;
+}
 
 class TestServer {
  public:
   explicit TestServer(stub::Handler handler)
-      : server_(stub::ServerOptions{}, [this, handler](const stub::Request& r) {
+      : server_(server_options(), [this, handler](const stub::Request& r) {
           {
             std::lock_guard lock(mu_);
             requests_.push_back(r);
@@ -38,6 +47,15 @@ class TestServer {
   }
 
  private:
+  // The server's own answers (malformed, too large) in the reference profile's envelope.
+  static stub::ServerOptions server_options() {
+    stub::ServerOptions o;
+    o.error_response = [](stub::ServerFault f, const stub::Request& r) {
+      return stub::server_error_response(f, r, reference_profile());
+    };
+    return o;
+  }
+
   mutable std::mutex mu_;
   std::vector<stub::Request> requests_;
   stub::HttpServer server_;
@@ -52,14 +70,6 @@ inline stub::Response respond(int status, std::string body = "", Headers headers
   return r;
 }
 
-inline const ContractProfile& reference_profile() {
-  static ContractProfile profile = [] {
-    auto p = ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml");
-    if (!p) throw std::runtime_error(p.error().to_string());
-    return std::move(*p);
-  }();
-  return profile;
-}
 
 inline Component component(const std::string& name, const std::string& url, AuditSourceSpec audit = {}) {
   Component c;

@@ -92,7 +92,7 @@ TEST(HttpServer, BindingAPortInUseThrowsNamingHostAndPort) {
   ServerOptions same;
   same.port = s.port();
   try {
-    HttpServer second(same, describe);
+    HttpServer second(with_envelope(same), describe);
     FAIL() << "bound a port already in use";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(s.port())), std::string::npos) << e.what();
