@@ -3,6 +3,7 @@
 set -euo pipefail
 TC_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TC_BUILD="${TC_BUILD:-$TC_HOME/build}"
+TC_CMAKE_ARGS="${TC_CMAKE_ARGS:-}"
 
 # Debian packages the build and the default run need. Test-only tools are added by scripts/test.
 TC_PACKAGES=(g++ cmake git ninja-build pkg-config ca-certificates curl
@@ -11,6 +12,16 @@ TC_PACKAGES=(g++ cmake git ninja-build pkg-config ca-certificates curl
 
 # Tools our own tests use beside the build (Node.js runs the independent JWT and schema checks).
 TC_TEST_PACKAGES=(libxml2-utils)
+
+# The instrumented build (scripts/test --sanitize, scripts/fuzz): clang and its libFuzzer and sanitizer
+# runtimes (only recommended by clang, so named here). One build folder serves both: everything built
+# once with ASan, UBSan and libFuzzer's coverage; no benchmarks (timing under sanitizers means nothing).
+TC_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+if [ -n "${TC_INSTRUMENTED:-}" ]; then
+  TC_BUILD="$TC_HOME/build-instrumented"
+  TC_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++ -DTENANTCHECK_FUZZ=ON -DTENANTCHECK_BENCH=OFF"
+  TC_PACKAGES+=("${TC_FUZZ_PACKAGES[@]}")
+fi
 
 tc_log() { printf '[tenantcheck] %s\n' "$*" >&2; }
 
@@ -30,11 +41,14 @@ tc_install() {
 }
 
 # tc_build [TARGET...]: configures once, then builds those targets (default: everything, tests and
-# benchmarks included). A run needs only tenantcheck and tenantcheck-stub.
+# benchmarks included). A run needs only tenantcheck and tenantcheck-stub. ccache is used when installed.
 tc_build() {
   tc_install "${TC_PACKAGES[@]}"
   if [ ! -f "$TC_BUILD/build.ninja" ]; then
-    cmake -S "$TC_HOME" -B "$TC_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    local launcher=()
+    command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    # shellcheck disable=SC2086  # TC_CMAKE_ARGS is a list of options
+    cmake -S "$TC_HOME" -B "$TC_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" $TC_CMAKE_ARGS >/dev/null
   fi
   local targets=() t
   for t in "$@"; do targets+=(--target "$t"); done
