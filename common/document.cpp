@@ -7,6 +7,8 @@
 #include <regex>
 #include <sstream>
 
+#include "common/json_match.h"
+
 namespace tc {
 namespace {
 
@@ -52,7 +54,8 @@ json plain_scalar(const std::string& s) {
   return s;
 }
 
-json convert(const YAML::Node& node, const std::string& pointer, std::map<std::string, int>& lines) {
+json convert(const YAML::Node& node, const std::string& pointer, Document& doc) {
+  auto& lines = doc.lines;
   lines[pointer] = line_of(node);
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
@@ -65,11 +68,12 @@ json convert(const YAML::Node& node, const std::string& pointer, std::map<std::s
     case YAML::NodeType::Sequence: {
       json out = json::array();
       std::size_t i = 0;
-      for (const auto& child : node) out.push_back(convert(child, pointer_join(pointer, i++), lines));
+      for (const auto& child : node) out.push_back(convert(child, pointer_join(pointer, i++), doc));
       return out;
     }
     case YAML::NodeType::Map: {
       json out = json::object();
+      auto& order = doc.key_order[pointer];
       for (const auto& kv : node) {
         if (!kv.first.IsScalar())
           throw ConvertError{line_of(kv.first), pointer, "mapping keys must be scalars"};
@@ -78,7 +82,8 @@ json convert(const YAML::Node& node, const std::string& pointer, std::map<std::s
         if (out.contains(key))
           throw ConvertError{line_of(kv.first), child,
                              "duplicate key '" + key + "' (first at line " + std::to_string(lines[child]) + ")"};
-        out[key] = convert(kv.second, child, lines);
+        order.push_back(key);
+        out[key] = convert(kv.second, child, doc);
         // The key's line is where a reader looks for the entry, even when the value starts later.
         lines[child] = line_of(kv.first);
       }
@@ -99,6 +104,20 @@ int Document::line_of(const std::string& pointer) const {
     auto slash = p.rfind('/');
     p = slash == std::string::npos ? std::string() : p.substr(0, slash);
   }
+}
+
+std::vector<std::string> Document::keys_of(const std::string& pointer) const {
+  const json* node = find_pointer(value, pointer);
+  return node ? keys_of(pointer, *node) : std::vector<std::string>{};
+}
+
+std::vector<std::string> Document::keys_of(const std::string& pointer, const json& node) const {
+  auto it = key_order.find(pointer);
+  if (it != key_order.end() && it->second.size() == node.size()) return it->second;
+  std::vector<std::string> keys;
+  if (node.is_object())
+    for (const auto& [k, v] : node.items()) keys.push_back(k);
+  return keys;
 }
 
 Where Document::where(const std::string& pointer) const {
@@ -143,7 +162,7 @@ Result<Document> parse_document(const std::string& text, const std::string& name
       doc.lines[""] = 1;
       return doc;
     }
-    doc.value = convert(nodes[0], "", doc.lines);
+    doc.value = convert(nodes[0], "", doc);
   } catch (const YAML::ParserException& e) {
     Where w;
     w.file = name;

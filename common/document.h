@@ -4,6 +4,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -17,9 +18,15 @@ struct Document {
   std::string file;                     // as given (relative paths stay relative in messages)
   json value;
   std::map<std::string, int> lines;     // JSON pointer ("" for the root) -> 1-based line
+  // JSON pointer of a map -> its keys as the file wrote them (the JSON model sorts them).
+  std::map<std::string, std::vector<std::string>> key_order;
 
   // The line of `pointer`, or of its nearest ancestor that has one.
   int line_of(const std::string& pointer) const;
+  // The keys of the map at `pointer` in file order; the keys of `node` (the value at `pointer`), in
+  // the model's order, when the file's order is not known (a document parsed as JSON, a rendered node).
+  std::vector<std::string> keys_of(const std::string& pointer) const;
+  std::vector<std::string> keys_of(const std::string& pointer, const json& node) const;
   // A Where for `pointer` in this document.
   Where where(const std::string& pointer) const;
 };

@@ -7,14 +7,19 @@
 #include <string>
 #include <vector>
 
-#include "common/document.h"
+#include "common/strict.h"
 
 namespace tc {
 
 struct ExpectationKind {
   std::string name;
-  // Checks `spec` (the node at `pointer` in `doc`); an input error names file, line and pointer.
-  std::function<Result<Unit>(const json& spec, const Document& doc, const std::string& pointer)> validate;
+  // Reads `spec` (the node at `pointer` in the reader's document) strictly: a mistake is thrown
+  // through the reader (common/strict.h), naming file, line and pointer.
+  std::function<void(const json& spec, const StrictReader& r, const std::string& pointer)> read;
+  // The same, with the mistake as a value.
+  Result<Unit> validate(const json& spec, const Document& doc, const std::string& pointer) const {
+    return read_strictly([&] { read(spec, StrictReader(doc), pointer); });
+  }
 };
 
 // Registration is explicit (register_builtin_expectations() in the runner), not static, so that

@@ -4,10 +4,8 @@
 #include <filesystem>
 #include <regex>
 
-#include <yaml-cpp/yaml.h>
-
+#include "common/text.h"
 #include "harness/loader/steps.h"
-#include "harness/loader/strict.h"
 #include "harness/loader/variables.h"
 
 namespace tc {
@@ -55,93 +53,60 @@ std::vector<std::string> discover(const std::vector<std::string>& paths, std::ve
   return files;
 }
 
-// The keys of the first matrix row in file order (the JSON model sorts keys; names keep the file's).
-std::vector<std::string> matrix_key_order(const std::string& file, std::size_t scenario_index, const json& row) {
-  std::vector<std::string> keys;
-  try {
-    YAML::Node n = YAML::LoadFile(file)["scenarios"][scenario_index]["matrix"][0];
-    for (const auto& kv : n) keys.push_back(kv.first.as<std::string>());
-  } catch (const std::exception&) {
-    keys.clear();
-  }
-  if (keys.size() != row.size()) {
-    keys.clear();
-    for (const auto& [k, v] : row.items()) keys.push_back(k);
-  }
-  return keys;
-}
-
-void read_matrix(const Document& doc, const json& node, const std::string& ptr, Scenario& s, std::size_t index) {
-  check_array(doc, node, ptr, true);
+void read_matrix(const StrictReader& r, const json& node, const std::string& ptr, Scenario& s) {
+  r.array(node, ptr, true);
   std::vector<std::string> first;
   for (std::size_t i = 0; i < node.size(); ++i) {
     std::string p = pointer_join(ptr, i);
     const json& row = node[i];
-    if (!row.is_object() || row.empty()) reject(doc, p, "a matrix row is a non-empty map, got " + describe_type(row));
+    if (!row.is_object() || row.empty()) r.fail(p, "a matrix row is a non-empty map, got " + describe_type(row));
     std::vector<std::string> keys;
     for (const auto& [k, v] : row.items()) {
-      check_identifier(doc, k, pointer_join(p, k), "matrix key");
+      check_identifier(r, k, pointer_join(p, k), "matrix key");
       keys.push_back(k);
     }
-    auto list = [](const std::vector<std::string>& ks) {
-      std::string out;
-      for (const auto& k : ks) out += (out.empty() ? "" : ", ") + k;
-      return out;
-    };
     if (i == 0) first = keys;
     else if (keys != first)
-      reject(doc, p, "matrix row has keys (" + list(keys) + ") but the first row has (" + list(first) + ")");
+      r.fail(p, "matrix row has keys (" + join(keys, ", ") + ") but the first row has (" + join(first, ", ") + ")");
     s.matrix.push_back(row);
   }
-  s.matrix_keys = matrix_key_order(doc.file, index, node[0]);
+  // Case names join a row's values in the order the file wrote the first row's keys.
+  s.matrix_keys = r.keys_in_order(pointer_join(ptr, 0));
 }
 
 // `matrix: {each: "{{fx.users}}", as: user}`: one row per entry of a bound collection, expanded by
 // the command that knows the bindings (harness/cli/scenario_set.h); until then one row naming it all.
-void read_matrix_range(const Document& doc, const json& node, const std::string& ptr, Scenario& s) {
-  check_object(doc, node, ptr, {"each", "as"}, {"each", "as"});
-  check_string(doc, node["each"], pointer_join(ptr, "each"));
-  check_string(doc, node["as"], pointer_join(ptr, "as"));
+void read_matrix_range(const StrictReader& r, const json& node, const std::string& ptr, Scenario& s) {
+  r.object(node, ptr, {"each", "as"}, {"each", "as"});
+  const std::string& each = r.string(node["each"], pointer_join(ptr, "each"));
+  const std::string& as = r.string(node["as"], pointer_join(ptr, "as"));
   static const std::regex bound(R"(^\{\{\s*fx(\.[A-Za-z0-9_-]+)*\s*\}\}$)");
-  if (!std::regex_match(node["each"].get<std::string>(), bound))
-    reject(doc, pointer_join(ptr, "each"), "each names a bound collection: \"{{fx.…}}\", got " + node["each"].dump());
-  const std::string as = node["as"].get<std::string>();
-  check_identifier(doc, as, pointer_join(ptr, "as"), "matrix key");
+  if (!std::regex_match(each, bound))
+    r.fail(pointer_join(ptr, "each"), "each names a bound collection: \"{{fx.…}}\", got " + node["each"].dump());
+  check_identifier(r, as, pointer_join(ptr, "as"), "matrix key");
   s.matrix = {json{{as, node["each"]}}};
   s.matrix_keys = {as};
 }
 
-Scenario read_scenario(const Document& doc, const json& node, const std::string& ptr, std::size_t index,
+Scenario read_scenario(const StrictReader& r, const json& node, const std::string& ptr,
                        const std::vector<std::string>& file_tags, DocumentCache& cache) {
-  check_object(doc, node, ptr, kScenarioKeys, {"name", "steps"});
+  r.object(node, ptr, kScenarioKeys, {"name", "steps"});
   Scenario s;
-  s.file = doc.file;
-  s.loc = loc_of(doc, ptr);
-  check_string(doc, node["name"], pointer_join(ptr, "name"));
-  s.name = node["name"].get<std::string>();
-  if (s.name.empty()) reject(doc, pointer_join(ptr, "name"), "a scenario name is not empty");
-  if (node.contains("description")) {
-    check_string(doc, node["description"], pointer_join(ptr, "description"));
-    s.description = node["description"].get<std::string>();
-  }
+  s.file = r.doc().file;
+  s.loc = loc_of(r.doc(), ptr);
+  s.name = r.string(node["name"], pointer_join(ptr, "name"));
+  if (s.name.empty()) r.fail(pointer_join(ptr, "name"), "a scenario name is not empty");
+  s.description = r.string_or(node, ptr, "description");
   s.tags = file_tags;
-  if (node.contains("tags"))
-    for (auto& t : read_string_list(doc, node["tags"], pointer_join(ptr, "tags")))
-      if (std::find(s.tags.begin(), s.tags.end(), t) == s.tags.end()) s.tags.push_back(t);
-  if (node.contains("requirements"))
-    s.requirements = read_string_list(doc, node["requirements"], pointer_join(ptr, "requirements"));
-  if (node.contains("requires"))
-    s.requires_caps = read_string_list(doc, node["requires"], pointer_join(ptr, "requires"));
-  if (node.contains("vars")) {
-    std::string vp = pointer_join(ptr, "vars");
-    if (!node["vars"].is_object()) reject(doc, vp, "expected a map, got " + describe_type(node["vars"]));
-    for (const auto& [k, v] : node["vars"].items()) check_identifier(doc, k, pointer_join(vp, k), "variable");
-    s.vars = node["vars"];
-  }
-  if (node.contains("matrix") && node["matrix"].is_object()) read_matrix_range(doc, node["matrix"], pointer_join(ptr, "matrix"), s);
-  else if (node.contains("matrix")) read_matrix(doc, node["matrix"], pointer_join(ptr, "matrix"), s, index);
-  std::vector<std::string> stack{fs::weakly_canonical(doc.file).string()};
-  s.steps = read_steps(doc, node["steps"], pointer_join(ptr, "steps"), cache, stack);
+  for (auto& t : r.strings_or_empty(node, ptr, "tags"))
+    if (std::find(s.tags.begin(), s.tags.end(), t) == s.tags.end()) s.tags.push_back(t);
+  s.requirements = r.strings_or_empty(node, ptr, "requirements");
+  s.requires_caps = r.strings_or_empty(node, ptr, "requires");
+  if (node.contains("vars")) s.vars = read_vars(r, node["vars"], pointer_join(ptr, "vars"));
+  if (node.contains("matrix") && node["matrix"].is_object()) read_matrix_range(r, node["matrix"], pointer_join(ptr, "matrix"), s);
+  else if (node.contains("matrix")) read_matrix(r, node["matrix"], pointer_join(ptr, "matrix"), s);
+  std::vector<std::string> stack{fs::weakly_canonical(r.doc().file).string()};
+  s.steps = read_steps(r, node["steps"], pointer_join(ptr, "steps"), cache, stack);
   for (std::size_t i = 0; i < s.steps.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (s.steps[i].name == s.steps[j].name)
@@ -154,18 +119,13 @@ Scenario read_scenario(const Document& doc, const json& node, const std::string&
 // One scenario file; throws Rejected on an error of its top level, and adds the first error of
 // each scenario to `errors` (the other scenarios are still read: every error of the file is shown).
 std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions& options, std::vector<Error>& errors) {
+  const StrictReader r(doc);
   const json& top = doc.value;
-  check_object(doc, top, "", kFileKeys, {"scenarios"});
-  if (top.contains("description")) check_string(doc, top["description"], "/description");
-  std::vector<std::string> tags;
-  if (top.contains("tags")) tags = read_string_list(doc, top["tags"], "/tags");
-  json file_vars = json::object();
-  if (top.contains("vars")) {
-    if (!top["vars"].is_object()) reject(doc, "/vars", "expected a map, got " + describe_type(top["vars"]));
-    for (const auto& [k, v] : top["vars"].items()) check_identifier(doc, k, pointer_join("/vars", k), "variable");
-    file_vars = top["vars"];
-  }
-  check_array(doc, top["scenarios"], "/scenarios", true);
+  r.object(top, "", kFileKeys, {"scenarios"});
+  if (top.contains("description")) r.string(top["description"], "/description");
+  const std::vector<std::string> tags = r.strings_or_empty(top, "", "tags");
+  const json file_vars = top.contains("vars") ? read_vars(r, top["vars"], "/vars") : json::object();
+  r.array(top["scenarios"], "/scenarios", true);
   DocumentCache cache;
   cache.emplace(fs::weakly_canonical(doc.file).string(), doc);
   VariableRules rules{options.contract, options.endpoints, options.check_env, options.builtins};
@@ -174,18 +134,20 @@ std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions&
   std::vector<Scenario> out;
   for (std::size_t i = 0; i < top["scenarios"].size(); ++i) {
     std::string p = pointer_join("/scenarios", i);
-    Scenario s;
-    try {
-      s = read_scenario(doc, top["scenarios"][i], p, i, tags, cache);
+    auto read = read_strictly([&] {
+      Scenario s = read_scenario(r, top["scenarios"][i], p, tags, cache);
       for (const auto& prev : out)
         if (prev.name == s.name)
-          reject(doc, pointer_join(p, "name"), "duplicate scenario name '" + s.name + "' (also at line " +
-                                                   std::to_string(prev.loc.line) + ")");
+          r.fail(pointer_join(p, "name"),
+                 "duplicate scenario name '" + s.name + "' (also at line " + std::to_string(prev.loc.line) + ")");
       check_variables(s, file_vars, loc_of(doc, "/vars"), offered(s, options) ? rules : skipped_rules, cache);
-    } catch (const Rejected& r) {
-      errors.push_back(r.error);
+      return s;
+    });
+    if (!read) {
+      errors.push_back(read.error());
       continue;
     }
+    Scenario& s = *read;
     // The file's vars join each scenario's vars (a scenario var of the same name wins): the runner
     // renders one block, in dependency order.
     for (const auto& [k, v] : file_vars.items())
@@ -215,11 +177,9 @@ LoadReport load_all_scenarios(const std::vector<std::string>& paths, const LoadO
                                                           "file (no 'steps' key)"));
       continue;
     }
-    try {
-      for (auto& s : read_scenario_file(*doc, options, report.errors)) report.scenarios.push_back(std::move(s));
-    } catch (const Rejected& r) {
-      report.errors.push_back(r.error);
-    }
+    auto read = read_strictly([&] { return read_scenario_file(*doc, options, report.errors); });
+    if (!read) report.errors.push_back(read.error());
+    else for (auto& s : *read) report.scenarios.push_back(std::move(s));
   }
   return report;
 }

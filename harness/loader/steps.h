@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/document.h"
+#include "common/strict.h"
 #include "harness/model/scenario.h"
 
 namespace tc::loader {
@@ -15,9 +15,9 @@ namespace tc::loader {
 // Documents loaded so far, by path as resolved (step files are read once per load).
 using DocumentCache = std::map<std::string, Document>;
 
-// Throws Rejected (strict.h) on the first problem. `include_stack` holds the files being expanded.
-// `node` is the list at `pointer` in `doc`.
-std::vector<StepSpec> read_steps(const Document& doc, const json& node, const std::string& pointer,
+// Throws Rejected (common/strict.h) on the first problem. `include_stack` holds the files being
+// expanded. `node` is the list at `pointer` in the reader's document.
+std::vector<StepSpec> read_steps(const StrictReader& r, const json& node, const std::string& pointer,
                                  DocumentCache& cache, std::vector<std::string>& include_stack);
 
 }  // namespace tc::loader

@@ -6,7 +6,6 @@
 #include <map>
 
 #include "common/redact.h"
-#include "harness/loader/strict.h"
 #include "harness/template/template.h"
 
 namespace tc::loader {
@@ -179,6 +178,25 @@ void check_variables(const Scenario& s, const json& file_vars, const Loc& file_v
     for (const auto& e : step.expectations) c.check(e.spec, e.loc, in_step);
     for (const auto& cap : step.captures) defined.insert(cap.name);
   }
+}
+
+bool is_identifier(const std::string& name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+void check_identifier(const StrictReader& r, const std::string& name, const std::string& pointer,
+                      const std::string& what) {
+  if (!is_identifier(name))
+    r.fail(pointer, what + " '" + name + "' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+  if (builtin_variables().count(name)) r.fail(pointer, what + " '" + name + "' would hide the built-in variable of that name");
+}
+
+json read_vars(const StrictReader& r, const json& node, const std::string& pointer) {
+  r.map(node, pointer);
+  for (const auto& [name, value] : node.items()) check_identifier(r, name, pointer_join(pointer, name), "variable");
+  return node;
 }
 
 }  // namespace tc::loader

@@ -18,6 +18,14 @@ namespace tc::loader {
 // Names always defined: run_id, correlation_id, env, contract, endpoints.
 const std::set<std::string>& builtin_variables();
 
+// Identifiers name variables, captures, params and matrix keys: [A-Za-z_][A-Za-z0-9_]*, and none
+// may hide a built-in variable. `what` names the thing in the message ("capture name").
+bool is_identifier(const std::string& name);
+void check_identifier(const StrictReader& r, const std::string& name, const std::string& pointer,
+                      const std::string& what);
+// A `vars:` map (file, scenario or step level): every name an identifier. Returns the map.
+json read_vars(const StrictReader& r, const json& node, const std::string& pointer);
+
 struct VariableRules {
   const json* contract = nullptr;       // the profile's values; nullptr: contract.* not checked
   std::set<std::string> endpoints;      // empty: any otherwise-undefined name is taken as an endpoint

@@ -18,6 +18,8 @@ struct Loc {
   Where where() const { return Where{file, line, pointer, {}, {}}; }
 };
 
+inline Loc loc_of(const Document& doc, const std::string& pointer) { return Loc{doc.file, doc.line_of(pointer), pointer}; }
+
 using NameValues = std::vector<std::pair<std::string, std::string>>;  // templates, order kept
 
 struct RequestSpec {
@@ -42,8 +44,8 @@ struct CaptureSpec {
   Loc loc;
 };
 
-// One expectation; `kind` names a registered expectation kind (runner/expectation.h) that parsed
-// and validated `spec` at load time.
+// One expectation; `kind` names a registered expectation kind (runner/expectation.h) that read
+// `spec` strictly at load time.
 struct ExpectationSpec {
   std::string kind;   // status | headers | json | jwt | audit | elapsed_ms | …
   json spec;

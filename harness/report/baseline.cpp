@@ -8,7 +8,7 @@
 #include <regex>
 #include <set>
 
-#include "common/document.h"
+#include "common/strict.h"
 #include "common/utc_time.h"
 
 namespace tc {
@@ -37,36 +37,28 @@ bool BaselineEntry::matches(const std::string& case_id) const {
 Result<Baseline> load_baseline(const std::string& path) {
   auto doc = load_document(path);
   if (!doc) return doc.error();
-  Baseline baseline;
-  baseline.file = path;
-  const json& root = doc->value;
-  if (!root.is_object() || !root.contains("known_failures"))
-    return input_error(doc->where(""), "a baseline is a mapping with 'known_failures': a list");
-  for (const auto& [key, _] : root.items())
-    if (key != "known_failures") return input_error(doc->where("/" + key), "unknown key '" + key + "'");
-  const json& list = root["known_failures"];
-  if (!list.is_array()) return input_error(doc->where("/known_failures"), "'known_failures' must be a list");
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string at = pointer_join("/known_failures", i);
-    const json& e = list[i];
-    if (!e.is_object()) return input_error(doc->where(at), "an entry is a mapping with test, reason and expires");
-    for (const auto& [key, _] : e.items())
-      if (key != "test" && key != "reason" && key != "expires")
-        return input_error(doc->where(pointer_join(at, key)), "unknown key '" + key + "' (test, reason, expires)");
-    BaselineEntry entry;
-    for (auto [key, slot] : {std::pair{"test", &entry.test}, {"reason", &entry.reason}, {"expires", &entry.expires}}) {
-      const auto it = e.find(key);
-      if (it == e.end() || !it->is_string() || it->get<std::string>().empty())
-        return input_error(doc->where(it == e.end() ? at : pointer_join(at, key)),
-                           std::string("'") + key + "' is required: a non-empty string");
-      *slot = it->get<std::string>();
+  return read_strictly([&] {
+    const StrictReader r(*doc);
+    Baseline baseline;
+    baseline.file = path;
+    r.object(r.root(), "", {"known_failures"}, {"known_failures"});
+    const json& list = r.root()["known_failures"];
+    r.array(list, "/known_failures");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string at = pointer_join("/known_failures", i);
+      const json& e = list[i];
+      r.object(e, at, {"test", "reason", "expires"}, {"test", "reason", "expires"});
+      BaselineEntry entry;
+      for (auto [key, slot] : {std::pair{"test", &entry.test}, {"reason", &entry.reason}, {"expires", &entry.expires}}) {
+        *slot = r.string(e[key], pointer_join(at, key));
+        if (slot->empty()) r.fail(pointer_join(at, key), std::string("'") + key + "' must not be empty");
+      }
+      if (!valid_date(entry.expires)) r.fail(pointer_join(at, "expires"), "'" + entry.expires + "' is not a date YYYY-MM-DD");
+      entry.where = doc->where(at);
+      baseline.entries.push_back(std::move(entry));
     }
-    if (!valid_date(entry.expires))
-      return input_error(doc->where(pointer_join(at, "expires")), "'" + entry.expires + "' is not a date YYYY-MM-DD");
-    entry.where = doc->where(at);
-    baseline.entries.push_back(std::move(entry));
-  }
-  return baseline;
+    return baseline;
+  });
 }
 
 BaselineVerdict apply_baseline(const Baseline& baseline, const RunRecord& record, const std::string& today) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/redact.h"
+#include "common/strict.h"
 
 namespace tc {
 
@@ -66,37 +67,6 @@ StepRecord make_step_record(const StepResult& step) {
                                        redact.apply(o.actual), redact.apply(o.reason), redact.apply(o.evidence)});
   return r;
 }
-
-// Strict reading of one case: every field present with its type, else an error at its pointer.
-class CaseReader {
- public:
-  CaseReader(const json& node, std::string file, std::string pointer)
-      : node_(node), file_(std::move(file)), pointer_(std::move(pointer)) {}
-
-  template <class T>
-  void get(const char* key, T& out) {
-    if (error_) return;
-    auto it = node_.find(key);
-    if (it == node_.end()) return fail(key, "missing");
-    try {
-      out = it->template get<T>();
-    } catch (const json::exception&) {
-      fail(key, "has the wrong type");
-    }
-  }
-  std::optional<Error> error() const { return error_; }
-
- private:
-  void fail(const char* key, const std::string& what) {
-    Where w;
-    w.file = file_;
-    w.pointer = pointer_ + "/" + key;
-    error_ = input_error(w, std::string("'") + key + "' " + what);
-  }
-  const json& node_;
-  std::string file_, pointer_;
-  std::optional<Error> error_;
-};
 
 }  // namespace
 
@@ -197,69 +167,63 @@ Result<RunRecord> read_run_record(const std::string& path) {
   std::error_code ec;
   // A folder, or a path that names no .json file, is a reports folder.
   const bool folder = fs::is_directory(path, ec) || fs::path(path).extension() != ".json";
-  const std::string file = folder ? (fs::path(path) / "results.json").string() : path;
-  Where where;
-  where.file = file;
-  std::ifstream in(file);
-  if (!in) return input_error(where, "cannot read the run's results (results.json of a tenantcheck run)");
-  json doc;
+  Document doc;
+  doc.file = folder ? (fs::path(path) / "results.json").string() : path;
+  std::ifstream in(doc.file);
+  if (!in) return input_error(doc.where(""), "cannot read the run's results (results.json of a tenantcheck run)");
   try {
-    doc = json::parse(in);
+    doc.value = json::parse(in);   // JSON with no line numbers: messages name the file and the pointer
   } catch (const json::parse_error& e) {
-    return input_error(where, std::string("not JSON: ") + e.what());
+    return input_error(doc.where(""), std::string("not JSON: ") + e.what());
   }
-  if (!doc.is_object() || doc.value("format", std::string()) != kFormat)
-    return input_error(where, std::string("not a tenantcheck results file (\"format\": \"") + kFormat + "\")");
-  RunRecord record;
-  if (doc.contains("properties")) {
-    CaseReader props(doc, file, "");
-    props.get("properties", record.properties);
-    if (props.error()) return *props.error();
-  }
-  const json& cases = doc.contains("cases") ? doc["cases"] : json();
-  if (!cases.is_array()) {
-    where.pointer = "/cases";
-    return input_error(where, "'cases' must be a list");
-  }
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    const std::string pointer = "/cases/" + std::to_string(i);
-    if (!cases[i].is_object()) {
-      where.pointer = pointer;
-      return input_error(where, "a case must be an object");
-    }
-    CaseRecord c;
-    CaseReader r(cases[i], file, pointer);
-    r.get("suite", c.suite);
-    r.get("test", c.test);
-    r.get("scenario", c.scenario);
-    r.get("file", c.file);
-    r.get("line", c.line);
-    r.get("tags", c.tags);
-    r.get("requirements", c.requirements);
-    r.get("outcome", c.outcome);
-    r.get("failures", c.failures);
-    r.get("skip_reason", c.skip_reason);
-    r.get("output", c.output);
-    r.get("started_ms", c.started_ms);
-    r.get("finished_ms", c.finished_ms);
-    r.get("after_deadline", c.after_deadline);
-    if (r.error()) return *r.error();
-    if (auto steps = cases[i].find("steps"); steps != cases[i].end()) {  // absent in records of older runs
-      try {
-        steps->get_to(c.steps);
-      } catch (const json::exception& e) {
-        where.pointer = pointer + "/steps";
-        return input_error(where, std::string("'steps' is not a list of steps: ") + e.what());
+  if (!doc.value.is_object() || doc.value.value("format", std::string()) != kFormat)
+    return input_error(doc.where(""), std::string("not a tenantcheck results file (\"format\": \"") + kFormat + "\")");
+  return read_strictly([&] {
+    const StrictReader r(doc);
+    RunRecord record;
+    if (doc.value.contains("properties")) record.properties = r.string_map(doc.value["properties"], "/properties");
+    const json& cases = doc.value.contains("cases") ? doc.value["cases"] : json();
+    r.array(cases, "/cases");
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const std::string p = pointer_join("/cases", i);
+      const json& n = cases[i];
+      r.map(n, p);
+      // Field by field, in this order: the first one missing or mistyped is the error.
+      auto field = [&](const char* key) -> const json& {
+        if (!n.contains(key)) r.missing(p, key);
+        return n[key];
+      };
+      auto text = [&](const char* key) { return r.string(field(key), pointer_join(p, key)); };
+      auto number = [&](const char* key) { return r.integer(field(key), pointer_join(p, key)); };
+      auto texts = [&](const char* key) { return r.strings(field(key), pointer_join(p, key)); };
+      CaseRecord c;
+      c.suite = text("suite");
+      c.test = text("test");
+      c.scenario = text("scenario");
+      c.file = text("file");
+      c.line = static_cast<int>(number("line"));
+      c.tags = texts("tags");
+      c.requirements = texts("requirements");
+      c.outcome = text("outcome");
+      c.failures = texts("failures");
+      c.skip_reason = text("skip_reason");
+      c.output = text("output");
+      c.started_ms = number("started_ms");
+      c.finished_ms = number("finished_ms");
+      c.after_deadline = r.boolean(field("after_deadline"), pointer_join(p, "after_deadline"));
+      if (auto steps = n.find("steps"); steps != n.end()) {  // absent in records of older runs
+        try {
+          steps->get_to(c.steps);
+        } catch (const json::exception& e) {
+          r.fail(pointer_join(p, "steps"), std::string("'steps' is not a list of steps: ") + e.what());
+        }
       }
+      c.row = n.value("row", json());
+      r.one_of(c.outcome, pointer_join(p, "outcome"), {"passed", "failed", "error", "skipped"});
+      record.cases.push_back(std::move(c));
     }
-    c.row = cases[i].value("row", json());
-    if (c.outcome != "passed" && c.outcome != "failed" && c.outcome != "error" && c.outcome != "skipped") {
-      where.pointer = pointer + "/outcome";
-      return input_error(where, "'" + c.outcome + "' is not passed, failed, error or skipped");
-    }
-    record.cases.push_back(std::move(c));
-  }
-  return record;
+    return record;
+  });
 }
 
 RunRecord merge_run_records(const std::vector<RunRecord>& records) {

@@ -20,28 +20,18 @@ constexpr const char* kKind = "audit";
 constexpr auto kFirstPoll = std::chrono::milliseconds(5);
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
 
-Result<Unit> validate_entry(const json& e, const Document& doc, const std::string& p) {
-  if (!e.is_object()) return spec_error(doc, p, "an audit check is {component, present|absent, correlation_id?}");
-  for (const auto& [key, arg] : e.items()) {
-    const std::string kp = pointer_join(p, key);
-    if (key == "component" || key == "correlation_id") {
-      if (!arg.is_string()) return spec_error(doc, kp, key + " must be a string");
-    } else if (key == "present" || key == "absent") {
-      if (!arg.is_object()) return spec_error(doc, kp, key + " must be a map of record fields");
-    } else {
-      return spec_error(doc, kp, "unknown audit key '" + key + "' (component, present, absent, correlation_id)");
-    }
-  }
-  if (!e.contains("component")) return spec_error(doc, p, "an audit check needs component");
-  if (e.contains("present") == e.contains("absent")) return spec_error(doc, p, "an audit check has one of present or absent");
-  return Unit{};
+void read_entry(const json& e, const StrictReader& r, const std::string& p) {
+  r.object(e, p, {"component", "present", "absent", "correlation_id"}, {"component"});
+  for (const char* key : {"component", "correlation_id"})
+    if (e.contains(key)) r.string(e[key], pointer_join(p, key));
+  for (const char* key : {"present", "absent"})
+    if (e.contains(key)) r.map(e[key], pointer_join(p, key));
+  if (e.contains("present") == e.contains("absent")) r.fail(p, "an audit check has one of present or absent");
 }
 
-Result<Unit> validate(const json& spec, const Document& doc, const std::string& pointer) {
-  if (!spec.is_array() || spec.empty()) return spec_error(doc, pointer, "audit must be a non-empty list of checks");
-  for (std::size_t i = 0; i < spec.size(); ++i)
-    if (auto r = validate_entry(spec[i], doc, pointer_join(pointer, i)); !r) return r;
-  return Unit{};
+void read(const json& spec, const StrictReader& r, const std::string& pointer) {
+  r.array(spec, pointer, true);
+  for (std::size_t i = 0; i < spec.size(); ++i) read_entry(spec[i], r, pointer_join(pointer, i));
 }
 
 std::vector<json> keep_correlated(const json& records, const std::string& cid) {
@@ -162,7 +152,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
 }  // namespace
 
 void register_expect_audit() {
-  register_expectation_kind({kKind, validate});
+  register_expectation_kind({kKind, read});
   register_expectation_evaluator(kKind, evaluate, Spelling::item_component);
 }
 

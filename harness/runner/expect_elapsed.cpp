@@ -6,13 +6,11 @@ namespace tc {
 namespace {
 constexpr const char* kKind = "elapsed_ms";
 
-Result<Unit> validate(const json& spec, const Document& doc, const std::string& pointer) {
-  if (!spec.is_object() || spec.size() != 1 || !spec.contains("below"))
-    return spec_error(doc, pointer, "elapsed_ms must be {below: N}");
+void read(const json& spec, const StrictReader& r, const std::string& pointer) {
+  r.object(spec, pointer, {"below"}, {"below"});
   const json& below = spec["below"];
   if (!is_template(below) && !(below.is_number() && below.get<double>() > 0))
-    return spec_error(doc, pointer_join(pointer, "below"), "below takes a positive number of milliseconds");
-  return Unit{};
+    r.fail(pointer_join(pointer, "below"), "below takes a positive number of milliseconds");
 }
 
 std::vector<Outcome> evaluate(const StepContext& c) {
@@ -27,7 +25,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
 }  // namespace
 
 void register_expect_elapsed() {
-  register_expectation_kind({kKind, validate});
+  register_expectation_kind({kKind, read});
   register_expectation_evaluator(kKind, evaluate);
 }
 

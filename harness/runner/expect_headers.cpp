@@ -13,34 +13,29 @@ namespace {
 constexpr const char* kHeadersKind = "headers";
 const std::vector<std::string> kOps = {"equals", "matches", "contains", "not_contains", "present", "absent", "count"};
 
-Result<Unit> validate_check(const json& check, const Document& doc, const std::string& p) {
-  if (check.is_string() || check.is_number()) return Unit{};
+void read_check(const json& check, const StrictReader& r, const std::string& p) {
+  if (check.is_string() || check.is_number()) return;
   if (check.is_array() && !check.empty()) {
-    for (std::size_t i = 0; i < check.size(); ++i)
-      if (check[i].is_array()) return spec_error(doc, pointer_join(p, i), "a list of header checks holds checks, not lists");
-      else if (auto r = validate_check(check[i], doc, pointer_join(p, i)); !r) return r;
-    return Unit{};
+    for (std::size_t i = 0; i < check.size(); ++i) {
+      if (check[i].is_array()) r.fail(pointer_join(p, i), "a list of header checks holds checks, not lists");
+      read_check(check[i], r, pointer_join(p, i));
+    }
+    return;
   }
   if (!check.is_object() || check.size() != 1)
-    return spec_error(doc, p, "a header check is a string, an object with one of equals, matches, contains, not_contains, present, absent, count, or a list of those");
+    r.fail(p, "a header check is a string, a map with one of equals, matches, contains, not_contains, present, "
+              "absent, count, or a list of those");
+  r.object(check, p, kOps);
   const std::string op = check.begin().key();
   const json& arg = check.begin().value();
   const std::string ap = pointer_join(p, op);
-  if (std::find(kOps.begin(), kOps.end(), op) == kOps.end())
-    return spec_error(doc, ap, "unknown header check '" + op + "' (equals, matches, contains, not_contains, present, absent, count)");
-  if (is_template(arg)) return Unit{};
+  if (is_template(arg)) return;
   if ((op == "equals" || op == "contains" || op == "not_contains") && !arg.is_string() && !arg.is_number())
-    return spec_error(doc, ap, op + " takes a string");
-  if (op == "matches") {
-    if (!arg.is_string()) return spec_error(doc, ap, "matches takes a regular expression");
-    try { std::regex re(arg.get<std::string>()); } catch (const std::regex_error& e) {
-      return spec_error(doc, ap, std::string("invalid regular expression: ") + e.what());
-    }
-  }
-  if ((op == "present" || op == "absent") && !arg.is_boolean()) return spec_error(doc, ap, op + " takes true or false");
+    r.fail(ap, op + " takes a string");
+  if (op == "matches") r.regex(arg, ap);
+  if (op == "present" || op == "absent") r.boolean(arg, ap);
   if (op == "count" && !(arg.is_number_integer() && arg.get<long long>() >= 0))
-    return spec_error(doc, ap, "count takes a non-negative integer");
-  return Unit{};
+    r.fail(ap, "count takes a non-negative integer");
 }
 
 std::string text_of(const json& n) { return n.is_string() ? n.get<std::string>() : n.dump(); }
@@ -90,11 +85,10 @@ Outcome check_one(const std::string& kind, const std::string& name, const json& 
 std::vector<Outcome> evaluate(const StepContext& c) { return check_headers(kHeadersKind, c.spec, c.response.headers); }
 }  // namespace
 
-Result<Unit> validate_header_checks(const json& spec, const Document& doc, const std::string& pointer) {
-  if (!spec.is_object() || spec.empty()) return spec_error(doc, pointer, "expected a map of header name to check");
-  for (const auto& [name, check] : spec.items())
-    if (auto r = validate_check(check, doc, pointer_join(pointer, name)); !r) return r;
-  return Unit{};
+void read_header_checks(const json& spec, const StrictReader& r, const std::string& pointer) {
+  r.map(spec, pointer);
+  if (spec.empty()) r.fail(pointer, "headers must be a map of header name to check");
+  for (const auto& [name, check] : spec.items()) read_check(check, r, pointer_join(pointer, name));
 }
 
 std::vector<Outcome> check_headers(const std::string& kind, const json& spec, const Headers& headers) {
@@ -111,7 +105,7 @@ std::vector<Outcome> check_headers(const std::string& kind, const json& spec, co
 }
 
 void register_expect_headers() {
-  register_expectation_kind({kHeadersKind, validate_header_checks});
+  register_expectation_kind({kHeadersKind, read_header_checks});
   register_expectation_evaluator(kHeadersKind, evaluate);
 }
 

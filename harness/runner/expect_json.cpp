@@ -14,43 +14,33 @@ constexpr const char* kKind = "json";
 const std::vector<std::string> kOps = {"equals", "length", "contains", "not_contains", "type", "matches", "absent", "subset"};
 const std::vector<std::string> kTypes = {"null", "boolean", "integer", "number", "string", "array", "object"};
 
-Result<Unit> validate_check(const json& check, const Document& doc, const std::string& p) {
-  if (!check.is_object()) return spec_error(doc, p, "a json check is an object: {pointer: /x, equals: …}");
+void read_check(const json& check, const StrictReader& r, const std::string& p) {
+  std::vector<std::string> keys = kOps;
+  keys.push_back("pointer");
+  r.object(check, p, keys);
   std::string op;
   for (const auto& [key, arg] : check.items()) {
     const std::string kp = pointer_join(p, key);
     if (key == "pointer") {
-      if (!arg.is_string()) return spec_error(doc, kp, "pointer must be a string");
-      const auto& s = arg.get_ref<const std::string&>();
-      if (!s.empty() && s[0] != '/' && !is_template(arg)) return spec_error(doc, kp, "a JSON pointer starts with '/'");
+      const std::string& s = r.string(arg, kp);
+      if (!s.empty() && s[0] != '/' && !is_template(arg)) r.fail(kp, "a JSON pointer starts with '/'");
       continue;
     }
-    if (std::find(kOps.begin(), kOps.end(), key) == kOps.end())
-      return spec_error(doc, kp, "unknown json check '" + key + "' (equals, length, contains, not_contains, type, matches, absent, subset)");
-    if (!op.empty()) return spec_error(doc, kp, "a json check has one of " + op + " or " + key + ", not both");
+    if (!op.empty()) r.fail(kp, "a json check has one of " + op + " or " + key + ", not both");
     op = key;
     if (is_template(arg)) continue;
     if (key == "length" && !(arg.is_number_integer() && arg.get<long long>() >= 0))
-      return spec_error(doc, kp, "length takes a non-negative integer");
-    if (key == "type" && !(arg.is_string() && std::find(kTypes.begin(), kTypes.end(), arg.get<std::string>()) != kTypes.end()))
-      return spec_error(doc, kp, "type is one of null, boolean, integer, number, string, array, object");
-    if (key == "absent" && !arg.is_boolean()) return spec_error(doc, kp, "absent takes true or false");
-    if (key == "matches") {
-      if (!arg.is_string()) return spec_error(doc, kp, "matches takes a regular expression");
-      try { std::regex re(arg.get<std::string>()); } catch (const std::regex_error& e) {
-        return spec_error(doc, kp, std::string("invalid regular expression: ") + e.what());
-      }
-    }
+      r.fail(kp, "length takes a non-negative integer");
+    if (key == "type") r.one_of(r.string(arg, kp), kp, kTypes);
+    if (key == "absent") r.boolean(arg, kp);
+    if (key == "matches") r.regex(arg, kp);
   }
-  if (op.empty()) return spec_error(doc, p, "a json check needs one of equals, length, contains, not_contains, type, matches, absent, subset");
-  return Unit{};
+  if (op.empty()) r.fail(p, "a json check needs one of equals, length, contains, not_contains, type, matches, absent, subset");
 }
 
-Result<Unit> validate(const json& spec, const Document& doc, const std::string& pointer) {
-  if (!spec.is_array() || spec.empty()) return spec_error(doc, pointer, "json must be a non-empty list of checks");
-  for (std::size_t i = 0; i < spec.size(); ++i)
-    if (auto r = validate_check(spec[i], doc, pointer_join(pointer, i)); !r) return r;
-  return Unit{};
+void read(const json& spec, const StrictReader& r, const std::string& pointer) {
+  r.array(spec, pointer, true);
+  for (std::size_t i = 0; i < spec.size(); ++i) read_check(spec[i], r, pointer_join(pointer, i));
 }
 
 Outcome check_one(const json& check, const json& body) {
@@ -122,7 +112,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
 }  // namespace
 
 void register_expect_json() {
-  register_expectation_kind({kKind, validate});
+  register_expectation_kind({kKind, read});
   register_expectation_evaluator(kKind, evaluate);
 }
 

@@ -13,27 +13,14 @@ namespace tc {
 namespace {
 constexpr const char* kKind = "jwt";
 
-Result<Unit> validate(const json& spec, const Document& doc, const std::string& pointer) {
-  if (!spec.is_object()) return spec_error(doc, pointer, "jwt must be a map with from, jwks, claims, absent_claims");
-  for (const auto& [key, arg] : spec.items()) {
-    const std::string kp = pointer_join(pointer, key);
-    if (key == "from" || key == "jwks") {
-      if (!arg.is_string()) return spec_error(doc, kp, key + " must be a string");
-      const auto& s = arg.get_ref<const std::string&>();
-      if (key == "from" && !is_template(arg) && s.rfind("json:", 0) != 0 && s.rfind("header:", 0) != 0)
-        return spec_error(doc, kp, "from is \"json:/pointer\" or \"header:Name\"");
-    } else if (key == "claims") {
-      if (!arg.is_object() && !is_template(arg)) return spec_error(doc, kp, "claims must be a map of claim to value");
-    } else if (key == "absent_claims") {
-      if (!arg.is_array() || !std::all_of(arg.begin(), arg.end(), [](const json& n) { return n.is_string(); }))
-        return spec_error(doc, kp, "absent_claims must be a list of claim names");
-    } else {
-      return spec_error(doc, kp, "unknown jwt key '" + key + "' (from, jwks, claims, absent_claims)");
-    }
-  }
-  if (!spec.contains("from")) return spec_error(doc, pointer, "jwt needs from");
-  if (!spec.contains("jwks")) return spec_error(doc, pointer, "jwt needs jwks: the signature must verify");
-  return Unit{};
+void read(const json& spec, const StrictReader& r, const std::string& pointer) {
+  r.object(spec, pointer, {"from", "jwks", "claims", "absent_claims"}, {"from", "jwks"});
+  const std::string& from = r.string(spec["from"], pointer_join(pointer, "from"));
+  if (!is_template(spec["from"]) && from.rfind("json:", 0) != 0 && from.rfind("header:", 0) != 0)
+    r.fail(pointer_join(pointer, "from"), "from is \"json:/pointer\" or \"header:Name\"");
+  r.string(spec["jwks"], pointer_join(pointer, "jwks"));
+  if (spec.contains("claims") && !is_template(spec["claims"])) r.map(spec["claims"], pointer_join(pointer, "claims"));
+  if (spec.contains("absent_claims")) r.strings(spec["absent_claims"], pointer_join(pointer, "absent_claims"));
 }
 
 std::vector<Outcome> evaluate(const StepContext& c) {
@@ -81,7 +68,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
 }  // namespace
 
 void register_expect_jwt() {
-  register_expectation_kind({kKind, validate});
+  register_expectation_kind({kKind, read});
   register_expectation_evaluator(kKind, evaluate);
 }
 

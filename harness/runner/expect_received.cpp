@@ -23,7 +23,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
 }  // namespace
 
 void register_expect_received() {
-  register_expectation_kind({kKind, validate_header_checks});
+  register_expectation_kind({kKind, read_header_checks});
   register_expectation_evaluator(kKind, evaluate);
 }
 

@@ -10,16 +10,14 @@ constexpr const char* kKind = "status";
 
 bool valid_code(const json& n) { return n.is_number_integer() && n.get<long long>() >= 100 && n.get<long long>() <= 599; }
 
-Result<Unit> validate(const json& spec, const Document& doc, const std::string& pointer) {
-  auto one = [&](const json& n, const std::string& p) -> Result<Unit> {
-    if (valid_code(n) || is_template(n)) return Unit{};
-    return spec_error(doc, p, "status must be an HTTP status code (100-599) or a template, not " + brief(n));
+void read(const json& spec, const StrictReader& r, const std::string& pointer) {
+  auto one = [&](const json& n, const std::string& p) {
+    if (!valid_code(n) && !is_template(n))
+      r.fail(p, "status must be an HTTP status code (100-599) or a template, not " + brief(n));
   };
   if (!spec.is_array()) return one(spec, pointer);
-  if (spec.empty()) return spec_error(doc, pointer, "status list must not be empty");
-  for (std::size_t i = 0; i < spec.size(); ++i)
-    if (auto r = one(spec[i], pointer_join(pointer, i)); !r) return r;
-  return Unit{};
+  r.array(spec, pointer, true);
+  for (std::size_t i = 0; i < spec.size(); ++i) one(spec[i], pointer_join(pointer, i));
 }
 
 std::vector<Outcome> evaluate(const StepContext& c) {
@@ -43,7 +41,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
 }  // namespace
 
 void register_expect_status() {
-  register_expectation_kind({kKind, validate});
+  register_expectation_kind({kKind, read});
   register_expectation_evaluator(kKind, evaluate);
 }
 

@@ -79,8 +79,4 @@ bool is_template(const json& node) {
   return node.is_string() && node.get_ref<const std::string&>().find("{{") != std::string::npos;
 }
 
-Error spec_error(const Document& doc, const std::string& pointer, const std::string& message) {
-  return input_error(doc.where(pointer), message);
-}
-
 }  // namespace tc

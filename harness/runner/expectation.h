@@ -53,11 +53,10 @@ Outcome skipped_outcome(std::string kind, std::string description, std::string r
 std::string brief(const json& value, std::size_t limit = 300);
 
 // The checks of `expect: headers` on any header list, for every kind that checks one (received).
-Result<Unit> validate_header_checks(const json& spec, const Document& doc, const std::string& pointer);
+void read_header_checks(const json& spec, const StrictReader& r, const std::string& pointer);
 std::vector<Outcome> check_headers(const std::string& kind, const json& spec, const Headers& headers);
 
-// Shorthands for validators: a string holding "{{" is a template, checked only after rendering.
+// For readers of specs: a string holding "{{" is a template, checked only after rendering.
 bool is_template(const json& node);
-Error spec_error(const Document& doc, const std::string& pointer, const std::string& message);
 
 }  // namespace tc

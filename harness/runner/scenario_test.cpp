@@ -3,25 +3,20 @@
 #include <gtest/gtest.h>
 
 #include "common/redact.h"
+#include "common/text.h"
 #include "harness/runner/scenario_runner.h"
 
 namespace tc {
 
 namespace {
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
-}
-
 class ScenarioTest : public testing::Test {
  public:
   ScenarioTest(const ScenarioCase& c, RunContext& run) : case_(c), run_(run) {}
 
   void TestBody() override {
     const Scenario& s = *case_.scenario;
-    if (!s.requirements.empty()) RecordProperty("requirements", join(s.requirements));
-    if (!s.tags.empty()) RecordProperty("tags", join(s.tags));
+    if (!s.requirements.empty()) RecordProperty("requirements", join(s.requirements, ","));
+    if (!s.tags.empty()) RecordProperty("tags", join(s.tags, ","));
     RecordProperty("scenario", s.name);
     ScenarioResult result = run_scenario(case_, run_);
     if (result.skipped) GTEST_SKIP() << *result.skipped;

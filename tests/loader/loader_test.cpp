@@ -19,13 +19,12 @@ const std::string kData = std::string(TC_SOURCE_DIR) + "/tests/loader/data";
 
 // Stand-ins for the runner's kinds: `status` accepts an integer, a template string or a list.
 void register_test_kinds() {
-  register_expectation_kind({"status", [](const json& spec, const Document& doc, const std::string& ptr) -> Result<Unit> {
-                               if (spec.is_number_integer() || spec.is_string() || spec.is_array()) return Unit{};
-                               return input_error(doc.where(ptr), "status is a code, a list of codes or a template");
+  register_expectation_kind({"status", [](const json& spec, const StrictReader& r, const std::string& ptr) {
+                               if (spec.is_number_integer() || spec.is_string() || spec.is_array()) return;
+                               r.fail(ptr, "status is a code, a list of codes or a template");
                              }});
-  register_expectation_kind({"json", [](const json& spec, const Document& doc, const std::string& ptr) -> Result<Unit> {
-                               if (spec.is_array()) return Unit{};
-                               return input_error(doc.where(ptr), "json is a list of checks");
+  register_expectation_kind({"json", [](const json& spec, const StrictReader& r, const std::string& ptr) {
+                               if (!spec.is_array()) r.fail(ptr, "json is a list of checks");
                              }});
 }
 

@@ -1,0 +1,12 @@
+// Small text helpers shared by messages and reports.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tc {
+
+// The items with `separator` between them: join({"a", "b"}, ", ") == "a, b".
+std::string join(const std::vector<std::string>& items, std::string_view separator);
+
+}  // namespace tc
