@@ -22,6 +22,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/doctor_spellings.h"
 #include "harness/cli/project_paths.h"
+#include "harness/cli/setup.h"
 #include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
 #include "harness/template/template.h"
@@ -32,9 +33,7 @@ namespace {
 constexpr long kCheckTimeoutMs = 5000;
 
 struct DoctorOptions {
-  std::string env_file;   // default: <project home>/compose/local.yaml
-  std::string bindings_file;  // overrides the topology's bindings
-  std::string profile_file;   // the profile to check against (the platform is started with the topology's)
+  SetupOptions setup;     // --env, --bindings; --profile: the profile to check against
   std::string reports_dir = "reports";
 };
 
@@ -52,7 +51,7 @@ class Checks {
   int verdict(const std::string& why = "") const {
     std::cout << (failed_ == 0 ? "OK" : "FAIL") << " doctor: " << total_ << " checks, " << failed_ << " failed" << why
               << std::endl;
-    return failed_ == 0 ? 0 : 3;
+    return failed_ == 0 ? kExitPassed : kExitEnvironment;
   }
 
  private:
@@ -342,39 +341,37 @@ class Doctor {
 };
 
 int doctor(const DoctorOptions& o) {
-  auto topology = load_topology(path_or_default(o.env_file, "compose/local.yaml"));
-  if (!topology) {
-    std::cerr << topology.error().to_string() << "\n";
-    return exit_code_for(topology.error().kind);
-  }
-  if (!o.bindings_file.empty()) topology->bindings = o.bindings_file;
-  auto profile = ContractProfile::load(o.profile_file.empty() ? topology->profile : o.profile_file);
-  if (!profile) {
-    std::cerr << profile.error().to_string() << "\n";
-    return exit_code_for(profile.error().kind);
-  }
+  auto setup = load_setup(o.setup, SetupUse::check_platform);
+  if (!setup) return print_error(setup.error());
+  const Topology& topology = *setup->topology;
   Checks checks;
   // Every unset variable at once: starting would stop at the first.
   bool unset = false;
-  for (const auto& [name, file] : environment_variables(*topology)) {
+  for (const auto& [name, file] : environment_variables(topology)) {
     const char* value = std::getenv(name.c_str());
     if (value && *value) continue;
     unset = true;
     checks.report(false, "environment", name, std::string(value ? "empty" : "not set") + " (read by " + file + ")");
   }
   if (unset) return checks.verdict(" (nothing started: set the variables above)");
+  auto bindings = read_bindings(topology);
+  if (!bindings) {
+    checks.report(false, "topology", "start", bindings.error().to_string());
+    return checks.verdict(" (the topology did not start)");
+  }
   SupervisorOptions options;
   options.reports_dir = o.reports_dir;
   Supervisor supervisor(options);
-  auto env = supervisor.start(*topology);
+  auto env = supervisor.start(topology);
   if (!env) {
     checks.report(false, env.error().where.component.empty() ? "topology" : env.error().where.component, "start",
                   env.error().to_string());
     return checks.verdict(" (the topology did not start)");
   }
-  for (const auto& c : topology->components)
+  env->bindings = std::move(*bindings);
+  for (const auto& c : topology.components)
     if (c.kind != "external") checks.report(true, c.name, "started", env->components.at(c.name).url);
-  return Doctor(*topology, *env, *profile, checks).run();
+  return Doctor(topology, *env, setup->profile, checks).run();
 }
 
 }  // namespace
@@ -382,10 +379,9 @@ int doctor(const DoctorOptions& o) {
 CommandAction add_doctor_command(CLI::App& app) {
   auto options = std::make_shared<DoctorOptions>();
   CLI::App* sub = app.add_subcommand("doctor", "Start a topology and check that every component answers");
-  sub->add_option("--env", options->env_file, "Topology file (default: compose/local.yaml of the project)");
-  sub->add_option("--bindings", options->bindings_file, "Bindings file (overrides the topology's)");
-  sub->add_option("--profile", options->profile_file,
-                  "Profile to check the platform's spellings against (default: the topology's; stubs still serve the topology's)");
+  add_setup_options(sub, options->setup, true,
+                    "Profile to check the platform's spellings against (default: the topology's; the platform "
+                    "still starts with the topology's)");
   sub->add_option("--reports", options->reports_dir, "Folder for logs/ and audit/")->capture_default_str();
   return CommandAction{sub, [options] { return doctor(*options); }};
 }

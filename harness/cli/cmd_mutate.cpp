@@ -22,6 +22,7 @@
 #include "common/crypto.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
+#include "harness/cli/setup.h"
 #include "harness/env/child_process.h"
 #include "harness/env/private_file.h"
 #include "harness/env/supervisor.h"
@@ -36,7 +37,8 @@ using nlohmann::json;
 
 struct MutateOptions {
   std::vector<std::string> paths;
-  std::string env_file, reports_dir = "reports", faults;
+  SetupOptions setup;                     // --env, --profile, --bindings: checked here, passed to every run
+  std::string reports_dir = "reports", faults;
   std::vector<std::string> combinations;  // "a+b": one mutant with both faults
   int jobs = 1;
   long run_deadline_s = 600;
@@ -229,32 +231,29 @@ void write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, 
 
 int mutate(const MutateOptions& o) {
   const auto started = Clock::now();
+  auto loaded = load_setup(o.setup, SetupUse::start_environment);   // a bad file fails once, not in every run
+  if (!loaded) return print_error(loaded.error());
+  const Setup& setup = *loaded;
   const fs::path reports(o.reports_dir), runs = fs::path(o.reports_dir) / "mutation";
   std::error_code ec;
   fs::remove_all(runs, ec);
   fs::create_directories(runs, ec);
-  if (ec) {
-    std::cerr << "error: cannot create " << runs.string() << ": " << ec.message() << "\n";
-    return 3;
-  }
+  if (ec) return print_error(environment_error("", "cannot create " + runs.string() + ": " + ec.message()));
   auto catalogue = read_catalogue(runs);
   if (!catalogue) {
-    std::cerr << "error: " << catalogue.error().to_string() << "\n";
-    return 3;
+    print_error(catalogue.error());
+    return kExitEnvironment;
   }
   auto planned = plan(o, *catalogue);
   if (!planned) {
-    std::cerr << "error: " << planned.error().to_string() << "\n";
-    return 2;
+    print_error(planned.error());
+    return kExitInput;
   }
   std::vector<Mutant>& mutants = *planned;
   // One authority signing key for every run: each start then reads it instead of generating one.
   auto key = PrivateFile::write(RsaKey::generate().private_pem());
-  if (!key) {
-    std::cerr << "error: " << key.error().to_string() << "\n";
-    return 3;
-  }
-  const std::string env_file = path_or_default(o.env_file, "compose/local.yaml");
+  if (!key) return print_error(key.error());
+  const std::string& env_file = setup.env_file;
   const std::vector<std::string> paths = scenario_paths_or_default(o.paths);
   std::cout << "mutate: " << mutants.size() - 1 << " mutants and a fault-free run, " << o.jobs << " at a time, against "
             << env_file << std::endl;
@@ -274,6 +273,8 @@ int mutate(const MutateOptions& o) {
       fs::create_directories(dir, ec);
       std::vector<std::string> args = {"run", "--env", env_file, "--reports", dir.string(), "--deadline",
                                        std::to_string(o.run_deadline_s)};
+      for (auto [flag, value] : {std::pair{"--profile", &o.setup.profile_file}, {"--bindings", &o.setup.bindings_file}})
+        if (!value->empty()) args.insert(args.end(), {flag, *value});
       for (const auto& f : m.faults) args.insert(args.end(), {"--fault", f});
       args.insert(args.end(), paths.begin(), paths.end());
       auto child = ChildProcess::start(
@@ -315,7 +316,7 @@ int mutate(const MutateOptions& o) {
   std::cout << "fault-free run " << mutants.front().verdict << "; mutation score " << killed << "/" << total << " ("
             << std::fixed << std::setprecision(1) << (total ? 100.0 * killed / total : 100.0) << " %) in "
             << std::setprecision(0) << wall << " s; " << (reports / "mutation.md").string() << std::endl;
-  return killed == total && mutants.front().verdict == "passed" ? 0 : 1;
+  return killed == total && mutants.front().verdict == "passed" ? kExitPassed : kExitFailed;
 }
 
 }  // namespace
@@ -324,7 +325,7 @@ CommandAction add_mutate_command(CLI::App& app) {
   auto options = std::make_shared<MutateOptions>();
   CLI::App* sub = app.add_subcommand("mutate", "Run the suite once per fault of the stubs and report which scenarios kill it");
   sub->add_option("paths", options->paths, "Scenario files or folders (default: scenarios/ of the project)");
-  sub->add_option("--env", options->env_file, "Topology file with stub components (default: compose/local.yaml)");
+  add_setup_options(sub, options->setup, true);
   sub->add_option("--reports", options->reports_dir, "Reports folder (default: reports)");
   sub->add_option("--jobs", options->jobs, "Runs at a time (default 1)")->check(CLI::Range(1, 64));
   sub->add_option("--faults", options->faults, "Comma list: only these faults (default: the whole catalogue)");

@@ -39,7 +39,7 @@ int merge(const ReportOptions& o) {
   bool failing = merged->failing();
   if (baseline) failing = judge_by_baseline(*baseline, *merged, o.out, std::cout);
   std::cout << "merged " << o.dirs.size() << " run(s) into " << o.out << "\n" << merged->summary_line() << "\n";
-  return failing ? 1 : 0;
+  return failing ? kExitFailed : kExitPassed;
 }
 
 int diff(const ReportOptions& o) {
@@ -49,7 +49,7 @@ int diff(const ReportOptions& o) {
   if (!after) return print_error(after.error());
   const RunDiff d = diff_runs(*before, *after);
   print_diff(std::cout, d);
-  return d.newly_failing.empty() ? 0 : 1;
+  return d.newly_failing.empty() ? kExitPassed : kExitFailed;
 }
 
 }  // namespace

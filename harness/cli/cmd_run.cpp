@@ -24,6 +24,7 @@
 #include "harness/cli/project_paths.h"
 #include "harness/cli/run_options.h"
 #include "harness/cli/scenario_set.h"
+#include "harness/cli/setup.h"
 #include "harness/cli/signals.h"
 #include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
@@ -114,12 +115,12 @@ std::string pack_description(const std::vector<std::string>& paths, int files, s
 int judge_empty(const RunRecord& record, bool allow_empty, int code) {
   const bool executed = std::any_of(record.cases.begin(), record.cases.end(),
                                     [](const CaseRecord& c) { return c.outcome != "skipped"; });
-  if (executed || allow_empty || code != 0) return code;
+  if (executed || allow_empty || code != kExitPassed) return code;
   std::cerr << "error: the run tested nothing: "
             << (record.cases.empty() ? "no case was selected (--gtest_filter, --tags, --skip-tags or the PATHs)"
                                      : "every case was skipped (see each SKIP line)")
             << "; --allow-empty accepts that\n";
-  return 4;
+  return kExitNothingTested;
 }
 
 namespace {
@@ -131,7 +132,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   for (const auto& extra : sub->remaining()) {
     if (extra.rfind("--gtest_", 0) != 0) {
       std::cerr << "error: flag " << extra << ": unknown option (see tenantcheck run --help)\n";
-      return 2;
+      return kExitInput;
     }
     o.gtest_args.push_back(extra);
   }
@@ -147,34 +148,30 @@ int run_tests(CLI::App* sub, RunOptions o) {
   }
 
   register_builtin_expectations();
-  auto topology = load_topology(path_or_default(o.env_file, "compose/local.yaml"));
-  if (!topology) return print_error(topology.error());
-  if (!o.bindings_file.empty()) topology->bindings = o.bindings_file;  // this environment's own names
+  auto setup = load_setup(o.setup, SetupUse::start_environment);
+  if (!setup) return print_error(setup.error());
+  Topology& topology = *setup->topology;
+  const ContractProfile& profile = setup->profile;
   for (const auto& fault : o.faults) {
     const std::string role = fault.substr(0, fault.find('.'));
     bool placed = false;
-    for (auto& c : topology->components)
+    for (auto& c : topology.components)
       if (c.kind == "stub" && c.stub_role == role) {
         c.faults.push_back(fault);
         placed = true;
       }
-    if (!placed) {
-      std::cerr << "error: flag --fault " << fault << ": the topology has no stub component of role '" << role << "'\n";
-      return 2;
-    }
+    if (!placed)
+      return print_error(usage_error("--fault " + fault, "the topology has no stub component of role '" + role + "'"));
   }
-  const std::string profile_path = o.profile_file.empty() ? topology->profile : o.profile_file;
-  auto profile = ContractProfile::load(profile_path);
-  if (!profile) return print_error(profile.error());
 
-  auto variables = o.variables.resolve(taken_variable_names(&*topology));
+  auto variables = o.variables.resolve(taken_variable_names(&topology));
   if (!variables) return print_error(variables.error());
   std::set<std::string> variable_names;
   for (const auto& [name, value] : variables->items()) variable_names.insert(name);
-  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile->values(), &*topology, true, variable_names);
+  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile.values(), &topology, true, variable_names);
   if (!set.errors.empty()) {
     for (const auto& e : set.errors) print_error(e);
-    return 2;
+    return kExitInput;
   }
 
   // Tag selection: a case runs when it has one of --tags (if given) and none of --skip-tags.
@@ -189,7 +186,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
 
   if (o.list) {
     for (const auto& c : selected) std::cout << c.suite_name << "." << c.test_name << "\n";
-    return 0;
+    return kExitPassed;
   }
 
   if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
@@ -197,8 +194,8 @@ int run_tests(CLI::App* sub, RunOptions o) {
 
   Console console({stdout, o.verbose, colour_wanted(stdout)});
   console.header({{"tenantcheck", TC_VERSION},
-                  {"topology", path_or_default(o.env_file, "compose/local.yaml")},
-                  {"profile", profile_path},
+                  {"topology", setup->env_file},
+                  {"profile", topology.profile},
                   {"pack", pack_description(o.paths, set.files, selected.size())},
                   {"reports", o.reports_dir + " (html/index.html, allure-results/, junit.xml)"}});
 
@@ -206,17 +203,18 @@ int run_tests(CLI::App* sub, RunOptions o) {
   sup_options.reports_dir = o.reports_dir;
   Supervisor supervisor(sup_options);
   SignalGuard guard([&supervisor] { supervisor.stop(); });
-  auto env = supervisor.start(*topology);
+  auto env = supervisor.start(topology);
   if (!env) {
     print_error(env.error());
     if (!env.error().where.component.empty()) {
       std::string tail = supervisor.log_tail(env.error().where.component);
       if (!tail.empty()) std::cerr << "--- log of " << env.error().where.component << " ---\n" << tail << "\n";
     }
-    return 3;
+    return kExitEnvironment;
   }
+  env->bindings = setup->bindings;
 
-  RunContext run(std::move(*env), profile->values(), o.tls);
+  RunContext run(std::move(*env), profile.values(), o.tls);
   run.set_limits(limits);
   for (const auto& [name, value] : variables->items()) run.define(name, value);
   if (shard) {  // GoogleTest's own sharding: a 0-based index
@@ -238,11 +236,11 @@ int run_tests(CLI::App* sub, RunOptions o) {
   allure_options.results_dir = (std::filesystem::path(o.reports_dir) / "allure-results").string();
   allure_options.contract_url = contract_url();
   allure_options.clauses = clauses;
-  if (const json* h = profile->find("headers.tenant"))  // a string or a list of strings (the profile's shape)
+  if (const json* h = profile.find("headers.tenant"))  // a string or a list of strings (the profile's shape)
     allure_options.tenant_header = h->is_string() ? h->get<std::string>() : h->empty() ? "" : h->front().get<std::string>();
   allure_options.log_tails = [&supervisor, &topology] {
     std::vector<std::pair<std::string, std::string>> tails;
-    for (const auto& c : topology->components) tails.emplace_back(c.name, supervisor.log_tail(c.name));
+    for (const auto& c : topology.components) tails.emplace_back(c.name, supervisor.log_tail(c.name));
     return tails;
   };
   auto allure = AllureWriter::open(std::move(allure_options));
@@ -253,9 +251,9 @@ int run_tests(CLI::App* sub, RunOptions o) {
   RunRecorder recorder({&console});
   recorder.set_property("harness.version", TC_VERSION);
   recorder.set_property("pack", pack_fingerprint(selected));
-  recorder.set_property("profile", profile_path);
-  recorder.set_property("profile.sha256", profile->hash());
-  recorder.set_property("topology", path_or_default(o.env_file, "compose/local.yaml"));
+  recorder.set_property("profile", topology.profile);
+  recorder.set_property("profile.sha256", profile.hash());
+  recorder.set_property("topology", setup->env_file);
   recorder.set_property("target.build", target_build(run));
   recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
   if (shard) recorder.set_property("shard", o.shard);
@@ -273,19 +271,19 @@ int run_tests(CLI::App* sub, RunOptions o) {
     std::cerr << "reports: " << written.error().to_string() << "\n";
   if (auto e = allure->error()) std::cerr << "reports: " << e->to_string() << "\n";
 
-  int code = failed ? 1 : 0;
-  if (baseline) code = judge_by_baseline(*baseline, record, o.reports_dir, std::cout) ? 1 : 0;
-  if (flakes.repetitions() > 1 && flakes.report(std::cerr, o.reports_dir) > 0) code = std::max(code, 1);
+  int code = failed ? kExitFailed : kExitPassed;
+  if (baseline) code = judge_by_baseline(*baseline, record, o.reports_dir, std::cout) ? kExitFailed : kExitPassed;
+  if (flakes.repetitions() > 1 && flakes.report(std::cerr, o.reports_dir) > 0) code = std::max<int>(code, kExitFailed);
   for (const auto& e : run.environment_errors()) {
     std::cerr << "environment error: " << global_redactor().apply(e.to_string()) << "\n";
-    code = 3;
+    code = kExitEnvironment;
   }
   if (!alive) {
     std::cerr << "environment error: " << alive.error().to_string() << "\n";
     if (!alive.error().where.component.empty())
       std::cerr << "--- log of " << alive.error().where.component << " ---\n"
                 << supervisor.log_tail(alive.error().where.component) << "\n";
-    code = 3;
+    code = kExitEnvironment;
   }
   // A shard may hold no case of a small selection: the merge of all shards is judged instead.
   // --gtest_list_tests runs nothing by design.
@@ -300,9 +298,7 @@ CommandAction add_run_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("run", "Run scenarios against a topology (GoogleTest flags --gtest_* pass through)");
   sub->allow_extras();
   sub->add_option("paths", options->paths, "Scenario files or folders (default: scenarios/ of the project)");
-  sub->add_option("--env", options->env_file, "Topology file (default: compose/local.yaml)");
-  sub->add_option("--profile", options->profile_file, "Contract profile (overrides the topology's)");
-  sub->add_option("--bindings", options->bindings_file, "Bindings file (overrides the topology's)");
+  add_setup_options(sub, options->setup, true);
   sub->add_option("--fault", options->faults,
                   "Break one clause: a fault of tenantcheck-stub --list-faults, added to every stub of its role "
                   "(repeatable)")

@@ -1,7 +1,7 @@
-// `tenantcheck stubs up [--env FILE] [--reports DIR] [--port NAME=PORT…] [--write-topology FILE]`:
-// starts a topology in the foreground (a component on a fixed port when asked), prints every
-// component and its URL, writes them as a topology a run can use, and tears it down on Ctrl-C or
-// SIGTERM. Exit 0 after a clean stop,
+// `tenantcheck stubs up [--env FILE] [--profile FILE] [--reports DIR] [--port NAME=PORT…]
+// [--write-topology FILE]`: starts a topology in the foreground (a component on a fixed port when
+// asked), prints every component and its URL, writes them as a topology a run can use, and tears it
+// down on Ctrl-C or SIGTERM. Exit 0 after a clean stop,
 // 2 for a bad topology file, 3 when a component fails to start or dies while up.
 #include <signal.h>
 
@@ -16,7 +16,7 @@
 
 #include "common/profile.h"
 #include "harness/cli/commands.h"
-#include "harness/cli/project_paths.h"
+#include "harness/cli/setup.h"
 #include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
 
@@ -24,7 +24,7 @@ namespace tc::cli {
 namespace {
 
 struct StubsOptions {
-  std::string env_file;   // default: <project home>/compose/local.yaml
+  SetupOptions setup;     // --env, --profile
   std::string reports_dir = "reports";
   std::string write_topology;             // where to write the running components as a topology
   std::vector<std::string> ports;         // NAME=PORT
@@ -88,11 +88,9 @@ Result<std::map<std::string, int>> parse_ports(const std::vector<std::string>& g
 }
 
 int stubs_up(const StubsOptions& o) {
-  auto topology = load_topology(path_or_default(o.env_file, "compose/local.yaml"));
-  if (!topology) {
-    std::cerr << topology.error().to_string() << "\n";
-    return exit_code_for(topology.error().kind);
-  }
+  auto setup = load_setup(o.setup, SetupUse::start_components);
+  if (!setup) return print_error(setup.error());
+  const Topology& topology = *setup->topology;
   // Block the stop signals before any child exists, then wait for them synchronously; children
   // unblock them again before exec.
   sigset_t stop_signals;
@@ -101,11 +99,11 @@ int stubs_up(const StubsOptions& o) {
   sigaddset(&stop_signals, SIGTERM);
   sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto ports = parse_ports(o.ports, *topology);
+  auto ports = parse_ports(o.ports, topology);
   if (!ports) return print_error(ports.error());
   std::string audit_path;
   if (!o.write_topology.empty()) {
-    auto profile = ContractProfile::load(topology->profile);
+    auto profile = ContractProfile::load(topology.profile);
     if (!profile) return print_error(profile.error());
     audit_path = profile->path("audit");
   }
@@ -113,41 +111,41 @@ int stubs_up(const StubsOptions& o) {
   options.reports_dir = o.reports_dir;
   options.ports = std::move(*ports);
   Supervisor supervisor(options);
-  auto env = supervisor.start(*topology);
+  auto env = supervisor.start(topology);
   if (!env) {
-    std::cerr << env.error().to_string() << "\n";
-    return 3;
+    print_error(env.error());
+    return kExitEnvironment;
   }
   if (!o.write_topology.empty()) {
     std::ofstream out(o.write_topology);
-    out << running_topology(*topology, *env, audit_path);
+    out << running_topology(topology, *env, audit_path);
     if (!out) {
       supervisor.stop();
       return print_error(usage_error("--write-topology", "cannot write " + o.write_topology));
     }
     std::cout << "topology: " << o.write_topology << " (tenantcheck run --env " << o.write_topology << ")\n";
   }
-  for (const auto& c : topology->components) {
+  for (const auto& c : topology.components) {
     const Component& comp = env->components.at(c.name);
     std::cout << c.name << "\t" << comp.url << "\t" << c.kind;
     if (!comp.log_file.empty()) std::cout << "\tlog " << comp.log_file;
     std::cout << "\n";
   }
-  std::cout << "up: " << topology->file << " (Ctrl-C to stop)" << std::endl;
+  std::cout << "up: " << topology.file << " (Ctrl-C to stop)" << std::endl;
 
   for (;;) {
     timespec tick{0, 250 * 1000 * 1000};
     int sig = sigtimedwait(&stop_signals, nullptr, &tick);
     if (sig == SIGINT || sig == SIGTERM) break;
     if (auto alive = supervisor.check_alive(); !alive) {
-      std::cerr << alive.error().to_string() << "\n";
       supervisor.stop();
-      return 3;
+      print_error(alive.error());
+      return kExitEnvironment;
     }
   }
   supervisor.stop();
   std::cout << "stopped" << std::endl;
-  return 0;
+  return kExitPassed;
 }
 
 }  // namespace
@@ -157,7 +155,7 @@ CommandAction add_stubs_command(CLI::App& app) {
   CLI::App* stubs = app.add_subcommand("stubs", "Start a topology by hand (stubs, spawned builds)");
   stubs->require_subcommand(1);
   CLI::App* up = stubs->add_subcommand("up", "Start every component, print the URLs, stop on Ctrl-C");
-  up->add_option("--env", options->env_file, "Topology file (default: compose/local.yaml of the project)");
+  add_setup_options(up, options->setup, false);
   up->add_option("--reports", options->reports_dir, "Folder for logs/ and audit/")->capture_default_str();
   up->add_option("--write-topology", options->write_topology,
                  "Write the running components as a topology file for `run --env FILE`");

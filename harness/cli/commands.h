@@ -1,6 +1,5 @@
 // The subcommands of `tenantcheck`. Each adds itself to the app and returns the action to run when it
-// was chosen; the action returns the process exit code (docs/cli.md): 0 passed, 1 a scenario failed,
-// 2 usage or input error, 3 environment error. Errors become exit codes here and nowhere deeper.
+// was chosen; the action returns the process exit code (ExitCode below, docs/cli.md).
 #pragma once
 #include <functional>
 
@@ -10,7 +9,18 @@
 
 namespace tc::cli {
 
-// "error: <where>: <message>" on stderr; the exit code for the error's kind.
+// The exit codes of tenantcheck (docs/cli.md, README), chosen here and nowhere deeper.
+enum ExitCode : int {
+  kExitPassed = 0,        // every selected scenario passed
+  kExitFailed = 1,        // a scenario failed: a contract violation
+  kExitInput = 2,         // usage or input error (a flag, a scenario, topology, profile or bindings file)
+  kExitEnvironment = 3,   // the environment could not start, or broke during the run
+  kExitNothingTested = 4, // no case ran (none selected, or every one skipped), without --allow-empty
+};
+
+// The exit code for an error's kind.
+int exit_code(const Error& e);
+// "error: <where>: <message>" on stderr; exit_code(e).
 int print_error(const Error& e);
 
 struct CommandAction {

@@ -6,6 +6,7 @@
 
 #include "common/http_client.h"
 #include "harness/cli/run_variables.h"
+#include "harness/cli/setup.h"
 #include "harness/report/run_record.h"
 #include "harness/runner/run_context.h"
 
@@ -14,7 +15,8 @@ namespace tc::cli {
 struct RunOptions {
   std::vector<std::string> paths;
   std::vector<std::string> faults;  // ROLE.NAME, added to every stub component of that role
-  std::string env_file, profile_file, bindings_file, reports_dir = "reports", tags, skip_tags, baseline_file;
+  SetupOptions setup;               // --env, --profile, --bindings
+  std::string reports_dir = "reports", tags, skip_tags, baseline_file;
   std::string shard;                // "K/N": run only the K-th (1-based) of N shards
   int jobs = 1;                     // > 1: that many shards as child runs, merged
   bool list = false;

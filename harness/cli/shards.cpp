@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
 #include "harness/cli/run_options.h"
 #include "harness/cli/signals.h"
@@ -38,9 +39,9 @@ std::vector<std::string> shard_args(const RunOptions& o, int k, const fs::path& 
   auto add = [&a](const char* flag, const std::string& value) {
     if (!value.empty()) a.insert(a.end(), {flag, value});
   };
-  add("--env", o.env_file);
-  add("--profile", o.profile_file);
-  add("--bindings", o.bindings_file);
+  add("--env", o.setup.env_file);
+  add("--profile", o.setup.profile_file);
+  add("--bindings", o.setup.bindings_file);
   add("--tags", o.tags);
   add("--skip-tags", o.skip_tags);
   add("--cacert", o.tls.ca_file);
@@ -89,7 +90,7 @@ int run_sharded(const RunOptions& o) {
   fs::create_directories(shards, ec);
   if (ec) {
     std::cerr << "error: cannot create " << shards.string() << ": " << ec.message() << "\n";
-    return 3;
+    return kExitEnvironment;
   }
   clear_run_reports(o.reports_dir);  // nothing of an earlier run may pass for this one's
   struct Shard {
@@ -116,7 +117,7 @@ int run_sharded(const RunOptions& o) {
     auto child = ChildProcess::start(ChildSpec{self_executable(), shard_args(o, k, dir), {}, log.string()});
     if (!child) {
       std::cerr << "error: shard " << k << ": " << child.error().to_string() << "\n";
-      return 3;  // the shards started so far are killed as `running` goes
+      return kExitEnvironment;  // the shards started so far are killed as `running` goes
     }
     {
       std::lock_guard lock(pids_mu);
@@ -153,23 +154,24 @@ int run_sharded(const RunOptions& o) {
     running[i].relay.poll();
     if (codes[i] == 0) codes[i] = running[i].child.exit_code().value_or(3);
     const int c = codes[i];
-    if (c != 0 && c != 1) {
+    if (c != kExitPassed && c != kExitFailed) {
       std::cerr << "shard " << i + 1 << " " << running[i].child.describe_exit() << " (see "
                 << (running[i].dir / "run.log").string() << ")\n";
-      code = std::max(code, c == 2 ? 2 : c == 130 || c == 143 ? c : 3);  // usage, interrupted, or environment
+      // usage, interrupted, or environment
+      code = std::max(code, c == kExitInput ? kExitInput : c == 130 || c == 143 ? c : int(kExitEnvironment));
     }
     std::error_code missing;
     if (fs::exists(running[i].dir / "results.json", missing)) {
       readable.push_back(running[i].dir.string());
-    } else if (c == 0 || c == 1) {  // it ended well, yet left no results
+    } else if (c == kExitPassed || c == kExitFailed) {  // it ended well, yet left no results
       std::cerr << "error: shard " << i + 1 << " left no " << (running[i].dir / "results.json").string() << "\n";
-      code = std::max(code, 3);
+      code = std::max<int>(code, kExitEnvironment);
     }
   }
   auto merged = merge_report_folders(readable, o.reports_dir, project_contract_clauses());
   if (!merged) {
     std::cerr << "error: " << merged.error().to_string() << "\n";
-    return std::max(code, 3);
+    return std::max<int>(code, kExitEnvironment);
   }
   bool failing = merged->failing();
   if (!o.baseline_file.empty())
@@ -180,7 +182,7 @@ int run_sharded(const RunOptions& o) {
   char took[32];
   std::snprintf(took, sizeof took, "%.1f", std::chrono::duration<double>(Clock::now() - started).count());
   std::cout << "duration " << took << " s\n" << merged->summary_line() << std::endl;
-  return judge_empty(*merged, o.allow_empty, code ? code : failing ? 1 : 0);
+  return judge_empty(*merged, o.allow_empty, code ? code : failing ? kExitFailed : kExitPassed);
 }
 
 }  // namespace tc::cli

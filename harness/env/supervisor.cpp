@@ -318,15 +318,6 @@ Result<Environment> Supervisor::start(const Topology& topology) {
   if (env.capabilities.count("context-secret")) env.context_secret = impl_->shared_secret;
   env.profile_path = topology.profile;
   env.topology_file = topology.file;
-  if (!topology.bindings.empty()) {
-    auto doc = load_document(topology.bindings);
-    if (!doc) return doc.error();
-    // A staging environment's secrets (passwords, client secrets) come from {{env.NAME}}: rendered
-    // here with nothing but env.* in scope, each value registered as a secret by the lookup.
-    auto rendered = render(doc->value, Scope(), Loc{topology.bindings, 1, ""});
-    if (!rendered) return rendered.error();
-    env.bindings = std::move(*rendered);
-  }
   auto started = impl_->start_all(topology, env);
   if (!started) {
     impl_->terminate_all();

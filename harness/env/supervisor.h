@@ -29,7 +29,8 @@ class Supervisor {
   explicit Supervisor(SupervisorOptions options);
   ~Supervisor();                                 // stop()
   // Starts every component in dependency order. On failure everything started is stopped and the
-  // error (kind environment) names the component, the reason and the tail of its log.
+  // error (kind environment) names the component, the reason and the tail of its log. The
+  // environment's bindings are left empty: the caller reads them (they are not the supervisor's).
   Result<Environment> start(const Topology& topology);
   // Whether every started component is still running; else the error naming the one that exited.
   Result<Unit> check_alive() const;

@@ -5,6 +5,8 @@
 
 #include <regex>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_process.h"
 #include "common/http_client.h"
 #include "env_test_support.h"
@@ -92,6 +94,47 @@ TEST(StubsUp, ExitsThreeWhenAComponentCannotStartAndTwoForABadFile) {
   run = test::run_cli({"stubs", "up", "--env", bad, "--reports", dir.path()}, dir.path() + "/b.out", 20000);
   EXPECT_EQ(run.exit, "exited with status 2") << run.output;
   EXPECT_THAT(run.output, HasSubstr(bad + ":3"));
+}
+
+// --profile is the one set of spellings: the stubs answer with the copy given, not the topology's.
+TEST(StubsUp, TheProfileFlagReachesEveryStub) {
+  test::ScratchDir dir;
+  std::string profile = test::read_file(test::source_path("fixtures/contracts/reference.yaml"));
+  const std::string spelled = "unauthenticated: unauthenticated ";
+  ASSERT_NE(profile.find(spelled), std::string::npos);
+  profile.replace(profile.find(spelled), spelled.size(), "unauthenticated: login_needed_first ");
+  const std::string copy = dir.write("profile.yaml", profile);
+  const std::string log = dir.path() + "/stubs-up.out";
+  auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
+                                           {"stubs", "up", "--env", test::source_path("compose/local.yaml"),
+                                            "--profile", copy, "--reports", dir.path() + "/reports"},
+                                           {},
+                                           log});
+  ASSERT_TRUE(cli.ok()) << cli.error().to_string();
+  ASSERT_TRUE(test::wait_for_text(log, "up: ", 30000)) << test::read_file(log);
+  std::smatch gateway;
+  const std::string out = test::read_file(log);
+  ASSERT_TRUE(std::regex_search(out, gateway, std::regex(R"(gateway\t(http://127\.0\.0\.1:\d+)\t)"))) << out;
+  HttpRequest req;
+  req.url = gateway[1].str() + "/api/platform/items";
+  req.timeout_ms = 3000;
+  auto res = HttpClient().send(req);
+  ASSERT_TRUE(res.ok()) << res.error().to_string();
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(nlohmann::json::parse(res->body, nullptr, false).value("error", ""), "login_needed_first") << res->body;
+  cli->signal(SIGTERM);
+  ASSERT_TRUE(cli->wait_for(15000));
+  EXPECT_EQ(cli->describe_exit(), "exited with status 0") << test::read_file(log);
+}
+
+TEST(StubsUp, TheProfileFlagIsRefusedWhereItCannotReachAComponent) {
+  test::ScratchDir dir;
+  auto external = dir.write("external.yaml", "profile: p\ncomponents:\n  api: {external: {url: \"http://127.0.0.1:9\"}}\n");
+  auto run = test::run_cli({"stubs", "up", "--env", external, "--profile",
+                            test::source_path("fixtures/contracts/reference.yaml"), "--reports", dir.path()},
+                           dir.path() + "/a.out", 20000);
+  EXPECT_EQ(run.exit, "exited with status 2") << run.output;
+  EXPECT_THAT(run.output, HasSubstr("flag --profile: component 'api' is external")) << run.output;
 }
 
 }  // namespace
