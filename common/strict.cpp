@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/pattern.h"
 #include "common/text.h"
 
 namespace tc {
@@ -83,12 +84,9 @@ std::map<std::string, std::string> StrictReader::string_map(const json& node, co
 }
 
 std::regex StrictReader::regex(const json& node, const std::string& pointer) const {
-  const std::string& text = string(node, pointer);
-  try {
-    return std::regex(text, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    fail(pointer, std::string("invalid regular expression: ") + e.what());
-  }
+  auto compiled = compiled_regex(string(node, pointer));
+  if (!compiled) fail(pointer, compiled.error().message);
+  return **compiled;
 }
 
 void StrictReader::one_of(const std::string& value, const std::string& pointer,

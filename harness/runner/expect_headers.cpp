@@ -3,8 +3,8 @@
 // (no value equals), present, absent, count}, or a list of those. The same checks serve every kind
 // that checks a header list (received: what a backend's echo says it received).
 #include <algorithm>
-#include <regex>
 
+#include "common/pattern.h"
 #include "harness/runner/expectation.h"
 
 namespace tc {
@@ -63,12 +63,9 @@ Outcome check_one(const std::string& kind, const std::string& name, const json& 
     return verdict(found == (op == "contains"), op, (op == "contains" ? "a value " : "no value ") + quote(want), actual);
   }
   if (op == "matches") {
-    try {
-      std::regex re(text_of(arg));
-      return verdict(!values.empty() && std::regex_search(joined, re), op, "/" + text_of(arg) + "/", actual);
-    } catch (const std::regex_error& e) {
-      return failed_outcome(kind, name + " matches", "a valid regular expression", text_of(arg));
-    }
+    auto re = compiled_regex(text_of(arg));
+    if (!re) return failed_outcome(kind, name + " matches", "a valid regular expression", text_of(arg));
+    return verdict(!values.empty() && std::regex_search(joined, **re), op, "/" + text_of(arg) + "/", actual);
   }
   if (op == "present" || op == "absent") {
     bool want_present = (op == "present") == (arg.is_boolean() && arg.get<bool>());

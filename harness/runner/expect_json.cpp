@@ -2,9 +2,9 @@
 // equals, length, contains (an element subset-matches), not_contains, type, matches (regex search in
 // a string), absent, subset (common/json_match.h).
 #include <algorithm>
-#include <regex>
 
 #include "common/json_match.h"
+#include "common/pattern.h"
 #include "harness/runner/expectation.h"
 
 namespace tc {
@@ -83,13 +83,10 @@ Outcome check_one(const json& check, const json& body) {
   }
   if (op == "matches") {
     std::string pattern = arg.is_string() ? arg.get<std::string>() : brief(arg);
-    try {
-      std::regex re(pattern);
-      bool ok = node && node->is_string() && std::regex_search(node->get_ref<const std::string&>(), re);
-      return verdict(ok, "a string matching /" + pattern + "/", actual);
-    } catch (const std::regex_error&) {
-      return verdict(false, "a valid regular expression", pattern);
-    }
+    auto re = compiled_regex(pattern);
+    if (!re) return verdict(false, "a valid regular expression", pattern);
+    bool ok = node && node->is_string() && std::regex_search(node->get_ref<const std::string&>(), **re);
+    return verdict(ok, "a string matching /" + pattern + "/", actual);
   }
   return failed_outcome(kKind, desc, "a json check", "spec rendered to " + brief(check));
 }
