@@ -1,6 +1,6 @@
 // Captures: values taken from a response into variables that later steps of the scenario see
-// (json pointer, header, a claim of a JWT — not verified —, a regex group), and the response
-// "sources" that captures and the jwt expectation read from.
+// (json pointer, header, a claim of a JWT — not verified —, a regex group), each read through
+// harness/runner/response_source.h.
 #pragma once
 #include <string>
 #include <vector>
@@ -12,16 +12,9 @@
 
 namespace tc {
 
-// The text at `from` in a response: "body" (or empty), "json:/pointer" (a string as is, any other
-// value serialised), "header:Name" (the first value, any letter case). An input error says what is
-// missing ("no header Location", "no /access_token in the JSON body").
-Result<std::string> response_text(const HttpResponse& response, const std::string& from);
-
-// The same, with a leading "Bearer " dropped: a token carried in a body or an Authorization header.
-Result<std::string> response_token(const HttpResponse& response, const std::string& from);
-
 // Applies the captures in order, setting each into `into`; an outcome (kind "capture") per capture,
-// failed when its source is missing. json captures keep the value's JSON type.
+// failed when its source is missing. json captures keep the value's JSON type. A Bearer token is
+// recognised by the profile's values.bearer_scheme (contract.values.bearer_scheme in `into`).
 std::vector<Outcome> apply_captures(const std::vector<CaptureSpec>& captures, const HttpResponse& response,
                                     Scope& into);
 

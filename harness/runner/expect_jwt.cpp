@@ -1,12 +1,13 @@
-// expect: jwt — the token at `from` ("json:/pointer" or "header:Name", a Bearer prefix dropped) must
+// expect: jwt — the token at `from` ("json:/pointer" or "header:Name", the profile's Bearer scheme
+// dropped; harness/runner/response_source.h) must
 // verify against the JWKS at `jwks` (fetched once per run), carry `claims` (subset match, claim by
 // claim) and none of `absent_claims`.
 #include <algorithm>
 
 #include "common/json_match.h"
 #include "common/jwt.h"
-#include "harness/runner/capture.h"
 #include "harness/runner/expectation.h"
+#include "harness/runner/response_source.h"
 
 namespace tc {
 
@@ -26,7 +27,8 @@ void read(const json& spec, const StrictReader& r, const std::string& pointer) {
 std::vector<Outcome> evaluate(const StepContext& c) {
   const std::string from = c.spec.value("from", std::string());
   const std::string jwks_url = c.spec.value("jwks", std::string());
-  auto token = response_token(c.response, from);
+  const json* scheme = c.scope.lookup("contract.values.bearer_scheme");
+  auto token = response_token(c.response, from, scheme && scheme->is_string() ? scheme->get<std::string>() : "");
   if (!token) return {failed_outcome(kKind, "token at " + from, "a JWT", token.error().message)};
   auto jwt = decode_jwt(*token);
   if (!jwt) return {failed_outcome(kKind, "token at " + from, "a JWT", jwt.error().message)};

@@ -51,6 +51,36 @@ TEST(Capture, EverySourceFeedsALaterStep) {
   EXPECT_EQ(reqs[1].query_param("n"), "3");
 }
 
+// The scheme that marks a token in an Authorization-style value is the profile's, not a literal.
+TEST(Capture, AClaimOfATokenBehindTheProfilesBearerScheme) {
+  RsaKey key = RsaKey::generate(2048);
+  std::string token = sign_jwt_rs256(key, "k1", {{"sub", "user-bea"}});
+  TestServer server([&token](const stub::Request&) {
+    Headers h;
+    h.add("X-Token", "Bearer " + token);
+    h.add("X-Other", "Token " + token);
+    return respond(200, "{}", h);
+  });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  StepSpec s = step("token", "{{api}}/token");
+  s.captures = {cap("sub", CaptureSpec::Source::jwt_claim, "sub", "header:X-Token")};
+  auto r = run_step(s, scope, *run);
+  ASSERT_FALSE(r.failed()) << failures(r);
+  EXPECT_EQ(*scope.lookup("sub"), "user-bea");
+
+  Scope spelled(&run->root_scope());
+  json contract = *run->root_scope().lookup("contract");
+  contract["values"]["bearer_scheme"] = "Token";
+  spelled.set("contract", contract);
+  s.captures = {cap("sub", CaptureSpec::Source::jwt_claim, "sub", "header:X-Other"),
+                cap("other", CaptureSpec::Source::jwt_claim, "sub", "header:X-Token")};
+  r = run_step(s, spelled, *run);
+  EXPECT_EQ(*spelled.lookup("sub"), "user-bea");
+  EXPECT_EQ(spelled.lookup("other"), nullptr);  // "Bearer …" is no token where the scheme is Token
+  EXPECT_EQ(r.failure_lines().size(), 1u) << failures(r);
+}
+
 TEST(Capture, AMissingSourceFailsTheStepNamingIt) {
   TestServer server([](const stub::Request&) { return respond(200, "{}"); });
   auto run = make_run({component("api", server.url())});

@@ -1,0 +1,63 @@
+#include "harness/runner/response_source.h"
+
+#include "common/bearer.h"
+#include "common/json_match.h"
+#include "common/jwt.h"
+#include "common/text.h"
+
+namespace tc {
+
+Result<json> body_at(const HttpResponse& response, const std::string& pointer) {
+  json body = json::parse(response.body, nullptr, false);
+  if (body.is_discarded()) return input_error({}, "the body is not JSON");
+  const json* node = find_pointer(body, pointer);
+  if (!node) return input_error({}, "no " + (pointer.empty() ? std::string("(root)") : pointer) + " in the JSON body");
+  return *node;
+}
+
+Result<std::string> header_value(const HttpResponse& response, const std::string& name) {
+  auto v = response.headers.get(name);
+  if (!v) return input_error({}, "no header " + name);
+  return *v;
+}
+
+Result<std::string> response_text(const HttpResponse& response, const std::string& from) {
+  if (from.empty() || from == "body") return response.body;
+  if (from.rfind("json:", 0) == 0) {
+    auto node = body_at(response, from.substr(5));
+    if (!node) return node.error();
+    return node->is_string() ? node->get<std::string>() : node->dump();
+  }
+  if (from.rfind("header:", 0) == 0) return header_value(response, from.substr(7));
+  return input_error({}, "unknown source '" + from + "' (body, json:/pointer, header:Name)");
+}
+
+Result<std::string> response_token(const HttpResponse& response, const std::string& from,
+                                   const std::string& bearer_scheme) {
+  auto text = response_text(response, from);
+  if (!text) return text;
+  std::string t = trim(*text);
+  if (bearer_scheme.empty()) return t;
+  return credential_of(t, bearer_scheme).value_or(t);
+}
+
+Result<json> jwt_claim(const HttpResponse& response, const std::string& from, const std::string& bearer_scheme,
+                       const std::string& name) {
+  auto token = response_token(response, from, bearer_scheme);
+  if (!token) return token.error();
+  auto jwt = decode_jwt(*token);
+  if (!jwt) return input_error({}, "not a JWT: " + jwt.error().message);
+  auto it = jwt->payload.find(name);
+  if (it == jwt->payload.end()) return input_error({}, "no claim " + name);
+  return *it;
+}
+
+Result<std::string> regex_group(const HttpResponse& response, const std::string& from, const std::regex& pattern) {
+  auto text = response_text(response, from);
+  if (!text) return text;
+  std::smatch m;
+  if (!std::regex_search(*text, m, pattern)) return input_error({}, "no match");
+  return m.size() > 1 ? m[1].str() : m[0].str();
+}
+
+}  // namespace tc

@@ -1,0 +1,36 @@
+// Where a value comes from in a response, for captures and expectations alike: the body, a JSON
+// pointer into it, a header (its first value, any letter case), a claim of a JWT the response carries
+// (decoded, not verified), or a regex group in one of those texts. A source that is not there is an
+// input error saying what is missing ("no header Location", "no /access_token in the JSON body").
+#pragma once
+#include <regex>
+#include <string>
+
+#include "common/document.h"
+#include "common/http_client.h"
+
+namespace tc {
+
+// The value at `pointer` in the JSON body, with its JSON type.
+Result<json> body_at(const HttpResponse& response, const std::string& pointer);
+
+// The first value of header `name`.
+Result<std::string> header_value(const HttpResponse& response, const std::string& name);
+
+// The text at `from`: "body" (or empty), "json:/pointer" (a string as is, any other value
+// serialised) or "header:Name".
+Result<std::string> response_text(const HttpResponse& response, const std::string& from);
+
+// The token at `from`: its text, or the credential when the text is "<bearer_scheme> <token>" (an
+// Authorization-style value, RFC 6750 §2.1; the scheme is the profile's values.bearer_scheme).
+Result<std::string> response_token(const HttpResponse& response, const std::string& from,
+                                   const std::string& bearer_scheme);
+
+// Claim `name` of the JWT at `from` (response_token).
+Result<json> jwt_claim(const HttpResponse& response, const std::string& from, const std::string& bearer_scheme,
+                       const std::string& name);
+
+// Group 1 of the first match of `pattern` in the text at `from`, else the whole match.
+Result<std::string> regex_group(const HttpResponse& response, const std::string& from, const std::regex& pattern);
+
+}  // namespace tc
