@@ -5,7 +5,7 @@
 // body and a few headers, and serves a JWKS at the profile's jwks path. A typical step is loaded by
 // the real loader from a scenario file written at start-up, so the request, captures and
 // expectations are exactly what the runner would get from a scenario. Every measured call is the
-// runner's own function (render_text, render_deep, the registered evaluators, apply_captures,
+// runner's own function (render_text, render, the registered evaluators, apply_captures,
 // format_transcript, run_step); before measuring, each step is run once and must pass every check,
 // so no figure is taken from a failing path.
 //
@@ -259,7 +259,7 @@ int evaluate_expectations(const tc::StepSpec& step, const tc::HttpResponse& resp
                           const std::string& cid, const tc::TemplateContext& ctx) {
   int failed = 0;
   for (const auto& exp : step.expectations) {
-    auto spec = tc::render_deep(exp.spec, scope, exp.loc, ctx);
+    auto spec = tc::render(exp.spec, scope, exp.loc, ctx);
     if (!spec) return -1;
     const tc::Evaluator* evaluate = tc::find_expectation_evaluator(exp.kind);
     if (!evaluate) return -1;

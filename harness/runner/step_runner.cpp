@@ -46,7 +46,7 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
     if (!req.headers.has("Content-Type")) req.headers.add("Content-Type", type);
   };
   if (spec.json_body) {
-    auto body = render_deep(*spec.json_body, scope, at(spec.loc, "json"), ctx);
+    auto body = render(*spec.json_body, scope, at(spec.loc, "json"), ctx);
     if (!body) return body.error();
     req.body = body->dump();
     content_type("application/json");
@@ -69,52 +69,25 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
 // A list whose items each name a `component`: each item rendered with that component's spellings.
 Result<json> render_per_component(const json& spec, const Scope& scope, RunContext& run, const Loc& loc,
                                   const TemplateContext& ctx) {
-  if (!spec.is_array()) return render_deep(spec, scope, loc, ctx);
+  if (!spec.is_array()) return render(spec, scope, loc, ctx);
   json out = json::array();
   for (std::size_t i = 0; i < spec.size(); ++i) {
     const Loc item_loc = at(loc, std::to_string(i));
     std::string component;
     if (spec[i].is_object() && spec[i].contains("component")) {
-      auto name = render_deep(spec[i]["component"], scope, at(item_loc, "component"), ctx);
+      auto name = render(spec[i]["component"], scope, at(item_loc, "component"), ctx);
       if (!name) return name.error();
       if (name->is_string()) component = name->get<std::string>();
     }
     Scope item_scope(&scope);
     item_scope.set("contract", run.contract_for(component));
-    auto item = render_deep(spec[i], item_scope, item_loc, ctx);
+    auto item = render(spec[i], item_scope, item_loc, ctx);
     if (!item) return item.error();
     out.push_back(std::move(*item));
   }
   return out;
 }
 }  // namespace
-
-Result<json> render_deep(const json& node, const Scope& scope, const Loc& loc, const TemplateContext& ctx) {
-  if (node.is_object()) {
-    json out = json::object();
-    for (const auto& [k, v] : node.items()) {
-      auto key = render_text(k, scope, loc, ctx);
-      if (!key) return key.error();
-      auto value = render_deep(v, scope, at(loc, k), ctx);
-      if (!value) return value.error();
-      out[*key] = std::move(*value);
-    }
-    return out;
-  }
-  if (node.is_array()) {
-    json out = json::array();
-    for (std::size_t i = 0; i < node.size(); ++i) {
-      Loc l = loc;
-      l.pointer = pointer_join(loc.pointer, i);
-      auto value = render_deep(node[i], scope, l, ctx);
-      if (!value) return value.error();
-      out.push_back(std::move(*value));
-    }
-    return out;
-  }
-  if (node.is_string()) return render(node, scope, loc, ctx);
-  return node;
-}
 
 Result<Unit> render_vars(const json& vars, Scope& scope, const Loc& loc, const TemplateContext& ctx) {
   std::vector<std::string> pending;
@@ -123,7 +96,7 @@ Result<Unit> render_vars(const json& vars, Scope& scope, const Loc& loc, const T
     std::vector<std::string> still;
     std::optional<Error> last;
     for (const auto& name : pending) {
-      auto value = render_deep(vars.at(name), scope, at(loc, name), ctx);
+      auto value = render(vars.at(name), scope, at(loc, name), ctx);
       if (value) {
         scope.set(name, std::move(*value));
       } else {
@@ -212,7 +185,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   for (const auto& exp : step.expectations) {
     auto spec = expectation_spelling(exp.kind) == Spelling::item_component
                     ? render_per_component(exp.spec, spelled, run, exp.loc, ctx)
-                    : render_deep(exp.spec, spelled, exp.loc, ctx);
+                    : render(exp.spec, spelled, exp.loc, ctx);
     if (!spec) {
       result.outcomes.push_back(failed_outcome(exp.kind, "(spec)", "a spec that renders", spec.error().to_string()));
       continue;

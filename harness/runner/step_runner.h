@@ -14,9 +14,6 @@ namespace tc {
 
 StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run);
 
-// Renders every string of `node` — object keys too — with `scope`.
-Result<json> render_deep(const json& node, const Scope& scope, const Loc& loc, const TemplateContext& ctx);
-
 // Renders a map of variables into `scope`, each seeing those already set. Variables may refer to
 // each other in any order (maps do not keep their order); a cycle or an undefined name is an error.
 Result<Unit> render_vars(const json& vars, Scope& scope, const Loc& loc, const TemplateContext& ctx);

@@ -111,12 +111,14 @@ Result<Unit> collect(const json& node, const Loc& loc, std::vector<std::string>&
 
 Result<json> render(const json& node, const Scope& scope, const Loc& loc, const TemplateContext& ctx) {
   if (node.is_string()) return render_string(node.get<std::string>(), scope, loc, ctx, true);
+  // A mistake inside names the member or element it is in.
+  auto inside = [&loc](const auto& token) { return Loc{loc.file, loc.line, pointer_join(loc.pointer, token)}; };
   if (node.is_object()) {
     json out = json::object();
     for (const auto& [k, v] : node.items()) {
       auto key = render_string(k, scope, loc, ctx, false);
       if (!key) return key.error();
-      auto val = render(v, scope, loc, ctx);
+      auto val = render(v, scope, inside(k), ctx);
       if (!val) return val.error();
       out[key->get<std::string>()] = std::move(*val);
     }
@@ -124,8 +126,8 @@ Result<json> render(const json& node, const Scope& scope, const Loc& loc, const 
   }
   if (node.is_array()) {
     json out = json::array();
-    for (const auto& v : node) {
-      auto val = render(v, scope, loc, ctx);
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      auto val = render(node[i], scope, inside(i), ctx);
       if (!val) return val.error();
       out.push_back(std::move(*val));
     }
