@@ -37,7 +37,7 @@
 #include "harness/report/run_reports.h"
 #include "harness/runner/expectation.h"
 #include "harness/runner/run_context.h"
-#include "harness/runner/scenario_test.h"
+#include "harness/runner/test_registration.h"
 
 namespace tc::cli {
 

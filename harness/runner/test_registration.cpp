@@ -1,4 +1,4 @@
-#include "harness/runner/scenario_test.h"
+#include "harness/runner/test_registration.h"
 
 #include <gtest/gtest.h>
 
