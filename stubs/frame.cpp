@@ -52,7 +52,7 @@ Frame::Frame(StubContext& ctx, RoleTable table) : ctx_(ctx), table_(std::move(ta
 
 Response Frame::handle(const Request& request) {
   const auto& p = ctx_.profile;
-  Call call{request, table_.faults.fresh_correlation_id ? uuid_v4() : correlation_id_of(request, p)};
+  Call call{request, table_.faults.fresh_correlation_id ? uuid_v4() : correlation_id_of(request, p), nullptr, {}};
   return finish(call, answer(call));
 }
 
@@ -109,7 +109,7 @@ Response server_error_response(ServerFault fault, const Request& request, const 
 }
 
 Response Frame::server_error(ServerFault fault, const Request& request) {
-  Call call{request, ""};
+  Call call{request, "", nullptr, {}};
   return finish(call, server_error_response(fault, request, ctx_.profile));
 }
 

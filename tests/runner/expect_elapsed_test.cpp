@@ -26,7 +26,7 @@ TEST(ExpectElapsed, ValidatorWantsBelow) {
   register_builtin_expectations();
   const ExpectationKind* kind = find_expectation_kind("elapsed_ms");
   ASSERT_NE(kind, nullptr);
-  Document doc{"f.yaml", json::object(), {}};
+  Document doc{"f.yaml", json::object(), {}, {}};
   EXPECT_TRUE(kind->validate(json{{"below", 10}}, doc, "/e").ok());
   EXPECT_FALSE(kind->validate(json{{"above", 10}}, doc, "/e").ok());
   EXPECT_FALSE(kind->validate(json{{"below", "soon"}}, doc, "/e").ok());

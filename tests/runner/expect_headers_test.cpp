@@ -53,7 +53,7 @@ TEST(ExpectHeaders, ValidatorRejectsUnknownChecksAndBadRegex) {
   register_builtin_expectations();
   const ExpectationKind* kind = find_expectation_kind("headers");
   ASSERT_NE(kind, nullptr);
-  Document doc{"f.yaml", json::object(), {{"/h", 3}}};
+  Document doc{"f.yaml", json::object(), {{"/h", 3}}, {}};
   EXPECT_TRUE(kind->validate(json{{"Vary", {{"matches", "a.*"}}}}, doc, "/h").ok());
   auto bad = kind->validate(json{{"Vary", {{"equal", "x"}}}}, doc, "/h");
   ASSERT_FALSE(bad.ok());

@@ -67,7 +67,7 @@ TEST(ExpectJson, ValidatorRejectsUnknownOpsAndTwoOps) {
   register_builtin_expectations();
   const ExpectationKind* kind = find_expectation_kind("json");
   ASSERT_NE(kind, nullptr);
-  Document doc{"f.yaml", json::object(), {{"/j", 4}}};
+  Document doc{"f.yaml", json::object(), {{"/j", 4}}, {}};
   EXPECT_TRUE(kind->validate(json::array({{{"pointer", "/a"}, {"equals", 1}}}), doc, "/j").ok());
   EXPECT_FALSE(kind->validate(json::array({{{"pointer", "/a"}, {"equal", 1}}}), doc, "/j").ok());
   EXPECT_FALSE(kind->validate(json::array({{{"pointer", "/a"}, {"equals", 1}, {"absent", true}}}), doc, "/j").ok());

@@ -35,7 +35,7 @@ TEST(ExpectStatus, ValidatorRejectsWhatIsNotAStatus) {
   register_builtin_expectations();
   const ExpectationKind* kind = find_expectation_kind("status");
   ASSERT_NE(kind, nullptr);
-  Document doc{"f.yaml", json::object(), {{"/s", 7}}};
+  Document doc{"f.yaml", json::object(), {{"/s", 7}}, {}};
   EXPECT_TRUE(kind->validate(200, doc, "/s").ok());
   EXPECT_TRUE(kind->validate("{{contract.status.ok}}", doc, "/s").ok());
   auto bad = kind->validate("ok", doc, "/s");
