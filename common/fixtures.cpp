@@ -215,28 +215,19 @@ Result<Fixtures> Fixtures::load(const std::string& dir) {
   return f;
 }
 
-const User* Fixtures::user_by_username(const std::string& username) const {
-  for (const auto& u : users)
-    if (u.username == username) return &u;
+namespace {
+// The first entry of `list` whose `field` is `value`.
+template <class T>
+const T* find_by(const std::vector<T>& list, std::string T::*field, const std::string& value) {
+  for (const auto& entry : list)
+    if (entry.*field == value) return &entry;
   return nullptr;
 }
+}  // namespace
 
-const User* Fixtures::user_by_sub(const std::string& sub) const {
-  for (const auto& u : users)
-    if (u.sub == sub) return &u;
-  return nullptr;
-}
-
-const Client* Fixtures::client(const std::string& client_id) const {
-  for (const auto& c : clients)
-    if (c.client_id == client_id) return &c;
-  return nullptr;
-}
-
-const Tenant* Fixtures::tenant(const std::string& id) const {
-  for (const auto& t : tenants)
-    if (t.id == id) return &t;
-  return nullptr;
-}
+const User* Fixtures::user_by_username(const std::string& username) const { return find_by(users, &User::username, username); }
+const User* Fixtures::user_by_sub(const std::string& sub) const { return find_by(users, &User::sub, sub); }
+const Client* Fixtures::client(const std::string& client_id) const { return find_by(clients, &Client::client_id, client_id); }
+const Tenant* Fixtures::tenant(const std::string& id) const { return find_by(tenants, &Tenant::id, id); }
 
 }  // namespace tc
