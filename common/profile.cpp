@@ -9,6 +9,7 @@
 #include "common/crypto.h"
 #include "common/echo_shape.h"
 #include "common/encoding.h"
+#include "common/strict.h"
 
 namespace tc {
 namespace {
@@ -76,10 +77,10 @@ std::optional<Error> check(const Document& doc, std::map<std::string, std::regex
     for (auto c = it->begin(); c != it->end(); ++c) {
       const std::string cp = pointer_join("/components", c.key());
       if (!c->is_object()) return input_error(doc.where(cp), "components." + c.key() + " must be a mapping");
+      if (auto keys = read_strictly([&] { StrictReader(doc).object(*c, cp, {"events", "errors"}); }); !keys)
+        return keys.error();
       for (auto s = c->begin(); s != c->end(); ++s) {
         const std::string sp = pointer_join(cp, s.key());
-        if (s.key() != "events" && s.key() != "errors")
-          return input_error(doc.where(sp), "unknown key '" + s.key() + "' (expected one of: events, errors)");
         if (!s->is_object()) return input_error(doc.where(sp), "components." + c.key() + "." + s.key() + " must be a mapping");
         for (auto kv = s->begin(); kv != s->end(); ++kv) {
           const std::string dotted = c.key() + "." + s.key() + "." + kv.key();

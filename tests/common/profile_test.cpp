@@ -157,6 +157,17 @@ TEST(Profile, AComponentOverrideOfAnUnknownKeyIsAnInputError) {
   EXPECT_NE(p.error().message.find("overrides nothing"), std::string::npos) << p.error().message;
 }
 
+// A component has events and errors only; anything else is worded as every strict reader words it.
+TEST(Profile, AComponentSectionOtherThanEventsAndErrorsIsAnUnknownKey) {
+  ProfileCopy copy([](std::string text) {
+    return std::regex_replace(text, std::regex("\ncomponents: \\{\\}"), "\ncomponents:\n  gateway:\n    colours: {}");
+  });
+  auto p = ContractProfile::load(copy.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().where.pointer, "/components/gateway/colours");
+  EXPECT_EQ(p.error().message, "unknown key 'colours' (expected one of: events, errors)");
+}
+
 TEST(Profile, TheEchoShapeIsChecked) {
   ProfileCopy copy([](std::string text) {
     return std::regex_replace(text, std::regex("\n  values: list "), "\n  values: many ");
