@@ -1,7 +1,13 @@
 // Redaction of secrets in every output: bearer and basic credentials, JWTs, cookies, password and
-// client-secret fields, and every value registered as secret (environment values, fixture secrets).
-// Configure first (add_secret), then apply from any thread.
+// client-secret fields (also inside a JSON string that quotes a JSON body), and every value
+// registered as secret (environment values, fixture secrets) in the forms a server or a log may
+// give it back in: as is, JSON-escaped (once or twice), URL-encoded, and in base64 (standard or
+// URL alphabet, at any offset of the encoded stream).
+// One scan per text: every secret form and every pattern are alternatives of one RE2 program.
+// Thread-safe: secrets may be added while other threads apply.
 #pragma once
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,12 +18,18 @@ inline constexpr std::string_view kRedacted = "«redacted»";
 
 class Redactor {
  public:
+  Redactor();
+  ~Redactor();
   // Values shorter than 4 characters are ignored (they would mask ordinary text).
   void add_secret(std::string value);
   std::string apply(std::string_view text) const;
 
+  struct Program;  // the compiled alternatives (redact.cpp)
+
  private:
-  std::vector<std::string> secrets_;  // longest first
+  mutable std::mutex mu_;
+  std::vector<std::string> secrets_;
+  std::shared_ptr<const Program> program_;  // rebuilt when a secret is added; applied without the lock
 };
 
 // The process-wide redactor that outputs use.

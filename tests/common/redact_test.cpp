@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
 #include "common/crypto.h"
 #include "common/encoding.h"
 
@@ -9,6 +14,12 @@ namespace tc {
 namespace {
 
 bool redacted(const std::string& out) { return out.find(kRedacted) != std::string::npos; }
+
+// `text` as the content of a JSON string.
+std::string json_escape(const std::string& text) {
+  const std::string quoted = nlohmann::json(text).dump();
+  return quoted.substr(1, quoted.size() - 2);
+}
 
 TEST(Redact, RegisteredSecretsAreMaskedLongestFirst) {
   Redactor r;
@@ -84,6 +95,72 @@ TEST(Redact, JsonSecretFields) {
     EXPECT_TRUE(redacted(out)) << key;
   }
   EXPECT_EQ(r.apply(R"({"token_type":"Bearer","expires_in":900})"), R"({"token_type":"Bearer","expires_in":900})");
+}
+
+// A registered secret given back escaped, encoded or quoted by a server or a log.
+TEST(Redact, RegisteredSecretsInTheirJsonUrlAndBase64Forms) {
+  Redactor r;
+  const std::string secret = "pl\"anted/s3cr3t \\value+ü";
+  r.add_secret(secret);
+  const std::string json_once = json_escape(secret);
+  const std::string forms[] = {
+      secret,
+      json_once,                                    // in a JSON string
+      json_escape(json_once),                       // in a JSON string quoting a JSON body
+      url_encode(secret),                           // in a URL path or query
+      "pl%22anted%2fs3cr3t%20%5cvalue%2b%c3%bc",    // lower-case escapes
+      "pl%22anted%2Fs3cr3t+%5Cvalue%2B%C3%BC",      // a form body
+      base64_encode(secret),
+      base64url_encode(secret),
+  };
+  for (const auto& form : forms) {
+    const std::string out = r.apply("before " + form + " after");
+    EXPECT_EQ(out, "before " + std::string(kRedacted) + " after") << form;
+  }
+  // Inside a longer base64 text, at each of the three offsets of a 3-byte group: the characters
+  // that only the secret decides are gone.
+  for (const std::string prefix : {"", "x", "xy"}) {
+    const std::string whole = base64_encode("user=" + prefix + secret + ";");
+    const std::string out = r.apply(whole);
+    EXPECT_TRUE(redacted(out)) << prefix;
+    const std::size_t first = (8 * (5 + prefix.size()) + 5) / 6;  // the first character only the secret decides
+    const std::string middle = whole.substr(first, 12);
+    EXPECT_EQ(out.find(middle), std::string::npos) << prefix << ": " << out;
+  }
+}
+
+// An echo that returns the request's JSON body as a JSON string: every secret-bearing field of the
+// quoted document is masked, and nothing else.
+TEST(Redact, SecretFieldsOfAJsonBodyQuotedInsideAJsonString) {
+  Redactor r;
+  const nlohmann::json inner = {{"user", "ada"}, {"password", "pw-planted \"q\" 1"},
+                                {"client_secret", "cs-planted-2"}, {"refresh_token", "rt-planted-3"}};
+  const nlohmann::json echo = {{"body", inner.dump()},
+                               {"headers", {{"cookie", {"session=ck-planted-4"}}, {"x-trace", {"t-1"}}}}};
+  const std::string body = echo.dump();
+  const std::string out = r.apply(body);
+  for (const char* planted : {"pw-planted", "\"q\\", "cs-planted-2", "rt-planted-3", "ck-planted-4"})
+    EXPECT_EQ(out.find(planted), std::string::npos) << planted << " in " << out;
+  EXPECT_NE(out.find(R"(\"user\":\"ada\")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"(\"password\":\")" + std::string(kRedacted) + R"(\")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("x-trace":["t-1"])"), std::string::npos) << out;
+}
+
+// Secrets registered while other threads redact (the supervisor's pipes do): no race, and a
+// secret counts from the moment add_secret returns.
+TEST(Redact, SecretsMayBeAddedWhileOtherThreadsApply) {
+  Redactor r;
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    while (!stop) r.apply("a line with planted-secret-0 and planted-secret-17 in it");
+  });
+  for (int i = 0; i < 40; ++i) {
+    const std::string s = "planted-secret-" + std::to_string(i);
+    r.add_secret(s);
+    EXPECT_EQ(r.apply("<" + s + ">"), "<" + std::string(kRedacted) + ">");
+  }
+  stop = true;
+  reader.join();
 }
 
 TEST(Redact, GlobalRedactorIsOneInstance) {
