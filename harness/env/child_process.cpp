@@ -34,9 +34,11 @@ namespace bp = boost::process::v2;
 struct BindToParent {
   const char* const* envp;
   pid_t parent;
+  const std::map<int, int>* fds;   // the child's number -> ours
 
   bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&, const char* const*) {
     launcher.env = envp;
+    for (const auto& [target, fd] : *fds) launcher.fd_whitelist.push_back(target);
     return {};
   }
 
@@ -44,6 +46,14 @@ struct BindToParent {
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) return bp::error_code(errno, bp::system_category());
     // The parent may have died between fork and prctl: then nobody would ever signal us.
     if (::getppid() != parent) ::_exit(127);
+    // Its own process group, so that teardown reaches whatever it starts (the parent sets it too,
+    // whichever runs first).
+    ::setpgid(0, 0);
+    for (const auto& [target, fd] : *fds) {
+      // dup2 onto itself keeps close-on-exec: clear it instead.
+      const int r = fd == target ? ::fcntl(fd, F_SETFD, 0) : ::dup2(fd, target);
+      if (r == -1) return bp::error_code(errno, bp::system_category());
+    }
     // A child inherits the signal mask and ignored signals across exec; the runner may block
     // SIGINT/SIGTERM while it waits for them, and the child must still stop on SIGTERM.
     sigset_t none;
@@ -88,7 +98,9 @@ Result<ChildProcess> ChildProcess::start(const ChildSpec& spec) {
   for (const auto& s : env_strings) envp.push_back(s.c_str());
   envp.push_back(nullptr);
 
-  int log_fd = ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  int log_fd = spec.output_fd >= 0
+                   ? ::fcntl(spec.output_fd, F_DUPFD_CLOEXEC, 3)
+                   : ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return environment_error("", "cannot open log file " + spec.log_file + ": " + std::strerror(errno));
   int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 
@@ -98,9 +110,10 @@ Result<ChildProcess> ChildProcess::start(const ChildSpec& spec) {
   {
     bp::posix::default_launcher launcher;
     auto proc = launcher(ctx, ec, exe, spec.args, bp::process_stdio{null_fd, log_fd, log_fd},
-                         BindToParent{envp.data(), ::getpid()});
+                         BindToParent{envp.data(), ::getpid(), &spec.fds});
     if (!ec) {
       pid = proc.id();
+      ::setpgid(pid, pid);
       proc.detach();   // from here on the pid is ours: no terminate on destruction
     }
   }
@@ -127,6 +140,11 @@ ChildProcess::~ChildProcess() { kill_and_reap(); }
 
 bool ChildProcess::running() {
   if (pid_ <= 0 || exited_) return false;
+  // Seen exited but not yet reaped, the child still holds its group's id: what it left behind in
+  // the group is killed before the id can be reused.
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_)
+    ::kill(-pid_, SIGKILL);
   int status = 0;
   pid_t r = ::waitpid(pid_, &status, WNOHANG);
   if (r == pid_ || (r < 0 && errno == ECHILD)) {
@@ -148,7 +166,8 @@ std::optional<int> ChildProcess::exit_code() const {
 }
 
 void ChildProcess::signal(int sig) {
-  if (pid_ > 0 && !exited_) ::kill(pid_, sig);
+  if (pid_ <= 0 || exited_) return;
+  if (::kill(-pid_, sig) != 0) ::kill(pid_, sig);  // not (yet) a group of its own
 }
 
 bool ChildProcess::wait_for(long ms) {
@@ -163,7 +182,7 @@ bool ChildProcess::wait_for(long ms) {
 void ChildProcess::kill_and_reap() {
   if (pid_ <= 0 || exited_) return;
   if (!running()) return;
-  ::kill(pid_, SIGKILL);
+  signal(SIGKILL);
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }

@@ -4,6 +4,7 @@
 #include "harness/env/supervisor.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,12 +13,14 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "common/crypto.h"
 #include "common/redact.h"
 #include "harness/env/child_process.h"
 #include "harness/env/readiness.h"
+#include "harness/env/redacted_pipes.h"
 #include "harness/template/template.h"
 
 namespace tc {
@@ -28,6 +31,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kTailLines = 40;
 constexpr long kPollMs = 50;
+constexpr long kPipeSyncMs = 500;    // for a log's last lines to be written after its writer exited
+constexpr int kStubAuditFd = 3;      // where a stub finds its audit pipe (--audit-file /dev/fd/3)
 
 long remaining_ms(Clock::time_point deadline) {
   return std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
@@ -54,6 +59,10 @@ struct Supervisor::Impl {
 
   SupervisorOptions options;
   std::string shared_secret;
+  // Every component's output and every stub's audit records reach the reports folder through here,
+  // redacted line by line: a component never writes into the reports itself.
+  RedactedPipes pipes;
+  std::set<std::string> piped;  // the files `pipes` wrote
   // stop() may come from a signal-watching thread while start() runs: children, and every call on
   // them, are guarded by `mu`; once stopping, nothing new is launched.
   mutable std::mutex mu;
@@ -73,16 +82,32 @@ struct Supervisor::Impl {
 
   void terminate_all() {
     std::lock_guard lock(mu);
+    const bool any = !children.empty();
     for (auto it = children.rbegin(); it != children.rend(); ++it) (*it)->child.signal(SIGTERM);
     const auto deadline = Clock::now() + std::chrono::milliseconds(options.grace_ms);
     for (auto it = children.rbegin(); it != children.rend(); ++it) (*it)->child.wait_for(remaining_ms(deadline));
     for (auto it = children.rbegin(); it != children.rend(); ++it) (*it)->child.kill_and_reap();
     children.clear();
+    pipes.close(kPipeSyncMs);
+    if (any) redact_components_own_files();
+  }
+
+  // A spawned build may write into <reports>/logs or <reports>/audit itself (its own --audit-file):
+  // once it is gone, each such file is redacted in place, line by line. Ours came through `pipes`.
+  void redact_components_own_files() const {
+    for (const char* folder : {"logs", "audit"}) {
+      std::error_code ec;
+      for (const auto& entry : fs::directory_iterator(fs::path(options.reports_dir) / folder, ec)) {
+        const std::string file = entry.path().string();
+        if (entry.is_regular_file(ec) && !piped.count(file)) redact_file_in_place(file);
+      }
+    }
   }
 
   Error failure(const std::string& name, const std::string& reason, const std::string& log_file) const {
     std::string msg = reason;
     if (!log_file.empty()) {
+      pipes.sync(kPipeSyncMs);
       std::string tail = file_tail(log_file, kTailLines);
       msg += "\n--- last " + std::to_string(kTailLines) + " lines of " + log_file + " ---\n" +
              (tail.empty() ? "(no output)\n" : tail);
@@ -90,11 +115,32 @@ struct Supervisor::Impl {
     return environment_error(name, global_redactor().apply(msg));
   }
 
-  Result<std::shared_ptr<Started>> launch(const std::string& name, ChildSpec spec) {
+  // Starts `spec` with its output redacted into `spec.log_file`, and with each of `redacted_fds`
+  // (the child's descriptor -> a file) a pipe redacted into that file.
+  Result<std::shared_ptr<Started>> launch(const std::string& name, ChildSpec spec,
+                                          const std::map<int, std::string>& redacted_fds = {}) {
     std::lock_guard lock(mu);
     if (stopping) return environment_error(name, "not started: the environment is being stopped");
     const std::string log_file = spec.log_file;
+    std::vector<int> write_ends;
+    auto close_write_ends = [&] {
+      for (int fd : write_ends) ::close(fd);
+    };
+    auto output = pipes.open(log_file);
+    if (!output) return failure(name, output.error().message, "");
+    piped.insert(log_file);
+    write_ends.push_back(spec.output_fd = *output);
+    for (const auto& [target, file] : redacted_fds) {
+      auto fd = pipes.open(file);
+      if (!fd) {
+        close_write_ends();
+        return failure(name, fd.error().message, "");
+      }
+      write_ends.push_back(spec.fds[target] = *fd);
+      piped.insert(file);
+    }
     auto child = ChildProcess::start(spec);
+    close_write_ends();  // the child holds them now: the pipes end when it does
     if (!child) return failure(name, child.error().message, "");
     logs[name] = log_file;
     children.push_back(std::make_shared<Started>(Started{name, log_file, std::move(*child)}));
@@ -145,11 +191,12 @@ struct Supervisor::Impl {
   Result<Awaiter> launch_stub(const ComponentSpec& c, const Topology& t, const Environment& env,
                               const std::string& log_file) {
     const std::string audit_file = (fs::path(options.reports_dir) / "audit" / (c.name + ".jsonl")).string();
-    ChildSpec spec{options.stub_binary, stub_args(c, t, env, audit_file), {{"TC_SHARED_SECRET", shared_secret}}, log_file};
+    const std::string audit_pipe = "/dev/fd/" + std::to_string(kStubAuditFd);
+    ChildSpec spec{options.stub_binary, stub_args(c, t, env, audit_pipe), {{"TC_SHARED_SECRET", shared_secret}}, log_file};
     if (c.stub_role == "authority" && !options.authority_key_file.empty())
       spec.args.insert(spec.args.end(), {"--signing-key", options.authority_key_file});
     const auto launched = Clock::now();
-    auto started = launch(c.name, std::move(spec));
+    auto started = launch(c.name, std::move(spec), {{kStubAuditFd, audit_file}});
     if (!started) return started.error();
     auto watch = std::make_shared<FileWatch>(log_file);
     return Awaiter([this, s = *started, launched, deadline_ms = c.ready.deadline_ms, watch] {

@@ -22,24 +22,12 @@ namespace tc {
 namespace {
 
 using test::children_of;
+using test::load;
+using test::options_for;
 using test::ScratchDir;
 using test::source_path;
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
-
-SupervisorOptions options_for(const ScratchDir& dir) {
-  SupervisorOptions o;
-  o.reports_dir = dir.path() + "/reports";
-  o.stub_binary = TC_STUB_BIN;
-  o.grace_ms = 2000;
-  return o;
-}
-
-Topology load(const std::string& path) {
-  auto t = load_topology(path);
-  if (!t) throw std::runtime_error(t.error().to_string());
-  return *t;
-}
 
 long elapsed_ms(Clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
