@@ -69,10 +69,6 @@ std::set<std::string> served_tenants(const ScenarioResult& result, const std::st
   return tenants;
 }
 
-const char* status_of(const Outcome& o) {
-  return o.failed() ? "failed" : o.status == Outcome::Status::skipped ? "skipped" : "passed";
-}
-
 }  // namespace
 
 std::string heading_anchor(const std::string& heading) {
@@ -106,50 +102,52 @@ void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& res
   const std::string uuid = new_uuid();
   const fs::path dir(options_.results_dir);
   std::vector<std::pair<std::string, std::string>> files;  // attachment file name, content
-  // A transcript was redacted when the step captured it (results.h) and is written as it is; any
-  // other text is redacted here.
+  // Text from a record is redacted already and written as it is; any other text is redacted here.
   auto attach = [&](const std::string& name, const std::string& text, bool redacted = false) {
     const std::string source = uuid + "-" + std::to_string(files.size()) + "-attachment.txt";
     files.emplace_back(source, redacted ? text : redact.apply(text));
     return json{{"name", name}, {"source", source}, {"type", "text/plain"}};
   };
 
+  // Every text of a step from its record (run_record.h), redacted there; the result only says
+  // what happened (ran, broken, failed).
   json steps = json::array();
-  for (const auto& step : result.steps) {
+  for (std::size_t i = 0; i < result.steps.size(); ++i) {
+    const StepResult& step = result.steps[i];
+    const StepRecord record = make_step_record(step);
     json children = json::array();
-    for (const auto& o : step.outcomes) {
-      json child{{"name", redact.apply(o.kind + (o.description.empty() ? "" : " " + o.description))},
-                 {"status", status_of(o)},
+    for (const auto& o : record.outcomes) {
+      json child{{"name", o.kind + (o.description.empty() ? "" : " " + o.description)},
+                 {"status", o.status},
                  {"stage", "finished"},
-                 {"start", step.started_ms},
-                 {"stop", step.finished_ms},
+                 {"start", record.started_ms},
+                 {"stop", record.finished_ms},
                  {"steps", json::array()},
                  {"attachments", json::array()},
-                 {"parameters", json::array({{{"name", "expected"}, {"value", redact.apply(o.expected)}},
-                                             {{"name", "actual"}, {"value", redact.apply(o.actual)}}})}};
-      if (o.failed())
-        child["statusDetails"] = {{"message", redact.apply("expected " + o.expected + ", actual " + o.actual)}};
-      if (o.status == Outcome::Status::skipped) child["statusDetails"] = {{"message", redact.apply(o.reason)}};
+                 {"parameters", json::array({{{"name", "expected"}, {"value", o.expected}},
+                                             {{"name", "actual"}, {"value", o.actual}}})}};
+      if (o.status == "failed") child["statusDetails"] = {{"message", "expected " + o.expected + ", actual " + o.actual}};
+      if (o.status == "skipped") child["statusDetails"] = {{"message", o.reason}};
       if (!o.evidence.empty())  // whole, not the short `actual` of the message
-        child["attachments"].push_back(attach(o.kind == "audit" ? "audit record" : o.kind + " evidence", o.evidence));
+        child["attachments"].push_back(attach(o.kind == "audit" ? "audit record" : o.kind + " evidence", o.evidence, true));
       children.push_back(std::move(child));
     }
-    const bool broken = step.error && step.error->kind == ErrorKind::environment;
+    const bool broken = step.error && (step.error->kind == ErrorKind::environment || step.error->kind == ErrorKind::internal);
     const char* status = !step.ran ? "skipped" : broken ? "broken" : step.failed() ? "failed" : "passed";
-    std::string title = step.name;
-    if (!step.method.empty()) title += " — " + step.method + " " + step.url;
-    json node{{"name", redact.apply(title)}, {"status", status},   {"stage", "finished"},
-              {"start", step.started_ms},    {"stop", step.finished_ms}, {"steps", std::move(children)},
+    std::string title = record.name;
+    if (!record.method.empty()) title += " — " + record.method + " " + record.url;
+    json node{{"name", title},                {"status", status},         {"stage", "finished"},
+              {"start", record.started_ms},    {"stop", record.finished_ms}, {"steps", std::move(children)},
               {"attachments", json::array()}, {"parameters", json::array()}};
-    if (step.status) node["parameters"].push_back({{"name", "status"}, {"value", std::to_string(step.status)}});
-    if (!step.correlation_id.empty())
-      node["parameters"].push_back({{"name", "correlation id"}, {"value", step.correlation_id}});
+    if (record.status) node["parameters"].push_back({{"name", "status"}, {"value", std::to_string(record.status)}});
+    if (!record.correlation_id.empty())
+      node["parameters"].push_back({{"name", "correlation id"}, {"value", record.correlation_id}});
     std::string lines;
     for (const auto& l : step.failure_lines()) lines += l + "\n";
     if (!lines.empty()) node["statusDetails"] = {{"message", redact.apply(lines)}};
     if (!step.ran)
-      node["statusDetails"] = {{"message", step.skipped ? "skipped: " + *step.skipped : "not run: an earlier step failed"}};
-    if (!step.transcript.empty()) node["attachments"].push_back(attach("transcript", step.transcript, true));
+      node["statusDetails"] = {{"message", redact.apply(step.skipped ? "skipped: " + *step.skipped : "not run: an earlier step failed")}};
+    if (!record.transcript.empty()) node["attachments"].push_back(attach("transcript", record.transcript, true));
     steps.push_back(std::move(node));
   }
 

@@ -76,16 +76,16 @@ void Console::header(const std::vector<std::pair<std::string, std::string>>& fac
   std::fflush(o_.out);
 }
 
-void Console::on_step(const ScenarioCase& scenario, const StepResult& step) {
-  if (!o_.verbose || !step.ran) return;
-  const Redactor& redact = global_redactor();
+void Console::on_step(const ScenarioCase& scenario, const StepResult& result) {
+  if (!o_.verbose || !result.ran) return;
+  const StepRecord step = make_step_record(result);  // every text as the reports have it: redacted
   std::string line = "  · " + scenario.suite_name + "." + scenario.test_name + " step '" + step.name + "'";
   if (!step.method.empty()) line += " " + step.method + " " + step.url;
   if (step.status) line += " → " + std::to_string(step.status) + " (" + duration(step.elapsed_ms) + ")";
   std::lock_guard lock(mu_);
-  std::fprintf(o_.out, "%s\n", paint(redact.apply(line), "2").c_str());
-  if (!step.transcript.empty()) std::fprintf(o_.out, "%s\n", indent(shown(redact.apply(step.transcript)), "      ").c_str());
-  if (step.error) std::fprintf(o_.out, "%s\n", indent(redact.apply(step.error->to_string()), "      ").c_str());
+  std::fprintf(o_.out, "%s\n", paint(line, "2").c_str());
+  if (!step.transcript.empty()) std::fprintf(o_.out, "%s\n", indent(shown(step.transcript), "      ").c_str());
+  if (!step.error.empty()) std::fprintf(o_.out, "%s\n", indent(step.error, "      ").c_str());
   std::fflush(o_.out);
 }
 

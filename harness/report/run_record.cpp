@@ -1,5 +1,6 @@
 #include "harness/report/run_record.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,6 +47,8 @@ std::string outcome_status(const Outcome& o) {
   return o.failed() ? "failed" : o.status == Outcome::Status::skipped ? "skipped" : "passed";
 }
 
+}  // namespace
+
 StepRecord make_step_record(const StepResult& step) {
   const Redactor& redact = global_redactor();
   StepRecord r;
@@ -53,9 +56,9 @@ StepRecord make_step_record(const StepResult& step) {
   r.file = step.loc.file;
   r.line = step.loc.line;
   r.ran = step.ran;
-  r.method = step.method;
+  r.method = redact.apply(step.method);
   r.url = redact.apply(step.url);
-  r.correlation_id = step.correlation_id;
+  r.correlation_id = redact.apply(step.correlation_id);  // a step may take it from the environment
   r.status = step.status;
   r.elapsed_ms = step.elapsed_ms;
   r.started_ms = step.started_ms;
@@ -67,8 +70,6 @@ StepRecord make_step_record(const StepResult& step) {
                                        redact.apply(o.actual), redact.apply(o.reason), redact.apply(o.evidence)});
   return r;
 }
-
-}  // namespace
 
 std::map<std::string, int> RunRecord::counts() const {
   std::map<std::string, int> n{{"passed", 0}, {"failed", 0}, {"error", 0}, {"skipped", 0}};
@@ -118,7 +119,11 @@ CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result
   c.after_deadline = result.after_deadline;
   c.started_ms = result.started_ms;
   c.finished_ms = result.finished_ms;
-  if (result.environment_error && result.steps.empty())
+  // The case's error first, unless a step's own error says it (a component found dead after a
+  // step failed is no step's error).
+  const bool a_step_says_it = std::any_of(result.steps.begin(), result.steps.end(),
+                                          [](const StepResult& step) { return step.error.has_value(); });
+  if (result.environment_error && !a_step_says_it)
     c.failures.push_back(redact.apply(result.environment_error->to_string()));
   for (const auto& step : result.steps) {
     c.steps.push_back(make_step_record(step));

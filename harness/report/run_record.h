@@ -73,7 +73,9 @@ std::string case_outcome(const ScenarioResult& result);
 // passed over skipped.
 std::string worse_outcome(const std::string& a, const std::string& b);
 
-// Everything passed through the global redactor.
+// Everything passed through the global redactor: the one place a step's or a case's text is
+// redacted for the writers (console, results.json, JUnit, Allure, HTML), which take text only from here.
+StepRecord make_step_record(const StepResult& step);
 CaseRecord make_case_record(const ScenarioCase& scenario, const ScenarioResult& result);
 
 // Collects a CaseRecord per published scenario result.
