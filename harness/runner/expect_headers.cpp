@@ -39,28 +39,27 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
 }
 
 std::string text_of(const json& n) { return n.is_string() ? n.get<std::string>() : n.dump(); }
-std::string quote(const std::string& s) { return json(s).dump(); }
 
 Outcome check_one(const std::string& kind, const std::string& name, const json& check, const Headers& headers) {
   auto values = headers.all(name);
   std::string joined;
   for (const auto& v : values) joined += (joined.empty() ? "" : ", ") + v;
-  const std::string actual = values.empty() ? "(absent)" : quote(joined);
+  const std::string actual = values.empty() ? "(absent)" : as_json_string(joined);
   auto verdict = [&](bool ok, const std::string& op, const std::string& expected, const std::string& act) {
     return ok ? passed_outcome(kind, name + " " + op, expected, act) : failed_outcome(kind, name + " " + op, expected, act);
   };
   if (!check.is_object()) {
     std::string want = text_of(check);
-    return verdict(!values.empty() && joined == want, "equals", quote(want), actual);
+    return verdict(!values.empty() && joined == want, "equals", as_json_string(want), actual);
   }
   if (check.size() != 1) return failed_outcome(kind, name, "one check", "spec rendered to " + brief(check));
   const std::string op = check.begin().key();
   const json& arg = check.begin().value();
-  if (op == "equals") return verdict(!values.empty() && joined == text_of(arg), op, quote(text_of(arg)), actual);
+  if (op == "equals") return verdict(!values.empty() && joined == text_of(arg), op, as_json_string(text_of(arg)), actual);
   if (op == "contains" || op == "not_contains") {
     std::string want = text_of(arg);
     bool found = std::find(values.begin(), values.end(), want) != values.end();
-    return verdict(found == (op == "contains"), op, (op == "contains" ? "a value " : "no value ") + quote(want), actual);
+    return verdict(found == (op == "contains"), op, (op == "contains" ? "a value " : "no value ") + as_json_string(want), actual);
   }
   if (op == "matches") {
     auto re = compiled_regex(text_of(arg));

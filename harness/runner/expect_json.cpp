@@ -99,7 +99,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
     if (body.is_discarded()) {
       std::string head = c.response.body.substr(0, 120);
       out.push_back(failed_outcome(kKind, check.value("pointer", std::string("(root)")), "a JSON body",
-                                   c.response.body.empty() ? "(empty body)" : "not JSON: " + json(head).dump()));
+                                   c.response.body.empty() ? "(empty body)" : "not JSON: " + as_json_string(head)));
       continue;
     }
     out.push_back(check_one(check, body));

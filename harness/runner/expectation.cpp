@@ -3,6 +3,8 @@
 #include <map>
 #include <mutex>
 
+#include "common/encoding.h"
+
 namespace tc {
 
 // Defined one per file (expect_<kind>.cpp); each registers its validator and its evaluator.
@@ -74,6 +76,8 @@ std::string brief(const json& value, std::size_t limit) {
   if (s.size() > limit) s = s.substr(0, limit) + "…";
   return s;
 }
+
+std::string as_json_string(std::string_view text) { return json(escape_non_utf8(text)).dump(); }
 
 bool is_template(const json& node) {
   return node.is_string() && node.get_ref<const std::string&>().find("{{") != std::string::npos;

@@ -51,6 +51,9 @@ Outcome failed_outcome(std::string kind, std::string description, std::string ex
 Outcome skipped_outcome(std::string kind, std::string description, std::string reason);
 // Compact JSON for messages, cut at `limit` characters.
 std::string brief(const json& value, std::size_t limit = 300);
+// `text` as a JSON string for a message; bytes that are not UTF-8 written as \xNN (a response's
+// bytes are data: they never make a check throw).
+std::string as_json_string(std::string_view text);
 
 // The checks of `expect: headers` on any header list, for every kind that checks one (received).
 void read_header_checks(const json& spec, const StrictReader& r, const std::string& pointer);

@@ -57,7 +57,9 @@ struct ScenarioResult {
   std::vector<StepResult> steps;
   std::optional<std::string> skipped;       // reason, when the scenario was skipped
   bool after_deadline = false;              // skipped because the run's deadline had passed
-  std::optional<Error> environment_error;   // the first transport error, naming the component
+  // The first transport error (naming the component), or an exception the runner caught inside a
+  // step (kind internal): either makes the case's outcome error, never a lost case.
+  std::optional<Error> environment_error;
   bool failed() const;
   // The failure message of the whole scenario: the scenario's name, every failure line of every
   // step, each followed by that step's transcript. Empty when nothing failed.

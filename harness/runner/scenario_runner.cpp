@@ -11,6 +11,26 @@ std::optional<std::string> missing_capability(const std::vector<std::string>& ca
     if (!run.environment().capabilities.count(cap)) return cap;
   return std::nullopt;
 }
+
+// run_step, except that nothing it throws can take the case out of the reports: an exception is
+// the step's error (kind internal), and the case's outcome is error.
+StepResult run_step_guarded(const StepSpec& step, Scope& scope, RunContext& run) {
+  std::string what;
+  try {
+    return run_step(step, scope, run);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "an exception that is not a std::exception";
+  }
+  StepResult sr;
+  sr.name = step.name;
+  sr.loc = step.loc;
+  sr.ran = true;
+  sr.error = Error{ErrorKind::internal, Where{step.loc.file, step.loc.line, step.loc.pointer, "", ""},
+                   "internal error: the runner failed inside this step: " + what};
+  return sr;
+}
 }  // namespace
 
 ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) {
@@ -87,11 +107,12 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
       sr.loc = step.loc;
     } else {
       const std::int64_t started = epoch_ms();
-      sr = run_step(step, scope, run);
+      sr = run_step_guarded(step, scope, run);
       sr.started_ms = started;
       sr.finished_ms = epoch_ms();
       if (sr.failed()) failed = true;
-      if (sr.error && sr.error->kind == ErrorKind::environment && !result.environment_error)
+      if (sr.error && (sr.error->kind == ErrorKind::environment || sr.error->kind == ErrorKind::internal) &&
+          !result.environment_error)
         result.environment_error = sr.error;
       // An expectation that could not reach its source (JWKS, audit) recorded an environment error:
       // the case is an environment error, not a contract violation.

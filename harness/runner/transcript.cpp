@@ -1,5 +1,6 @@
 #include "harness/runner/transcript.h"
 
+#include "common/encoding.h"
 #include "common/redact.h"
 
 namespace tc {
@@ -34,7 +35,7 @@ std::string format_transcript(const HttpRequest& request, const HttpResponse* re
     out += "< (no response)\n";
   }
   if (!out.empty() && out.back() == '\n') out.pop_back();
-  return global_redactor().apply(out);
+  return global_redactor().apply(escape_non_utf8(out));  // bytes that are not UTF-8 shown as \xNN
 }
 
 }  // namespace tc
