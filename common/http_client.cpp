@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <mutex>
+#include <string_view>
 
 namespace tc {
 namespace {
@@ -49,6 +51,21 @@ size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
   return size * nmemb;
 }
 
+// Only http and https: a URL of any other scheme (file://, ftp://, gopher://, …) would read local
+// files or reach other services in the runner's name, and a redirect may not switch to one either.
+bool allowed_scheme(const std::string& url) {
+  const std::string_view u(url);
+  auto starts = [&](std::string_view p) {
+    if (u.size() < p.size()) return false;
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(u[i])) != p[i]) return false;
+    return true;
+  };
+  return starts("http://") || starts("https://");
+}
+
+constexpr long kMaxRedirects = 10;
+
 struct SlistFree {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
@@ -74,6 +91,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   const std::string what = request.method + " " + request.url;
   CURL* h = impl_->easy;
   if (!h) return environment_error("", what + ": cannot create a libcurl handle");
+  if (!allowed_scheme(request.url))
+    return environment_error("", what + ": unsupported URL scheme (only http:// and https:// are allowed)");
   // Reset clears the previous request's options but keeps the connection cache (keep-alive).
   curl_easy_reset(h);
 
@@ -85,7 +104,9 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.timeout_ms);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.timeout_ms);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, kMaxRedirects);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &got);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -126,6 +147,13 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   CURLcode rc = curl_easy_perform(h);
   if (rc != CURLE_OK) {
     std::string message = errbuf[0] ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+    char* last = nullptr;
+    curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &last);
+    if (rc == CURLE_TOO_MANY_REDIRECTS)
+      message = "redirected more than " + std::to_string(kMaxRedirects) + " times (a redirect loop?), last to " +
+                (last ? last : "?");
+    else if (rc == CURLE_UNSUPPORTED_PROTOCOL)
+      message = "redirected to an unsupported URL scheme (only http:// and https:// are allowed): " + message;
     return environment_error("", what + ": " + message);
   }
 

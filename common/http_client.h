@@ -1,6 +1,7 @@
 // A blocking HTTP client on libcurl: connection reuse, a deadline on every request, TLS verification
 // on by default (CA file, client certificate and key for mTLS, insecure only when asked), proxies
-// from the usual environment variables, redirects followed only when a request asks.
+// from the usual environment variables, redirects followed only when a request asks (at most 10).
+// Only http:// and https:// URLs are fetched, also as redirect targets.
 // One client is used by one thread at a time; make one per thread.
 #pragma once
 #include <memory>
@@ -42,7 +43,8 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
   // An environment error (component empty; the caller adds it) when the server cannot be reached,
-  // TLS fails or the deadline passes, with the message "METHOD URL: <reason>"; any HTTP status is a
+  // TLS fails, the deadline passes, the URL or a redirect has another scheme, or redirects loop, with
+  // the message "METHOD URL: <reason>" (the reason says which); any HTTP status is a
   // response, not an error. The request's headers are sent as given (an empty value is sent empty);
   // libcurl adds no Content-Type and no "Expect: 100-continue" unless the caller sets them. A POST
   // always sends a body (Content-Length: 0 when empty). Response headers are the final response's.

@@ -1,6 +1,7 @@
 // What the runner sees of a topology once it is up: endpoints and audit sources, nothing else. It
 // never knows whether a component is a stub, a spawned build or staging.
 #pragma once
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -51,6 +52,11 @@ struct Environment {
   // The gateway-backend context secret (B1), only with the capability context-secret: a topology
   // whose gateway and backends the runner started with its own secret. A registered secret.
   std::string context_secret;
+  // Set when the runner started components (the supervisor, which outlives the run): an
+  // environment error naming a started component that is no longer running. A failing step is
+  // asked about it, so an answer from a component whose peer died (a gateway's 502) is not
+  // judged as a contract violation.
+  std::function<Result<Unit>()> check_alive;
 };
 
 }  // namespace tc

@@ -370,6 +370,7 @@ Result<Environment> Supervisor::start(const Topology& topology) {
     impl_->terminate_all();
     return started.error();
   }
+  if (!impl_->children.empty()) env.check_alive = [this] { return check_alive(); };
   return env;
 }
 

@@ -118,6 +118,13 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
       // the case is an environment error, not a contract violation.
       const auto errors = run.environment_errors();
       if (!result.environment_error && errors.size() > errors_before) result.environment_error = errors.back();
+      // A component the runner started died (a backend behind a gateway's 502): the failure is the
+      // environment's, and the error names the component.
+      if (sr.failed() && !result.environment_error && run.environment().check_alive)
+        if (auto alive = run.environment().check_alive(); !alive) {
+          run.record_environment_error(alive.error());
+          result.environment_error = alive.error();
+        }
     }
     publish_step(scenario_case, sr);
     result.steps.push_back(std::move(sr));

@@ -153,8 +153,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
     Error e = response.error();
     const Component* c = run.component_for_url(req->url);
     e.where.component = c ? c->name : "";
-    e.message = (c ? "component '" + c->name + "' (" + c->url + ") unreachable: " : "cannot reach " + req->url + ": ") +
-                e.message;
+    e.message = (c ? "component '" + c->name + "' (" + c->url + "): " : "cannot reach " + req->url + ": ") + e.message;
     e.kind = ErrorKind::environment;
     run.record_environment_error(e);
     result.error = e;

@@ -457,6 +457,28 @@ TEST_F(CmdRun, AnUnknownFlagIsAUsageErrorNamingIt) {
   EXPECT_EQ(server.requests(), 0);
 }
 
+// Problem: a gateway's 502 after its backend died was filed as a contract violation. Here the
+// gateway (a server that answers 502) is external and the backend a component the runner started,
+// which has exited by the time the step fails: the case is an environment error naming it.
+TEST_F(CmdRun, AFailureWhileAStartedComponentIsGoneIsAnEnvironmentErrorNamingIt) {
+  FixedServer gateway(502);
+  write_file(dir.path / "topology.yaml",
+             external_topology(gateway.url()) +
+                 "  backend:\n"
+                 "    spawn: {command: \"true\", url: \"" + gateway.url() + "\", ready: {tcp: true, deadline_ms: 5000}}\n");
+  scenario("a.yaml", kOneScenario);
+  Outcome o = run({});
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_NE(o.err.find("component 'backend'"), std::string::npos) << o.err;
+  const json results = json::parse(read_file(dir.path / "out" / "results.json"));
+  ASSERT_EQ(results["cases"].size(), 1u) << results.dump(2);
+  EXPECT_EQ(results["cases"][0]["outcome"], "error") << results.dump(2);
+  EXPECT_NE(results["cases"][0].dump().find("component 'backend'"), std::string::npos) << results.dump(2);
+  const std::string junit = read_file(dir.path / "out" / "junit.xml");
+  EXPECT_NE(junit.find("<error "), std::string::npos) << junit;
+  EXPECT_EQ(junit.find("<failure "), std::string::npos) << junit;
+}
+
 TEST_F(CmdRun, SigtermDuringARunExits143) {
   FixedServer server(200, 3000);  // every request hangs long enough to be interrupted
   topology(server.url());

@@ -1,3 +1,5 @@
+#include <cstdio>
+#include <fstream>
 #include <regex>
 
 #include "runner_fixture.h"
@@ -137,6 +139,55 @@ TEST(StepRunner, EveryExpectationIsEvaluatedNotJustTheFirstFailure) {
                     scope, *run);
   EXPECT_EQ(r.outcomes.size(), 3u);
   EXPECT_EQ(r.failure_lines().size(), 2u) << failures(r);
+}
+
+// Problem: a redirect loop ended in an error that did not say so.
+TEST(StepRunner, ARedirectLoopIsAnEnvironmentErrorThatSaysSoAndNamesTheComponent) {
+  TestServer server([](const stub::Request& r) {
+    Headers h;
+    h.add("Location", r.path == "/a" ? "/b" : "/a");
+    return respond(302, "", h);
+  });
+  auto run = make_run({component("gateway", server.url())});
+  Scope scope(&run->root_scope());
+  StepSpec s = step("loop", "{{gateway}}/a", {expect("status", 200)});
+  s.request.follow_redirects = true;
+  auto r = run_step(s, scope, *run);
+  ASSERT_TRUE(r.error) << failures(r);
+  EXPECT_EQ(r.error->kind, ErrorKind::environment);
+  EXPECT_EQ(r.error->where.component, "gateway");
+  EXPECT_NE(r.error->message.find("redirect loop"), std::string::npos) << r.error->message;
+  EXPECT_NE(r.error->message.find("more than 10"), std::string::npos) << r.error->message;
+  EXPECT_EQ(server.requests().size(), 11u);
+}
+
+// Problem: a file:// URL was fetched (the local file copied into the reports), and so was a
+// redirect to one. Only http and https are allowed.
+TEST(StepRunner, OnlyHttpAndHttpsAreFetchedAlsoThroughARedirect) {
+  const std::string file = ::testing::TempDir() + "/tc-step-runner-local-file.txt";
+  std::ofstream(file) << "local-file-content-9Zq";
+  TestServer server([&](const stub::Request&) {
+    Headers h;
+    h.add("Location", "file://" + file);
+    return respond(302, "", h);
+  });
+  auto run = make_run({component("gateway", server.url())});
+  Scope scope(&run->root_scope());
+  for (const std::string& url : {"file://" + file, "FILE://" + file, std::string("ftp://127.0.0.1/x")}) {
+    auto r = run_step(step("file", url, {expect("status", 200)}), scope, *run);
+    ASSERT_TRUE(r.error) << url << ": status " << r.status << "\n" << r.transcript;
+    EXPECT_EQ(r.error->kind, ErrorKind::environment);
+    EXPECT_NE(r.error->message.find("only http:// and https://"), std::string::npos) << r.error->message;
+    EXPECT_EQ(r.transcript.find("local-file-content"), std::string::npos) << r.transcript;
+  }
+  StepSpec redirected = step("redirected", "{{gateway}}/x", {expect("status", 200)});
+  redirected.request.follow_redirects = true;
+  auto r = run_step(redirected, scope, *run);
+  ASSERT_TRUE(r.error) << "status " << r.status << "\n" << r.transcript;
+  EXPECT_EQ(r.error->where.component, "gateway");
+  EXPECT_NE(r.error->message.find("only http:// and https://"), std::string::npos) << r.error->message;
+  EXPECT_EQ(r.transcript.find("local-file-content"), std::string::npos) << r.transcript;
+  std::remove(file.c_str());
 }
 
 }  // namespace
