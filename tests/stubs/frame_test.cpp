@@ -117,6 +117,23 @@ TEST(StubFrame, EveryRoleAnswersTheAuditQueryAlikeAndFindsItsDecisionByCorrelati
   }
 }
 
+// Bounded audit memory (--audit-retention): the running program's query answers from the last N
+// records, and still finds the latest by correlation id; every role alike.
+TEST(StubFrame, EveryRoleKeepsOnlyTheRetainedAuditRecordsForItsQuery) {
+  for (RoleCase role : roles()) {
+    role.args.insert(role.args.end(), {"--audit-retention", "3"});
+    RunningStub stub(role);
+    for (int i = 0; i < 6; ++i)
+      stub.send(raw_request(role.audited_method, role.audited_path, cid_header("frame-kept-" + std::to_string(i)) + role.audited_extra,
+                            role.audited_body));
+    json all = stub.audit();
+    ASSERT_TRUE(all.is_object() && all["records"].is_array()) << role.name << ": " << all;
+    EXPECT_EQ(all["records"].size(), 3u) << role.name << ": " << all;
+    EXPECT_TRUE(stub.audit("frame-kept-0")["records"].empty()) << role.name;
+    EXPECT_EQ(stub.audit("frame-kept-5")["records"].size(), 1u) << role.name;
+  }
+}
+
 // An audit file that cannot be written (/dev/full) makes recording fail: the decision must not be
 // answered as if recorded, so the role answers the frame's 500 — the same for every role.
 TEST(StubFrame, EveryRoleAnswersAServerErrorInTheSameEnvelope) {
