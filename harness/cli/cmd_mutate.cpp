@@ -5,6 +5,9 @@
 // scenarios that cite other clauses, or ending in an environment error (a stub that crashed), does
 // not count. Writes <reports>/mutation.json and mutation.md and each run's reports under
 // <reports>/mutation/; exit 0 when every mutant is killed and the fault-free run passed, else 1.
+// SIGINT/SIGTERM: the runs under way are stopped (each tears its topology down), mutation.json and
+// .md hold what was done ("interrupted", the rest "not run"), exit 130/143.
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,6 +26,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
 #include "harness/cli/setup.h"
+#include "harness/cli/signals.h"
 #include "harness/env/child_process.h"
 #include "harness/env/private_file.h"
 #include "harness/env/supervisor.h"
@@ -34,6 +38,8 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
+
+constexpr long kStopGraceS = 20;  // for the runs under way to tear down after a stop signal
 
 struct MutateOptions {
   std::vector<std::string> paths;
@@ -54,7 +60,7 @@ struct Mutant {
   std::set<std::string> clauses;   // each fault's own clause: what a killing scenario must cite
   std::set<std::string> invariants;  // I1–I4 the faults break as well (reported, not a kill)
   // Filled in when its run ends.
-  std::string verdict;             // killed | killed-off-clause | environment-error | survived | error | passed | failed
+  std::string verdict = "not run";  // killed | killed-off-clause | environment-error | survived | error | passed | failed | interrupted
   std::vector<std::string> killed_by, failed_elsewhere;
   std::string exit, detail;
   double seconds = 0;
@@ -204,8 +210,9 @@ json to_json(const Mutant& m) {
 }
 
 void write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, int killed, int total, int jobs,
-                   double wall) {
+                   double wall, bool interrupted) {
   json doc{{"score", total ? static_cast<double>(killed) / total : 1.0},
+           {"interrupted", interrupted},
            {"killed", killed},
            {"mutants", total},
            {"jobs", jobs},
@@ -217,6 +224,7 @@ void write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, 
 
   std::ofstream md(reports / "mutation.md");
   md << "# Mutation run\n\n"
+     << (interrupted ? "**Interrupted**: the runs under way were stopped; the others did not run.\n\n" : "")
      << "Fault-free run: " << mutants.front().verdict << ". Mutation score: " << killed << "/" << total << " ("
      << std::fixed << std::setprecision(1) << (total ? 100.0 * killed / total : 100.0) << " %), " << jobs
      << " job(s), " << std::setprecision(0) << wall << " s.\n\n"
@@ -227,6 +235,23 @@ void write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, 
                                          : join(m.killed_by, ", ");
     md << "| `" << m.id << "` | " << join(m.clauses, ", ") << " | " << m.verdict << " | " << by << " |\n";
   }
+}
+
+// After a stop signal: each run under way is asked to tear down (SIGTERM), given kStopGraceS in
+// all, then killed; all are reaped here and marked interrupted.
+template <class Running>
+void stop_runs(std::vector<Running>& running, std::vector<Mutant>& mutants) {
+  for (auto& r : running) r.child.signal(SIGTERM);
+  const auto until = Clock::now() + std::chrono::seconds(kStopGraceS);
+  for (auto& r : running) {
+    const long left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    if (!r.child.wait_for(std::max(0L, left))) r.child.kill_and_reap();
+    Mutant& m = mutants[r.index];
+    m.verdict = "interrupted";
+    m.detail = r.child.describe_exit();
+    m.seconds = std::chrono::duration<double>(Clock::now() - r.start).count();
+  }
+  running.clear();
 }
 
 int mutate(const MutateOptions& o) {
@@ -264,9 +289,10 @@ int mutate(const MutateOptions& o) {
     Clock::time_point start;
   };
   std::vector<Running> running;
+  SignalGuard guard;  // this loop is the only one that signals and reaps the runs
   std::size_t next = 0;
   const auto run_limit = std::chrono::seconds(o.run_deadline_s + 60);  // its own deadline, then teardown
-  while (next < mutants.size() || !running.empty()) {
+  while ((next < mutants.size() || !running.empty()) && !guard.signalled()) {
     while (next < mutants.size() && static_cast<int>(running.size()) < o.jobs) {
       Mutant& m = mutants[next];
       const fs::path dir = runs / dir_name(m.id);
@@ -306,11 +332,18 @@ int mutate(const MutateOptions& o) {
     }
   }
 
+  const int interrupted = guard.signalled();
+  if (interrupted) stop_runs(running, mutants);
   const int total = static_cast<int>(mutants.size()) - 1;
   const int killed = static_cast<int>(std::count_if(mutants.begin() + 1, mutants.end(),
                                                     [](const Mutant& m) { return m.verdict == "killed"; }));
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
-  write_reports(reports, mutants, killed, total, o.jobs, wall);
+  write_reports(reports, mutants, killed, total, o.jobs, wall, interrupted != 0);
+  if (interrupted) {
+    std::cout << "interrupted: " << killed << " of " << total << " mutants killed before the stop; "
+              << (reports / "mutation.md").string() << std::endl;
+    return 128 + interrupted;
+  }
   for (std::size_t i = 1; i < mutants.size(); ++i)
     if (mutants[i].verdict != "killed") std::cout << "not killed: " << mutants[i].id << " (" << mutants[i].verdict << ")\n";
   std::cout << "fault-free run " << mutants.front().verdict << "; mutation score " << killed << "/" << total << " ("

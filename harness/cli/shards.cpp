@@ -83,6 +83,8 @@ class LogRelay {
 
 }  // namespace
 
+constexpr long kStopGraceS = 20;  // for the shards to tear down after a stop signal
+
 int run_sharded(const RunOptions& o) {
   const fs::path reports(o.reports_dir), shards = reports / "shards";
   std::error_code ec;
@@ -99,17 +101,9 @@ int run_sharded(const RunOptions& o) {
     LogRelay relay;
   };
   std::vector<Shard> running;
-  std::vector<pid_t> pids;  // for the signal watcher, which must not touch `running`
-  std::mutex pids_mu;
-  // On SIGINT/SIGTERM each shard is asked to tear its topology down (SIGTERM) and given 20 s.
-  SignalGuard guard([&pids, &pids_mu] {
-    std::lock_guard lock(pids_mu);
-    for (pid_t pid : pids) ::kill(pid, SIGTERM);
-    const auto until = Clock::now() + std::chrono::seconds(20);
-    for (pid_t pid : pids)
-      while (Clock::now() < until && ::waitpid(pid, nullptr, WNOHANG) == 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  });
+  // On SIGINT/SIGTERM the loop below (the one owner that signals and reaps the shards) asks each
+  // shard to tear its topology down (SIGTERM) and gives them kStopGraceS.
+  SignalGuard guard;
   for (int k = 1; k <= o.jobs; ++k) {
     const fs::path dir = shards / std::to_string(k);
     fs::create_directories(dir, ec);
@@ -119,10 +113,6 @@ int run_sharded(const RunOptions& o) {
       std::cerr << "error: shard " << k << ": " << child.error().to_string() << "\n";
       return kExitEnvironment;  // the shards started so far are killed as `running` goes
     }
-    {
-      std::lock_guard lock(pids_mu);
-      pids.push_back(child->pid());
-    }
     running.push_back(Shard{dir, std::move(*child), LogRelay(log, "[" + std::to_string(k) + "/" + std::to_string(o.jobs) + "] ")});
   }
   std::cout << "run: " << o.jobs << " shards, reports under " << shards.string() << std::endl;
@@ -131,7 +121,7 @@ int run_sharded(const RunOptions& o) {
   const auto limit = o.limits.deadline_s > 0 ? std::chrono::seconds(o.limits.deadline_s + 60) : std::chrono::seconds(0);
   const auto started = Clock::now();
   std::vector<int> codes(running.size(), 0);
-  for (bool any = true; any;) {
+  for (bool any = true; any && !guard.signalled();) {
     any = false;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     for (std::size_t i = 0; i < running.size(); ++i) {
@@ -147,6 +137,24 @@ int run_sharded(const RunOptions& o) {
       }
       any = true;
     }
+  }
+  if (const int sig = guard.signalled()) {
+    for (auto& s : running) s.child.signal(SIGTERM);
+    const auto until = Clock::now() + std::chrono::seconds(kStopGraceS);
+    for (auto& s : running) {
+      const long left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+      if (!s.child.wait_for(std::max(0L, left))) s.child.kill_and_reap();
+      s.relay.poll();
+    }
+    // What finished before the stop is merged; nothing is written when no shard left results (an
+    // empty merged report would read as a run that tested nothing).
+    std::vector<std::string> finished;
+    for (const auto& s : running)
+      if (std::error_code missing; fs::exists(s.dir / "results.json", missing)) finished.push_back(s.dir.string());
+    if (!finished.empty()) (void)merge_report_folders(finished, o.reports_dir, project_contract_clauses());
+    std::cerr << "interrupted: " << finished.size() << " of " << running.size() << " shards had finished"
+              << (finished.empty() ? "; no report written" : "; their reports merged") << "\n";
+    return 128 + sig;
   }
   std::vector<std::string> readable;  // shards that left results to merge
   int code = 0;

@@ -38,7 +38,12 @@ SignalGuard::SignalGuard(std::function<void()> on_signal) {
       if (!(fds[0].revents & POLLIN) || ::read(signal_fd_, &info, sizeof info) != sizeof info) continue;
       const int sig = static_cast<int>(info.ssi_signo);
       std::fprintf(stderr, "\ninterrupted (%s): stopping the environment\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-      if (on_signal) on_signal();
+      if (!on_signal) {  // the owner stops; a second signal changes nothing
+        int none = 0;
+        signalled_.compare_exchange_strong(none, sig);
+        continue;
+      }
+      on_signal();
       std::fflush(stdout);
       std::_Exit(128 + sig);
     }

@@ -56,5 +56,39 @@ TEST(CmdMutate, AFaultOutsideTheCatalogueIsAUsageError) {
   EXPECT_NE(o.err.find("gateway.no_such_fault"), std::string::npos) << o.err;
 }
 
+// Problem: mutate had no SIGINT/SIGTERM handling — killed by the signal itself, its runs torn down
+// by the kernel, no mutation.json, and the authority key file left behind. Interrupted, it stops
+// its runs, writes what it has, removes the key file and exits 128 + the signal; nothing it started
+// outlives it.
+TEST(CmdMutate, ASignalStopsTheRunsWritesTheFaultsDoneSoFarAndLeavesNothingBehind) {
+  TempDir dir;
+  const fs::path tmp = dir.path / "tmp";
+  fs::create_directories(tmp);
+  ::setenv("TMPDIR", tmp.c_str(), 1);
+  Outcome o = run_cli({"mutate", "--env", kSource + "/compose/local.yaml", "--reports", "out", "--faults",
+                       "gateway.no_www_authenticate,gateway.conflict_allowed,gateway.scope_unchecked,"
+                       "gateway.accept_expired_token,gateway.accept_alg_none,gateway.unsigned_forward,"
+                       "backend.list_all_tenants,backend.cross_tenant_read,backend.no_audit_on_denial,"
+                       "backend.unsigned_context_accepted",
+                       kSource + "/scenarios"},
+                      dir.path, std::chrono::seconds(120), 3000, SIGTERM);
+  ::unsetenv("TMPDIR");
+  EXPECT_EQ(o.code, 143) << o.out << o.err;
+  ASSERT_TRUE(fs::exists(dir.path / "out" / "mutation.json")) << o.out << o.err;
+  const json doc = json::parse(read_file(dir.path / "out" / "mutation.json"));
+  EXPECT_EQ(doc.value("interrupted", false), true) << doc.dump(2);
+  ASSERT_EQ(doc["results"].size(), 10u) << doc.dump(2);
+  int not_run = 0;
+  for (const auto& r : doc["results"]) not_run += r["verdict"] == "not run";
+  EXPECT_GT(not_run, 0) << doc.dump(2);
+  EXPECT_NE(read_file(dir.path / "out" / "mutation.md").find("interrupted"), std::string::npos);
+  for (const auto& e : fs::directory_iterator(tmp)) ADD_FAILURE() << "left behind: " << e.path();
+  // No process started for these reports is left (runs carry the folder in their arguments).
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string cmdline = read_file(e.path() / "cmdline");
+    EXPECT_EQ(cmdline.find((dir.path / "out").string()), std::string::npos) << e.path() << " " << cmdline;
+  }
+}
+
 }  // namespace
 }  // namespace tc::cli_test

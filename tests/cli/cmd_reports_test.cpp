@@ -145,6 +145,24 @@ TEST_F(Reports, JobsTwoGivesTheResultsOfOneJobAndTheMergedCountsAreTheShardsSum)
   EXPECT_TRUE(fs::exists(dir.path / "sharded" / "allure-results" / "environment.properties"));
 }
 
+// Problem: an interrupted `run --jobs 2` sometimes wrote a well-formed but empty merged report
+// ("merged 0 of 2 shards", tests="0"): two threads reaped the same shard. One loop now stops and
+// reaps the shards; with no shard finished nothing is merged, and the run exits 128 + the signal.
+TEST_F(Reports, AnInterruptedShardedRunStopsItsShardsAndWritesNoEmptyMergedReport) {
+  FixedServer slow(200, 4000);
+  write_file(dir.path / "topology.yaml", external_topology(slow.url(), "[]"));
+  Outcome o = run_cli({"run", "--env", "topology.yaml", "--reports", "out", "--jobs", "2", "scenarios"}, dir.path,
+                      std::chrono::seconds(60), 1500, SIGTERM);
+  EXPECT_EQ(o.code, 143) << o.out << o.err;
+  EXPECT_NE(o.err.find("interrupted: 0 of 2 shards had finished; no report written"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir.path / "out" / "junit.xml"));
+  EXPECT_FALSE(fs::exists(dir.path / "out" / "results.json"));
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string cmdline = read_file(e.path() / "cmdline");
+    EXPECT_EQ(cmdline.find((dir.path / "out").string()), std::string::npos) << e.path() << " " << cmdline;
+  }
+}
+
 TEST_F(Reports, JobsWithAFailingCaseExitsOneAndAStaleReportIsNotReused) {
   FixedServer good(200), bad(500);
   Outcome passing = run(good, {"--jobs", "2"}, "sharded");
