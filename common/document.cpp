@@ -1,13 +1,14 @@
 #include "common/document.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
-#include <limits>
-#include <regex>
 #include <sstream>
+#include <unordered_set>
 
+#include "common/input_file.h"
 #include "common/json_match.h"
+#include "common/yaml_scalar.h"
 
 namespace tc {
 namespace {
@@ -24,37 +25,39 @@ int line_of(const YAML::Node& node) {
   return m.line >= 0 ? m.line + 1 : 0;
 }
 
-// YAML 1.2 core schema for plain scalars.
-json plain_scalar(const std::string& s) {
-  static const std::regex null_re("^(null|Null|NULL|~|)$");
-  static const std::regex true_re("^(true|True|TRUE)$");
-  static const std::regex false_re("^(false|False|FALSE)$");
-  static const std::regex int_re("^[-+]?[0-9]+$");
-  static const std::regex oct_re("^0o[0-7]+$");
-  static const std::regex hex_re("^0x[0-9a-fA-F]+$");
-  static const std::regex float_re("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$");
-  static const std::regex inf_re("^[-+]?\\.(inf|Inf|INF)$");
-  static const std::regex nan_re("^\\.(nan|NaN|NAN)$");
-  // Most scalars are words: only these first characters can start a non-string plain scalar.
-  if (!s.empty() && std::string_view("-+.0123456789nNtTfF~").find(s[0]) == std::string_view::npos) return s;
-  if (std::regex_match(s, null_re)) return nullptr;
-  if (std::regex_match(s, true_re)) return true;
-  if (std::regex_match(s, false_re)) return false;
-  try {
-    if (std::regex_match(s, int_re)) return static_cast<std::int64_t>(std::stoll(s, nullptr, 10));
-    if (std::regex_match(s, oct_re)) return static_cast<std::int64_t>(std::stoll(s.substr(2), nullptr, 8));
-    if (std::regex_match(s, hex_re)) return static_cast<std::int64_t>(std::stoll(s.substr(2), nullptr, 16));
-  } catch (const std::out_of_range&) {
-    return std::stod(s);  // too large for int64: keep its magnitude as a float
-  }
-  if (std::regex_match(s, float_re)) return std::stod(s);
-  if (std::regex_match(s, inf_re))
-    return s[0] == '-' ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-  if (std::regex_match(s, nan_re)) return std::numeric_limits<double>::quiet_NaN();
-  return s;
-}
+// What converting one document may cost once aliases are expanded (common/input_file.h): a few
+// hundred bytes of aliases of aliases must not become gigabytes.
+struct Budget {
+  std::size_t nodes = 0, bytes = 0, aliases = 0;
+  // Where each node met so far starts: yaml-cpp hands an alias out as the very node it names, so a
+  // node met again is an alias.
+  std::unordered_set<std::size_t> seen;
 
-json convert(const YAML::Node& node, const std::string& pointer, Document& doc) {
+  // Counts `node` (met inside an alias's copy when `in_alias`; written at `line`, which for an alias
+  // is not the line yaml-cpp gives: that is its anchor's); whether it is an alias's copy.
+  bool charge(const YAML::Node& node, const std::string& pointer, bool in_alias, int line) {
+    if (++nodes > InputLimits::kMaxNodes)
+      throw ConvertError{line_of(node), pointer,
+                         "the document expands to more than " + std::to_string(InputLimits::kMaxNodes) +
+                             " values (YAML aliases?)"};
+    if (node.IsScalar() && (bytes += node.Scalar().size()) > InputLimits::kMaxScalarBytes)
+      throw ConvertError{line_of(node), pointer,
+                         "the document's text expands to more than " +
+                             std::to_string(InputLimits::kMaxScalarBytes >> 20) + " MiB (YAML aliases?)"};
+    if (in_alias) return true;
+    const YAML::Mark m = node.Mark();
+    if (node.IsNull() || m.pos < 0 || seen.insert(static_cast<std::size_t>(m.pos)).second) return false;
+    if (++aliases > InputLimits::kMaxAliases)
+      throw ConvertError{line, pointer,
+                         "too many YAML aliases (more than " + std::to_string(InputLimits::kMaxAliases) + ")"};
+    return true;
+  }
+};
+
+// `line`: where the parent writes this node (the key's line in a map, the list's own line in a list).
+json convert(const YAML::Node& node, const std::string& pointer, Document& doc, Budget& budget, int line,
+             bool in_alias = false) {
+  in_alias = budget.charge(node, pointer, in_alias, line);
   auto& lines = doc.lines;
   lines[pointer] = line_of(node);
   switch (node.Type()) {
@@ -64,11 +67,13 @@ json convert(const YAML::Node& node, const std::string& pointer, Document& doc) 
     case YAML::NodeType::Scalar:
       // A quoted scalar carries the non-specific tag "!": always a string.
       if (node.Tag() == "!") return node.Scalar();
-      return plain_scalar(node.Scalar());
+      if (ScalarValue v = plain_scalar(node.Scalar()); v.error.empty()) return std::move(v.value);
+      else throw ConvertError{line_of(node), pointer, v.error};
     case YAML::NodeType::Sequence: {
       json out = json::array();
       std::size_t i = 0;
-      for (const auto& child : node) out.push_back(convert(child, pointer_join(pointer, i++), doc));
+      for (const auto& child : node)
+        out.push_back(convert(child, pointer_join(pointer, i++), doc, budget, line_of(node), in_alias));
       return out;
     }
     case YAML::NodeType::Map: {
@@ -83,7 +88,7 @@ json convert(const YAML::Node& node, const std::string& pointer, Document& doc) 
           throw ConvertError{line_of(kv.first), child,
                              "duplicate key '" + key + "' (first at line " + std::to_string(lines[child]) + ")"};
         order.push_back(key);
-        out[key] = convert(kv.second, child, doc);
+        out[key] = convert(kv.second, child, doc, budget, line_of(kv.first), in_alias);
         // The key's line is where a reader looks for the entry, even when the value starts later.
         lines[child] = line_of(kv.first);
       }
@@ -146,23 +151,55 @@ int first_indenting_tab(const std::string& text) {
   }
   return 0;
 }
+
+// Where each document of a text starts, for at most two documents. yaml-cpp's LoadAll never ends on
+// some malformed text (a lone ',' at the top level is read as an endless run of empty documents,
+// each a little more memory), so documents are counted one at a time, and at most two: a text has
+// one. A second one starting where the first did is the parser stuck on a character.
+struct DocumentStarts final : YAML::EventHandler {
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+std::vector<YAML::Mark> document_starts(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts seen;
+  for (int i = 0; i < 2 && parser.HandleNextDocument(seen); ++i) {
+  }
+  return seen.starts;
+}
+
 }  // namespace
 
 Result<Document> parse_document(const std::string& text, const std::string& name) {
   Document doc;
   doc.file = name;
   try {
-    std::vector<YAML::Node> nodes = YAML::LoadAll(text);
-    if (nodes.size() > 1) {
-      Where w{name, line_of(nodes[1]), "", "", ""};
-      return input_error(w, "expected one document, found " + std::to_string(nodes.size()));
+    const std::vector<YAML::Mark> starts = document_starts(text);
+    if (starts.size() > 1) {
+      const YAML::Mark& second = starts[1];
+      Where w{name, second.line + 1, "", "", ""};
+      if (second.pos == starts[0].pos && static_cast<std::size_t>(second.pos) < text.size())
+        return input_error(w, std::string("syntax error: unexpected '") + text[static_cast<std::size_t>(second.pos)] + "'");
+      return input_error(w, "expected one document, found more");
     }
-    if (nodes.empty()) {
+    if (starts.empty()) {
       doc.value = nullptr;
       doc.lines[""] = 1;
       return doc;
     }
-    doc.value = convert(nodes[0], "", doc);
+    const YAML::Node root = YAML::Load(text);
+    Budget budget;
+    doc.value = convert(root, "", doc, budget, line_of(root));
   } catch (const YAML::ParserException& e) {
     Where w;
     w.file = name;
@@ -189,15 +226,9 @@ Result<Document> parse_document(const std::string& text, const std::string& name
 }
 
 Result<Document> load_document(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Where w;
-    w.file = path;
-    return input_error(w, "cannot read file");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_document(ss.str(), path);
+  auto text = read_input_file(path);
+  if (!text) return text.error();
+  return parse_document(*text, path);
 }
 
 std::string pointer_join(const std::string& base, const std::string& token) {

@@ -1,14 +1,13 @@
 #include "common/profile.h"
 
-#include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <stdexcept>
 
 #include "common/crypto.h"
 #include "common/echo_shape.h"
 #include "common/encoding.h"
+#include "common/input_file.h"
 #include "common/strict.h"
 
 namespace tc {
@@ -21,13 +20,15 @@ enum class Kind { string, integer, boolean, string_or_list };
 struct Section {
   const char* name;
   Kind kind;
+  long long min = 0, max = 0;  // the range of an integer section's values
 };
 
+// Windows are seconds: at most a year, so that no sum of them overflows and no wait is endless.
 constexpr Section kSections[] = {
-    {"headers", Kind::string_or_list}, {"claims", Kind::string},   {"status", Kind::integer},
+    {"headers", Kind::string_or_list}, {"claims", Kind::string},   {"status", Kind::integer, 100, 599},
     {"errors", Kind::string},          {"values", Kind::string},   {"patterns", Kind::string},
-    {"windows", Kind::integer},        {"switches", Kind::boolean}, {"paths", Kind::string},
-    {"events", Kind::string},
+    {"windows", Kind::integer, 0, 365LL * 24 * 3600},             {"switches", Kind::boolean},
+    {"paths", Kind::string},           {"events", Kind::string},
 };
 
 bool has_kind(const json& v, Kind kind) {
@@ -69,6 +70,11 @@ std::optional<Error> check(const Document& doc, std::map<std::string, std::regex
       if (!has_kind(kv.value(), section.kind))
         return input_error(doc.where(kp), std::string(section.name) + "." + kv.key() + " must be " +
                                               kind_name(section.kind));
+      if (section.kind == Kind::integer &&
+          (kv.value().get<long long>() < section.min || kv.value().get<long long>() > section.max))
+        return input_error(doc.where(kp), std::string(section.name) + "." + kv.key() + " must be in " +
+                                              std::to_string(section.min) + ".." + std::to_string(section.max) +
+                                              ", got " + kv.value().dump());
     }
   }
   if (auto echo = EchoShape::from_profile(doc.value, &doc); !echo) return echo.error();
@@ -107,15 +113,9 @@ std::optional<Error> check(const Document& doc, std::map<std::string, std::regex
 }  // namespace
 
 Result<ContractProfile> ContractProfile::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Where w;
-    w.file = path;
-    return input_error(w, "cannot read contract profile");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string bytes = ss.str();
+  auto read = read_input_file(path);
+  if (!read) return read.error();
+  const std::string& bytes = *read;
   auto doc = parse_document(bytes, path);
   if (!doc) return doc.error();
   ContractProfile profile;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 #include "common/crypto.h"
 #include "common/encoding.h"
@@ -110,6 +111,20 @@ TEST(Profile, MistypedKeyFailsAtItsLineAndPointer) {
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.error().where.pointer, "/status/tenant_conflict");
   EXPECT_EQ(p.error().where.line, line_matching(edited, "^  tenant_conflict: \"409\""));
+}
+
+TEST(Profile, StatusCodesAndWindowsAreBounded) {
+  for (const auto& [from, to, pointer, bound] :
+       {std::tuple{"\n  tenant_conflict: 409", "\n  tenant_conflict: 99999999999", "/status/tenant_conflict", "100..599"},
+        std::tuple{"\n  token_leeway_seconds: 60", "\n  token_leeway_seconds: 99999999999", "/windows/token_leeway_seconds",
+                   "0..31536000"}}) {
+    ProfileCopy copy([&](std::string text) { return std::regex_replace(text, std::regex(from), to); });
+    auto p = ContractProfile::load(copy.path());
+    ASSERT_FALSE(p.ok()) << pointer;
+    EXPECT_EQ(p.error().where.pointer, pointer);
+    EXPECT_NE(p.error().message.find(std::string("must be in ") + bound + ", got 99999999999"), std::string::npos)
+        << p.error().message;
+  }
 }
 
 TEST(Profile, InvalidPatternIsRejected) {
