@@ -63,9 +63,11 @@ std::int64_t StrictReader::integer(const json& node, const std::string& pointer)
   return node.get<std::int64_t>();
 }
 
-long StrictReader::positive(const json& node, const std::string& pointer) const {
+long StrictReader::positive(const json& node, const std::string& pointer, long max, const std::string& unit) const {
   if (!node.is_number_integer() || node.get<long long>() <= 0)
-    fail(pointer, "expected a positive integer, got " + (node.is_number() ? node.dump() : describe_type(node)));
+    fail(pointer, "expected a positive integer (" + unit + "), got " + (node.is_number() ? node.dump() : describe_type(node)));
+  if (node.get<long long>() > max)
+    fail(pointer, "expected at most " + std::to_string(max) + " (" + unit + "), got " + node.dump());
   return static_cast<long>(node.get<long long>());
 }
 

@@ -64,7 +64,8 @@ class StrictReader {
   const std::string& string(const json& node, const std::string& pointer) const;
   bool boolean(const json& node, const std::string& pointer) const;
   std::int64_t integer(const json& node, const std::string& pointer) const;
-  long positive(const json& node, const std::string& pointer) const;
+  // A positive integer of `unit`s (a deadline, a size) no larger than `max`: nothing is unbounded.
+  long positive(const json& node, const std::string& pointer, long max, const std::string& unit) const;
   std::vector<std::string> strings(const json& node, const std::string& pointer) const;
   std::map<std::string, std::string> string_map(const json& node, const std::string& pointer) const;
   // A string that compiles as an ECMAScript regular expression; the compiled pattern.

@@ -17,7 +17,7 @@ namespace tc::cli {
 
 namespace {
 struct LintOptions {
-  std::vector<std::string> paths;
+  PackOptions pack;         // PATHs, --include-root
   SetupOptions setup;       // --env, --profile
   RunVariables variables;   // their names are defined; their values are not needed
 };
@@ -31,8 +31,7 @@ int lint(const LintOptions& o) {
   if (!variables) return print_error(variables.error());
   std::set<std::string> variable_names;
   for (const auto& [name, value] : variables->items()) variable_names.insert(name);
-  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &setup->profile.values(), topology, false,
-                               variable_names);
+  auto set = load_scenario_set(o.pack, &setup->profile.values(), topology, false, variable_names);
   for (const auto& e : set.errors) print_error(e);
   if (!set.errors.empty()) return kExitInput;
   std::cout << set.files << " files, " << set.scenarios.size() << " scenarios OK\n";
@@ -43,7 +42,7 @@ int lint(const LintOptions& o) {
 CommandAction add_lint_command(CLI::App& app) {
   auto options = std::make_shared<LintOptions>();
   CLI::App* sub = app.add_subcommand("lint", "Load and check scenario files; run nothing");
-  sub->add_option("paths", options->paths, "Scenario files or folders (default: scenarios/ of the project)");
+  add_pack_options(sub, options->pack);
   add_setup_options(sub, options->setup, false);
   options->variables.add_options(sub);
   return {sub, [options] { return lint(*options); }};

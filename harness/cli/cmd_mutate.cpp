@@ -25,6 +25,7 @@
 #include "common/crypto.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
+#include "harness/cli/scenario_set.h"
 #include "harness/cli/setup.h"
 #include "harness/cli/signals.h"
 #include "harness/env/child_process.h"
@@ -42,7 +43,7 @@ using nlohmann::json;
 constexpr long kStopGraceS = 20;  // for the runs under way to tear down after a stop signal
 
 struct MutateOptions {
-  std::vector<std::string> paths;
+  PackOptions pack;                       // PATHs, --include-root: passed to every run
   SetupOptions setup;                     // --env, --profile, --bindings: checked here, passed to every run
   std::string reports_dir = "reports", faults;
   std::vector<std::string> combinations;  // "a+b": one mutant with both faults
@@ -279,7 +280,6 @@ int mutate(const MutateOptions& o) {
   auto key = PrivateFile::write(RsaKey::generate().private_pem());
   if (!key) return print_error(key.error());
   const std::string& env_file = setup.env_file;
-  const std::vector<std::string> paths = scenario_paths_or_default(o.paths);
   std::cout << "mutate: " << mutants.size() - 1 << " mutants and a fault-free run, " << o.jobs << " at a time, against "
             << env_file << std::endl;
 
@@ -302,7 +302,7 @@ int mutate(const MutateOptions& o) {
       for (auto [flag, value] : {std::pair{"--profile", &o.setup.profile_file}, {"--bindings", &o.setup.bindings_file}})
         if (!value->empty()) args.insert(args.end(), {flag, *value});
       for (const auto& f : m.faults) args.insert(args.end(), {"--fault", f});
-      args.insert(args.end(), paths.begin(), paths.end());
+      for (auto& arg : o.pack.as_args()) args.push_back(std::move(arg));
       auto child = ChildProcess::start(
           ChildSpec{self_executable(), args, {{"TC_AUTHORITY_KEY_FILE", (*key)->path()}}, (dir / "run.log").string()});
       if (!child) {
@@ -357,7 +357,7 @@ int mutate(const MutateOptions& o) {
 CommandAction add_mutate_command(CLI::App& app) {
   auto options = std::make_shared<MutateOptions>();
   CLI::App* sub = app.add_subcommand("mutate", "Run the suite once per fault of the stubs and report which scenarios kill it");
-  sub->add_option("paths", options->paths, "Scenario files or folders (default: scenarios/ of the project)");
+  add_pack_options(sub, options->pack);
   add_setup_options(sub, options->setup, true);
   sub->add_option("--reports", options->reports_dir, "Reports folder (default: reports)");
   sub->add_option("--jobs", options->jobs, "Runs at a time (default 1)")->check(CLI::Range(1, 64));

@@ -168,7 +168,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   if (!variables) return print_error(variables.error());
   std::set<std::string> variable_names;
   for (const auto& [name, value] : variables->items()) variable_names.insert(name);
-  auto set = load_scenario_set(scenario_paths_or_default(o.paths), &profile.values(), &topology, true, variable_names);
+  auto set = load_scenario_set(o.pack, &profile.values(), &topology, true, variable_names);
   if (!set.errors.empty()) {
     for (const auto& e : set.errors) print_error(e);
     return kExitInput;
@@ -196,7 +196,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   console.header({{"tenantcheck", TC_VERSION},
                   {"topology", setup->env_file},
                   {"profile", topology.profile},
-                  {"pack", pack_description(o.paths, set.files, selected.size())},
+                  {"pack", pack_description(o.pack.paths, set.files, selected.size())},
                   {"reports", o.reports_dir + " (html/index.html, allure-results/, junit.xml)"}});
 
   SupervisorOptions sup_options;
@@ -297,7 +297,7 @@ CommandAction add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* sub = app.add_subcommand("run", "Run scenarios against a topology (GoogleTest flags --gtest_* pass through)");
   sub->allow_extras();
-  sub->add_option("paths", options->paths, "Scenario files or folders (default: scenarios/ of the project)");
+  add_pack_options(sub, options->pack);
   add_setup_options(sub, options->setup, true);
   sub->add_option("--fault", options->faults,
                   "Break one clause: a fault of tenantcheck-stub --list-faults, added to every stub of its role "

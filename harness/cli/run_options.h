@@ -6,6 +6,7 @@
 
 #include "common/http_client.h"
 #include "harness/cli/run_variables.h"
+#include "harness/cli/scenario_set.h"
 #include "harness/cli/setup.h"
 #include "harness/report/run_record.h"
 #include "harness/runner/run_context.h"
@@ -13,7 +14,7 @@
 namespace tc::cli {
 
 struct RunOptions {
-  std::vector<std::string> paths;
+  PackOptions pack;                 // PATHs, --include-root
   std::vector<std::string> faults;  // ROLE.NAME, added to every stub component of that role
   SetupOptions setup;               // --env, --profile, --bindings
   std::string reports_dir = "reports", tags, skip_tags, baseline_file;

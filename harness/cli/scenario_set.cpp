@@ -15,6 +15,20 @@
 
 namespace tc::cli {
 
+std::vector<std::string> PackOptions::as_args() const {
+  std::vector<std::string> args;
+  for (const auto& root : include_roots) args.insert(args.end(), {"--include-root", root});
+  args.insert(args.end(), paths.begin(), paths.end());
+  return args;
+}
+
+void add_pack_options(CLI::App* sub, PackOptions& o) {
+  sub->add_option("paths", o.paths, "Scenario files or folders (default: scenarios/ of the project)");
+  sub->add_option("--include-root", o.include_roots,
+                  "A folder includes may reach besides the pack's own (repeatable)")
+      ->check(CLI::ExistingDirectory);
+}
+
 std::vector<std::string> naming_roots(const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -63,9 +77,16 @@ std::set<std::string> taken_variable_names(const Topology* topology) {
   return taken;
 }
 
-ScenarioSet load_scenario_set(const std::vector<std::string>& paths, const json* contract,
-                              const Topology* topology, bool check_env, const std::set<std::string>& variables) {
+ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, const Topology* topology, bool check_env,
+                              const std::set<std::string>& variables) {
+  const std::vector<std::string> paths = scenario_paths_or_default(pack.paths);
   LoadOptions options;
+  // Includes stay in the pack: the project's scenarios/ for a path inside it, and what the flag adds.
+  options.include_roots = pack.include_roots;
+  for (const auto& root : naming_roots(paths)) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(root, ec)) options.include_roots.push_back(root);
+  }
   options.contract = contract;
   options.check_env = check_env;
   options.builtins = variables;

@@ -5,10 +5,24 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "harness/env/topology.h"
 #include "harness/model/scenario.h"
 
 namespace tc::cli {
+
+// The scenarios a command is given: PATHs (default: scenarios/ of the project) and the folders an
+// include may reach besides the pack's own (--include-root; docs/scenario-format.md, Includes).
+struct PackOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> include_roots;
+  // The same pack as flags and arguments of a child `tenantcheck run`.
+  std::vector<std::string> as_args() const;
+};
+
+// Adds the PATH arguments and --include-root to `sub`, bound to `o`.
+void add_pack_options(CLI::App* sub, PackOptions& o);
 
 struct ScenarioSet {
   std::vector<Scenario> scenarios;
@@ -31,8 +45,8 @@ struct ScenarioSet {
 std::vector<std::string> naming_roots(const std::vector<std::string>& paths);
 
 // `variables` are further names every scenario may use (--var, --vars, --secret).
-ScenarioSet load_scenario_set(const std::vector<std::string>& paths, const json* contract,
-                              const Topology* topology, bool check_env, const std::set<std::string>& variables = {});
+ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, const Topology* topology, bool check_env,
+                              const std::set<std::string>& variables = {});
 
 // Names a command-line variable may not take: the built-ins and the topology's component names.
 std::set<std::string> taken_variable_names(const Topology* topology);

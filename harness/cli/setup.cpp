@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "harness/cli/bindings.h"
 #include "harness/cli/project_paths.h"
 #include "harness/template/template.h"
 
@@ -27,7 +28,7 @@ std::string profile_unreachable(const ComponentSpec& c) {
 
 Result<json> read_bindings(const Topology& topology) {
   if (topology.bindings.empty()) return json::object();
-  auto doc = load_document(topology.bindings);
+  auto doc = load_bindings(topology.bindings);
   if (!doc) return doc.error();
   // A staging environment's secrets (passwords, client secrets) come from {{env.NAME}}: rendered
   // with nothing but env.* in scope, each value registered as a secret by the lookup.
@@ -74,6 +75,9 @@ Result<Setup> load_setup(const SetupOptions& o, SetupUse use) {
     auto bindings = read_bindings(*s.topology);
     if (!bindings) return bindings.error();
     s.bindings = std::move(*bindings);
+  } else if (s.topology && !s.topology->bindings.empty()) {
+    // Not rendered here, but judged as run judges it: every command agrees on a bindings file.
+    if (auto checked = load_bindings(s.topology->bindings); !checked) return checked.error();
   }
   return s;
 }

@@ -30,10 +30,11 @@ void add_setup_options(CLI::App* sub, SetupOptions& o, bool bindings, const std:
 
 enum class SetupUse {
   check_files,        // lint: no topology is needed (one is read when --env is given or the default
-                      // exists), and the bindings are not rendered
+                      // exists), and the bindings are checked (harness/cli/bindings.h), not rendered
   start_environment,  // run, mutate: the bindings are rendered
   check_platform,     // doctor: --profile is only checked against, never given to the components;
-                      // the bindings are left to read_bindings (doctor lists unset variables first)
+                      // the bindings are checked, and rendered later by read_bindings (doctor lists
+                      // unset variables first)
   start_components,   // stubs up: the profile is only the components' to read (not loaded here) and
                       // the bindings are not read
 };

@@ -55,7 +55,7 @@ std::vector<std::string> shard_args(const RunOptions& o, int k, const fs::path& 
   add("--max-retry-wait", std::to_string(o.limits.max_retry_wait_s));
   if (o.limits.deadline_s > 0) add("--deadline", std::to_string(o.limits.deadline_s));
   a.insert(a.end(), o.gtest_args.begin(), o.gtest_args.end());
-  a.insert(a.end(), o.paths.begin(), o.paths.end());
+  for (auto& arg : o.pack.as_args()) a.push_back(std::move(arg));
   return a;
 }
 

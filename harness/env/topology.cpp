@@ -17,6 +17,10 @@ namespace fs = std::filesystem;
 
 constexpr long kStubAuditDeadlineMs = 300;   // a /_audit source not declared synchronous (a spawned build)
 constexpr long kAuditDeadlineMs = 3000;
+// The longest waits a topology may ask for: a build that takes ten minutes to become ready, an audit
+// source a minute behind. Beyond them a wait is a mistake, not a slow platform.
+constexpr long kMaxReadyDeadlineMs = 600000;
+constexpr long kMaxAuditDeadlineMs = 60000;
 
 std::string resolve(const fs::path& dir, const std::string& p) {
   if (p.empty() || fs::path(p).is_absolute()) return p;
@@ -52,7 +56,8 @@ void read_ready(const StrictReader& r, const std::string& ptr, const json& v, Re
     if (ready.http_path.empty()) r.fail(pointer_join(ptr, "status"), "status is for http readiness");
     ready.expect_status = s.get<int>();
   }
-  if (v.contains("deadline_ms")) ready.deadline_ms = r.positive(v["deadline_ms"], pointer_join(ptr, "deadline_ms"));
+  if (v.contains("deadline_ms"))
+    ready.deadline_ms = r.positive(v["deadline_ms"], pointer_join(ptr, "deadline_ms"), kMaxReadyDeadlineMs, "milliseconds");
 }
 
 void read_audit(const StrictReader& r, const std::string& ptr, const json& v, const fs::path& dir, ComponentSpec& c) {
@@ -85,7 +90,8 @@ void read_audit(const StrictReader& r, const std::string& ptr, const json& v, co
     a.deadline_ms = kAuditDeadlineMs;
   }
   a.synchronous = r.boolean_or(v, ptr, "synchronous", a.kind == "stub" && c.kind == "stub");
-  if (v.contains("deadline_ms")) a.deadline_ms = r.positive(v["deadline_ms"], pointer_join(ptr, "deadline_ms"));
+  if (v.contains("deadline_ms"))
+    a.deadline_ms = r.positive(v["deadline_ms"], pointer_join(ptr, "deadline_ms"), kMaxAuditDeadlineMs, "milliseconds");
 }
 
 void read_spawn(const StrictReader& r, const std::string& ptr, const json& v, const fs::path& dir, ComponentSpec& c) {

@@ -89,7 +89,8 @@ void read_matrix_range(const StrictReader& r, const json& node, const std::strin
 }
 
 Scenario read_scenario(const StrictReader& r, const json& node, const std::string& ptr,
-                       const std::vector<std::string>& file_tags, DocumentCache& cache) {
+                       const std::vector<std::string>& file_tags, DocumentCache& cache,
+                       const std::vector<std::string>& include_roots) {
   r.object(node, ptr, kScenarioKeys, {"name", "steps"});
   Scenario s;
   s.file = r.doc().file;
@@ -106,7 +107,7 @@ Scenario read_scenario(const StrictReader& r, const json& node, const std::strin
   if (node.contains("matrix") && node["matrix"].is_object()) read_matrix_range(r, node["matrix"], pointer_join(ptr, "matrix"), s);
   else if (node.contains("matrix")) read_matrix(r, node["matrix"], pointer_join(ptr, "matrix"), s);
   std::vector<std::string> stack{fs::weakly_canonical(r.doc().file).string()};
-  s.steps = read_steps(r, node["steps"], pointer_join(ptr, "steps"), cache, stack);
+  s.steps = read_steps(r, node["steps"], pointer_join(ptr, "steps"), cache, stack, include_roots);
   for (std::size_t i = 0; i < s.steps.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (s.steps[i].name == s.steps[j].name)
@@ -135,7 +136,7 @@ std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions&
   for (std::size_t i = 0; i < top["scenarios"].size(); ++i) {
     std::string p = pointer_join("/scenarios", i);
     auto read = read_strictly([&] {
-      Scenario s = read_scenario(r, top["scenarios"][i], p, tags, cache);
+      Scenario s = read_scenario(r, top["scenarios"][i], p, tags, cache, options.include_roots);
       for (const auto& prev : out)
         if (prev.name == s.name)
           r.fail(pointer_join(p, "name"),
@@ -159,8 +160,14 @@ std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions&
 
 }  // namespace
 
-LoadReport load_all_scenarios(const std::vector<std::string>& paths, const LoadOptions& options) {
+LoadReport load_all_scenarios(const std::vector<std::string>& paths, const LoadOptions& given) {
   LoadReport report;
+  LoadOptions options = given;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    const fs::path folder = fs::is_directory(path, ec) ? fs::path(path) : fs::path(path).parent_path();
+    options.include_roots.push_back(folder.empty() ? "." : folder.string());
+  }
   for (const auto& file : discover(paths, report.errors)) {
     auto doc = load_document(file);
     if (!doc) {

@@ -25,6 +25,9 @@ struct LoadOptions {
   // so the components it names need not exist (staging has no backend components to call directly).
   // nullptr: every scenario is checked against `endpoints`.
   const std::set<std::string>* capabilities = nullptr;
+  // Folders an include may reach besides the roots of the paths loaded (a folder given, or the folder
+  // of a file given): the pack's own folder, --include-root.
+  std::vector<std::string> include_roots;
 };
 
 struct LoadReport {

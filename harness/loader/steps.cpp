@@ -2,8 +2,9 @@
 
 #include <filesystem>
 
-#include "harness/loader/expectation_registry.h"
+#include "common/input_file.h"
 #include "common/strict.h"
+#include "harness/loader/expectation_registry.h"
 #include "harness/loader/variables.h"
 #include "harness/template/expression.h"
 #include "harness/template/substitute.h"
@@ -55,7 +56,9 @@ RequestSpec read_request(const StrictReader& r, const json& node, const std::str
     if (node.contains(key)) *target = read_name_values(r, node[key], pointer_join(ptr, key));
   if (node.contains("json")) req.json_body = node["json"];
   if (node.contains("body")) req.body = r.string(node["body"], pointer_join(ptr, "body"));
-  if (node.contains("timeout_ms")) req.timeout_ms = r.positive(node["timeout_ms"], pointer_join(ptr, "timeout_ms"));
+  // A request waits at most ten minutes: the run's own deadline is the tool for longer waits.
+  if (node.contains("timeout_ms"))
+    req.timeout_ms = r.positive(node["timeout_ms"], pointer_join(ptr, "timeout_ms"), 600000, "milliseconds");
   if (node.contains("follow_redirects"))
     req.follow_redirects = r.boolean(node["follow_redirects"], pointer_join(ptr, "follow_redirects"));
   return req;
@@ -173,12 +176,17 @@ void bind_params(StepSpec& s, const std::map<std::string, json>& params) {
 }
 
 std::vector<StepSpec> read_include(const StrictReader& r, const json& node, const std::string& ptr, DocumentCache& cache,
-                                   std::vector<std::string>& stack) {
+                                   std::vector<std::string>& stack, const std::vector<std::string>& roots) {
   r.object(node, ptr, kIncludeKeys, {"include"});
   std::string inc_ptr = pointer_join(ptr, "include");
   const std::string rel = r.string(node["include"], inc_ptr);
   if (tmpl::has_template(rel)) r.fail(inc_ptr, "an include path is plain text (no templates)");
   std::string path = (fs::path(r.doc().file).parent_path() / rel).lexically_normal().string();
+  if (!path_within(path, roots)) {
+    std::string listed;
+    for (const auto& root : roots) listed += (listed.empty() ? "" : ", ") + root;
+    r.fail(inc_ptr, "include '" + rel + "' is outside the pack (" + listed + "); --include-root DIR allows another folder");
+  }
   std::string key = fs::weakly_canonical(path).string();
   for (std::size_t i = 0; i < stack.size(); ++i) {
     if (stack[i] != key) continue;
@@ -222,7 +230,7 @@ std::vector<StepSpec> read_include(const StrictReader& r, const json& node, cons
   for (const auto& p : params)
     if (!bound.count(p)) r.fail(node.contains("with") ? with_ptr : ptr, "missing parameter '" + p + "' for '" + rel + "' (params: " + list + ")");
   stack.push_back(key);
-  std::vector<StepSpec> steps = read_steps(step_file, top["steps"], "/steps", cache, stack);
+  std::vector<StepSpec> steps = read_steps(step_file, top["steps"], "/steps", cache, stack, roots);
   stack.pop_back();
   std::vector<std::string> required;  // an include's requires: every included step needs them
   if (node.contains("requires")) required = r.strings(node["requires"], pointer_join(ptr, "requires"));
@@ -239,7 +247,8 @@ std::vector<StepSpec> read_include(const StrictReader& r, const json& node, cons
 }  // namespace
 
 std::vector<StepSpec> read_steps(const StrictReader& r, const json& node, const std::string& pointer,
-                                 DocumentCache& cache, std::vector<std::string>& include_stack) {
+                                 DocumentCache& cache, std::vector<std::string>& include_stack,
+                                 const std::vector<std::string>& include_roots) {
   r.array(node, pointer, true);
   std::vector<StepSpec> out;
   for (std::size_t i = 0; i < node.size(); ++i) {
@@ -247,7 +256,7 @@ std::vector<StepSpec> read_steps(const StrictReader& r, const json& node, const 
     const json& step = node[i];
     if (!step.is_object()) r.fail(p, "expected a step (a map), got " + describe_type(step));
     if (step.contains("include")) {
-      for (auto& s : read_include(r, step, p, cache, include_stack)) out.push_back(std::move(s));
+      for (auto& s : read_include(r, step, p, cache, include_stack, include_roots)) out.push_back(std::move(s));
     } else {
       out.push_back(read_request_step(r, step, p));
     }

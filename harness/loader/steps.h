@@ -1,7 +1,8 @@
 // Reading the `steps:` of a scenario or a step file into StepSpecs, with includes expanded in place:
 // an include's steps come from the step file (path relative to the including file), with its
 // params bound to the includer's `with:` values (harness/template/substitute.h). Include cycles,
-// missing or extra params and non-step files are input errors at the include.
+// missing or extra params and non-step files are input errors at the include, and so is an include
+// outside `include_roots` (the pack's folders): it is refused before it is opened.
 #pragma once
 #include <map>
 #include <string>
@@ -18,6 +19,7 @@ using DocumentCache = std::map<std::string, Document>;
 // Throws Rejected (common/strict.h) on the first problem. `include_stack` holds the files being
 // expanded. `node` is the list at `pointer` in the reader's document.
 std::vector<StepSpec> read_steps(const StrictReader& r, const json& node, const std::string& pointer,
-                                 DocumentCache& cache, std::vector<std::string>& include_stack);
+                                 DocumentCache& cache, std::vector<std::string>& include_stack,
+                                 const std::vector<std::string>& include_roots);
 
 }  // namespace tc::loader

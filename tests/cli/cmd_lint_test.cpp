@@ -132,13 +132,13 @@ TEST_F(LintProject, AStepThatSaysItChecksNothingIsAccepted) {
 }
 
 TEST_F(LintProject, AStepFileParameterNoStepUsesIsAnError) {
-  write_file(dir.path / "steps" / "call.yaml", R"(params: [who, tenant]
+  write_file(dir.path / "scenarios" / "steps" / "call.yaml", R"(params: [who, tenant]
 steps:
   - name: "call as {{who}}"
     request: {url: "{{gateway}}/items/{{fx.tenants.alpha}}"}
     expect: {status: 200}
 )");
-  Outcome o = lint("scenarios:\n  - name: s\n    steps:\n      - include: ../steps/call.yaml\n"
+  Outcome o = lint("scenarios:\n  - name: s\n    steps:\n      - include: steps/call.yaml\n"
                    "        with: {who: ada, tenant: tenant-alpha}\n");
   EXPECT_EQ(o.code, 2) << o.out << o.err;
   EXPECT_NE(o.err.find("call.yaml:1: /params/1: parameter 'tenant' is used by none of the file's steps"),

@@ -97,7 +97,7 @@ TEST_F(CmdRun, CaseNamesDoNotDependOnThePathTheRunWasGiven) {
 TEST_F(CmdRun, StepsFromAnIncludeAreNamedWithTheirParameters) {
   FixedServer server(500);
   topology(server.url());
-  write_file(dir.path / "steps" / "token.yaml", R"(params: [user, tenant]
+  write_file(dir.path / "scenarios" / "steps" / "token.yaml", R"(params: [user, tenant]
 steps:
   - name: "token for {{ user.username }} in {{tenant}}"
     request: {url: "{{api}}/token/{{tenant}}"}
@@ -108,7 +108,7 @@ steps:
     vars:
       bea: {username: bea}
     steps:
-      - include: ../steps/token.yaml
+      - include: steps/token.yaml
         with: {user: "{{bea}}", tenant: tenant-bravo}
 )");
   Outcome o = run({});

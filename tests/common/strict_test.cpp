@@ -38,7 +38,10 @@ TEST(Strict, EachKindOfMistakeHasOneWording) {
   EXPECT_EQ(rejected([&] { r.string(m["a"], "/m/a"); }).to_string(), "t.yaml:2: /m/a: expected a string, got a list");
   EXPECT_EQ(rejected([&] { r.strings(m["a"], "/m/a"); }).to_string(),
             "t.yaml:2: /m/a/0: expected a string, got an integer");
-  EXPECT_EQ(rejected([&] { r.positive(m["n"], "/m/n"); }).message, "expected a positive integer, got -3");
+  EXPECT_EQ(rejected([&] { r.positive(m["n"], "/m/n", 10, "seconds"); }).message,
+            "expected a positive integer (seconds), got -3");
+  EXPECT_EQ(rejected([&] { r.positive(json(11), "/m/n", 10, "seconds"); }).message, "expected at most 10 (seconds), got 11");
+  EXPECT_EQ(r.positive(json(10), "/m/n", 10, "seconds"), 10);
   EXPECT_EQ(rejected([&] { r.one_of(m["b"].get<std::string>(), "/m/b", {"x", "y"}); }).message,
             "expected one of: x, y, got ''");
   EXPECT_EQ(rejected([&] { r.array(json::array(), "/m", true); }).message, "expected a non-empty list");
@@ -50,7 +53,7 @@ TEST(Strict, EachKindOfMistakeHasOneWording) {
 TEST(Strict, ReadStrictlyReturnsTheValueOrTheError) {
   const Document d = parse_ok("n: 5\n");
   const StrictReader r(d);
-  auto ok = read_strictly([&] { return r.positive(d.value["n"], "/n"); });
+  auto ok = read_strictly([&] { return r.positive(d.value["n"], "/n", 10, "seconds"); });
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(*ok, 5);
   auto done = read_strictly([&] { r.map(d.value, ""); });

@@ -41,7 +41,7 @@ TEST(ExpandCases, OneCasePerScenarioAndPerMatrixRow) {
   register_expectation_kind({"status", nullptr});
   register_expectation_kind({"json", nullptr});
   ::setenv("TC_LOADER_TEST_PW", "pw-of-ada", 1);
-  auto loaded = load_scenarios({kData + "/good"}, LoadOptions{});
+  auto loaded = load_scenarios({kData + "/good"}, LoadOptions{.include_roots = {kData}});  // good/ includes ../steps/
   ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
   auto cases = expand_cases(*loaded, {kData + "/good"});
   ASSERT_TRUE(cases.ok()) << cases.error().to_string();
