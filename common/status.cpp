@@ -1,15 +1,17 @@
 #include "common/status.h"
 
+#include "common/exit_codes.h"
+
 namespace tc {
 
 int exit_code_for(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::usage:
-    case ErrorKind::input: return 2;
-    case ErrorKind::environment: return 3;
-    case ErrorKind::internal: return 4;
+    case ErrorKind::input: return kExitInput;
+    case ErrorKind::environment: return kExitEnvironment;
+    case ErrorKind::internal: return kExitInternal;
   }
-  return 4;
+  return kExitInternal;
 }
 
 std::string Where::to_string() const {

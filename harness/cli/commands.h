@@ -1,24 +1,16 @@
 // The subcommands of `tenantcheck`. Each adds itself to the app and returns the action to run when it
-// was chosen; the action returns the process exit code (ExitCode below, docs/cli.md).
+// was chosen; the action returns the process exit code (tc::ExitCode in common/exit_codes.h, docs/cli.md).
 #pragma once
 #include <functional>
 
 #include <CLI/CLI.hpp>
 
+#include "common/exit_codes.h"
 #include "common/status.h"
 
 namespace tc::cli {
 
-// The exit codes of tenantcheck (docs/cli.md, README), chosen here and nowhere deeper.
-enum ExitCode : int {
-  kExitPassed = 0,        // every selected scenario passed
-  kExitFailed = 1,        // a scenario failed: a contract violation
-  kExitInput = 2,         // usage or input error (a flag, a scenario, topology, profile or bindings file)
-  kExitEnvironment = 3,   // the environment could not start, or broke during the run
-  kExitNothingTested = 4, // no case ran (none selected, or every one skipped), without --allow-empty
-};
-
-// The exit code for an error's kind.
+// The exit code for an error's kind (tc::exit_code_for, common/status.h).
 int exit_code(const Error& e);
 // "error: <where>: <message>" on stderr; exit_code(e).
 int print_error(const Error& e);

@@ -23,10 +23,10 @@ int main(int argc, char** argv) {
     // --help and --version are "errors" with exit code 0.
     if (e.get_exit_code() == 0) return app.exit(e);
     std::cerr << "error: " << e.what() << "\n(see tenantcheck --help)\n";
-    return tc::cli::kExitInput;
+    return tc::kExitInput;
   }
   for (const auto& action : actions)
     if (action.sub && action.sub->parsed() && action.run) return action.run();
   std::cerr << "error: no command given (see tenantcheck --help)\n";
-  return tc::cli::kExitInput;
+  return tc::kExitInput;
 }

@@ -308,9 +308,10 @@ TEST_F(CmdRun, AnUnknownFlagIsAUsageErrorNamingIt) {
 
 // Problem: a gateway's 502 after its backend died was filed as a contract violation. Here the
 // gateway (a server that answers 502) is external and the backend a component the runner started,
-// which has exited by the time the step fails: the case is an environment error naming it.
+// which has exited by the time the step fails: the case is an environment error naming it. The
+// gateway answers late so that the backend (`true`) has surely exited when the answer comes.
 TEST_F(CmdRun, AFailureWhileAStartedComponentIsGoneIsAnEnvironmentErrorNamingIt) {
-  FixedServer gateway(502);
+  FixedServer gateway(502, 1500);
   write_file(dir.path / "topology.yaml",
              external_topology(gateway.url()) +
                  "  backend:\n"
