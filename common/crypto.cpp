@@ -48,7 +48,7 @@ Bn bytes_bn(const std::string& bytes) {
 
 // The public key of an RSA JWK, or null when the JWK is not one.
 Pkey jwk_public_key(const nlohmann::json& jwk) {
-  if (!jwk.is_object() || jwk.value("kty", "") != "RSA") return nullptr;
+  if (!jwk.is_object() || !jwk.contains("kty") || jwk["kty"] != "RSA") return nullptr;  // any type may come
   if (!jwk.contains("n") || !jwk.contains("e") || !jwk["n"].is_string() || !jwk["e"].is_string()) return nullptr;
   auto n = base64url_decode(jwk["n"].get<std::string>());
   auto e = base64url_decode(jwk["e"].get<std::string>());

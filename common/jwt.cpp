@@ -10,7 +10,10 @@ namespace {
 // The kid the crafted unknown-kid token names; no JWKS the Authority publishes has it.
 constexpr const char* kUnknownKid = "tenantcheck-unknown-kid";
 
-std::string encode_json(const nlohmann::json& v) { return base64url_encode(v.dump()); }
+// Bytes that are not UTF-8 (a claim name a scenario wrote so) become U+FFFD rather than an exception.
+std::string encode_json(const nlohmann::json& v) {
+  return base64url_encode(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
 
 // The three dot-separated segments, or empty when the token does not have exactly three.
 std::vector<std::string_view> segments(std::string_view token) {

@@ -9,7 +9,7 @@ JwksCache::JwksCache(Fetch fetch, std::chrono::milliseconds cooldown) : fetch_(s
 const nlohmann::json* JwksCache::find_locked(const std::string& kid) {
   auto find = [&]() -> const nlohmann::json* {
     for (const auto& k : keys_)
-      if (k.is_object() && k.value("kid", "") == kid) return &k;
+      if (k.is_object() && k.contains("kid") && k["kid"] == kid) return &k;  // a kid of any type may come
     return nullptr;
   };
   const auto now = std::chrono::steady_clock::now();

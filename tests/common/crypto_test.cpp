@@ -81,6 +81,20 @@ TEST(Crypto, InvalidJwkNeitherVerifiesNorConverts) {
   EXPECT_FALSE(jwk_to_pem(nlohmann::json{{"kty", "RSA"}}).has_value());
 }
 
+// A JWKS comes from the platform: a member of any type is "not an RSA key", never an exception
+// (found by fuzzing: a numeric kty aborted the process).
+TEST(Crypto, AJwkMemberOfAnyTypeIsNotAKeyRatherThanAnException) {
+  auto jwk = key().public_jwk("k1");
+  for (const nlohmann::json& odd : {nlohmann::json(5), nlohmann::json::array(), nlohmann::json(nullptr)}) {
+    for (const char* member : {"kty", "n", "e"}) {
+      auto bad = jwk;
+      bad[member] = odd;
+      EXPECT_EQ(RsaPublicKey::from_jwk(bad), nullptr) << member << " = " << odd.dump();
+    }
+  }
+  EXPECT_NE(RsaPublicKey::from_jwk(jwk), nullptr);
+}
+
 TEST(Crypto, PemFromKeyAndFromJwkAgree) {
   std::string pem = key().public_pem();
   EXPECT_EQ(pem.rfind("-----BEGIN PUBLIC KEY-----", 0), 0u);

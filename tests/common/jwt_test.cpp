@@ -90,6 +90,18 @@ TEST_F(JwtTest, TamperedPayloadFailsTheSignature) {
   EXPECT_EQ(reason(t), "signature does not verify");
 }
 
+// A claim name or value that is not UTF-8 (a scenario may write one) is crafted with U+FFFD in its
+// place, not thrown (found by fuzzing the template engine's token_tampered).
+TEST_F(JwtTest, ATamperedClaimThatIsNotUtf8IsCraftedNotThrown) {
+  const std::string odd = "tena\x95\x95nt";
+  std::string t;
+  ASSERT_NO_THROW(t = craft_tampered(token(), {{odd, "other"}}));
+  auto jwt = decode_jwt(t);
+  ASSERT_TRUE(jwt.ok());
+  EXPECT_TRUE(jwt->payload.contains("tena\xEF\xBF\xBD\xEF\xBF\xBDnt")) << jwt->payload.dump();
+  EXPECT_EQ(reason(t), "signature does not verify");
+}
+
 TEST_F(JwtTest, AnotherKeyWithTheSameKidFails) {
   RsaKey other = RsaKey::generate();
   EXPECT_EQ(reason(sign_jwt_rs256(other, "kid-1", payload())), "signature does not verify");

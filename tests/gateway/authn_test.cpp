@@ -31,6 +31,18 @@ TEST(JwksCache, FetchesOnceThenServesFromCache) {
   EXPECT_EQ(a.fetches, 1);
 }
 
+// The JWKS is the Authority's to write: a kid of another type is no match, never an exception (found
+// by fuzzing: an array kid aborted the gateway).
+TEST(JwksCache, AKidOfAnotherTypeIsNoMatchRatherThanAnException) {
+  FakeAuthority a;
+  a.keys.push_back({{"kid", json::array({"k1"})}});
+  a.keys.push_back({{"kid", 7}});
+  a.keys.push_back({{"kid", "k1"}, {"kty", "RSA"}});
+  JwksCache cache(a.fetch());
+  ASSERT_NO_THROW(EXPECT_TRUE(cache.key("k1").has_value()));
+  ASSERT_NO_THROW(EXPECT_FALSE(cache.key("7").has_value()));
+}
+
 TEST(JwksCache, UnknownKidRefetchesOnceThenCoolsDownForThatKid) {
   FakeAuthority a;
   a.keys.push_back({{"kid", "k1"}});
