@@ -165,6 +165,8 @@ void RedactedPipes::close(long ms) {
   impl_->thread.join();
 }
 
+namespace {
+
 void redact_file_in_place(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return;
@@ -178,6 +180,16 @@ void redact_file_in_place(const std::string& file) {
   std::error_code ec;
   if (out) std::filesystem::rename(redacted, file, ec);
   if (!out || ec) std::filesystem::remove(redacted, ec);
+}
+
+}  // namespace
+
+void redact_files_in_place(const std::string& folder, const std::set<std::string>& except) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const std::string file = entry.path().string();
+    if (entry.is_regular_file(ec) && !except.count(file)) redact_file_in_place(file);
+  }
 }
 
 }  // namespace tc

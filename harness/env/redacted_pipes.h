@@ -4,6 +4,7 @@
 // kMaxLine is written in pieces of that size; a last line without newline is written at the end.
 #pragma once
 #include <memory>
+#include <set>
 #include <string>
 
 #include "common/status.h"
@@ -35,8 +36,9 @@ class RedactedPipes {
   std::unique_ptr<Impl> impl_;
 };
 
-// `file` rewritten with each line redacted: for what a component wrote into the reports folder
-// itself, once it is gone. Unreadable or unwritable files are left as they are.
-void redact_file_in_place(const std::string& file);
+// Every regular file directly in `folder` but those in `except`, rewritten with each line redacted:
+// for what a component wrote into the reports folder itself, once it is gone. Unreadable or
+// unwritable files are left as they are.
+void redact_files_in_place(const std::string& folder, const std::set<std::string>& except);
 
 }  // namespace tc

@@ -19,6 +19,7 @@
 #include "common/crypto.h"
 #include "common/redact.h"
 #include "harness/env/child_process.h"
+#include "harness/env/launch_spec.h"
 #include "harness/env/readiness.h"
 #include "harness/env/redacted_pipes.h"
 #include "harness/template/template.h"
@@ -95,13 +96,8 @@ struct Supervisor::Impl {
   // A spawned build may write into <reports>/logs or <reports>/audit itself (its own --audit-file):
   // once it is gone, each such file is redacted in place, line by line. Ours came through `pipes`.
   void redact_components_own_files() const {
-    for (const char* folder : {"logs", "audit"}) {
-      std::error_code ec;
-      for (const auto& entry : fs::directory_iterator(fs::path(options.reports_dir) / folder, ec)) {
-        const std::string file = entry.path().string();
-        if (entry.is_regular_file(ec) && !piped.count(file)) redact_file_in_place(file);
-      }
-    }
+    for (const char* folder : {"logs", "audit"})
+      redact_files_in_place((fs::path(options.reports_dir) / folder).string(), piped);
   }
 
   Error failure(const std::string& name, const std::string& reason, const std::string& log_file) const {
@@ -170,29 +166,13 @@ struct Supervisor::Impl {
     return it == options.ports.end() ? 0 : it->second;
   }
 
-  std::vector<std::string> stub_args(const ComponentSpec& c, const Topology& t, const Environment& env,
-                                     const std::string& audit_file) const {
-    std::vector<std::string> args{c.stub_role, "--fixtures", t.fixtures, "--profile", t.profile, "--port",
-                                  std::to_string(fixed_port(c.name))};
-    if (c.stub_role == "backend") args.insert(args.end(), {"--role", c.backend_role});
-    for (const auto& f : c.faults) args.insert(args.end(), {"--fault", f});
-    args.insert(args.end(), {"--audit-file", audit_file});
-    if (c.stub_role == "gateway") {
-      args.insert(args.end(), {"--authority", env.components.at("authority").url});
-      for (const auto& other : t.components)
-        if (other.kind == "stub" && other.stub_role == "backend")
-          args.insert(args.end(), {"--backend", other.backend_role + "=" + env.components.at(other.name).url});
-    }
-    args.insert(args.end(), c.stub_args.begin(), c.stub_args.end());
-    return args;
-  }
-
   // Launches a stub; the awaiter returns its URL once it has printed it (read as it is written).
   Result<Awaiter> launch_stub(const ComponentSpec& c, const Topology& t, const Environment& env,
                               const std::string& log_file) {
     const std::string audit_file = (fs::path(options.reports_dir) / "audit" / (c.name + ".jsonl")).string();
     const std::string audit_pipe = "/dev/fd/" + std::to_string(kStubAuditFd);
-    ChildSpec spec{options.stub_binary, stub_args(c, t, env, audit_pipe), {{"TC_SHARED_SECRET", shared_secret}}, log_file};
+    ChildSpec spec{options.stub_binary, stub_args(c, t, env, fixed_port(c.name), audit_pipe),
+                   {{"TC_SHARED_SECRET", shared_secret}}, log_file};
     if (c.stub_role == "authority" && !options.authority_key_file.empty())
       spec.args.insert(spec.args.end(), {"--signing-key", options.authority_key_file});
     const auto launched = Clock::now();
@@ -210,27 +190,11 @@ struct Supervisor::Impl {
     const int port = fixed_port(c.name) ? fixed_port(c.name) : free_local_port();
     if (port == 0) return failure(c.name, "no free local port", "");
     scope.set("port", port);
-    auto render = [&](const std::string& text, const std::string& ptr) {
-      return render_text(text, scope, Loc{c.loc.file, c.loc.line, c.loc.pointer + ptr});
-    };
-    auto command = render(c.command, "/spawn/command");
-    if (!command) return command.error();
-    ChildSpec spec{*command, {}, {}, log_file};
-    for (std::size_t i = 0; i < c.args.size(); ++i) {
-      auto a = render(c.args[i], "/spawn/args/" + std::to_string(i));
-      if (!a) return a.error();
-      spec.args.push_back(*a);
-    }
-    for (const auto& [k, v] : c.env) {
-      auto x = render(v, "/spawn/env/" + k);
-      if (!x) return x.error();
-      spec.env[k] = *x;
-    }
-    auto url = render(c.url, "/spawn/url");
-    if (!url) return url.error();
-    const std::string base = strip_trailing_slash(*url);
+    auto rendered = render_spawn(c, scope, log_file);
+    if (!rendered) return rendered.error();
+    const std::string base = rendered->base_url;
     const auto launched = Clock::now();
-    auto started = launch(c.name, std::move(spec));
+    auto started = launch(c.name, std::move(rendered->spec));
     if (!started) return started.error();
     auto sleep = [](long ms) { std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, kPollMs))); };
 
