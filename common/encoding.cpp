@@ -1,5 +1,6 @@
 #include "common/encoding.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -111,15 +112,12 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
-std::string url_decode(std::string_view text) {
+std::string percent_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-               hex_value(text[i + 2]) >= 0) {
+    const char c = text[i];
+    if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
       i += 2;
     } else {
@@ -127,6 +125,12 @@ std::string url_decode(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string url_decode(std::string_view text) {
+  std::string spaced(text);  // before decoding: an encoded '+' (%2B) stays '+'
+  std::replace(spaced.begin(), spaced.end(), '+', ' ');
+  return percent_decode(spaced);
 }
 
 namespace {

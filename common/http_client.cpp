@@ -2,9 +2,10 @@
 
 #include <curl/curl.h>
 
-#include <cctype>
 #include <mutex>
 #include <string_view>
+
+#include "common/headers.h"
 
 namespace tc {
 namespace {
@@ -53,15 +54,8 @@ size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
 
 // Only http and https: a URL of any other scheme (file://, ftp://, gopher://, …) would read local
 // files or reach other services in the runner's name, and a redirect may not switch to one either.
-bool allowed_scheme(const std::string& url) {
-  const std::string_view u(url);
-  auto starts = [&](std::string_view p) {
-    if (u.size() < p.size()) return false;
-    for (std::size_t i = 0; i < p.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(u[i])) != p[i]) return false;
-    return true;
-  };
-  return starts("http://") || starts("https://");
+bool allowed_scheme(std::string_view url) {
+  return iequals(url.substr(0, 7), "http://") || iequals(url.substr(0, 8), "https://");
 }
 
 constexpr long kMaxRedirects = 10;

@@ -28,7 +28,7 @@ constexpr Section kSections[] = {
     {"headers", Kind::string_or_list}, {"claims", Kind::string},   {"status", Kind::integer, 100, 599},
     {"errors", Kind::string},          {"values", Kind::string},   {"patterns", Kind::string},
     {"windows", Kind::integer, 0, 365LL * 24 * 3600},             {"switches", Kind::boolean},
-    {"paths", Kind::string},           {"events", Kind::string},
+    {"paths", Kind::string},           {"events", Kind::string},   {"outcomes", Kind::string},
 };
 
 bool has_kind(const json& v, Kind kind) {
@@ -189,6 +189,7 @@ std::vector<std::string> ContractProfile::header_list(std::string_view name) con
 
 std::string ContractProfile::claim(std::string_view name) const { return require_string(*this, "claims", name); }
 std::string ContractProfile::event(std::string_view name) const { return require_string(*this, "events", name); }
+std::string ContractProfile::outcome(bool allow) const { return require_string(*this, "outcomes", allow ? "allow" : "deny"); }
 std::string ContractProfile::value(std::string_view name) const { return require_string(*this, "values", name); }
 std::string ContractProfile::path(std::string_view name) const { return require_string(*this, "paths", name); }
 std::string ContractProfile::pattern(std::string_view name) const { return require_string(*this, "patterns", name); }

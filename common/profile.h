@@ -44,6 +44,7 @@ class ContractProfile {
   std::vector<std::string> header_list(std::string_view name) const;  // headers.<name> (array)
   std::string claim(std::string_view name) const;      // claims.<name>
   std::string event(std::string_view name) const;      // events.<name>
+  std::string outcome(bool allow) const;               // outcomes.allow / outcomes.deny
   std::string value(std::string_view name) const;      // values.<name>
   std::string path(std::string_view name) const;       // paths.<name>
   std::string pattern(std::string_view name) const;    // patterns.<name>

@@ -1,6 +1,7 @@
 #include "common/redact.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
@@ -114,6 +115,16 @@ RE2::Options byte_options() {
   return o;
 }
 
+// How many capturing groups each of kPatterns has, counted once.
+const std::vector<int>& pattern_groups() {
+  static const std::vector<int> counts = [] {
+    std::vector<int> v;
+    for (const auto& p : kPatterns) v.push_back(RE2(p.re, byte_options()).NumberOfCapturingGroups());
+    return v;
+  }();
+  return counts;
+}
+
 }  // namespace
 
 // One RE2 of alternatives: group 1 is every secret form (longest first, so a secret containing
@@ -140,10 +151,11 @@ struct Redactor::Program {
       all += ")";
       alternatives.push_back({group++, false, false});
     }
-    for (const auto& p : kPatterns) {
+    for (std::size_t i = 0; i < std::size(kPatterns); ++i) {
+      const Pattern& p = kPatterns[i];
       all += std::string(all.empty() ? "" : "|") + "(" + p.re + ")";
       alternatives.push_back({group, p.before, p.after});
-      group += 1 + RE2(p.re, byte_options()).NumberOfCapturingGroups();
+      group += 1 + pattern_groups()[i];
     }
     re = std::make_unique<RE2>(all, byte_options());
   }
@@ -178,7 +190,7 @@ struct Redactor::Program {
   }
 };
 
-Redactor::Redactor() : program_(std::make_shared<const Program>(secrets_)) {}
+Redactor::Redactor() = default;
 Redactor::~Redactor() = default;
 
 void Redactor::add_secret(std::string value) {
@@ -186,13 +198,14 @@ void Redactor::add_secret(std::string value) {
   std::lock_guard lock(mu_);
   if (std::find(secrets_.begin(), secrets_.end(), value) != secrets_.end()) return;
   secrets_.push_back(std::move(value));
-  program_ = std::make_shared<const Program>(secrets_);
+  program_.reset();  // built again at the next apply, once for a run of added secrets
 }
 
 std::string Redactor::apply(std::string_view text) const {
   std::shared_ptr<const Program> program;
   {
     std::lock_guard lock(mu_);
+    if (!program_) program_ = std::make_shared<const Program>(secrets_);
     program = program_;
   }
   return program->apply(text);

@@ -29,7 +29,8 @@ class Redactor {
  private:
   mutable std::mutex mu_;
   std::vector<std::string> secrets_;
-  std::shared_ptr<const Program> program_;  // rebuilt when a secret is added; applied without the lock
+  // Built at the first apply after secrets were added (not once per secret), applied without the lock.
+  mutable std::shared_ptr<const Program> program_;
 };
 
 // The process-wide redactor that outputs use.

@@ -1,6 +1,7 @@
 // Small text helpers shared by messages and reports.
 #pragma once
 #include <string>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -8,5 +9,8 @@ namespace tc {
 
 // The items with `separator` between them: join({"a", "b"}, ", ") == "a, b".
 std::string join(const std::vector<std::string>& items, std::string_view separator);
+inline std::string join(const std::set<std::string>& items, std::string_view separator) {
+  return join(std::vector<std::string>(items.begin(), items.end()), separator);
+}
 
 }  // namespace tc

@@ -20,6 +20,8 @@ std::string rfc3339_ms(std::int64_t epoch_ms) {
   return format_utc(epoch_ms, "%Y-%m-%dT%H:%M:%S") + ms;
 }
 
+std::int64_t epoch_seconds() { return epoch_ms() / 1000; }
+
 std::int64_t epoch_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -12,5 +12,7 @@ std::string format_utc(std::int64_t epoch_ms, const char* format);
 std::string rfc3339_ms(std::int64_t epoch_ms);
 // Now, in milliseconds since the epoch (what reports stamp).
 std::int64_t epoch_ms();
+// Now, in whole seconds since the epoch (what token times and expiries count in).
+std::int64_t epoch_seconds();
 
 }  // namespace tc

@@ -10,12 +10,12 @@ std::optional<std::string> non_empty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
+}  // namespace
+
 std::optional<std::string> string_claim(const json& claims, const std::string& name) {
   auto it = claims.find(name);
   return it != claims.end() && it->is_string() ? std::optional<std::string>(it->get<std::string>()) : std::nullopt;
 }
-
-}  // namespace
 
 json or_null(const std::optional<std::string>& value) { return value ? json(*value) : json(nullptr); }
 
@@ -32,7 +32,7 @@ Actor Actor::from_claims(const json& claims, const ContractProfile& profile) {
 json audit_record(const Decision& d, const std::string& method, const std::string& path,
                   const std::string& correlation_id, const ContractProfile& profile) {
   return {{"event", profile.event(d.event)},
-          {"outcome", profile.values().at("outcomes").at(d.allow ? "allow" : "deny")},
+          {"outcome", profile.outcome(d.allow)},
           {"status", d.status},
           {"correlation_id", correlation_id},
           {"actor", {{"sub", or_null(d.actor.sub)}, {"client_id", or_null(d.actor.client_id)}, {"tenant", or_null(d.actor.tenant)}}},

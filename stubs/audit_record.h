@@ -36,6 +36,9 @@ struct Decision {
 nlohmann::json audit_record(const Decision& d, const std::string& method, const std::string& path,
                             const std::string& correlation_id, const ContractProfile& profile);
 
+// JSON null for an unknown value.
 nlohmann::json or_null(const std::optional<std::string>& value);
+// The claim `name` of `claims` when it is a string; nullopt when absent or of another type.
+std::optional<std::string> string_claim(const nlohmann::json& claims, const std::string& name);
 
 }  // namespace tc::stub

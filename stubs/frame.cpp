@@ -2,6 +2,7 @@
 
 #include "common/crypto.h"
 #include "common/encoding.h"
+#include "common/text.h"
 #include "stubs/envelope.h"
 
 namespace tc::stub {
@@ -20,12 +21,6 @@ std::optional<std::string> non_utf8_part(const Request& r) {
     for (const auto& [name, value] : r.form())
       if (!is_utf8(name) || !is_utf8(value)) return std::string("the form body");
   return std::nullopt;
-}
-
-std::string join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
 }
 
 // The profile's names of what the server answers itself: status key, error key, description.
@@ -67,7 +62,7 @@ Response Frame::answer(Call& call) {
     if (auto denied = table_.guard(call)) return std::move(*denied);
   const auto match = match_route(table_.routes, request.method, request.path);
   if (match.route) return match.route->handler(call, match.params);
-  if (!match.path_known) return error_response("not_found", "no such endpoint", call.correlation_id, p);
+  if (match.allowed.empty()) return error_response("not_found", "no such endpoint", call.correlation_id, p);
   return method_not_allowed(call, match.allowed);
 }
 
@@ -75,7 +70,7 @@ Response Frame::answer(Call& call) {
 Response Frame::method_not_allowed(const Call& call, const std::vector<std::string>& allowed) const {
   const std::string methods = join(allowed, ", ");
   Response r = error_response("method_not_allowed", methods + " only", call.correlation_id, ctx_.profile);
-  r.headers.set("Allow", methods);
+  r.headers.set(ctx_.profile.header("allow"), methods);
   return r;
 }
 

@@ -6,30 +6,6 @@ namespace tc::stub {
 
 namespace {
 
-// Percent-decoding of a path: unlike form decoding, '+' stays '+'.
-std::string decode_path(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '%' && i + 2 < raw.size()) {
-      int hi = hex(raw[i + 1]), lo = hex(raw[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += raw[i];
-  }
-  return out;
-}
-
 std::multimap<std::string, std::string> decode_pairs(std::string_view text) {
   std::multimap<std::string, std::string> out;
   std::size_t start = 0;
@@ -54,7 +30,7 @@ std::multimap<std::string, std::string> decode_pairs(std::string_view text) {
 void Request::set_target(std::string_view raw) {
   target = std::string(raw);
   const std::size_t q = raw.find('?');
-  path = decode_path(raw.substr(0, q));
+  path = percent_decode(raw.substr(0, q));  // unlike a form, a path keeps its '+'
   query.clear();
   if (q != std::string_view::npos) query = decode_pairs(raw.substr(q + 1));
 }

@@ -21,8 +21,7 @@ std::string fill_path(const std::string& templ, const PathParams& params);
 template <class Row>
 struct RouteMatch {
   const Row* route = nullptr;        // the row for method and path, or nullptr
-  bool path_known = false;           // some row has this path (whatever its method)
-  std::vector<std::string> allowed;  // the methods of the rows that have this path, in table order
+  std::vector<std::string> allowed;  // the methods of the rows that have this path, in table order (empty: unknown path)
   PathParams params;                 // {name} -> segment, for the matched row
 };
 
@@ -32,7 +31,6 @@ RouteMatch<Row> match_route(const std::vector<Row>& rows, const std::string& met
   for (const auto& row : rows) {
     auto params = fit_path(row.path, path);
     if (!params) continue;
-    best.path_known = true;
     bool listed = false;
     for (const auto& m : best.allowed) listed = listed || m == row.method;
     if (!listed) best.allowed.push_back(row.method);

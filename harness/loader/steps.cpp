@@ -4,6 +4,7 @@
 
 #include "common/input_file.h"
 #include "common/strict.h"
+#include "common/text.h"
 #include "harness/loader/expectation_registry.h"
 #include "harness/loader/variables.h"
 #include "harness/template/expression.h"
@@ -115,11 +116,7 @@ std::vector<ExpectationSpec> read_expectations(const StrictReader& r, const json
   for (const auto& [kind, spec] : node.items()) {
     std::string p = pointer_join(ptr, kind);
     const ExpectationKind* k = find_expectation_kind(kind);
-    if (!k) {
-      std::string known;
-      for (const auto& n : expectation_kind_names()) known += (known.empty() ? "" : ", ") + n;
-      r.fail(p, "unknown expectation kind '" + kind + "' (known kinds: " + known + ")");
-    }
+    if (!k) r.fail(p, "unknown expectation kind '" + kind + "' (known kinds: " + join(expectation_kind_names(), ", ") + ")");
     if (k->read) k->read(spec, r, p);
     out.push_back(ExpectationSpec{kind, spec, loc_of(r.doc(), p)});
   }
@@ -182,11 +179,8 @@ std::vector<StepSpec> read_include(const StrictReader& r, const json& node, cons
   const std::string rel = r.string(node["include"], inc_ptr);
   if (tmpl::has_template(rel)) r.fail(inc_ptr, "an include path is plain text (no templates)");
   std::string path = (fs::path(r.doc().file).parent_path() / rel).lexically_normal().string();
-  if (!path_within(path, roots)) {
-    std::string listed;
-    for (const auto& root : roots) listed += (listed.empty() ? "" : ", ") + root;
-    r.fail(inc_ptr, "include '" + rel + "' is outside the pack (" + listed + "); --include-root DIR allows another folder");
-  }
+  if (!path_within(path, roots))
+    r.fail(inc_ptr, "include '" + rel + "' is outside the pack (" + join(roots, ", ") + "); --include-root DIR allows another folder");
   std::string key = fs::weakly_canonical(path).string();
   for (std::size_t i = 0; i < stack.size(); ++i) {
     if (stack[i] != key) continue;
@@ -215,8 +209,7 @@ std::vector<StepSpec> read_include(const StrictReader& r, const json& node, cons
     for (std::size_t j = 0; j < i; ++j)
       if (params[j] == params[i]) step_file.fail(pointer_join("/params", i), "duplicate parameter '" + params[i] + "'");
   }
-  std::string list;
-  for (const auto& p : params) list += (list.empty() ? "" : ", ") + p;
+  const std::string list = join(params, ", ");
   std::map<std::string, json> bound;
   std::string with_ptr = pointer_join(ptr, "with");
   if (node.contains("with")) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/text.h"
 #include "common/utc_time.h"
 
 namespace tc {
@@ -62,12 +63,6 @@ std::string seconds(std::int64_t ms) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", ms > 0 ? ms / 1000.0 : 0.0);
   return buf;
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
-  return out;
 }
 
 struct Totals {

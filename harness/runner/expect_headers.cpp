@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/pattern.h"
+#include "common/text.h"
 #include "harness/runner/expectation.h"
 
 namespace tc {
@@ -42,8 +43,7 @@ std::string text_of(const json& n) { return n.is_string() ? n.get<std::string>()
 
 Outcome check_one(const std::string& kind, const std::string& name, const json& check, const Headers& headers) {
   auto values = headers.all(name);
-  std::string joined;
-  for (const auto& v : values) joined += (joined.empty() ? "" : ", ") + v;
+  const std::string joined = join(values, ", ");
   const std::string actual = values.empty() ? "(absent)" : as_json_string(joined);
   auto verdict = [&](bool ok, const std::string& op, const std::string& expected, const std::string& act) {
     return ok ? passed_outcome(kind, name + " " + op, expected, act) : failed_outcome(kind, name + " " + op, expected, act);

@@ -2,7 +2,6 @@
 // signed by one of this Authority's keys; the leeway is the gateway's (windows.token_leeway_seconds).
 #include <algorithm>
 
-#include "common/headers.h"
 #include "common/jwt.h"
 #include "stubs/authority/authority.h"
 
@@ -22,7 +21,7 @@ TokenCheck check_token(const Authority& a, const std::string& token) {
   }
   check.problem = verify_jwt_signature(*jwt, a.keys.jwks());
   if (check.problem.empty())
-    check.problem = check_time_claims(check.claims, now_seconds(), a.profile().window("token_leeway_seconds"));
+    check.problem = check_time_claims(check.claims, epoch_seconds(), a.profile().window("token_leeway_seconds"));
   const auto jti = check.claims.find("jti");
   check.revoked = jti != check.claims.end() && jti->is_string() && a.grants.revoked(jti->get<std::string>());
   return check;

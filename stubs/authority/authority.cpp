@@ -3,8 +3,6 @@
 // their paths answer 404 not_found like any unknown path.
 #include "stubs/authority/authority.h"
 
-#include <chrono>
-
 namespace tc::stub {
 
 namespace authority {
@@ -15,10 +13,6 @@ Authority::Authority(StubContext& context) : ctx(context), keys(context.options.
   audience = ctx.options.audience.empty() ? ctx.profile.value("default_audience") : ctx.options.audience;
 }
 
-long long now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 namespace {
 

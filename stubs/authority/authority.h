@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/utc_time.h"
 #include "stubs/authority/grant_store.h"
 #include "stubs/authority/key_store.h"
 #include "stubs/frame.h"
@@ -30,7 +31,6 @@ struct Authority {
   bool fault(std::string_view name) const { return ctx.faults.on(name); }
 };
 
-long long now_seconds();
 std::vector<std::string> split_scopes(const std::string& scope);
 std::string join_scopes(const std::vector<std::string>& scopes);
 

@@ -130,7 +130,7 @@ Response handle_authorize(Authority& a, Call& call) {
   grant.code_challenge = challenge.value_or("");
   grant.scopes = *scopes;
   grant.tenant = tenant;
-  grant.expires_at = now_seconds() + p.window("authorization_code_ttl_seconds");
+  grant.expires_at = epoch_seconds() + p.window("authorization_code_ttl_seconds");
   const std::string code = random_token(24);
   a.grants.put_code(code, grant);
 

@@ -30,7 +30,7 @@ std::string join_scopes(const std::vector<std::string>& scopes) {
 
 json build_claims(const Authority& a, const TokenSpec& spec) {
   const auto& p = a.profile();
-  const long long now = now_seconds();
+  const long long now = epoch_seconds();
   json claims = {
       {p.claim("issuer"), a.issuer},
       {p.claim("subject"), spec.sub},

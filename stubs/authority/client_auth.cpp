@@ -5,7 +5,6 @@
 #include "common/bearer.h"
 #include "common/crypto.h"
 #include "common/encoding.h"
-#include "common/headers.h"
 #include "stubs/credentials.h"
 #include "stubs/envelope.h"
 

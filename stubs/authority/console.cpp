@@ -11,12 +11,6 @@ namespace tc::stub::authority {
 
 namespace {
 
-std::optional<std::string> string_claim(const json& claims, const std::string& name) {
-  const auto it = claims.find(name);
-  if (it == claims.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
 // The verified claims of the request's token, or the 401 answer (already audited).
 std::optional<Response> authenticate(Authority& a, Call& call, json& claims) {
   const auto& p = a.profile();

@@ -29,6 +29,7 @@ Response handle_mint(Authority& a, Call& call) {
   const json req = json::parse(call.request.body, nullptr, false);
   if (!req.is_object()) return bad_request(a, call, "body must be a JSON object");
   if (!req.contains("sub") || !req["sub"].is_string()) return bad_request(a, call, "sub (string) is required");
+  if (req.contains("client_id") && !req["client_id"].is_string()) return bad_request(a, call, "client_id must be a string");
   for (const char* key : {"exp_in", "nbf_in", "iat_in"})
     if (req.contains(key) && !req[key].is_number_integer()) return bad_request(a, call, std::string(key) + " must be an integer");
 
@@ -51,7 +52,7 @@ Response handle_mint(Authority& a, Call& call) {
 
   // The fault ignores the requested lifetime, so "expired" and "not yet valid" tokens come out valid.
   if (!a.fault("authority.mint_ignores_lifetime")) {
-    const long long now = now_seconds();
+    const long long now = epoch_seconds();
     claims["exp"] = now + req.value("exp_in", p.window("access_token_ttl_seconds"));
     claims["nbf"] = now + req.value("nbf_in", 0LL);
     claims["iat"] = now + req.value("iat_in", 0LL);

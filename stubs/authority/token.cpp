@@ -56,7 +56,7 @@ Outcome authorization_code_grant(Authority& a, const Client& client, const Form&
   if (!code || code->empty()) return refused("invalid_request", "code is required");
   const auto grant = a.grants.find_code(*code);
   const bool reusable = a.fault("authority.code_reusable");
-  if (!grant || grant->expires_at < now_seconds()) return refused("invalid_grant", "unknown or expired code");
+  if (!grant || grant->expires_at < epoch_seconds()) return refused("invalid_grant", "unknown or expired code");
   if (grant->used && !reusable) return refused("invalid_grant", "the code was already used", grant->sub);
   if (grant->client_id != client.client_id) return refused("invalid_grant", "the code was issued to another client");
   if (form_value(form, "redirect_uri").value_or("") != grant->redirect_uri)
@@ -119,7 +119,7 @@ Outcome refresh_token_grant(Authority& a, const Client& client, const Form& form
   const auto token = form_value(form, "refresh_token");
   if (!token || token->empty()) return refused("invalid_request", "refresh_token is required");
   const auto grant = a.grants.find_refresh(*token);
-  if (!grant || grant->expires_at < now_seconds() || grant->client_id != client.client_id)
+  if (!grant || grant->expires_at < epoch_seconds() || grant->client_id != client.client_id)
     return refused("invalid_grant", "unknown, expired or foreign refresh token");
   Outcome o;
   o.sub = grant->sub;
@@ -187,7 +187,7 @@ Response issue(Authority& a, Call& call, const Client& client, const Outcome& o,
                {"scope", join_scopes(o.scopes)}};
   if (contains(o.scopes, p.value("refresh_scope"))) {
     RefreshGrant refresh{client.client_id, o.sub, o.client_principal, o.scopes, o.selection.tenant,
-                         o.selection.allowed_tenants, now_seconds() + p.window("refresh_token_ttl_seconds")};
+                         o.selection.allowed_tenants, epoch_seconds() + p.window("refresh_token_ttl_seconds")};
     const std::string token = random_token(32);
     a.grants.put_refresh(token, refresh);
     body["refresh_token"] = token;

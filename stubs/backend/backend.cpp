@@ -5,11 +5,11 @@
 // told from a known one without it). Items are scoped to the tenant in the canonical header, which
 // the gateway set and signed (B2); another tenant's id is answered exactly as a missing one. Each
 // decision leaves one audit record (B5).
-#include <chrono>
 #include <optional>
 #include <string>
 
 #include "common/echo_shape.h"
+#include "common/utc_time.h"
 #include "stubs/backend/change_summary.h"
 #include "stubs/backend/item_store.h"
 #include "stubs/context_signature.h"
@@ -24,11 +24,6 @@ using nlohmann::json;
 
 // The role's paths (routes.yaml `backends`); main() has checked that the role has them.
 const BackendPaths& paths_of(const StubContext& ctx) { return ctx.fixtures.backends.at(ctx.options.backend_role); }
-
-long long unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class Backend {
  public:
@@ -86,7 +81,7 @@ class Backend {
     context.tenant = req.headers.get(profile_.header("tenant")).value_or("");
     context.actor = req.headers.get(profile_.header("actor")).value_or("");
     context.correlation_id = req.headers.get(profile_.header("correlation_id")).value_or("");
-    SignatureCheck check = verify_context(ctx_.options.shared_secret, context, header, unix_now(),
+    SignatureCheck check = verify_context(ctx_.options.shared_secret, context, header, epoch_seconds(),
                                           profile_.window("signature_skew_seconds"),
                                           !ctx_.faults.on("backend.stale_signature_accepted"));
     if (check == SignatureCheck::ok) return std::nullopt;

@@ -17,7 +17,6 @@
 #include <nlohmann/json.hpp>
 
 #include "common/crypto.h"
-#include "common/headers.h"
 #include "common/status.h"
 
 namespace tc::stub::gateway {

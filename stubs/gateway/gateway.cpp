@@ -3,10 +3,10 @@
 // (the fixtures' table, matched by the frame), G2 strip, G3 tenant resolution, G4 scope — and the
 // first failing check decides the answer; a request that passes them all is forwarded (G5). Each
 // decision is stated to the frame, which records it (G6).
-#include <ctime>
 #include <memory>
 
 #include "common/http_client.h"
+#include "common/utc_time.h"
 #include "stubs/credentials.h"
 #include "stubs/envelope.h"
 #include "stubs/frame.h"
@@ -46,7 +46,30 @@ class Gateway {
         issuer_(without_trailing_slash(ctx.options.authority_url)),
         audience_(ctx.options.audience.empty() ? ctx.profile.value("default_audience") : ctx.options.audience),
         owned_(gateway_owned_headers(ctx.profile)),
-        jwks_([this] { return fetch_jwks(); }) {}
+        jwks_([this] { return fetch_jwks(); }) {
+    // What the profile and the faults decide is fixed for the process: built once, not per request.
+    token_rules_.issuer = issuer_;
+    token_rules_.audience = audience_;
+    token_rules_.leeway_seconds = p_.window("token_leeway_seconds");
+    token_rules_.audience_claim = p_.claim("audience");
+    token_rules_.issuer_claim = p_.claim("issuer");
+    token_rules_.accept_expired = fault("gateway.accept_expired_token");
+    token_rules_.accept_alg_none = fault("gateway.accept_alg_none");
+    token_rules_.accept_wrong_audience = fault("gateway.accept_wrong_audience");
+    strip_options_.exact_case_only = fault("gateway.strip_exact_case_only");
+    strip_options_.keep_tenant_headers = fault("gateway.forward_caller_tenant_header");
+    strip_options_.keep_identity_headers = fault("gateway.forward_caller_actor");
+    tenant_policy_.tenant_pattern = p_.regex("tenant_id");
+    tenant_policy_.strict_claim_match = p_.flag("strict_claim_match");
+    tenant_policy_.conflict_allowed = fault("gateway.conflict_allowed");
+    tenant_policy_.header_overrides_claim = fault("gateway.header_overrides_claim");
+    tenant_policy_.case_insensitive = fault("gateway.tenant_case_insensitive");
+    tenant_policy_.missing_tenant_allowed = fault("gateway.missing_tenant_allowed");
+    forward_options_.shared_secret = ctx_.options.shared_secret;
+    forward_options_.skip_alias_rewrite = fault("gateway.skip_alias_rewrite");
+    forward_options_.unsigned_forward = fault("gateway.unsigned_forward");
+    forward_options_.keep_caller_tenant = fault("gateway.forward_caller_tenant_header");
+  }
 
   // G1, before the route: the verified claims become the call's principal.
   std::optional<Response> authenticate(Call& call);
@@ -75,6 +98,10 @@ class Gateway {
   std::vector<std::string> owned_;
   HttpClient jwks_client_;  // used only inside fetch_jwks, which JwksCache serialises
   gateway::JwksCache jwks_;
+  gateway::TokenRules token_rules_;        // `now` set per request on a copy
+  gateway::StripOptions strip_options_;
+  gateway::TenantPolicy tenant_policy_;
+  gateway::ForwardOptions forward_options_;  // `now` set per request on a copy
 };
 
 Result<json> Gateway::fetch_jwks() {
@@ -108,16 +135,8 @@ Response Gateway::unauthorized(Call& call, const std::string& name, const std::s
 std::optional<Response> Gateway::authenticate(Call& call) {
   auto token = bearer_token(call.request, p_);
   if (!token) return unauthorized(call, "unauthenticated", "a bearer token is required");
-  gateway::TokenRules rules;
-  rules.issuer = issuer_;
-  rules.audience = audience_;
-  rules.leeway_seconds = p_.window("token_leeway_seconds");
-  rules.now = static_cast<long long>(std::time(nullptr));
-  rules.audience_claim = p_.claim("audience");
-  rules.issuer_claim = p_.claim("issuer");
-  rules.accept_expired = fault("gateway.accept_expired_token");
-  rules.accept_alg_none = fault("gateway.accept_alg_none");
-  rules.accept_wrong_audience = fault("gateway.accept_wrong_audience");
+  gateway::TokenRules rules = token_rules_;
+  rules.now = epoch_seconds();
   auto verdict = gateway::check_token(*token, jwks_, rules);
   if (!verdict.ok()) return unauthorized(call, "invalid_token", verdict.problem);
   call.principal = std::move(verdict.claims);
@@ -160,12 +179,8 @@ Response Gateway::forward(Call& call, const Route& route, const PathParams& para
   Result<HttpResponse> answer = environment_error(route.backend, "no backend configured for role " + route.backend);
   if (backend != ctx_.options.backends.end()) {
     up.base_url = backend->second;
-    gateway::ForwardOptions options;
-    options.shared_secret = ctx_.options.shared_secret;
-    options.now = static_cast<long long>(std::time(nullptr));
-    options.skip_alias_rewrite = fault("gateway.skip_alias_rewrite");
-    options.unsigned_forward = fault("gateway.unsigned_forward");
-    options.keep_caller_tenant = fault("gateway.forward_caller_tenant_header");
+    gateway::ForwardOptions options = forward_options_;
+    options.now = epoch_seconds();
     answer = gateway::send_upstream(gateway::upstream_request(up, p_, options));
   }
   if (!answer.ok()) {
@@ -210,14 +225,7 @@ gateway::TenantDecision Gateway::resolve_tenant(Call& call, const Route& route, 
       if (t.is_string()) input.allowed_tenants.push_back(t.get<std::string>());
   if (allowed != claims.end() && allowed->is_string()) input.allowed_tenants.push_back(allowed->get<std::string>());
   input.tenant_scoped = route.tenant_scoped;
-  gateway::TenantPolicy policy;
-  policy.tenant_pattern = p_.regex("tenant_id");
-  policy.strict_claim_match = p_.flag("strict_claim_match");
-  policy.conflict_allowed = fault("gateway.conflict_allowed");
-  policy.header_overrides_claim = fault("gateway.header_overrides_claim");
-  policy.case_insensitive = fault("gateway.tenant_case_insensitive");
-  policy.missing_tenant_allowed = fault("gateway.missing_tenant_allowed");
-  auto tenant = gateway::resolve_tenant(input, policy);
+  auto tenant = gateway::resolve_tenant(input, tenant_policy_);
   if (!tenant.event.empty()) {
     d.event = tenant.event;
     d.allow = tenant.allowed();
@@ -237,11 +245,7 @@ Response Gateway::serve(Call& call, const Route& route, const PathParams& params
   d.actor = Actor::from_claims(call.principal, p_);
 
   // G2
-  gateway::StripOptions strip_options;
-  strip_options.exact_case_only = fault("gateway.strip_exact_case_only");
-  strip_options.keep_tenant_headers = fault("gateway.forward_caller_tenant_header");
-  strip_options.keep_identity_headers = fault("gateway.forward_caller_actor");
-  auto stripped = gateway::strip_headers(call.request.headers, p_, strip_options);
+  auto stripped = gateway::strip_headers(call.request.headers, p_, strip_options_);
 
   // O1: scope after tenant resolution (the fault swaps them)
   const bool scope_first = fault("gateway.scope_before_tenant");

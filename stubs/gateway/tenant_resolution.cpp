@@ -5,11 +5,10 @@
 #include <set>
 
 #include "common/headers.h"
+#include "stubs/audit_record.h"
 
 namespace tc::stub::gateway {
 namespace {
-
-nlohmann::json or_null(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 
 TenantDecision deny(std::string error, std::string event, nlohmann::json attempted, nlohmann::json resolved,
                     std::string description) {

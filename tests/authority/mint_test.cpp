@@ -51,6 +51,8 @@ TEST(AuthorityMint, DefaultsAndNoTenant) {
   EXPECT_EQ(c["exp"].get<long long>() - c["iat"].get<long long>(), p.window("access_token_ttl_seconds"));
   EXPECT_EQ(server.post_json(p.path("mint"), {{"tenant", "tenant-alpha"}}).status, p.status("bad_request"));
   EXPECT_EQ(server.post_json(p.path("mint"), json::array()).status, p.status("bad_request"));
+  // A member of the wrong type is the caller's mistake (400), not the server's (500).
+  EXPECT_EQ(server.post_json(p.path("mint"), {{"sub", "user-ada"}, {"client_id", 7}}).status, p.status("bad_request"));
 }
 
 }  // namespace

@@ -116,8 +116,11 @@ class GatewayFaults : public GatewayWorld {
 TEST_F(GatewayFaults, EveryGatewayFaultHasAProbe) {
   std::set<std::string> probed;
   for (const auto& c : cases()) probed.insert(c.fault);
-  for (const auto& info : stub::fault_catalogue())
-    if (info.name.rfind("gateway.", 0) == 0) EXPECT_TRUE(probed.count(info.name)) << info.name << " has no probe";
+  for (const auto& info : stub::fault_catalogue()) {
+    if (info.name.rfind("gateway.", 0) == 0) {
+      EXPECT_TRUE(probed.count(info.name)) << info.name << " has no probe";
+    }
+  }
 }
 
 TEST_F(GatewayFaults, HealthyGatewayAnswersAsTheContractSays) {

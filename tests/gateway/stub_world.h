@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/http_client.h"
-#include "reference.h"
+#include "support/reference.h"
 #include "stubs/stub_context.h"
 
 namespace tc::testing {

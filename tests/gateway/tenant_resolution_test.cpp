@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "reference.h"
+#include "support/reference.h"
 
 namespace tc::stub::gateway {
 namespace {

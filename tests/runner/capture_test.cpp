@@ -57,7 +57,7 @@ TEST(Capture, AClaimOfATokenBehindTheProfilesBearerScheme) {
   std::string token = sign_jwt_rs256(key, "k1", {{"sub", "user-bea"}});
   TestServer server([&token](const stub::Request&) {
     Headers h;
-    h.add("X-Token", "Bearer " + token);
+    h.add("X-Token", reference_profile().value("bearer_scheme") + " " + token);
     h.add("X-Other", "Token " + token);
     return respond(200, "{}", h);
   });

@@ -12,17 +12,11 @@
 #include "harness/runner/run_context.h"
 #include "harness/runner/step_runner.h"
 #include "stubs/frame.h"
+#include "support/reference.h"
 
 namespace tc::testing_support {
 
-inline const ContractProfile& reference_profile() {
-  static ContractProfile profile = [] {
-    auto p = ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml");
-    if (!p) throw std::runtime_error(p.error().to_string());
-    return std::move(*p);
-  }();
-  return profile;
-}
+using tc::testing::reference_profile;
 
 class TestServer {
  public:

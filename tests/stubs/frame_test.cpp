@@ -12,17 +12,14 @@
 #include "common/profile.h"
 #include "raw_http.h"
 #include "stub_process.h"
+#include "support/reference.h"
 
 namespace tc::test {
 namespace {
 
 using nlohmann::json;
 
-const ContractProfile& profile() {
-  static const ContractProfile p =
-      ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml").value();
-  return p;
-}
+const ContractProfile& profile() { return tc::testing::reference_profile(); }
 
 struct RoleCase {
   const char* name;
@@ -33,7 +30,7 @@ struct RoleCase {
 
 const std::vector<RoleCase>& roles() {
   static const std::vector<RoleCase> table = {
-      {"authority", {"authority"}, "POST", "/connect/token", "Content-Type: application/x-www-form-urlencoded\r\n",
+      {"authority", {"authority"}, "POST", profile().path("token"), "Content-Type: application/x-www-form-urlencoded\r\n",
        "grant_type=password"},
       {"gateway", {"gateway", "--authority", "http://127.0.0.1:9", "--shared-secret", "frame-test-secret"}, "GET",
        "/api/platform/items", "", ""},
@@ -77,7 +74,6 @@ class RunningStub {
 
 std::string cid_header(const std::string& cid) { return profile().header("correlation_id") + ": " + cid + "\r\n"; }
 
-// The envelope without what differs by design (nothing, for the answers the frame gives).
 json envelope_of(const RawResponse& r) { return json::parse(r.body, nullptr, false); }
 
 TEST(StubFrame, EveryRoleAnswersAPostToTheAuditQueryWith405AndAllow) {
@@ -161,7 +157,7 @@ TEST(StubFrame, BytesThatAreNotUtf8AreRefusedWith400AndTheAuditStillAnswers) {
       {"header", raw_request("GET", "/api/platform/items", cid_header("frame-utf8") + "X-Note: caf\xe9\r\n")},
       {"path", raw_request("GET", "/api/platform/it%FFms", cid_header("frame-utf8"))},
       {"query", raw_request("GET", "/api/platform/items?q=%C3%28", cid_header("frame-utf8"))},
-      {"form", raw_request("POST", "/connect/token",
+      {"form", raw_request("POST", profile().path("token"),
                            cid_header("frame-utf8") + "Content-Type: application/x-www-form-urlencoded\r\n",
                            "grant_type=password&username=%FF%FE")},
   };

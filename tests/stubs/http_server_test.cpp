@@ -15,6 +15,7 @@
 
 #include "raw_http.h"
 #include "stubs/frame.h"
+#include "support/reference.h"
 
 namespace tc::stub {
 namespace {
@@ -25,10 +26,10 @@ using test::raw_request;
 
 // The server's own answers in the reference profile's envelope, unless a test sets its own.
 ServerOptions with_envelope(ServerOptions options) {
-  static const ContractProfile profile =
-      ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml").value();
   if (!options.error_response)
-    options.error_response = [](ServerFault fault, const Request& r) { return server_error_response(fault, r, profile); };
+    options.error_response = [](ServerFault fault, const Request& r) {
+      return server_error_response(fault, r, tc::testing::reference_profile());
+    };
   return options;
 }
 

@@ -1,10 +1,6 @@
 // The real tenantcheck-stub program (TC_STUB_BIN): start-up line, options, faults, signals, logging.
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// The reference profile and fixtures, loaded once for the gateway tests.
+// The reference profile and fixtures, loaded once per test binary (every area that needs them).
 #pragma once
 #include <gtest/gtest.h>
 
