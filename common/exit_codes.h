@@ -13,4 +13,8 @@ enum ExitCode : int {
   kExitInternal = 70,      // a bug of tenantcheck itself (sysexits' EX_SOFTWARE): never a verdict on the platform
 };
 
+// Stopped by signal `sig` after tearing down (SIGINT 130, SIGTERM 143): the shell's convention.
+constexpr int exit_interrupted(int sig) { return 128 + sig; }
+constexpr bool is_interrupted_exit(int code) { return code > 128 && code < 128 + 65; }
+
 }  // namespace tc

@@ -60,12 +60,14 @@ class Checks {
 };
 
 // Every {{env.NAME}} the topology and its bindings read, with the file that reads it, in file order.
-std::vector<std::pair<std::string, std::string>> environment_variables(const Topology& t) {
+std::vector<std::pair<std::string, std::string>> environment_variables(const Topology& t,
+                                                                      const std::optional<Document>& bindings_file) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const std::string& file : {t.file, t.bindings}) {
-    if (file.empty()) continue;
-    auto doc = load_document(file);
-    if (!doc) continue;  // the topology loaded; the bindings' own error comes at start
+  auto topology_file = load_document(t.file);  // loaded before: its values, not its templates, are kept
+  const Document* docs[] = {topology_file ? &*topology_file : nullptr, bindings_file ? &*bindings_file : nullptr};
+  for (const Document* doc : docs) {
+    if (!doc) continue;
+    const std::string& file = doc->file;
     auto paths = template_paths(doc->value, Loc{file, 1, ""});
     if (!paths) continue;
     for (const auto& path : *paths) {
@@ -347,14 +349,14 @@ int doctor(const DoctorOptions& o) {
   Checks checks;
   // Every unset variable at once: starting would stop at the first.
   bool unset = false;
-  for (const auto& [name, file] : environment_variables(topology)) {
+  for (const auto& [name, file] : environment_variables(topology, setup->bindings_file)) {
     const char* value = std::getenv(name.c_str());
     if (value && *value) continue;
     unset = true;
     checks.report(false, "environment", name, std::string(value ? "empty" : "not set") + " (read by " + file + ")");
   }
   if (unset) return checks.verdict(" (nothing started: set the variables above)");
-  auto bindings = read_bindings(topology);
+  auto bindings = render_bindings(setup->bindings_file);
   if (!bindings) {
     checks.report(false, "topology", "start", bindings.error().to_string());
     return checks.verdict(" (the topology did not start)");

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/crypto.h"
+#include "common/text.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
 #include "harness/cli/scenario_set.h"
@@ -40,7 +41,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-constexpr long kStopGraceS = 20;  // for the runs under way to tear down after a stop signal
 
 struct MutateOptions {
   PackOptions pack;                       // PATHs, --include-root: passed to every run
@@ -182,16 +182,6 @@ void judge(Mutant& m, std::optional<int> code, const std::string& describe, cons
   m.verdict = !m.killed_by.empty() ? "killed" : !m.failed_elsewhere.empty() ? "killed-off-clause" : "survived";
 }
 
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
-  return out;
-}
-
-std::string join(const std::set<std::string>& items, const std::string& sep) {
-  return join(std::vector<std::string>(items.begin(), items.end()), sep);
-}
-
 void print_line(const Mutant& m) {
   std::string upper = m.verdict;
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
@@ -238,15 +228,14 @@ void write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, 
   }
 }
 
-// After a stop signal: each run under way is asked to tear down (SIGTERM), given kStopGraceS in
-// all, then killed; all are reaped here and marked interrupted.
+// After a stop signal: each run under way is asked to tear down (stop_children), then marked
+// interrupted.
 template <class Running>
 void stop_runs(std::vector<Running>& running, std::vector<Mutant>& mutants) {
-  for (auto& r : running) r.child.signal(SIGTERM);
-  const auto until = Clock::now() + std::chrono::seconds(kStopGraceS);
+  std::vector<ChildProcess*> children;
+  for (auto& r : running) children.push_back(&r.child);
+  stop_children(children, kChildRunStopGraceMs);
   for (auto& r : running) {
-    const long left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-    if (!r.child.wait_for(std::max(0L, left))) r.child.kill_and_reap();
     Mutant& m = mutants[r.index];
     m.verdict = "interrupted";
     m.detail = r.child.describe_exit();
@@ -256,6 +245,10 @@ void stop_runs(std::vector<Running>& running, std::vector<Mutant>& mutants) {
 }
 
 int mutate(const MutateOptions& o) {
+  // From the first moment: a stop during the set-up (key generation, the fault list) still ends with
+  // the key file removed and mutation.json written. The run loop below is the only one that signals
+  // and reaps the runs.
+  SignalGuard guard;
   const auto started = Clock::now();
   auto loaded = load_setup(o.setup, SetupUse::start_environment);   // a bad file fails once, not in every run
   if (!loaded) return print_error(loaded.error());
@@ -279,9 +272,10 @@ int mutate(const MutateOptions& o) {
   // One authority signing key for every run: each start then reads it instead of generating one.
   auto key = PrivateFile::write(RsaKey::generate().private_pem());
   if (!key) return print_error(key.error());
-  const std::string& env_file = setup.env_file;
+  SetupOptions child_setup = o.setup;  // every run against the very topology this one read
+  child_setup.env_file = setup.topology->file;
   std::cout << "mutate: " << mutants.size() - 1 << " mutants and a fault-free run, " << o.jobs << " at a time, against "
-            << env_file << std::endl;
+            << child_setup.env_file << std::endl;
 
   struct Running {
     std::size_t index;
@@ -289,7 +283,6 @@ int mutate(const MutateOptions& o) {
     Clock::time_point start;
   };
   std::vector<Running> running;
-  SignalGuard guard;  // this loop is the only one that signals and reaps the runs
   std::size_t next = 0;
   const auto run_limit = std::chrono::seconds(o.run_deadline_s + 60);  // its own deadline, then teardown
   while ((next < mutants.size() || !running.empty()) && !guard.signalled()) {
@@ -297,10 +290,9 @@ int mutate(const MutateOptions& o) {
       Mutant& m = mutants[next];
       const fs::path dir = runs / dir_name(m.id);
       fs::create_directories(dir, ec);
-      std::vector<std::string> args = {"run", "--env", env_file, "--reports", dir.string(), "--deadline",
-                                       std::to_string(o.run_deadline_s)};
-      for (auto [flag, value] : {std::pair{"--profile", &o.setup.profile_file}, {"--bindings", &o.setup.bindings_file}})
-        if (!value->empty()) args.insert(args.end(), {flag, *value});
+      std::vector<std::string> args = child_setup.as_args();
+      args.insert(args.begin(), "run");
+      args.insert(args.end(), {"--reports", dir.string(), "--deadline", std::to_string(o.run_deadline_s)});
       for (const auto& f : m.faults) args.insert(args.end(), {"--fault", f});
       for (auto& arg : o.pack.as_args()) args.push_back(std::move(arg));
       auto child = ChildProcess::start(
@@ -342,7 +334,7 @@ int mutate(const MutateOptions& o) {
   if (interrupted) {
     std::cout << "interrupted: " << killed << " of " << total << " mutants killed before the stop; "
               << (reports / "mutation.md").string() << std::endl;
-    return 128 + interrupted;
+    return exit_interrupted(interrupted);
   }
   for (std::size_t i = 1; i < mutants.size(); ++i)
     if (mutants[i].verdict != "killed") std::cout << "not killed: " << mutants[i].id << " (" << mutants[i].verdict << ")\n";

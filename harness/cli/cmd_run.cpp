@@ -168,7 +168,8 @@ int run_tests(CLI::App* sub, RunOptions o) {
   if (!variables) return print_error(variables.error());
   std::set<std::string> variable_names;
   for (const auto& [name, value] : variables->items()) variable_names.insert(name);
-  auto set = load_scenario_set(o.pack, &profile.values(), &topology, true, variable_names);
+  auto set = load_scenario_set(o.pack, &profile.values(), &topology,
+                               setup->bindings_file ? &*setup->bindings_file : nullptr, true, variable_names);
   if (!set.errors.empty()) {
     for (const auto& e : set.errors) print_error(e);
     return kExitInput;
@@ -194,7 +195,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
 
   Console console({stdout, o.verbose, colour_wanted(stdout)});
   console.header({{"tenantcheck", TC_VERSION},
-                  {"topology", setup->env_file},
+                  {"topology", setup->topology->file},
                   {"profile", topology.profile},
                   {"pack", pack_description(o.pack.paths, set.files, selected.size())},
                   {"reports", o.reports_dir + " (html/index.html, allure-results/, junit.xml)"}});
@@ -236,8 +237,8 @@ int run_tests(CLI::App* sub, RunOptions o) {
   allure_options.results_dir = (std::filesystem::path(o.reports_dir) / "allure-results").string();
   allure_options.contract_url = contract_url();
   allure_options.clauses = clauses;
-  if (const json* h = profile.find("headers.tenant"))  // a string or a list of strings (the profile's shape)
-    allure_options.tenant_header = h->is_string() ? h->get<std::string>() : h->empty() ? "" : h->front().get<std::string>();
+  if (profile.find("headers.tenant"))
+    if (const auto names = profile.header_list("tenant"); !names.empty()) allure_options.tenant_header = names.front();
   allure_options.log_tails = [&supervisor, &topology] {
     std::vector<std::pair<std::string, std::string>> tails;
     for (const auto& c : topology.components) tails.emplace_back(c.name, supervisor.log_tail(c.name));
@@ -248,17 +249,17 @@ int run_tests(CLI::App* sub, RunOptions o) {
     supervisor.stop();
     return print_error(allure.error());
   }
-  RunRecorder recorder({&console});
+  RunRecorder recorder({&console, &*allure});  // each case recorded (and redacted) once for both
   recorder.set_property("harness.version", TC_VERSION);
   recorder.set_property("pack", pack_fingerprint(selected));
   recorder.set_property("profile", topology.profile);
   recorder.set_property("profile.sha256", profile.hash());
-  recorder.set_property("topology", setup->env_file);
+  recorder.set_property("topology", setup->topology->file);
   recorder.set_property("target.build", target_build(run));
   recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
   if (shard) recorder.set_property("shard", o.shard);
   FlakeDetector flakes;
-  const std::vector<ResultSink*> sinks{&console, &flakes, &recorder, &*allure};
+  const std::vector<ResultSink*> sinks{&console, &flakes, &recorder};
   for (ResultSink* sink : sinks) add_result_sink(sink);
 
   const int failed = RUN_ALL_TESTS();

@@ -10,9 +10,11 @@
 
 namespace tc::cli {
 
-// The exit code for an error's kind (tc::exit_code_for, common/status.h).
-int exit_code(const Error& e);
-// "error: <where>: <message>" on stderr; exit_code(e).
+// run --jobs and mutate: after a stop signal, how long their child runs get to tear their topologies
+// down (SIGTERM) before they are killed.
+constexpr long kChildRunStopGraceMs = 20'000;
+
+// "error: <where>: <message>" on stderr; the exit code for the error's kind (exit_code_for).
 int print_error(const Error& e);
 
 struct CommandAction {

@@ -4,11 +4,9 @@
 
 namespace tc::cli {
 
-int exit_code(const Error& e) { return exit_code_for(e.kind); }
-
 int print_error(const Error& e) {
   std::cerr << "error: " << e.to_string() << "\n";
-  return exit_code(e);
+  return exit_code_for(e.kind);
 }
 
 }  // namespace tc::cli

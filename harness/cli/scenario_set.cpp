@@ -77,8 +77,8 @@ std::set<std::string> taken_variable_names(const Topology* topology) {
   return taken;
 }
 
-ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, const Topology* topology, bool check_env,
-                              const std::set<std::string>& variables) {
+ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, const Topology* topology,
+                              const Document* bindings, bool check_env, const std::set<std::string>& variables) {
   const std::vector<std::string> paths = scenario_paths_or_default(pack.paths);
   LoadOptions options;
   // Includes stay in the pack: the project's scenarios/ for a path inside it, and what the flag adds.
@@ -104,11 +104,8 @@ ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, con
 
   // What a run would fail on, proven now: every finding of every scenario.
   SemanticRules rules;
-  std::optional<Document> bindings;
   std::set<std::string> components;
   if (topology) {
-    if (!topology->bindings.empty())
-      if (auto doc = load_document(topology->bindings)) bindings = std::move(*doc);  // its errors come at start
     for (const auto& c : topology->components) components.insert(c.name);
     rules.components = &components;
     rules.offered = &topology->capabilities;

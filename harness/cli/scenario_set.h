@@ -45,8 +45,9 @@ struct ScenarioSet {
 std::vector<std::string> naming_roots(const std::vector<std::string>& paths);
 
 // `variables` are further names every scenario may use (--var, --vars, --secret).
-ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, const Topology* topology, bool check_env,
-                              const std::set<std::string>& variables = {});
+// `bindings_file` is the topology's, as the set-up read it (null without one).
+ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, const Topology* topology,
+                              const Document* bindings_file, bool check_env, const std::set<std::string>& variables = {});
 
 // Names a command-line variable may not take: the built-ins and the topology's component names.
 std::set<std::string> taken_variable_names(const Topology* topology);

@@ -26,13 +26,11 @@ std::string profile_unreachable(const ComponentSpec& c) {
 
 }  // namespace
 
-Result<json> read_bindings(const Topology& topology) {
-  if (topology.bindings.empty()) return json::object();
-  auto doc = load_bindings(topology.bindings);
-  if (!doc) return doc.error();
+Result<json> render_bindings(const std::optional<Document>& bindings_file) {
+  if (!bindings_file) return json::object();
   // A staging environment's secrets (passwords, client secrets) come from {{env.NAME}}: rendered
   // with nothing but env.* in scope, each value registered as a secret by the lookup.
-  return render(doc->value, Scope(), Loc{topology.bindings, 1, ""});
+  return render(bindings_file->value, Scope(), Loc{bindings_file->file, 1, ""});
 }
 
 void add_setup_options(CLI::App* sub, SetupOptions& o, bool bindings, const std::string& profile_help) {
@@ -44,6 +42,13 @@ void add_setup_options(CLI::App* sub, SetupOptions& o, bool bindings, const std:
   if (bindings) sub->add_option("--bindings", o.bindings_file, "Bindings file (overrides the topology's)");
 }
 
+std::vector<std::string> SetupOptions::as_args() const {
+  std::vector<std::string> args;
+  for (auto [flag, value] : {std::pair{"--env", &env_file}, {"--profile", &profile_file}, {"--bindings", &bindings_file}})
+    if (!value->empty()) args.insert(args.end(), {flag, *value});
+  return args;
+}
+
 Result<Setup> load_setup(const SetupOptions& o, SetupUse use) {
   Setup s;
   const std::string env_file = path_or_default(o.env_file, "compose/local.yaml");
@@ -52,7 +57,6 @@ Result<Setup> load_setup(const SetupOptions& o, SetupUse use) {
   if (starts || !o.env_file.empty() || std::filesystem::exists(env_file, ec)) {
     auto topology = load_topology(env_file);
     if (!topology) return topology.error();
-    s.env_file = env_file;
     s.topology = std::move(*topology);
   }
   if (s.topology && !o.bindings_file.empty()) s.topology->bindings = o.bindings_file;  // this environment's names
@@ -71,13 +75,17 @@ Result<Setup> load_setup(const SetupOptions& o, SetupUse use) {
   auto profile = ContractProfile::load(profile_path);
   if (!profile) return profile.error();
   s.profile = std::move(*profile);
+  // Judged alike by every command (run, lint, doctor, mutate agree on a bindings file); rendered
+  // only where the environment starts now.
+  if (s.topology && !s.topology->bindings.empty()) {
+    auto checked = load_bindings(s.topology->bindings);
+    if (!checked) return checked.error();
+    s.bindings_file = std::move(*checked);
+  }
   if (use == SetupUse::start_environment) {
-    auto bindings = read_bindings(*s.topology);
+    auto bindings = render_bindings(s.bindings_file);
     if (!bindings) return bindings.error();
     s.bindings = std::move(*bindings);
-  } else if (s.topology && !s.topology->bindings.empty()) {
-    // Not rendered here, but judged as run judges it: every command agrees on a bindings file.
-    if (auto checked = load_bindings(s.topology->bindings); !checked) return checked.error();
   }
   return s;
 }

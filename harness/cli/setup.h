@@ -12,6 +12,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -22,6 +23,8 @@ namespace tc::cli {
 
 struct SetupOptions {
   std::string env_file, profile_file, bindings_file;
+  // The flags that give a child run the same set-up: --env, --profile, --bindings, each when set.
+  std::vector<std::string> as_args() const;
 };
 
 // Adds --env and --profile (and --bindings when `bindings`) to `sub`, bound to `o`; `profile_help`
@@ -33,16 +36,19 @@ enum class SetupUse {
                       // exists), and the bindings are checked (harness/cli/bindings.h), not rendered
   start_environment,  // run, mutate: the bindings are rendered
   check_platform,     // doctor: --profile is only checked against, never given to the components;
-                      // the bindings are checked, and rendered later by read_bindings (doctor lists
+                      // the bindings are checked, and rendered later by render_bindings (doctor lists
                       // unset variables first)
   start_components,   // stubs up: the profile is only the components' to read (not loaded here) and
                       // the bindings are not read
 };
 
 struct Setup {
-  std::string env_file;              // the topology file read; empty without one (lint)
-  std::optional<Topology> topology;  // its profile and bindings paths already overridden by the flags
+  std::optional<Topology> topology;  // its profile and bindings paths already overridden by the flags; none for
+                                     // lint without a topology
   ContractProfile profile;           // empty for start_components
+  // The topology's bindings file as read and checked, its strings not yet rendered; none without
+  // one, and for start_components. Read here once, for every later use.
+  std::optional<Document> bindings_file;
   // The bindings (fixture names -> this environment's), {{env.NAME}} rendered and registered as
   // secrets; an empty object without bindings, and for every use but start_environment.
   json bindings = json::object();
@@ -50,8 +56,8 @@ struct Setup {
 
 Result<Setup> load_setup(const SetupOptions& o, SetupUse use);
 
-// The topology's bindings file rendered with nothing but env.* in scope (each value registered as a
-// secret); an empty object when it names none.
-Result<json> read_bindings(const Topology& topology);
+// A bindings file rendered with nothing but env.* in scope (each value registered as a secret); an
+// empty object without one.
+Result<json> render_bindings(const std::optional<Document>& bindings_file);
 
 }  // namespace tc::cli

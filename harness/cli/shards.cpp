@@ -39,9 +39,7 @@ std::vector<std::string> shard_args(const RunOptions& o, int k, const fs::path& 
   auto add = [&a](const char* flag, const std::string& value) {
     if (!value.empty()) a.insert(a.end(), {flag, value});
   };
-  add("--env", o.setup.env_file);
-  add("--profile", o.setup.profile_file);
-  add("--bindings", o.setup.bindings_file);
+  for (auto& arg : o.setup.as_args()) a.push_back(std::move(arg));
   add("--tags", o.tags);
   add("--skip-tags", o.skip_tags);
   add("--cacert", o.tls.ca_file);
@@ -83,8 +81,6 @@ class LogRelay {
 
 }  // namespace
 
-constexpr long kStopGraceS = 20;  // for the shards to tear down after a stop signal
-
 int run_sharded(const RunOptions& o) {
   const fs::path reports(o.reports_dir), shards = reports / "shards";
   std::error_code ec;
@@ -102,7 +98,7 @@ int run_sharded(const RunOptions& o) {
   };
   std::vector<Shard> running;
   // On SIGINT/SIGTERM the loop below (the one owner that signals and reaps the shards) asks each
-  // shard to tear its topology down (SIGTERM) and gives them kStopGraceS.
+  // shard to tear its topology down (stop_children, kChildRunStopGraceMs).
   SignalGuard guard;
   for (int k = 1; k <= o.jobs; ++k) {
     const fs::path dir = shards / std::to_string(k);
@@ -139,13 +135,10 @@ int run_sharded(const RunOptions& o) {
     }
   }
   if (const int sig = guard.signalled()) {
-    for (auto& s : running) s.child.signal(SIGTERM);
-    const auto until = Clock::now() + std::chrono::seconds(kStopGraceS);
-    for (auto& s : running) {
-      const long left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-      if (!s.child.wait_for(std::max(0L, left))) s.child.kill_and_reap();
-      s.relay.poll();
-    }
+    std::vector<ChildProcess*> children;
+    for (auto& s : running) children.push_back(&s.child);
+    stop_children(children, kChildRunStopGraceMs);
+    for (auto& s : running) s.relay.poll();
     // What finished before the stop is merged; nothing is written when no shard left results (an
     // empty merged report would read as a run that tested nothing).
     std::vector<std::string> finished;
@@ -154,7 +147,7 @@ int run_sharded(const RunOptions& o) {
     if (!finished.empty()) (void)merge_report_folders(finished, o.reports_dir, project_contract_clauses());
     std::cerr << "interrupted: " << finished.size() << " of " << running.size() << " shards had finished"
               << (finished.empty() ? "; no report written" : "; their reports merged") << "\n";
-    return 128 + sig;
+    return exit_interrupted(sig);
   }
   std::vector<std::string> readable;  // shards that left results to merge
   int code = 0;
@@ -166,7 +159,7 @@ int run_sharded(const RunOptions& o) {
       std::cerr << "shard " << i + 1 << " " << running[i].child.describe_exit() << " (see "
                 << (running[i].dir / "run.log").string() << ")\n";
       // usage, interrupted, or environment
-      code = std::max(code, c == kExitInput ? kExitInput : c == 130 || c == 143 ? c : int(kExitEnvironment));
+      code = std::max(code, c == kExitInput ? kExitInput : is_interrupted_exit(c) ? c : int(kExitEnvironment));
     }
     std::error_code missing;
     if (fs::exists(running[i].dir / "results.json", missing)) {

@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/exit_codes.h"
+
 namespace tc::cli {
 
 namespace {
@@ -45,7 +47,7 @@ SignalGuard::SignalGuard(std::function<void()> on_signal) {
       }
       on_signal();
       std::fflush(stdout);
-      std::_Exit(128 + sig);
+      std::_Exit(exit_interrupted(sig));
     }
   });
 }

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <type_traits>
 
 #include <boost/asio/io_context.hpp>
@@ -188,6 +189,15 @@ void ChildProcess::kill_and_reap() {
   }
   exited_ = true;
   status_ = status;
+}
+
+void stop_children(const std::vector<ChildProcess*>& children, long grace_ms) {
+  for (auto* c : children) c->signal(SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
+  for (auto* c : children) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (!c->wait_for(std::max<long>(0, left.count()))) c->kill_and_reap();
+  }
 }
 
 }  // namespace tc

@@ -23,7 +23,7 @@ struct ChildSpec {
   std::map<std::string, std::string> env;      // added to (or replacing in) this process's environment
   std::string log_file;                        // stdout and stderr, truncated at start (without output_fd)
   int output_fd = -1;                          // stdout and stderr to this descriptor instead
-  std::map<int, int> fds;                      // further descriptors the child inherits: its number -> ours
+  std::map<int, int> fds{};                    // further descriptors the child inherits: its number -> ours
 };
 
 class ChildProcess {
@@ -56,6 +56,10 @@ class ChildProcess {
   bool exited_ = false;
   int status_ = 0;
 };
+
+// Stops `children` together: SIGTERM to each (its whole group), then `grace_ms` shared by all to
+// exit, then SIGKILL for what is left; every one is reaped, in the order given.
+void stop_children(const std::vector<ChildProcess*>& children, long grace_ms);
 
 // The executable a ChildSpec names: a path as is; a bare name searched in PATH. Empty when absent.
 std::string find_executable(const std::string& name);

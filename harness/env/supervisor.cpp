@@ -84,10 +84,9 @@ struct Supervisor::Impl {
   void terminate_all() {
     std::lock_guard lock(mu);
     const bool any = !children.empty();
-    for (auto it = children.rbegin(); it != children.rend(); ++it) (*it)->child.signal(SIGTERM);
-    const auto deadline = Clock::now() + std::chrono::milliseconds(options.grace_ms);
-    for (auto it = children.rbegin(); it != children.rend(); ++it) (*it)->child.wait_for(remaining_ms(deadline));
-    for (auto it = children.rbegin(); it != children.rend(); ++it) (*it)->child.kill_and_reap();
+    std::vector<ChildProcess*> last_started_first;
+    for (auto it = children.rbegin(); it != children.rend(); ++it) last_started_first.push_back(&(*it)->child);
+    stop_children(last_started_first, options.grace_ms);
     children.clear();
     pipes.close(kPipeSyncMs);
     if (any) redact_components_own_files();

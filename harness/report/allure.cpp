@@ -97,6 +97,10 @@ Result<AllureWriter> AllureWriter::open(AllureOptions options) {
 }
 
 void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& result) {
+  on_case(make_case_record(sc, result), sc, result);
+}
+
+void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const ScenarioResult& result) {
   const Redactor& redact = global_redactor();
   const Scenario& s = *sc.scenario;
   const std::string uuid = new_uuid();
@@ -114,7 +118,7 @@ void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& res
   json steps = json::array();
   for (std::size_t i = 0; i < result.steps.size(); ++i) {
     const StepResult& step = result.steps[i];
-    const StepRecord record = make_step_record(step);
+    const StepRecord& record = c.steps[i];
     json children = json::array();
     for (const auto& o : record.outcomes) {
       json child{{"name", o.kind + (o.description.empty() ? "" : " " + o.description)},
@@ -132,8 +136,7 @@ void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& res
         child["attachments"].push_back(attach(o.kind == "audit" ? "audit record" : o.kind + " evidence", o.evidence, true));
       children.push_back(std::move(child));
     }
-    const bool broken = step.error && (step.error->kind == ErrorKind::environment || step.error->kind == ErrorKind::internal);
-    const char* status = !step.ran ? "skipped" : broken ? "broken" : step.failed() ? "failed" : "passed";
+    const char* status = !step.ran ? "skipped" : step.broken() ? "broken" : step.failed() ? "failed" : "passed";
     std::string title = record.name;
     if (!record.method.empty()) title += " — " + record.method + " " + record.url;
     json node{{"name", title},                {"status", status},         {"stage", "finished"},
@@ -152,9 +155,7 @@ void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& res
   }
 
   const std::string full_name = sc.suite_name + "." + sc.test_name;
-  const bool broken = result.environment_error.has_value();
-  const std::string outcome = case_outcome(result);
-  const std::string status = outcome == "error" ? "broken" : outcome;  // Allure's word for it
+  const std::string status = c.outcome == "error" ? "broken" : c.outcome;  // Allure's word for it
   std::string name = s.name;
   json parameters = json::array();
   if (sc.row.is_object()) {
@@ -203,13 +204,11 @@ void AllureWriter::on_scenario(const ScenarioCase& sc, const ScenarioResult& res
            {"steps", std::move(steps)},
            {"attachments", json::array()}};
   if (result.skipped) {
-    doc["statusDetails"] = {{"message", redact.apply(*result.skipped)}};
+    doc["statusDetails"] = {{"message", c.skip_reason}};
   } else if (result.failed()) {
-    std::string message;
-    for (const auto& step : result.steps)
-      for (const auto& l : step.failure_lines()) message += l + "\n";
-    if (message.empty() && broken) message = result.environment_error->to_string();
-    doc["statusDetails"] = {{"message", redact.apply(message)}, {"trace", redact.apply(result.failure_message())}};
+    std::string message;  // the record's failure lines, the case's environment error among them
+    for (const auto& l : c.failures) message += l + "\n";
+    doc["statusDetails"] = {{"message", message}, {"trace", redact.apply(result.failure_message())}};
     if (options_.log_tails)
       for (const auto& [component, tail] : options_.log_tails())
         if (!tail.empty()) doc["attachments"].push_back(attach("log tail: " + component, tail));

@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "harness/report/requirements.h"
+#include "harness/report/run_record.h"
 #include "harness/runner/results.h"
 
 namespace tc {
@@ -30,11 +31,14 @@ struct AllureOptions {
   std::function<std::vector<std::pair<std::string, std::string>>()> log_tails;
 };
 
-class AllureWriter : public ResultSink {
+// A follower of the run's RunRecorder (its text from the case record, redacted once there), or a
+// sink of its own that makes the record itself.
+class AllureWriter : public ResultSink, public CaseSink {
  public:
   // Creates the results folder, emptied of earlier results, with categories.json.
   static Result<AllureWriter> open(AllureOptions options);
   void on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) override;
+  void on_case(const CaseRecord& record, const ScenarioCase& scenario, const ScenarioResult& result) override;
   // The first write that failed, if any.
   std::optional<Error> error() const;
 

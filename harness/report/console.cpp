@@ -89,7 +89,7 @@ void Console::on_step(const ScenarioCase& scenario, const StepResult& result) {
   std::fflush(o_.out);
 }
 
-void Console::on_case(const CaseRecord& c) {
+void Console::on_case(const CaseRecord& c, const ScenarioCase&, const ScenarioResult&) {
   const std::string ms = " (" + duration(static_cast<double>(c.finished_ms - c.started_ms)) + ")";
   std::lock_guard lock(mu_);
   if (c.outcome == "skipped") {

@@ -32,7 +32,7 @@ class Console : public ResultSink, public CaseSink {
   explicit Console(ConsoleOptions options) : o_(options) {}
   void header(const std::vector<std::pair<std::string, std::string>>& facts);
   void on_step(const ScenarioCase& scenario, const StepResult& step) override;  // verbose only
-  void on_case(const CaseRecord& record) override;
+  void on_case(const CaseRecord& record, const ScenarioCase&, const ScenarioResult&) override;
   // The run's duration and, last, its summary line.
   void finish(const RunRecord& record, double seconds);
 

@@ -140,7 +140,7 @@ CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result
 
 void RunRecorder::on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) {
   CaseRecord c = make_case_record(scenario, result);
-  for (CaseSink* f : followers_) f->on_case(c);
+  for (CaseSink* f : followers_) f->on_case(c, scenario, result);
   std::lock_guard lock(mu_);
   record_.cases.push_back(std::move(c));
 }

@@ -79,11 +79,12 @@ StepRecord make_step_record(const StepResult& step);
 CaseRecord make_case_record(const ScenarioCase& scenario, const ScenarioResult& result);
 
 // Collects a CaseRecord per published scenario result.
-// Told of each case as soon as it is recorded (the console), on the thread that ran it.
+// Told of each case as soon as it is recorded (the console, Allure), on the thread that ran it: the
+// record, whose text is redacted, and what it was made from.
 class CaseSink {
  public:
   virtual ~CaseSink() = default;
-  virtual void on_case(const CaseRecord& record) = 0;
+  virtual void on_case(const CaseRecord& record, const ScenarioCase& scenario, const ScenarioResult& result) = 0;
 };
 
 class RunRecorder : public ResultSink {

@@ -41,12 +41,11 @@ Result<json> capture_value(const CaptureSpec& cap, const HttpResponse& response,
 
 std::vector<Outcome> apply_captures(const std::vector<CaptureSpec>& captures, const HttpResponse& response,
                                     Scope& into) {
-  const json* scheme = into.lookup("contract.values.bearer_scheme");
-  const std::string bearer_scheme = scheme && scheme->is_string() ? scheme->get<std::string>() : "";
+  const std::string scheme = bearer_scheme(into);
   std::vector<Outcome> out;
   for (const auto& cap : captures) {
     std::string desc = cap.name;
-    auto value = capture_value(cap, response, bearer_scheme, desc);
+    auto value = capture_value(cap, response, scheme, desc);
     if (value) {
       out.push_back(passed_outcome("capture", desc, "a value", global_redactor().apply(brief(*value, 80))));
       into.set(cap.name, std::move(*value));

@@ -27,8 +27,7 @@ void read(const json& spec, const StrictReader& r, const std::string& pointer) {
 std::vector<Outcome> evaluate(const StepContext& c) {
   const std::string from = c.spec.value("from", std::string());
   const std::string jwks_url = c.spec.value("jwks", std::string());
-  const json* scheme = c.scope.lookup("contract.values.bearer_scheme");
-  auto token = response_token(c.response, from, scheme && scheme->is_string() ? scheme->get<std::string>() : "");
+  auto token = response_token(c.response, from, bearer_scheme(c.scope));
   if (!token) return {failed_outcome(kKind, "token at " + from, "a JWT", token.error().message)};
   auto jwt = decode_jwt(*token);
   if (!jwt) return {failed_outcome(kKind, "token at " + from, "a JWT", jwt.error().message)};

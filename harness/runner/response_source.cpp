@@ -60,4 +60,9 @@ Result<std::string> regex_group(const HttpResponse& response, const std::string&
   return m.size() > 1 ? m[1].str() : m[0].str();
 }
 
+std::string bearer_scheme(const Scope& scope) {
+  const json* scheme = scope.lookup("contract.values.bearer_scheme");
+  return scheme && scheme->is_string() ? scheme->get<std::string>() : "";
+}
+
 }  // namespace tc

@@ -8,6 +8,7 @@
 
 #include "common/document.h"
 #include "common/http_client.h"
+#include "harness/template/template.h"
 
 namespace tc {
 
@@ -20,6 +21,10 @@ Result<std::string> header_value(const HttpResponse& response, const std::string
 // The text at `from`: "body" (or empty), "json:/pointer" (a string as is, any other value
 // serialised) or "header:Name".
 Result<std::string> response_text(const HttpResponse& response, const std::string& from);
+
+// The profile's values.bearer_scheme as the run's scope holds it (contract.values.bearer_scheme);
+// empty when the scope has none.
+std::string bearer_scheme(const Scope& scope);
 
 // The token at `from`: its text, or the credential when the text is "<bearer_scheme> <token>" (an
 // Authorization-style value, RFC 6750 §2.1; the scheme is the profile's values.bearer_scheme).

@@ -23,6 +23,10 @@ bool StepResult::failed() const {
   return std::any_of(outcomes.begin(), outcomes.end(), [](const Outcome& o) { return o.failed(); });
 }
 
+bool StepResult::broken() const {
+  return error && (error->kind == ErrorKind::environment || error->kind == ErrorKind::internal);
+}
+
 std::vector<std::string> StepResult::failure_lines() const {
   std::vector<std::string> lines;
   const std::string prefix = "step '" + name + "' (" + where_of(loc) + "): ";

@@ -47,6 +47,9 @@ struct StepResult {
   std::optional<Error> error;         // template, input or transport (environment) error
   std::string transcript;             // request and response as HTTP text, redacted
   bool failed() const;
+  // An error of the environment or of tenantcheck itself: the step could not be judged (a case
+  // holding one is an error, not a contract violation).
+  bool broken() const;
   // Every failure as "step 'NAME' (file:line): <kind> <description>: expected <e>, actual <a>".
   std::vector<std::string> failure_lines() const;
 };

@@ -111,8 +111,7 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
       sr.started_ms = started;
       sr.finished_ms = epoch_ms();
       if (sr.failed()) failed = true;
-      if (sr.error && (sr.error->kind == ErrorKind::environment || sr.error->kind == ErrorKind::internal) &&
-          !result.environment_error)
+      if (sr.broken() && !result.environment_error)
         result.environment_error = sr.error;
       // An expectation that could not reach its source (JWKS, audit) recorded an environment error:
       // the case is an environment error, not a contract violation.

@@ -73,10 +73,12 @@ inline std::vector<char*> pointers(std::vector<std::string>& strings) {
   return out;
 }
 
-// Runs TC_CLI_BIN with `args` in `cwd`; killed (SIGKILL, then reaped) after `deadline`.
+// Runs TC_CLI_BIN with `args` in `cwd`; killed (SIGKILL, then reaped) after `deadline`. With
+// `signal`, that signal is sent once `signal_after_ms` have passed and, when `signal_when` is given,
+// that path (relative to `cwd`) exists: a moment the program itself marks, not a guess at its speed.
 inline Outcome run_cli(const std::vector<std::string>& args, const fs::path& cwd,
                        std::chrono::seconds deadline = std::chrono::seconds(60), int signal_after_ms = 0,
-                       int signal = 0) {
+                       int signal = 0, const fs::path& signal_when = {}) {
   const fs::path out_file = cwd / ".stdout", err_file = cwd / ".stderr";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -96,7 +98,9 @@ inline Outcome run_cli(const std::vector<std::string>& args, const fs::path& cwd
   for (;;) {
     if (waitpid(pid, &status, WNOHANG) == pid) break;
     auto elapsed = std::chrono::steady_clock::now() - start;
-    if (signal && !signalled && elapsed >= std::chrono::milliseconds(signal_after_ms)) {
+    std::error_code ec;
+    if (signal && !signalled && elapsed >= std::chrono::milliseconds(signal_after_ms) &&
+        (signal_when.empty() || fs::exists(cwd / signal_when, ec))) {
       kill(pid, signal);
       signalled = true;
     }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.h"
+#include "env/process_table.h"
 
 namespace tc::cli_test {
 namespace {
@@ -71,23 +72,21 @@ TEST(CmdMutate, ASignalStopsTheRunsWritesTheFaultsDoneSoFarAndLeavesNothingBehin
                        "backend.list_all_tenants,backend.cross_tenant_read,backend.no_audit_on_denial,"
                        "backend.unsigned_context_accepted",
                        kSource + "/scenarios"},
-                      dir.path, std::chrono::seconds(120), 3000, SIGTERM);
+                      dir.path, std::chrono::seconds(120), 0, SIGTERM, "out/mutation/fault-free/run.log");
   ::unsetenv("TMPDIR");
   EXPECT_EQ(o.code, 143) << o.out << o.err;
   ASSERT_TRUE(fs::exists(dir.path / "out" / "mutation.json")) << o.out << o.err;
   const json doc = json::parse(read_file(dir.path / "out" / "mutation.json"));
   EXPECT_EQ(doc.value("interrupted", false), true) << doc.dump(2);
+  EXPECT_EQ(doc["fault_free"]["verdict"], "interrupted") << "the signal came while it ran: " << doc.dump(2);
   ASSERT_EQ(doc["results"].size(), 10u) << doc.dump(2);
   int not_run = 0;
   for (const auto& r : doc["results"]) not_run += r["verdict"] == "not run";
   EXPECT_GT(not_run, 0) << doc.dump(2);
   EXPECT_NE(read_file(dir.path / "out" / "mutation.md").find("interrupted"), std::string::npos);
   for (const auto& e : fs::directory_iterator(tmp)) ADD_FAILURE() << "left behind: " << e.path();
-  // No process started for these reports is left (runs carry the folder in their arguments).
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    const std::string cmdline = read_file(e.path() / "cmdline");
-    EXPECT_EQ(cmdline.find((dir.path / "out").string()), std::string::npos) << e.path() << " " << cmdline;
-  }
+  // No process it started is left: runs and their stubs inherit the test's TMPDIR.
+  EXPECT_TRUE(test::left_with_environment("TMPDIR=" + tmp.string(), 5000).empty());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -122,6 +123,17 @@ TEST(StubsUp, TheProfileFlagReachesEveryStub) {
   ASSERT_TRUE(res.ok()) << res.error().to_string();
   EXPECT_EQ(res->status, 401);
   EXPECT_EQ(nlohmann::json::parse(res->body, nullptr, false).value("error", ""), "login_needed_first") << res->body;
+  // Every stub, not only the gateway asked above, was started with the copy.
+  int stubs = 0;
+  for (pid_t child : test::children_of(cli->pid())) {
+    const auto args = test::command_line(child);
+    if (args.size() < 2 || args[0].find("tenantcheck-stub") == std::string::npos) continue;
+    ++stubs;
+    const auto flag = std::find(args.begin(), args.end(), "--profile");
+    ASSERT_TRUE(flag != args.end() && flag + 1 != args.end()) << args[1] << " has no --profile";
+    EXPECT_EQ(*(flag + 1), copy) << args[1];
+  }
+  EXPECT_EQ(stubs, 5) << "compose/local.yaml has five stub components";
   cli->signal(SIGTERM);
   ASSERT_TRUE(cli->wait_for(15000));
   EXPECT_EQ(cli->describe_exit(), "exited with status 0") << test::read_file(log);

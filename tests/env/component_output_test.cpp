@@ -7,14 +7,13 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <thread>
 
 #include "common/encoding.h"
 #include "common/http_client.h"
 #include "common/profile.h"
 #include "common/redact.h"
+#include "cli_process.h"
 #include "env_test_support.h"
 #include "harness/env/supervisor.h"
 #include "process_table.h"
@@ -29,20 +28,13 @@ using test::ScratchDir;
 using test::source_path;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using Clock = std::chrono::steady_clock;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using test::read_file;
 
 // The file's content once it holds `needle` (at most 5 s).
 std::string await_content(const std::string& path, const std::string& needle) {
-  const auto deadline = Clock::now() + std::chrono::seconds(5);
-  std::string text;
-  while ((text = slurp(path)).find(needle) == std::string::npos && Clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  return text;
+  test::wait_for_text(path, needle, 5000);
+  return read_file(path);
 }
 
 // A spawned component: `script` run by sh, which then becomes a stub backend.
@@ -90,7 +82,7 @@ TEST_F(ComponentOutput, ASpawnedComponentsOutputIsRedactedLineByLineWhileItRuns)
   EXPECT_THAT(running, HasSubstr("url: " + std::string(kRedacted)));
   EXPECT_THAT(running, HasSubstr("still-readable"));
   supervisor.stop();
-  const std::string stopped = slurp(log);
+  const std::string stopped = read_file(log);
   for (const std::string& form : {planted, std::string("planted-env-value"), url_encode(planted),
                                   base64_encode("user:" + planted).substr(8, 16)})
     EXPECT_THAT(stopped, Not(HasSubstr(form))) << stopped;
@@ -129,7 +121,7 @@ TEST_F(ComponentOutput, AStubsLogAndAuditFileAreRedactedAsTheyAreWritten) {
   supervisor.stop();
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path() + "/reports"))
     if (entry.is_regular_file()) {
-      EXPECT_THAT(slurp(entry.path().string()), Not(HasSubstr(planted))) << entry.path();
+      EXPECT_THAT(read_file(entry.path().string()), Not(HasSubstr(planted))) << entry.path();
     }
 }
 
@@ -143,7 +135,7 @@ TEST_F(ComponentOutput, WhatASpawnedComponentStartedIsGoneAfterTheStop) {
     ASSERT_TRUE(env.ok()) << env.error().to_string();
     supervisor.stop();
   }
-  const pid_t grandchild = static_cast<pid_t>(std::stol(slurp(pid_file)));
+  const pid_t grandchild = static_cast<pid_t>(std::stol(read_file(pid_file)));
   ASSERT_GT(grandchild, 1);
   const bool gone = test::all_gone_within({grandchild}, 3000);
   if (!gone) ::kill(grandchild, SIGKILL);

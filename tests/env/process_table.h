@@ -60,4 +60,41 @@ inline bool all_gone_within(const std::vector<pid_t>& pids, long ms) {
   }
 }
 
+// The argv of a process (/proc/<pid>/cmdline split at its NULs); empty when it is gone.
+inline std::vector<std::string> command_line(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  for (std::string arg; std::getline(in, arg, '\0');) args.push_back(arg);
+  return args;
+}
+
+// Every running process (zombies aside) whose environment holds `entry` ("NAME=value") exactly:
+// what a run started inherits its environment, so a marker set for one test finds all it left.
+inline std::vector<pid_t> processes_with_environment(const std::string& entry) {
+  std::vector<pid_t> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(name));
+    if (pid == ::getpid() || process_gone(pid)) continue;
+    std::ifstream in(e.path() / "environ", std::ios::binary);
+    for (std::string var; std::getline(in, var, '\0');)
+      if (var == entry) {
+        out.push_back(pid);
+        break;
+      }
+  }
+  return out;
+}
+
+// The processes with `entry` in their environment still running after `ms` (empty: all gone).
+inline std::vector<pid_t> left_with_environment(const std::string& entry, long ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  for (;;) {
+    auto left = processes_with_environment(entry);
+    if (left.empty() || std::chrono::steady_clock::now() >= deadline) return left;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 }  // namespace tc::test

@@ -7,15 +7,11 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <regex>
 #include <string>
 #include <thread>
@@ -24,21 +20,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_support.h"
 #include "common/encoding.h"
-
-namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+using namespace tc::cli_test;
 
 // An HTTP server on 127.0.0.1 that answers every request 200 with {"body": "<the request body as a
 // JSON string>", "headers": {"cookie": ["<its Cookie>"]}} — what a server that reflects its input does.
@@ -175,22 +162,18 @@ const char* kScenarios = R"yaml(scenarios:
 )yaml";
 
 TEST(PackSecrets, NoPlantedSecretReachesAnyFileUnderTheReportsFolder) {
-  const fs::path dir = fs::temp_directory_path() / ("tc-pack-secrets-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  TempDir temp;
+  const fs::path& dir = temp.path;
   EchoServer echo;
-  write(dir / "topology.yaml", topology(echo.url()));
-  write(dir / "leaky.sh", kLeakyScript);
-  write(dir / "scenarios" / "planted.yaml", kScenarios);
+  write_file(dir / "topology.yaml", topology(echo.url()));
+  write_file(dir / "leaky.sh", kLeakyScript);
+  write_file(dir / "scenarios" / "planted.yaml", kScenarios);
   for (const auto& [name, value] : kEnvironment) ::setenv(name.c_str(), value.c_str(), 1);
-  const std::string cmd = "cd '" + dir.string() + "' && timeout 120 '" + TC_CLI_BIN +
-                          "' run --env topology.yaml --reports reports scenarios 2>&1";
-  std::string output;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  char buf[4096];
-  while (pipe && std::fgets(buf, sizeof buf, pipe)) output += buf;
-  const int status = pipe ? ::pclose(pipe) : -1;
+  const Outcome run = run_cli({"run", "--env", "topology.yaml", "--reports", "reports", "scenarios"}, dir,
+                              std::chrono::seconds(120));
   for (const auto& [name, value] : kEnvironment) ::unsetenv(name.c_str());
-  ASSERT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 1) << output;  // both cases fail, on purpose
+  const std::string output = run.out + run.err;
+  ASSERT_EQ(run.code, 1) << output;  // both cases fail, on purpose
 
   // What must not appear: every planted value, also as it was written out (URL-encoded, JSON-escaped,
   // the part of a base64 text only it decides), and no token.
@@ -212,19 +195,18 @@ TEST(PackSecrets, NoPlantedSecretReachesAnyFileUnderTheReportsFolder) {
     saw_log = saw_log || rel == "logs/leaky.log";
     saw_audit = saw_audit || rel == "audit/gateway.jsonl";
     saw_allure = saw_allure || rel.rfind("allure-results/", 0) == 0;
-    const std::string text = slurp(entry.path());
+    const std::string text = read_file(entry.path());
     for (const auto& secret : planted) EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in " << rel;
     EXPECT_FALSE(std::regex_search(text, jwt)) << "a token in " << rel;
   }
   for (const auto& secret : planted) EXPECT_EQ(output.find(secret), std::string::npos) << secret << " in the output";
   EXPECT_TRUE(saw_log && saw_audit && saw_allure) << files << " files";
   // The redaction left the rest readable: the component's log says what it printed.
-  const std::string leaky = slurp(dir / "reports" / "logs" / "leaky.log");
+  const std::string leaky = read_file(dir / "reports" / "logs" / "leaky.log");
   EXPECT_NE(leaky.find("leak: \u00abredacted\u00bb"), std::string::npos) << leaky;
   EXPECT_NE(leaky.find("LEAK=\u00abredacted\u00bb"), std::string::npos) << leaky;
-  const std::string audit = slurp(dir / "reports" / "audit" / "gateway.jsonl");
+  const std::string audit = read_file(dir / "reports" / "audit" / "gateway.jsonl");
   EXPECT_NE(audit.find("\"correlation_id\":\"\u00abredacted\u00bb\""), std::string::npos) << audit;
-  fs::remove_all(dir);
 }
 
 }  // namespace

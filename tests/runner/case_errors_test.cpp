@@ -36,15 +36,16 @@ struct CaseReports : ::testing::Test {
     scenario.loc = loc_at(3, "/scenarios/0");
     scenario.steps = std::move(steps);
     ScenarioCase c{&scenario, json(), "bytes", "a_case"};
-    RunRecorder recorder;
     AllureOptions options;
     options.results_dir = (dir / "allure-results").string();
     auto allure = AllureWriter::open(options);
-    EXPECT_TRUE(allure.ok());
+    if (!allure) {
+      ADD_FAILURE() << allure.error().to_string();
+      return {};
+    }
+    RunRecorder recorder({&*allure});  // as a run wires them: Allure follows the record
     add_result_sink(&recorder);
-    add_result_sink(&*allure);
     run_scenario(c, run_context);
-    remove_result_sink(&*allure);
     remove_result_sink(&recorder);
     RunRecord record = recorder.record();
     EXPECT_TRUE(write_run_reports(record, dir.string(), {}).ok());
