@@ -25,16 +25,10 @@ for v in mint_path tenant_header actor_header auth_header bearer tenant sub scop
 done
 sed -E 's/^([[:space:]]*backend_requires_signature:)[[:space:]]*true/\1 false/' "$profile" > "$work/profile.yaml"
 export TC_SHARED_SECRET="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-start() {  # start NAME ARGS... : runs a stub, waits for its URL line, sets URL
-  local name=$1; shift
-  "$stub" "$@" --profile "$work/profile.yaml" --port 0 --audit-file "$work/$name.jsonl" >"$work/$name.out" 2>"$work/$name.err" &
-  pids+=($!)
-  for _ in $(seq 100); do URL=$(head -n1 "$work/$name.out" 2>/dev/null || true); [ -n "$URL" ] && return 0; sleep 0.05; done
-  echo "$name did not start: $(cat "$work/$name.err")" >&2; exit 3
-}
-start authority authority --enable-mint; authority=$URL
-start backend backend --role platform; backend=$URL
-start gateway gateway --authority "$authority" --backend "platform=$backend"; gateway=$URL
+copy=(--profile "$work/profile.yaml")
+start_stub authority authority --enable-mint "${copy[@]}"; authority=$URL
+start_stub backend backend --role platform "${copy[@]}"; backend=$URL
+start_stub gateway gateway --authority "$authority" --backend "platform=$backend" "${copy[@]}"; gateway=$URL
 
 token=$(curl -fsS -X POST "$authority$mint_path" -H 'Content-Type: application/json' \
   -d "{\"sub\":\"$sub\",\"tenant\":\"$tenant\",\"scope\":\"$scope\",\"exp_in\":3600}" |

@@ -7,7 +7,7 @@ namespace {
 // idempotency key and an Accept header, a form body; three captures; status, three headers and four
 // JSON checks (contains and subset among them). Every contract spelling comes from the profile.
 // The second step only carries a jwt expectation, for BM_JwtVerify.
-inline constexpr const char* kScenario = R"(description: runner per-step cost benchmark
+constexpr const char* kScenario = R"(description: runner per-step cost benchmark
 vars:
   tenant: tenant-alpha
   client_id: console
@@ -54,7 +54,7 @@ scenarios:
             absent_claims: ["{{contract.claims.allowed_tenants}}"]
 )";
 
-inline const char* kBody =
+const char* kBody =
     R"({"active":true,"tenant":"tenant-alpha","items":[{"id":"plat-alpha-1","tenant":"tenant-alpha","name":"first"},)"
     R"({"id":"plat-alpha-2","tenant":"tenant-alpha","name":"second"}]})";
 

@@ -20,16 +20,9 @@ for v in MINT CONSOLE AUTH_HEADER BEARER CID_HEADER TENANT SUB SCOPE; do
   [ -n "${!v}" ] || { echo "stub_rss: cannot read $v from the profile or the bindings" >&2; exit 2; }
 done
 export TC_SHARED_SECRET="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-start() {  # start NAME ARGS... : runs a stub with an audit file, waits for its URL line, sets URL and PID
-  local name=$1; shift
-  "$stub" "$@" --port 0 --audit-file "$work/$name.jsonl" >"$work/$name.out" 2>/dev/null &
-  PID=$!; pids+=($PID)
-  for _ in $(seq 200); do URL=$(head -n1 "$work/$name.out" 2>/dev/null || true); [ -n "$URL" ] && return 0; sleep 0.05; done
-  echo "stub_rss: $name did not start" >&2; exit 3
-}
-start authority authority --enable-mint; export AUTHORITY=$URL; authority_pid=$PID
-start platform backend --role platform; backend=$URL; backend_pid=$PID
-start gateway gateway --authority "$AUTHORITY" --backend "platform=$backend"; export GATEWAY=$URL; gateway_pid=$PID
+start_stub authority authority --enable-mint; export AUTHORITY=$URL; authority_pid=$PID
+start_stub platform backend --role platform; backend=$URL; backend_pid=$PID
+start_stub gateway gateway --authority "$AUTHORITY" --backend "platform=$backend"; export GATEWAY=$URL; gateway_pid=$PID
 export AUTHORITY_PID=$authority_pid BACKEND_PID=$backend_pid GATEWAY_PID=$gateway_pid FIRST=$first TOTAL=$total
 
 python3 - <<'PY'
