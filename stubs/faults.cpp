@@ -21,6 +21,7 @@ const std::vector<FaultInfo>& fault_catalogue() {
       {"authority.introspect_revoked_active", "A9", "introspection reports a revoked token as active"},
       {"authority.mint_ignores_lifetime", "A10", "the minting endpoint ignores the requested lifetime and issues valid tokens"},
       {"authority.audit_own_correlation_id", "U2,I4", "the authority records its own correlation id instead of the caller's"},
+      {"authority.inactive_tenant_token_issued", "T4", "tokens are issued in a tenant whose lifecycle status is refused"},
       // Gateway
       {"gateway.accept_expired_token", "G1", "expired tokens are accepted"},
       {"gateway.accept_alg_none", "G1", "unsigned tokens (alg none) are accepted"},
@@ -43,6 +44,12 @@ const std::vector<FaultInfo>& fault_catalogue() {
       {"gateway.no_audit_on_allow", "G6,I4", "allowed requests leave no audit record"},
       {"gateway.scope_before_tenant", "O1", "scope is checked before tenant resolution"},
       {"gateway.error_without_correlation_id", "E1", "error bodies lack correlation_id"},
+      {"gateway.path_tenant_checked_against_header_only", "T1,I1", "a path tenant is compared with the tenant header but, without one, not with the token's tenant"},
+      {"gateway.tid_case_insensitive", "T1,I1", "the path tenant and the token's tenant are compared ignoring letter case"},
+      {"gateway.rate_limit_shared_across_tenants", "T2", "one request budget per tier, shared by every tenant of the tier"},
+      {"gateway.rate_limit_ignores_negotiated", "T2", "a tenant's negotiated limit is ignored: its tier's limit applies"},
+      {"gateway.rate_limited_without_retry_after", "T2", "rate-limited answers carry no Retry-After"},
+      {"gateway.inactive_tenant_accepted", "T4,I1", "tokens of a tenant whose lifecycle status is refused are served"},
       // Backends
       {"backend.unsigned_context_accepted", "B1,I3", "requests without a context signature are served"},
       {"backend.stale_signature_accepted", "B1", "signatures outside the freshness window are accepted"},
@@ -55,6 +62,7 @@ const std::vector<FaultInfo>& fault_catalogue() {
       {"backend.no_audit_on_denial", "B5,I4", "denials leave no audit record"},
       {"backend.unmasked_change_summary", "B5", "change_summary carries secret values unmasked"},
       {"backend.audit_without_correlation_id", "U1,I4", "audit records lack correlation_id"},
+      {"backend.put_not_idempotent", "T3", "an Idempotency-Key on PUT is ignored: a repeated PUT writes again"},
   };
   return catalogue;
 }

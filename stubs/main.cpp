@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -59,6 +60,19 @@ bool known_backend_role(const Fixtures& fixtures, const std::string& role) {
   for (const auto& r : fixtures.routes)
     if (r.backend == role) return true;
   return false;
+}
+
+// The spellings the tenancy rules answer and record with: checked at start, so that a profile copy
+// that lacks one is a usage error here rather than a 500 in the middle of a run.
+std::optional<std::string> missing_spelling(const ContractProfile& profile, const Tenancy& tenancy) {
+  std::vector<std::string> keys;
+  if (tenancy.rate_limited())
+    keys = {"status.too_many_requests", "errors.rate_limited", "events.rate_limited", "headers.retry_after"};
+  if (tenancy.lifecycle())
+    for (const char* k : {"status.tenant_inactive", "errors.tenant_inactive", "events.tenant_inactive"}) keys.push_back(k);
+  for (const auto& key : keys)
+    if (!profile.find(key)) return "the profile has no " + key;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -137,6 +151,11 @@ int main(int argc, char** argv) {
   auto fixtures = Fixtures::load(o.fixtures_dir);
   if (!fixtures) return fail(fixtures.error().to_string(), exit_code_for(fixtures.error().kind));
   ctx.fixtures = std::move(*fixtures);
+  auto tenancy = Tenancy::load(o.fixtures_dir);
+  if (!tenancy) return fail(tenancy.error().to_string(), exit_code_for(tenancy.error().kind));
+  ctx.tenancy = std::move(*tenancy);
+  if (auto missing = missing_spelling(ctx.profile, ctx.tenancy))
+    return fail(o.profile_path + ": " + *missing + " (the fixtures' tenancy.yaml needs it)", 2);
   auto faults = Faults::parse(o.faults, o.role);
   if (!faults) return fail(faults.error().to_string(), exit_code_for(faults.error().kind));
   ctx.faults = std::move(*faults);

@@ -12,6 +12,7 @@
 #include "stubs/audit_log.h"
 #include "stubs/faults.h"
 #include "stubs/http_server.h"
+#include "stubs/tenancy.h"
 
 namespace tc::stub {
 
@@ -40,6 +41,7 @@ struct StubContext {
   StubOptions options;
   ContractProfile profile;
   Fixtures fixtures;
+  Tenancy tenancy;                                // the platform's tenancy rules (stubs/tenancy.h)
   Faults faults;
   std::unique_ptr<AuditLog> audit;
   std::string base_url;                           // known once bound

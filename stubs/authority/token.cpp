@@ -39,7 +39,15 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-Outcome selected(Outcome o, Selection selection) {
+// A5, then the platform's lifecycle rule (T4): no token acts in a tenant whose credentials are refused.
+Outcome selected(const Authority& a, Outcome o, Selection selection) {
+  if (selection.error.empty() && selection.tenant && a.ctx.tenancy.refused(*selection.tenant) &&
+      !a.fault("authority.inactive_tenant_token_issued")) {
+    o.error = "tenant_inactive";
+    o.description = "the tenant's credentials are not accepted";
+    o.selection = std::move(selection);
+    return o;
+  }
   if (!selection.error.empty()) {
     o.error = selection.error;
     o.description = selection.error == "tenant_ambiguous"
@@ -78,9 +86,9 @@ Outcome authorization_code_grant(Authority& a, const Client& client, const Form&
     Selection bound;
     bound.tenant = grant->tenant;
     bound.allowed_tenants = user->tenants;
-    o = selected(o, bound);
+    o = selected(a, o, bound);
   } else {
-    o = selected(o, select_tenant(user->tenants, user->default_tenant, tenant, a.ctx.faults));
+    o = selected(a, o, select_tenant(user->tenants, user->default_tenant, tenant, a.ctx.faults));
   }
   if (o.error.empty() && !reusable && !a.grants.mark_code_used(*code))
     return refused("invalid_grant", "the code was already used", user->sub);
@@ -99,7 +107,7 @@ Outcome password_grant(Authority& a, const Client& client, const Form& form, con
   Outcome o;
   o.sub = user->sub;
   o.scopes = *scopes;
-  return selected(o, select_tenant(user->tenants, user->default_tenant, tenant, a.ctx.faults));
+  return selected(a, o, select_tenant(user->tenants, user->default_tenant, tenant, a.ctx.faults));
 }
 
 Outcome client_credentials_grant(Authority& a, const Client& client, const Form& form,
@@ -111,7 +119,7 @@ Outcome client_credentials_grant(Authority& a, const Client& client, const Form&
   o.sub = client.client_id;
   o.client_principal = true;
   o.scopes = *scopes;
-  return selected(o, select_tenant(client.tenants, client.default_tenant, tenant, a.ctx.faults));
+  return selected(a, o, select_tenant(client.tenants, client.default_tenant, tenant, a.ctx.faults));
 }
 
 Outcome refresh_token_grant(Authority& a, const Client& client, const Form& form,
@@ -135,16 +143,16 @@ Outcome refresh_token_grant(Authority& a, const Client& client, const Form& form
     Selection kept;
     kept.tenant = grant->tenant;
     kept.allowed_tenants = grant->allowed_tenants;
-    return selected(o, kept);
+    return selected(a, o, kept);
   }
   if (grant->client_principal) {
     const Client* principal = a.ctx.fixtures.client(grant->sub);
     if (!principal) return refused("invalid_grant", "the token's client no longer exists");
-    return selected(o, select_tenant(principal->tenants, principal->default_tenant, tenant, a.ctx.faults));
+    return selected(a, o, select_tenant(principal->tenants, principal->default_tenant, tenant, a.ctx.faults));
   }
   const User* user = a.ctx.fixtures.user_by_sub(grant->sub);
   if (!user) return refused("invalid_grant", "the token's user no longer exists");
-  return selected(o, select_tenant(user->tenants, user->default_tenant, tenant, a.ctx.faults));
+  return selected(a, o, select_tenant(user->tenants, user->default_tenant, tenant, a.ctx.faults));
 }
 
 using GrantFn = Outcome (*)(Authority&, const Client&, const Form&, const std::optional<std::string>&);

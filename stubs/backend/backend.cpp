@@ -1,6 +1,6 @@
 // The Backend role (B1–B5, E1, U1): one program serving platform, scanner or graph, chosen at start.
 // Routes, at the role's paths of the fixtures (routes.yaml `backends`): GET and POST collection,
-// GET item/{id}, GET echo, GET status (the audit query is the frame's).
+// GET and PUT item/{id}, GET echo, GET status (the audit query is the frame's).
 // Every route needs a valid context signature (B1: the frame's guard, so an unknown path is not
 // told from a known one without it). Items are scoped to the tenant in the canonical header, which
 // the gateway set and signed (B2); another tenant's id is answered exactly as a missing one. Each
@@ -46,6 +46,7 @@ class Backend {
     row("GET", paths_.collection, &Backend::list);
     row("POST", paths_.collection, &Backend::create);
     row("GET", paths_.item, &Backend::get_item);
+    row("PUT", paths_.item, &Backend::update);
     t.guard = [b = self.get()](Call& call) { return b->check_signature(call); };
     t.faults.skip_denied_records = ctx_.faults.on("backend.no_audit_on_denial");
     t.faults.records_without_correlation_id = ctx_.faults.on("backend.audit_without_correlation_id");
@@ -122,8 +123,20 @@ class Backend {
     });
   }
 
-  // --- B3 -----------------------------------------------------------------------------------------
-  Response create(Call& call, const PathParams&) {
+  // --- B3, T3 ----------------------------------------------------------------------------------------
+  Response create(Call& call, const PathParams&) { return write(call, std::nullopt); }
+  Response update(Call& call, const PathParams& params) {
+    return write(call, params.empty() ? std::string() : params.begin()->second);  // the item path's one {name}
+  }
+
+  // An Idempotency-Key counts on the methods the platform's tenancy rules name (POST by default).
+  bool idempotent(const std::string& method) const {
+    if (method == "PUT" && ctx_.faults.on("backend.put_not_idempotent")) return false;
+    return ctx_.tenancy.idempotent_methods.count(method) > 0;
+  }
+
+  // POST creates an item in the tenant; PUT (`id`) replaces one of the tenant's items.
+  Response write(Call& call, const std::optional<std::string>& id) {
     return with_tenant(call, [&](const std::string& tenant) {
       const Request& req = call.request;
       json fields = json::parse(req.body, nullptr, false);
@@ -132,17 +145,23 @@ class Backend {
                     profile_.status("bad_request"));
       ItemStore::Write w;
       w.tenant = tenant;
+      w.id = id;
       w.fields = fields;
-      w.key = non_empty(req.headers.get(profile_.header("idempotency_key")));
+      if (idempotent(req.method)) w.key = non_empty(req.headers.get(profile_.header("idempotency_key")));
       w.key_scope = ctx_.faults.on("backend.idempotency_ignores_tenant") ? std::string() : tenant;
-      w.request_body = req.body;
+      w.request_body = req.method + " " + req.path + "\n" + req.body;
       w.compare_body = !ctx_.faults.on("backend.idempotency_ignores_body");
       w.created_status = profile_.status("created");
+      w.updated_status = profile_.status("ok");
       auto result = store_.write(w);
       switch (result.kind) {
+        case ItemStore::WriteKind::missing:
+          // Another tenant's id is a missing one (I2); only the record names the owner.
+          return deny(call, "data_not_found", "not_found", "no item with this id",
+                      result.owner.empty() ? std::nullopt : std::optional<std::string>(result.owner));
         case ItemStore::WriteKind::rejected:
           return deny(call, "idempotency_rejected", "idempotency_key_reused",
-                      "the idempotency key was used with another body");
+                      "the idempotency key was used with another request");
         case ItemStore::WriteKind::replayed: {
           allow(call, "idempotency_replayed", result.status, tenant);
           Response r = raw_json(result.status, result.body, call.correlation_id);
@@ -150,6 +169,7 @@ class Backend {
           return r;
         }
         case ItemStore::WriteKind::created:
+        case ItemStore::WriteKind::updated:
           break;
       }
       json summary = ctx_.faults.on("backend.unmasked_change_summary") ? fields

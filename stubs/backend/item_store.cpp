@@ -1,5 +1,7 @@
 #include "stubs/backend/item_store.h"
 
+#include <algorithm>
+
 #include "common/crypto.h"
 
 namespace tc::stub {
@@ -27,10 +29,11 @@ ItemStore::WriteResult ItemStore::write(const Write& w) {
   if (w.key) {
     auto it = idempotency_.find({w.key_scope, *w.key});
     if (it != idempotency_.end()) {
-      if (w.compare_body && it->second.request_body != w.request_body) return {WriteKind::rejected, 0, ""};
-      return {WriteKind::replayed, it->second.status, it->second.response_body};
+      if (w.compare_body && it->second.request_body != w.request_body) return {WriteKind::rejected, 0, "", ""};
+      return {WriteKind::replayed, it->second.status, it->second.response_body, ""};
     }
   }
+  if (w.id) return update(w);
   Item item;
   item.id = id_prefix_ + "-" + uuid_v4();
   item.tenant = w.tenant;
@@ -41,7 +44,23 @@ ItemStore::WriteResult ItemStore::write(const Write& w) {
   std::string body = item.fields.dump();
   items_.push_back(std::move(item));
   if (w.key) idempotency_[{w.key_scope, *w.key}] = Stored{w.request_body, w.created_status, body};
-  return {WriteKind::created, w.created_status, body};
+  return {WriteKind::created, w.created_status, body, ""};
+}
+
+// Replaces an item's fields; its version counts the writes it has had (a fixture item is version 1),
+// so a write that happens twice is seen in the answer. Called with mu_ held.
+ItemStore::WriteResult ItemStore::update(const Write& w) {
+  auto it = std::find_if(items_.begin(), items_.end(), [&](const Item& i) { return i.id == *w.id; });
+  if (it == items_.end() || it->tenant != w.tenant)
+    return {WriteKind::missing, 0, "", it == items_.end() ? std::string() : it->tenant};
+  const long long version = it->fields.value("version", 1LL) + 1;
+  it->fields = w.fields.is_object() ? w.fields : json::object();
+  it->fields["id"] = it->id;
+  it->fields["tenant"] = it->tenant;
+  it->fields["version"] = version;
+  std::string body = it->fields.dump();
+  if (w.key) idempotency_[{w.key_scope, *w.key}] = Stored{w.request_body, w.updated_status, body};
+  return {WriteKind::updated, w.updated_status, body, ""};
 }
 
 }  // namespace tc::stub

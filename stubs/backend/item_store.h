@@ -28,24 +28,29 @@ class ItemStore {
   // The item with `id` in any tenant; the caller decides what another tenant's item means.
   std::optional<Found> find(const std::string& id) const;
 
-  enum class WriteKind { created, replayed, rejected };
+  enum class WriteKind { created, updated, replayed, rejected, missing };
   struct WriteResult {
     WriteKind kind = WriteKind::created;
-    int status = 0;       // created: `created_status`; replayed: the stored one
-    std::string body;     // the exact bytes to answer (created or replayed); empty when rejected
+    int status = 0;       // created / updated: the Write's status; replayed: the stored one
+    std::string body;     // the exact bytes to answer (created, updated or replayed); empty otherwise
+    std::string owner;    // missing: the tenant that owns the id, "" when none does
   };
   struct Write {
     std::string tenant;                   // the item's tenant
+    std::optional<std::string> id;        // an update (PUT) of this item of `tenant`; nullopt creates
     json fields;                          // the request's JSON object; id and tenant are set by the store
     std::optional<std::string> key;       // Idempotency-Key
     std::string key_scope;                // idempotency keys are unique per scope (the tenant)
-    std::string request_body;             // byte-exact, compared on a reused key
+    std::string request_body;             // byte-exact, with method and path: compared on a reused key
     bool compare_body = true;             // false: a reused key always replays
-    int created_status = 201;
+    int created_status = 201;             // the status of a new item; of an update: `updated_status`
+    int updated_status = 200;
   };
   WriteResult write(const Write& w);
 
  private:
+  WriteResult update(const Write& w);
+
   struct Stored {
     std::string request_body;
     int status;

@@ -12,6 +12,7 @@
 #include "stubs/frame.h"
 #include "stubs/gateway/authn.h"
 #include "stubs/gateway/forward.h"
+#include "stubs/gateway/rate_limit.h"
 #include "stubs/gateway/scope.h"
 #include "stubs/gateway/strip.h"
 #include "stubs/gateway/tenant_resolution.h"
@@ -63,7 +64,8 @@ class Gateway {
     tenant_policy_.strict_claim_match = p_.flag("strict_claim_match");
     tenant_policy_.conflict_allowed = fault("gateway.conflict_allowed");
     tenant_policy_.header_overrides_claim = fault("gateway.header_overrides_claim");
-    tenant_policy_.case_insensitive = fault("gateway.tenant_case_insensitive");
+    tenant_policy_.case_insensitive = fault("gateway.tenant_case_insensitive") || fault("gateway.tid_case_insensitive");
+    tenant_policy_.path_checked_against_header_only = fault("gateway.path_tenant_checked_against_header_only");
     tenant_policy_.missing_tenant_allowed = fault("gateway.missing_tenant_allowed");
     forward_options_.shared_secret = ctx_.options.shared_secret;
     forward_options_.skip_alias_rewrite = fault("gateway.skip_alias_rewrite");
@@ -84,6 +86,9 @@ class Gateway {
   // G3 with its decision (G6), when the resolution has one.
   gateway::TenantDecision resolve_tenant(Call& call, const Route& route, const PathParams& params,
                                          const gateway::Stripped& stripped, Decision d);
+  // Seed 003's tenancy rules (fixtures tenancy.yaml) for the resolved tenant: T4 lifecycle, T2 rate limit.
+  std::optional<Response> check_lifecycle(Call& call, const std::optional<std::string>& tenant, Decision d);
+  std::optional<Response> check_rate(Call& call, const std::optional<std::string>& tenant, Decision d);
   Response forward(Call& call, const Route& route, const PathParams& params, const gateway::Stripped& stripped,
                    const std::optional<std::string>& tenant, Decision d);
   bool owned(const std::string& name) const {
@@ -102,6 +107,7 @@ class Gateway {
   gateway::StripOptions strip_options_;
   gateway::TenantPolicy tenant_policy_;
   gateway::ForwardOptions forward_options_;  // `now` set per request on a copy
+  gateway::RateLimiter limiter_;
 };
 
 Result<json> Gateway::fetch_jwks() {
@@ -214,6 +220,7 @@ gateway::TenantDecision Gateway::resolve_tenant(Call& call, const Route& route, 
   const json& claims = call.principal;
   gateway::TenantInput input;
   input.values = stripped.tenant_values;
+  input.header_values = input.values.size();
   if (!route.tenant_param.empty() && !fault("gateway.path_tenant_ignored")) {
     auto it = params.find(route.tenant_param);
     if (it != params.end()) input.values.push_back(it->second);
@@ -240,6 +247,49 @@ gateway::TenantDecision Gateway::resolve_tenant(Call& call, const Route& route, 
   return tenant;
 }
 
+std::optional<Response> Gateway::check_lifecycle(Call& call, const std::optional<std::string>& tenant, Decision d) {
+  const auto& rules = ctx_.tenancy;
+  if (!rules.lifecycle() || fault("gateway.inactive_tenant_accepted")) return std::nullopt;
+  // The credentials of a refused tenant, and requests acting in one, are both refused.
+  std::optional<std::string> refused;
+  if (d.actor.tenant && rules.refused(*d.actor.tenant)) refused = d.actor.tenant;
+  else if (tenant && rules.refused(*tenant)) refused = tenant;
+  if (!refused) return std::nullopt;
+  d.event = "tenant_inactive";
+  d.allow = false;
+  d.status = p_.status("tenant_inactive");
+  d.reason = "tenant_inactive";
+  call.decide(d);
+  // Locked and offboarded answer alike: the description does not say which.
+  return error_response("tenant_inactive", "the tenant's credentials are not accepted", call.correlation_id, p_);
+}
+
+std::optional<Response> Gateway::check_rate(Call& call, const std::optional<std::string>& tenant, Decision d) {
+  const auto& rules = ctx_.tenancy;
+  if (!tenant || !rules.rate_limited()) return std::nullopt;
+  auto limit = rules.limit(*tenant);
+  if (limit && fault("gateway.rate_limit_ignores_negotiated")) {
+    auto tier = rules.tiers.find(rules.tier(*tenant));
+    if (tier != rules.tiers.end()) limit = tier->second;
+  }
+  if (!limit) return std::nullopt;
+  const std::string key = fault("gateway.rate_limit_shared_across_tenants") ? "tier " + rules.tier(*tenant) : *tenant;
+  const auto verdict = limiter_.count(key, *limit);
+  if (verdict.allowed) return std::nullopt;
+  d.event = "rate_limited";
+  d.allow = false;
+  d.status = p_.status("too_many_requests");
+  d.reason = "rate_limited";
+  call.decide(d);
+  Response r = error_response(d.status, "rate_limited",
+                              "the tenant's limit of " + std::to_string(limit->requests) + " requests per " +
+                                  std::to_string(limit->window_seconds) + " s is used up",
+                              call.correlation_id, p_);
+  if (!fault("gateway.rate_limited_without_retry_after"))
+    r.headers.set(p_.header("retry_after"), std::to_string(verdict.retry_after_seconds));
+  return r;
+}
+
 Response Gateway::serve(Call& call, const Route& route, const PathParams& params) {
   Decision d;
   d.actor = Actor::from_claims(call.principal, p_);
@@ -257,6 +307,10 @@ Response Gateway::serve(Call& call, const Route& route, const PathParams& params
   d.resolved_tenant = tenant.resolved;
   d.attempted_tenant = tenant.attempted;
   if (!tenant.allowed()) return error_response(tenant.error, tenant.description, call.correlation_id, p_);
+
+  // T4, T2 (rules the platform's tenancy.yaml declares; none in the reference world)
+  if (auto refused = check_lifecycle(call, tenant.tenant, d)) return *refused;
+  if (auto limited = check_rate(call, tenant.tenant, d)) return *limited;
 
   // G4
   if (!scope_first)

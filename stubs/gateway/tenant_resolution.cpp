@@ -56,7 +56,8 @@ TenantDecision resolve_tenant(const TenantInput& raw, const TenantPolicy& policy
     if (!policy.strict_claim_match)
       entitled = entitled || std::find(input.allowed_tenants.begin(), input.allowed_tenants.end(), value) !=
                                  input.allowed_tenants.end();
-    if (entitled || policy.header_overrides_claim) return allow(value, "tenant_selected", value);
+    const bool path_alone = input.header_values == 0 && policy.path_checked_against_header_only;
+    if (entitled || policy.header_overrides_claim || path_alone) return allow(value, "tenant_selected", value);
     if (input.claim_tenant)
       return deny("tenant_conflict", "tenant_override_rejected", value, *input.claim_tenant,
                   "tenant '" + value + "' is outside the token's tenants");

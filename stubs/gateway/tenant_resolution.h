@@ -25,6 +25,7 @@ struct TenantInput {
   std::optional<std::string> claim_tenant;
   std::vector<std::string> allowed_tenants;
   bool tenant_scoped = false;
+  std::size_t header_values = 0;                // how many of `values` (the first ones) came from headers
 };
 
 struct TenantPolicy {
@@ -35,6 +36,7 @@ struct TenantPolicy {
   bool header_overrides_claim = false;          // a value outside the entitlement is accepted
   bool case_insensitive = false;                // ids compared (and validated) ignoring case
   bool missing_tenant_allowed = false;          // no tenant on a tenant-scoped route passes
+  bool path_checked_against_header_only = false;  // a path tenant sent without header is not compared with the claim
 };
 
 struct TenantDecision {

@@ -12,10 +12,12 @@ namespace tc::test {
 
 AuthorityServer::AuthorityServer(AuthorityOptions options) {
   const std::string root = TC_SOURCE_DIR;
-  auto profile = ContractProfile::load(root + "/fixtures/contracts/reference.yaml");
+  auto profile = ContractProfile::load(root + "/" + options.profile);
   if (!profile) throw std::runtime_error(profile.error().to_string());
-  auto fixtures = Fixtures::load(root + "/fixtures/reference");
+  auto fixtures = Fixtures::load(root + "/" + options.fixtures);
   if (!fixtures) throw std::runtime_error(fixtures.error().to_string());
+  auto tenancy = stub::Tenancy::load(root + "/" + options.fixtures);
+  if (!tenancy) throw std::runtime_error(tenancy.error().to_string());
   auto faults = stub::Faults::parse(options.faults, "authority");
   if (!faults) throw std::runtime_error(faults.error().to_string());
   ctx_.options.role = "authority";
@@ -23,6 +25,7 @@ AuthorityServer::AuthorityServer(AuthorityOptions options) {
   ctx_.options.faults = options.faults;
   ctx_.profile = std::move(profile.value());
   ctx_.fixtures = std::move(fixtures.value());
+  ctx_.tenancy = std::move(tenancy.value());
   ctx_.faults = std::move(faults.value());
   ctx_.audit = std::make_unique<stub::AuditLog>("authority", "");
   stub::ServerOptions server_options;

@@ -21,6 +21,9 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 struct AuthorityOptions {
   std::vector<std::string> faults;
   bool enable_mint = false;
+  // Another platform's world (fixtures folder and profile, relative to the source tree).
+  std::string fixtures = "fixtures/reference";
+  std::string profile = "fixtures/contracts/reference.yaml";
 };
 inline AuthorityOptions with_mint() {
   AuthorityOptions o;

@@ -23,6 +23,7 @@ const std::set<std::string> kCovered = {
     "authority.stateful_console_selection", "authority.console_header_unchecked",
     "authority.profile_ignores_tenant_layer", "authority.introspect_revoked_active",
     "authority.mint_ignores_lifetime",    "authority.audit_own_correlation_id",
+    "authority.inactive_tenant_token_issued",
 };
 
 TEST(AuthorityFaults, EveryAuthorityFaultHasATest) {
@@ -186,6 +187,30 @@ TEST(AuthorityFaults, AuditOwnCorrelationIdBreaksU2) {
             200);
   EXPECT_TRUE(s.audit("mine-1").empty());
   EXPECT_FALSE(s.audit("").empty()) << "a record was written, under another id";
+}
+
+// Seed 003's world declares tenant lifecycle (fixtures/seed-003/tenancy.yaml): lou's tenant is locked.
+HttpResponse seed003_password(AuthorityServer& s, const std::string& user) {
+  const User* u = s.context().fixtures.user_by_username(user);
+  return s.token({{"grant_type", "password"}, {"client_id", "web-app"}, {"username", user}, {"password", u ? u->password : ""}});
+}
+
+TEST(AuthorityFaults, InactiveTenantTokenIssuedBreaksT4) {
+  AuthorityOptions seed003;
+  seed003.fixtures = "fixtures/seed-003";
+  seed003.profile = "fixtures/contracts/seed-003.yaml";
+  {
+    AuthorityServer healthy(seed003);
+    const auto r = seed003_password(healthy, "lou@umbrella.test");
+    EXPECT_EQ(r.status, healthy.profile().status("oauth_error")) << r.body;
+    EXPECT_EQ(body_of(r).value("error", ""), healthy.profile().error("tenant_inactive")) << r.body;
+    EXPECT_EQ(seed003_password(healthy, "ana@acme.test").status, healthy.profile().status("ok"));
+  }
+  seed003.faults = {"authority.inactive_tenant_token_issued"};
+  AuthorityServer broken(seed003);
+  const auto r = seed003_password(broken, "lou@umbrella.test");
+  EXPECT_EQ(r.status, broken.profile().status("ok")) << r.body;
+  EXPECT_EQ(jwt_payload(body_of(r).value("access_token", "")).value("tid", ""), "7972938e-715d-4cc2-9a18-4420b3b022dc");
 }
 
 }  // namespace

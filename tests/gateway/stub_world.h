@@ -24,11 +24,14 @@ inline constexpr const char* kSharedSecret = "gateway-test-shared-secret";
 class ServedStub {
  public:
   // `component` names the audit log; `make` builds the role once the server is bound.
+  // `fixtures` and `tenancy` describe another platform's world; the reference world by default.
   ServedStub(stub::StubOptions options, const ContractProfile& profile, const std::string& component,
-             std::unique_ptr<stub::Role> (*make)(stub::StubContext&)) {
+             std::unique_ptr<stub::Role> (*make)(stub::StubContext&), const Fixtures& fixtures = reference_fixtures(),
+             const stub::Tenancy& tenancy = stub::Tenancy{}) {
     ctx_.options = std::move(options);
     ctx_.profile = profile;
-    ctx_.fixtures = reference_fixtures();
+    ctx_.fixtures = fixtures;
+    ctx_.tenancy = tenancy;
     auto faults = stub::Faults::parse(ctx_.options.faults, ctx_.options.role);
     if (!faults.ok()) throw std::runtime_error(faults.error().to_string());
     ctx_.faults = *faults;

@@ -35,11 +35,14 @@ struct Call {
 class BackendStub {
  public:
   explicit BackendStub(std::vector<std::string> faults = {}, std::string role = "platform",
-                       std::string profile_path = kProfilePath) {
+                       std::string profile_path = kProfilePath, const std::string& fixtures_dir = kFixturesDir) {
     auto profile = ContractProfile::load(profile_path);
     if (!profile) throw std::runtime_error(profile.error().to_string());
-    auto fixtures = Fixtures::load(kFixturesDir);
+    auto fixtures = Fixtures::load(fixtures_dir);
     if (!fixtures) throw std::runtime_error(fixtures.error().to_string());
+    auto tenancy = Tenancy::load(fixtures_dir);
+    if (!tenancy) throw std::runtime_error(tenancy.error().to_string());
+    ctx_.tenancy = std::move(*tenancy);
     auto parsed = Faults::parse(faults, "backend");
     if (!parsed) throw std::runtime_error(parsed.error().to_string());
     ctx_.options.role = "backend";

@@ -1,0 +1,156 @@
+// The gateway under seed 003's tenancy rules (fixtures/seed-003: tenants in the path and tid, tier
+// rate limits, lifecycle), in process over real sockets: every gateway fault of a T clause is probed
+// here — the healthy gateway answers as the contract says, the faulty one otherwise.
+#include <functional>
+#include <set>
+
+#include "stub_world.h"
+#include "stubs/faults.h"
+
+namespace tc::testing {
+namespace {
+
+const std::string kAcme = "1a965411-6331-4f08-8c16-5385cb99935c", kGlobex = "fe0b1cae-55c4-4e34-86a2-ac6625473a92",
+                  kLocked = "7972938e-715d-4cc2-9a18-4420b3b022dc", kStandardA = "b135c74a-fe96-48dd-be8e-a714cb4876ce",
+                  kStandardB = "1c5549d3-46f0-40aa-a8b5-2227be58eeed", kNegotiated = "22bfafe3-5af7-48c2-bbae-94c4b3ebd843";
+
+template <class T>
+T loaded(Result<T> r) {
+  if (!r.ok()) throw std::runtime_error(r.error().to_string());
+  return std::move(r).value();
+}
+
+struct Seed003 {
+  ContractProfile profile = loaded(ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/seed-003.yaml"));
+  Fixtures fixtures = loaded(Fixtures::load(std::string(TC_SOURCE_DIR) + "/fixtures/seed-003"));
+  stub::Tenancy tenancy = loaded(stub::Tenancy::load(std::string(TC_SOURCE_DIR) + "/fixtures/seed-003"));
+};
+
+class GatewayTenancy : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    world_ = new Seed003;
+    stub::StubOptions a;
+    a.role = "authority";
+    a.enable_mint = true;
+    a.audience = world_->profile.value("default_audience");
+    authority_ = new ServedStub(a, world_->profile, "authority", &stub::make_authority, world_->fixtures, world_->tenancy);
+    stub::StubOptions b;
+    b.role = "backend";
+    b.backend_role = "projects";
+    b.shared_secret = kSharedSecret;
+    projects_ = new ServedStub(b, world_->profile, "projects", &stub::make_backend, world_->fixtures, world_->tenancy);
+  }
+  static void TearDownTestSuite() {
+    delete projects_;
+    delete authority_;
+    delete world_;
+  }
+
+  static std::unique_ptr<ServedStub> start_gateway(std::vector<std::string> faults = {}) {
+    stub::StubOptions g;
+    g.role = "gateway";
+    g.authority_url = authority_->url();
+    g.shared_secret = kSharedSecret;
+    g.faults = std::move(faults);
+    g.backends["projects"] = projects_->url();
+    return std::make_unique<ServedStub>(g, world_->profile, "gateway", &stub::make_gateway, world_->fixtures, world_->tenancy);
+  }
+
+  static std::string token(const std::string& sub, const std::string& tenant) {
+    auto r = call("POST", authority_->url() + world_->profile.path("mint"), {{"Content-Type", "application/json"}},
+                  json{{"sub", sub}, {"tenant", tenant}, {"scope", "projects:read"}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json_body().value("access_token", "");
+  }
+  // GET the project list in `path_tenant` with a token whose tid is `tid`: the reply.
+  static Reply list(ServedStub& gw, const std::string& tid, const std::string& path_tenant) {
+    return call("GET", gw.url() + "/v1/" + path_tenant + "/projects", {{"Authorization", "Bearer " + token("usr-probe", tid)}});
+  }
+  // `n` lists in the tenant's own path; the last reply.
+  static Reply burst(ServedStub& gw, const std::string& tenant, int n) {
+    Reply last;
+    for (int i = 0; i < n; ++i) last = list(gw, tenant, tenant);
+    return last;
+  }
+
+  using Probe = std::function<std::string(ServedStub&)>;
+  struct FaultCase {
+    std::string fault, contract;
+    Probe observe;
+  };
+  static std::vector<FaultCase> cases() {
+    auto status = [](const Reply& r) { return std::to_string(r.status); };
+    return {
+        {"gateway.path_tenant_checked_against_header_only", "409", [=](ServedStub& gw) { return status(list(gw, kAcme, kGlobex)); }},
+        {"gateway.tid_case_insensitive", "409",
+         [=](ServedStub& gw) {
+           std::string upper = kAcme;
+           for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+           return status(list(gw, kAcme, upper));
+         }},
+        {"gateway.rate_limit_shared_across_tenants", "200",
+         [=](ServedStub& gw) {
+           burst(gw, kStandardA, 4);
+           return status(list(gw, kStandardB, kStandardB));
+         }},
+        {"gateway.rate_limit_ignores_negotiated", "429", [=](ServedStub& gw) { return status(burst(gw, kNegotiated, 6)); }},
+        {"gateway.rate_limited_without_retry_after", "present",
+         [=](ServedStub& gw) {
+           const Reply r = burst(gw, kStandardA, 4);
+           return r.status == 429 && r.headers.get("Retry-After") ? std::string("present") : "<none> " + status(r);
+         }},
+        {"gateway.inactive_tenant_accepted", "403", [=](ServedStub& gw) { return status(list(gw, kLocked, kLocked)); }},
+    };
+  }
+
+  static inline Seed003* world_ = nullptr;
+  static inline ServedStub* authority_ = nullptr;
+  static inline ServedStub* projects_ = nullptr;
+};
+
+TEST_F(GatewayTenancy, EveryGatewayFaultOfATClauseHasAProbe) {
+  std::set<std::string> probed, expected;
+  for (const auto& c : cases()) probed.insert(c.fault);
+  for (const auto& info : stub::fault_catalogue())
+    if (info.name.rfind("gateway.", 0) == 0 && info.clause.front() == 'T') expected.insert(info.name);
+  EXPECT_EQ(probed, expected);
+}
+
+TEST_F(GatewayTenancy, HealthyGatewayAnswersAsTheContractSays) {
+  for (const auto& c : cases()) {
+    auto gw = start_gateway();  // each probe with fresh budgets
+    EXPECT_EQ(c.observe(*gw), c.contract) << c.fault;
+  }
+}
+
+TEST_F(GatewayTenancy, EachFaultBreaksItsClause) {
+  for (const auto& c : cases()) {
+    auto gw = start_gateway({c.fault});
+    EXPECT_NE(c.observe(*gw), c.contract) << c.fault << " left its clause intact";
+  }
+}
+
+TEST_F(GatewayTenancy, ARateLimitedRequestIsRecordedAndReachesNoBackend) {
+  auto gw = start_gateway();
+  burst(*gw, kStandardA, 3);
+  const std::string cid = "cid-rate-" + std::to_string(::getpid());
+  auto r = call("GET", gw->url() + "/v1/" + kStandardA + "/projects",
+                {{"Authorization", "Bearer " + token("usr-sam", kStandardA)}, {"X-Correlation-Id", cid}});
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.json_body().value("error", ""), "rate_limited");
+  const long retry = std::stol(r.headers.get("Retry-After").value_or("0"));
+  EXPECT_GE(retry, 1);
+  EXPECT_LE(retry, 60);
+  EXPECT_EQ(projects_->audit().query(cid, "").size(), 0u);
+  auto records = call("GET", gw->url() + world_->profile.path("audit") + "?correlation_id=" + cid).json_body()["records"];
+  // The path value selected the tenant (G3, tenant.selected), then its budget refused the request.
+  ASSERT_EQ(records.size(), 2u) << records.dump();
+  EXPECT_EQ(records[0]["event"], "tenant.selected");
+  EXPECT_EQ(records[1]["event"], "tenant.rate_limited");
+  EXPECT_EQ(records[1]["outcome"], "deny");
+  EXPECT_EQ(records[1]["resolved_tenant"], kStandardA);
+}
+
+}  // namespace
+}  // namespace tc::testing

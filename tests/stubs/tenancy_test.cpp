@@ -1,0 +1,76 @@
+// The tenancy rules a platform declares (stubs/tenancy.h): seed 003's file read as data, no file as
+// every rule off, and mistakes named with file, line and pointer.
+#include "stubs/tenancy.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace tc::stub {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kSeed003 = std::string(TC_SOURCE_DIR) + "/fixtures/seed-003";
+
+struct Scratch {
+  fs::path dir = fs::temp_directory_path() / ("tc-tenancy-" + std::to_string(getpid()) + "-" + std::to_string(rand()));
+  explicit Scratch(const std::string& text) {
+    fs::create_directories(dir);
+    std::ofstream(dir / "tenancy.yaml") << text;
+  }
+  ~Scratch() { fs::remove_all(dir); }
+};
+
+TEST(Tenancy, Seed003DeclaresTiersLifecycleAndIdempotentPut) {
+  auto t = Tenancy::load(kSeed003);
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  EXPECT_TRUE(t->rate_limited());
+  EXPECT_TRUE(t->lifecycle());
+  EXPECT_TRUE(t->refused("7972938e-715d-4cc2-9a18-4420b3b022dc"));   // locked
+  EXPECT_TRUE(t->refused("fc4aea6d-a1aa-43c1-ae17-1313896537e1"));   // offboarded
+  EXPECT_FALSE(t->refused("1a965411-6331-4f08-8c16-5385cb99935c"));  // active
+  EXPECT_FALSE(t->refused("not-a-tenant-of-the-file"));
+  ASSERT_TRUE(t->limit("b135c74a-fe96-48dd-be8e-a714cb4876ce"));
+  EXPECT_EQ(t->limit("b135c74a-fe96-48dd-be8e-a714cb4876ce")->requests, 3);  // the standard tier's
+  EXPECT_EQ(t->limit("22bfafe3-5af7-48c2-bbae-94c4b3ebd843")->requests, 5);  // negotiated over enterprise's 1000
+  EXPECT_EQ(t->tier("22bfafe3-5af7-48c2-bbae-94c4b3ebd843"), "enterprise");
+  EXPECT_FALSE(t->limit("not-a-tenant-of-the-file"));
+  EXPECT_EQ(t->idempotent_methods, (std::set<std::string>{"POST", "PUT"}));
+}
+
+TEST(Tenancy, WithoutTheFileEveryRuleIsOff) {
+  auto t = Tenancy::load(std::string(TC_SOURCE_DIR) + "/fixtures/reference");
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  EXPECT_FALSE(t->rate_limited());
+  EXPECT_FALSE(t->lifecycle());
+  EXPECT_FALSE(t->refused("tenant-alpha"));
+  EXPECT_EQ(t->idempotent_methods, std::set<std::string>{"POST"});
+}
+
+TEST(Tenancy, MistakesNameFileLineAndPointer) {
+  struct Case {
+    std::string text, where, message;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"rate_limits:\n  standard: {requests: 3, window: 60}\n", ":2: /rate_limits/standard/window", "unknown key 'window'"},
+           {"rate_limits:\n  standard: {requests: 0, window_seconds: 60}\n", "/rate_limits/standard/requests", "expected a positive integer"},
+           {"tenants:\n  t1: {tier: gold}\n", ":2: /tenants/t1/tier", "tier 'gold' has no entry in rate_limits"},
+           {"lifecycle: {refused: locked}\n", "/lifecycle/refused", "expected a list"},
+           {"idempotency: {}\n", "/idempotency", "missing required key 'methods'"},
+           {"limits: {}\n", "/limits", "unknown key 'limits' (expected one of: tenants, lifecycle, rate_limits, idempotency)"},
+       }) {
+    Scratch s(c.text);
+    auto t = Tenancy::load(s.dir.string());
+    ASSERT_FALSE(t.ok()) << c.text;
+    const std::string message = t.error().to_string();
+    EXPECT_NE(message.find("tenancy.yaml"), std::string::npos) << message;
+    EXPECT_NE(message.find(c.where), std::string::npos) << message;
+    EXPECT_NE(message.find(c.message), std::string::npos) << message;
+  }
+}
+
+}  // namespace
+}  // namespace tc::stub
