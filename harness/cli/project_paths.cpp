@@ -1,5 +1,6 @@
 #include "harness/cli/project_paths.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -34,6 +35,24 @@ std::string project_home() {
 std::vector<std::string> scenario_paths_or_default(const std::vector<std::string>& given) {
   if (!given.empty()) return given;
   return {(fs::path(project_home()) / "scenarios").string()};
+}
+
+std::vector<std::string> scenario_paths_to_load(const std::vector<std::string>& given) {
+  std::error_code ec;
+  const fs::path pack = fs::absolute(fs::path(project_home()) / "scenarios", ec).lexically_normal();
+  std::vector<std::string> out;
+  for (const auto& p : scenario_paths_or_default(given)) {
+    if (fs::absolute(p, ec).lexically_normal() != pack || !fs::is_directory(pack, ec)) {
+      out.push_back(p);
+      continue;
+    }
+    std::vector<std::string> entries;
+    for (const auto& entry : fs::directory_iterator(pack, ec))  // named as the user named the pack
+      if (entry.path().filename() != "platforms") entries.push_back((fs::path(p) / entry.path().filename()).string());
+    std::sort(entries.begin(), entries.end());
+    out.insert(out.end(), entries.begin(), entries.end());
+  }
+  return out;
 }
 
 std::string path_or_default(const std::string& given, const std::string& relative) {
