@@ -3,34 +3,22 @@
 // fixtures and bindings). Every scenario of the pack runs unchanged and passes; a case is skipped only
 // for a capability. Doctor, pointed at that world with the reference profile, names every spelling
 // that differs and the key to change; with the world's own profile it finds nothing to change.
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "harness/report/run_record.h"
+#include "tenantcheck_cli.h"
 
 namespace fs = std::filesystem;
 
+using tc::pack_test::tenantcheck;
+
 namespace {
 
-std::pair<int, std::string> tenantcheck(const std::string& args) {
-  const std::string cmd = "cd '" + std::string(TC_SOURCE_DIR) + "' && timeout 300 '" + TC_CLI_BIN + "' " + args + " 2>&1";
-  std::string out;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  char buf[4096];
-  while (pipe && fgets(buf, sizeof buf, pipe)) out += buf;
-  const int status = pipe ? pclose(pipe) : -1;
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-fs::path reports(const std::string& name) {
-  return fs::temp_directory_path() / ("tc-foreign-" + std::to_string(getpid())) / name;
-}
+fs::path reports(const std::string& name) { return tc::pack_test::reports_dir("foreign", name); }
 
 }  // namespace
 
