@@ -32,16 +32,17 @@ std::string project_home() {
   return TC_DEFAULT_HOME;
 }
 
-std::vector<std::string> scenario_paths_or_default(const std::vector<std::string>& given) {
+std::vector<std::string> scenario_paths_or_default(const std::vector<std::string>& given, const Topology* topology) {
   if (!given.empty()) return given;
+  if (topology && !topology->pack.empty()) return topology->pack;
   return {(fs::path(project_home()) / "scenarios").string()};
 }
 
-std::vector<std::string> scenario_paths_to_load(const std::vector<std::string>& given) {
+std::vector<std::string> scenario_paths_to_load(const std::vector<std::string>& given, const Topology* topology) {
   std::error_code ec;
   const fs::path pack = fs::absolute(fs::path(project_home()) / "scenarios", ec).lexically_normal();
   std::vector<std::string> out;
-  for (const auto& p : scenario_paths_or_default(given)) {
+  for (const auto& p : scenario_paths_or_default(given, topology)) {
     if (fs::absolute(p, ec).lexically_normal() != pack || !fs::is_directory(pack, ec)) {
       out.push_back(p);
       continue;

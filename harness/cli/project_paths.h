@@ -5,16 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "harness/env/topology.h"
 #include "harness/report/requirements.h"
 
 namespace tc::cli {
 
 std::string project_home();
-// PATHs given, or <home>/scenarios when none, as the user sees them.
-std::vector<std::string> scenario_paths_or_default(const std::vector<std::string>& given);
+// PATHs given, else the topology's pack (`pack:`), else <home>/scenarios, as the user sees them.
+std::vector<std::string> scenario_paths_or_default(const std::vector<std::string>& given, const Topology* topology = nullptr);
 // The same to load: <home>/scenarios (given or by default) stands for the reference pack, every entry
-// of it except platforms/, which holds other platforms' packs, each run through its own topology.
-std::vector<std::string> scenario_paths_to_load(const std::vector<std::string>& given);
+// of it except platforms/, which holds other platforms' packs, each named by its own topology.
+std::vector<std::string> scenario_paths_to_load(const std::vector<std::string>& given, const Topology* topology = nullptr);
 // `path` if given, else <home>/<relative>.
 std::string path_or_default(const std::string& given, const std::string& relative);
 // This program's own path (for child runs), or "tenantcheck" when /proc does not tell.

@@ -49,6 +49,7 @@ struct Topology {
   std::set<std::string> capabilities;
   std::vector<ComponentSpec> components;          // in file order
   std::string bindings;                           // optional bindings file (staging)
+  std::vector<std::string> pack;                  // scenario files or folders run when no PATH is given
 };
 
 Result<Topology> load_topology(const std::string& path);

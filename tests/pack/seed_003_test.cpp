@@ -1,7 +1,7 @@
 // Seed 003's platform (compose/seed-003.yaml): stubs serving tenants in the path and the tid claim,
 // tier rate limits, idempotent PUT and tenant lifecycle, all declared as data in fixtures/seed-003/.
-// Its own pack runs green and covers every clause it was written for; and `mutate` against that
-// topology plans the faults of the clauses the pack cites and kills each.
+// Its own pack, the one the topology names, runs green and covers every clause it was written for;
+// and `mutate` against that topology plans the faults of the clauses the pack cites and kills each.
 #include <filesystem>
 #include <set>
 #include <string>
@@ -23,8 +23,7 @@ fs::path reports(const std::string& name) { return tc::pack_test::reports_dir("s
 }  // namespace
 
 TEST(Seed003, ThePlatformsPackRunsGreenAndCoversItsClauses) {
-  const auto [code, out] = tenantcheck("run --env compose/seed-003.yaml --reports '" + reports("run").string() +
-                                       "' scenarios/platforms/seed-003");
+  const auto [code, out] = tenantcheck("run --env compose/seed-003.yaml --reports '" + reports("run").string() + "'");
   ASSERT_EQ(code, 0) << out;
   auto record = tc::read_run_record(reports("run").string());
   ASSERT_TRUE(record.ok()) << record.error().to_string();
@@ -53,7 +52,7 @@ TEST(Seed003, ThePlatformsPackRunsGreenAndCoversItsClauses) {
 
 TEST(Seed003, MutateKillsEveryFaultOfTheClausesThePackCites) {
   const auto [code, out] = tenantcheck("mutate --env compose/seed-003.yaml --jobs 2 --reports '" +
-                                       reports("mutate").string() + "' scenarios/platforms/seed-003", 600);
+                                       reports("mutate").string() + "'", 600);
   EXPECT_EQ(code, 0) << out;
   auto doc = tc::load_document((reports("mutate") / "mutation.json").string());
   ASSERT_TRUE(doc.ok()) << doc.error().to_string() << "\n" << out;
