@@ -1,6 +1,6 @@
 // `tenantcheck mutate [PATH…]`: the suite's power to fail a broken platform. The stubs' fault
-// catalogue (tenantcheck-stub --list-faults) gives one mutant per fault, plus the combinations asked
-// for; each mutant is a child `tenantcheck run --fault …` against its own copy of the topology, as is
+// catalogue (tenantcheck-stub --list-faults) gives one mutant per fault of a clause the scenarios cite
+// (or per fault of --faults), plus the combinations asked for; each mutant is a child `tenantcheck run --fault …` against its own copy of the topology, as is
 // one fault-free run. A mutant is killed when a scenario citing the fault's clause fails; failing only
 // scenarios that cite other clauses, or ending in an environment error (a stub that crashed), does
 // not count. Writes <reports>/mutation.json and mutation.md and each run's reports under
@@ -33,6 +33,7 @@
 #include "harness/env/private_file.h"
 #include "harness/env/supervisor.h"
 #include "harness/report/run_record.h"
+#include "harness/runner/expectation.h"
 
 namespace tc::cli {
 namespace {
@@ -86,7 +87,23 @@ Result<std::vector<Fault>> read_catalogue(const fs::path& scratch) {
   return faults;
 }
 
-Result<std::vector<Mutant>> plan(const MutateOptions& o, const std::vector<Fault>& catalogue) {
+// The clause ids the scenarios under `paths` cite, read as `lint` reads them against the topology and
+// its profile; a file that does not load cites nothing here and fails in the runs.
+std::set<std::string> cited_clauses(const PackOptions& pack, const Setup& setup) {
+  std::set<std::string> ids;
+  register_builtin_expectations();
+  for (const auto& s : load_scenario_set(pack, &setup.profile.values(), &*setup.topology,
+                                           setup.bindings_file ? &*setup.bindings_file : nullptr, false)
+                             .scenarios)
+    ids.insert(s.requirements.begin(), s.requirements.end());
+  return ids;
+}
+
+// One mutant per fault asked for with --faults, else per fault of a clause the pack cites: a pack
+// written for one platform is measured against the faults of its own clauses, never against faults
+// it was not written to catch.
+Result<std::vector<Mutant>> plan(const MutateOptions& o, const std::vector<Fault>& catalogue,
+                                 const std::set<std::string>& cited) {
   auto clause_of = [&](const std::string& name) -> const Fault* {
     for (const auto& f : catalogue)
       if (f.name == name) return &f;
@@ -116,7 +133,10 @@ Result<std::vector<Mutant>> plan(const MutateOptions& o, const std::vector<Fault
   for (const auto& name : split_list(o.faults))  // once each: a mutant's reports have its name
     if (std::find(chosen.begin(), chosen.end(), name) == chosen.end()) chosen.push_back(name);
   if (chosen.empty())
-    for (const auto& f : catalogue) chosen.push_back(f.name);
+    for (const auto& f : catalogue) {
+      const auto ids = split_list(f.clause);
+      if (!ids.empty() && cited.count(ids.front())) chosen.push_back(f.name);
+    }
   for (const auto& name : chosen) {
     auto m = mutant({name}, "--faults");
     if (!m) return m.error();
@@ -263,7 +283,8 @@ int mutate(const MutateOptions& o) {
     print_error(catalogue.error());
     return kExitEnvironment;
   }
-  auto planned = plan(o, *catalogue);
+  // The topology's pack when no PATH is given: each run is handed the same files.
+  auto planned = plan(o, *catalogue, cited_clauses(o.pack, setup));
   if (!planned) {
     print_error(planned.error());
     return kExitInput;
@@ -353,7 +374,7 @@ CommandAction add_mutate_command(CLI::App& app) {
   add_setup_options(sub, options->setup, true);
   sub->add_option("--reports", options->reports_dir, "Reports folder (default: reports)");
   sub->add_option("--jobs", options->jobs, "Runs at a time (default 1)")->check(CLI::Range(1, 64));
-  sub->add_option("--faults", options->faults, "Comma list: only these faults (default: the whole catalogue)");
+  sub->add_option("--faults", options->faults, "Comma list: only these faults (default: every fault of a clause the scenarios cite)");
   sub->add_option("--combination", options->combinations, "A+B: also one mutant with these faults together (repeatable)")
       ->allow_extra_args(false);
   sub->add_option("--run-deadline", options->run_deadline_s, "Seconds for each run (default 600)")->check(CLI::PositiveNumber);

@@ -104,9 +104,10 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 // "scenarios (38 files, 73 cases selected)".
-std::string pack_description(const std::vector<std::string>& paths, int files, std::size_t cases) {
+std::string pack_description(const std::vector<std::string>& paths, const Topology& topology, int files,
+                             std::size_t cases) {
   std::string where;
-  for (const auto& p : scenario_paths_or_default(paths)) where += (where.empty() ? "" : " ") + p;
+  for (const auto& p : scenario_paths_or_default(paths, &topology)) where += (where.empty() ? "" : " ") + p;
   return where + " (" + std::to_string(files) + " files, " + std::to_string(cases) + " cases selected)";
 }
 
@@ -197,7 +198,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   console.header({{"tenantcheck", TC_VERSION},
                   {"topology", setup->topology->file},
                   {"profile", topology.profile},
-                  {"pack", pack_description(o.pack.paths, set.files, selected.size())},
+                  {"pack", pack_description(o.pack.paths, topology, set.files, selected.size())},
                   {"reports", o.reports_dir + " (html/index.html, allure-results/, junit.xml)"}});
 
   SupervisorOptions sup_options;

@@ -23,7 +23,7 @@ std::vector<std::string> PackOptions::as_args() const {
 }
 
 void add_pack_options(CLI::App* sub, PackOptions& o) {
-  sub->add_option("paths", o.paths, "Scenario files or folders (default: scenarios/ of the project)");
+  sub->add_option("paths", o.paths, "Scenario files or folders (default: the topology's pack, else scenarios/ of the project)");
   sub->add_option("--include-root", o.include_roots,
                   "A folder includes may reach besides the pack's own (repeatable)")
       ->check(CLI::ExistingDirectory);
@@ -79,7 +79,7 @@ std::set<std::string> taken_variable_names(const Topology* topology) {
 
 ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, const Topology* topology,
                               const Document* bindings, bool check_env, const std::set<std::string>& variables) {
-  const std::vector<std::string> paths = scenario_paths_or_default(pack.paths);
+  const std::vector<std::string> paths = scenario_paths_to_load(pack.paths, topology);
   LoadOptions options;
   // Includes stay in the pack: the project's scenarios/ for a path inside it, and what the flag adds.
   options.include_roots = pack.include_roots;
