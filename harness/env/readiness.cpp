@@ -13,8 +13,10 @@
 #include <cerrno>
 #include <deque>
 #include <fstream>
+#include <memory>
 #include <regex>
 
+#include "common/http_client.h"
 #include "common/redact.h"
 
 namespace tc {
@@ -138,6 +140,31 @@ std::string file_tail(const std::string& path, std::size_t lines) {
 std::string strip_trailing_slash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
+}
+
+long remaining_ms(std::chrono::steady_clock::time_point deadline) {
+  using namespace std::chrono;
+  return std::max<long>(0, duration_cast<milliseconds>(deadline - steady_clock::now()).count());
+}
+
+ReadinessProbe tcp_probe(const std::string& base) {
+  return [base](std::chrono::steady_clock::time_point deadline) -> std::optional<std::string> {
+    if (tcp_connects(base, std::min<long>(500, remaining_ms(deadline) + 1))) return base;
+    return std::nullopt;
+  };
+}
+
+ReadinessProbe http_probe(const std::string& base, const ReadinessSpec& ready, const TlsOptions& tls) {
+  auto http = std::make_shared<HttpClient>(tls);
+  return [http, base, url = base + ready.http_path, status = ready.expect_status](
+             std::chrono::steady_clock::time_point deadline) -> std::optional<std::string> {
+    HttpRequest req;
+    req.url = url;
+    req.timeout_ms = std::clamp<long>(remaining_ms(deadline), 1, 1000);
+    auto res = http->send(req);
+    if (res && res->status == status) return base;
+    return std::nullopt;
+  };
 }
 
 }  // namespace tc

@@ -1,9 +1,13 @@
 // Small probes the supervisor polls until a component is ready: a free local port to hand a spawned
 // build, a TCP connect, the URL a stub announces in its log, and the tail of a log for messages.
 #pragma once
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+
+#include "harness/env/topology.h"
 
 namespace tc {
 
@@ -13,6 +17,16 @@ int free_local_port();
 // Whether a TCP connection to the host and port of `url` (http:// 80, https:// 443 by default)
 // succeeds within `timeout_ms`.
 bool tcp_connects(const std::string& url, long timeout_ms);
+
+// Milliseconds until `deadline`, never negative.
+long remaining_ms(std::chrono::steady_clock::time_point deadline);
+
+// One try at a launched component: its URL once it is ready, else nullopt; a try ends by `deadline`.
+using ReadinessProbe = std::function<std::optional<std::string>(std::chrono::steady_clock::time_point deadline)>;
+// Ready at `base` when a TCP connection to it succeeds.
+ReadinessProbe tcp_probe(const std::string& base);
+// Ready at `base` when GET base + ready.http_path answers ready.expect_status (over `tls`).
+ReadinessProbe http_probe(const std::string& base, const ReadinessSpec& ready, const TlsOptions& tls);
 
 // The first line of `log_file` that is a URL (a stub prints its base URL first), without a
 // trailing slash; nullopt while there is none.

@@ -35,10 +35,6 @@ constexpr long kPollMs = 50;
 constexpr long kPipeSyncMs = 500;    // for a log's last lines to be written after its writer exited
 constexpr int kStubAuditFd = 3;      // where a stub finds its audit pipe (--audit-file /dev/fd/3)
 
-long remaining_ms(Clock::time_point deadline) {
-  return std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
-}
-
 }  // namespace
 
 std::string default_stub_binary() {
@@ -197,27 +193,12 @@ struct Supervisor::Impl {
     if (!started) return started.error();
     auto sleep = [](long ms) { std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, kPollMs))); };
 
-    if (c.ready.http_path.empty())
-      return Awaiter([this, s = *started, launched, base, sleep, deadline_ms = c.ready.deadline_ms] {
-        return await_ready(*s, launched, deadline_ms, "TCP connect to " + base,
-                           [&](Clock::time_point deadline) -> std::optional<std::string> {
-                             if (tcp_connects(base, std::min<long>(500, remaining_ms(deadline) + 1))) return base;
-                             return std::nullopt;
-                           }, sleep);
-      });
-    return Awaiter([this, s = *started, launched, base, sleep, ready = c.ready, tls = c.tls] {
-      HttpClient http(tls);
-      const std::string probe_url = base + ready.http_path;
-      return await_ready(*s, launched, ready.deadline_ms,
-                         "GET " + probe_url + " answering " + std::to_string(ready.expect_status),
-                         [&](Clock::time_point deadline) -> std::optional<std::string> {
-                           HttpRequest req;
-                           req.url = probe_url;
-                           req.timeout_ms = std::clamp<long>(remaining_ms(deadline), 1, 1000);
-                           auto res = http.send(req);
-                           if (res && res->status == ready.expect_status) return base;
-                           return std::nullopt;
-                         }, sleep);
+    ReadinessProbe probe = c.ready.http_path.empty() ? tcp_probe(base) : http_probe(base, c.ready, c.tls);
+    const std::string what = c.ready.http_path.empty()
+                                 ? "TCP connect to " + base
+                                 : "GET " + base + c.ready.http_path + " answering " + std::to_string(c.ready.expect_status);
+    return Awaiter([this, s = *started, launched, sleep, probe, what, deadline_ms = c.ready.deadline_ms] {
+      return await_ready(*s, launched, deadline_ms, what, probe, sleep);
     });
   }
 
