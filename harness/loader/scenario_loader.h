@@ -18,16 +18,16 @@ namespace tc {
 
 struct LoadOptions {
   const json* contract = nullptr;       // the profile's values: contract.* paths must exist (nullptr: unchecked)
-  std::set<std::string> endpoints;      // component names; empty: any otherwise-undefined name is accepted
+  std::set<std::string> endpoints{};    // component names; empty: any otherwise-undefined name is accepted
   bool check_env = false;               // env.NAME must be set in this process
-  std::set<std::string> builtins;       // further variables the runner defines in its root scope
+  std::set<std::string> builtins{};     // further variables the runner defines in its root scope
   // The capabilities the topology offers. A scenario that needs one it lacks is skipped at run time,
   // so the components it names need not exist (staging has no backend components to call directly).
   // nullptr: every scenario is checked against `endpoints`.
   const std::set<std::string>* capabilities = nullptr;
   // Folders an include may reach besides the roots of the paths loaded (a folder given, or the folder
   // of a file given): the pack's own folder, --include-root.
-  std::vector<std::string> include_roots;
+  std::vector<std::string> include_roots{};
 };
 
 struct LoadReport {

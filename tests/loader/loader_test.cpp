@@ -139,7 +139,9 @@ TEST_P(BadInput, IsAnInputErrorAtFileLineAndPointer) {
   EXPECT_EQ(e.kind, ErrorKind::input);
   EXPECT_THAT(e.where.file, EndsWith(c.error_file.empty() ? "bad/" + c.file : c.error_file));
   EXPECT_EQ(e.where.line, c.line) << e.to_string();
-  if (!c.pointer.empty()) EXPECT_EQ(e.where.pointer, c.pointer) << e.to_string();
+  if (!c.pointer.empty()) {
+    EXPECT_EQ(e.where.pointer, c.pointer) << e.to_string();
+  }
   EXPECT_THAT(e.message, HasSubstr(c.message));
 }
 
