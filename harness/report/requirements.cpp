@@ -48,9 +48,11 @@ RequirementsMatrix::RequirementsMatrix(const RunRecord& record) {
 
 Result<Unit> RequirementsMatrix::write(const std::vector<ContractClause>& clauses, const std::string& reports_dir) const {
   std::vector<ContractClause> all = clauses;
-  for (const auto& [id, scenarios] : cited_)
+  for (const auto& entry : cited_) {
+    const std::string& id = entry.first;
     if (std::none_of(all.begin(), all.end(), [&](const ContractClause& c) { return c.id == id; }))
       all.push_back({id, "(not in the contract document)"});
+  }
 
   json doc{{"clauses", json::array()}};
   std::map<std::string, int> counts;

@@ -118,7 +118,7 @@ TEST(Profile, StatusCodesAndWindowsAreBounded) {
        {std::tuple{"\n  tenant_conflict: 409", "\n  tenant_conflict: 99999999999", "/status/tenant_conflict", "100..599"},
         std::tuple{"\n  token_leeway_seconds: 60", "\n  token_leeway_seconds: 99999999999", "/windows/token_leeway_seconds",
                    "0..31536000"}}) {
-    ProfileCopy copy([&](std::string text) { return std::regex_replace(text, std::regex(from), to); });
+    ProfileCopy copy([from = from, to = to](std::string text) { return std::regex_replace(text, std::regex(from), to); });
     auto p = ContractProfile::load(copy.path());
     ASSERT_FALSE(p.ok()) << pointer;
     EXPECT_EQ(p.error().where.pointer, pointer);
