@@ -57,9 +57,13 @@ struct Budget {
 // `line`: where the parent writes this node (the key's line in a map, the list's own line in a list).
 json convert(const YAML::Node& node, const std::string& pointer, Document& doc, Budget& budget, int line,
              bool in_alias = false) {
-  in_alias = budget.charge(node, pointer, in_alias, line);
+  // yaml-cpp gives an alias's copy the anchor's lines: an alias is recorded at the line it is written
+  // on, and what its copy holds is found there too (its nearest recorded ancestor), so a copy costs
+  // no line entries however far it expands.
+  const bool copy = budget.charge(node, pointer, in_alias, line);
   auto& lines = doc.lines;
-  lines[pointer] = line_of(node);
+  if (!in_alias) lines[pointer] = copy ? line : line_of(node);
+  in_alias = copy;
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -90,7 +94,7 @@ json convert(const YAML::Node& node, const std::string& pointer, Document& doc, 
         order.push_back(key);
         out[key] = convert(kv.second, child, doc, budget, line_of(kv.first), in_alias);
         // The key's line is where a reader looks for the entry, even when the value starts later.
-        lines[child] = line_of(kv.first);
+        if (!in_alias) lines[child] = line_of(kv.first);
       }
       return out;
     }

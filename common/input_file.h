@@ -14,7 +14,7 @@ namespace tc {
 // The limits every input file and the document made of it keep (docs/scenario-format.md, "Limits").
 struct InputLimits {
   static constexpr std::size_t kMaxInputBytes = 8u << 20;       // one file's bytes
-  static constexpr std::size_t kMaxNodes = 500'000;             // values of one document, aliases expanded
+  static constexpr std::size_t kMaxNodes = 200'000;             // values of one document, aliases expanded
   static constexpr std::size_t kMaxScalarBytes = 64u << 20;     // text of its scalars, aliases expanded
   static constexpr std::size_t kMaxAliases = 10'000;            // alias uses (*name) in one document
 };
