@@ -28,7 +28,7 @@ struct Outcome {
   std::string reason;        // why skipped
   // What the check looked at, whole (up to kEvidenceLimit): the audit record it matched, or every
   // record it found. Reports attach it; `actual` is the short form for message lines.
-  std::string evidence;
+  std::string evidence{};
   bool passed() const { return status == Status::passed; }
   bool failed() const { return status == Status::failed; }
 };
