@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <string_view>
 
@@ -16,34 +17,48 @@ void global_init() {
 }
 
 struct Collected {
-  Headers headers;
+  CURL* easy = nullptr;
+  std::vector<HttpHop> hops;
   std::string body;
 };
 
 // Called once per header line of every response (interim 1xx and redirects included); a status
-// line starts a new response, so only the final response's headers remain.
+// line starts a new response, with the method and URL libcurl is requesting at that moment.
 size_t on_header(char* data, size_t size, size_t nitems, void* user) {
   auto* out = static_cast<Collected*>(user);
   size_t len = size * nitems;
   std::string_view line(data, len);
   if (line.rfind("HTTP/", 0) == 0) {
-    out->headers = Headers();
+    HttpHop hop;
+    auto sp = line.find(' ');
+    if (sp != std::string_view::npos) hop.status = std::atoi(std::string(line.substr(sp + 1, 3)).c_str());
+    char* url = nullptr;
+    char* method = nullptr;
+    curl_easy_getinfo(out->easy, CURLINFO_EFFECTIVE_URL, &url);
+    curl_easy_getinfo(out->easy, CURLINFO_EFFECTIVE_METHOD, &method);
+    hop.url = url ? url : "";
+    hop.method = method ? method : "";
+    if (!out->hops.empty() && out->hops.back().status < 200) out->hops.pop_back();  // interim 1xx
+    out->hops.push_back(std::move(hop));
+    out->body.clear();
     return len;
   }
+  if (out->hops.empty()) return len;
+  Headers& headers = out->hops.back().headers;
   std::string text = trim(line);
   if (text.empty()) return len;
-  if ((line[0] == ' ' || line[0] == '\t') && !out->headers.empty()) {
+  if ((line[0] == ' ' || line[0] == '\t') && !headers.empty()) {
     // obs-fold continuation (RFC 9112 §5.2): part of the previous value.
-    auto entries = out->headers.entries();
+    auto entries = headers.entries();
     Headers rebuilt;
     for (std::size_t i = 0; i + 1 < entries.size(); ++i) rebuilt.add(entries[i].first, entries[i].second);
     rebuilt.add(entries.back().first, entries.back().second + " " + text);
-    out->headers = std::move(rebuilt);
+    headers = std::move(rebuilt);
     return len;
   }
   auto colon = text.find(':');
   if (colon == std::string::npos) return len;
-  out->headers.add(text.substr(0, colon), trim(std::string_view(text).substr(colon + 1)));
+  headers.add(text.substr(0, colon), trim(std::string_view(text).substr(colon + 1)));
   return len;
 }
 
@@ -64,7 +79,57 @@ struct SlistFree {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+struct UrlFree {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+
+// "HOST::TO_HOST:TO_PORT" for CURLOPT_CONNECT_TO (any port of HOST), or empty when `to` is no URL.
+std::string connect_to(const HostRoute& route) {
+  std::unique_ptr<CURLU, UrlFree> u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, route.to.c_str(), 0) != CURLUE_OK) return "";
+  char* host = nullptr;
+  char* port = nullptr;
+  curl_url_get(u.get(), CURLUPART_HOST, &host, 0);
+  curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+  std::string out = host && port ? route.host + "::" + host + ":" + port : "";
+  curl_free(host);
+  curl_free(port);
+  return out;
+}
+
+// The jar's cookies into the handle's engine; the handle keeps its engine across requests, so it
+// is emptied first and a request without a jar runs with an empty one.
+void load_cookies(CURL* h, const CookieJar* jar) {
+  curl_easy_setopt(h, CURLOPT_COOKIELIST, "ALL");
+  if (!jar) return;
+  curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
+  for (const auto& line : jar->lines()) curl_easy_setopt(h, CURLOPT_COOKIELIST, line.c_str());
+}
+
+void store_cookies(CURL* h, CookieJar* jar) {
+  if (jar) {
+    curl_slist* list = nullptr;
+    curl_easy_getinfo(h, CURLINFO_COOKIELIST, &list);
+    std::unique_ptr<curl_slist, SlistFree> owned(list);
+    std::vector<std::string> lines;
+    for (curl_slist* l = list; l; l = l->next) lines.emplace_back(l->data);
+    jar->replace(std::move(lines));
+  }
+  curl_easy_setopt(h, CURLOPT_COOKIELIST, "ALL");
+}
+
 }  // namespace
+
+std::string url_host(const std::string& url) {
+  std::unique_ptr<CURLU, UrlFree> u(curl_url());
+  char* host = nullptr;
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(u.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK)
+    return "";
+  std::string out = to_lower(host);
+  curl_free(host);
+  return out;
+}
 
 struct HttpClient::Impl {
   TlsOptions tls;
@@ -92,6 +157,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
 
   char errbuf[CURL_ERROR_SIZE] = {0};
   Collected got;
+  got.easy = h;
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -119,7 +185,9 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET" && request.body.empty()) {
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-  } else {
+  } else if (request.method != "POST") {
+    // A POST is libcurl's own (POSTFIELDS below), so that a redirect turns it into a GET as in a
+    // browser; a custom method would be kept on every hop.
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   // A POST always carries a body (possibly empty, so Content-Length: 0); other methods only when given.
@@ -138,7 +206,20 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   std::unique_ptr<curl_slist, SlistFree> list(raw);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, list.get());
 
+  std::vector<std::string> entries;
+  for (const auto& route : request.hosts) {
+    entries.push_back(connect_to(route));
+    if (entries.back().empty())
+      return input_error({}, what + ": host " + route.host + " is routed to '" + route.to + "', which is not a URL");
+  }
+  curl_slist* routes = nullptr;
+  for (const auto& entry : entries) routes = curl_slist_append(routes, entry.c_str());
+  std::unique_ptr<curl_slist, SlistFree> route_list(routes);
+  if (routes) curl_easy_setopt(h, CURLOPT_CONNECT_TO, routes);
+
+  load_cookies(h, request.cookies);
   CURLcode rc = curl_easy_perform(h);
+  store_cookies(h, request.cookies);
   if (rc != CURLE_OK) {
     std::string message = errbuf[0] ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
     char* last = nullptr;
@@ -161,7 +242,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   char* effective = nullptr;
   curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
   response.effective_url = effective ? effective : request.url;
-  response.headers = std::move(got.headers);
+  if (!got.hops.empty()) response.headers = got.hops.back().headers;
+  response.hops = std::move(got.hops);
   response.body = std::move(got.body);
   return response;
 }

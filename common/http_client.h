@@ -1,12 +1,16 @@
 // A blocking HTTP client on libcurl: connection reuse, a deadline on every request, TLS verification
 // on by default (CA file, client certificate and key for mTLS, insecure only when asked), proxies
-// from the usual environment variables, redirects followed only when a request asks (at most 10).
-// Only http:// and https:// URLs are fetched, also as redirect targets.
+// from the usual environment variables, redirects followed only when a request asks (at most 10; a
+// POST answered 301, 302 or 303 goes on as a GET, as browsers do). Only http:// and https:// URLs
+// are fetched, also as redirect targets. A request may carry a cookie jar (common/cookie_jar.h) and
+// route host names to other addresses without DNS, so that it behaves as a browser on a tenant host.
 // One client is used by one thread at a time; make one per thread.
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "common/cookie_jar.h"
 #include "common/headers.h"
 #include "common/status.h"
 
@@ -19,6 +23,14 @@ struct TlsOptions {
   bool insecure = false;
 };
 
+// A host name reached at another address (libcurl's CURLOPT_CONNECT_TO): any URL of the exchange
+// naming `host`, on any port, redirect targets included, connects to the host and port of the base
+// URL `to` instead. The URL, the Host header, TLS name checks and the cookie jar keep `host`.
+struct HostRoute {
+  std::string host;
+  std::string to;
+};
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
@@ -26,6 +38,16 @@ struct HttpRequest {
   std::string body;
   long timeout_ms = 10000;
   bool follow_redirects = false;
+  std::vector<HostRoute> hosts;
+  // Read and updated by the exchange, every hop (also when it fails midway); none: no cookies.
+  CookieJar* cookies = nullptr;
+};
+
+// One response of an exchange: a redirect followed, or the final answer.
+struct HttpHop {
+  std::string method, url;  // the request it answers
+  int status = 0;
+  Headers headers;
 };
 
 struct HttpResponse {
@@ -34,7 +56,11 @@ struct HttpResponse {
   std::string body;
   double elapsed_ms = 0;     // from the start of the transfer to its end
   std::string effective_url;
+  std::vector<HttpHop> hops;  // every response in order (interim 1xx left out), the final one last
 };
+
+// The host name of `url`, lower case (an IPv6 address in brackets); empty when it is not a URL.
+std::string url_host(const std::string& url);
 
 class HttpClient {
  public:
@@ -47,7 +73,7 @@ class HttpClient {
   // the message "METHOD URL: <reason>" (the reason says which); any HTTP status is a
   // response, not an error. The request's headers are sent as given (an empty value is sent empty);
   // libcurl adds no Content-Type and no "Expect: 100-continue" unless the caller sets them. A POST
-  // always sends a body (Content-Length: 0 when empty). Response headers are the final response's.
+  // always sends a body (Content-Length: 0 when empty). Response headers and body are the final response's.
   Result<HttpResponse> send(const HttpRequest& request);
 
  private:

@@ -265,6 +265,42 @@ TEST_F(HttpClientTest, RedirectsFollowedOnlyWhenAsked) {
   EXPECT_EQ(follow->headers.get("X-Final"), "yes");
 }
 
+// A routed host name: the URL and the Host header keep it, the connection goes to the server; each
+// hop keeps its method, URL, status and headers, and a POST answered 303 goes on as a GET.
+TEST_F(HttpClientTest, RoutedHostsAndEveryHopOfARedirectChain) {
+  TestServer server([](const Seen& s) {
+    if (s.target == "/login") return response(303, "See Other", {"Location: /next", "Set-Cookie: a=1"}, "moved");
+    return response(200, "OK", {"X-Final: yes"}, "done");
+  });
+  HttpClient client;
+  HttpRequest req;
+  req.method = "POST";
+  req.body = "u=bea";
+  req.url = "http://acme.photos.test:8443/login";
+  req.hosts = {{"acme.photos.test", server.url("")}};
+  req.follow_redirects = true;
+  auto res = client.send(req);
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_EQ(res->hops.size(), 2u);
+  EXPECT_EQ(res->hops[0].method, "POST");
+  EXPECT_EQ(res->hops[0].url, "http://acme.photos.test:8443/login");
+  EXPECT_EQ(res->hops[0].status, 303);
+  EXPECT_EQ(res->hops[0].headers.get("Set-Cookie"), "a=1");
+  EXPECT_EQ(res->hops[1].method, "GET");
+  EXPECT_EQ(res->hops[1].url, "http://acme.photos.test:8443/next");
+  EXPECT_EQ(res->hops[1].status, 200);
+  EXPECT_EQ(res->body, "done");  // the final response's body only
+  auto seen = server.seen();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].method, "GET");
+  EXPECT_NE(seen[1].head.find("\r\nHost: acme.photos.test:8443\r\n"), std::string::npos) << seen[1].head;
+
+  req.hosts = {{"acme.photos.test", "not a url"}};
+  auto bad = client.send(req);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::input);
+}
+
 TEST_F(HttpClientTest, DeadlineIsAnEnvironmentError) {
   TestServer server([](const Seen&) { return std::string(); });  // never answers
   HttpClient client;
