@@ -209,7 +209,7 @@ int evaluate_expectations(const tc::StepSpec& step, const tc::HttpResponse& resp
     if (!spec) return -1;
     const tc::Evaluator* evaluate = tc::find_expectation_evaluator(exp.kind);
     if (!evaluate) return -1;
-    tc::StepContext sc{*spec, response, scope, world->run->environment(), *world->run, cid, exp.loc};
+    tc::StepContext sc{*spec, response, scope, world->run->environment(), *world->run, cid, exp.loc, nullptr};
     for (const auto& o : (*evaluate)(sc)) failed += o.passed() ? 0 : 1;
   }
   return failed;

@@ -92,7 +92,7 @@ class Checker {
                                     joined(std::vector<std::string>{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD",
                                                                     "OPTIONS", "TRACE", "CONNECT"}) +
                                     ")");
-    for (const auto* pairs : {&r.headers, &r.query, &r.form})
+    for (const auto* pairs : {&r.headers, &r.query, &r.form, &r.hosts})
       for (const auto& [k, v] : *pairs) {
         text(k, r.loc);
         text(v, r.loc);

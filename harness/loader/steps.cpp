@@ -19,9 +19,9 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kStepKeys{"name", "vars", "request", "capture", "expect", "cleanup", "requires"};
 const std::vector<std::string> kIncludeKeys{"include", "with", "requires"};
 const std::vector<std::string> kRequestKeys{"method", "url", "headers", "query", "form",
-                                            "json", "body", "timeout_ms", "follow_redirects"};
+                                            "json", "body", "timeout_ms", "follow_redirects", "hosts"};
 const std::vector<std::string> kStepFileKeys{"$schema", "description", "params", "steps"};
-const std::vector<std::string> kCaptureSources{"json", "header", "regex", "jwt"};
+const std::vector<std::string> kCaptureSources{"json", "header", "regex", "jwt", "cookie"};
 
 std::string scalar_text(const StrictReader& r, const json& v, const std::string& pointer) {
   if (v.is_string()) return v.get<std::string>();
@@ -62,6 +62,16 @@ RequestSpec read_request(const StrictReader& r, const json& node, const std::str
     req.timeout_ms = r.positive(node["timeout_ms"], pointer_join(ptr, "timeout_ms"), 600000, "milliseconds");
   if (node.contains("follow_redirects"))
     req.follow_redirects = r.boolean(node["follow_redirects"], pointer_join(ptr, "follow_redirects"));
+  if (node.contains("hosts")) {
+    const std::string hp = pointer_join(ptr, "hosts");
+    r.map(node["hosts"], hp);
+    if (node["hosts"].empty()) r.fail(hp, "hosts maps a host name to the URL it is reached at");
+    for (const auto& [host, to] : node["hosts"].items()) {
+      if (host.empty() || host.find_first_of(":/ ") != std::string::npos)
+        r.fail(pointer_join(hp, host), "'" + host + "' is not a host name (no scheme, port or path)");
+      req.hosts.emplace_back(host, r.string(to, pointer_join(hp, host)));
+    }
+  }
   return req;
 }
 
@@ -79,7 +89,7 @@ std::vector<CaptureSpec> read_captures(const StrictReader& r, const json& node, 
     std::string p = pointer_join(ptr, name);
     check_identifier(r, name, p, "capture name");
     std::vector<std::string> allowed = kCaptureSources;
-    allowed.push_back("from");
+    for (const char* key : {"from", "hop", "host"}) allowed.push_back(key);
     r.object(spec, p, allowed);
     CaptureSpec c;
     c.name = name;
@@ -92,9 +102,26 @@ std::vector<CaptureSpec> read_captures(const StrictReader& r, const json& node, 
       c.source = s == "json" ? CaptureSpec::Source::json
                  : s == "header" ? CaptureSpec::Source::header
                  : s == "regex"  ? CaptureSpec::Source::regex
+                 : s == "cookie" ? CaptureSpec::Source::cookie
                                  : CaptureSpec::Source::jwt_claim;
     }
-    if (sources != 1) r.fail(p, "a capture has exactly one of: json, header, regex, jwt");
+    if (sources != 1) r.fail(p, "a capture has exactly one of: json, header, regex, jwt, cookie");
+    const bool cookie = c.source == CaptureSpec::Source::cookie;
+    if (spec.contains("host")) {
+      if (!cookie) r.fail(pointer_join(p, "host"), "'host' applies only to cookie captures");
+      c.from = r.string(spec["host"], pointer_join(p, "host"));
+    }
+    if (spec.contains("hop")) {
+      if (cookie) r.fail(pointer_join(p, "hop"), "'hop' applies to what a response says, not to the cookie jar");
+      const std::int64_t hop = r.integer(spec["hop"], pointer_join(p, "hop"));
+      if (hop < 0 || hop > 10) r.fail(pointer_join(p, "hop"), "a hop is 0 (the first response) to 10, got " + std::to_string(hop));
+      c.hop = static_cast<int>(hop);
+    }
+    if (cookie) {
+      if (spec.contains("from")) r.fail(pointer_join(p, "from"), "'from' applies only to regex and jwt captures");
+      out.push_back(std::move(c));
+      continue;
+    }
     if (c.source == CaptureSpec::Source::json && !tmpl::has_template(c.expr) && !c.expr.empty() && c.expr[0] != '/')
       r.fail(pointer_join(p, "json"), "a JSON pointer starts with '/', got \"" + c.expr + "\"");
     if (c.source == CaptureSpec::Source::regex && !tmpl::has_template(c.expr)) r.regex(spec["regex"], pointer_join(p, "regex"));
@@ -163,6 +190,7 @@ void bind_params(StepSpec& s, const std::map<std::string, json>& params) {
   pairs(r.headers, r.loc);
   pairs(r.query, r.loc);
   pairs(r.form, r.loc);
+  pairs(r.hosts, r.loc);
   if (r.json_body) r.json_body = sub(*r.json_body, r.loc);
   if (r.body) text(*r.body, r.loc);
   for (auto& c : s.captures) {

@@ -162,7 +162,8 @@ void check_variables(const Scenario& s, const json& file_vars, const Loc& file_v
     const RequestSpec& r = step.request;
     c.check(json(r.method), child(c, r.loc, "method"), in_step);
     c.check(json(r.url), child(c, r.loc, "url"), in_step);
-    for (auto [key, list] : {std::pair{"headers", &r.headers}, std::pair{"query", &r.query}, std::pair{"form", &r.form}}) {
+    for (auto [key, list] : {std::pair{"headers", &r.headers}, std::pair{"query", &r.query}, std::pair{"form", &r.form},
+                             std::pair{"hosts", &r.hosts}}) {
       Loc base = child(c, r.loc, key);
       for (const auto& [name, value] : *list) {
         c.check(json(name), base, in_step);

@@ -32,15 +32,18 @@ struct RequestSpec {
   std::optional<std::string> body;          // raw body template
   std::optional<long> timeout_ms;
   bool follow_redirects = false;
+  NameValues hosts;                         // host name -> base URL it is reached at (no DNS)
   Loc loc;
 };
 
 struct CaptureSpec {
-  enum class Source { json, header, jwt_claim, regex };
+  enum class Source { json, header, jwt_claim, regex, cookie };
   std::string name;
   Source source = Source::json;
-  std::string expr;   // json: pointer; header: name; jwt_claim: claim name; regex: pattern (group 1, else 0)
-  std::string from;   // jwt_claim and regex: "body" (default), "json:/pointer" or "header:Name"
+  std::string expr;   // json: pointer; header: name; jwt_claim: claim name; regex: pattern (group 1, else 0); cookie: name
+  std::string from;   // jwt_claim and regex: "body" (default), "json:/pointer" or "header:Name";
+                      // cookie: the host whose jar is read (empty: the host of the step's final URL)
+  std::optional<int> hop;  // the response of that redirect hop (0: the first); none: the final one
   Loc loc;
 };
 

@@ -15,6 +15,8 @@ void register_expect_jwt();
 void register_expect_audit();
 void register_expect_elapsed();
 void register_expect_received();
+void register_expect_hops();
+void register_expect_cookies();
 
 namespace {
 std::mutex registry_mu;
@@ -56,6 +58,8 @@ void register_builtin_expectations() {
     register_expect_audit();
     register_expect_elapsed();
     register_expect_received();
+    register_expect_hops();
+    register_expect_cookies();
   });
 }
 

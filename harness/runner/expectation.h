@@ -29,6 +29,7 @@ struct StepContext {
   RunContext& run;                  // requests an evaluator makes go through run.send
   std::string correlation_id;       // this step's X-Correlation-Id
   Loc loc;                          // the expectation's location
+  const CookieJar* jar = nullptr;   // the case's cookie jar, as the request left it
 };
 
 using Evaluator = std::function<std::vector<Outcome>(const StepContext&)>;

@@ -60,6 +60,26 @@ Result<std::string> regex_group(const HttpResponse& response, const std::string&
   return m.size() > 1 ? m[1].str() : m[0].str();
 }
 
+Result<HttpResponse> hop_response(const HttpResponse& response, int index) {
+  const auto count = response.hops.size();
+  if (index < 0 || static_cast<std::size_t>(index) >= count)
+    return input_error({}, "no hop " + std::to_string(index) + " (" + std::to_string(count) + " responses)");
+  const HttpHop& hop = response.hops[static_cast<std::size_t>(index)];
+  HttpResponse out;
+  out.status = hop.status;
+  out.headers = hop.headers;
+  out.effective_url = hop.url;
+  if (static_cast<std::size_t>(index) + 1 == count) out.body = response.body;
+  return out;
+}
+
+Result<std::string> cookie_value(const CookieJar* jar, const std::string& host, const std::string& name) {
+  if (jar)
+    for (const auto& c : jar->for_host(host))
+      if (c.name == name) return c.value;
+  return input_error({}, "no cookie " + name + " for " + host + " in the jar");
+}
+
 std::string bearer_scheme(const Scope& scope) {
   const json* scheme = scope.lookup("contract.values.bearer_scheme");
   return scheme && scheme->is_string() ? scheme->get<std::string>() : "";

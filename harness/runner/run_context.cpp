@@ -62,8 +62,16 @@ const Component* RunContext::component_for_url(const std::string& url) const {
   return best;
 }
 
-HttpClient& RunContext::client_for(const std::string& url) {
-  const Component* c = component_for_url(url);
+const Component* RunContext::component_for(const HttpRequest& request) const {
+  const std::string host = url_host(request.url);
+  for (const auto& route : request.hosts)
+    if (iequals(route.host, host)) return component_for_url(route.to);
+  return component_for_url(request.url);
+}
+
+HttpClient& RunContext::client_for(const std::string& url) { return client_with(component_for_url(url)); }
+
+HttpClient& RunContext::client_with(const Component* c) {
   const TlsOptions& tls = c ? c->tls : default_tls_;
   thread_local std::map<std::string, std::unique_ptr<HttpClient>> clients;
   auto& slot = clients[tls_key(tls)];
@@ -116,7 +124,7 @@ Result<HttpResponse> RunContext::send(const HttpRequest& request) {
   for (;;) {
     if (auto late = deadline_error()) return *late;
     pace();
-    auto response = client_for(request.url).send(request);
+    auto response = client_with(component_for(request)).send(request);
     if (!response || !too_many || !retry_after || !retry_after->is_string() || response->status != *too_many)
       return response;
     auto delay = response->headers.get(retry_after->get_ref<const std::string&>());

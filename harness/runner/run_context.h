@@ -43,6 +43,9 @@ class RunContext {
 
   // The component whose URL is the longest prefix of `url`, nullptr when none.
   const Component* component_for_url(const std::string& url) const;
+  // The component `request` reaches: the one its URL names or, when the URL's host is routed
+  // (HttpRequest::hosts), the one its route leads to; nullptr when none.
+  const Component* component_for(const HttpRequest& request) const;
   // The calling thread's client for `url`: the TLS options of its component, else the defaults.
   HttpClient& client_for(const std::string& url);
   // Every request of the run goes through here (steps, audit polls, JSON fetches): none once the
@@ -74,6 +77,7 @@ class RunContext {
   Scope root_;
   // Blocks until the next request may be sent under max_rate (requests are spaced 1/max_rate apart).
   void pace();
+  HttpClient& client_with(const Component* component);
 
   mutable std::mutex mu_;
   json contract_;

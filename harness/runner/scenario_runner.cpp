@@ -14,10 +14,10 @@ std::optional<std::string> missing_capability(const std::vector<std::string>& ca
 
 // run_step, except that nothing it throws can take the case out of the reports: an exception is
 // the step's error (kind internal), and the case's outcome is error.
-StepResult run_step_guarded(const StepSpec& step, Scope& scope, RunContext& run) {
+StepResult run_step_guarded(const StepSpec& step, Scope& scope, RunContext& run, CookieJar& jar) {
   std::string what;
   try {
-    return run_step(step, scope, run);
+    return run_step(step, scope, run, &jar);
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
@@ -94,6 +94,8 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
     return result;
   }
 
+  // One browser session per case: cookies never pass from one case (or matrix row) to another.
+  CookieJar jar;
   bool failed = false;
   for (const auto& step : scenario.steps) {
     const std::size_t errors_before = run.environment_errors().size();
@@ -107,7 +109,7 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
       sr.loc = step.loc;
     } else {
       const std::int64_t started = epoch_ms();
-      sr = run_step_guarded(step, scope, run);
+      sr = run_step_guarded(step, scope, run, jar);
       sr.started_ms = started;
       sr.finished_ms = epoch_ms();
       if (sr.failed()) failed = true;

@@ -62,6 +62,13 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
     if (!body) return body.error();
     req.body = *body;
   }
+  for (const auto& [host, to] : spec.hosts) {
+    auto h = render_text(host, scope, at(spec.loc, "hosts"), ctx);
+    if (!h) return h.error();
+    auto t = render_text(to, scope, at(at(spec.loc, "hosts"), host), ctx);
+    if (!t) return t.error();
+    req.hosts.push_back(HostRoute{to_lower(*h), *t});
+  }
   if (spec.timeout_ms) req.timeout_ms = *spec.timeout_ms;
   req.follow_redirects = spec.follow_redirects;
   return req;
@@ -110,7 +117,7 @@ Result<Unit> render_vars(const json& vars, Scope& scope, const Loc& loc, const T
   return Unit{};
 }
 
-StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run) {
+StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run, CookieJar* jar) {
   StepResult result;
   result.name = step.name;
   result.loc = step.loc;
@@ -143,6 +150,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   }
   result.method = req->method;
   result.url = req->url;
+  req->cookies = jar;
 
   auto response = run.send(*req);
   if (!response && run.deadline_error()) {  // the run's deadline: passed before, or while it waited
@@ -151,7 +159,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   }
   if (!response) {
     Error e = response.error();
-    const Component* c = run.component_for_url(req->url);
+    const Component* c = run.component_for(*req);
     e.where.component = c ? c->name : "";
     e.message = (c ? "component '" + c->name + "' (" + c->url + "): " : "cannot reach " + req->url + ": ") + e.message;
     e.kind = ErrorKind::environment;
@@ -160,6 +168,9 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
     result.transcript = format_transcript(*req, nullptr);
     return result;
   }
+  // Cookie values are secrets of the run before anything reports them (common/cookie_jar.h).
+  for (const auto& hop : response->hops)
+    for (const auto& set_cookie : hop.headers.all("Set-Cookie")) register_cookie_secret(set_cookie);
   result.status = response->status;
   result.elapsed_ms = response->elapsed_ms;
   result.transcript = format_transcript(*req, &*response);
@@ -176,9 +187,9 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
     cap.expr = *expr;
     cap.from = *from;
   }
-  result.outcomes = apply_captures(captures, *response, scenario_scope);
+  result.outcomes = apply_captures(captures, *response, scenario_scope, jar);
   // Expectations read the profile as the answering component spells it (profile `components`).
-  const Component* answering = run.component_for_url(req->url);
+  const Component* answering = run.component_for(*req);
   Scope spelled(&scope);
   spelled.set("contract", run.contract_for(answering ? answering->name : ""));
   for (const auto& exp : step.expectations) {
@@ -194,7 +205,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
       result.outcomes.push_back(failed_outcome(exp.kind, "", "a registered expectation kind", "unknown kind"));
       continue;
     }
-    StepContext sc{*spec, *response, spelled, run.environment(), run, result.correlation_id, exp.loc};
+    StepContext sc{*spec, *response, spelled, run.environment(), run, result.correlation_id, exp.loc, jar};
     for (auto& o : (*evaluate)(sc)) {
       if (o.kind.empty()) o.kind = exp.kind;
       result.outcomes.push_back(std::move(o));

@@ -26,6 +26,14 @@ std::string format_transcript(const HttpRequest& request, const HttpResponse* re
   for (const auto& [n, v] : request.headers.entries()) out += "> " + n + ": " + v + "\n";
   append_body(out, ">", request.body, body_limit);
   if (response) {
+    // The redirects followed, each answer then the request that followed it (the same headers, and
+    // the jar's cookies for its host).
+    const auto& hops = response->hops;
+    for (std::size_t i = 0; i + 1 < hops.size(); ++i) {
+      out += "< HTTP/1.1 " + std::to_string(hops[i].status) + "  (hop " + std::to_string(i) + ")\n";
+      for (const auto& [n, v] : hops[i].headers.entries()) out += "< " + n + ": " + v + "\n";
+      out += "> " + hops[i + 1].method + " " + hops[i + 1].url + " HTTP/1.1  (followed)\n";
+    }
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1f", response->elapsed_ms);
     out += "< HTTP/1.1 " + std::to_string(response->status) + "  (" + elapsed + " ms)\n";

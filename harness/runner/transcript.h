@@ -1,4 +1,5 @@
 // The transcript of one exchange: the request and the response as HTTP text ("> " and "< " lines),
+// every redirect hop followed shown in order (its answer, then the request that followed it),
 // bodies cut only past kEvidenceLimit, everything passed through tc::global_redactor() — safe to print and report.
 #pragma once
 #include <string>

@@ -3,6 +3,7 @@
 #include "harness/loader/scenario_loader.h"
 
 #include <cstdlib>
+#include <map>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -26,6 +27,8 @@ void register_test_kinds() {
   register_expectation_kind({"json", [](const json& spec, const StrictReader& r, const std::string& ptr) {
                                if (!spec.is_array()) r.fail(ptr, "json is a list of checks");
                              }});
+  for (const char* kind : {"hops", "cookies"})
+    register_expectation_kind({kind, [](const json&, const StrictReader&, const std::string&) {}});
 }
 
 class LoaderTest : public ::testing::Test {
@@ -151,7 +154,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"yaml-syntax.yaml", "", 6, "", ""},
         BadCase{"typo-key.yaml", "", 7, "/scenarios/0/steps/0/request/hedaers",
                 "unknown key 'hedaers' (expected one of: method, url, headers, query, form, json, body, timeout_ms, "
-                "follow_redirects)"},
+                "follow_redirects, hosts)"},
         BadCase{"wrong-type.yaml", "", 7, "/scenarios/0/steps/0/request/timeout_ms", "expected a positive integer"},
         BadCase{"missing-url.yaml", "", 5, "/scenarios/0/steps/0/request", "missing required key 'url'"},
         BadCase{"undefined-variable.yaml", "", 6, "/scenarios/0/steps/0/request/url",
@@ -177,7 +180,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"matrix-keys.yaml", "", 5, "/scenarios/0/matrix/1",
                 "matrix row has keys (tenat, user) but the first row has (tenant, user)"},
         BadCase{"capture-two-sources.yaml", "", 7, "/scenarios/0/steps/0/capture/token",
-                "exactly one of: json, header, regex, jwt"},
+                "exactly one of: json, header, regex, jwt, cookie"},
+        BadCase{"cookie-capture-hop.yaml", "", 7, "/scenarios/0/steps/0/capture/sid/hop",
+                "'hop' applies to what a response says, not to the cookie jar"},
+        BadCase{"hosts-with-port.yaml", "", 8, "/scenarios/0/steps/0/request/hosts/acme.photos.test:8080",
+                "'acme.photos.test:8080' is not a host name (no scheme, port or path)"},
         BadCase{"neither.yaml", "", 1, "", "neither a scenario file"},
         BadCase{"env-unset.yaml", "", 5, "", "environment variable TC_LOADER_TEST_UNSET is not set"}),
     [](const auto& info) {
@@ -197,10 +204,10 @@ TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {
 TEST_F(LoaderTest, ChecksEveryFileAndReportsOneErrorPerScenario) {
   options.check_env = true;
   LoadReport all = load_all_scenarios({kData + "/bad", kData + "/good"}, options);
-  EXPECT_EQ(all.errors.size(), 22u);
+  EXPECT_EQ(all.errors.size(), 24u);
   // The good files still load, and so does the first of duplicate-scenario.yaml's two scenarios.
   EXPECT_EQ(all.scenarios.size(), 4u);
-  EXPECT_EQ(all.scenario_files, 24);
+  EXPECT_EQ(all.scenario_files, 26);
   auto first = load_scenarios({kData + "/bad", kData + "/good"}, options);
   ASSERT_FALSE(first.ok());
   EXPECT_THAT(first.error().where.file, EndsWith("bad/capture-later.yaml"));  // sorted: the first bad file
@@ -247,6 +254,24 @@ TEST_F(LoaderTest, EnvIsCheckedOnlyWhenAsked) {
 TEST_F(LoaderTest, WithoutAProfileContractPathsAreNotChecked) {
   options.contract = nullptr;
   EXPECT_TRUE(load_scenarios({kData + "/bad/contract-path.yaml"}, options).ok());
+}
+
+TEST_F(LoaderTest, ReadsHostRoutesAndBrowserCaptures) {
+  auto r = load_scenarios({kData + "/browser/tenant-host.yaml"}, options);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  const StepSpec& s = r->at(0).steps.at(0);
+  EXPECT_EQ(s.request.hosts, (NameValues{{"auth.photos.test", "{{gateway}}"}, {"{{tenant_host}}", "{{platform}}"}}));
+  EXPECT_TRUE(s.request.follow_redirects);
+  std::map<std::string, CaptureSpec> by_name;
+  for (const auto& c : s.captures) by_name[c.name] = c;
+  ASSERT_EQ(by_name.size(), 4u);
+  EXPECT_EQ(by_name["gateway_url"].source, CaptureSpec::Source::header);
+  EXPECT_EQ(by_name["gateway_url"].hop, 0);
+  EXPECT_EQ(by_name["state"].hop, 1);
+  EXPECT_EQ(by_name["session"].source, CaptureSpec::Source::cookie);
+  EXPECT_EQ(by_name["session"].from, "");  // the final URL's host
+  EXPECT_FALSE(by_name["session"].hop);
+  EXPECT_EQ(by_name["gateway_state"].from, "auth.photos.test");
 }
 
 TEST_F(LoaderTest, AMissingPathIsAnError) {

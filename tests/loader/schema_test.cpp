@@ -87,6 +87,7 @@ TEST_F(SchemaTest, EveryScenarioAndStepFileValidates) {
   std::vector<std::string> files = files_under(kSource + "/scenarios");
   for (const auto& f : files_under(kData + "/good")) files.push_back(f);
   for (const auto& f : files_under(kData + "/steps")) files.push_back(f);
+  for (const auto& f : files_under(kData + "/browser")) files.push_back(f);
   auto results = validate(files);
   for (const auto& f : files) {
     ASSERT_TRUE(results.count(f)) << "no verdict for " << f;
@@ -101,7 +102,8 @@ TEST_F(SchemaTest, TheLoaderAndTheSchemaRejectTheSameBadFiles) {
                              }});
   std::vector<std::string> files;
   for (const char* name : {"capture-two-sources.yaml", "kind-validator.yaml", "missing-url.yaml", "neither.yaml",
-                           "typo-key.yaml", "unknown-kind.yaml", "wrong-type.yaml", "yaml-syntax.yaml"})
+                           "typo-key.yaml", "unknown-kind.yaml", "wrong-type.yaml", "yaml-syntax.yaml",
+                           "cookie-capture-hop.yaml", "hosts-with-port.yaml"})
     files.push_back(kData + "/bad/" + name);
   auto results = validate(files);
   for (const auto& f : files) {
