@@ -28,7 +28,7 @@ int line_of(const YAML::Node& node) {
 // What converting one document may cost once aliases are expanded (common/input_file.h): a few
 // hundred bytes of aliases of aliases must not become gigabytes.
 struct Budget {
-  std::size_t nodes = 0, bytes = 0, aliases = 0;
+  std::size_t nodes = 0, bytes = 0, aliases = 0, depth = 0;
   // Where each node met so far starts: yaml-cpp hands an alias out as the very node it names, so a
   // node met again is an alias.
   std::unordered_set<std::size_t> seen;
@@ -61,6 +61,16 @@ json convert(const YAML::Node& node, const std::string& pointer, Document& doc, 
   // on, and what its copy holds is found there too (its nearest recorded ancestor), so a copy costs
   // no line entries however far it expands.
   const bool copy = budget.charge(node, pointer, in_alias, line);
+  // An alias inside its own anchor makes a cycle: nesting, not only size, has a bound.
+  if (budget.depth >= InputLimits::kMaxDepth)
+    throw ConvertError{line, pointer,
+                       "nested deeper than " + std::to_string(InputLimits::kMaxDepth) +
+                           " levels (a YAML alias inside its own anchor?)"};
+  ++budget.depth;
+  struct Leave {
+    std::size_t& depth;
+    ~Leave() { --depth; }
+  } leave{budget.depth};
   auto& lines = doc.lines;
   if (!in_alias) lines[pointer] = copy ? line : line_of(node);
   in_alias = copy;

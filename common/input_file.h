@@ -17,6 +17,7 @@ struct InputLimits {
   static constexpr std::size_t kMaxNodes = 200'000;             // values of one document, aliases expanded
   static constexpr std::size_t kMaxScalarBytes = 64u << 20;     // text of its scalars, aliases expanded
   static constexpr std::size_t kMaxAliases = 10'000;            // alias uses (*name) in one document
+  static constexpr std::size_t kMaxDepth = 128;                // nesting of lists and maps, aliases expanded
 };
 
 // The bytes of the regular file at `path`. Opening never blocks (a FIFO is refused, not waited on).

@@ -124,6 +124,16 @@ TEST(DocumentLimits, AValueInsideAnAliasIsFoundAtTheLineTheAliasIsWrittenOn) {
   EXPECT_EQ(doc->line_of("/list/1/x"), 5);   // an alias item of a list: the list's line (yaml-cpp has none of its own)
 }
 
+TEST(DocumentLimits, AnAliasInsideItsOwnAnchorIsAnErrorNotAStackOverflow) {
+  const std::string error = error_of("a: &a [1, *a]\n");
+  EXPECT_NE(error.find("nested deeper than 128 levels (a YAML alias inside its own anchor?)"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("t.yaml:1: /a/1/1/1"), std::string::npos) << error;
+  EXPECT_NE(error_of(std::string(200, '[') + std::string(200, ']') + "\n").find("nested deeper than 128"),
+            std::string::npos);
+  EXPECT_EQ(error_of(std::string(100, '[') + std::string(100, ']') + "\n"), "(parsed)");
+}
+
 TEST(DocumentLimits, TooManyAliasUsesAreAnError) {
   std::string text = "a: &a x\nb: [";
   for (int i = 0; i <= 10000; ++i) text += i ? ", *a" : "*a";
