@@ -179,8 +179,9 @@ TEST_F(Reports, JobsWithAFailingCaseExitsOneAndAStaleReportIsNotReused) {
   write_file(dir.path / "topology.yaml", external_topology("http://127.0.0.1:1", "[]"));
   Outcome unreachable = run_cli({"run", "--env", "topology.yaml", "--reports", "sharded", "scenarios"}, dir.path);
   EXPECT_EQ(unreachable.code, 3) << unreachable.out << unreachable.err;
-  if (fs::exists(dir.path / "sharded" / "results.json"))  // replaced, not the failing run's
+  if (fs::exists(dir.path / "sharded" / "results.json")) {  // replaced, not the failing run's
     EXPECT_EQ(results("sharded")["summary"]["failed"], 0);
+  }
   EXPECT_FALSE(fs::exists(dir.path / "sharded" / "junit.xml") && !fs::exists(dir.path / "sharded" / "results.json"))
       << "no report of the earlier run is left beside a missing record";
 }
