@@ -73,8 +73,6 @@ bool allowed_scheme(std::string_view url) {
   return iequals(url.substr(0, 7), "http://") || iequals(url.substr(0, 8), "https://");
 }
 
-constexpr long kMaxRedirects = 10;
-
 struct SlistFree {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
@@ -85,27 +83,20 @@ struct UrlFree {
 
 // "HOST::TO_HOST:TO_PORT" for CURLOPT_CONNECT_TO (any port of HOST), or empty when `to` is no URL.
 std::string connect_to(const HostRoute& route) {
-  std::unique_ptr<CURLU, UrlFree> u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, route.to.c_str(), 0) != CURLUE_OK) return "";
-  char* host = nullptr;
-  char* port = nullptr;
-  curl_url_get(u.get(), CURLUPART_HOST, &host, 0);
-  curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-  std::string out = host && port ? route.host + "::" + host + ":" + port : "";
-  curl_free(host);
-  curl_free(port);
-  return out;
+  auto to = url_host_port(route.to);
+  return to ? route.host + "::" + to->host + ":" + to->port : "";
 }
 
-// The jar's cookies into the handle's engine; the handle keeps its engine across requests, so it
-// is emptied first and a request without a jar runs with an empty one.
+// The jar's cookies into the handle's engine, which store_cookies left empty: a request without a
+// jar runs with none.
 void load_cookies(CURL* h, const CookieJar* jar) {
-  curl_easy_setopt(h, CURLOPT_COOKIELIST, "ALL");
   if (!jar) return;
   curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
   for (const auto& line : jar->lines()) curl_easy_setopt(h, CURLOPT_COOKIELIST, line.c_str());
 }
 
+// The engine's cookies back into the jar, every hop's included; the engine is then emptied, since
+// the handle keeps it for the next request.
 void store_cookies(CURL* h, CookieJar* jar) {
   if (jar) {
     curl_slist* list = nullptr;
@@ -120,15 +111,23 @@ void store_cookies(CURL* h, CookieJar* jar) {
 
 }  // namespace
 
-std::string url_host(const std::string& url) {
+std::optional<HostPort> url_host_port(const std::string& url) {
   std::unique_ptr<CURLU, UrlFree> u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
   char* host = nullptr;
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
-      curl_url_get(u.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK)
-    return "";
-  std::string out = to_lower(host);
+  char* port = nullptr;
+  std::optional<HostPort> out;
+  if (curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+      curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+    out = HostPort{to_lower(host), port};
   curl_free(host);
+  curl_free(port);
   return out;
+}
+
+std::string url_host(const std::string& url) {
+  auto hp = url_host_port(url);
+  return hp ? hp->host : "";
 }
 
 struct HttpClient::Impl {
@@ -164,7 +163,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.timeout_ms);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.timeout_ms);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, kMaxRedirects);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(kMaxRedirects));
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);

@@ -7,6 +7,7 @@
 // One client is used by one thread at a time; make one per thread.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,16 @@ struct HttpResponse {
   std::vector<HttpHop> hops;  // every response in order (interim 1xx left out), the final one last
 };
 
-// The host name of `url`, lower case (an IPv6 address in brackets); empty when it is not a URL.
+// The most redirects a request that follows them takes (a redirect loop is an error past it).
+constexpr int kMaxRedirects = 10;
+
+struct HostPort {
+  std::string host;  // lower case; an IPv6 address in brackets
+  std::string port;  // the scheme's default when the URL names none
+};
+// The host and port `url` connects to; nullopt when it is not a URL.
+std::optional<HostPort> url_host_port(const std::string& url);
+// Its host alone; empty when it is not a URL.
 std::string url_host(const std::string& url);
 
 class HttpClient {

@@ -14,28 +14,12 @@
 #include <deque>
 #include <fstream>
 #include <memory>
-#include <regex>
 
 #include "common/http_client.h"
 #include "common/redact.h"
 
 namespace tc {
 namespace {
-
-struct HostPort {
-  std::string host;
-  std::string port;
-};
-
-std::optional<HostPort> host_port(const std::string& url) {
-  static const std::regex re(R"(^(https?)://(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?)", std::regex::icase);
-  std::smatch m;
-  if (!std::regex_search(url, m, re)) return std::nullopt;
-  std::string host = m[2].str();
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  std::string port = m[3].matched ? m[3].str() : (m[1].str().size() == 5 ? "443" : "80");
-  return HostPort{host, port};
-}
 
 bool connect_within(const addrinfo* ai, long timeout_ms) {
   int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
@@ -74,8 +58,9 @@ int free_local_port() {
 }
 
 bool tcp_connects(const std::string& url, long timeout_ms) {
-  auto hp = host_port(url);
+  auto hp = url_host_port(url);
   if (!hp) return false;
+  if (hp->host.size() > 2 && hp->host.front() == '[') hp->host = hp->host.substr(1, hp->host.size() - 2);  // IPv6
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "common/http_client.h"
 #include "common/input_file.h"
 #include "common/strict.h"
 #include "common/text.h"
@@ -114,7 +115,9 @@ std::vector<CaptureSpec> read_captures(const StrictReader& r, const json& node, 
     if (spec.contains("hop")) {
       if (cookie) r.fail(pointer_join(p, "hop"), "'hop' applies to what a response says, not to the cookie jar");
       const std::int64_t hop = r.integer(spec["hop"], pointer_join(p, "hop"));
-      if (hop < 0 || hop > 10) r.fail(pointer_join(p, "hop"), "a hop is 0 (the first response) to 10, got " + std::to_string(hop));
+      if (hop < 0 || hop > kMaxRedirects)
+        r.fail(pointer_join(p, "hop"), "a hop is 0 (the first response) to " + std::to_string(kMaxRedirects) +
+                                           ", got " + std::to_string(hop));
       c.hop = static_cast<int>(hop);
     }
     if (cookie) {

@@ -301,6 +301,24 @@ TEST_F(HttpClientTest, RoutedHostsAndEveryHopOfARedirectChain) {
   EXPECT_EQ(bad.error().kind, ErrorKind::input);
 }
 
+TEST(UrlHostPort, TheHostInLowerCaseAndThePortOrTheSchemesDefault) {
+  auto a = url_host_port("http://Acme.Photos.TEST/x?y=1");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "acme.photos.test");
+  EXPECT_EQ(a->port, "80");
+  auto b = url_host_port("https://127.0.0.1:8443");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->host, "127.0.0.1");
+  EXPECT_EQ(b->port, "8443");
+  auto c = url_host_port("https://[::1]/");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->host, "[::1]");
+  EXPECT_EQ(c->port, "443");
+  EXPECT_FALSE(url_host_port("not a url"));
+  EXPECT_EQ(url_host("http://Tenant.Example:9/"), "tenant.example");
+  EXPECT_EQ(url_host("::"), "");
+}
+
 TEST_F(HttpClientTest, DeadlineIsAnEnvironmentError) {
   TestServer server([](const Seen&) { return std::string(); });  // never answers
   HttpClient client;
