@@ -63,6 +63,7 @@ const Component* RunContext::component_for_url(const std::string& url) const {
 }
 
 const Component* RunContext::component_for(const HttpRequest& request) const {
+  if (request.hosts.empty()) return component_for_url(request.url);
   const std::string host = url_host(request.url);
   for (const auto& route : request.hosts)
     if (iequals(route.host, host)) return component_for_url(route.to);
