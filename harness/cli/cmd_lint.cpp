@@ -32,7 +32,7 @@ int lint(const LintOptions& o) {
   std::set<std::string> variable_names;
   for (const auto& [name, value] : variables->items()) variable_names.insert(name);
   auto set = load_scenario_set(o.pack, &setup->profile.values(), topology,
-                               setup->bindings_file ? &*setup->bindings_file : nullptr, false, variable_names);
+                               setup->bindings_file, false, variable_names);
   for (const auto& e : set.errors) print_error(e);
   if (!set.errors.empty()) return kExitInput;
   std::cout << set.files << " files, " << set.scenarios.size() << " scenarios OK\n";

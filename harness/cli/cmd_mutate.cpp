@@ -87,15 +87,13 @@ Result<std::vector<Fault>> read_catalogue(const fs::path& scratch) {
   return faults;
 }
 
-// The clause ids the scenarios under `paths` cite, read as `lint` reads them against the topology and
+// The clause ids the scenarios of `pack` cite, read as `lint` reads them against the topology and
 // its profile; a file that does not load cites nothing here and fails in the runs.
 std::set<std::string> cited_clauses(const PackOptions& pack, const Setup& setup) {
   std::set<std::string> ids;
   register_builtin_expectations();
-  for (const auto& s : load_scenario_set(pack, &setup.profile.values(), &*setup.topology,
-                                           setup.bindings_file ? &*setup.bindings_file : nullptr, false)
-                             .scenarios)
-    ids.insert(s.requirements.begin(), s.requirements.end());
+  const auto set = load_scenario_set(pack, &setup.profile.values(), &*setup.topology, setup.bindings_file, false);
+  for (const auto& s : set.scenarios) ids.insert(s.requirements.begin(), s.requirements.end());
   return ids;
 }
 

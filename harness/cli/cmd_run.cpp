@@ -170,7 +170,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   std::set<std::string> variable_names;
   for (const auto& [name, value] : variables->items()) variable_names.insert(name);
   auto set = load_scenario_set(o.pack, &profile.values(), &topology,
-                               setup->bindings_file ? &*setup->bindings_file : nullptr, true, variable_names);
+                               setup->bindings_file, true, variable_names);
   if (!set.errors.empty()) {
     for (const auto& e : set.errors) print_error(e);
     return kExitInput;

@@ -32,6 +32,11 @@ std::string project_home() {
   return TC_DEFAULT_HOME;
 }
 
+fs::path project_pack() {
+  std::error_code ec;
+  return fs::absolute(fs::path(project_home()) / "scenarios", ec).lexically_normal();
+}
+
 std::vector<std::string> scenario_paths_or_default(const std::vector<std::string>& given, const Topology* topology) {
   if (!given.empty()) return given;
   if (topology && !topology->pack.empty()) return topology->pack;
@@ -40,7 +45,7 @@ std::vector<std::string> scenario_paths_or_default(const std::vector<std::string
 
 std::vector<std::string> scenario_paths_to_load(const std::vector<std::string>& given, const Topology* topology) {
   std::error_code ec;
-  const fs::path pack = fs::absolute(fs::path(project_home()) / "scenarios", ec).lexically_normal();
+  const fs::path pack = project_pack();
   std::vector<std::string> out;
   for (const auto& p : scenario_paths_or_default(given, topology)) {
     if (fs::absolute(p, ec).lexically_normal() != pack || !fs::is_directory(pack, ec)) {

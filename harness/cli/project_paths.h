@@ -2,6 +2,7 @@
 // scenarios/ folder, else the source tree the binary was built from (TC_DEFAULT_HOME). Relative
 // defaults (scenarios/, compose/local.yaml) are resolved against it; paths the user gives are not.
 #pragma once
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 namespace tc::cli {
 
 std::string project_home();
+// <home>/scenarios, absolute and normalised: the reference pack, whose platforms/ holds other packs.
+std::filesystem::path project_pack();
 // PATHs given, else the topology's pack (`pack:`), else <home>/scenarios, as the user sees them.
 std::vector<std::string> scenario_paths_or_default(const std::vector<std::string>& given, const Topology* topology = nullptr);
 // The same to load: <home>/scenarios (given or by default) stands for the reference pack, every entry

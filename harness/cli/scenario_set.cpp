@@ -32,7 +32,7 @@ void add_pack_options(CLI::App* sub, PackOptions& o) {
 std::vector<std::string> naming_roots(const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::path pack = fs::absolute(fs::path(project_home()) / "scenarios", ec).lexically_normal();
+  const fs::path pack = project_pack();
   std::vector<std::string> roots;
   for (const auto& p : paths) {
     const fs::path rel = fs::absolute(p, ec).lexically_normal().lexically_relative(pack);
@@ -78,7 +78,8 @@ std::set<std::string> taken_variable_names(const Topology* topology) {
 }
 
 ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, const Topology* topology,
-                              const Document* bindings, bool check_env, const std::set<std::string>& variables) {
+                              const std::optional<Document>& bindings, bool check_env,
+                              const std::set<std::string>& variables) {
   const std::vector<std::string> paths = scenario_paths_to_load(pack.paths, topology);
   LoadOptions options;
   // Includes stay in the pack: the project's scenarios/ for a path inside it, and what the flag adds.

@@ -1,6 +1,7 @@
 // The scenarios a command works on: every file under the given paths loaded and checked (all files
 // before anything starts), then expanded into GoogleTest cases named relative to the pack root.
 #pragma once
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -45,9 +46,10 @@ struct ScenarioSet {
 std::vector<std::string> naming_roots(const std::vector<std::string>& paths);
 
 // `variables` are further names every scenario may use (--var, --vars, --secret).
-// `bindings_file` is the topology's, as the set-up read it (null without one).
+// `bindings_file` is the topology's, as the set-up read it (none without one).
 ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, const Topology* topology,
-                              const Document* bindings_file, bool check_env, const std::set<std::string>& variables = {});
+                              const std::optional<Document>& bindings_file, bool check_env,
+                              const std::set<std::string>& variables = {});
 
 // Names a command-line variable may not take: the built-ins and the topology's component names.
 std::set<std::string> taken_variable_names(const Topology* topology);
