@@ -80,6 +80,15 @@ class Gateway {
 
  private:
   bool fault(const char* name) const { return ctx_.faults.on(name); }
+  // States a refusal to the frame (G6): `d` with `event` (kept when null), `reason`, and the
+  // profile's status named `status` (default: `reason`).
+  void refuse(Call& call, Decision d, const char* event, const std::string& reason, const char* status = nullptr) const {
+    if (event) d.event = event;
+    d.allow = false;
+    d.status = p_.status(status ? std::string(status) : reason);
+    d.reason = reason;
+    call.decide(d);
+  }
   Result<json> fetch_jwks();
   Response unauthorized(Call& call, const std::string& name, const std::string& description);
   std::optional<Response> check_scope(Call& call, const Route& route, Decision d);
@@ -123,12 +132,7 @@ Result<json> Gateway::fetch_jwks() {
 }
 
 Response Gateway::unauthorized(Call& call, const std::string& name, const std::string& description) {
-  Decision d;
-  d.event = "authn_failed";
-  d.allow = false;
-  d.status = p_.status(name);
-  d.reason = name;
-  call.decide(d);
+  refuse(call, Decision{}, "authn_failed", name);
   Response r = error_response(name, description, call.correlation_id, p_);
   if (!fault("gateway.no_www_authenticate")) {
     // RFC 6750 §3.1: no error attribute when no credentials were given.
@@ -155,12 +159,8 @@ std::optional<Response> Gateway::check_scope(Call& call, const Route& route, Dec
   auto scope_claim = claims.find(p_.claim("scope"));
   auto granted = gateway::granted_scopes(scope_claim == claims.end() ? json(nullptr) : *scope_claim);
   if (gateway::has_scope(granted, route.scope)) return std::nullopt;
-  d.event = "authz_denied";
-  d.allow = false;
-  d.status = p_.status("insufficient_scope");
-  d.reason = "insufficient_scope";
-  call.decide(d);
-  Response r = error_response(d.status, "insufficient_scope", "the route needs scope " + route.scope, call.correlation_id,
+  refuse(call, d, "authz_denied", "insufficient_scope");
+  Response r = error_response(p_.status("insufficient_scope"), "insufficient_scope", "the route needs scope " + route.scope, call.correlation_id,
                               p_, {{p_.value("required_scope_field"), route.scope}, {p_.value("granted_scopes_field"), granted}});
   set_challenge(r, p_, "bearer_scheme", {{"error", p_.error("insufficient_scope")}, {"scope", route.scope}});
   return r;
@@ -190,10 +190,7 @@ Response Gateway::forward(Call& call, const Route& route, const PathParams& para
     answer = gateway::send_upstream(gateway::upstream_request(up, p_, options));
   }
   if (!answer.ok()) {
-    d.allow = false;
-    d.status = p_.status("upstream_unavailable");
-    d.reason = "upstream_unavailable";
-    call.decide(d);
+    refuse(call, d, nullptr, "upstream_unavailable");
     return error_response("upstream_unavailable", "the " + route.backend + " backend cannot be reached",
                           call.correlation_id, p_);
   }
@@ -255,11 +252,7 @@ std::optional<Response> Gateway::check_lifecycle(Call& call, const std::optional
   if (d.actor.tenant && rules.refused(*d.actor.tenant)) refused = d.actor.tenant;
   else if (tenant && rules.refused(*tenant)) refused = tenant;
   if (!refused) return std::nullopt;
-  d.event = "tenant_inactive";
-  d.allow = false;
-  d.status = p_.status("tenant_inactive");
-  d.reason = "tenant_inactive";
-  call.decide(d);
+  refuse(call, d, "tenant_inactive", "tenant_inactive");
   // Locked and offboarded answer alike: the description does not say which.
   return error_response("tenant_inactive", "the tenant's credentials are not accepted", call.correlation_id, p_);
 }
@@ -276,12 +269,8 @@ std::optional<Response> Gateway::check_rate(Call& call, const std::optional<std:
   const std::string key = fault("gateway.rate_limit_shared_across_tenants") ? "tier " + rules.tier(*tenant) : *tenant;
   const auto verdict = limiter_.count(key, *limit);
   if (verdict.allowed) return std::nullopt;
-  d.event = "rate_limited";
-  d.allow = false;
-  d.status = p_.status("too_many_requests");
-  d.reason = "rate_limited";
-  call.decide(d);
-  Response r = error_response(d.status, "rate_limited",
+  refuse(call, d, "rate_limited", "rate_limited", "too_many_requests");
+  Response r = error_response(p_.status("too_many_requests"), "rate_limited",
                               "the tenant's limit of " + std::to_string(limit->requests) + " requests per " +
                                   std::to_string(limit->window_seconds) + " s is used up",
                               call.correlation_id, p_);
