@@ -16,8 +16,9 @@
 #include <sstream>
 #include <thread>
 
-#include "common/redact.h"
 #include "common/encoding.h"
+#include "common/exit_codes.h"
+#include "common/redact.h"
 #include "stubs/stub_context.h"
 
 namespace {
@@ -25,8 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace tc;
 using namespace tc::stub;
-
-constexpr int kUsage = 2;
 
 // The source tree's fixtures: TC_SOURCE_DIR when the build names it, else the nearest ancestor of
 // the executable's folder that holds fixtures/ (a build tree inside the source tree).
@@ -43,7 +42,7 @@ std::string source_dir() {
   return ".";
 }
 
-int fail(const std::string& message, int code = kUsage) {
+int fail(const std::string& message, int code = kExitInput) {
   std::cerr << "tenantcheck-stub: " << global_redactor().apply(message) << "\n";
   return code;
 }
@@ -155,7 +154,7 @@ int main(int argc, char** argv) {
   if (!tenancy) return fail(tenancy.error().to_string(), exit_code_for(tenancy.error().kind));
   ctx.tenancy = std::move(*tenancy);
   if (auto missing = missing_spelling(ctx.profile, ctx.tenancy))
-    return fail(o.profile_path + ": " + *missing + " (the fixtures' tenancy.yaml needs it)", 2);
+    return fail(o.profile_path + ": " + *missing + " (the fixtures' tenancy.yaml needs it)");
   auto faults = Faults::parse(o.faults, o.role);
   if (!faults) return fail(faults.error().to_string(), exit_code_for(faults.error().kind));
   ctx.faults = std::move(*faults);
@@ -179,7 +178,7 @@ int main(int argc, char** argv) {
   try {
     ctx.audit = std::make_unique<AuditLog>(component, o.audit_file, o.audit_retention);
   } catch (const std::exception& e) {
-    return fail(std::string("component '") + component + "': " + e.what(), 3);
+    return fail(std::string("component '") + component + "': " + e.what(), kExitEnvironment);
   }
 
   std::unique_ptr<Role> role;
@@ -208,7 +207,7 @@ int main(int argc, char** argv) {
       }
     });
   } catch (const std::exception& e) {
-    return fail(std::string("component '") + component + "': " + e.what(), 3);
+    return fail(std::string("component '") + component + "': " + e.what(), kExitEnvironment);
   }
   ctx.base_url = server->url();
   try {
@@ -216,7 +215,7 @@ int main(int argc, char** argv) {
     else if (o.role == "gateway") role = make_gateway(ctx);
     else role = make_backend(ctx);
   } catch (const std::exception& e) {
-    return fail(std::string("component '") + component + "': " + e.what(), 3);
+    return fail(std::string("component '") + component + "': " + e.what(), kExitEnvironment);
   }
 
   std::thread serving([&server] { server->run(false); });
