@@ -118,6 +118,16 @@ inline Outcome run_cli(const std::vector<std::string>& args, const fs::path& cwd
   return o;
 }
 
+// Whether this machine can open a pseudo-terminal (a chroot without /dev/pts cannot).
+inline bool pseudo_terminal_available() {
+  const int master = posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0) return false;
+  const bool ok = grantpt(master) == 0 && unlockpt(master) == 0 && ptsname(master) != nullptr &&
+                  ::access(ptsname(master), R_OK | W_OK) == 0;
+  ::close(master);
+  return ok;
+}
+
 // Runs TC_CLI_BIN with `args` in `cwd`, its stdout a terminal (a pseudo-terminal we read), with
 // `extra_env` ("NAME=VALUE") added; returns what the terminal showed. Killed after 60 s.
 inline std::string run_in_terminal(const std::vector<std::string>& args, const fs::path& cwd,
