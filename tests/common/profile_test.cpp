@@ -74,6 +74,22 @@ TEST(Profile, ReferenceProfileLoads) {
   EXPECT_EQ(p->find("status.ok.deeper"), nullptr);
 }
 
+// A profile copy is the reference profile edited: every spelling the reference names, every copy
+// names too (the stubs read them for every platform — a copy without headers.allow made a 405 a 500).
+TEST(Profile, EveryProfileCopySpellsEveryKeyOfTheReference) {
+  auto reference = ContractProfile::load(kReference);
+  ASSERT_TRUE(reference.ok()) << reference.error().to_string();
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(TC_SOURCE_DIR) + "/fixtures/contracts")) {
+    auto copy = ContractProfile::load(entry.path().string());
+    ASSERT_TRUE(copy.ok()) << copy.error().to_string();
+    for (const auto& [section, keys] : reference->values().items()) {
+      if (!keys.is_object()) continue;
+      for (const auto& [key, value] : keys.items())
+        EXPECT_NE(copy->find(section + "." + key), nullptr) << entry.path().filename() << " lacks " << section << "." << key;
+    }
+  }
+}
+
 TEST(Profile, AbsentKeyThrowsNamingIt) {
   auto p = ContractProfile::load(kReference);
   ASSERT_TRUE(p.ok());
