@@ -1,5 +1,6 @@
 #include "common/http_client.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 
 #include <cstdlib>
@@ -10,6 +11,11 @@
 
 namespace tc {
 namespace {
+
+bool is_ip_address(const std::string& text) {
+  unsigned char buf[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
 
 void global_init() {
   static std::once_flag once;
@@ -163,6 +169,12 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.timeout_ms);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.timeout_ms);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+  if (!request.source_address.empty()) {
+    if (!is_ip_address(request.source_address))
+      return environment_error("", what + ": source address '" + request.source_address + "' is not an IP address");
+    const std::string local = "host!" + request.source_address;
+    curl_easy_setopt(h, CURLOPT_INTERFACE, local.c_str());
+  }
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(kMaxRedirects));
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");

@@ -40,6 +40,9 @@ struct HttpRequest {
   long timeout_ms = 10000;
   bool follow_redirects = false;
   std::vector<HostRoute> hosts;
+  // The local IP address the connection is made from ("" the system's choice): a caller on another
+  // address of this machine, such as a trusted proxy on 127.0.0.2 (CURLOPT_INTERFACE "host!").
+  std::string source_address;
   // Read and updated by the exchange, every hop (also when it fails midway); none: no cookies.
   CookieJar* cookies = nullptr;
 };

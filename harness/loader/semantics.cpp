@@ -98,6 +98,7 @@ class Checker {
         text(v, r.loc);
       }
     if (r.json_body) deep(*r.json_body, at(r.loc, "json"));
+    if (!r.source_address.empty()) text(r.source_address, at(r.loc, "source_address"));
     if (r.body) text(*r.body, at(r.loc, "body"));
     for (const auto& c : st.captures) {
       text(c.expr, c.loc);
@@ -198,7 +199,8 @@ class Checker {
 }  // namespace
 
 const std::set<std::string>& known_capabilities() {
-  static const std::set<std::string> caps{"mint", "echo", "stub-audit", "direct-backend", "login-hint", "context-secret"};
+  static const std::set<std::string> caps{"mint", "echo", "stub-audit", "direct-backend", "login-hint", "context-secret",
+                                          "source-address"};
   return caps;
 }
 

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kStepKeys{"name", "vars", "request", "capture", "expect", "cleanup", "requires"};
 const std::vector<std::string> kIncludeKeys{"include", "with", "requires"};
 const std::vector<std::string> kRequestKeys{"method", "url", "headers", "query", "form",
-                                            "json", "body", "timeout_ms", "follow_redirects", "hosts"};
+                                            "json", "body", "timeout_ms", "follow_redirects", "hosts", "source_address"};
 const std::vector<std::string> kStepFileKeys{"$schema", "description", "params", "steps"};
 const std::vector<std::string> kCaptureSources{"json", "header", "regex", "jwt", "cookie"};
 
@@ -63,6 +63,10 @@ RequestSpec read_request(const StrictReader& r, const json& node, const std::str
     req.timeout_ms = r.positive(node["timeout_ms"], pointer_join(ptr, "timeout_ms"), 600000, "milliseconds");
   if (node.contains("follow_redirects"))
     req.follow_redirects = r.boolean(node["follow_redirects"], pointer_join(ptr, "follow_redirects"));
+  if (node.contains("source_address")) {
+    req.source_address = r.string(node["source_address"], pointer_join(ptr, "source_address"));
+    if (req.source_address.empty()) r.fail(pointer_join(ptr, "source_address"), "expected an IP address of this machine");
+  }
   if (node.contains("hosts")) {
     const std::string hp = pointer_join(ptr, "hosts");
     r.map(node["hosts"], hp);

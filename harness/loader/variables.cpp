@@ -172,6 +172,7 @@ void check_variables(const Scenario& s, const json& file_vars, const Loc& file_v
     }
     if (r.json_body) c.check(*r.json_body, child(c, r.loc, "json"), in_step);
     if (r.body) c.check(json(*r.body), child(c, r.loc, "body"), in_step);
+    if (!r.source_address.empty()) c.check(json(r.source_address), child(c, r.loc, "source_address"), in_step);
     for (const auto& cap : step.captures) {
       c.check(json(cap.expr), cap.loc, in_step);
       c.check(json(cap.from), cap.loc, in_step);

@@ -33,6 +33,7 @@ struct RequestSpec {
   std::optional<long> timeout_ms;
   bool follow_redirects = false;
   NameValues hosts;                         // host name -> base URL it is reached at (no DNS)
+  std::string source_address;               // template: the local IP address to send from ("" the system's)
   Loc loc;
 };
 

@@ -37,9 +37,11 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
   }
   std::string query;
   for (const auto& [name, value] : spec.query) {
+    auto n = render_text(name, scope, at(spec.loc, "query"), ctx);
+    if (!n) return n.error();
     auto v = render_text(value, scope, at(at(spec.loc, "query"), name), ctx);
     if (!v) return v.error();
-    query += (query.empty() ? "" : "&") + url_encode(name) + "=" + url_encode(*v);
+    query += (query.empty() ? "" : "&") + url_encode(*n) + "=" + url_encode(*v);
   }
   if (!query.empty()) req.url += (req.url.find('?') == std::string::npos ? "?" : "&") + query;
   auto content_type = [&](const char* type) {
@@ -52,9 +54,11 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
     content_type("application/json");
   } else if (!spec.form.empty()) {
     for (const auto& [name, value] : spec.form) {
+      auto n = render_text(name, scope, at(spec.loc, "form"), ctx);
+      if (!n) return n.error();
       auto v = render_text(value, scope, at(at(spec.loc, "form"), name), ctx);
       if (!v) return v.error();
-      req.body += (req.body.empty() ? "" : "&") + url_encode(name) + "=" + url_encode(*v);
+      req.body += (req.body.empty() ? "" : "&") + url_encode(*n) + "=" + url_encode(*v);
     }
     content_type("application/x-www-form-urlencoded");
   } else if (spec.body) {
@@ -68,6 +72,11 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
     auto t = render_text(to, scope, at(at(spec.loc, "hosts"), host), ctx);
     if (!t) return t.error();
     req.hosts.push_back(HostRoute{to_lower(*h), *t});
+  }
+  if (!spec.source_address.empty()) {
+    auto a = render_text(spec.source_address, scope, at(spec.loc, "source_address"), ctx);
+    if (!a) return a.error();
+    req.source_address = *a;
   }
   if (spec.timeout_ms) req.timeout_ms = *spec.timeout_ms;
   req.follow_redirects = spec.follow_redirects;

@@ -140,6 +140,7 @@ std::vector<Function> make_table() {
       {"json", 1, 1, "json(x)", [](const auto& a, const auto&) { return ok(a[0].dump()); }},
       {"lower", 1, 1, "lower(x)", [](const auto& a, const auto&) { return ok(ascii_case(text_of(a[0]), false)); }},
       {"upper", 1, 1, "upper(x)", [](const auto& a, const auto&) { return ok(ascii_case(text_of(a[0]), true)); }},
+      {"url_encode", 1, 1, "url_encode(x)", [](const auto& a, const auto&) { return ok(url_encode(text_of(a[0]))); }},
   };
 }
 

@@ -79,7 +79,7 @@ TEST_F(LintProject, AnUnknownCapabilityIsAnErrorAndAKnownOneTheTopologyLacksIsNo
   Outcome o = lint(one_step("{url: \"{{gateway}}/items\"}", "{status: 200}", "    requires: [stub-audti]\n"));
   EXPECT_EQ(o.code, 2) << o.out << o.err;
   EXPECT_NE(o.err.find("/scenarios/0/requires/0: unknown capability 'stub-audti' (known: context-secret, "
-                       "direct-backend, echo, login-hint, mint, stub-audit)"), std::string::npos) << o.err;
+                       "direct-backend, echo, login-hint, mint, source-address, stub-audit)"), std::string::npos) << o.err;
   o = lint(one_step("{url: \"{{gateway}}/items\"}", "{status: 200}", "    requires: [stub-audit]\n"));
   EXPECT_EQ(o.code, 0) << o.out << o.err;
 }

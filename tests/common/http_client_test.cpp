@@ -22,6 +22,7 @@ namespace {
 // What the test server saw of one request.
 struct Seen {
   std::string method, target, head, body;
+  std::string peer;  // the client's address
   bool has_header(const std::string& name) const {
     return to_lower(head).find("\r\n" + to_lower(name) + ":") != std::string::npos;
   }
@@ -67,6 +68,7 @@ class TestServer {
   struct Conn {
     int fd;
     std::string buffer;
+    std::string peer;
   };
 
   void loop() {
@@ -75,10 +77,14 @@ class TestServer {
       for (const auto& c : conns_) fds.push_back({c.fd, POLLIN, 0});
       if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
       if (fds[0].revents & POLLIN) {
-        int fd = ::accept(listen_fd_, nullptr, nullptr);
+        sockaddr_in from{};
+        socklen_t from_len = sizeof from;
+        int fd = ::accept(listen_fd_, reinterpret_cast<sockaddr*>(&from), &from_len);
         if (fd >= 0) {
           ++accepts_;
-          conns_.push_back({fd, {}});
+          char text[INET_ADDRSTRLEN] = {0};
+          ::inet_ntop(AF_INET, &from.sin_addr, text, sizeof text);
+          conns_.push_back({fd, {}, text});
         }
       }
       for (std::size_t i = 1; i < fds.size(); ++i) {
@@ -104,6 +110,7 @@ class TestServer {
       auto end = c.buffer.find("\r\n\r\n");
       if (end == std::string::npos) return;
       Seen s;
+      s.peer = c.peer;
       s.head = c.buffer.substr(0, end + 2);
       std::size_t length = 0;
       std::string lower = to_lower(s.head);
@@ -299,6 +306,28 @@ TEST_F(HttpClientTest, RoutedHostsAndEveryHopOfARedirectChain) {
   auto bad = client.send(req);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().kind, ErrorKind::input);
+}
+
+TEST_F(HttpClientTest, SentFromTheSourceAddressAsked) {
+  TestServer server([](const Seen&) { return response(200, "OK", {}, ""); });
+  HttpClient client;
+  HttpRequest req;
+  req.url = server.url("/who");
+  ASSERT_TRUE(client.send(req).ok());
+  req.source_address = "127.0.0.2";  // every 127.x.y.z is this machine
+  auto res = client.send(req);
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  auto seen = server.seen();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].peer, "127.0.0.1");
+  EXPECT_EQ(seen[1].peer, "127.0.0.2");  // not the first request's connection reused
+
+  req.source_address = "proxy.example";
+  auto bad = client.send(req);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::environment);
+  EXPECT_NE(bad.error().message.find("source address 'proxy.example' is not an IP address"), std::string::npos)
+      << bad.error().message;
 }
 
 TEST(UrlHostPort, TheHostInLowerCaseAndThePortOrTheSchemesDefault) {

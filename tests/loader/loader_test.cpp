@@ -154,7 +154,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"yaml-syntax.yaml", "", 6, "", ""},
         BadCase{"typo-key.yaml", "", 7, "/scenarios/0/steps/0/request/hedaers",
                 "unknown key 'hedaers' (expected one of: method, url, headers, query, form, json, body, timeout_ms, "
-                "follow_redirects, hosts)"},
+                "follow_redirects, hosts, source_address)"},
         BadCase{"wrong-type.yaml", "", 7, "/scenarios/0/steps/0/request/timeout_ms", "expected a positive integer"},
         BadCase{"missing-url.yaml", "", 5, "/scenarios/0/steps/0/request", "missing required key 'url'"},
         BadCase{"undefined-variable.yaml", "", 6, "/scenarios/0/steps/0/request/url",
