@@ -56,7 +56,7 @@ void read_clients(const StrictReader& r, Fixtures& f) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string p = pointer_join("/clients", i);
     const json& n = list[i];
-    r.object(n, p, {"client_id", "grants", "scopes", "public", "secret", "redirect_uris", "tenants", "default_tenant"},
+    r.object(n, p, {"client_id", "grants", "scopes", "public", "secret", "redirect_uris", "tenants", "default_tenant", "redirect_uri_match"},
              {"client_id", "grants", "scopes"});
     Client c;
     c.client_id = r.string_or(n, p, "client_id");
@@ -65,6 +65,9 @@ void read_clients(const StrictReader& r, Fixtures& f) {
     c.default_tenant = r.string_or(n, p, "default_tenant");
     c.grants = r.strings_or_empty(n, p, "grants");
     c.redirect_uris = r.strings_or_empty(n, p, "redirect_uris");
+    const std::string match = r.string_or(n, p, "redirect_uri_match", "exact");
+    r.one_of(match, pointer_join(p, "redirect_uri_match"), {"exact", "query"});
+    c.redirect_query_free = match == "query";
     c.tenants = r.strings_or_empty(n, p, "tenants");
     c.scopes = r.strings_or_empty(n, p, "scopes");
     if (!c.is_public && c.secret.empty()) r.missing(p, "secret", "a confidential client");
@@ -97,9 +100,15 @@ void read_routes(const StrictReader& r, Fixtures& f) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string p = pointer_join("/routes", i);
     const json& n = list[i];
-    r.object(n, p, {"method", "path", "backend", "tenant_scoped", "scope", "tenant_param", "upstream"},
-             {"method", "path", "backend", "tenant_scoped", "scope"});
+    r.object(n, p, {"method", "path", "backend", "tenant_scoped", "scope", "tenant_param", "upstream", "action", "open"},
+             {"method", "path"});
     Route route;
+    route.action = r.string_or(n, p, "action", "forward");
+    r.one_of(route.action, pointer_join(p, "action"), Route::kActions);
+    route.open = r.boolean_or(n, p, "open");
+    if (route.action == "forward")
+      for (const char* key : {"backend", "tenant_scoped", "scope"})
+        if (!n.contains(key)) r.missing(p, key, "a forwarded route names its backend, tenancy and scope");
     route.method = r.string_or(n, p, "method");
     route.path = r.string_or(n, p, "path");
     route.backend = r.string_or(n, p, "backend");
@@ -227,6 +236,11 @@ const T* find_by(const std::vector<T>& list, std::string T::*field, const std::s
 
 const User* Fixtures::user_by_username(const std::string& username) const { return find_by(users, &User::username, username); }
 const User* Fixtures::user_by_sub(const std::string& sub) const { return find_by(users, &User::sub, sub); }
+bool Client::redirect_registered(const std::string& uri) const {
+  const std::string base = redirect_query_free ? uri.substr(0, uri.find('?')) : uri;
+  return std::find(redirect_uris.begin(), redirect_uris.end(), base) != redirect_uris.end();
+}
+
 const Client* Fixtures::client(const std::string& client_id) const { return find_by(clients, &Client::client_id, client_id); }
 const Tenant* Fixtures::tenant(const std::string& id) const { return find_by(tenants, &Tenant::id, id); }
 

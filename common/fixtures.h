@@ -20,12 +20,22 @@ struct User {
 struct Client {
   std::string client_id, secret, default_tenant;
   bool is_public = false;
+  // redirect_uri_match `query`: a redirect_uri is registered when it is a registered one plus any
+  // query (RFC 6749 §3.1.2 lets the query vary; a central OAuth gateway puts the tenant there).
+  bool redirect_query_free = false;
   std::vector<std::string> grants, redirect_uris, tenants, scopes;
+  bool redirect_registered(const std::string& uri) const;
 };
 
+// A gateway route. `action` says what serves it: forward (to `backend` at `upstream`), or one of the
+// gateway's own sign-in endpoints (seed 004, stubs/gateway/sign_in.h). An `open` route needs no
+// credentials.
 struct Route {
+  static inline const std::vector<std::string> kActions = {"forward", "sign_in", "oauth_callback", "session", "providers"};
   std::string method, path, backend, upstream, scope, tenant_param;
   bool tenant_scoped = false;
+  std::string action = "forward";
+  bool open = false;
 };
 
 // What one backend role serves, each a path of its own (`item` holds one {placeholder}, the id):

@@ -47,7 +47,7 @@ Frame::Frame(StubContext& ctx, RoleTable table) : ctx_(ctx), table_(std::move(ta
 
 Response Frame::handle(const Request& request) {
   const auto& p = ctx_.profile;
-  Call call{request, table_.faults.fresh_correlation_id ? uuid_v4() : correlation_id_of(request, p), nullptr, {}};
+  Call call{request, table_.faults.fresh_correlation_id ? uuid_v4() : correlation_id_of(request, p)};
   return finish(call, answer(call));
 }
 
@@ -58,9 +58,10 @@ Response Frame::answer(Call& call) {
     return error_response("invalid_encoding", *part + " is not UTF-8", call.correlation_id, p);
   if (request.path == p.path("audit"))
     return request.method == "GET" ? audit_query(call) : method_not_allowed(call, {"GET"});
+  const auto match = match_route(table_.routes, request.method, request.path);
+  call.open_route = match.route && match.route->open;
   if (table_.guard)
     if (auto denied = table_.guard(call)) return std::move(*denied);
-  const auto match = match_route(table_.routes, request.method, request.path);
   if (match.route) return match.route->handler(call, match.params);
   if (match.allowed.empty()) return error_response("not_found", "no such endpoint", call.correlation_id, p);
   return method_not_allowed(call, match.allowed);
@@ -85,6 +86,7 @@ Response Frame::finish(Call& call, Response response) {
     if (f.records_without_correlation_id) record.erase("correlation_id");
     ctx_.audit->record(std::move(record));
   }
+  for (const auto& [name, value] : call.echo.entries()) response.headers.set(name, value);
   if (f.errors_without_correlation_id && response.status >= 400) {
     auto body = nlohmann::json::parse(response.body, nullptr, false);
     if (body.is_object() && body.erase("correlation_id") > 0) response.body = body.dump();
@@ -104,7 +106,7 @@ Response server_error_response(ServerFault fault, const Request& request, const 
 }
 
 Response Frame::server_error(ServerFault fault, const Request& request) {
-  Call call{request, "", nullptr, {}};
+  Call call{request, ""};
   return finish(call, server_error_response(fault, request, ctx_.profile));
 }
 

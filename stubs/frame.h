@@ -23,7 +23,10 @@ struct Call {
   const Request& request;
   std::string correlation_id;
   nlohmann::json principal = nullptr;  // what the guard established (the gateway: verified claims)
-  std::vector<Decision> decisions;     // recorded by the frame, in order, before the answer is sent
+  std::vector<Decision> decisions{};   // recorded by the frame, in order, before the answer is sent
+  bool open_route = false;             // the matched route needs no credentials (the guard still runs)
+  Headers echo{};                      // set on every answer of the call, the guard's included
+  std::shared_ptr<void> context{};     // what the role's guard worked out for its handlers
   void decide(Decision d) { decisions.push_back(std::move(d)); }
 };
 
@@ -33,6 +36,7 @@ struct RouteRow {
   std::string method;
   std::string path;  // a template: {name} segments match one segment
   RouteHandler handler;
+  bool open = false;  // served without credentials: the guard is told (Call::open_route)
 };
 
 // The faults that break what the frame does for every role (stubs/faults.cpp); all off is the contract.
@@ -47,7 +51,8 @@ struct FrameFaults {
 
 struct RoleTable {
   std::vector<RouteRow> routes;
-  // Runs before route matching; an answer ends the request.
+  // Runs before route matching is acted on (so an unknown path is decided after it, Interpretation 4);
+  // an answer ends the request.
   std::function<std::optional<Response>(Call&)> guard;
   FrameFaults faults;
   std::shared_ptr<void> state;  // the role's own state, kept alive as long as the frame

@@ -69,6 +69,20 @@ std::optional<std::string> missing_spelling(const ContractProfile& profile, cons
     keys = {"status.too_many_requests", "errors.rate_limited", "events.rate_limited", "headers.retry_after"};
   if (tenancy.lifecycle())
     for (const char* k : {"status.tenant_inactive", "errors.tenant_inactive", "events.tenant_inactive"}) keys.push_back(k);
+  if (tenancy.hosts) {
+    for (const auto& source : tenancy.hosts->sources) keys.push_back("headers." + source);
+    for (const char* k : {"headers.tenant_slug", "status.tenant_placeholder", "errors.tenant_placeholder", "events.tenant_placeholder"})
+      keys.push_back(k);
+  }
+  if (tenancy.sign_in)
+    for (const char* k : {"headers.cookie", "headers.set_cookie", "headers.host", "values.session_cookie", "values.state_cookie",
+                          "values.tenant_slug_param", "values.callback_url_param", "values.session_user_id_pointer",
+                          "values.session_user_name_pointer", "values.session_id_pointer", "values.session_expires_pointer",
+                          "values.session_tenant_pointer", "values.session_tenant_id_pointer", "values.session_tenant_slug_pointer",
+                          "values.session_placeholder_pointer", "status.oauth_state_invalid", "errors.oauth_state_invalid",
+                          "events.sign_in_redirected", "events.session_created", "events.sign_in_rejected",
+                          "events.session_read"})
+      keys.push_back(k);
   for (const auto& key : keys)
     if (!profile.find(key)) return "the profile has no " + key;
   return std::nullopt;

@@ -1,7 +1,9 @@
 #include "stubs/tenancy.h"
 
+#include <algorithm>
 #include <filesystem>
 
+#include "common/headers.h"
 #include "common/strict.h"
 
 namespace tc::stub {
@@ -9,6 +11,7 @@ namespace {
 
 constexpr long kMaxRequests = 1'000'000;   // a budget per window
 constexpr long kMaxWindowSeconds = 86'400;  // a day
+constexpr long kMaxSessionSeconds = 2'592'000;  // thirty days
 
 RateLimit read_limit(const StrictReader& r, const json& node, const std::string& p) {
   r.object(node, p, {"requests", "window_seconds"}, {"requests", "window_seconds"});
@@ -21,8 +24,47 @@ std::set<std::string> string_set(const StrictReader& r, const json& node, const 
   return {list.begin(), list.end()};
 }
 
+HostRules read_hosts(const StrictReader& r, const json& node) {
+  const std::string p = "/hosts";
+  r.object(node, p, {"base_domain", "sources", "trusted_sources", "trusted_proxies", "placeholder", "oauth_gateway", "scheme"},
+           {"base_domain", "sources", "placeholder", "oauth_gateway"});
+  HostRules h;
+  h.base_domain = to_lower(r.string(node["base_domain"], p + "/base_domain"));
+  h.sources = r.strings(node["sources"], p + "/sources");
+  if (h.sources.empty()) r.fail(p + "/sources", "expected a non-empty list");
+  for (const auto& s : r.strings_or_empty(node, p, "trusted_sources")) {
+    if (std::find(h.sources.begin(), h.sources.end(), s) == h.sources.end())
+      r.fail(p + "/trusted_sources", "'" + s + "' is not one of the sources");
+    h.trusted_sources.insert(s);
+  }
+  for (const auto& a : r.strings_or_empty(node, p, "trusted_proxies")) h.trusted_proxies.insert(a);
+  h.placeholder = r.string(node["placeholder"], p + "/placeholder");
+  h.oauth_gateway = to_lower(r.string(node["oauth_gateway"], p + "/oauth_gateway"));
+  h.scheme = r.string_or(node, p, "scheme", h.scheme);
+  r.one_of(h.scheme, p + "/scheme", {"http", "https"});
+  return h;
+}
+
+SignInRules read_sign_in(const StrictReader& r, const json& node) {
+  const std::string p = "/sign_in";
+  r.object(node, p, {"client_id", "providers", "session_ttl_seconds"}, {"client_id", "providers"});
+  SignInRules s;
+  s.client_id = r.string(node["client_id"], p + "/client_id");
+  s.providers = r.strings(node["providers"], p + "/providers");
+  if (node.contains("session_ttl_seconds"))
+    s.session_ttl_seconds = r.positive(node["session_ttl_seconds"], p + "/session_ttl_seconds", kMaxSessionSeconds, "seconds");
+  return s;
+}
+
+void read_tenants(const StrictReader& r, const json& tenants, Tenancy& t);
+
 void read(const StrictReader& r, const json& root, Tenancy& t) {
-  r.object(root, "", {"tenants", "lifecycle", "rate_limits", "idempotency"});
+  r.object(root, "", {"tenants", "lifecycle", "rate_limits", "idempotency", "hosts", "sign_in"});
+  if (root.contains("hosts")) t.hosts = read_hosts(r, root["hosts"]);
+  if (root.contains("sign_in")) {
+    if (!t.hosts) r.fail("/sign_in", "sign_in needs hosts: sessions are bound to a tenant host");
+    t.sign_in = read_sign_in(r, root["sign_in"]);
+  }
   if (root.contains("rate_limits")) {
     r.map(root["rate_limits"], "/rate_limits");
     for (const auto& [tier, limit] : root["rate_limits"].items())
@@ -36,17 +78,25 @@ void read(const StrictReader& r, const json& root, Tenancy& t) {
     r.object(root["idempotency"], "/idempotency", {"methods"}, {"methods"});
     t.idempotent_methods = string_set(r, root["idempotency"]["methods"], "/idempotency/methods");
   }
-  if (!root.contains("tenants")) return;
-  r.map(root["tenants"], "/tenants");
-  for (const auto& [id, node] : root["tenants"].items()) {
+  if (root.contains("tenants")) read_tenants(r, root["tenants"], t);
+  if (t.hosts && !t.tenants.count(t.hosts->placeholder))
+    r.fail("/hosts/placeholder", "the placeholder tenant '" + t.hosts->placeholder + "' has no entry in tenants");
+}
+
+void read_tenants(const StrictReader& r, const json& tenants, Tenancy& t) {
+  r.map(tenants, "/tenants");
+  for (const auto& [id, node] : tenants.items()) {
     const std::string p = pointer_join("/tenants", id);
-    r.object(node, p, {"tier", "status", "rate_limit"});
+    r.object(node, p, {"tier", "status", "rate_limit", "slug"});
     TenantRules rules;
     rules.tier = r.string_or(node, p, "tier");
     if (!rules.tier.empty() && !t.tiers.count(rules.tier))
       r.fail(pointer_join(p, "tier"), "tier '" + rules.tier + "' has no entry in rate_limits");
     rules.status = r.string_or(node, p, "status", rules.status);
     if (node.contains("rate_limit")) rules.negotiated = read_limit(r, node["rate_limit"], pointer_join(p, "rate_limit"));
+    rules.slug = to_lower(r.string_or(node, p, "slug"));
+    if (!rules.slug.empty() && !t.tenant_of_slug(rules.slug).empty())
+      r.fail(pointer_join(p, "slug"), "slug '" + rules.slug + "' belongs to another tenant already");
     t.tenants[id] = std::move(rules);
   }
 }
@@ -78,6 +128,12 @@ std::optional<RateLimit> Tenancy::limit(const std::string& tenant) const {
   auto tier = tiers.find(it->second.tier);
   if (tier == tiers.end()) return std::nullopt;
   return tier->second;
+}
+
+std::string Tenancy::tenant_of_slug(const std::string& slug) const {
+  for (const auto& [id, rules] : tenants)
+    if (!slug.empty() && rules.slug == slug) return id;
+  return {};
 }
 
 std::string Tenancy::tier(const std::string& tenant) const {

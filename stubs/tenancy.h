@@ -5,12 +5,19 @@
 //   lifecycle:    the statuses whose credentials are refused (Authority: no token; gateway: 403)
 //   rate_limits:  requests per window per tenant, by tier, at the gateway (status.too_many_requests)
 //   idempotency:  the methods an Idempotency-Key makes replayable at the backends (default POST)
+//   hosts:        the tenant comes from the request's host (seed 004): the base domain, the host
+//                 sources in order (profile header keys), those believed only from trusted proxies,
+//                 the placeholder tenant an unknown slug falls back to, the central OAuth gateway's
+//                 host; each tenant's `slug`
+//   sign_in:      sign-in through a social provider (the Authority) with cookie sessions: the
+//                 platform's client at the provider, the providers offered, the session lifetime
 // Loaded once, read-only afterwards.
 #pragma once
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/document.h"
 
@@ -25,6 +32,23 @@ struct TenantRules {
   std::string tier;                     // "" when none: no tier limit
   std::string status = "active";
   std::optional<RateLimit> negotiated;  // replaces the tier's limit for this tenant
+  std::string slug;                     // hosts: the tenant's host label under the base domain
+};
+
+struct HostRules {
+  std::string base_domain;                  // tenant hosts are <slug>.<base_domain>
+  std::vector<std::string> sources;         // profile header keys, first present decides
+  std::set<std::string> trusted_sources;    // sources believed only from a trusted proxy's address
+  std::set<std::string> trusted_proxies;    // peer IP addresses
+  std::string placeholder;                  // the tenant id an unknown slug resolves to
+  std::string oauth_gateway;                // the central OAuth gateway's host (no tenant of its own)
+  std::string scheme = "https";             // of the tenant and gateway URLs the platform builds
+};
+
+struct SignInRules {
+  std::string client_id;                    // the platform's client at the provider (clients.yaml)
+  std::vector<std::string> providers;       // the provider names /…/{provider} accepts
+  long session_ttl_seconds = 3600;
 };
 
 struct Tenancy {
@@ -32,6 +56,8 @@ struct Tenancy {
   std::set<std::string> refused_statuses;
   std::map<std::string, RateLimit> tiers;  // tier -> limit
   std::set<std::string> idempotent_methods = {"POST"};
+  std::optional<HostRules> hosts;
+  std::optional<SignInRules> sign_in;
 
   // Reads `dir`/tenancy.yaml strictly; absent file -> every rule off. Every tier a tenant names must
   // have a limit.
@@ -42,6 +68,8 @@ struct Tenancy {
   // The tenant's limit: its negotiated one, else its tier's; nullopt when it is not limited.
   std::optional<RateLimit> limit(const std::string& tenant) const;
   std::string tier(const std::string& tenant) const;
+  // The tenant whose slug is `slug`, "" when none.
+  std::string tenant_of_slug(const std::string& slug) const;
   bool rate_limited() const { return !tiers.empty(); }
   bool lifecycle() const { return !refused_statuses.empty(); }
 };

@@ -1,4 +1,5 @@
-// A3 GET authorize. The client and its exact redirect_uri are checked first: until both are known
+// A3 GET authorize. The client and its registered redirect_uri (exact, or with a free query when the
+// client says so) are checked first: until both are known
 // good, errors are answered 400 and never redirected (an open redirector otherwise). After that,
 // errors travel back to the client as RFC 6749 §4.1.2.1 redirects; success redirects with code and
 // state. The user is the fixture named by login_hint (a stub-only sign-in, no page).
@@ -81,7 +82,7 @@ Response handle_authorize(Authority& a, Call& call) {
   const std::string client_id = c.param("client_id").value_or("");
   const auto redirect_uri = c.param("redirect_uri");
   const Client* client = a.ctx.fixtures.client(client_id);
-  const bool redirect_known = client && redirect_uri && contains(client->redirect_uris, *redirect_uri);
+  const bool redirect_known = client && redirect_uri && client->redirect_registered(*redirect_uri);
   if (!redirect_known) {
     // The fault turns the Authority into an open redirector (A3).
     if (a.fault("authority.redirect_unknown_client") && redirect_uri && !redirect_uri->empty())

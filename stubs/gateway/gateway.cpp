@@ -12,8 +12,10 @@
 #include "stubs/frame.h"
 #include "stubs/gateway/authn.h"
 #include "stubs/gateway/forward.h"
+#include "stubs/gateway/host_tenant.h"
 #include "stubs/gateway/rate_limit.h"
 #include "stubs/gateway/scope.h"
+#include "stubs/gateway/sign_in.h"
 #include "stubs/gateway/strip.h"
 #include "stubs/gateway/tenant_resolution.h"
 
@@ -35,6 +37,7 @@ std::vector<std::string> gateway_owned_headers(const ContractProfile& p) {
   for (const char* key : {"tenant", "correlation_id", "cache_control", "vary", "actor", "context_signature"})
     names.push_back(p.header(key));
   for (auto& alias : p.header_list("tenant_aliases")) names.push_back(alias);
+  if (const json* slug = p.find("headers.tenant_slug"); slug && slug->is_string()) names.push_back(slug->get<std::string>());
   for (auto& name : p.header_list("identity")) names.push_back(name);
   return names;
 }
@@ -71,9 +74,22 @@ class Gateway {
     forward_options_.skip_alias_rewrite = fault("gateway.skip_alias_rewrite");
     forward_options_.unsigned_forward = fault("gateway.unsigned_forward");
     forward_options_.keep_caller_tenant = fault("gateway.forward_caller_tenant_header");
+    host_options_.trust_any_peer = fault("gateway.forwarded_host_from_any_caller");
+    host_options_.host_first = fault("gateway.host_before_origin");
+    host_options_.placeholder_keeps_own_slug = fault("gateway.placeholder_reports_own_slug");
+    if (ctx_.tenancy.sign_in) {
+      gateway::SignInFaults f;
+      f.slug_lost = fault("gateway.oauth_slug_lost");
+      f.state_unchecked = fault("gateway.oauth_state_unchecked");
+      f.any_tenant_host = fault("gateway.session_any_tenant_host");
+      f.two_slugs = fault("gateway.session_payload_two_slugs");
+      sign_in_ = std::make_unique<gateway::SignIn>(ctx_, jwks_, token_rules_, f);
+    }
   }
 
-  // G1, before the route: the verified claims become the call's principal.
+  // G1, before the route: the verified claims become the call's principal. On a platform whose tenant
+  // comes from the host (H1), the host's tenant is worked out first and echoed on every answer (H2),
+  // and a sign-in platform's principal is its session (H5).
   std::optional<Response> authenticate(Call& call);
   // G2–G5 for a request on `route`.
   Response serve(Call& call, const Route& route, const PathParams& params);
@@ -90,6 +106,14 @@ class Gateway {
     call.decide(d);
   }
   Result<json> fetch_jwks();
+  std::optional<Response> authenticate_bearer(Call& call);
+  std::optional<Response> authenticate_on_host(Call& call);
+  // The host's tenant the guard worked out (H1); nullopt when none or when the platform has no hosts rules.
+  static std::optional<gateway::HostTenant> host_tenant(const Call& call) {
+    return call.context ? *std::static_pointer_cast<std::optional<gateway::HostTenant>>(call.context) : std::nullopt;
+  }
+  // G3 on a host-tenancy platform (H1, H3): the host's tenant; a placeholder serves no tenant data.
+  std::optional<Response> resolve_host(Call& call, const Route& route, std::optional<std::string>& tenant, Decision& d);
   Response unauthorized(Call& call, const std::string& name, const std::string& description);
   std::optional<Response> check_scope(Call& call, const Route& route, Decision d);
   // G3 with its decision (G6), when the resolution has one.
@@ -99,7 +123,7 @@ class Gateway {
   std::optional<Response> check_lifecycle(Call& call, const std::optional<std::string>& tenant, Decision d);
   std::optional<Response> check_rate(Call& call, const std::optional<std::string>& tenant, Decision d);
   Response forward(Call& call, const Route& route, const PathParams& params, const gateway::Stripped& stripped,
-                   const std::optional<std::string>& tenant, Decision d);
+                   const std::optional<std::string>& tenant, Decision d, const std::string& slug = "");
   bool owned(const std::string& name) const {
     for (const auto& n : owned_)
       if (iequals(n, name)) return true;
@@ -117,6 +141,8 @@ class Gateway {
   gateway::TenantPolicy tenant_policy_;
   gateway::ForwardOptions forward_options_;  // `now` set per request on a copy
   gateway::RateLimiter limiter_;
+  gateway::HostOptions host_options_;
+  std::unique_ptr<gateway::SignIn> sign_in_;  // a platform with tenancy.yaml sign_in
 };
 
 Result<json> Gateway::fetch_jwks() {
@@ -143,6 +169,31 @@ Response Gateway::unauthorized(Call& call, const std::string& name, const std::s
 }
 
 std::optional<Response> Gateway::authenticate(Call& call) {
+  return ctx_.tenancy.hosts ? authenticate_on_host(call) : authenticate_bearer(call);
+}
+
+std::optional<Response> Gateway::authenticate_on_host(Call& call) {
+  auto tenant = gateway::resolve_host_tenant(call.request.headers, call.request.remote, p_, ctx_.tenancy, host_options_);
+  if (tenant) {
+    call.echo.set(p_.header("tenant"), tenant->id);
+    call.echo.set(p_.header("tenant_slug"), tenant->slug);
+  }
+  call.context = std::make_shared<std::optional<gateway::HostTenant>>(tenant);
+  if (call.open_route) return std::nullopt;
+  if (!sign_in_) return authenticate_bearer(call);
+  auto principal = sign_in_->session_principal(call.request, tenant);
+  if (principal) {
+    call.principal = std::move(*principal);
+    return std::nullopt;
+  }
+  // Another tenant's session is no session here (H5): the same answer as none.
+  Decision d;
+  if (tenant) d.attempted_tenant = tenant->id;
+  refuse(call, d, "authn_failed", "unauthenticated");
+  return error_response("unauthenticated", "a session on this tenant's host is required", call.correlation_id, p_);
+}
+
+std::optional<Response> Gateway::authenticate_bearer(Call& call) {
   auto token = bearer_token(call.request, p_);
   if (!token) return unauthorized(call, "unauthenticated", "a bearer token is required");
   gateway::TokenRules rules = token_rules_;
@@ -167,7 +218,7 @@ std::optional<Response> Gateway::check_scope(Call& call, const Route& route, Dec
 }
 
 Response Gateway::forward(Call& call, const Route& route, const PathParams& params, const gateway::Stripped& stripped,
-                          const std::optional<std::string>& tenant, Decision d) {
+                          const std::optional<std::string>& tenant, Decision d, const std::string& slug) {
   const Request& req = call.request;
   d.event = "request_forwarded";
   auto backend = ctx_.options.backends.find(route.backend);
@@ -187,7 +238,9 @@ Response Gateway::forward(Call& call, const Route& route, const PathParams& para
     up.base_url = backend->second;
     gateway::ForwardOptions options = forward_options_;
     options.now = epoch_seconds();
-    answer = gateway::send_upstream(gateway::upstream_request(up, p_, options));
+    auto request = gateway::upstream_request(up, p_, options);
+    if (!slug.empty()) request.headers.set(p_.header("tenant_slug"), slug);
+    answer = gateway::send_upstream(request);
   }
   if (!answer.ok()) {
     refuse(call, d, nullptr, "upstream_unavailable");
@@ -279,12 +332,50 @@ std::optional<Response> Gateway::check_rate(Call& call, const std::optional<std:
   return r;
 }
 
+std::optional<Response> Gateway::resolve_host(Call& call, const Route& route, std::optional<std::string>& tenant, Decision& d) {
+  const auto host = host_tenant(call);
+  if (host) tenant = host->id;
+  d.resolved_tenant = or_null(tenant);
+  if (!route.tenant_scoped) return std::nullopt;
+  if (!host) {
+    refuse(call, d, "tenant_missing", "tenant_missing");
+    return error_response("tenant_missing", "the host names no tenant", call.correlation_id, p_);
+  }
+  if (!host->placeholder) return std::nullopt;
+  if (fault("gateway.placeholder_serves_data")) {
+    // The fault: a placeholder falls back to the first provisioned tenant's data.
+    for (const auto& [id, rules] : ctx_.tenancy.tenants) {
+      if (id == host->id) continue;
+      tenant = id;
+      d.resolved_tenant = id;
+      return std::nullopt;
+    }
+  }
+  refuse(call, d, "tenant_placeholder", "tenant_placeholder");
+  return error_response("tenant_placeholder", "the tenant '" + host->slug + "' is not provisioned", call.correlation_id, p_);
+}
+
 Response Gateway::serve(Call& call, const Route& route, const PathParams& params) {
   Decision d;
   d.actor = Actor::from_claims(call.principal, p_);
+  if (route.action != "forward") {
+    if (!sign_in_) return error_response("not_found", "no such endpoint", call.correlation_id, p_);
+    return sign_in_->serve(call, route, params, host_tenant(call));
+  }
 
   // G2
   auto stripped = gateway::strip_headers(call.request.headers, p_, strip_options_);
+
+  // H1, H3: the host decides the tenant; the caller's tenant headers are stripped, never believed.
+  if (ctx_.tenancy.hosts) {
+    std::optional<std::string> tenant;
+    if (auto refused = resolve_host(call, route, tenant, d)) return *refused;
+    if (auto refused = check_lifecycle(call, tenant, d)) return *refused;
+    if (auto limited = check_rate(call, tenant, d)) return *limited;
+    if (auto denied = check_scope(call, route, d)) return *denied;
+    const auto host = host_tenant(call);
+    return forward(call, route, params, stripped, tenant, d, host ? host->slug : "");
+  }
 
   // O1: scope after tenant resolution (the fault swaps them)
   const bool scope_first = fault("gateway.scope_before_tenant");
@@ -315,9 +406,9 @@ std::unique_ptr<Role> make_gateway(StubContext& ctx) {
   auto gateway = std::make_shared<Gateway>(ctx);
   RoleTable table;
   for (const Route& route : ctx.fixtures.routes)
-    table.routes.push_back({route.method, route.path, [g = gateway.get(), &route](Call& call, const PathParams& params) {
-                              return g->serve(call, route, params);
-                            }});
+    table.routes.push_back({route.method, route.path,
+                            [g = gateway.get(), &route](Call& call, const PathParams& params) { return g->serve(call, route, params); },
+                            route.open});
   table.guard = [g = gateway.get()](Call& call) { return g->authenticate(call); };
   table.faults.fresh_correlation_id = ctx.faults.on("gateway.correlation_id_replaced");
   table.faults.errors_without_correlation_id = ctx.faults.on("gateway.error_without_correlation_id");

@@ -14,51 +14,16 @@ const std::string kAcme = "1a965411-6331-4f08-8c16-5385cb99935c", kGlobex = "fe0
                   kLocked = "7972938e-715d-4cc2-9a18-4420b3b022dc", kStandardA = "b135c74a-fe96-48dd-be8e-a714cb4876ce",
                   kStandardB = "1c5549d3-46f0-40aa-a8b5-2227be58eeed", kNegotiated = "22bfafe3-5af7-48c2-bbae-94c4b3ebd843";
 
-template <class T>
-T loaded(Result<T> r) {
-  if (!r.ok()) throw std::runtime_error(r.error().to_string());
-  return std::move(r).value();
-}
-
-struct Seed003 {
-  ContractProfile profile = loaded(ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/seed-003.yaml"));
-  Fixtures fixtures = loaded(Fixtures::load(std::string(TC_SOURCE_DIR) + "/fixtures/seed-003"));
-  stub::Tenancy tenancy = loaded(stub::Tenancy::load(std::string(TC_SOURCE_DIR) + "/fixtures/seed-003"));
-};
-
 class GatewayTenancy : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    world_ = new Seed003;
-    stub::StubOptions a;
-    a.role = "authority";
-    a.enable_mint = true;
-    a.audience = world_->profile.value("default_audience");
-    authority_ = new ServedStub(a, world_->profile, "authority", &stub::make_authority, world_->fixtures, world_->tenancy);
-    stub::StubOptions b;
-    b.role = "backend";
-    b.backend_role = "projects";
-    b.shared_secret = kSharedSecret;
-    projects_ = new ServedStub(b, world_->profile, "projects", &stub::make_backend, world_->fixtures, world_->tenancy);
-  }
-  static void TearDownTestSuite() {
-    delete projects_;
-    delete authority_;
-    delete world_;
-  }
-
+  static void SetUpTestSuite() { stubs_ = new PlatformStubs("seed-003", "projects"); }
+  static void TearDownTestSuite() { delete stubs_; }
   static std::unique_ptr<ServedStub> start_gateway(std::vector<std::string> faults = {}) {
-    stub::StubOptions g;
-    g.role = "gateway";
-    g.authority_url = authority_->url();
-    g.shared_secret = kSharedSecret;
-    g.faults = std::move(faults);
-    g.backends["projects"] = projects_->url();
-    return std::make_unique<ServedStub>(g, world_->profile, "gateway", &stub::make_gateway, world_->fixtures, world_->tenancy);
+    return stubs_->start_gateway(std::move(faults));
   }
 
   static std::string token(const std::string& sub, const std::string& tenant) {
-    auto r = call("POST", authority_->url() + world_->profile.path("mint"), {{"Content-Type", "application/json"}},
+    auto r = call("POST", stubs_->authority->url() + stubs_->world.profile.path("mint"), {{"Content-Type", "application/json"}},
                   json{{"sub", sub}, {"tenant", tenant}, {"scope", "projects:read"}}.dump());
     EXPECT_EQ(r.status, 200) << r.body;
     return r.json_body().value("access_token", "");
@@ -104,9 +69,7 @@ class GatewayTenancy : public ::testing::Test {
     };
   }
 
-  static inline Seed003* world_ = nullptr;
-  static inline ServedStub* authority_ = nullptr;
-  static inline ServedStub* projects_ = nullptr;
+  static inline PlatformStubs* stubs_ = nullptr;
 };
 
 TEST_F(GatewayTenancy, EveryGatewayFaultOfATClauseHasAProbe) {
@@ -142,8 +105,8 @@ TEST_F(GatewayTenancy, ARateLimitedRequestIsRecordedAndReachesNoBackend) {
   const long retry = std::stol(r.headers.get("Retry-After").value_or("0"));
   EXPECT_GE(retry, 1);
   EXPECT_LE(retry, 60);
-  EXPECT_EQ(projects_->audit().query(cid, "").size(), 0u);
-  auto records = call("GET", gw->url() + world_->profile.path("audit") + "?correlation_id=" + cid).json_body()["records"];
+  EXPECT_EQ(stubs_->backend->audit().query(cid, "").size(), 0u);
+  auto records = call("GET", gw->url() + stubs_->world.profile.path("audit") + "?correlation_id=" + cid).json_body()["records"];
   // The path value selected the tenant (G3, tenant.selected), then its budget refused the request.
   ASSERT_EQ(records.size(), 2u) << records.dump();
   EXPECT_EQ(records[0]["event"], "tenant.selected");

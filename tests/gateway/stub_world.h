@@ -93,6 +93,53 @@ inline std::vector<std::string> echoed(const Reply& echo, const std::string& nam
   return out;
 }
 
+template <class T>
+T loaded(Result<T> r) {
+  if (!r.ok()) throw std::runtime_error(r.error().to_string());
+  return std::move(r).value();
+}
+
+// Another platform's world: fixtures/<name>/ (its tenancy.yaml included) and fixtures/contracts/<name>.yaml.
+struct PlatformWorld {
+  explicit PlatformWorld(const std::string& name)
+      : profile(loaded(ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/" + name + ".yaml"))),
+        fixtures(loaded(Fixtures::load(std::string(TC_SOURCE_DIR) + "/fixtures/" + name))),
+        tenancy(loaded(stub::Tenancy::load(std::string(TC_SOURCE_DIR) + "/fixtures/" + name))) {}
+  ContractProfile profile;
+  Fixtures fixtures;
+  stub::Tenancy tenancy;
+};
+
+// That platform's Authority (minting enabled) and one backend role served in process; gateways in
+// front of them started per test, with faults.
+struct PlatformStubs {
+  PlatformStubs(const std::string& name, const std::string& role) : world(name), backend_role(role) {
+    stub::StubOptions a;
+    a.role = "authority";
+    a.enable_mint = true;
+    a.audience = world.profile.value("default_audience");
+    authority = std::make_unique<ServedStub>(a, world.profile, "authority", &stub::make_authority, world.fixtures, world.tenancy);
+    stub::StubOptions b;
+    b.role = "backend";
+    b.backend_role = role;
+    b.shared_secret = kSharedSecret;
+    backend = std::make_unique<ServedStub>(b, world.profile, role, &stub::make_backend, world.fixtures, world.tenancy);
+  }
+  std::unique_ptr<ServedStub> start_gateway(std::vector<std::string> faults = {}) const {
+    stub::StubOptions g;
+    g.role = "gateway";
+    g.authority_url = authority->url();
+    g.shared_secret = kSharedSecret;
+    g.faults = std::move(faults);
+    g.backends[backend_role] = backend->url();
+    return std::make_unique<ServedStub>(g, world.profile, "gateway", &stub::make_gateway, world.fixtures, world.tenancy);
+  }
+
+  PlatformWorld world;
+  std::string backend_role;
+  std::unique_ptr<ServedStub> authority, backend;
+};
+
 class GatewayWorld : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

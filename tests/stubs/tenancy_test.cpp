@@ -50,6 +50,26 @@ TEST(Tenancy, WithoutTheFileEveryRuleIsOff) {
   EXPECT_EQ(t->idempotent_methods, std::set<std::string>{"POST"});
 }
 
+TEST(Tenancy, Seed004DeclaresHostsPlaceholderAndSignIn) {
+  auto t = Tenancy::load(std::string(TC_SOURCE_DIR) + "/fixtures/seed-004");
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  ASSERT_TRUE(t->hosts);
+  EXPECT_EQ(t->hosts->base_domain, "afilmory.test");
+  EXPECT_EQ(t->hosts->sources, (std::vector<std::string>{"forwarded_host", "origin", "host"}));
+  EXPECT_EQ(t->hosts->trusted_sources, std::set<std::string>{"forwarded_host"});
+  EXPECT_EQ(t->hosts->placeholder, "tnt_placeholder");
+  EXPECT_EQ(t->hosts->scheme, "http");
+  EXPECT_EQ(t->tenant_of_slug("alpha"), "tnt_alpha01");
+  EXPECT_EQ(t->tenant_of_slug("newcomer"), "");
+  EXPECT_EQ(t->tenant_of_slug(""), "");
+  ASSERT_TRUE(t->sign_in);
+  EXPECT_EQ(t->sign_in->client_id, "afilmory-web");
+  EXPECT_FALSE(t->rate_limited());
+}
+
+const std::string kHosts = "hosts:\n  base_domain: x.test\n  sources: [host]\n  oauth_gateway: auth.x.test\n";
+const std::string kTenants = "tenants:\n  tnt_p: {slug: alpha}\n";
+
 TEST(Tenancy, MistakesNameFileLineAndPointer) {
   struct Case {
     std::string text, where, message;
@@ -60,7 +80,15 @@ TEST(Tenancy, MistakesNameFileLineAndPointer) {
            {"tenants:\n  t1: {tier: gold}\n", ":2: /tenants/t1/tier", "tier 'gold' has no entry in rate_limits"},
            {"lifecycle: {refused: locked}\n", "/lifecycle/refused", "expected a list"},
            {"idempotency: {}\n", "/idempotency", "missing required key 'methods'"},
-           {"limits: {}\n", "/limits", "unknown key 'limits' (expected one of: tenants, lifecycle, rate_limits, idempotency)"},
+           {"limits: {}\n", "/limits",
+            "unknown key 'limits' (expected one of: tenants, lifecycle, rate_limits, idempotency, hosts, sign_in)"},
+           {kHosts + "  placeholder: tnt_none\n", "/hosts/placeholder", "the placeholder tenant 'tnt_none' has no entry in tenants"},
+           {kHosts + "  placeholder: tnt_p\n  trusted_sources: [forwarded]\n" + kTenants, "/hosts/trusted_sources",
+            "'forwarded' is not one of the sources"},
+           {kHosts + "  placeholder: tnt_p\n  scheme: ftp\n" + kTenants, "/hosts/scheme", "expected one of: http, https"},
+           {kHosts + "  placeholder: tnt_p\n" + kTenants + "  tnt_q: {slug: Alpha}\n", "/tenants/tnt_q/slug",
+            "slug 'alpha' belongs to another tenant already"},
+           {"sign_in: {client_id: web, providers: [github]}\n", "/sign_in", "sign_in needs hosts"},
        }) {
     Scratch s(c.text);
     auto t = Tenancy::load(s.dir.string());
