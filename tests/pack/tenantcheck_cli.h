@@ -6,8 +6,15 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "common/document.h"
+#include "harness/report/run_record.h"
 
 namespace tc::pack_test {
 
@@ -26,6 +33,55 @@ inline std::pair<int, std::string> tenantcheck(const std::string& args, int seco
 // <tmp>/tc-<prefix>-<pid>/<name>.
 inline std::filesystem::path reports_dir(const std::string& prefix, const std::string& name) {
   return std::filesystem::temp_directory_path() / ("tc-" + prefix + "-" + std::to_string(getpid())) / name;
+}
+
+// Another platform's pack, the one its topology names: `run --env TOPOLOGY` passes every case, all
+// of them the pack's own (ids starting with `case_prefix`), at least `min_passed`; the cases cite
+// every one of `cited`, and the requirements matrix gives each of `own_clauses` the verdict passed.
+inline void expect_platform_pack_green(const std::string& topology, const std::filesystem::path& reports,
+                                       const std::string& case_prefix, int min_passed, const std::set<std::string>& cited,
+                                       const std::set<std::string>& own_clauses) {
+  const auto [code, out] = tenantcheck("run --env " + topology + " --reports '" + reports.string() + "'");
+  ASSERT_EQ(code, 0) << out;
+  auto record = read_run_record(reports.string());
+  ASSERT_TRUE(record.ok()) << record.error().to_string();
+  std::set<std::string> seen;
+  int passed = 0;
+  for (const auto& c : record->cases) {
+    EXPECT_EQ(c.outcome, "passed") << c.id() << "\n" << (c.failures.empty() ? "" : c.failures.front());
+    EXPECT_EQ(c.id().rfind(case_prefix, 0), 0u) << c.id() << ": only the platform's own pack runs";
+    passed += c.outcome == "passed";
+    seen.insert(c.requirements.begin(), c.requirements.end());
+  }
+  EXPECT_GE(passed, min_passed);
+  for (const auto& id : cited) EXPECT_TRUE(seen.count(id)) << id;
+  auto matrix = load_document((reports / "requirements.json").string());
+  ASSERT_TRUE(matrix.ok()) << matrix.error().to_string();
+  std::set<std::string> verdicts;
+  for (const auto& clause : matrix->value["clauses"])
+    if (own_clauses.count(clause["id"].get<std::string>())) {
+      EXPECT_EQ(clause["verdict"], "passed") << clause.dump();
+      verdicts.insert(clause["id"].get<std::string>());
+    }
+  EXPECT_EQ(verdicts, own_clauses);
+}
+
+// `mutate --env TOPOLOGY`: the fault-free run passes, every planned mutant is killed, each of
+// `planned` is among them and none of `not_planned` (faults of clauses the pack does not cite).
+inline void expect_mutate_kills_all(const std::string& topology, const std::filesystem::path& reports,
+                                    const std::vector<std::string>& planned, const std::vector<std::string>& not_planned) {
+  const auto [code, out] = tenantcheck("mutate --env " + topology + " --jobs 2 --reports '" + reports.string() + "'", 600);
+  EXPECT_EQ(code, 0) << out;
+  auto doc = load_document((reports / "mutation.json").string());
+  ASSERT_TRUE(doc.ok()) << doc.error().to_string() << "\n" << out;
+  std::set<std::string> mutants;
+  for (const auto& r : doc->value["results"]) {
+    EXPECT_EQ(r["verdict"], "killed") << r.dump();
+    mutants.insert(r["mutant"].get<std::string>());
+  }
+  for (const auto& fault : planned) EXPECT_TRUE(mutants.count(fault)) << fault << "\n" << out;
+  for (const auto& fault : not_planned) EXPECT_FALSE(mutants.count(fault)) << fault << "\n" << out;
+  EXPECT_EQ(doc->value["fault_free"]["verdict"], "passed") << out;
 }
 
 }  // namespace tc::pack_test
