@@ -174,6 +174,10 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
       return environment_error("", what + ": source address '" + request.source_address + "' is not an IP address");
     const std::string local = "host!" + request.source_address;
     curl_easy_setopt(h, CURLOPT_INTERFACE, local.c_str());
+    // A connection is the caller it came from: never one of another source's, and never kept for
+    // a later request that names no source (it would arrive as the trusted proxy).
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
   }
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(kMaxRedirects));
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");

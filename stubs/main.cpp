@@ -79,7 +79,7 @@ std::optional<std::string> missing_spelling(const ContractProfile& profile, cons
                           "values.tenant_slug_param", "values.callback_url_param", "values.session_user_id_pointer",
                           "values.session_user_name_pointer", "values.session_id_pointer", "values.session_expires_pointer",
                           "values.session_tenant_pointer", "values.session_tenant_id_pointer", "values.session_tenant_slug_pointer",
-                          "values.session_placeholder_pointer", "status.oauth_state_invalid", "errors.oauth_state_invalid",
+                          "values.session_placeholder_pointer", "values.providers_pointer", "status.oauth_state_invalid", "errors.oauth_state_invalid",
                           "events.sign_in_redirected", "events.session_created", "events.sign_in_rejected",
                           "events.session_read"})
       keys.push_back(k);

@@ -47,10 +47,11 @@ HostRules read_hosts(const StrictReader& r, const json& node) {
 
 SignInRules read_sign_in(const StrictReader& r, const json& node) {
   const std::string p = "/sign_in";
-  r.object(node, p, {"client_id", "providers", "session_ttl_seconds"}, {"client_id", "providers"});
+  r.object(node, p, {"client_id", "providers", "session_ttl_seconds", "scope"}, {"client_id", "providers"});
   SignInRules s;
   s.client_id = r.string(node["client_id"], p + "/client_id");
   s.providers = r.strings(node["providers"], p + "/providers");
+  s.scope = r.string_or(node, p, "scope", s.scope);
   if (node.contains("session_ttl_seconds"))
     s.session_ttl_seconds = r.positive(node["session_ttl_seconds"], p + "/session_ttl_seconds", kMaxSessionSeconds, "seconds");
   return s;

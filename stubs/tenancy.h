@@ -48,6 +48,7 @@ struct HostRules {
 struct SignInRules {
   std::string client_id;                    // the platform's client at the provider (clients.yaml)
   std::vector<std::string> providers;       // the provider names /…/{provider} accepts
+  std::string scope = "openid";             // asked of the provider
   long session_ttl_seconds = 3600;
 };
 

@@ -108,10 +108,11 @@ class Gateway {
   Result<json> fetch_jwks();
   std::optional<Response> authenticate_bearer(Call& call);
   std::optional<Response> authenticate_on_host(Call& call);
-  // The host's tenant the guard worked out (H1); nullopt when none or when the platform has no hosts rules.
-  static std::optional<gateway::HostTenant> host_tenant(const Call& call) {
-    return call.context ? *std::static_pointer_cast<std::optional<gateway::HostTenant>>(call.context) : std::nullopt;
+  // The host and its tenant the guard worked out (H1); nothing when the platform has no hosts rules.
+  static gateway::HostContext host_context(const Call& call) {
+    return call.context ? *std::static_pointer_cast<gateway::HostContext>(call.context) : gateway::HostContext{};
   }
+  static std::optional<gateway::HostTenant> host_tenant(const Call& call) { return host_context(call).tenant; }
   // G3 on a host-tenancy platform (H1, H3): the host's tenant; a placeholder serves no tenant data.
   std::optional<Response> resolve_host(Call& call, const Route& route, std::optional<std::string>& tenant, Decision& d);
   Response unauthorized(Call& call, const std::string& name, const std::string& description);
@@ -173,12 +174,13 @@ std::optional<Response> Gateway::authenticate(Call& call) {
 }
 
 std::optional<Response> Gateway::authenticate_on_host(Call& call) {
-  auto tenant = gateway::resolve_host_tenant(call.request.headers, call.request.remote, p_, ctx_.tenancy, host_options_);
+  auto host = gateway::resolve_host(call.request.headers, call.request.remote, p_, ctx_.tenancy, host_options_);
+  const auto tenant = host.tenant;
   if (tenant) {
     call.echo.set(p_.header("tenant"), tenant->id);
     call.echo.set(p_.header("tenant_slug"), tenant->slug);
   }
-  call.context = std::make_shared<std::optional<gateway::HostTenant>>(tenant);
+  call.context = std::make_shared<gateway::HostContext>(std::move(host));
   if (call.open_route) return std::nullopt;
   if (!sign_in_) return authenticate_bearer(call);
   auto principal = sign_in_->session_principal(call.request, tenant);
@@ -360,14 +362,16 @@ Response Gateway::serve(Call& call, const Route& route, const PathParams& params
   d.actor = Actor::from_claims(call.principal, p_);
   if (route.action != "forward") {
     if (!sign_in_) return error_response("not_found", "no such endpoint", call.correlation_id, p_);
-    return sign_in_->serve(call, route, params, host_tenant(call));
+    return sign_in_->serve(call, route, params, host_context(call));
   }
 
   // G2
   auto stripped = gateway::strip_headers(call.request.headers, p_, strip_options_);
 
-  // H1, H3: the host decides the tenant; the caller's tenant headers are stripped, never believed.
+  // H1, H3: the host decides the tenant; the caller's tenant headers are stripped, never believed,
+  // and so are the host sources only a trusted proxy may set (the host the gateway believed is its own).
   if (ctx_.tenancy.hosts) {
+    for (const auto& source : ctx_.tenancy.hosts->trusted_sources) stripped.forward.remove(p_.header(source));
     std::optional<std::string> tenant;
     if (auto refused = resolve_host(call, route, tenant, d)) return *refused;
     if (auto refused = check_lifecycle(call, tenant, d)) return *refused;

@@ -47,13 +47,9 @@ std::string requested_host(const Headers& headers, const std::string& peer, cons
   return {};
 }
 
-}  // namespace
-
-std::optional<HostTenant> resolve_host_tenant(const Headers& headers, const std::string& peer, const ContractProfile& profile,
-                                              const Tenancy& tenancy, const HostOptions& options) {
-  if (!tenancy.hosts) return std::nullopt;
+// The tenant `host` names under the tenancy's host rules.
+std::optional<HostTenant> tenant_of_host(const std::string& host, const Tenancy& tenancy, const HostOptions& options) {
   const HostRules& rules = *tenancy.hosts;
-  const std::string host = requested_host(headers, peer, profile, rules, options);
   const std::string suffix = "." + rules.base_domain;
   if (host == rules.oauth_gateway || host.size() <= suffix.size() ||
       host.compare(host.size() - suffix.size(), suffix.size(), suffix) != 0)
@@ -67,6 +63,17 @@ std::optional<HostTenant> resolve_host_tenant(const Headers& headers, const std:
     if (own != tenancy.tenants.end()) t.slug = own->second.slug;
   }
   return t;
+}
+
+}  // namespace
+
+HostContext resolve_host(const Headers& headers, const std::string& peer, const ContractProfile& profile,
+                         const Tenancy& tenancy, const HostOptions& options) {
+  if (!tenancy.hosts) return {};
+  HostContext c;
+  c.host = requested_host(headers, peer, profile, *tenancy.hosts, options);
+  c.tenant = tenant_of_host(c.host, tenancy, options);
+  return c;
 }
 
 }  // namespace tc::stub::gateway

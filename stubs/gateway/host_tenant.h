@@ -20,6 +20,13 @@ struct HostTenant {
   bool placeholder = false;
 };
 
+// What a request's host says: the host read (lower case, no port; "" when no source names one) and
+// the tenant it names.
+struct HostContext {
+  std::string host;
+  std::optional<HostTenant> tenant;
+};
+
 // Switches for the faults that break H1 on purpose (stubs/faults.cpp); all off is the contract.
 struct HostOptions {
   bool trust_any_peer = false;        // trusted-only sources are believed from every caller
@@ -33,7 +40,8 @@ std::string host_of(const std::string& value);
 // The peer address without its port: "127.0.0.2:5123" -> "127.0.0.2", "[::1]:80" -> "::1".
 std::string peer_address(const std::string& remote);
 
-std::optional<HostTenant> resolve_host_tenant(const Headers& headers, const std::string& peer, const ContractProfile& profile,
-                                              const Tenancy& tenancy, const HostOptions& options = {});
+// Nothing (no host, no tenant) for a platform without hosts rules.
+HostContext resolve_host(const Headers& headers, const std::string& peer, const ContractProfile& profile,
+                         const Tenancy& tenancy, const HostOptions& options = {});
 
 }  // namespace tc::stub::gateway

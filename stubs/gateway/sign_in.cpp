@@ -19,6 +19,9 @@ constexpr long long kStateSeconds = 600;      // a sign-in has ten minutes to co
 
 template <class Map>
 void make_room(Map& map) {
+  if (map.size() < kMaxEntries) return;
+  const long long now = epoch_seconds();
+  std::erase_if(map, [&](const auto& entry) { return entry.second.expires_at <= now; });
   while (map.size() >= kMaxEntries) {
     auto oldest = std::min_element(map.begin(), map.end(),
                                    [](const auto& a, const auto& b) { return a.second.expires_at < b.second.expires_at; });
@@ -26,13 +29,20 @@ void make_room(Map& map) {
   }
 }
 
-std::string cookie_line(const std::string& name, const std::string& value, bool expire = false) {
-  return name + "=" + value + "; Path=/; HttpOnly; SameSite=Lax" + (expire ? "; Max-Age=0" : "");
+// Host-only (no Domain), HttpOnly, and Secure when the platform's URLs are https.
+std::string cookie_line(const std::string& name, const std::string& value, bool secure, bool expire = false) {
+  return name + "=" + value + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "") + (expire ? "; Max-Age=0" : "");
 }
 
-// A relative path on the same host: what callbackURL may be (anything else is an open redirect).
+// A relative path on the same host: what callbackURL may be. Anything else is an open redirect, and
+// a control byte or space would split the Location header it is written into (or be dropped by a
+// browser, turning "/\t/evil" into "//evil"); a backslash is a slash to browsers.
 bool is_local_path(const std::string& url) {
-  return !url.empty() && url.front() == '/' && (url.size() < 2 || (url[1] != '/' && url[1] != '\\'));
+  if (url.empty() || url.front() != '/' || (url.size() > 1 && url[1] == '/')) return false;
+  return std::none_of(url.begin(), url.end(), [](char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return b < 0x21 || b == 0x7f || c == '\\';
+  });
 }
 
 bool is_label(const std::string& s) {
@@ -124,9 +134,13 @@ Response SignIn::redirect(Call& call, const std::string& location, const std::st
   return r;
 }
 
-Response SignIn::serve(Call& call, const Route& route, const PathParams& params, const std::optional<HostTenant>& tenant) {
-  if (route.action == "providers")
-    return json_response(p_.status("ok"), {{"providers", ctx_.tenancy.sign_in->providers}}, call.correlation_id, p_);
+Response SignIn::serve(Call& call, const Route& route, const PathParams& params, const HostContext& host) {
+  const auto& tenant = host.tenant;
+  if (route.action == "providers") {
+    json body = json::object();
+    body[json::json_pointer(p_.value("providers_pointer"))] = ctx_.tenancy.sign_in->providers;
+    return json_response(p_.status("ok"), body, call.correlation_id, p_);
+  }
   if (route.action == "session") return session(call, tenant);
   const auto provider = params.find("provider");
   const auto& offered = ctx_.tenancy.sign_in->providers;
@@ -135,7 +149,7 @@ Response SignIn::serve(Call& call, const Route& route, const PathParams& params,
   if (route.action == "sign_in") return start(call, params, tenant);
   // oauth_callback: the central gateway relays; a tenant host completes the sign-in.
   if (tenant) return callback(call, params, *tenant);
-  if (host_of(call.request.headers.get(p_.header("host")).value_or("")) == ctx_.tenancy.hosts->oauth_gateway) return relay(call);
+  if (host.host == ctx_.tenancy.hosts->oauth_gateway) return relay(call);
   return reject(call, tenant, "tenant_missing", "the callback is answered on the OAuth gateway or a tenant host");
 }
 
@@ -155,7 +169,8 @@ Response SignIn::start(Call& call, const PathParams& params, const std::optional
   std::string location = ctx_.options.authority_url;
   while (!location.empty() && location.back() == '/') location.pop_back();
   location += p_.path("authorize") + "?response_type=code&client_id=" + url_encode(ctx_.tenancy.sign_in->client_id) +
-              "&redirect_uri=" + url_encode(pending.redirect_uri) + "&scope=openid&state=" + state;
+              "&redirect_uri=" + url_encode(pending.redirect_uri) + "&scope=" + url_encode(ctx_.tenancy.sign_in->scope) +
+              "&state=" + state;
   // The stub provider signs in the user its login_hint names: passed on as a browser would be sent.
   if (auto hint = call.request.query_param("login_hint")) location += "&login_hint=" + url_encode(*hint);
   {
@@ -164,7 +179,7 @@ Response SignIn::start(Call& call, const PathParams& params, const std::optional
     pending_[state] = std::move(pending);
   }
   Response r = redirect(call, location, "sign_in_redirected", tenant);
-  r.headers.add(p_.header("set_cookie"), cookie_line(p_.value("state_cookie"), state));
+  r.headers.add(p_.header("set_cookie"), cookie_line(p_.value("state_cookie"), state, secure()));
   return r;
 }
 
@@ -196,10 +211,13 @@ Response SignIn::callback(Call& call, const PathParams& params, const HostTenant
   const std::string state_cookie = p_.value("state_cookie");
   const auto state = req.query_param("state");
   const auto cookie = request_cookie(req.headers, p_.header("cookie"), state_cookie);
-  std::optional<Pending> pending = state ? take_pending(*state) : std::nullopt;
-  const bool state_ok = state && cookie && *state == *cookie && pending && pending->slug == tenant.slug;
+  // The state is used up only by the browser that holds its cookie: someone who saw it in a URL
+  // cannot spoil the sign-in with it.
+  std::optional<Pending> pending = state && cookie && *state == *cookie ? take_pending(*state) : std::nullopt;
+  if (!pending && faults_.state_unchecked && state) pending = take_pending(*state);
+  const bool state_ok = pending && pending->slug == tenant.slug;
   auto finish = [&](Response r) {
-    r.headers.add(p_.header("set_cookie"), cookie_line(state_cookie, "", true));
+    r.headers.add(p_.header("set_cookie"), cookie_line(state_cookie, "", secure(), true));
     return r;
   };
   if (!state_ok && !faults_.state_unchecked)
@@ -242,7 +260,7 @@ Response SignIn::callback(Call& call, const PathParams& params, const HostTenant
   }
   call.principal = json{{p_.claim("subject"), sub}, {p_.claim("tenant"), tenant.id}};
   Response r = redirect(call, pending->callback, "session_created", tenant);
-  r.headers.add(p_.header("set_cookie"), cookie_line(p_.value("session_cookie"), cookie_value));
+  r.headers.add(p_.header("set_cookie"), cookie_line(p_.value("session_cookie"), cookie_value, secure()));
   return finish(std::move(r));
 }
 
@@ -256,7 +274,8 @@ Response SignIn::session(Call& call, const std::optional<HostTenant>& tenant) {
   put("session_user_name_pointer", user ? user->username : "");
   put("session_id_pointer", who.value("session_id", ""));
   put("session_expires_pointer", rfc3339_ms(who.value("session_expires_at", 0LL) * 1000));
-  if (tenant) {
+  if (!tenant) return error_response("unauthenticated", "no session here", call.correlation_id, p_);  // the guard's job
+  {
     put("session_tenant_id_pointer", tenant->id);
     put("session_tenant_slug_pointer", tenant->slug);
     put("session_placeholder_pointer", tenant->placeholder);
@@ -266,14 +285,12 @@ Response SignIn::session(Call& call, const std::optional<HostTenant>& tenant) {
       if (own != ctx_.tenancy.tenants.end())
         put("session_tenant_slug_pointer", own->second.slug);
     }
-  } else {
-    put("session_tenant_pointer", nullptr);
   }
   Decision d;
   d.event = "session_read";
   d.status = p_.status("ok");
   d.actor = Actor::from_claims(who, p_);
-  if (tenant) d.resolved_tenant = tenant->id;
+  d.resolved_tenant = tenant->id;
   call.decide(d);
   return json_response(p_.status("ok"), body, call.correlation_id, p_);
 }

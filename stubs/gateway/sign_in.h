@@ -45,7 +45,7 @@ class SignIn {
   // cookie when it is valid on `tenant`'s host; nullopt when there is none.
   std::optional<nlohmann::json> session_principal(const Request& request, const std::optional<HostTenant>& tenant);
   // One of the actions above for `route`.
-  Response serve(Call& call, const Route& route, const PathParams& params, const std::optional<HostTenant>& tenant);
+  Response serve(Call& call, const Route& route, const PathParams& params, const HostContext& host);
 
  private:
   struct Pending {
@@ -61,6 +61,7 @@ class SignIn {
   Response redirect(Call& call, const std::string& location, const std::string& event, const std::optional<HostTenant>& tenant);
   std::string callback_url(const std::string& provider, const std::string& slug) const;
   std::optional<Pending> take_pending(const std::string& state);
+  bool secure() const { return ctx_.tenancy.hosts->scheme == "https"; }
 
   StubContext& ctx_;
   const ContractProfile& p_;

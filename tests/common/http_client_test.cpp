@@ -317,10 +317,13 @@ TEST_F(HttpClientTest, SentFromTheSourceAddressAsked) {
   req.source_address = "127.0.0.2";  // every 127.x.y.z is this machine
   auto res = client.send(req);
   ASSERT_TRUE(res.ok()) << res.error().message;
+  req.source_address.clear();
+  ASSERT_TRUE(client.send(req).ok());
   auto seen = server.seen();
-  ASSERT_EQ(seen.size(), 2u);
+  ASSERT_EQ(seen.size(), 3u);
   EXPECT_EQ(seen[0].peer, "127.0.0.1");
   EXPECT_EQ(seen[1].peer, "127.0.0.2");  // not the first request's connection reused
+  EXPECT_EQ(seen[2].peer, "127.0.0.1");  // nor the proxy's kept for a request that names no source
 
   req.source_address = "proxy.example";
   auto bad = client.send(req);

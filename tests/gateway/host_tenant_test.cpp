@@ -18,7 +18,7 @@ struct Seed004 : testing::PlatformWorld {
                                     const std::string& peer = "127.0.0.1:40000", HostOptions options = {}) const {
     Headers h;
     for (auto& [name, value] : headers) h.add(name, value);
-    return resolve_host_tenant(h, peer, profile, tenancy, options);
+    return resolve_host(h, peer, profile, tenancy, options).tenant;
   }
 };
 
@@ -61,6 +61,16 @@ TEST(HostTenant, OriginBeforeHostAndTheTrustedProxysForwardedHostBeforeBoth) {
   EXPECT_EQ(world().resolve(forwarded, "127.0.0.1:41000")->slug, "alpha") << "not a trusted proxy: skipped";
 }
 
+TEST(HostTenant, TheHostReadIsKeptBesideItsTenant) {
+  Headers h;
+  h.add("Host", "gateway.internal:8080");
+  h.add("X-Forwarded-Host", "AUTH.afilmory.test");
+  auto behind_proxy = resolve_host(h, "127.0.0.2:4000", world().profile, world().tenancy);
+  EXPECT_EQ(behind_proxy.host, "auth.afilmory.test");  // the OAuth gateway's host: no tenant of its own
+  EXPECT_FALSE(behind_proxy.tenant);
+  EXPECT_EQ(resolve_host(h, "127.0.0.1:4000", world().profile, world().tenancy).host, "gateway.internal");
+}
+
 TEST(HostTenant, AnUnknownSlugIsThePlaceholderWithTheRequestedSlugKept) {
   auto t = world().resolve({{"Host", "newcomer.afilmory.test"}});
   ASSERT_TRUE(t);
@@ -96,7 +106,7 @@ TEST(HostTenant, APlatformWithoutHostRulesHasNoHostTenant) {
   auto reference = testing::loaded(Tenancy::load(std::string(TC_SOURCE_DIR) + "/fixtures/reference"));
   Headers h;
   h.add("Host", "alpha.afilmory.test");
-  EXPECT_FALSE(resolve_host_tenant(h, "127.0.0.1:1", world().profile, reference));
+  EXPECT_FALSE(resolve_host(h, "127.0.0.1:1", world().profile, reference).tenant);
 }
 
 }  // namespace
