@@ -93,16 +93,17 @@ std::string connect_to(const HostRoute& route) {
   return to ? route.host + "::" + to->host + ":" + to->port : "";
 }
 
-// The jar's cookies into the handle's engine, which store_cookies left empty: a request without a
-// jar runs with none.
+// The jar's cookies into a fresh engine (store_cookies switched the last one off): a request
+// without a jar runs with none.
 void load_cookies(CURL* h, const CookieJar* jar) {
   if (!jar) return;
   curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
   for (const auto& line : jar->lines()) curl_easy_setopt(h, CURLOPT_COOKIELIST, line.c_str());
 }
 
-// The engine's cookies back into the jar, every hop's included; the engine is then emptied, since
-// the handle keeps it for the next request.
+// The engine's cookies back into the jar, every hop's included; the engine is then switched off
+// (CURLOPT_COOKIEFILE NULL, libcurl 7.77+), which also frees the list CURLOPT_COOKIEFILE "" made:
+// curl_easy_reset would drop that list without freeing it.
 void store_cookies(CURL* h, CookieJar* jar) {
   if (jar) {
     curl_slist* list = nullptr;
@@ -112,7 +113,7 @@ void store_cookies(CURL* h, CookieJar* jar) {
     for (curl_slist* l = list; l; l = l->next) lines.emplace_back(l->data);
     jar->replace(std::move(lines));
   }
-  curl_easy_setopt(h, CURLOPT_COOKIELIST, "ALL");
+  curl_easy_setopt(h, CURLOPT_COOKIEFILE, static_cast<char*>(nullptr));
 }
 
 }  // namespace
