@@ -1,6 +1,6 @@
 #include "stubs/gateway/host_tenant.h"
 
-#include <regex>
+#include <algorithm>
 
 namespace tc::stub::gateway {
 
@@ -20,13 +20,12 @@ std::string peer_address(const std::string& remote) {
   return remote.substr(0, colon);
 }
 
-namespace {
-
-// One DNS label: what a slug is.
-bool is_label(const std::string& s) {
-  static const std::regex label("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-  return std::regex_match(s, label);
+bool is_host_label(const std::string& s) {
+  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
+
+namespace {
 
 // The host the request names, from the first source present (and believed).
 std::string requested_host(const Headers& headers, const std::string& peer, const ContractProfile& profile,
@@ -55,7 +54,7 @@ std::optional<HostTenant> tenant_of_host(const std::string& host, const Tenancy&
       host.compare(host.size() - suffix.size(), suffix.size(), suffix) != 0)
     return std::nullopt;
   const std::string slug = host.substr(0, host.size() - suffix.size());
-  if (!is_label(slug)) return std::nullopt;
+  if (!is_host_label(slug)) return std::nullopt;
   if (auto id = tenancy.tenant_of_slug(slug); !id.empty()) return HostTenant{id, slug, id == rules.placeholder};
   HostTenant t{rules.placeholder, slug, true};
   if (options.placeholder_keeps_own_slug) {

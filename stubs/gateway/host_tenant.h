@@ -37,6 +37,8 @@ struct HostOptions {
 // The host part of a request-header value: "acme.example.test:8443" -> "acme.example.test",
 // "https://acme.example.test/x" -> "acme.example.test", lower case; "" when there is none.
 std::string host_of(const std::string& value);
+// One DNS label in lower case (letters, digits, inner hyphens, at most 63): what a slug is.
+bool is_host_label(const std::string& text);
 // The peer address without its port: "127.0.0.2:5123" -> "127.0.0.2", "[::1]:80" -> "::1".
 std::string peer_address(const std::string& remote);
 

@@ -45,11 +45,6 @@ bool is_local_path(const std::string& url) {
   });
 }
 
-bool is_label(const std::string& s) {
-  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
-}
-
 }  // namespace
 
 std::optional<std::string> request_cookie(const Headers& headers, const std::string& cookie_header, const std::string& name) {
@@ -186,7 +181,7 @@ Response SignIn::start(Call& call, const PathParams& params, const std::optional
 Response SignIn::relay(Call& call) {
   const std::string param = p_.value("tenant_slug_param");
   const auto slug = call.request.query_param(param);
-  if (!slug || !is_label(*slug)) return reject(call, std::nullopt, "invalid_request", param + " must be one host label");
+  if (!slug || !is_host_label(*slug)) return reject(call, std::nullopt, "invalid_request", param + " must be one host label");
   // The query as received, less the slug: code and state go on untouched.
   const std::string& target = call.request.target;
   const auto q = target.find('?');

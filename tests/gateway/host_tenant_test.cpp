@@ -37,6 +37,13 @@ TEST(HostOf, TheHostPartOfAHeaderValue) {
   EXPECT_EQ(host_of(""), "");
 }
 
+TEST(HostLabel, OneLowerCaseDnsLabel) {
+  const std::vector<std::string> good = {"alpha", "a", "a-1", "0day", std::string(63, 'x')};
+  for (const auto& ok : good) EXPECT_TRUE(is_host_label(ok)) << ok;
+  const std::vector<std::string> bad = {"", "-a", "a-", "Alpha", "a.b", "a/b", "a b", "\xc3\xa9", std::string(64, 'x')};
+  for (const auto& b : bad) EXPECT_FALSE(is_host_label(b)) << b;
+}
+
 TEST(PeerAddress, WithoutItsPort) {
   EXPECT_EQ(peer_address("127.0.0.2:5123"), "127.0.0.2");
   EXPECT_EQ(peer_address("[::1]:80"), "::1");
