@@ -12,6 +12,14 @@ std::string correlation_id_of(const Request& request, const ContractProfile& pro
   return uuid_v4();
 }
 
+Response redirect_response(const std::string& location, const std::string& correlation_id, const ContractProfile& profile) {
+  Response r;
+  r.status = profile.status("redirect");
+  r.headers.set(profile.header("location"), location);
+  r.headers.set(profile.header("correlation_id"), correlation_id);
+  return r;
+}
+
 Response json_response(int status, const nlohmann::json& body, const std::string& correlation_id,
                        const ContractProfile& profile) {
   Response r;

@@ -17,6 +17,9 @@ std::string correlation_id_of(const Request& request, const ContractProfile& pro
 Response json_response(int status, const nlohmann::json& body, const std::string& correlation_id,
                        const ContractProfile& profile);
 
+// A redirect (status.redirect) to `location`, with X-Correlation-Id set.
+Response redirect_response(const std::string& location, const std::string& correlation_id, const ContractProfile& profile);
+
 // The error envelope for `error_name` (a key of the profile's errors and status sections, e.g.
 // "tenant_conflict"): status and code both come from the profile.
 Response error_response(const std::string& error_name, const std::string& description,

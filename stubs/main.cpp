@@ -75,7 +75,7 @@ std::optional<std::string> missing_spelling(const ContractProfile& profile, cons
       keys.push_back(k);
   }
   if (tenancy.sign_in)
-    for (const char* k : {"headers.cookie", "headers.set_cookie", "headers.host", "values.session_cookie", "values.state_cookie",
+    for (const char* k : {"headers.cookie", "headers.set_cookie", "values.session_cookie", "values.state_cookie",
                           "values.tenant_slug_param", "values.callback_url_param", "values.session_user_id_pointer",
                           "values.session_user_name_pointer", "values.session_id_pointer", "values.session_expires_pointer",
                           "values.session_tenant_pointer", "values.session_tenant_id_pointer", "values.session_tenant_slug_pointer",
@@ -85,6 +85,16 @@ std::optional<std::string> missing_spelling(const ContractProfile& profile, cons
       keys.push_back(k);
   for (const auto& key : keys)
     if (!profile.find(key)) return "the profile has no " + key;
+  return std::nullopt;
+}
+
+// A gateway route the gateway serves itself (a sign-in action) needs the sign-in rules it acts on.
+std::optional<std::string> unserved_route(const Fixtures& fixtures, const Tenancy& tenancy) {
+  if (tenancy.sign_in) return std::nullopt;
+  for (const auto& route : fixtures.routes)
+    if (route.action != "forward")
+      return "routes.yaml: " + route.method + " " + route.path + " has action '" + route.action +
+             "', which needs tenancy.yaml sign_in";
   return std::nullopt;
 }
 
@@ -169,6 +179,7 @@ int main(int argc, char** argv) {
   ctx.tenancy = std::move(*tenancy);
   if (auto missing = missing_spelling(ctx.profile, ctx.tenancy))
     return fail(o.profile_path + ": " + *missing + " (the fixtures' tenancy.yaml needs it)");
+  if (auto unserved = unserved_route(ctx.fixtures, ctx.tenancy)) return fail(o.fixtures_dir + "/" + *unserved);
   auto faults = Faults::parse(o.faults, o.role);
   if (!faults) return fail(faults.error().to_string(), exit_code_for(faults.error().kind));
   ctx.faults = std::move(*faults);

@@ -137,6 +137,11 @@ std::string Tenancy::tenant_of_slug(const std::string& slug) const {
   return {};
 }
 
+std::string Tenancy::slug_of(const std::string& tenant) const {
+  auto it = tenants.find(tenant);
+  return it == tenants.end() ? std::string() : it->second.slug;
+}
+
 std::string Tenancy::tier(const std::string& tenant) const {
   auto it = tenants.find(tenant);
   return it == tenants.end() ? std::string() : it->second.tier;

@@ -69,8 +69,9 @@ struct Tenancy {
   // The tenant's limit: its negotiated one, else its tier's; nullopt when it is not limited.
   std::optional<RateLimit> limit(const std::string& tenant) const;
   std::string tier(const std::string& tenant) const;
-  // The tenant whose slug is `slug`, "" when none.
+  // The tenant whose slug is `slug`, "" when none; and the other way round.
   std::string tenant_of_slug(const std::string& slug) const;
+  std::string slug_of(const std::string& tenant) const;
   bool rate_limited() const { return !tiers.empty(); }
   bool lifecycle() const { return !refused_statuses.empty(); }
 };

@@ -33,12 +33,7 @@ std::string redirect_to(const std::string& uri, const std::vector<std::pair<std:
 }
 
 Response redirect(const AuthorizeCall& c, const std::string& location) {
-  const auto& p = c.a.profile();
-  Response r;
-  r.status = p.status("redirect");
-  r.headers.set(p.header("location"), location);
-  r.headers.set(p.header("correlation_id"), c.call.correlation_id);
-  return r;
+  return redirect_response(location, c.call.correlation_id, c.a.profile());
 }
 
 void audit_rejected(const AuthorizeCall& c, int status, const std::string& error, const std::string& client_id,

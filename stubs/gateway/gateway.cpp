@@ -77,7 +77,7 @@ class Gateway {
     host_options_.trust_any_peer = fault("gateway.forwarded_host_from_any_caller");
     host_options_.host_first = fault("gateway.host_before_origin");
     host_options_.placeholder_keeps_own_slug = fault("gateway.placeholder_reports_own_slug");
-    if (ctx_.tenancy.sign_in) {
+    if (ctx_.tenancy.sign_in) {  // the gateway's own routes (Route::action) serve it
       gateway::SignInFaults f;
       f.slug_lost = fault("gateway.oauth_slug_lost");
       f.state_unchecked = fault("gateway.oauth_state_unchecked");
@@ -112,9 +112,10 @@ class Gateway {
   static gateway::HostContext host_context(const Call& call) {
     return call.context ? *std::static_pointer_cast<gateway::HostContext>(call.context) : gateway::HostContext{};
   }
-  static std::optional<gateway::HostTenant> host_tenant(const Call& call) { return host_context(call).tenant; }
-  // G3 on a host-tenancy platform (H1, H3): the host's tenant; a placeholder serves no tenant data.
-  std::optional<Response> resolve_host(Call& call, const Route& route, std::optional<std::string>& tenant, Decision& d);
+  // G3 on a host-tenancy platform (H1, H3): `host`'s tenant becomes `tenant`; a placeholder serves no
+  // tenant data.
+  std::optional<Response> check_host_tenant(Call& call, const Route& route, const std::optional<gateway::HostTenant>& host,
+                                            std::optional<std::string>& tenant, Decision& d);
   Response unauthorized(Call& call, const std::string& name, const std::string& description);
   std::optional<Response> check_scope(Call& call, const Route& route, Decision d);
   // G3 with its decision (G6), when the resolution has one.
@@ -334,8 +335,8 @@ std::optional<Response> Gateway::check_rate(Call& call, const std::optional<std:
   return r;
 }
 
-std::optional<Response> Gateway::resolve_host(Call& call, const Route& route, std::optional<std::string>& tenant, Decision& d) {
-  const auto host = host_tenant(call);
+std::optional<Response> Gateway::check_host_tenant(Call& call, const Route& route, const std::optional<gateway::HostTenant>& host,
+                                                   std::optional<std::string>& tenant, Decision& d) {
   if (host) tenant = host->id;
   d.resolved_tenant = or_null(tenant);
   if (!route.tenant_scoped) return std::nullopt;
@@ -360,10 +361,8 @@ std::optional<Response> Gateway::resolve_host(Call& call, const Route& route, st
 Response Gateway::serve(Call& call, const Route& route, const PathParams& params) {
   Decision d;
   d.actor = Actor::from_claims(call.principal, p_);
-  if (route.action != "forward") {
-    if (!sign_in_) return error_response("not_found", "no such endpoint", call.correlation_id, p_);
-    return sign_in_->serve(call, route, params, host_context(call));
-  }
+  // The sign-in actions; a platform without tenancy.yaml sign_in has none (the stub program checks).
+  if (route.action != "forward") return sign_in_->serve(call, route, params, host_context(call));
 
   // G2
   auto stripped = gateway::strip_headers(call.request.headers, p_, strip_options_);
@@ -372,12 +371,12 @@ Response Gateway::serve(Call& call, const Route& route, const PathParams& params
   // and so are the host sources only a trusted proxy may set (the host the gateway believed is its own).
   if (ctx_.tenancy.hosts) {
     for (const auto& source : ctx_.tenancy.hosts->trusted_sources) stripped.forward.remove(p_.header(source));
+    const auto host = host_context(call).tenant;
     std::optional<std::string> tenant;
-    if (auto refused = resolve_host(call, route, tenant, d)) return *refused;
+    if (auto refused = check_host_tenant(call, route, host, tenant, d)) return *refused;
     if (auto refused = check_lifecycle(call, tenant, d)) return *refused;
     if (auto limited = check_rate(call, tenant, d)) return *limited;
     if (auto denied = check_scope(call, route, d)) return *denied;
-    const auto host = host_tenant(call);
     return forward(call, route, params, stripped, tenant, d, host ? host->slug : "");
   }
 

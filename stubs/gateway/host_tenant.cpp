@@ -56,12 +56,7 @@ std::optional<HostTenant> tenant_of_host(const std::string& host, const Tenancy&
   const std::string slug = host.substr(0, host.size() - suffix.size());
   if (!is_host_label(slug)) return std::nullopt;
   if (auto id = tenancy.tenant_of_slug(slug); !id.empty()) return HostTenant{id, slug, id == rules.placeholder};
-  HostTenant t{rules.placeholder, slug, true};
-  if (options.placeholder_keeps_own_slug) {
-    auto own = tenancy.tenants.find(rules.placeholder);
-    if (own != tenancy.tenants.end()) t.slug = own->second.slug;
-  }
-  return t;
+  return HostTenant{rules.placeholder, options.placeholder_keeps_own_slug ? tenancy.slug_of(rules.placeholder) : slug, true};
 }
 
 }  // namespace

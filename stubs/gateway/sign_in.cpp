@@ -4,9 +4,9 @@
 
 #include "common/crypto.h"
 #include "common/encoding.h"
-#include "common/http_client.h"
 #include "common/utc_time.h"
 #include "stubs/envelope.h"
+#include "stubs/gateway/forward.h"
 
 namespace tc::stub::gateway {
 
@@ -122,11 +122,7 @@ Response SignIn::redirect(Call& call, const std::string& location, const std::st
   if (tenant) d.resolved_tenant = tenant->id;
   d.actor = Actor::from_claims(call.principal, p_);
   call.decide(d);
-  Response r;
-  r.status = p_.status("redirect");
-  r.headers.set(p_.header("location"), location);
-  r.headers.set(p_.header("correlation_id"), call.correlation_id);
-  return r;
+  return redirect_response(location, call.correlation_id, p_);
 }
 
 Response SignIn::serve(Call& call, const Route& route, const PathParams& params, const HostContext& host) {
@@ -154,16 +150,10 @@ Response SignIn::start(Call& call, const PathParams& params, const std::optional
   if (!is_local_path(callback))
     return reject(call, tenant, "invalid_request", p_.value("callback_url_param") + " must be a path on this host");
   const std::string provider = params.at("provider");
-  std::string slug = tenant->slug;
-  if (faults_.slug_lost) {
-    auto own = ctx_.tenancy.tenants.find(tenant->id);
-    if (own != ctx_.tenancy.tenants.end()) slug = own->second.slug;
-  }
+  const std::string slug = faults_.slug_lost ? ctx_.tenancy.slug_of(tenant->id) : tenant->slug;
   Pending pending{slug, provider, callback_url(provider, slug), callback, epoch_seconds() + kStateSeconds};
   const std::string state = random_token(24);
-  std::string location = ctx_.options.authority_url;
-  while (!location.empty() && location.back() == '/') location.pop_back();
-  location += p_.path("authorize") + "?response_type=code&client_id=" + url_encode(ctx_.tenancy.sign_in->client_id) +
+  std::string location = tokens_.issuer + p_.path("authorize") + "?response_type=code&client_id=" + url_encode(ctx_.tenancy.sign_in->client_id) +
               "&redirect_uri=" + url_encode(pending.redirect_uri) + "&scope=" + url_encode(ctx_.tenancy.sign_in->scope) +
               "&state=" + state;
   // The stub provider signs in the user its login_hint names: passed on as a browser would be sent.
@@ -223,14 +213,13 @@ Response SignIn::callback(Call& call, const PathParams& params, const HostTenant
   const Client* client = ctx_.fixtures.client(ctx_.tenancy.sign_in->client_id);
   HttpRequest exchange;
   exchange.method = "POST";
-  exchange.url = ctx_.options.authority_url + p_.path("token");
+  exchange.url = tokens_.issuer + p_.path("token");
   exchange.headers.set("Content-Type", "application/x-www-form-urlencoded");
   exchange.body = "grant_type=authorization_code&code=" + url_encode(req.query_param("code").value_or("")) +
                   "&redirect_uri=" + url_encode(pending->redirect_uri) + "&client_id=" + url_encode(client ? client->client_id : "") +
                   "&client_secret=" + url_encode(client ? client->secret : "");
   exchange.timeout_ms = 5000;
-  thread_local HttpClient http;
-  auto answer = http.send(exchange);
+  auto answer = send_upstream(exchange);
   if (!answer.ok()) return finish(reject(call, tenant, "upstream_unavailable", "the sign-in provider cannot be reached"));
   const auto body = json::parse(answer->body, nullptr, false);
   const auto token = body.is_object() && body.contains("access_token") && body["access_token"].is_string()
@@ -260,6 +249,8 @@ Response SignIn::callback(Call& call, const PathParams& params, const HostTenant
 }
 
 Response SignIn::session(Call& call, const std::optional<HostTenant>& tenant) {
+  // The guard let the call through with a session, which exists only on a tenant host.
+  if (!tenant) return error_response("unauthenticated", "no session here", call.correlation_id, p_);
   const json& who = call.principal;
   const std::string sub = string_claim(who, p_.claim("subject")).value_or("");
   const User* user = ctx_.fixtures.user_by_sub(sub);
@@ -269,17 +260,12 @@ Response SignIn::session(Call& call, const std::optional<HostTenant>& tenant) {
   put("session_user_name_pointer", user ? user->username : "");
   put("session_id_pointer", who.value("session_id", ""));
   put("session_expires_pointer", rfc3339_ms(who.value("session_expires_at", 0LL) * 1000));
-  if (!tenant) return error_response("unauthenticated", "no session here", call.correlation_id, p_);  // the guard's job
-  {
-    put("session_tenant_id_pointer", tenant->id);
-    put("session_tenant_slug_pointer", tenant->slug);
-    put("session_placeholder_pointer", tenant->placeholder);
-    if (faults_.two_slugs) {
-      auto own = ctx_.tenancy.tenants.find(tenant->id);
-      body[json::json_pointer(p_.value("session_tenant_pointer"))]["requestedSlug"] = tenant->slug;
-      if (own != ctx_.tenancy.tenants.end())
-        put("session_tenant_slug_pointer", own->second.slug);
-    }
+  put("session_tenant_id_pointer", tenant->id);
+  put("session_tenant_slug_pointer", tenant->slug);
+  put("session_placeholder_pointer", tenant->placeholder);
+  if (faults_.two_slugs) {
+    body[json::json_pointer(p_.value("session_tenant_pointer"))]["requestedSlug"] = tenant->slug;
+    put("session_tenant_slug_pointer", ctx_.tenancy.slug_of(tenant->id));
   }
   Decision d;
   d.event = "session_read";

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <regex>
@@ -133,6 +134,28 @@ TEST(StubCli, FaultOfAnotherRoleExits2) {
   ASSERT_TRUE(code);
   EXPECT_EQ(*code, 2);
   EXPECT_NE(c.err().find("gateway.accept_alg_none"), std::string::npos) << c.err();
+}
+
+// A route the gateway serves itself (a sign-in action) without the tenancy.yaml sign_in rules it acts
+// on is refused at start, naming the route and what it needs.
+TEST(StubCli, ASignInRouteWithoutSignInRulesExits2NamingIt) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("tc-stub-unserved-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::copy(std::string(TC_SOURCE_DIR) + "/fixtures/seed-004", dir);
+  {
+    std::ifstream in(dir / "tenancy.yaml");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(dir / "tenancy.yaml") << text.substr(0, text.find("sign_in:")) << text.substr(text.find("tenants:"));
+  }
+  Child c({"gateway", "--authority", "http://127.0.0.1:1", "--backend", "photos=http://127.0.0.1:1", "--shared-secret",
+           "x1234", "--fixtures", dir.string(), "--profile", std::string(TC_SOURCE_DIR) + "/fixtures/contracts/seed-004.yaml"});
+  auto code = c.wait_exit();
+  fs::remove_all(dir);
+  ASSERT_TRUE(code) << c.err();
+  EXPECT_EQ(*code, 2) << c.err();
+  EXPECT_NE(c.err().find("has action 'providers', which needs tenancy.yaml sign_in"), std::string::npos) << c.err();
+  EXPECT_TRUE(c.out().empty()) << "printed a URL although it did not start";
 }
 
 TEST(StubCli, BadOptionsExit2NamingTheFlag) {
