@@ -19,6 +19,19 @@ Loc at(const Loc& base, const std::string& token) {
   return l;
 }
 
+// `pairs` (names and values templates) rendered and percent-encoded as "a=1&b=2": a query or a form.
+Result<std::string> render_pairs(const NameValues& pairs, const Scope& scope, const Loc& loc, const TemplateContext& ctx) {
+  std::string out;
+  for (const auto& [name, value] : pairs) {
+    auto n = render_text(name, scope, loc, ctx);
+    if (!n) return n.error();
+    auto v = render_text(value, scope, at(loc, name), ctx);
+    if (!v) return v.error();
+    out += (out.empty() ? "" : "&") + url_encode(*n) + "=" + url_encode(*v);
+  }
+  return out;
+}
+
 // The request as it will be sent (without the correlation id).
 Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, const TemplateContext& ctx) {
   HttpRequest req;
@@ -35,15 +48,9 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
     if (!v) return v.error();
     req.headers.add(*n, *v);
   }
-  std::string query;
-  for (const auto& [name, value] : spec.query) {
-    auto n = render_text(name, scope, at(spec.loc, "query"), ctx);
-    if (!n) return n.error();
-    auto v = render_text(value, scope, at(at(spec.loc, "query"), name), ctx);
-    if (!v) return v.error();
-    query += (query.empty() ? "" : "&") + url_encode(*n) + "=" + url_encode(*v);
-  }
-  if (!query.empty()) req.url += (req.url.find('?') == std::string::npos ? "?" : "&") + query;
+  auto query = render_pairs(spec.query, scope, at(spec.loc, "query"), ctx);
+  if (!query) return query.error();
+  if (!query->empty()) req.url += (req.url.find('?') == std::string::npos ? "?" : "&") + *query;
   auto content_type = [&](const char* type) {
     if (!req.headers.has("Content-Type")) req.headers.add("Content-Type", type);
   };
@@ -53,13 +60,9 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
     req.body = body->dump();
     content_type("application/json");
   } else if (!spec.form.empty()) {
-    for (const auto& [name, value] : spec.form) {
-      auto n = render_text(name, scope, at(spec.loc, "form"), ctx);
-      if (!n) return n.error();
-      auto v = render_text(value, scope, at(at(spec.loc, "form"), name), ctx);
-      if (!v) return v.error();
-      req.body += (req.body.empty() ? "" : "&") + url_encode(*n) + "=" + url_encode(*v);
-    }
+    auto form = render_pairs(spec.form, scope, at(spec.loc, "form"), ctx);
+    if (!form) return form.error();
+    req.body = std::move(*form);
     content_type("application/x-www-form-urlencoded");
   } else if (spec.body) {
     auto body = render_text(*spec.body, scope, at(spec.loc, "body"), ctx);
