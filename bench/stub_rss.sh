@@ -41,24 +41,28 @@ def connection(url):
 a = connection(os.environ["AUTHORITY"])
 a.request("POST", os.environ["MINT"], json.dumps({"sub": os.environ["SUB"], "tenant": os.environ["TENANT"],
           "scope": os.environ["SCOPE"], "exp_in": 3600}), {"Content-Type": "application/json"})
-r = a.getresponse(); token = json.loads(r.read())["access_token"]
+r = a.getresponse(); token = json.loads(r.read())["access_token"]; a.close()
 auth = {os.environ["AUTH_HEADER"]: os.environ["BEARER"] + " " + token}
 gateway_path = "/api/platform/items"
 
-def drive(conn, path, n, start):
+def drive(url, path, n, start):
+    # A connection per call: one left idle while the other stub is driven outlives the stubs' read
+    # timeout and is closed by them.
+    conn = connection(url)
     for i in range(start, start + n):
         conn.request("GET", path, headers={**auth, os.environ["CID_HEADER"]: f"rss-{i}"})
         resp = conn.getresponse(); resp.read()
         if resp.status != 200:
             raise SystemExit(f"stub_rss: {path} answered {resp.status}")
+    conn.close()
 
 first, total = int(os.environ["FIRST"]), int(os.environ["TOTAL"])
-g = connection(os.environ["GATEWAY"])
 pids = {"authority": int(os.environ["AUTHORITY_PID"]), "gateway": int(os.environ["GATEWAY_PID"]),
         "backend": int(os.environ["BACKEND_PID"])}
-drive(a, os.environ["CONSOLE"], first, 0); drive(g, gateway_path, first, 0)
+A, G = os.environ["AUTHORITY"], os.environ["GATEWAY"]
+drive(A, os.environ["CONSOLE"], first, 0); drive(G, gateway_path, first, 0)
 at_first = {k: rss_kb(p) for k, p in pids.items()}
-drive(a, os.environ["CONSOLE"], total - first, first); drive(g, gateway_path, total - first, first)
+drive(A, os.environ["CONSOLE"], total - first, first); drive(G, gateway_path, total - first, first)
 at_total = {k: rss_kb(p) for k, p in pids.items()}
 with open("/proc/loadavg") as f:
     load = " ".join(f.read().split()[:3])
