@@ -140,8 +140,9 @@ int main(int argc, char** argv) {
   app.add_option("--audience", o.audience, "authority: token audience (default: the profile's)");
   std::string signing_key_file;
   app.add_option("--signing-key", signing_key_file,
-                 "authority: PEM private key of the first signing key, handed over in a 0600 file by a "
-                 "runner that reuses one key across its runs (default: a fresh key)")->check(CLI::ExistingFile);
+                 "authority: PEM private keys, handed over in a 0600 file by a runner that reuses keys "
+                 "across its runs: the first signs from the start, each further one is taken by a "
+                 "rotation in order (default: fresh keys)")->check(CLI::ExistingFile);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -157,6 +158,7 @@ int main(int argc, char** argv) {
     std::ostringstream pem;
     pem << in.rdbuf();
     if (!in) return fail("--signing-key: cannot read " + signing_key_file);
+    if (pem.str().empty()) return fail("--signing-key: " + signing_key_file + " is empty");
     o.signing_key_pem = pem.str();
   }
 

@@ -288,8 +288,9 @@ int mutate(const MutateOptions& o) {
     return kExitInput;
   }
   std::vector<Mutant>& mutants = *planned;
-  // One authority signing key for every run: each start then reads it instead of generating one.
-  auto key = PrivateFile::write(RsaKey::generate().private_pem());
+  // The authority's signing keys for every run, the first and the one the key-rotation scenario takes:
+  // each run then reads them instead of generating its own.
+  auto key = PrivateFile::write(RsaKey::generate().private_pem() + RsaKey::generate().private_pem());
   if (!key) return print_error(key.error());
   SetupOptions child_setup = o.setup;  // every run against the very topology this one read
   child_setup.env_file = setup.topology->file;

@@ -20,7 +20,7 @@ struct SupervisorOptions {
   long grace_ms = 3000;                          // SIGTERM -> SIGKILL
   std::map<std::string, int> ports;              // component -> fixed port (stub, spawn); else a free one
   // A PEM private key (a 0600 file) every stub authority starts with instead of generating one:
-  // mutate hands one key to all its runs. Default: TC_AUTHORITY_KEY_FILE; empty: each generates its own.
+  // mutate hands its keys to all its runs. Default: TC_AUTHORITY_KEY_FILE; empty: each generates its own.
   std::string authority_key_file;
 };
 

@@ -1,6 +1,8 @@
 #include "stubs/authority/key_store.h"
 
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/encoding.h"
 #include "common/jwt.h"
@@ -19,6 +21,28 @@ Key in_background(F f) {
   return std::async(std::launch::async, std::move(f)).share();
 }
 
+// The "-----BEGIN …-----" to "-----END …-----" blocks of `text`, text between them ignored; text
+// without any block is one block, so that the PEM reader says what is wrong with it.
+std::vector<std::string> pem_blocks(const std::string& text) {
+  std::vector<std::string> out;
+  static constexpr std::string_view kEnd = "-----END ";
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t begin = text.find("-----BEGIN ", pos);
+    if (begin == std::string::npos) break;
+    std::size_t end = text.find(kEnd, begin);
+    if (end != std::string::npos) end = text.find("-----", end + kEnd.size());
+    if (end == std::string::npos) {
+      out.push_back(text.substr(begin));
+      return out;
+    }
+    out.push_back(text.substr(begin, end + 5 - begin));
+    pos = end + 5;
+  }
+  if (out.empty() && !text.empty()) out.push_back(text);
+  return out;
+}
+
 Key ready(std::shared_ptr<const RsaKey> key) {
   std::promise<std::shared_ptr<const RsaKey>> p;
   p.set_value(std::move(key));
@@ -26,27 +50,35 @@ Key ready(std::shared_ptr<const RsaKey> key) {
 }
 }  // namespace
 
-KeyStore::KeyStore(const std::string& private_pem) {
-  if (private_pem.empty()) {
-    keys_.push_back({new_kid(1), in_background(generate)});
-  } else {
-    // Parsed here, so a PEM that is no RSA key fails the start rather than the first request.
-    keys_.push_back({new_kid(1), ready(std::make_shared<const RsaKey>(RsaKey::from_private_pem(private_pem)))});
+KeyStore::KeyStore(const std::string& private_pems) {
+  // Each block is parsed here, so a PEM that is no RSA key fails the start rather than a request.
+  for (const std::string& pem : pem_blocks(private_pems)) {
+    Key key = ready(std::make_shared<const RsaKey>(RsaKey::from_private_pem(pem)));
+    if (keys_.empty())
+      keys_.push_back({new_kid(1), std::move(key)});
+    else
+      next_.push_back(std::move(key));
   }
+  if (keys_.empty()) keys_.push_back({new_kid(1), in_background(generate)});
   // The spare waits for the first key, so the two never compete for a core at start.
-  spare_ = in_background([first = keys_.front().key] {
-    first.wait();
-    return generate();
-  });
+  if (next_.empty())
+    next_.push_back(in_background([first = keys_.front().key] {
+      first.wait();
+      return generate();
+    }));
 }
 
 std::string KeyStore::rotate() {
   Key next;
   {
     std::lock_guard lock(mu_);
-    next = std::exchange(spare_, Key{});
+    if (!next_.empty()) {
+      next = std::move(next_.front());
+      next_.pop_front();
+    }
   }
-  // A second rotation generates its key here, outside the lock: signing must not wait for it.
+  // Once the keys at hand are taken, a rotation generates its key here, outside the lock: signing
+  // must not wait for it.
   if (!next.valid()) next = ready(generate());
   next.wait();
   std::lock_guard lock(mu_);

@@ -1,10 +1,12 @@
-// The Authority's signing keys (contract A2): RSA key pairs generated in memory (the first one may be
-// handed over by the runner instead), never written anywhere by the stub. The newest key signs; every
-// key ever rotated in stays in the JWKS, so tokens signed before a rotation keep verifying.
-// Generation (0.1-0.3 s for 2048 bits) happens off the request path: the first key is generated in
-// the background from construction, so the stub listens at once and the first signing or JWKS answer
-// waits for it; then one spare is generated, which the first rotation takes. Thread-safe.
+// The Authority's signing keys (contract A2): RSA key pairs generated in memory or handed over by
+// the runner, never written anywhere by the stub. The newest key signs; every key ever rotated in
+// stays in the JWKS, so tokens signed before a rotation keep verifying. Generation (0.1-0.3 s for
+// 2048 bits) stays off the request path: a first key not handed over is generated in the background
+// from construction (the stub listens at once; the first signing or JWKS answer waits for it), and
+// when no key is handed over for rotations, one spare is generated after it for the first rotation.
+// Thread-safe.
 #pragma once
+#include <deque>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -22,10 +24,12 @@ class KeyStore {
   // A key that may still be being generated.
   using Key = std::shared_future<std::shared_ptr<const RsaKey>>;
 
-  // The first key, kid "k1-<random>": read from `private_pem` when given (a runner reusing one key
-  // across its runs), else generated. Throws std::runtime_error on a PEM that is not an RSA key.
-  explicit KeyStore(const std::string& private_pem = "");
-  // Adds a key that signs from now on; returns its kid ("k<n>-<random>").
+  // `private_pems`: empty, or PEM private keys one after another (a runner reusing keys across its
+  // runs). The first is the first key, kid "k1-<random>", else generated; each further one is taken
+  // by a rotation, in order. Throws std::runtime_error on a PEM block that is not an RSA key.
+  explicit KeyStore(const std::string& private_pems = "");
+  // Adds a key that signs from now on (the next handed-over or spare key, else a new one); returns
+  // its kid ("k<n>-<random>").
   std::string rotate();
   // An RS256 JWT of `payload` with the newest key; `name_kid` false leaves kid out of the header
   // (only the fault authority.token_without_kid asks for that).
@@ -40,7 +44,7 @@ class KeyStore {
   };
   mutable std::mutex mu_;
   std::vector<Entry> keys_;
-  Key spare_;  // the key the next rotation takes; invalid once taken
+  std::deque<Key> next_;  // the keys the next rotations take, in order
 };
 
 }  // namespace tc::stub::authority

@@ -12,8 +12,10 @@
 #include <fstream>
 #include <optional>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/crypto.h"
@@ -58,30 +60,95 @@ TEST(StubCli, BackendPrintsItsUrlFirstAndServes) {
   EXPECT_NE(err.find("GET /_audit 200 cli-test-1"), std::string::npos) << err;
 }
 
-TEST(StubCli, AuthoritySignsWithTheKeyHandedOverInAFile) {
-  const tc::RsaKey key = tc::RsaKey::generate();
-  const std::string file = ::testing::TempDir() + "/stub_cli_signing_key.pem";
+// Writes `pems` to a 0600 file in the test's temporary folder; returns its path.
+std::string key_file(const std::string& name, const std::string& pems) {
+  const std::string file = ::testing::TempDir() + "/" + name;
   {
     std::ofstream out(file);
-    out << key.private_pem();
+    out << pems;
   }
   ::chmod(file.c_str(), 0600);
+  return file;
+}
+
+const tc::ContractProfile& reference_profile() {
+  static const tc::ContractProfile profile = [] {
+    auto p = tc::ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml");
+    if (!p.ok()) throw std::runtime_error(p.error().to_string());
+    return *p;
+  }();
+  return profile;
+}
+
+// The authority at `url`: its JWKS's moduli ("n"), in the JWKS's order.
+std::vector<std::string> jwks_moduli(const std::string& url) {
+  tc::HttpClient client;
+  tc::HttpRequest r;
+  r.url = url + reference_profile().path("jwks");
+  r.timeout_ms = 5000;
+  auto res = client.send(r);
+  if (!res || res->status != 200) return {"(no JWKS: " + (res ? res->body : res.error().to_string()) + ")"};
+  std::vector<std::string> out;
+  const auto jwks = nlohmann::json::parse(res->body);
+  for (const auto& k : jwks["keys"]) out.push_back(k.value("n", ""));
+  return out;
+}
+
+TEST(StubCli, AuthoritySignsWithTheKeyHandedOverInAFile) {
+  const tc::RsaKey key = tc::RsaKey::generate();
+  const std::string file = key_file("stub_cli_signing_key.pem", key.private_pem());
   Child c({"authority", "--port", "0", "--signing-key", file});
   auto line = c.first_line();
   ASSERT_TRUE(line) << c.err_now();
-  tc::HttpClient client;
-  tc::HttpRequest r;
-  auto profile = tc::ContractProfile::load(std::string(TC_SOURCE_DIR) + "/fixtures/contracts/reference.yaml");
-  ASSERT_TRUE(profile.ok()) << profile.error().to_string();
-  r.url = *line + profile->path("jwks");
-  r.timeout_ms = 5000;
-  auto res = client.send(r);
-  ASSERT_TRUE(res) << res.error().to_string();
-  ASSERT_EQ(res->status, 200) << res->body;
-  const auto jwks = nlohmann::json::parse(res->body);
-  ASSERT_EQ(jwks["keys"].size(), 1u) << res->body;
-  EXPECT_EQ(jwks["keys"][0]["n"], key.public_jwk("k")["n"]);   // the key from the file, not a fresh one
+  // The key from the file, not a fresh one.
+  EXPECT_EQ(jwks_moduli(*line), std::vector<std::string>{key.public_jwk("k")["n"].get<std::string>()});
   std::remove(file.c_str());
+}
+
+TEST(StubCli, AuthorityRotatesToTheNextKeyHandedOverThenToFreshOnes) {
+  const tc::RsaKey first = tc::RsaKey::generate();
+  const tc::RsaKey second = tc::RsaKey::generate();
+  const std::string file = key_file("stub_cli_two_keys.pem", first.private_pem() + second.private_pem());
+  Child c({"authority", "--port", "0", "--enable-mint", "--signing-key", file});
+  auto line = c.first_line();
+  ASSERT_TRUE(line) << c.err_now();
+  const std::string n1 = first.public_jwk("k")["n"], n2 = second.public_jwk("k")["n"];
+  EXPECT_EQ(jwks_moduli(*line), (std::vector<std::string>{n1}));
+
+  auto rotate = [&] {
+    tc::HttpClient client;
+    tc::HttpRequest r;
+    r.method = "POST";
+    r.url = *line + reference_profile().path("rotate");
+    r.timeout_ms = 10000;
+    auto res = client.send(r);
+    ASSERT_TRUE(res) << res.error().to_string();
+    ASSERT_EQ(res->status, 200) << res->body;
+  };
+  rotate();
+  EXPECT_EQ(jwks_moduli(*line), (std::vector<std::string>{n1, n2}));
+  rotate();  // no key left at hand: a fresh one
+  const auto after = jwks_moduli(*line);
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_NE(after[2], n1);
+  EXPECT_NE(after[2], n2);
+  std::remove(file.c_str());
+}
+
+TEST(StubCli, AuthorityRefusesAKeyFileWithABlockThatIsNoKey) {
+  const std::string good = tc::RsaKey::generate().private_pem();
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+           {"second block broken", good + "-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n"},
+           {"no block at all", "just text\n"},
+           {"empty", ""}}) {
+    const std::string file = key_file("stub_cli_bad_keys.pem", text);
+    Child c({"authority", "--port", "0", "--signing-key", file});
+    auto code = c.wait_exit(10s);
+    ASSERT_TRUE(code) << name << ": still running";
+    EXPECT_NE(*code, 0) << name;
+    EXPECT_NE(c.err().find("key"), std::string::npos) << name << ": " << c.err();
+    std::remove(file.c_str());
+  }
 }
 
 TEST(StubCli, SigtermStopsPromptlyWithExitZero) {
