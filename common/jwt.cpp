@@ -64,23 +64,25 @@ std::string sign_jwt_rs256(const RsaKey& key, const std::string& kid, const nloh
   return input + "." + base64url_encode(key.sign_rs256(input));
 }
 
-std::string verify_jwt_signature(const Jwt& jwt, const nlohmann::json& jwks) {
+std::string verify_jwt_signature(const Jwt& jwt, const PublicKeyFor& key_for) {
   auto alg = jwt.header.find("alg");
   if (alg == jwt.header.end() || !alg->is_string()) return "the JWT header has no alg";
   if (*alg != "RS256") return "alg '" + alg->get<std::string>() + "' is not allowed";
   auto kid = jwt.header.find("kid");
   if (kid == jwt.header.end() || !kid->is_string()) return "the JWT header has no kid";
-  const nlohmann::json* jwk = nullptr;
-  if (jwks.is_object() && jwks.contains("keys") && jwks["keys"].is_array()) {
-    for (const auto& k : jwks["keys"])
-      if (k.is_object() && k.contains("kid") && k["kid"] == *kid) {
-        jwk = &k;
-        break;
-      }
-  }
-  if (!jwk) return "no key with kid '" + kid->get<std::string>() + "' in the JWKS";
-  if (!verify_rs256(*jwk, jwt.signing_input, jwt.signature)) return "signature does not verify";
+  const auto key = key_for(kid->get<std::string>());
+  if (!key) return "no key with kid '" + kid->get<std::string>() + "' in the JWKS";
+  if (!*key || !(*key)->verify_rs256(jwt.signing_input, jwt.signature)) return "signature does not verify";
   return "";
+}
+
+std::string verify_jwt_signature(const Jwt& jwt, const nlohmann::json& jwks) {
+  return verify_jwt_signature(jwt, [&jwks](const std::string& kid) -> std::optional<std::shared_ptr<const RsaPublicKey>> {
+    if (jwks.is_object() && jwks.contains("keys") && jwks["keys"].is_array())
+      for (const auto& k : jwks["keys"])
+        if (k.is_object() && k.contains("kid") && k["kid"] == kid) return RsaPublicKey::from_jwk(k);
+    return std::nullopt;
+  });
 }
 
 std::string check_time_claims(const nlohmann::json& payload, long long now, long long leeway) {

@@ -2,6 +2,9 @@
 // tokens that need no private key (contract A10): alg none, an unknown kid, HS256 keyed with the
 // Authority's public key, a tampered payload.
 #pragma once
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +33,10 @@ std::string sign_jwt_rs256(const RsaKey& key, const std::string& kid, const nloh
 // checked: "the JWT header has no alg", "alg '<alg>' is not allowed", "the JWT header has no kid",
 // "no key with kid '<kid>' in the JWKS", "signature does not verify".
 std::string verify_jwt_signature(const Jwt& jwt, const nlohmann::json& jwks);
+// The same checks and reasons with the keys held parsed: `key_for(kid)` is nullopt when there is no
+// key with that kid, nullptr inside when there is one but it is no valid RSA key.
+using PublicKeyFor = std::function<std::optional<std::shared_ptr<const RsaPublicKey>>(const std::string& kid)>;
+std::string verify_jwt_signature(const Jwt& jwt, const PublicKeyFor& key_for);
 
 // exp/nbf against now (unix seconds) with `leeway` seconds; empty when acceptable, else the reason.
 // exp is required (A6); nbf is checked when present. Acceptable: now <= exp + leeway, now + leeway >= nbf.

@@ -19,7 +19,7 @@ TokenCheck check_token(const Authority& a, const std::string& token) {
     check.problem = "token payload is not an object";
     return check;
   }
-  check.problem = verify_jwt_signature(*jwt, a.keys.jwks());
+  check.problem = a.keys.verify(*jwt);
   if (check.problem.empty())
     check.problem = check_time_claims(check.claims, epoch_seconds(), a.profile().window("token_leeway_seconds"));
   const auto jti = check.claims.find("jti");

@@ -103,11 +103,34 @@ nlohmann::json KeyStore::jwks() const {
   std::vector<Entry> entries;
   {
     std::lock_guard lock(mu_);
+    if (jwks_count_ == keys_.size()) return jwks_;
     entries = keys_;
   }
   nlohmann::json keys = nlohmann::json::array();
   for (const auto& entry : entries) keys.push_back(entry.key.get()->public_jwk(entry.kid));
-  return {{"keys", keys}};
+  nlohmann::json out = {{"keys", std::move(keys)}};
+  std::lock_guard lock(mu_);
+  if (entries.size() > jwks_count_) {  // else another caller has stored as new a set already
+    jwks_ = out;
+    jwks_count_ = entries.size();
+  }
+  return out;
+}
+
+std::string KeyStore::verify(const Jwt& jwt) const {
+  return verify_jwt_signature(jwt, [this](const std::string& kid) -> std::optional<std::shared_ptr<const RsaPublicKey>> {
+    Key key;
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = public_.find(kid); it != public_.end()) return it->second;
+      for (const auto& entry : keys_)
+        if (entry.kid == kid) key = entry.key;
+    }
+    if (!key.valid()) return std::nullopt;
+    auto parsed = RsaPublicKey::from_jwk(key.get()->public_jwk(kid));
+    std::lock_guard lock(mu_);
+    return public_.emplace(kid, std::move(parsed)).first->second;
+  });
 }
 
 }  // namespace tc::stub::authority

@@ -8,6 +8,7 @@
 #pragma once
 #include <deque>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/crypto.h"
+#include "common/jwt.h"
 
 namespace tc::stub::authority {
 
@@ -34,8 +36,11 @@ class KeyStore {
   // An RS256 JWT of `payload` with the newest key; `name_kid` false leaves kid out of the header
   // (only the fault authority.token_without_kid asks for that).
   std::string sign(const nlohmann::json& payload, bool name_kid = true) const;
-  // {"keys":[public JWK, ...]} in rotation order.
+  // {"keys":[public JWK, ...]} in rotation order; built once per rotation.
   nlohmann::json jwks() const;
+  // Why `jwt`'s signature is not one of these keys' (verify_jwt_signature's checks and reasons);
+  // empty when it is. Each key's public half is parsed once.
+  std::string verify(const Jwt& jwt) const;
 
  private:
   struct Entry {
@@ -45,6 +50,9 @@ class KeyStore {
   mutable std::mutex mu_;
   std::vector<Entry> keys_;
   std::deque<Key> next_;  // the keys the next rotations take, in order
+  mutable nlohmann::json jwks_;       // jwks() of the first jwks_count_ keys
+  mutable std::size_t jwks_count_ = 0;
+  mutable std::map<std::string, std::shared_ptr<const RsaPublicKey>> public_;  // kid -> public half
 };
 
 }  // namespace tc::stub::authority
