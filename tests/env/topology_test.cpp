@@ -84,12 +84,14 @@ TEST(Topology, APlatformTopologyNamesItsOwnPack) {
   auto local = load_topology(source_path("compose/local.yaml"));
   ASSERT_TRUE(local.ok()) << local.error().to_string();
   EXPECT_TRUE(local->pack.empty());  // the reference pack: scenarios/ of the project
-  auto seed003 = load_topology(source_path("compose/seed-003.yaml"));
-  ASSERT_TRUE(seed003.ok()) << seed003.error().to_string();
-  ASSERT_EQ(seed003->pack.size(), 1u);
-  EXPECT_EQ(std::filesystem::path(seed003->pack[0]).lexically_normal(),
-            std::filesystem::path(source_path("scenarios/platforms/seed-003")).lexically_normal());
-  EXPECT_TRUE(std::filesystem::is_directory(seed003->pack[0])) << seed003->pack[0];
+  for (const std::string platform : {"seed-003", "seed-004"}) {
+    auto topology = load_topology(source_path("compose/" + platform + ".yaml"));
+    ASSERT_TRUE(topology.ok()) << topology.error().to_string();
+    ASSERT_EQ(topology->pack.size(), 1u) << platform;
+    EXPECT_EQ(std::filesystem::path(topology->pack[0]).lexically_normal(),
+              std::filesystem::path(source_path("scenarios/platforms/" + platform)).lexically_normal());
+    EXPECT_TRUE(std::filesystem::is_directory(topology->pack[0])) << topology->pack[0];
+  }
 }
 
 TEST(Topology, ResolvesPathsAgainstItsOwnFolderAndDefaultsSpawnReadiness) {
