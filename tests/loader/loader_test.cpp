@@ -204,10 +204,10 @@ TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {
 TEST_F(LoaderTest, ChecksEveryFileAndReportsOneErrorPerScenario) {
   options.check_env = true;
   LoadReport all = load_all_scenarios({kData + "/bad", kData + "/good"}, options);
-  EXPECT_EQ(all.errors.size(), 24u);
+  EXPECT_EQ(all.errors.size(), 25u);
   // The good files still load, and so does the first of duplicate-scenario.yaml's two scenarios.
   EXPECT_EQ(all.scenarios.size(), 4u);
-  EXPECT_EQ(all.scenario_files, 26);
+  EXPECT_EQ(all.scenario_files, 27);
   auto first = load_scenarios({kData + "/bad", kData + "/good"}, options);
   ASSERT_FALSE(first.ok());
   EXPECT_THAT(first.error().where.file, EndsWith("bad/capture-later.yaml"));  // sorted: the first bad file

@@ -61,6 +61,12 @@ TEST(ExpectHeaders, ValidatorRejectsUnknownChecksAndBadRegex) {
   EXPECT_EQ(bad.error().where.pointer, "/h/Vary/equal");
   EXPECT_FALSE(kind->validate(json{{"Vary", {{"matches", "(("}}}}, doc, "/h").ok());
   EXPECT_FALSE(kind->validate(json{{"Vary", {{"count", -1}}}}, doc, "/h").ok());
+  // A map that checks nothing is refused, as the schema refuses it.
+  auto empty = kind->validate(json::object(), doc, "/h");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().where.pointer, "/h");
+  EXPECT_NE(empty.error().message.find("headers must be a map of header name to check"), std::string::npos)
+      << empty.error().message;
 }
 
 }  // namespace
