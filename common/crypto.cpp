@@ -171,14 +171,23 @@ std::string RsaKey::public_pem() const { return pem_of(impl_->key.get()); }
 
 std::string RsaKey::private_pem() const { return pem_of(impl_->key.get(), true); }
 
-RsaKey RsaKey::from_private_pem(std::string_view pem) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  EVP_PKEY* raw = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr;
-  if (!raw) throw std::runtime_error(openssl_error("reading an RSA private key"));
-  auto impl = std::make_unique<Impl>();
-  impl->key.reset(raw);
-  if (EVP_PKEY_get_base_id(raw) != EVP_PKEY_RSA) throw std::runtime_error("the private key is not an RSA key");
-  return RsaKey(std::move(impl));
+std::vector<RsaKey> RsaKey::from_private_pems(std::string_view pems) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pems.data(), static_cast<int>(pems.size())));
+  if (!bio) throw std::runtime_error(openssl_error("BIO_new_mem_buf"));
+  std::vector<RsaKey> keys;
+  for (;;) {
+    // After at least one key, text with no further PEM block is the end (the reader skips such text).
+    char* rest = nullptr;
+    const long left = BIO_get_mem_data(bio.get(), &rest);
+    if (!keys.empty() && std::string_view(rest, static_cast<std::size_t>(left)).find("-----BEGIN ") == std::string_view::npos)
+      return keys;
+    EVP_PKEY* raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
+    if (!raw) throw std::runtime_error(openssl_error("reading an RSA private key"));
+    auto impl = std::make_unique<Impl>();
+    impl->key.reset(raw);
+    if (EVP_PKEY_get_base_id(raw) != EVP_PKEY_RSA) throw std::runtime_error("the private key is not an RSA key");
+    keys.push_back(RsaKey(std::move(impl)));
+  }
 }
 
 struct RsaPublicKey::Impl {

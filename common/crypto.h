@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,8 +22,9 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 class RsaKey {
  public:
   static RsaKey generate(int bits = 2048);
-  // The key of a PKCS#8 PEM private key; throws std::runtime_error if it is not an RSA private key.
-  static RsaKey from_private_pem(std::string_view pem);
+  // The keys of PEM private keys one after another (PKCS#8), in order; throws std::runtime_error when
+  // there is none, or when a block is not an RSA private key.
+  static std::vector<RsaKey> from_private_pems(std::string_view pems);
   RsaKey(RsaKey&&) noexcept;
   RsaKey& operator=(RsaKey&&) noexcept;
   ~RsaKey();

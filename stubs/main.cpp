@@ -158,8 +158,8 @@ int main(int argc, char** argv) {
     std::ostringstream pem;
     pem << in.rdbuf();
     if (!in) return fail("--signing-key: cannot read " + signing_key_file);
-    if (pem.str().empty()) return fail("--signing-key: " + signing_key_file + " is empty");
     o.signing_key_pem = pem.str();
+    if (o.signing_key_pem.empty()) return fail("--signing-key: " + signing_key_file + " is empty");
   }
 
   for (const auto& pair : backend_pairs) {

@@ -1,6 +1,5 @@
 #include "stubs/authority/key_store.h"
 
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,28 +20,6 @@ Key in_background(F f) {
   return std::async(std::launch::async, std::move(f)).share();
 }
 
-// The "-----BEGIN …-----" to "-----END …-----" blocks of `text`, text between them ignored; text
-// without any block is one block, so that the PEM reader says what is wrong with it.
-std::vector<std::string> pem_blocks(const std::string& text) {
-  std::vector<std::string> out;
-  static constexpr std::string_view kEnd = "-----END ";
-  std::size_t pos = 0;
-  for (;;) {
-    const std::size_t begin = text.find("-----BEGIN ", pos);
-    if (begin == std::string::npos) break;
-    std::size_t end = text.find(kEnd, begin);
-    if (end != std::string::npos) end = text.find("-----", end + kEnd.size());
-    if (end == std::string::npos) {
-      out.push_back(text.substr(begin));
-      return out;
-    }
-    out.push_back(text.substr(begin, end + 5 - begin));
-    pos = end + 5;
-  }
-  if (out.empty() && !text.empty()) out.push_back(text);
-  return out;
-}
-
 Key ready(std::shared_ptr<const RsaKey> key) {
   std::promise<std::shared_ptr<const RsaKey>> p;
   p.set_value(std::move(key));
@@ -51,9 +28,9 @@ Key ready(std::shared_ptr<const RsaKey> key) {
 }  // namespace
 
 KeyStore::KeyStore(const std::string& private_pems) {
-  // Each block is parsed here, so a PEM that is no RSA key fails the start rather than a request.
-  for (const std::string& pem : pem_blocks(private_pems)) {
-    Key key = ready(std::make_shared<const RsaKey>(RsaKey::from_private_pem(pem)));
+  // Parsed here, so a PEM that is no RSA key fails the start rather than a request.
+  for (RsaKey& handed : private_pems.empty() ? std::vector<RsaKey>{} : RsaKey::from_private_pems(private_pems)) {
+    Key key = ready(std::make_shared<const RsaKey>(std::move(handed)));
     if (keys_.empty())
       keys_.push_back({new_kid(1), std::move(key)});
     else
@@ -103,17 +80,14 @@ nlohmann::json KeyStore::jwks() const {
   std::vector<Entry> entries;
   {
     std::lock_guard lock(mu_);
-    if (jwks_count_ == keys_.size()) return jwks_;
+    if (jwks_.is_object() && jwks_["keys"].size() == keys_.size()) return jwks_;
     entries = keys_;
   }
   nlohmann::json keys = nlohmann::json::array();
   for (const auto& entry : entries) keys.push_back(entry.key.get()->public_jwk(entry.kid));
   nlohmann::json out = {{"keys", std::move(keys)}};
   std::lock_guard lock(mu_);
-  if (entries.size() > jwks_count_) {  // else another caller has stored as new a set already
-    jwks_ = out;
-    jwks_count_ = entries.size();
-  }
+  if (!jwks_.is_object() || entries.size() > jwks_["keys"].size()) jwks_ = out;  // else one as new is there
   return out;
 }
 

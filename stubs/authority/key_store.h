@@ -50,8 +50,7 @@ class KeyStore {
   mutable std::mutex mu_;
   std::vector<Entry> keys_;
   std::deque<Key> next_;  // the keys the next rotations take, in order
-  mutable nlohmann::json jwks_;       // jwks() of the first jwks_count_ keys
-  mutable std::size_t jwks_count_ = 0;
+  mutable nlohmann::json jwks_;  // the last jwks() built (null before the first)
   mutable std::map<std::string, std::shared_ptr<const RsaPublicKey>> public_;  // kid -> public half
 };
 
