@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -83,18 +84,38 @@ std::optional<std::string> missing_spelling(const ContractProfile& profile, cons
                           "events.sign_in_redirected", "events.session_created", "events.sign_in_rejected",
                           "events.session_read"})
       keys.push_back(k);
+  if (tenancy.admin)
+    for (const char* k : {"values.admin_tenant_param", "values.selected_tenant_field", "values.search_query_param",
+                          "values.all_tenants_scope", "values.operations_scope_pointer", "values.operations_tenant_filter_pointer",
+                          "values.operations_kpis_pointer", "values.operations_runs_pointer", "values.groups_pointer",
+                          "values.search_results_pointer", "values.navigation_pointer", "values.member_role_field",
+                          "values.member_tenants_field", "status.forbidden", "errors.forbidden", "events.membership_changed",
+                          "events.tenant_selected", "events.tenant_forbidden", "events.data_read", "events.data_not_found"})
+      keys.push_back(k);
   for (const auto& key : keys)
     if (!profile.find(key)) return "the profile has no " + key;
   return std::nullopt;
 }
 
-// A gateway route the gateway serves itself (a sign-in action) needs the sign-in rules it acts on.
+// A gateway route the gateway serves itself (a sign-in or workspace-admin action) needs the tenancy
+// section it acts on; the workspace rules must name tenants, users and item roles the fixtures have.
 std::optional<std::string> unserved_route(const Fixtures& fixtures, const Tenancy& tenancy) {
-  if (tenancy.sign_in) return std::nullopt;
-  for (const auto& route : fixtures.routes)
-    if (route.action != "forward")
-      return "routes.yaml: " + route.method + " " + route.path + " has action '" + route.action +
-             "', which needs tenancy.yaml sign_in";
+  for (const auto& route : fixtures.routes) {
+    const auto needs = action_needs(route.action);
+    const std::string where = "routes.yaml: " + route.method + " " + route.path + " has action '" + route.action + "'";
+    if (!tenancy.has_section(needs.section)) return where + ", which needs tenancy.yaml " + needs.section;
+    if (static_cast<std::size_t>(std::count(route.path.begin(), route.path.end(), '{')) < needs.params)
+      return where + ", which needs " + std::to_string(needs.params) + " {parameters} in its path";
+  }
+  for (const auto& [id, ws] : tenancy.workspaces) {
+    for (const auto& tenant : ws.tenants)
+      if (!fixtures.tenant(tenant)) return "tenancy.yaml: workspace '" + id + "' names tenant '" + tenant + "', which tenants.yaml lacks";
+    for (const auto& [sub, member] : ws.members)
+      if (!fixtures.user_by_sub(sub)) return "tenancy.yaml: workspace '" + id + "' names member '" + sub + "', which users.yaml lacks";
+  }
+  if (tenancy.admin)
+    for (const auto& role : {tenancy.admin->runs, tenancy.admin->groups})
+      if (!fixtures.items.count(role)) return "tenancy.yaml: admin names item role '" + role + "', which items.yaml lacks";
   return std::nullopt;
 }
 

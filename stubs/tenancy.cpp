@@ -59,8 +59,43 @@ SignInRules read_sign_in(const StrictReader& r, const json& node) {
 
 void read_tenants(const StrictReader& r, const json& tenants, Tenancy& t);
 
+void read_workspaces(const StrictReader& r, const json& node, Tenancy& t) {
+  r.map(node, "/workspaces");
+  std::map<std::string, std::string> workspace_of_tenant, workspace_of_user;
+  for (const auto& [id, ws] : node.items()) {
+    const std::string p = pointer_join("/workspaces", id);
+    r.object(ws, p, {"tenants", "members"}, {"tenants", "members"});
+    Workspace w;
+    w.tenants = r.strings(ws["tenants"], p + "/tenants");
+    for (const auto& tenant : w.tenants)
+      if (!workspace_of_tenant.emplace(tenant, id).second)
+        r.fail(p + "/tenants", "tenant '" + tenant + "' is in workspace '" + workspace_of_tenant[tenant] + "' already");
+    r.map(ws["members"], p + "/members");
+    for (const auto& [sub, role] : ws["members"].items()) {
+      const std::string mp = pointer_join(p + "/members", sub);
+      w.members[sub] = r.string(role, mp);
+      r.one_of(w.members[sub], mp, {"owner", "member"});
+      if (!workspace_of_user.emplace(sub, id).second)
+        r.fail(mp, "'" + sub + "' is a member of workspace '" + workspace_of_user[sub] + "' already");
+    }
+    t.workspaces[id] = std::move(w);
+  }
+}
+
+AdminRules read_admin(const StrictReader& r, const json& node) {
+  const std::string p = "/admin";
+  r.object(node, p, {"runs", "groups", "navigation", "tenant_navigation"}, {"runs", "groups", "navigation", "tenant_navigation"});
+  return {r.string(node["runs"], p + "/runs"), r.string(node["groups"], p + "/groups"),
+          r.strings(node["navigation"], p + "/navigation"), r.strings(node["tenant_navigation"], p + "/tenant_navigation")};
+}
+
 void read(const StrictReader& r, const json& root, Tenancy& t) {
-  r.object(root, "", {"tenants", "lifecycle", "rate_limits", "idempotency", "hosts", "sign_in"});
+  r.object(root, "", {"tenants", "lifecycle", "rate_limits", "idempotency", "hosts", "sign_in", "workspaces", "admin"});
+  if (root.contains("workspaces")) read_workspaces(r, root["workspaces"], t);
+  if (root.contains("admin")) {
+    if (t.workspaces.empty()) r.fail("/admin", "admin needs workspaces: its surfaces are a workspace's");
+    t.admin = read_admin(r, root["admin"]);
+  }
   if (root.contains("hosts")) t.hosts = read_hosts(r, root["hosts"]);
   if (root.contains("sign_in")) {
     if (!t.hosts) r.fail("/sign_in", "sign_in needs hosts: sessions are bound to a tenant host");
@@ -115,6 +150,23 @@ Result<Tenancy> Tenancy::load(const std::string& dir) {
     read(StrictReader(*doc), doc->value.is_null() ? json::object() : doc->value, t);
     return t;
   });
+}
+
+ActionNeeds action_needs(const std::string& action) {
+  static const std::map<std::string, ActionNeeds> needs = {
+      {"sign_in", {"sign_in", 1}}, {"oauth_callback", {"sign_in", 1}}, {"session", {"sign_in", 0}},
+      {"providers", {"sign_in", 0}}, {"admin_operations", {"admin", 0}}, {"admin_run", {"admin", 1}},
+      {"admin_groups", {"admin", 0}}, {"admin_group", {"admin", 1}}, {"admin_search", {"admin", 0}},
+      {"admin_navigation", {"admin", 0}}, {"select_tenant", {"admin", 0}}, {"workspace_member", {"admin", 2}},
+      {"tenant_member", {"admin", 2}}, {"tenant_navigation", {"admin", 1}}};
+  auto it = needs.find(action);
+  return it == needs.end() ? ActionNeeds{} : it->second;
+}
+
+bool Tenancy::has_section(const std::string& section) const {
+  if (section == "sign_in") return sign_in.has_value();
+  if (section == "admin") return admin.has_value();
+  return section.empty();
 }
 
 bool Tenancy::refused(const std::string& tenant) const {

@@ -11,6 +11,10 @@
 //                 host; each tenant's `slug`
 //   sign_in:      sign-in through a social provider (the Authority) with cookie sessions: the
 //                 platform's client at the provider, the providers offered, the session lifetime
+//   workspaces:   workspaces of tenants (seed 001): each one's tenants and its members with their role
+//                 (owner | member)
+//   admin:        the workspace-admin surfaces (seed 001): the item roles of operation runs and of
+//                 tenant-owned groups, the admin and tenant-panel navigation entries
 // Loaded once, read-only afterwards.
 #pragma once
 #include <map>
@@ -52,6 +56,28 @@ struct SignInRules {
   long session_ttl_seconds = 3600;
 };
 
+// A workspace's tenants and members. A user's tenant entitlements are its tenants in users.yaml, a
+// relation of their own: a user may keep an entitlement after leaving the workspace.
+struct Workspace {
+  std::vector<std::string> tenants;
+  std::map<std::string, std::string> members;  // sub -> role: owner (changes memberships) | member
+};
+
+struct AdminRules {
+  std::string runs, groups;                        // item roles (items.yaml)
+  std::vector<std::string> navigation;             // the workspace-admin sidebar
+  std::vector<std::string> tenant_navigation;      // the tenant panel's (tenant-owned entries are here only)
+};
+
+// What a gateway action (Route::action) needs: the tenancy section it is served from ("sign_in" or
+// "admin"; "" for forward) and how many {params} its path names at least (what it is about, then
+// the user of a membership route).
+struct ActionNeeds {
+  std::string section;
+  std::size_t params = 0;
+};
+ActionNeeds action_needs(const std::string& action);
+
 struct Tenancy {
   std::map<std::string, TenantRules> tenants;
   std::set<std::string> refused_statuses;
@@ -59,6 +85,8 @@ struct Tenancy {
   std::set<std::string> idempotent_methods = {"POST"};
   std::optional<HostRules> hosts;
   std::optional<SignInRules> sign_in;
+  std::map<std::string, Workspace> workspaces;  // id -> workspace; a tenant and a user in one at most
+  std::optional<AdminRules> admin;              // needs workspaces
 
   // Reads `dir`/tenancy.yaml strictly; absent file -> every rule off. Every tier a tenant names must
   // have a limit.
@@ -74,6 +102,8 @@ struct Tenancy {
   std::string slug_of(const std::string& tenant) const;
   bool rate_limited() const { return !tiers.empty(); }
   bool lifecycle() const { return !refused_statuses.empty(); }
+  // Whether the section action_section() names is present.
+  bool has_section(const std::string& section) const;
 };
 
 }  // namespace tc::stub

@@ -18,6 +18,7 @@
 #include "stubs/gateway/sign_in.h"
 #include "stubs/gateway/strip.h"
 #include "stubs/gateway/tenant_resolution.h"
+#include "stubs/gateway/workspace_admin.h"
 
 namespace tc::stub {
 namespace {
@@ -85,6 +86,24 @@ class Gateway {
       f.two_slugs = fault("gateway.session_payload_two_slugs");
       sign_in_ = std::make_unique<gateway::SignIn>(ctx_, jwks_, token_rules_, f);
     }
+    if (ctx_.tenancy.admin) {  // the gateway's own routes (Route::action) serve the admin surfaces
+      gateway::WorkspaceAdminFaults f;
+      f.remembered_wins = fault("gateway.admin_remembered_wins");
+      f.unentitled_tenant_active = fault("gateway.admin_unentitled_tenant_active");
+      f.read_remembers = fault("gateway.admin_read_remembers");
+      f.remembered_unchecked = fault("gateway.admin_remembered_unchecked");
+      f.operations_keep_filters = fault("gateway.admin_operations_keep_filters");
+      f.run_without_membership = fault("gateway.admin_run_without_membership");
+      f.run_without_entitlement = fault("gateway.admin_run_without_entitlement");
+      f.groups_widen = fault("gateway.admin_groups_widen");
+      f.search_tenant_owned = fault("gateway.admin_search_tenant_owned");
+      f.navigation_tenant_owned = fault("gateway.admin_navigation_tenant_owned");
+      f.select_unentitled = fault("gateway.select_unentitled_tenant");
+      f.entitlement_from_token = fault("gateway.entitlement_from_token");
+      f.panel_uses_remembered = fault("gateway.panel_uses_remembered_tenant");
+      f.member_change_by_member = fault("gateway.membership_changed_by_member");
+      admin_ = std::make_unique<gateway::WorkspaceAdmin>(ctx_, f);
+    }
   }
 
   // G1, before the route: the verified claims become the call's principal. On a platform whose tenant
@@ -145,6 +164,7 @@ class Gateway {
   gateway::RateLimiter limiter_;
   gateway::HostOptions host_options_;
   std::unique_ptr<gateway::SignIn> sign_in_;  // a platform with tenancy.yaml sign_in
+  std::unique_ptr<gateway::WorkspaceAdmin> admin_;  // a platform with tenancy.yaml workspaces and admin
 };
 
 Result<json> Gateway::fetch_jwks() {
@@ -361,8 +381,12 @@ std::optional<Response> Gateway::check_host_tenant(Call& call, const Route& rout
 Response Gateway::serve(Call& call, const Route& route, const PathParams& params) {
   Decision d;
   d.actor = Actor::from_claims(call.principal, p_);
-  // The sign-in actions; a platform without tenancy.yaml sign_in has none (the stub program checks).
-  if (route.action != "forward") return sign_in_->serve(call, route, params, host_context(call));
+  // The gateway's own actions; a platform without the tenancy section one needs has none of its
+  // routes (the stub program checks).
+  if (route.action != "forward") {
+    if (action_needs(route.action).section == "admin") return admin_->serve(call, route, params);
+    return sign_in_->serve(call, route, params, host_context(call));
+  }
 
   // G2
   auto stripped = gateway::strip_headers(call.request.headers, p_, strip_options_);
@@ -390,6 +414,20 @@ Response Gateway::serve(Call& call, const Route& route, const PathParams& params
   d.resolved_tenant = tenant.resolved;
   d.attempted_tenant = tenant.attempted;
   if (!tenant.allowed()) return error_response(tenant.error, tenant.description, call.correlation_id, p_);
+
+  // W1, W5: on a platform with workspaces a tenant-panel request needs the entitlement the user holds
+  // now; the token's allowed tenants bound it, they do not grant it.
+  if (admin_ && tenant.tenant) {
+    auto panel = admin_->panel_tenant(call.principal, *tenant.tenant);
+    if (!panel) {
+      d.attempted_tenant = *tenant.tenant;
+      d.resolved_tenant = nullptr;
+      refuse(call, d, "tenant_forbidden", "tenant_forbidden");
+      return error_response("tenant_forbidden", "the user is not entitled to the tenant", call.correlation_id, p_);
+    }
+    tenant.tenant = *panel;
+    d.resolved_tenant = *panel;
+  }
 
   // T4, T2 (rules the platform's tenancy.yaml declares; none in the reference world)
   if (auto refused = check_lifecycle(call, tenant.tenant, d)) return *refused;

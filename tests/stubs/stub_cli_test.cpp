@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <optional>
 #include <regex>
@@ -203,26 +204,45 @@ TEST(StubCli, FaultOfAnotherRoleExits2) {
   EXPECT_NE(c.err().find("gateway.accept_alg_none"), std::string::npos) << c.err();
 }
 
-// A route the gateway serves itself (a sign-in action) without the tenancy.yaml sign_in rules it acts
-// on is refused at start, naming the route and what it needs.
-TEST(StubCli, ASignInRouteWithoutSignInRulesExits2NamingIt) {
+// A route the gateway serves itself (a sign-in or a workspace-admin action) without the tenancy.yaml
+// section it acts on, or without the path parameters it reads, is refused at start, naming the route
+// and what it needs.
+TEST(StubCli, AGatewayActionWithoutItsTenancySectionExits2NamingIt) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("tc-stub-unserved-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::copy(std::string(TC_SOURCE_DIR) + "/fixtures/seed-004", dir);
-  {
-    std::ifstream in(dir / "tenancy.yaml");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::ofstream(dir / "tenancy.yaml") << text.substr(0, text.find("sign_in:")) << text.substr(text.find("tenants:"));
+  struct Case {
+    std::string platform, backend, file;
+    std::function<std::string(const std::string&)> cut;  // the file's text, edited
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"seed-004", "photos", "tenancy.yaml",
+       [](const std::string& t) { return t.substr(0, t.find("sign_in:")) + t.substr(t.find("tenants:")); },
+       "has action 'providers', which needs tenancy.yaml sign_in"},
+      {"seed-001", "groups", "tenancy.yaml", [](const std::string& t) { return t.substr(0, t.find("admin:")); },
+       "has action 'tenant_navigation', which needs tenancy.yaml admin"},
+      {"seed-001", "groups", "routes.yaml",
+       [](std::string t) { return t.replace(t.find("\"/admin/operations/{runId}\""), 27, "/admin/operations/one"); },
+       "GET /admin/operations/one has action 'admin_run', which needs 1 {parameters} in its path"},
+  };
+  for (const auto& k : cases) {
+    const fs::path dir = fs::temp_directory_path() / ("tc-stub-unserved-" + k.platform + "-" + std::to_string(getpid()));
+    fs::remove_all(dir);
+    fs::copy(std::string(TC_SOURCE_DIR) + "/fixtures/" + k.platform, dir);
+    {
+      std::ifstream in(dir / k.file);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::ofstream(dir / k.file) << k.cut(text);
+    }
+    Child c({"gateway", "--authority", "http://127.0.0.1:1", "--backend", k.backend + "=http://127.0.0.1:1", "--shared-secret",
+             "x1234", "--fixtures", dir.string(), "--profile",
+             std::string(TC_SOURCE_DIR) + "/fixtures/contracts/" + k.platform + ".yaml"});
+    auto code = c.wait_exit();
+    fs::remove_all(dir);
+    ASSERT_TRUE(code) << c.err();
+    EXPECT_EQ(*code, 2) << c.err();
+    EXPECT_NE(c.err().find(k.message), std::string::npos) << c.err();
+    EXPECT_TRUE(c.out().empty()) << k.platform << ": printed a URL although it did not start";
   }
-  Child c({"gateway", "--authority", "http://127.0.0.1:1", "--backend", "photos=http://127.0.0.1:1", "--shared-secret",
-           "x1234", "--fixtures", dir.string(), "--profile", std::string(TC_SOURCE_DIR) + "/fixtures/contracts/seed-004.yaml"});
-  auto code = c.wait_exit();
-  fs::remove_all(dir);
-  ASSERT_TRUE(code) << c.err();
-  EXPECT_EQ(*code, 2) << c.err();
-  EXPECT_NE(c.err().find("has action 'providers', which needs tenancy.yaml sign_in"), std::string::npos) << c.err();
-  EXPECT_TRUE(c.out().empty()) << "printed a URL although it did not start";
 }
 
 TEST(StubCli, BadOptionsExit2NamingTheFlag) {

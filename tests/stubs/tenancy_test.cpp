@@ -67,8 +67,27 @@ TEST(Tenancy, Seed004DeclaresHostsPlaceholderAndSignIn) {
   EXPECT_FALSE(t->rate_limited());
 }
 
+TEST(Tenancy, Seed001DeclaresWorkspacesAndTheAdminSurfaces) {
+  auto t = Tenancy::load(std::string(TC_SOURCE_DIR) + "/fixtures/seed-001");
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  ASSERT_EQ(t->workspaces.size(), 2u);
+  const auto& contoso = t->workspaces.at("ws-contoso");
+  EXPECT_EQ(contoso.tenants, (std::vector<std::string>{"contoso-eu", "contoso-us"}));
+  EXPECT_EQ(contoso.members.at("usr-olivia"), "owner");
+  EXPECT_EQ(contoso.members.at("usr-eli"), "member");
+  EXPECT_FALSE(contoso.members.count("usr-gus"));  // entitled to a tenant, member of no workspace
+  ASSERT_TRUE(t->admin);
+  EXPECT_EQ(t->admin->runs, "runs");
+  EXPECT_EQ(t->admin->groups, "groups");
+  EXPECT_TRUE(t->has_section(action_needs("admin_operations").section));
+  EXPECT_FALSE(t->has_section(action_needs("sign_in").section));
+  EXPECT_TRUE(t->has_section(action_needs("forward").section));
+  EXPECT_FALSE(t->hosts);
+}
+
 const std::string kHosts = "hosts:\n  base_domain: x.test\n  sources: [host]\n  oauth_gateway: auth.x.test\n";
 const std::string kTenants = "tenants:\n  tnt_p: {slug: alpha}\n";
+const std::string kAdmin = "admin:\n  runs: runs\n  groups: groups\n  navigation: [Operations]\n  tenant_navigation: [Groups]\n";
 
 TEST(Tenancy, MistakesNameFileLineAndPointer) {
   struct Case {
@@ -81,7 +100,7 @@ TEST(Tenancy, MistakesNameFileLineAndPointer) {
            {"lifecycle: {refused: locked}\n", "/lifecycle/refused", "expected a list"},
            {"idempotency: {}\n", "/idempotency", "missing required key 'methods'"},
            {"limits: {}\n", "/limits",
-            "unknown key 'limits' (expected one of: tenants, lifecycle, rate_limits, idempotency, hosts, sign_in)"},
+            "unknown key 'limits' (expected one of: tenants, lifecycle, rate_limits, idempotency, hosts, sign_in, workspaces, admin)"},
            {kHosts + "  placeholder: tnt_none\n", "/hosts/placeholder", "the placeholder tenant 'tnt_none' has no entry in tenants"},
            {kHosts + "  placeholder: tnt_p\n  trusted_sources: [forwarded]\n" + kTenants, "/hosts/trusted_sources",
             "'forwarded' is not one of the sources"},
@@ -89,6 +108,14 @@ TEST(Tenancy, MistakesNameFileLineAndPointer) {
            {kHosts + "  placeholder: tnt_p\n" + kTenants + "  tnt_q: {slug: Alpha}\n", "/tenants/tnt_q/slug",
             "slug 'alpha' belongs to another tenant already"},
            {"sign_in: {client_id: web, providers: [github]}\n", "/sign_in", "sign_in needs hosts"},
+           {kAdmin, "/admin", "admin needs workspaces"},
+           {"workspaces:\n  w1: {tenants: [t1], members: {u1: admin}}\n", ":2: /workspaces/w1/members/u1", "expected one of: owner, member"},
+           {"workspaces:\n  w1: {tenants: [t1], members: {}}\n  w2: {tenants: [t1], members: {}}\n", "/workspaces/w2/tenants",
+            "tenant 't1' is in workspace 'w1' already"},
+           {"workspaces:\n  w1: {tenants: [t1], members: {u1: owner}}\n  w2: {tenants: [t2], members: {u1: member}}\n",
+            "/workspaces/w2/members/u1", "'u1' is a member of workspace 'w1' already"},
+           {"workspaces:\n  w1: {tenants: [t1], members: {u1: owner}}\n" + kAdmin + "  extra: 1\n", "/admin",
+            "unknown key 'extra'"},
        }) {
     Scratch s(c.text);
     auto t = Tenancy::load(s.dir.string());

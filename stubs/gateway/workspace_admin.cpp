@@ -1,0 +1,326 @@
+#include "stubs/gateway/workspace_admin.h"
+
+#include <algorithm>
+
+#include "common/headers.h"
+#include "stubs/envelope.h"
+
+namespace tc::stub::gateway {
+
+using nlohmann::json;
+
+namespace {
+
+// The values of a route's {params} in the order the path template names them: an admin route's
+// first is what it is about (a run, a group, a workspace, a tenant), a member route's second the user.
+std::vector<std::string> params_in_order(const Route& route, const PathParams& params) {
+  std::vector<std::string> values;
+  for (std::size_t at = route.path.find('{'); at != std::string::npos; at = route.path.find('{', at + 1)) {
+    const auto end = route.path.find('}', at);
+    if (end == std::string::npos) break;
+    auto it = params.find(route.path.substr(at + 1, end - at - 1));
+    if (it != params.end()) values.push_back(it->second);
+  }
+  return values;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The field `name` of a JSON object body, else of a form body; nullopt when absent or not a string.
+std::optional<std::string> body_field(const Request& request, const std::string& name) {
+  auto parsed = json::parse(request.body, nullptr, false);
+  if (!parsed.is_discarded() && parsed.is_object()) {
+    auto it = parsed.find(name);
+    if (it != parsed.end() && it->is_string()) return it->get<std::string>();
+    return std::nullopt;
+  }
+  const auto form = request.form();
+  auto it = form.find(name);
+  if (it == form.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+WorkspaceAdmin::WorkspaceAdmin(StubContext& ctx, WorkspaceAdminFaults faults)
+    : ctx_(ctx), p_(ctx.profile), faults_(faults), workspaces_(ctx.tenancy.workspaces) {
+  for (const auto& user : ctx.fixtures.users) entitlements_[user.sub] = {user.tenants.begin(), user.tenants.end()};
+}
+
+std::string WorkspaceAdmin::workspace_of(const std::string& sub) const {
+  for (const auto& [id, ws] : workspaces_)
+    if (ws.members.count(sub)) return id;
+  return {};
+}
+
+std::string WorkspaceAdmin::workspace_of_tenant(const std::string& tenant) const {
+  for (const auto& [id, ws] : ctx_.tenancy.workspaces)  // a workspace's tenants do not change
+    if (contains(ws.tenants, tenant)) return id;
+  return {};
+}
+
+bool WorkspaceAdmin::entitled(const json& claims, const std::string& sub, const std::string& tenant) const {
+  if (faults_.entitlement_from_token) {
+    auto allowed = claims.find(p_.claim("allowed_tenants"));
+    if (allowed != claims.end() && allowed->is_array())
+      for (const auto& t : *allowed)
+        if (t == tenant) return true;
+    return string_claim(claims, p_.claim("tenant")) == tenant;
+  }
+  auto it = entitlements_.find(sub);
+  return it != entitlements_.end() && it->second.count(tenant) > 0;
+}
+
+std::optional<std::string> WorkspaceAdmin::panel_tenant(const json& claims, const std::string& tenant) const {
+  const auto sub = string_claim(claims, p_.claim("subject")).value_or("");
+  std::lock_guard lock(mu_);
+  if (!entitled(claims, sub, tenant)) return std::nullopt;
+  if (faults_.panel_uses_remembered)
+    if (auto it = remembered_.find(sub); it != remembered_.end()) return it->second;
+  return tenant;
+}
+
+WorkspaceAdmin::Active WorkspaceAdmin::active_tenant(const Call& call, const std::string& sub) {
+  std::lock_guard lock(mu_);
+  Active a;
+  a.workspace = workspace_of(sub);
+  if (a.workspace.empty()) return a;
+  const auto& tenants = workspaces_.at(a.workspace).tenants;
+  // Active: a tenant of the caller's workspace it is entitled to now (W2).
+  auto usable = [&](const std::string& t) { return contains(tenants, t) && entitled(call.principal, sub, t); };
+  std::optional<std::string> named, remembered;
+  if (auto value = call.request.query_param(p_.value("admin_tenant_param"))) {
+    if (faults_.unentitled_tenant_active || usable(*value)) named = *value;
+    if (faults_.read_remembers) remembered_[sub] = *value;
+  }
+  if (auto it = remembered_.find(sub); it != remembered_.end() && (faults_.remembered_unchecked || usable(it->second)))
+    remembered = it->second;
+  a.tenant = faults_.remembered_wins && remembered ? remembered : named ? named : remembered;
+  return a;
+}
+
+Response WorkspaceAdmin::serve(Call& call, const Route& route, const PathParams& params) {
+  Decision d;
+  d.actor = Actor::from_claims(call.principal, p_);
+  const auto sub = d.actor.sub.value_or("");
+  const auto args = params_in_order(route, params);
+  const auto& admin = *ctx_.tenancy.admin;
+  if (route.action == "select_tenant") return select(call, d, sub);
+  if (route.action == "workspace_member" || route.action == "tenant_member") return change_member(call, d, sub, route, params);
+  if (route.action == "admin_run") return run(call, d, sub, args.at(0));
+  if (route.action == "tenant_navigation") {
+    auto tenant = panel_tenant(call.principal, args.at(0));
+    d.attempted_tenant = args.at(0);
+    if (!tenant) return not_found(call, d, "no such tenant");
+    d.resolved_tenant = *tenant;
+    return navigation(call, d, admin.tenant_navigation);
+  }
+  const Active active = active_tenant(call, sub);
+  d.resolved_tenant = or_null(active.tenant);
+  if (active.workspace.empty()) return not_found(call, d, "the caller is a member of no workspace");
+  if (route.action == "admin_operations") return operations(call, d, active);
+  if (route.action == "admin_groups") return groups(call, d, active, nullptr);
+  if (route.action == "admin_group") return groups(call, d, active, &args.at(0));
+  if (route.action == "admin_search") return search(call, d, active);
+  std::vector<std::string> entries = admin.navigation;
+  if (faults_.navigation_tenant_owned) entries.insert(entries.end(), admin.tenant_navigation.begin(), admin.tenant_navigation.end());
+  return navigation(call, d, entries);
+}
+
+Response WorkspaceAdmin::read(Call& call, Decision d, const json& body) {
+  d.event = "data_read";
+  d.allow = true;
+  d.status = p_.status("ok");
+  call.decide(d);
+  return json_response(d.status, body, call.correlation_id, p_);
+}
+
+Response WorkspaceAdmin::refuse(Call& call, Decision d, const char* event, const char* error, const std::string& description,
+                               const char* status) {
+  d.event = event;
+  d.allow = false;
+  d.status = p_.status(status ? status : error);
+  d.reason = error;
+  call.decide(d);
+  return error_response(d.status, error, description, call.correlation_id, p_);
+}
+
+Response WorkspaceAdmin::not_found(Call& call, Decision d, const std::string& description) {
+  return refuse(call, std::move(d), "data_not_found", "not_found", description);
+}
+
+Response WorkspaceAdmin::operations(Call& call, Decision d, const Active& active) {
+  std::vector<std::string> tenants;  // whose runs are listed
+  json body = json::object();
+  std::optional<std::string> filter = active.tenant;
+  {
+    std::lock_guard lock(mu_);
+    const auto& ws = workspaces_.at(active.workspace);
+    if (!filter && faults_.operations_keep_filters && !ws.tenants.empty()) filter = ws.tenants.front();
+    if (filter) tenants = {*filter};
+    else
+      for (const auto& t : ws.tenants)
+        if (entitled(call.principal, d.actor.sub.value_or(""), t)) tenants.push_back(t);
+  }
+  json runs = json::array();
+  json kpis = json::object();
+  long total = 0;
+  for (const auto& item : ctx_.fixtures.items.at(ctx_.tenancy.admin->runs)) {
+    if (!contains(tenants, item.tenant)) continue;
+    runs.push_back(item.fields);
+    ++total;
+    if (auto status = item.fields.find("status"); status != item.fields.end() && status->is_string())
+      kpis[status->get<std::string>()] = kpis.value(status->get<std::string>(), 0) + 1;
+  }
+  kpis["total"] = total;
+  body[json::json_pointer(p_.value("operations_runs_pointer"))] = std::move(runs);
+  // The "All tenants" state: no tenant filter, no tenant-only figures (W4).
+  body[json::json_pointer(p_.value("operations_scope_pointer"))] = filter ? *filter : p_.value("all_tenants_scope");
+  if (filter) {
+    body[json::json_pointer(p_.value("operations_tenant_filter_pointer"))] = *filter;
+    body[json::json_pointer(p_.value("operations_kpis_pointer"))] = std::move(kpis);
+  }
+  return read(call, std::move(d), body);
+}
+
+Response WorkspaceAdmin::run(Call& call, Decision d, const std::string& sub, const std::string& run_id) {
+  const auto& runs = ctx_.fixtures.items.at(ctx_.tenancy.admin->runs);
+  auto it = std::find_if(runs.begin(), runs.end(), [&](const Item& item) { return item.id == run_id; });
+  if (it == runs.end()) return not_found(call, d, "no such run");
+  d.attempted_tenant = it->tenant;
+  bool member = false, entitled_now = false;
+  {
+    std::lock_guard lock(mu_);
+    member = workspace_of(sub) == workspace_of_tenant(it->tenant);
+    entitled_now = entitled(call.principal, sub, it->tenant);
+  }
+  // W5: both, now; either failing is the answer of a run that does not exist (I2).
+  if ((!member && !faults_.run_without_membership) || (!entitled_now && !faults_.run_without_entitlement))
+    return not_found(call, d, "no such run");
+  d.attempted_tenant = nullptr;
+  d.resolved_tenant = it->tenant;
+  return read(call, std::move(d), it->fields);
+}
+
+Response WorkspaceAdmin::groups(Call& call, Decision d, const Active& active, const std::string* group_id) {
+  std::vector<std::string> tenants;
+  if (active.tenant) tenants = {*active.tenant};
+  else if (faults_.groups_widen) tenants = ctx_.tenancy.workspaces.at(active.workspace).tenants;
+  // W4: no active tenant is a 404, never a wider list.
+  if (tenants.empty()) return not_found(call, d, "no tenant is selected");
+  json list = json::array();
+  for (const auto& item : ctx_.fixtures.items.at(ctx_.tenancy.admin->groups)) {
+    if (!contains(tenants, item.tenant)) continue;
+    if (group_id && item.id == *group_id) return read(call, std::move(d), item.fields);
+    list.push_back(item.fields);
+  }
+  if (group_id) return not_found(call, d, "no such group");
+  json body = json::object();
+  body[json::json_pointer(p_.value("groups_pointer"))] = std::move(list);
+  return read(call, std::move(d), body);
+}
+
+Response WorkspaceAdmin::search(Call& call, Decision d, const Active& active) {
+  const auto query = to_lower(call.request.query_param(p_.value("search_query_param")).value_or(""));
+  std::vector<std::string> tenants;
+  if (active.tenant) tenants = {*active.tenant};
+  else if (faults_.search_tenant_owned) tenants = ctx_.tenancy.workspaces.at(active.workspace).tenants;
+  // W4: with no active tenant, no tenant-owned result.
+  json results = json::array();
+  for (const auto& item : ctx_.fixtures.items.at(ctx_.tenancy.admin->groups)) {
+    if (!contains(tenants, item.tenant)) continue;
+    const auto name = to_lower(item.fields.value("name", std::string()));
+    if (query.empty() || name.find(query) != std::string::npos) results.push_back(item.fields);
+  }
+  json body = json::object();
+  body[json::json_pointer(p_.value("search_results_pointer"))] = std::move(results);
+  return read(call, std::move(d), body);
+}
+
+Response WorkspaceAdmin::navigation(Call& call, Decision d, const std::vector<std::string>& entries) {
+  json body = json::object();
+  body[json::json_pointer(p_.value("navigation_pointer"))] = entries;
+  return read(call, std::move(d), body);
+}
+
+Response WorkspaceAdmin::select(Call& call, Decision d, const std::string& sub) {
+  const auto field = p_.value("selected_tenant_field");
+  const auto tenant = body_field(call.request, field);
+  if (!tenant || tenant->empty())
+    return refuse(call, d, "tenant_missing", "invalid_request", "the selection names no tenant (" + field + ")", "bad_request");
+  d.attempted_tenant = *tenant;
+  std::lock_guard lock(mu_);
+  const auto ws = workspace_of(sub);
+  const bool usable = !ws.empty() && contains(workspaces_.at(ws).tenants, *tenant) && entitled(call.principal, sub, *tenant);
+  if (!usable && !faults_.select_unentitled) {
+    // W3: a tenant the user may not choose is not remembered, and answers as one that does not exist.
+    d.event = "tenant_forbidden";
+    d.allow = false;
+    d.status = p_.status("not_found");
+    d.reason = "not_found";
+    call.decide(d);
+    return error_response("not_found", "no such tenant", call.correlation_id, p_);
+  }
+  remembered_[sub] = *tenant;
+  d.event = "tenant_selected";
+  d.allow = true;
+  d.status = p_.status("ok");
+  d.attempted_tenant = nullptr;
+  d.resolved_tenant = *tenant;
+  call.decide(d);
+  return json_response(d.status, json{{field, *tenant}}, call.correlation_id, p_);
+}
+
+Response WorkspaceAdmin::change_member(Call& call, Decision d, const std::string& sub, const Route& route, const PathParams& params) {
+  const auto args = params_in_order(route, params);
+  const bool on_tenant = route.action == "tenant_member";
+  const std::string& scope = args.at(0);
+  const std::string& user = args.at(1);
+  const bool remove = call.request.method == "DELETE";
+  std::lock_guard lock(mu_);
+  const std::string ws = on_tenant ? workspace_of_tenant(scope) : (workspaces_.count(scope) ? scope : "");
+  if (on_tenant) d.target_tenant = scope;
+  // The caller must be an owner of the workspace: a stranger learns nothing (404), a member is refused.
+  auto caller = ws.empty() ? nullptr : &workspaces_.at(ws).members;
+  if (!caller || !caller->count(sub)) return not_found(call, d, on_tenant ? "no such tenant" : "no such workspace");
+  if (caller->at(sub) != "owner" && !faults_.member_change_by_member)
+    return refuse(call, d, "authz_denied", "forbidden", "only an owner of the workspace changes its memberships");
+  if (!ctx_.fixtures.user_by_sub(user)) return not_found(call, d, "no such user");
+  json before, after;
+  if (on_tenant) {
+    auto& tenants = entitlements_[user];
+    before = tenants.count(scope) > 0;
+    if (remove) tenants.erase(scope);
+    else tenants.insert(scope);
+    after = tenants.count(scope) > 0;
+  } else {
+    auto& members = workspaces_.at(ws).members;
+    const auto role_field = p_.value("member_role_field");
+    before = members.count(user) ? json(members.at(user)) : json(nullptr);
+    if (remove) {
+      members.erase(user);
+    } else {
+      const auto role = body_field(call.request, role_field).value_or("member");
+      if (role != "owner" && role != "member")
+        return refuse(call, d, "authz_denied", "invalid_request", role_field + " must be owner or member", "bad_request");
+      const auto other = workspace_of(user);
+      if (!other.empty() && other != ws)
+        return refuse(call, d, "authz_denied", "invalid_request", "the user is a member of another workspace", "bad_request");
+      members[user] = role;
+    }
+    after = members.count(user) ? json(members.at(user)) : json(nullptr);
+  }
+  d.event = "membership_changed";
+  d.allow = true;
+  d.status = p_.status("ok");
+  d.change_summary = {{"user", user}, {"before", before}, {"after", after}};
+  call.decide(d);
+  json body = {{"user", user}};
+  if (on_tenant) body[p_.value("member_tenants_field")] = entitlements_[user];
+  else body[p_.value("member_role_field")] = after;
+  return json_response(d.status, body, call.correlation_id, p_);
+}
+
+}  // namespace tc::stub::gateway
