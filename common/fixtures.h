@@ -28,13 +28,15 @@ struct Client {
 };
 
 // A gateway route. `action` says what serves it: forward (to `backend` at `upstream`), or one of the
-// gateway's own endpoints: sign-in (seed 004, stubs/gateway/sign_in.h) or workspace admin (seed
-// 001, stubs/gateway/workspace_admin.h). An `open` route needs no credentials.
+// gateway's own endpoints: sign-in (seed 004, stubs/gateway/sign_in.h), workspace admin (seed
+// 001, stubs/gateway/workspace_admin.h) or tenant and platform administration (seed 002,
+// stubs/gateway/plane_admin.h). An `open` route needs no credentials.
 struct Route {
   static inline const std::vector<std::string> kActions = {
       "forward", "sign_in", "oauth_callback", "session", "providers",                       // seed 004
       "admin_operations", "admin_run", "admin_groups", "admin_group", "admin_search",      // seed 001
-      "admin_navigation", "select_tenant", "workspace_member", "tenant_member", "tenant_navigation"};
+      "admin_navigation", "select_tenant", "workspace_member", "tenant_member", "tenant_navigation",
+      "tenant_members", "membership", "platform_policy"};                                   // seed 002
   std::string method, path, backend, upstream, scope, tenant_param;
   bool tenant_scoped = false;
   std::string action = "forward";

@@ -72,6 +72,13 @@ const std::vector<FaultInfo>& fault_catalogue() {
       {"gateway.admin_run_without_entitlement", "W5,I1", "a run's detail renders for a user not entitled to the run's tenant"},
       {"gateway.entitlement_from_token", "W5,I1", "entitlement is read from the token's allowed tenants, so a revoked one still works"},
       {"gateway.membership_changed_by_member", "W6,I3", "a workspace member who is not an owner changes memberships"},
+      {"gateway.unprefixed_tenant_accepted", "P1", "a tenant id without its plane prefix is taken as the prefixed tenant"},
+      {"gateway.tenant_admin_any_tenant", "P2,I1", "a tenant admin's role counts in every tenant plane, not only its own"},
+      {"gateway.member_changes_memberships", "P2,I3", "a member who is no tenant admin changes its tenant's memberships"},
+      {"gateway.tenant_admin_platform_root", "P3,I3", "a tenant admin is allowed what a platform operator is on platform-root resources"},
+      {"gateway.break_glass_without_assurance", "P4", "break glass is allowed without the assurance it needs"},
+      {"gateway.break_glass_unaudited", "P4,I4", "a break-glass use leaves no break_glass record of its own"},
+      {"gateway.local_issuer_in_production", "P5", "a production gateway accepts tokens of the local issuer"},
       // Backends
       {"backend.unsigned_context_accepted", "B1,I3", "requests without a context signature are served"},
       {"backend.stale_signature_accepted", "B1", "signatures outside the freshness window are accepted"},

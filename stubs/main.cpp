@@ -92,6 +92,13 @@ std::optional<std::string> missing_spelling(const ContractProfile& profile, cons
                           "values.member_tenants_field", "status.forbidden", "errors.forbidden", "events.membership_changed",
                           "events.tenant_selected", "events.tenant_forbidden", "events.data_read", "events.data_not_found"})
       keys.push_back(k);
+  if (tenancy.policy)
+    for (const char* k : {"values.members_pointer", "values.member_user_field", "values.member_role_field", "values.masked",
+                          "status.forbidden", "errors.forbidden", "status.assurance_required", "errors.assurance_required",
+                          "status.tenant_invalid", "errors.tenant_invalid", "events.membership_changed", "events.policy_changed",
+                          "events.break_glass_used", "events.authz_denied", "events.data_read", "events.data_not_found",
+                          "events.tenant_invalid"})
+      keys.push_back(k);
   for (const auto& key : keys)
     if (!profile.find(key)) return "the profile has no " + key;
   return std::nullopt;
@@ -113,6 +120,16 @@ std::optional<std::string> unserved_route(const Fixtures& fixtures, const Tenanc
     for (const auto& [sub, member] : ws.members)
       if (!fixtures.user_by_sub(sub)) return "tenancy.yaml: workspace '" + id + "' names member '" + sub + "', which users.yaml lacks";
   }
+  for (const auto& [tenant, members] : tenancy.roles) {
+    if (!fixtures.tenant(tenant)) return "tenancy.yaml: roles names tenant '" + tenant + "', which tenants.yaml lacks";
+    for (const auto& [sub, role] : members) {
+      const User* user = fixtures.user_by_sub(sub);
+      if (!user || std::find(user->tenants.begin(), user->tenants.end(), tenant) == user->tenants.end())
+        return "tenancy.yaml: roles gives '" + sub + "' a role in '" + tenant + "', whose member users.yaml does not make it";
+    }
+  }
+  if (tenancy.planes && !fixtures.tenant(tenancy.planes->platform))
+    return "tenancy.yaml: planes names platform tenant '" + tenancy.planes->platform + "', which tenants.yaml lacks";
   if (tenancy.admin)
     for (const auto& role : {tenancy.admin->runs, tenancy.admin->groups})
       if (!fixtures.items.count(role)) return "tenancy.yaml: admin names item role '" + role + "', which items.yaml lacks";
@@ -156,6 +173,9 @@ int main(int argc, char** argv) {
   app.add_option("--authority", o.authority_url, "gateway: the Authority's base URL");
   app.add_option("--backend", backend_pairs, "gateway: ROLE=URL of a backend (repeatable)");
   app.add_option("--shared-secret", o.shared_secret, "gateway, backend: context-signature key")->envname("TC_SHARED_SECRET");
+  app.add_flag("--development", o.development,
+               "gateway: accept tokens of the fixtures' local issuer (tenancy.yaml local_issuer), which a "
+               "production gateway refuses");
   app.add_option("--role", o.backend_role, "backend: which backend (platform | scanner | graph)");
   app.add_flag("--enable-mint", o.enable_mint, "authority: enable the test-only minting endpoints");
   app.add_option("--audience", o.audience, "authority: token audience (default: the profile's)");

@@ -55,4 +55,14 @@ std::string fill_path(const std::string& templ, const PathParams& params) {
   return out;
 }
 
+std::vector<std::string> params_in_order(const std::string& templ, const PathParams& params) {
+  std::vector<std::string> values;
+  for (std::size_t at = templ.find('{'); at != std::string::npos; at = templ.find('{', at + 1)) {
+    const auto end = templ.find('}', at);
+    if (end == std::string::npos) break;
+    if (auto it = params.find(templ.substr(at + 1, end - at - 1)); it != params.end()) values.push_back(it->second);
+  }
+  return values;
+}
+
 }  // namespace tc::stub

@@ -17,6 +17,8 @@ using PathParams = std::map<std::string, std::string>;
 std::optional<PathParams> fit_path(const std::string& templ, const std::string& path);
 // `templ` with its {name} segments replaced by `params` (percent-encoded); unknown names stay.
 std::string fill_path(const std::string& templ, const PathParams& params);
+// The values of `templ`'s {name} segments in `params`, in the order the template names them.
+std::vector<std::string> params_in_order(const std::string& templ, const PathParams& params);
 
 template <class Row>
 struct RouteMatch {

@@ -29,6 +29,7 @@ struct StubOptions {
   std::string authority_url;
   std::map<std::string, std::string> backends;    // backend role -> base URL
   std::string shared_secret;                      // context-signature HMAC key (gateway, backend)
+  bool development = false;                       // gateway: accept the local issuer (tenancy.yaml)
   // backend
   std::string backend_role;                       // platform | scanner | graph
   // authority

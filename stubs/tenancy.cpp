@@ -89,8 +89,54 @@ AdminRules read_admin(const StrictReader& r, const json& node) {
           r.strings(node["navigation"], p + "/navigation"), r.strings(node["tenant_navigation"], p + "/tenant_navigation")};
 }
 
+PlaneRules read_planes(const StrictReader& r, const json& node) {
+  r.object(node, "/planes", {"platform", "platform_roles"}, {"platform", "platform_roles"});
+  return {r.string(node["platform"], "/planes/platform"), string_set(r, node["platform_roles"], "/planes/platform_roles")};
+}
+
+PolicyRules read_policy(const StrictReader& r, const json& node) {
+  const std::string p = "/policy";
+  r.object(node, p, {"allowed", "global", "break_glass"}, {"allowed"});
+  PolicyRules rules;
+  r.map(node["allowed"], p + "/allowed");
+  for (const auto& [key, roles] : node["allowed"].items()) {
+    const std::string kp = pointer_join(p + "/allowed", key);
+    r.one_of(key, kp, {"members.read", "members.write", "policy.read", "policy.write"});
+    rules.allowed[key] = string_set(r, roles, kp);
+  }
+  if (node.contains("global")) {
+    if (!node["global"].is_object()) r.fail(p + "/global", "expected a map");
+    rules.global = node["global"];
+  }
+  if (node.contains("break_glass")) {
+    const json& bg = node["break_glass"];
+    const std::string bp = p + "/break_glass";
+    r.object(bg, bp, {"role", "assurance_claim", "assurance"}, {"role", "assurance_claim", "assurance"});
+    rules.break_glass = BreakGlass{r.string(bg["role"], bp + "/role"), r.string(bg["assurance_claim"], bp + "/assurance_claim"),
+                                   string_set(r, bg["assurance"], bp + "/assurance")};
+  }
+  return rules;
+}
+
+void read_roles(const StrictReader& r, const json& node, Tenancy& t) {
+  r.map(node, "/roles");
+  for (const auto& [tenant, members] : node.items()) {
+    const std::string p = pointer_join("/roles", tenant);
+    r.map(members, p);
+    for (const auto& [sub, role] : members.items()) t.roles[tenant][sub] = r.string(role, pointer_join(p, sub));
+  }
+}
+
 void read(const StrictReader& r, const json& root, Tenancy& t) {
-  r.object(root, "", {"tenants", "lifecycle", "rate_limits", "idempotency", "hosts", "sign_in", "workspaces", "admin"});
+  r.object(root, "", {"tenants", "lifecycle", "rate_limits", "idempotency", "hosts", "sign_in", "workspaces", "admin", "roles",
+                      "planes", "policy", "local_issuer"});
+  if (root.contains("roles")) read_roles(r, root["roles"], t);
+  if (root.contains("planes")) t.planes = read_planes(r, root["planes"]);
+  if (root.contains("policy")) {
+    if (!t.planes) r.fail("/policy", "policy needs planes: its platform-root resources are the platform plane's");
+    t.policy = read_policy(r, root["policy"]);
+  }
+  if (root.contains("local_issuer")) t.local_issuer = r.string(root["local_issuer"], "/local_issuer");
   if (root.contains("workspaces")) read_workspaces(r, root["workspaces"], t);
   if (root.contains("admin")) {
     if (t.workspaces.empty()) r.fail("/admin", "admin needs workspaces: its surfaces are a workspace's");
@@ -158,7 +204,8 @@ ActionNeeds action_needs(const std::string& action) {
       {"providers", {"sign_in", 0}}, {"admin_operations", {"admin", 0}}, {"admin_run", {"admin", 1}},
       {"admin_groups", {"admin", 0}}, {"admin_group", {"admin", 1}}, {"admin_search", {"admin", 0}},
       {"admin_navigation", {"admin", 0}}, {"select_tenant", {"admin", 0}}, {"workspace_member", {"admin", 2}},
-      {"tenant_member", {"admin", 2}}, {"tenant_navigation", {"admin", 1}}};
+      {"tenant_member", {"admin", 2}}, {"tenant_navigation", {"admin", 1}}, {"tenant_members", {"policy", 1}},
+      {"membership", {"policy", 2}}, {"platform_policy", {"policy", 0}}};
   auto it = needs.find(action);
   return it == needs.end() ? ActionNeeds{} : it->second;
 }
@@ -166,6 +213,7 @@ ActionNeeds action_needs(const std::string& action) {
 bool Tenancy::has_section(const std::string& section) const {
   if (section == "sign_in") return sign_in.has_value();
   if (section == "admin") return admin.has_value();
+  if (section == "policy") return policy.has_value();
   return section.empty();
 }
 

@@ -15,6 +15,14 @@
 //                 (owner | member)
 //   admin:        the workspace-admin surfaces (seed 001): the item roles of operation runs and of
 //                 tenant-owned groups, the admin and tenant-panel navigation entries
+//   roles:        per tenant, the members' roles other than `member` (seed 002: tenant_admin, and in
+//                 the platform plane platform_operator and break_glass)
+//   planes:       the platform plane's tenant id, and the roles that exist only there and act across
+//                 the tenant planes (seed 002)
+//   policy:       per resource action (members.read, members.write, policy.read, policy.write) the
+//                 roles allowed; the global policy document; break_glass: its role and the assurance
+//                 it needs (a claim and its accepted values) (seed 002)
+//   local_issuer: an issuer the gateway accepts only when started for development (seed 002)
 // Loaded once, read-only afterwards.
 #pragma once
 #include <map>
@@ -69,8 +77,25 @@ struct AdminRules {
   std::vector<std::string> tenant_navigation;      // the tenant panel's (tenant-owned entries are here only)
 };
 
-// What a gateway action (Route::action) needs: the tenancy section it is served from ("sign_in" or
-// "admin"; "" for forward) and how many {params} its path names at least (what it is about, then
+struct PlaneRules {
+  std::string platform;                      // the platform plane's tenant id
+  std::set<std::string> platform_roles;      // held in the platform plane, valid in every tenant plane
+};
+
+struct BreakGlass {
+  std::string role;                          // the role whose use is break-glass
+  std::string assurance_claim;               // the token claim that carries the assurance
+  std::set<std::string> assurance;           // its accepted values
+};
+
+struct PolicyRules {
+  std::map<std::string, std::set<std::string>> allowed;  // "<resource>.<read|write>" -> roles
+  nlohmann::json global = nlohmann::json::object();      // the global policy document at start
+  std::optional<BreakGlass> break_glass;
+};
+
+// What a gateway action (Route::action) needs: the tenancy section it is served from ("sign_in",
+// "admin" or "policy"; "" for forward) and how many {params} its path names at least (what it is about, then
 // the user of a membership route).
 struct ActionNeeds {
   std::string section;
@@ -87,6 +112,10 @@ struct Tenancy {
   std::optional<SignInRules> sign_in;
   std::map<std::string, Workspace> workspaces;  // id -> workspace; a tenant and a user in one at most
   std::optional<AdminRules> admin;              // needs workspaces
+  std::map<std::string, std::map<std::string, std::string>> roles;  // tenant -> sub -> role
+  std::optional<PlaneRules> planes;
+  std::optional<PolicyRules> policy;            // needs planes
+  std::string local_issuer;                     // "" when none
 
   // Reads `dir`/tenancy.yaml strictly; absent file -> every rule off. Every tier a tenant names must
   // have a limit.

@@ -58,6 +58,10 @@ Response handle_mint(Authority& a, Call& call) {
     claims["iat"] = now + req.value("iat_in", 0LL);
   }
   if (req.contains("iss")) claims[p.claim("issuer")] = req["iss"];
+  // Further claims as given (an assurance such as acr, seed 002 P4), after every other.
+  if (req.contains("claims") && !req["claims"].is_object()) return bad_request(a, call, "claims must be a JSON object");
+  const json extra = req.value("claims", json::object());
+  for (const auto& [name, value] : extra.items()) claims[name] = value;
   if (req.contains("aud")) claims[p.claim("audience")] = req["aud"];
   return json_response(p.status("ok"), {{"access_token", a.keys.sign(claims)}}, call.correlation_id, p);
 }

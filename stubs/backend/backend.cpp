@@ -10,7 +10,7 @@
 
 #include "common/echo_shape.h"
 #include "common/utc_time.h"
-#include "stubs/backend/change_summary.h"
+#include "stubs/change_summary.h"
 #include "stubs/backend/item_store.h"
 #include "stubs/context_signature.h"
 #include "stubs/envelope.h"

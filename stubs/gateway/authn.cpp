@@ -78,7 +78,8 @@ TokenVerdict check_token(const std::string& token, JwksCache& jwks, const TokenR
   const auto& claims = jwt.payload;
   if (!claims.is_object()) return {"payload is not a JSON object", nullptr};
   auto iss = claims.find(rules.issuer_claim);
-  if (iss == claims.end() || !iss->is_string() || iss->get<std::string>() != rules.issuer)
+  if (iss == claims.end() || !iss->is_string() ||
+      (iss->get<std::string>() != rules.issuer && (rules.local_issuer.empty() || iss->get<std::string>() != rules.local_issuer)))
     return {"wrong issuer", nullptr};
   if (!rules.accept_wrong_audience) {
     auto aud = claims.find(rules.audience_claim);

@@ -46,6 +46,7 @@ class JwksCache {
 
 struct TokenRules {
   std::string issuer;              // the Authority's URL
+  std::string local_issuer;        // also accepted when not empty (a development gateway, seed 002)
   std::string audience;            // values.default_audience unless configured
   long long leeway_seconds = 60;   // windows.token_leeway_seconds
   long long now = 0;               // unix seconds

@@ -13,6 +13,8 @@
 #include "stubs/gateway/authn.h"
 #include "stubs/gateway/forward.h"
 #include "stubs/gateway/host_tenant.h"
+#include "stubs/gateway/memberships.h"
+#include "stubs/gateway/plane_admin.h"
 #include "stubs/gateway/rate_limit.h"
 #include "stubs/gateway/scope.h"
 #include "stubs/gateway/sign_in.h"
@@ -61,6 +63,8 @@ class Gateway {
     token_rules_.accept_expired = fault("gateway.accept_expired_token");
     token_rules_.accept_alg_none = fault("gateway.accept_alg_none");
     token_rules_.accept_wrong_audience = fault("gateway.accept_wrong_audience");
+    // P5: the local issuer only for a development gateway (the fault: a production one too).
+    if (ctx_.options.development || fault("gateway.local_issuer_in_production")) token_rules_.local_issuer = ctx_.tenancy.local_issuer;
     strip_options_.exact_case_only = fault("gateway.strip_exact_case_only");
     strip_options_.keep_tenant_headers = fault("gateway.forward_caller_tenant_header");
     strip_options_.keep_identity_headers = fault("gateway.forward_caller_actor");
@@ -86,6 +90,18 @@ class Gateway {
       f.two_slugs = fault("gateway.session_payload_two_slugs");
       sign_in_ = std::make_unique<gateway::SignIn>(ctx_, jwks_, token_rules_, f);
     }
+    if (ctx_.tenancy.admin || ctx_.tenancy.policy)
+      memberships_ = std::make_unique<gateway::Memberships>(ctx_.fixtures, ctx_.tenancy);
+    if (ctx_.tenancy.policy) {  // the gateway's own routes (Route::action) serve tenant and platform administration
+      gateway::PlaneAdminFaults f;
+      f.tenant_admin_platform_root = fault("gateway.tenant_admin_platform_root");
+      f.admin_role_any_tenant = fault("gateway.tenant_admin_any_tenant");
+      f.member_writes_members = fault("gateway.member_changes_memberships");
+      f.break_glass_without_assurance = fault("gateway.break_glass_without_assurance");
+      f.break_glass_unaudited = fault("gateway.break_glass_unaudited");
+      f.unprefixed_tenant_accepted = fault("gateway.unprefixed_tenant_accepted");
+      plane_admin_ = std::make_unique<gateway::PlaneAdmin>(ctx_, *memberships_, f);
+    }
     if (ctx_.tenancy.admin) {  // the gateway's own routes (Route::action) serve the admin surfaces
       gateway::WorkspaceAdminFaults f;
       f.remembered_wins = fault("gateway.admin_remembered_wins");
@@ -102,7 +118,7 @@ class Gateway {
       f.entitlement_from_token = fault("gateway.entitlement_from_token");
       f.panel_uses_remembered = fault("gateway.panel_uses_remembered_tenant");
       f.member_change_by_member = fault("gateway.membership_changed_by_member");
-      admin_ = std::make_unique<gateway::WorkspaceAdmin>(ctx_, f);
+      admin_ = std::make_unique<gateway::WorkspaceAdmin>(ctx_, *memberships_, f);
     }
   }
 
@@ -164,7 +180,9 @@ class Gateway {
   gateway::RateLimiter limiter_;
   gateway::HostOptions host_options_;
   std::unique_ptr<gateway::SignIn> sign_in_;  // a platform with tenancy.yaml sign_in
+  std::unique_ptr<gateway::Memberships> memberships_;  // a platform whose memberships change during a run
   std::unique_ptr<gateway::WorkspaceAdmin> admin_;  // a platform with tenancy.yaml workspaces and admin
+  std::unique_ptr<gateway::PlaneAdmin> plane_admin_;  // a platform with tenancy.yaml planes and policy
 };
 
 Result<json> Gateway::fetch_jwks() {
@@ -384,7 +402,9 @@ Response Gateway::serve(Call& call, const Route& route, const PathParams& params
   // The gateway's own actions; a platform without the tenancy section one needs has none of its
   // routes (the stub program checks).
   if (route.action != "forward") {
-    if (action_needs(route.action).section == "admin") return admin_->serve(call, route, params);
+    const auto section = action_needs(route.action).section;
+    if (section == "admin") return admin_->serve(call, route, params);
+    if (section == "policy") return plane_admin_->serve(call, route, params);
     return sign_in_->serve(call, route, params, host_context(call));
   }
 
@@ -415,10 +435,11 @@ Response Gateway::serve(Call& call, const Route& route, const PathParams& params
   d.attempted_tenant = tenant.attempted;
   if (!tenant.allowed()) return error_response(tenant.error, tenant.description, call.correlation_id, p_);
 
-  // W1, W5: on a platform with workspaces a tenant-panel request needs the entitlement the user holds
-  // now; the token's allowed tenants bound it, they do not grant it.
-  if (admin_ && tenant.tenant) {
-    auto panel = admin_->panel_tenant(call.principal, *tenant.tenant);
+  // W1, W5, P2: on a platform whose memberships change, a tenant-scoped request needs the membership
+  // the user holds now; the token's allowed tenants bound it, they do not grant it.
+  if (memberships_ && tenant.tenant) {
+    auto panel = admin_ ? admin_->panel_tenant(call.principal, *tenant.tenant)
+                        : memberships_->member(d.actor.sub.value_or(""), *tenant.tenant) ? tenant.tenant : std::nullopt;
     if (!panel) {
       d.attempted_tenant = *tenant.tenant;
       d.resolved_tenant = nullptr;

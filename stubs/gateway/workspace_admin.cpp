@@ -11,19 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-// The values of a route's {params} in the order the path template names them: an admin route's
-// first is what it is about (a run, a group, a workspace, a tenant), a member route's second the user.
-std::vector<std::string> params_in_order(const Route& route, const PathParams& params) {
-  std::vector<std::string> values;
-  for (std::size_t at = route.path.find('{'); at != std::string::npos; at = route.path.find('{', at + 1)) {
-    const auto end = route.path.find('}', at);
-    if (end == std::string::npos) break;
-    auto it = params.find(route.path.substr(at + 1, end - at - 1));
-    if (it != params.end()) values.push_back(it->second);
-  }
-  return values;
-}
-
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -44,15 +31,11 @@ std::optional<std::string> body_field(const Request& request, const std::string&
 
 }  // namespace
 
-WorkspaceAdmin::WorkspaceAdmin(StubContext& ctx, WorkspaceAdminFaults faults)
-    : ctx_(ctx), p_(ctx.profile), faults_(faults), workspaces_(ctx.tenancy.workspaces) {
-  for (const auto& user : ctx.fixtures.users) entitlements_[user.sub] = {user.tenants.begin(), user.tenants.end()};
-}
+WorkspaceAdmin::WorkspaceAdmin(StubContext& ctx, Memberships& members, WorkspaceAdminFaults faults)
+    : ctx_(ctx), p_(ctx.profile), members_(members), faults_(faults) {}
 
-std::string WorkspaceAdmin::workspace_of(const std::string& sub) const {
-  for (const auto& [id, ws] : workspaces_)
-    if (ws.members.count(sub)) return id;
-  return {};
+const std::vector<std::string>& WorkspaceAdmin::tenants_of_workspace(const std::string& workspace) const {
+  return ctx_.tenancy.workspaces.at(workspace).tenants;
 }
 
 std::string WorkspaceAdmin::workspace_of_tenant(const std::string& tenant) const {
@@ -69,25 +52,24 @@ bool WorkspaceAdmin::entitled(const json& claims, const std::string& sub, const 
         if (t == tenant) return true;
     return string_claim(claims, p_.claim("tenant")) == tenant;
   }
-  auto it = entitlements_.find(sub);
-  return it != entitlements_.end() && it->second.count(tenant) > 0;
+  return members_.member(sub, tenant);
 }
 
 std::optional<std::string> WorkspaceAdmin::panel_tenant(const json& claims, const std::string& tenant) const {
   const auto sub = string_claim(claims, p_.claim("subject")).value_or("");
-  std::lock_guard lock(mu_);
   if (!entitled(claims, sub, tenant)) return std::nullopt;
+  std::lock_guard lock(mu_);
   if (faults_.panel_uses_remembered)
     if (auto it = remembered_.find(sub); it != remembered_.end()) return it->second;
   return tenant;
 }
 
 WorkspaceAdmin::Active WorkspaceAdmin::active_tenant(const Call& call, const std::string& sub) {
-  std::lock_guard lock(mu_);
   Active a;
-  a.workspace = workspace_of(sub);
+  a.workspace = members_.workspace_of(sub);
   if (a.workspace.empty()) return a;
-  const auto& tenants = workspaces_.at(a.workspace).tenants;
+  const auto& tenants = tenants_of_workspace(a.workspace);
+  std::lock_guard lock(mu_);
   // Active: a tenant of the caller's workspace it is entitled to now (W2).
   auto usable = [&](const std::string& t) { return contains(tenants, t) && entitled(call.principal, sub, t); };
   std::optional<std::string> named, remembered;
@@ -105,7 +87,7 @@ Response WorkspaceAdmin::serve(Call& call, const Route& route, const PathParams&
   Decision d;
   d.actor = Actor::from_claims(call.principal, p_);
   const auto sub = d.actor.sub.value_or("");
-  const auto args = params_in_order(route, params);
+  const auto args = params_in_order(route.path, params);
   const auto& admin = *ctx_.tenancy.admin;
   if (route.action == "select_tenant") return select(call, d, sub);
   if (route.action == "workspace_member" || route.action == "tenant_member") return change_member(call, d, sub, route, params);
@@ -155,15 +137,12 @@ Response WorkspaceAdmin::operations(Call& call, Decision d, const Active& active
   std::vector<std::string> tenants;  // whose runs are listed
   json body = json::object();
   std::optional<std::string> filter = active.tenant;
-  {
-    std::lock_guard lock(mu_);
-    const auto& ws = workspaces_.at(active.workspace);
-    if (!filter && faults_.operations_keep_filters && !ws.tenants.empty()) filter = ws.tenants.front();
-    if (filter) tenants = {*filter};
-    else
-      for (const auto& t : ws.tenants)
-        if (entitled(call.principal, d.actor.sub.value_or(""), t)) tenants.push_back(t);
-  }
+  const auto& of_workspace = tenants_of_workspace(active.workspace);
+  if (!filter && faults_.operations_keep_filters && !of_workspace.empty()) filter = of_workspace.front();
+  if (filter) tenants = {*filter};
+  else
+    for (const auto& t : of_workspace)
+      if (entitled(call.principal, d.actor.sub.value_or(""), t)) tenants.push_back(t);
   json runs = json::array();
   json kpis = json::object();
   long total = 0;
@@ -190,12 +169,8 @@ Response WorkspaceAdmin::run(Call& call, Decision d, const std::string& sub, con
   auto it = std::find_if(runs.begin(), runs.end(), [&](const Item& item) { return item.id == run_id; });
   if (it == runs.end()) return not_found(call, d, "no such run");
   d.attempted_tenant = it->tenant;
-  bool member = false, entitled_now = false;
-  {
-    std::lock_guard lock(mu_);
-    member = workspace_of(sub) == workspace_of_tenant(it->tenant);
-    entitled_now = entitled(call.principal, sub, it->tenant);
-  }
+  const bool member = members_.workspace_of(sub) == workspace_of_tenant(it->tenant);
+  const bool entitled_now = entitled(call.principal, sub, it->tenant);
   // W5: both, now; either failing is the answer of a run that does not exist (I2).
   if ((!member && !faults_.run_without_membership) || (!entitled_now && !faults_.run_without_entitlement))
     return not_found(call, d, "no such run");
@@ -207,7 +182,7 @@ Response WorkspaceAdmin::run(Call& call, Decision d, const std::string& sub, con
 Response WorkspaceAdmin::groups(Call& call, Decision d, const Active& active, const std::string* group_id) {
   std::vector<std::string> tenants;
   if (active.tenant) tenants = {*active.tenant};
-  else if (faults_.groups_widen) tenants = ctx_.tenancy.workspaces.at(active.workspace).tenants;
+  else if (faults_.groups_widen) tenants = tenants_of_workspace(active.workspace);
   // W4: no active tenant is a 404, never a wider list.
   if (tenants.empty()) return not_found(call, d, "no tenant is selected");
   json list = json::array();
@@ -226,7 +201,7 @@ Response WorkspaceAdmin::search(Call& call, Decision d, const Active& active) {
   const auto query = to_lower(call.request.query_param(p_.value("search_query_param")).value_or(""));
   std::vector<std::string> tenants;
   if (active.tenant) tenants = {*active.tenant};
-  else if (faults_.search_tenant_owned) tenants = ctx_.tenancy.workspaces.at(active.workspace).tenants;
+  else if (faults_.search_tenant_owned) tenants = tenants_of_workspace(active.workspace);
   // W4: with no active tenant, no tenant-owned result.
   json results = json::array();
   for (const auto& item : ctx_.fixtures.items.at(ctx_.tenancy.admin->groups)) {
@@ -251,9 +226,8 @@ Response WorkspaceAdmin::select(Call& call, Decision d, const std::string& sub) 
   if (!tenant || tenant->empty())
     return refuse(call, d, "tenant_missing", "invalid_request", "the selection names no tenant (" + field + ")", "bad_request");
   d.attempted_tenant = *tenant;
-  std::lock_guard lock(mu_);
-  const auto ws = workspace_of(sub);
-  const bool usable = !ws.empty() && contains(workspaces_.at(ws).tenants, *tenant) && entitled(call.principal, sub, *tenant);
+  const auto ws = members_.workspace_of(sub);
+  const bool usable = !ws.empty() && contains(tenants_of_workspace(ws), *tenant) && entitled(call.principal, sub, *tenant);
   if (!usable && !faults_.select_unentitled) {
     // W3: a tenant the user may not choose is not remembered, and answers as one that does not exist.
     d.event = "tenant_forbidden";
@@ -263,7 +237,10 @@ Response WorkspaceAdmin::select(Call& call, Decision d, const std::string& sub) 
     call.decide(d);
     return error_response("not_found", "no such tenant", call.correlation_id, p_);
   }
-  remembered_[sub] = *tenant;
+  {
+    std::lock_guard lock(mu_);
+    remembered_[sub] = *tenant;
+  }
   d.event = "tenant_selected";
   d.allow = true;
   d.status = p_.status("ok");
@@ -274,52 +251,47 @@ Response WorkspaceAdmin::select(Call& call, Decision d, const std::string& sub) 
 }
 
 Response WorkspaceAdmin::change_member(Call& call, Decision d, const std::string& sub, const Route& route, const PathParams& params) {
-  const auto args = params_in_order(route, params);
+  const auto args = params_in_order(route.path, params);
   const bool on_tenant = route.action == "tenant_member";
   const std::string& scope = args.at(0);
   const std::string& user = args.at(1);
   const bool remove = call.request.method == "DELETE";
-  std::lock_guard lock(mu_);
-  const std::string ws = on_tenant ? workspace_of_tenant(scope) : (workspaces_.count(scope) ? scope : "");
+  const std::string ws = on_tenant ? workspace_of_tenant(scope) : (ctx_.tenancy.workspaces.count(scope) ? scope : "");
   if (on_tenant) d.target_tenant = scope;
   // The caller must be an owner of the workspace: a stranger learns nothing (404), a member is refused.
-  auto caller = ws.empty() ? nullptr : &workspaces_.at(ws).members;
-  if (!caller || !caller->count(sub)) return not_found(call, d, on_tenant ? "no such tenant" : "no such workspace");
-  if (caller->at(sub) != "owner" && !faults_.member_change_by_member)
+  const std::string caller_role = ws.empty() ? "" : members_.workspace_role(ws, sub);
+  if (caller_role.empty()) return not_found(call, d, on_tenant ? "no such tenant" : "no such workspace");
+  if (caller_role != "owner" && !faults_.member_change_by_member)
     return refuse(call, d, "authz_denied", "forbidden", "only an owner of the workspace changes its memberships");
   if (!ctx_.fixtures.user_by_sub(user)) return not_found(call, d, "no such user");
-  json before, after;
+  json before, after, body = {{"user", user}};
   if (on_tenant) {
-    auto& tenants = entitlements_[user];
-    before = tenants.count(scope) > 0;
-    if (remove) tenants.erase(scope);
-    else tenants.insert(scope);
+    before = members_.member(user, scope);
+    const auto tenants = members_.set_member(user, scope, !remove);
     after = tenants.count(scope) > 0;
+    body[p_.value("member_tenants_field")] = tenants;
   } else {
-    auto& members = workspaces_.at(ws).members;
     const auto role_field = p_.value("member_role_field");
-    before = members.count(user) ? json(members.at(user)) : json(nullptr);
-    if (remove) {
-      members.erase(user);
-    } else {
-      const auto role = body_field(call.request, role_field).value_or("member");
-      if (role != "owner" && role != "member")
+    const auto current = members_.workspace_role(ws, user);
+    before = current.empty() ? json(nullptr) : json(current);
+    std::optional<std::string> role;
+    if (!remove) {
+      role = body_field(call.request, role_field).value_or("member");
+      if (*role != "owner" && *role != "member")
         return refuse(call, d, "authz_denied", "invalid_request", role_field + " must be owner or member", "bad_request");
-      const auto other = workspace_of(user);
+      const auto other = members_.workspace_of(user);
       if (!other.empty() && other != ws)
         return refuse(call, d, "authz_denied", "invalid_request", "the user is a member of another workspace", "bad_request");
-      members[user] = role;
     }
-    after = members.count(user) ? json(members.at(user)) : json(nullptr);
+    members_.set_workspace_member(ws, user, role);
+    after = role ? json(*role) : json(nullptr);
+    body[role_field] = after;
   }
   d.event = "membership_changed";
   d.allow = true;
   d.status = p_.status("ok");
   d.change_summary = {{"user", user}, {"before", before}, {"after", after}};
   call.decide(d);
-  json body = {{"user", user}};
-  if (on_tenant) body[p_.value("member_tenants_field")] = entitlements_[user];
-  else body[p_.value("member_role_field")] = after;
   return json_response(d.status, body, call.correlation_id, p_);
 }
 

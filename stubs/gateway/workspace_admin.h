@@ -13,6 +13,7 @@
 #include <string>
 
 #include "stubs/frame.h"
+#include "stubs/gateway/memberships.h"
 
 namespace tc::stub::gateway {
 
@@ -36,7 +37,7 @@ struct WorkspaceAdminFaults {
 
 class WorkspaceAdmin {
  public:
-  WorkspaceAdmin(StubContext& ctx, WorkspaceAdminFaults faults);
+  WorkspaceAdmin(StubContext& ctx, Memberships& members, WorkspaceAdminFaults faults);
 
   // W1, W5: the tenant a tenant-panel request on `tenant` acts in, or nullopt when the caller
   // (verified claims) is not entitled to it now.
@@ -50,9 +51,9 @@ class WorkspaceAdmin {
     std::string workspace;  // the caller's; "" when it is a member of none
   };
   Active active_tenant(const Call& call, const std::string& sub);
-  bool entitled(const nlohmann::json& claims, const std::string& sub, const std::string& tenant) const;  // holds mu_
-  std::string workspace_of(const std::string& sub) const;  // holds mu_
+  bool entitled(const nlohmann::json& claims, const std::string& sub, const std::string& tenant) const;
   std::string workspace_of_tenant(const std::string& tenant) const;
+  const std::vector<std::string>& tenants_of_workspace(const std::string& workspace) const;
 
   Response operations(Call& call, Decision d, const Active& active);
   Response run(Call& call, Decision d, const std::string& sub, const std::string& run_id);
@@ -71,9 +72,8 @@ class WorkspaceAdmin {
   StubContext& ctx_;
   const ContractProfile& p_;
   WorkspaceAdminFaults faults_;
-  mutable std::mutex mu_;
-  std::map<std::string, Workspace> workspaces_;   // live: memberships change (W6)
-  std::map<std::string, std::set<std::string>> entitlements_;  // live: sub -> tenants (users.yaml at start)
+  Memberships& members_;                           // live: owners change them (W6)
+  mutable std::mutex mu_;                          // guards remembered_
   std::map<std::string, std::string> remembered_;  // sub -> the tenant its last explicit selection chose
 };
 

@@ -1,5 +1,5 @@
 // A10 test-only endpoints: off by default (404), and when enabled, tokens with chosen claims and
-// lifetimes signed with the real key, revocation by jti.
+// lifetimes signed with the real key, further claims as given, revocation by jti.
 #include <gtest/gtest.h>
 
 #include "authority_server.h"
@@ -39,6 +39,18 @@ TEST(AuthorityMint, MintsChosenClaimsWithTheRealKey) {
   EXPECT_EQ(c["exp"].get<long long>() - c["iat"].get<long long>(), -120);
   EXPECT_EQ(c["nbf"].get<long long>() - c["iat"].get<long long>(), 30);
   EXPECT_NE(check_time_claims(c, c["iat"].get<long long>(), 60), "");
+}
+
+// Further claims (an assurance such as acr) are set last, over the standard ones; a `claims` that is
+// not an object is the caller's mistake.
+TEST(AuthorityMint, FurtherClaimsAreSetLast) {
+  AuthorityServer server(with_mint());
+  const auto& p = server.profile();
+  json c = jwt_payload(server.mint({{"sub", "user-ada"}, {"claims", {{"acr", "aal2"}, {"amr", {"pwd", "otp"}}, {p.claim("subject"), "user-bo"}}}}));
+  EXPECT_EQ(c["acr"], "aal2");
+  EXPECT_EQ(c["amr"], json::array({"pwd", "otp"}));
+  EXPECT_EQ(c[p.claim("subject")], "user-bo");
+  EXPECT_EQ(server.post_json(p.path("mint"), {{"sub", "user-ada"}, {"claims", "acr=aal2"}}).status, p.status("bad_request"));
 }
 
 TEST(AuthorityMint, DefaultsAndNoTenant) {

@@ -6,8 +6,7 @@
 #include <functional>
 #include <set>
 
-#include "stub_world.h"
-#include "stubs/faults.h"
+#include "fault_probes.h"
 
 namespace tc::testing {
 namespace {
@@ -62,12 +61,7 @@ class GatewayHosts : public ::testing::Test {
     return stubs_->start_gateway(std::move(faults));
   }
 
-  using Probe = std::function<std::string(ServedStub&)>;
-  struct FaultCase {
-    std::string fault, contract;
-    Probe observe;
-  };
-  static std::vector<FaultCase> cases() {
+  static std::vector<FaultProbe> cases() {
     auto slug = [](const HttpResponse& r) { return r.headers.get("x-tenant-slug").value_or("<none>"); };
     const std::string status_url = "http://alpha.afilmory.test/api/status";
     return {
@@ -121,25 +115,13 @@ class GatewayHosts : public ::testing::Test {
   static inline PlatformStubs* stubs_ = nullptr;
 };
 
-TEST_F(GatewayHosts, EveryGatewayFaultOfAnHClauseHasAProbe) {
-  std::set<std::string> probed, expected;
-  for (const auto& c : cases()) probed.insert(c.fault);
-  for (const auto& info : stub::fault_catalogue())
-    if (info.name.rfind("gateway.", 0) == 0 && info.clause.front() == 'H') expected.insert(info.name);
-  EXPECT_EQ(probed, expected);
-}
+TEST_F(GatewayHosts, EveryGatewayFaultOfAnHClauseHasAProbe) { expect_every_fault_probed(cases(), 'H'); }
 
 TEST_F(GatewayHosts, HealthyGatewayAnswersAsTheContractSays) {
-  auto gw = start_gateway();
-  for (const auto& c : cases()) EXPECT_EQ(c.observe(*gw), c.contract) << c.fault;
+  expect_healthy(start_gateway, cases());
 }
 
-TEST_F(GatewayHosts, EachFaultBreaksItsClause) {
-  for (const auto& c : cases()) {
-    auto gw = start_gateway({c.fault});
-    EXPECT_NE(c.observe(*gw), c.contract) << c.fault << " left its clause intact";
-  }
-}
+TEST_F(GatewayHosts, EachFaultBreaksItsClause) { expect_each_fault_breaks(start_gateway, cases()); }
 
 TEST_F(GatewayHosts, TheTrustedProxysForwardedHostIsBelieved) {
   auto gw = start_gateway();

@@ -4,8 +4,7 @@
 #include <functional>
 #include <set>
 
-#include "stub_world.h"
-#include "stubs/faults.h"
+#include "fault_probes.h"
 
 namespace tc::testing {
 namespace {
@@ -39,12 +38,7 @@ class GatewayTenancy : public ::testing::Test {
     return last;
   }
 
-  using Probe = std::function<std::string(ServedStub&)>;
-  struct FaultCase {
-    std::string fault, contract;
-    Probe observe;
-  };
-  static std::vector<FaultCase> cases() {
+  static std::vector<FaultProbe> cases() {
     auto status = [](const Reply& r) { return std::to_string(r.status); };
     return {
         {"gateway.path_tenant_checked_against_header_only", "409", [=](ServedStub& gw) { return status(list(gw, kAcme, kGlobex)); }},
@@ -72,27 +66,13 @@ class GatewayTenancy : public ::testing::Test {
   static inline PlatformStubs* stubs_ = nullptr;
 };
 
-TEST_F(GatewayTenancy, EveryGatewayFaultOfATClauseHasAProbe) {
-  std::set<std::string> probed, expected;
-  for (const auto& c : cases()) probed.insert(c.fault);
-  for (const auto& info : stub::fault_catalogue())
-    if (info.name.rfind("gateway.", 0) == 0 && info.clause.front() == 'T') expected.insert(info.name);
-  EXPECT_EQ(probed, expected);
-}
+TEST_F(GatewayTenancy, EveryGatewayFaultOfATClauseHasAProbe) { expect_every_fault_probed(cases(), 'T'); }
 
 TEST_F(GatewayTenancy, HealthyGatewayAnswersAsTheContractSays) {
-  for (const auto& c : cases()) {
-    auto gw = start_gateway();  // each probe with fresh budgets
-    EXPECT_EQ(c.observe(*gw), c.contract) << c.fault;
-  }
+  expect_healthy(start_gateway, cases(), /*fresh=*/true);
 }
 
-TEST_F(GatewayTenancy, EachFaultBreaksItsClause) {
-  for (const auto& c : cases()) {
-    auto gw = start_gateway({c.fault});
-    EXPECT_NE(c.observe(*gw), c.contract) << c.fault << " left its clause intact";
-  }
-}
+TEST_F(GatewayTenancy, EachFaultBreaksItsClause) { expect_each_fault_breaks(start_gateway, cases()); }
 
 TEST_F(GatewayTenancy, ARateLimitedRequestIsRecordedAndReachesNoBackend) {
   auto gw = start_gateway();

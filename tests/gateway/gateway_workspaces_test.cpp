@@ -5,8 +5,7 @@
 #include <functional>
 #include <set>
 
-#include "stub_world.h"
-#include "stubs/faults.h"
+#include "fault_probes.h"
 
 namespace tc::testing {
 namespace {
@@ -43,13 +42,8 @@ class GatewayWorkspaces : public ::testing::Test {
   }
   static std::string status(const Reply& r) { return std::to_string(r.status); }
 
-  using Probe = std::function<std::string(ServedStub&)>;
-  struct FaultCase {
-    std::string fault, contract;
-    Probe observe;
-  };
   // Each probe that changes state has a user of its own, so the probes can share one gateway.
-  static std::vector<FaultCase> cases() {
+  static std::vector<FaultProbe> cases() {
     return {
         {"gateway.panel_uses_remembered_tenant", "contoso-eu",
          [](ServedStub& gw) {
@@ -114,24 +108,13 @@ class GatewayWorkspaces : public ::testing::Test {
 
 PlatformStubs* GatewayWorkspaces::stubs_ = nullptr;
 
-TEST_F(GatewayWorkspaces, EveryGatewayFaultOfAWClauseHasAProbe) {
-  std::set<std::string> probed;
-  for (const auto& c : cases()) probed.insert(c.fault);
-  for (const auto& info : stub::fault_catalogue())
-    if (info.name.rfind("gateway.", 0) == 0 && info.clause.front() == 'W') EXPECT_TRUE(probed.count(info.name)) << info.name;
-}
+TEST_F(GatewayWorkspaces, EveryGatewayFaultOfAWClauseHasAProbe) { expect_every_fault_probed(cases(), 'W'); }
 
 TEST_F(GatewayWorkspaces, HealthyGatewayAnswersAsTheContractSays) {
-  auto gw = start_gateway();
-  for (const auto& c : cases()) EXPECT_EQ(c.observe(*gw), c.contract) << c.fault;
+  expect_healthy(start_gateway, cases());
 }
 
-TEST_F(GatewayWorkspaces, EachFaultBreaksItsClause) {
-  for (const auto& c : cases()) {
-    auto gw = start_gateway({c.fault});
-    EXPECT_NE(c.observe(*gw), c.contract) << c.fault << " left its clause intact";
-  }
-}
+TEST_F(GatewayWorkspaces, EachFaultBreaksItsClause) { expect_each_fault_breaks(start_gateway, cases()); }
 
 // W6: an owner's changes are answered with the state after them and recorded with what changed.
 TEST_F(GatewayWorkspaces, AnOwnersChangeIsAnsweredAndRecordedWithItsSummary) {

@@ -85,6 +85,23 @@ TEST(Tenancy, Seed001DeclaresWorkspacesAndTheAdminSurfaces) {
   EXPECT_FALSE(t->hosts);
 }
 
+TEST(Tenancy, Seed002DeclaresPlanesRolesAndPolicy) {
+  auto t = Tenancy::load(std::string(TC_SOURCE_DIR) + "/fixtures/seed-002");
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  ASSERT_TRUE(t->planes);
+  EXPECT_EQ(t->planes->platform, "tenant:platform");
+  EXPECT_EQ(t->planes->platform_roles, (std::set<std::string>{"platform_operator", "break_glass"}));
+  EXPECT_EQ(t->roles.at("tenant:coulomb").at("usr-ada"), "tenant_admin");
+  ASSERT_TRUE(t->policy);
+  EXPECT_EQ(t->policy->allowed.at("policy.write"), std::set<std::string>{"break_glass"});
+  ASSERT_TRUE(t->policy->break_glass);
+  EXPECT_EQ(t->policy->break_glass->assurance_claim, "acr");
+  EXPECT_EQ(t->policy->global["mfa_required"], true);
+  EXPECT_EQ(t->local_issuer, "http://local-issuer.netkingdom.test");
+  EXPECT_TRUE(t->has_section(action_needs("membership").section));
+  EXPECT_EQ(action_needs("membership").params, 2u);
+}
+
 const std::string kHosts = "hosts:\n  base_domain: x.test\n  sources: [host]\n  oauth_gateway: auth.x.test\n";
 const std::string kTenants = "tenants:\n  tnt_p: {slug: alpha}\n";
 const std::string kAdmin = "admin:\n  runs: runs\n  groups: groups\n  navigation: [Operations]\n  tenant_navigation: [Groups]\n";
@@ -100,7 +117,8 @@ TEST(Tenancy, MistakesNameFileLineAndPointer) {
            {"lifecycle: {refused: locked}\n", "/lifecycle/refused", "expected a list"},
            {"idempotency: {}\n", "/idempotency", "missing required key 'methods'"},
            {"limits: {}\n", "/limits",
-            "unknown key 'limits' (expected one of: tenants, lifecycle, rate_limits, idempotency, hosts, sign_in, workspaces, admin)"},
+            "unknown key 'limits' (expected one of: tenants, lifecycle, rate_limits, idempotency, hosts, sign_in, workspaces, admin, roles, "
+            "planes, policy, local_issuer)"},
            {kHosts + "  placeholder: tnt_none\n", "/hosts/placeholder", "the placeholder tenant 'tnt_none' has no entry in tenants"},
            {kHosts + "  placeholder: tnt_p\n  trusted_sources: [forwarded]\n" + kTenants, "/hosts/trusted_sources",
             "'forwarded' is not one of the sources"},
@@ -109,6 +127,12 @@ TEST(Tenancy, MistakesNameFileLineAndPointer) {
             "slug 'alpha' belongs to another tenant already"},
            {"sign_in: {client_id: web, providers: [github]}\n", "/sign_in", "sign_in needs hosts"},
            {kAdmin, "/admin", "admin needs workspaces"},
+           {"policy: {allowed: {}}\n", "/policy", "policy needs planes"},
+           {"planes: {platform: p, platform_roles: [op]}\npolicy:\n  allowed: {members.delete: [op]}\n", ":3: /policy/allowed/members.delete",
+            "expected one of: members.read, members.write, policy.read, policy.write"},
+           {"planes: {platform: p, platform_roles: [op]}\npolicy:\n  allowed: {}\n  break_glass: {role: op}\n", "/policy/break_glass",
+            "missing required key 'assurance_claim'"},
+           {"roles:\n  t1: {u1: [admin]}\n", ":2: /roles/t1/u1", "expected a string"},
            {"workspaces:\n  w1: {tenants: [t1], members: {u1: admin}}\n", ":2: /workspaces/w1/members/u1", "expected one of: owner, member"},
            {"workspaces:\n  w1: {tenants: [t1], members: {}}\n  w2: {tenants: [t1], members: {}}\n", "/workspaces/w2/tenants",
             "tenant 't1' is in workspace 'w1' already"},

@@ -1,4 +1,4 @@
-#include "stubs/backend/change_summary.h"
+#include "stubs/change_summary.h"
 
 #include <array>
 #include <string_view>

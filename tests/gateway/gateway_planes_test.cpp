@@ -1,0 +1,111 @@
+// The gateway under seed 002's rules (fixtures/seed-002: plane-prefixed tenant ids, roles per tenant,
+// platform-plane roles, a policy of who may administer what, break glass and its assurance, a local
+// issuer), in process over real sockets: every gateway fault of a P clause is probed here — the
+// healthy gateway answers as the contract says, the faulty one otherwise.
+#include <functional>
+#include <set>
+
+#include "fault_probes.h"
+
+namespace tc::testing {
+namespace {
+
+class GatewayPlanes : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { stubs_ = new PlatformStubs("seed-002", "apps"); }
+  static void TearDownTestSuite() { delete stubs_; }
+  static std::unique_ptr<ServedStub> start_gateway(std::vector<std::string> faults = {}) {
+    return stubs_->start_gateway(std::move(faults));
+  }
+
+  // A token for a user of the fixtures in its one tenant, with `more` claims set last.
+  static std::string token(const std::string& sub, const json& more = json::object()) {
+    const User* user = stubs_->world.fixtures.user_by_sub(sub);
+    EXPECT_TRUE(user) << sub;
+    if (!user) return "";
+    auto r = call("POST", stubs_->authority->url() + stubs_->world.profile.path("mint"), {{"Content-Type", "application/json"}},
+                  json{{"sub", sub}, {"tenant", user->tenants.front()}, {"allowed_tenants", user->tenants}, {"claims", more}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json_body().value("access_token", "");
+  }
+  static Reply as(ServedStub& gw, const std::string& bearer, const std::string& method, const std::string& target,
+                  const std::string& body = "") {
+    std::vector<Headers::Entry> headers = {{"Authorization", "Bearer " + bearer}};
+    if (!body.empty()) headers.push_back({"Content-Type", "application/json"});
+    return call(method, gw.url() + target, headers, body);
+  }
+  static std::string status(const Reply& r) { return std::to_string(r.status); }
+  static std::vector<json> records(ServedStub& gw, const Reply& r, const std::string& event) {
+    auto got = call("GET", gw.url() + stubs_->world.profile.path("audit") + "?correlation_id=" +
+                               r.headers.get("X-Correlation-Id").value_or("") + "&event=" + event);
+    EXPECT_EQ(got.status, 200) << got.body;
+    return got.json_body().value("records", std::vector<json>{});
+  }
+
+  static std::vector<FaultProbe> cases() {
+    return {
+        {"gateway.unprefixed_tenant_accepted", "400",
+         [](ServedStub& gw) { return status(as(gw, token("usr-ada"), "GET", "/v1/tenants/coulomb/members")); }},
+        {"gateway.tenant_admin_any_tenant", "404",
+         [](ServedStub& gw) { return status(as(gw, token("usr-ada"), "GET", "/v1/tenants/tenant:volta/members")); }},
+        {"gateway.member_changes_memberships", "403",
+         [](ServedStub& gw) {
+           return status(as(gw, token("usr-bob"), "PUT", "/v1/tenants/tenant:coulomb/members/usr-dan", R"({"role":"member"})"));
+         }},
+        {"gateway.tenant_admin_platform_root", "403",
+         [](ServedStub& gw) { return status(as(gw, token("usr-ada"), "GET", "/v1/platform/policy")); }},
+        {"gateway.break_glass_without_assurance", "403",
+         [](ServedStub& gw) { return status(as(gw, token("usr-root"), "PUT", "/v1/platform/policy", R"({"mfa_required":true})")); }},
+        {"gateway.break_glass_unaudited", "1",
+         [](ServedStub& gw) {
+           auto r = as(gw, token("usr-root", {{"acr", "aal2"}}), "PUT", "/v1/platform/policy", R"({"mfa_required":true})");
+           EXPECT_EQ(r.status, 200) << r.body;
+           return std::to_string(records(gw, r, "break_glass.used").size());
+         }},
+        {"gateway.local_issuer_in_production", "401",
+         [](ServedStub& gw) {
+           auto r = call("POST", stubs_->authority->url() + stubs_->world.profile.path("mint"), {{"Content-Type", "application/json"}},
+                         json{{"sub", "usr-ada"}, {"tenant", "tenant:coulomb"}, {"iss", stubs_->world.tenancy.local_issuer}}.dump());
+           return status(as(gw, r.json_body().value("access_token", ""), "GET", "/v1/tenants/tenant:coulomb/applications"));
+         }},
+    };
+  }
+
+  static PlatformStubs* stubs_;
+};
+
+PlatformStubs* GatewayPlanes::stubs_ = nullptr;
+
+TEST_F(GatewayPlanes, EveryGatewayFaultOfAPClauseHasAProbe) { expect_every_fault_probed(cases(), 'P'); }
+
+TEST_F(GatewayPlanes, HealthyGatewayAnswersAsTheContractSays) {
+  expect_healthy(start_gateway, cases());
+}
+
+TEST_F(GatewayPlanes, EachFaultBreaksItsClause) { expect_each_fault_breaks(start_gateway, cases()); }
+
+// P4: the operator's path acts in every tenant plane; a break-glass write is recorded with its
+// secret-looking field masked; P3: no platform role in a tenant plane, no tenant role in the platform's.
+TEST_F(GatewayPlanes, OperatorAndBreakGlassPathsAndWhereRolesMayBeHeld) {
+  auto gw = start_gateway();
+  auto listed = as(*gw, token("usr-ops"), "GET", "/v1/tenants/tenant:volta/members");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.json_body()["members"], (json::array({{{"user", "usr-eve"}, {"role", "member"}},
+                                                          {{"user", "usr-vic"}, {"role", "tenant_admin"}}})));
+  auto written = as(*gw, token("usr-root", {{"acr", json::array({"pwd", "aal3"})}}), "PUT", "/v1/platform/policy",
+                    R"({"mfa_required":true,"recovery_secret":"planted-value"})");
+  ASSERT_EQ(written.status, 200) << written.body;
+  auto changed = records(*gw, written, "policy.changed");
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0]["change_summary"]["recovery_secret"], stubs_->world.profile.value("masked"));
+  EXPECT_EQ(changed[0]["target_tenant"], "tenant:platform");
+  EXPECT_EQ(changed[0]["actor"]["tenant"], "tenant:platform");
+  EXPECT_EQ(as(*gw, token("usr-ops"), "PUT", "/v1/tenants/tenant:volta/members/usr-eve", R"({"role":"break_glass"})").status, 400);
+  EXPECT_EQ(as(*gw, token("usr-ops"), "PUT", "/v1/tenants/tenant:platform/members/usr-eve", R"({"role":"member"})").status, 400);
+  EXPECT_EQ(as(*gw, token("usr-ops"), "PUT", "/v1/tenants/tenant:volta/members/usr-nobody", R"({"role":"member"})").status, 404);
+  EXPECT_EQ(as(*gw, token("usr-ops"), "PUT", "/v1/tenants/tenant:volta/members/usr-eve", R"({"role":7})").status, 400);
+  EXPECT_EQ(as(*gw, token("usr-ops"), "GET", "/v1/tenants/tenant:nowhere/members").status, 404);
+}
+
+}  // namespace
+}  // namespace tc::testing
