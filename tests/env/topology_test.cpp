@@ -84,7 +84,7 @@ TEST(Topology, APlatformTopologyNamesItsOwnPack) {
   auto local = load_topology(source_path("compose/local.yaml"));
   ASSERT_TRUE(local.ok()) << local.error().to_string();
   EXPECT_TRUE(local->pack.empty());  // the reference pack: scenarios/ of the project
-  for (const std::string platform : {"seed-001", "seed-003", "seed-004"}) {
+  for (const std::string platform : {"seed-001", "seed-002", "seed-003", "seed-004"}) {
     auto topology = load_topology(source_path("compose/" + platform + ".yaml"));
     ASSERT_TRUE(topology.ok()) << topology.error().to_string();
     ASSERT_EQ(topology->pack.size(), 1u) << platform;
