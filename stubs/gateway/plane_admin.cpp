@@ -171,9 +171,11 @@ Response PlaneAdmin::change(Call& call, Decision d, const std::string& tenant, c
       return bad_request(call, d, "the body is a JSON object with " + role_field + " (a string)");
     }
     role = body.value(role_field, role);
-    // Platform roles exist in the platform plane only (P3).
+    // A role the policy knows (or member); platform roles exist in the platform plane only (P3).
     const auto& planes = *ctx_.tenancy.planes;
-    if (role.empty() || (planes.platform_roles.count(role) > 0) != (tenant == planes.platform)) {
+    bool known = role == "member";
+    for (const auto& [what, roles] : ctx_.tenancy.policy->allowed) known = known || roles.count(role) > 0;
+    if (!known || (planes.platform_roles.count(role) > 0) != (tenant == planes.platform)) {
       return bad_request(call, d, "role '" + role + "' cannot be held in " + tenant);
     }
   }

@@ -104,6 +104,8 @@ TEST_F(GatewayPlanes, OperatorAndBreakGlassPathsAndWhereRolesMayBeHeld) {
   EXPECT_EQ(as(*gw, token("usr-ops"), "PUT", "/v1/tenants/tenant:platform/members/usr-eve", R"({"role":"member"})").status, 400);
   EXPECT_EQ(as(*gw, token("usr-ops"), "PUT", "/v1/tenants/tenant:volta/members/usr-nobody", R"({"role":"member"})").status, 404);
   EXPECT_EQ(as(*gw, token("usr-ops"), "PUT", "/v1/tenants/tenant:volta/members/usr-eve", R"({"role":7})").status, 400);
+  EXPECT_EQ(as(*gw, token("usr-ops"), "PUT", "/v1/tenants/tenant:volta/members/usr-eve", R"({"role":"superuser"})").status, 400)
+      << "a role no policy names";
   EXPECT_EQ(as(*gw, token("usr-ops"), "GET", "/v1/tenants/tenant:nowhere/members").status, 404);
 }
 
