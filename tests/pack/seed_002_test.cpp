@@ -10,8 +10,8 @@ namespace tc::pack_test {
 namespace {
 
 TEST(Seed002, ThePlatformsPackRunsGreenAndCoversItsClauses) {
-  expect_platform_pack_green("compose/seed-002.yaml", reports_dir("seed-002", "run"), "platforms_seed_002", 9,
-                             {"P1", "P2", "P3", "P4", "P5", "U1", "I1", "I2", "I3", "I4"}, {"P1", "P2", "P3", "P4", "P5"});
+  expect_platform_pack_green("compose/seed-002.yaml", reports_dir("seed-002", "run"), "platforms_seed_002", 10,
+                             {"P1", "P2", "P3", "P4", "P5", "A8", "U1", "I1", "I2", "I3", "I4"}, {"P1", "P2", "P3", "P4", "P5"});
 }
 
 TEST(Seed002, MutateKillsEveryFaultOfTheClausesThePackCites) {
@@ -20,7 +20,8 @@ TEST(Seed002, MutateKillsEveryFaultOfTheClausesThePackCites) {
                           {"gateway.unprefixed_tenant_accepted", "gateway.tenant_admin_any_tenant",
                            "gateway.member_changes_memberships", "gateway.tenant_admin_platform_root",
                            "gateway.break_glass_without_assurance", "gateway.break_glass_unaudited",
-                           "gateway.local_issuer_in_production", "backend.audit_without_correlation_id"},
+                           "gateway.local_issuer_in_production", "backend.audit_without_correlation_id",
+                           "authority.profile_ignores_tenant_layer"},
                           {"gateway.admin_groups_widen", "gateway.accept_expired_token"});
 }
 
