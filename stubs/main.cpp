@@ -89,8 +89,9 @@ std::optional<std::string> missing_spelling(const ContractProfile& profile, cons
                           "values.all_tenants_scope", "values.operations_scope_pointer", "values.operations_tenant_filter_pointer",
                           "values.operations_kpis_pointer", "values.operations_runs_pointer", "values.groups_pointer",
                           "values.search_results_pointer", "values.navigation_pointer", "values.member_role_field",
-                          "values.member_tenants_field", "status.forbidden", "errors.forbidden", "events.membership_changed",
-                          "events.tenant_selected", "events.tenant_forbidden", "events.data_read", "events.data_not_found"})
+                          "values.member_tenants_field", "status.forbidden", "errors.forbidden", "status.bad_request",
+                          "errors.invalid_request", "events.membership_changed", "events.authz_denied",
+                          "events.tenant_missing", "events.tenant_selected", "events.tenant_forbidden", "events.data_read", "events.data_not_found"})
       keys.push_back(k);
   if (tenancy.policy)
     for (const char* k : {"values.members_pointer", "values.member_user_field", "values.member_role_field", "values.masked",

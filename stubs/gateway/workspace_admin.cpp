@@ -15,18 +15,18 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// The field `name` of a JSON object body, else of a form body; nullopt when absent or not a string.
-std::optional<std::string> body_field(const Request& request, const std::string& name) {
+// The field `name` of a JSON object body, else of a form body (a string there); nullopt when absent.
+std::optional<json> body_field(const Request& request, const std::string& name) {
   auto parsed = json::parse(request.body, nullptr, false);
   if (!parsed.is_discarded() && parsed.is_object()) {
     auto it = parsed.find(name);
-    if (it != parsed.end() && it->is_string()) return it->get<std::string>();
-    return std::nullopt;
+    if (it == parsed.end()) return std::nullopt;
+    return *it;
   }
   const auto form = request.form();
   auto it = form.find(name);
   if (it == form.end()) return std::nullopt;
-  return it->second;
+  return json(it->second);
 }
 
 }  // namespace
@@ -169,7 +169,8 @@ Response WorkspaceAdmin::run(Call& call, Decision d, const std::string& sub, con
   auto it = std::find_if(runs.begin(), runs.end(), [&](const Item& item) { return item.id == run_id; });
   if (it == runs.end()) return not_found(call, d, "no such run");
   d.attempted_tenant = it->tenant;
-  const bool member = members_.workspace_of(sub) == workspace_of_tenant(it->tenant);
+  const auto workspace = members_.workspace_of(sub);
+  const bool member = !workspace.empty() && workspace == workspace_of_tenant(it->tenant);
   const bool entitled_now = entitled(call.principal, sub, it->tenant);
   // W5: both, now; either failing is the answer of a run that does not exist (I2).
   if ((!member && !faults_.run_without_membership) || (!entitled_now && !faults_.run_without_entitlement))
@@ -206,7 +207,8 @@ Response WorkspaceAdmin::search(Call& call, Decision d, const Active& active) {
   json results = json::array();
   for (const auto& item : ctx_.fixtures.items.at(ctx_.tenancy.admin->groups)) {
     if (!contains(tenants, item.tenant)) continue;
-    const auto name = to_lower(item.fields.value("name", std::string()));
+    const auto field = item.fields.find("name");
+    const auto name = field != item.fields.end() && field->is_string() ? to_lower(field->get<std::string>()) : std::string();
     if (query.empty() || name.find(query) != std::string::npos) results.push_back(item.fields);
   }
   json body = json::object();
@@ -222,7 +224,8 @@ Response WorkspaceAdmin::navigation(Call& call, Decision d, const std::vector<st
 
 Response WorkspaceAdmin::select(Call& call, Decision d, const std::string& sub) {
   const auto field = p_.value("selected_tenant_field");
-  const auto tenant = body_field(call.request, field);
+  const auto value = body_field(call.request, field);
+  const auto tenant = value && value->is_string() ? std::optional(value->get<std::string>()) : std::nullopt;
   if (!tenant || tenant->empty())
     return refuse(call, d, "tenant_missing", "invalid_request", "the selection names no tenant (" + field + ")", "bad_request");
   d.attempted_tenant = *tenant;
@@ -276,7 +279,9 @@ Response WorkspaceAdmin::change_member(Call& call, Decision d, const std::string
     before = current.empty() ? json(nullptr) : json(current);
     std::optional<std::string> role;
     if (!remove) {
-      role = body_field(call.request, role_field).value_or("member");
+      // A role-less PUT keeps a member's role and makes a newcomer a member; a role is owner or member.
+      const auto given = body_field(call.request, role_field);
+      role = !given ? (current.empty() ? "member" : current) : given->is_string() ? given->get<std::string>() : "";
       if (*role != "owner" && *role != "member")
         return refuse(call, d, "authz_denied", "invalid_request", role_field + " must be owner or member", "bad_request");
       const auto other = members_.workspace_of(user);

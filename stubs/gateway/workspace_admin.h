@@ -71,8 +71,8 @@ class WorkspaceAdmin {
 
   StubContext& ctx_;
   const ContractProfile& p_;
-  WorkspaceAdminFaults faults_;
   Memberships& members_;                           // live: owners change them (W6)
+  WorkspaceAdminFaults faults_;
   mutable std::mutex mu_;                          // guards remembered_
   std::map<std::string, std::string> remembered_;  // sub -> the tenant its last explicit selection chose
 };

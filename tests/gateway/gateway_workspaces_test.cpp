@@ -140,5 +140,31 @@ TEST_F(GatewayWorkspaces, AnOwnersChangeIsAnsweredAndRecordedWithItsSummary) {
   EXPECT_EQ(as(*gw, "usr-olivia", "PUT", "/admin/tenants/contoso-us/members/usr-nobody").status, 404);
 }
 
+// W6: a role-less PUT keeps a member's role (an owner is not demoted by it) and makes a newcomer a
+// member; a role that is not a string is refused, not read as `member`.
+TEST_F(GatewayWorkspaces, ARoleIsKeptWhenNoneIsGivenAndRefusedWhenMalformed) {
+  auto gw = start_gateway();
+  const std::string path = "/admin/workspaces/ws-contoso/members/";
+  auto kept = as(*gw, "usr-olivia", "PUT", path + "usr-olivia");
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(kept.json_body()["role"], "owner");
+  auto newcomer = as(*gw, "usr-olivia", "PUT", path + "usr-gus");
+  ASSERT_EQ(newcomer.status, 200) << newcomer.body;
+  EXPECT_EQ(newcomer.json_body()["role"], "member");
+  for (const std::string body : {R"({"role":7})", R"({"role":null})", R"({"role":["owner"]})", R"({"role":""})"})
+    EXPECT_EQ(as(*gw, "usr-olivia", "PUT", path + "usr-eli", body).status, 400) << body;
+  EXPECT_EQ(as(*gw, "usr-olivia", "PUT", path + "usr-eli").json_body()["role"], "member") << "refusals changed nothing";
+  EXPECT_EQ(as(*gw, "usr-olivia", "POST", "/admin/select-tenant", R"({"tenant":7})").status, 400);
+}
+
+// W5: a user in no workspace asking for a run of a tenant in no workspace is no member of the run's
+// workspace: "neither is in one" is not "both are in the same one".
+TEST_F(GatewayWorkspaces, ARunOfATenantInNoWorkspaceIsNotFoundForAUserInNone) {
+  auto gw = start_gateway();
+  auto r = as(*gw, "usr-gus", "GET", "/admin/operations/run-nw-1");
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_EQ(as(*gw, "usr-gus", "GET", "/tenant/northwind/navigation").status, 200) << "the entitlement itself holds (W1)";
+}
+
 }  // namespace
 }  // namespace tc::testing
