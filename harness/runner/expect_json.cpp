@@ -32,7 +32,7 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
     if (key == "length" && !(arg.is_number_integer() && arg.get<long long>() >= 0))
       r.fail(kp, "length takes a non-negative integer");
     if (key == "type") r.one_of(r.string(arg, kp), kp, kTypes);
-    if (key == "absent") r.boolean(arg, kp);
+    if (key == "absent" && !r.boolean(arg, kp)) r.fail(kp, "absent takes true (a value that must be there: type, or equals)");
     if (key == "matches") r.regex(arg, kp);
   }
   if (op.empty()) r.fail(p, "a json check needs one of equals, length, contains, not_contains, type, matches, absent, subset");

@@ -103,7 +103,8 @@ TEST_F(SchemaTest, TheLoaderAndTheSchemaRejectTheSameBadFiles) {
   std::vector<std::string> files;
   for (const char* name : {"capture-two-sources.yaml", "kind-validator.yaml", "missing-url.yaml", "neither.yaml",
                            "typo-key.yaml", "unknown-kind.yaml", "wrong-type.yaml", "yaml-syntax.yaml",
-                           "cookie-capture-hop.yaml", "hosts-with-port.yaml", "empty-header-checks.yaml"})
+                           "cookie-capture-hop.yaml", "hosts-with-port.yaml", "empty-header-checks.yaml",
+                           "json-absent-false.yaml"})
     files.push_back(kData + "/bad/" + name);
   auto results = validate(files);
   for (const auto& f : files) {
