@@ -5,20 +5,14 @@
 // Sources: stub (GET <location><contract.paths.audit>?correlation_id=…), jsonl (a file of JSON
 // lines), http (a URL template with {{correlation_id}}; a JSON array or {"records": […]}), none (the
 // check is skipped, never passed).
-#include <chrono>
-#include <fstream>
-#include <sstream>
-#include <thread>
-
 #include "common/json_match.h"
+#include "harness/runner/audit_records.h"
 #include "harness/runner/expectation.h"
 
 namespace tc {
 
 namespace {
 constexpr const char* kKind = "audit";
-constexpr auto kFirstPoll = std::chrono::milliseconds(5);
-constexpr auto kPollInterval = std::chrono::milliseconds(100);
 
 void read_entry(const json& e, const StrictReader& r, const std::string& p) {
   r.object(e, p, {"component", "present", "absent", "correlation_id"}, {"component"});
@@ -32,48 +26,6 @@ void read_entry(const json& e, const StrictReader& r, const std::string& p) {
 void read(const json& spec, const StrictReader& r, const std::string& pointer) {
   r.array(spec, pointer, true);
   for (std::size_t i = 0; i < spec.size(); ++i) read_entry(spec[i], r, pointer_join(pointer, i));
-}
-
-std::vector<json> keep_correlated(const json& records, const std::string& cid) {
-  std::vector<json> out;
-  for (const auto& r : records) {
-    auto it = r.is_object() ? r.find("correlation_id") : r.end();
-    if (r.is_object() && (it == r.end() || *it == cid)) out.push_back(r);
-  }
-  return out;
-}
-
-// The records of `cid` now, or the reason they cannot be read.
-Result<std::vector<json>> read_records(const StepContext& c, const Component& comp, const std::string& cid) {
-  const AuditSourceSpec& src = comp.audit;
-  if (src.kind == "jsonl") {
-    std::ifstream in(src.location);
-    std::vector<json> out;
-    std::string line;
-    while (in && std::getline(in, line)) {
-      json r = json::parse(line, nullptr, false);
-      if (!r.is_discarded() && r.is_object() && r.value("correlation_id", json()) == cid) out.push_back(std::move(r));
-    }
-    return out;
-  }
-  const json* path = c.scope.lookup("contract.paths.audit");
-  if (src.kind == "stub" && (!path || !path->is_string())) return input_error({}, "the contract profile has no paths.audit");
-  const std::string url = audit_query_url(src, src.kind == "stub" ? path->get<std::string>() : "", cid);
-  HttpRequest req;
-  req.url = url;
-  req.timeout_ms = 5000;
-  auto res = c.run.send(req);
-  if (!res) {
-    Error e = res.error();
-    e.where.component = comp.name;
-    return e;
-  }
-  if (res->status < 200 || res->status > 299)
-    return input_error({}, "GET " + url + " answered " + std::to_string(res->status));
-  json body = json::parse(res->body, nullptr, false);
-  if (body.is_object() && body.contains("records")) body = body["records"];
-  if (!body.is_array()) return input_error({}, "GET " + url + " did not answer a JSON array of records");
-  return keep_correlated(body, cid);
 }
 
 const json* first_match(const std::vector<json>& records, const json& pattern) {
@@ -112,33 +64,18 @@ Outcome check_entry(const StepContext& c, const json& entry) {
   const std::string cid = entry.value("correlation_id", c.correlation_id);
 
   // A synchronous source is read once: the step's response is in, so what it holds is final. A
-  // lagging one is read until the deadline, the waits growing from kFirstPoll to kPollInterval and
-  // cut so that the last read happens at the deadline, never after a sleep past it.
-  using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(comp.audit.synchronous ? 0 : comp.audit.deadline_ms);
-  auto pause = kFirstPoll;
-  std::vector<json> last;
-  std::optional<Error> last_error;
-  for (;;) {
-    auto records = read_records(c, comp, cid);
-    if (records) {
-      last_error.reset();
-      last = std::move(*records);
-      const json* hit = first_match(last, pattern);
-      if (want_present && hit) return with_evidence(passed_outcome(kKind, desc, expected, brief(*hit)), *hit);
-      if (!want_present && hit) return with_evidence(failed_outcome(kKind, desc, expected, brief(*hit)), *hit);
-    } else {
-      last_error = records.error();
-    }
-    const auto now = Clock::now();
-    if (now >= deadline) break;
-    std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - now));
-    pause = std::min<std::chrono::milliseconds>(pause * 2, kPollInterval);
+  // lagging one is read until a matching record settles it or the deadline passes.
+  const json* path = c.scope.lookup("contract.paths.audit");
+  const std::string audit_path = path && path->is_string() ? path->get<std::string>() : "";
+  auto records = poll_audit_records(comp, audit_path, cid, [&](const HttpRequest& r) { return c.run.send(r); },
+                                    [&](const std::vector<json>& rs) { return first_match(rs, pattern) != nullptr; });
+  if (!records) {
+    if (records.error().kind == ErrorKind::environment) c.run.record_environment_error(records.error());
+    return failed_outcome(kKind, desc, expected, "audit source unavailable: " + records.error().to_string());
   }
-  if (last_error) {
-    if (last_error->kind == ErrorKind::environment) c.run.record_environment_error(*last_error);
-    return failed_outcome(kKind, desc, expected, "audit source unavailable: " + last_error->to_string());
-  }
+  const std::vector<json>& last = *records;
+  if (const json* hit = first_match(last, pattern))
+    return with_evidence((want_present ? passed_outcome : failed_outcome)(kKind, desc, expected, brief(*hit)), *hit);
   if (want_present) return with_evidence(failed_outcome(kKind, desc, expected, describe(last, cid)), last);
   return with_evidence(passed_outcome(kKind, desc, expected, describe(last, cid)), last);
 }
