@@ -1,6 +1,7 @@
 #include "harness/cli/bindings.h"
 
 #include "common/strict.h"
+#include "harness/cli/doctor_onboarding.h"
 
 namespace tc::cli {
 namespace {
@@ -46,6 +47,8 @@ void check_shape(const StrictReader& r) {
         }
         for (const auto& [key, id] : value.items()) item_value(r, id, pointer_join(ip, key));
       }
+    } else if (section == "onboarding") {
+      check_onboarding_shape(r, node, p);
     }
   }
 }

@@ -2,7 +2,8 @@
 // starts, then checks each component: reachability (any HTTP answer), TLS for https, the authority's
 // discovery document, JWKS and a token for each principal of the bindings, the gateway's 401 +
 // WWW-Authenticate without a token, the echo where offered, and that each audit source answers —
-// and every spelling those answers show against the profile (doctor_spellings.h).
+// and every spelling those answers show against the profile (doctor_spellings.h); then, where the
+// bindings describe it, whether each tenant is onboarded (doctor_onboarding.h).
 // First every {{env.NAME}} the topology and bindings read that is unset or empty, all at once (then
 // nothing starts). One line per check, "OK|FAIL component check: detail", then a verdict whose count
 // is the number of those lines; exit 0 if all OK, else 3.
@@ -20,11 +21,13 @@
 #include "common/profile.h"
 #include "common/redact.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/doctor_onboarding.h"
 #include "harness/cli/doctor_spellings.h"
 #include "harness/cli/project_paths.h"
 #include "harness/cli/setup.h"
 #include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
+#include "harness/runner/audit_records.h"
 #include "harness/template/template.h"
 
 namespace tc::cli {
@@ -81,8 +84,9 @@ std::vector<std::pair<std::string, std::string>> environment_variables(const Top
 
 class Doctor {
  public:
-  Doctor(const Topology& t, const Environment& env, const ContractProfile& profile, Checks& checks)
-      : topology_(t), env_(env), profile_(profile), checks_(checks),
+  Doctor(const Topology& t, const Environment& env, const ContractProfile& profile, const std::optional<Document>& bindings,
+         Checks& checks)
+      : topology_(t), env_(env), profile_(profile), bindings_file_(bindings), checks_(checks),
         spellings_(profile, [this](bool ok, const std::string& c, const std::string& check, const std::string& d) {
           report(ok, c, check, d);
         }) {}
@@ -98,6 +102,18 @@ class Doctor {
       if (reachable && is_role(spec, "authority")) check_authority(http, c);
       if (reachable && is_role(spec, "gateway")) check_gateway(http, c);
       check_audit(http, c);
+    }
+    if (bindings_file_) {
+      const auto authority = std::find_if(topology_.components.begin(), topology_.components.end(),
+                                          [](const ComponentSpec& s) { return is_role(s, "authority"); });
+      const std::string token_url = !token_url_.empty() ? token_url_
+                                    : authority != topology_.components.end()
+                                        ? env_.components.at(authority->name).url + profile_.path("token")
+                                        : std::string();
+      run_onboarding_checks(*bindings_file_, env_, profile_, token_url,
+                            [this](bool ok, const std::string& c, const std::string& check, const std::string& d) {
+                              report(ok, c, check, d);
+                            });
     }
     return checks_.verdict();
   }
@@ -276,12 +292,9 @@ class Doctor {
   // The first audit record `c` wrote for correlation id `cid`, when its source can be read.
   std::optional<json> audit_record(HttpClient& http, const Component& c, const std::string& cid) {
     if (c.audit.kind != "stub" && c.audit.kind != "http") return std::nullopt;
-    auto res = get(http, audit_query_url(c.audit, profile_.path("audit"), cid));
-    if (!res || res->status < 200 || res->status >= 300) return std::nullopt;  // check_audit reports it
-    json body = json::parse(res->body, nullptr, false);
-    const json& records = body.is_object() && body.contains("records") ? body["records"] : body;
-    if (!records.is_array() || records.empty()) return std::nullopt;
-    return records[0];
+    auto records = read_audit_records(c, profile_.path("audit"), cid, [&](const HttpRequest& r) { return http.send(r); });
+    if (!records || records->empty()) return std::nullopt;  // check_audit reports an unreadable source
+    return records->front();
   }
 
   void check_gateway(HttpClient& http, const Component& c) {
@@ -336,6 +349,7 @@ class Doctor {
   const Topology& topology_;
   const Environment& env_;
   const ContractProfile& profile_;
+  const std::optional<Document>& bindings_file_;
   Checks& checks_;
   SpellingChecks spellings_;
   std::string token_;      // users.one's access token, for the echo
@@ -373,7 +387,7 @@ int doctor(const DoctorOptions& o) {
   env->bindings = std::move(*bindings);
   for (const auto& c : topology.components)
     if (c.kind != "external") checks.report(true, c.name, "started", env->components.at(c.name).url);
-  return Doctor(topology, *env, setup->profile, checks).run();
+  return Doctor(topology, *env, setup->profile, setup->bindings_file, checks).run();
 }
 
 }  // namespace

@@ -29,8 +29,11 @@ std::string profile_unreachable(const ComponentSpec& c) {
 Result<json> render_bindings(const std::optional<Document>& bindings_file) {
   if (!bindings_file) return json::object();
   // A staging environment's secrets (passwords, client secrets) come from {{env.NAME}}: rendered
-  // with nothing but env.* in scope, each value registered as a secret by the lookup.
-  return render(bindings_file->value, Scope(), Loc{bindings_file->file, 1, ""});
+  // with nothing but env.* in scope, each value registered as a secret by the lookup. doctor's
+  // onboarding checks read the contract and the bindings themselves: rendered when they run.
+  json value = bindings_file->value;
+  if (value.is_object()) value.erase("onboarding");
+  return render(value, Scope(), Loc{bindings_file->file, 1, ""});
 }
 
 void add_setup_options(CLI::App* sub, SetupOptions& o, bool bindings, const std::string& profile_help) {

@@ -1,8 +1,10 @@
 // `tenantcheck doctor`: one line per check, a verdict, exit 0 when everything answers, 3 otherwise.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <regex>
+#include <map>
 #include <sstream>
 
 #include "cli_process.h"
@@ -96,6 +98,114 @@ TEST(Doctor, AURLReadFromTheEnvironmentIsMaskedInItsLines) {
   EXPECT_EQ(run.exit, "exited with status 3") << run.output;
   EXPECT_THAT(run.output, HasSubstr("FAIL gateway reachable"));
   EXPECT_THAT(run.output, Not(HasSubstr("127.0.0.1:1"))) << run.output;
+}
+
+
+// Seed 002's onboarding checks (fixtures/seed-002/bindings.yaml `onboarding`), one line per tenant
+// and check: "<tenant id> onboarding.<check>".
+const std::vector<std::string> kOnboardingChecks = {"applications", "memberships", "policy_bindings", "scopes",
+                                                    "audit_readiness", "backend_audit_readiness"};
+
+std::string seed_002_bindings() { return test::read_file(test::source_path("fixtures/seed-002/bindings.yaml")); }
+
+// `text` with its first occurrence of `from` replaced by `to`; the test fails when there is none.
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+TEST(Doctor, EveryTenantOfSeed002IsOnboardedOnItsStubs) {
+  test::ScratchDir dir;
+  auto run = test::run_cli({"doctor", "--env", test::source_path("compose/seed-002.yaml"), "--reports", dir.path()},
+                           dir.path() + "/doctor.out", 60000);
+  EXPECT_EQ(run.exit, "exited with status 0") << run.output;
+  for (const char* tenant : {"tenant:coulomb", "tenant:volta"})
+    for (const auto& check : kOnboardingChecks)
+      EXPECT_THAT(run.output, HasSubstr(std::string("OK ") + tenant + " onboarding." + check + ":")) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("one matches {\"id\":\"app-coulomb-portal\"}"));
+  EXPECT_THAT(run.output, HasSubstr("one matches {\"role\":\"tenant_admin\"}"));
+  EXPECT_THAT(run.output, HasSubstr("has resolved_tenant tenant:volta"));
+  EXPECT_THAT(run.output, Not(HasSubstr("s2-bob-passphrase")));
+}
+
+// Each kind of check fails on what it looks at, the line saying what was missing, and the other
+// tenant's checks are not disturbed.
+TEST(Doctor, ATenantThatIsNotOnboardedFailsTheChecksThatSayWhy) {
+  test::ScratchDir dir;
+  std::string b = seed_002_bindings();
+  b = replaced(b, "contains: {id: \"{{fx.items.apps.coulomb}}\"}", "contains: {id: app-coulomb-ledger}");
+  b = replaced(b, "at_least: 2}", "at_least: 9}");
+  b = replaced(b, "\"{{fx.roles.tenant_admin}}\"}}", "owner}}");
+  b = replaced(b, "scopes: {as: member, token: \"{{fx.scopes.console}}\"}", "scopes: {as: member, token: \"openid profile users:admin\"}");
+  b = replaced(b, "backend_audit_readiness: {audit: applications, component: apps}",
+               "backend_audit_readiness: {audit: applications, component: authority}");
+  auto file = dir.write("bindings.yaml", b);
+  auto run = test::run_cli({"doctor", "--env", test::source_path("compose/seed-002.yaml"), "--bindings", file,
+                            "--reports", dir.path()},
+                           dir.path() + "/doctor.out", 60000);
+  EXPECT_EQ(run.exit, "exited with status 3") << run.output;
+  for (const char* line : {"FAIL tenant:coulomb onboarding.applications: GET /v1/tenants/tenant%3Acoulomb/applications as users.member answered 200, /items has 1 element(s), none matches {\"id\":\"app-coulomb-ledger\"}",
+                           "FAIL tenant:coulomb onboarding.memberships: GET /v1/tenants/tenant%3Acoulomb/members as users.admin answered 200, /members has 4 element(s), fewer than 9",
+                           "FAIL tenant:coulomb onboarding.policy_bindings:", "none matches {\"role\":\"owner\"}",
+                           "FAIL tenant:coulomb onboarding.scopes: users.member asked for \"openid profile users:admin\"",
+                           "FAIL tenant:coulomb onboarding.backend_audit_readiness: authority's record of applications",
+                           "OK tenant:coulomb onboarding.audit_readiness:", "OK tenant:volta onboarding.applications:",
+                           "OK tenant:volta onboarding.memberships:"})
+    EXPECT_THAT(run.output, HasSubstr(line)) << run.output;
+  EXPECT_THAT(run.output, Not(HasSubstr("access_token")));
+}
+
+TEST(Doctor, AnOnboardingCheckNamingWhatTheBindingsLackIsRefusedWithItsPointer) {
+  test::ScratchDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{as: admin, get: \"{{path(fx.routes.admin.members, tenant)}}\",\n                    pointer",
+       "/onboarding/tenants/coulomb/memberships/as: users has no 'nobody'"},
+      {"audit_readiness: {audit: applications}", "/onboarding/tenants/coulomb/audit_readiness/audit: 'scopes' is no get check"},
+      {"get: \"{{path(fx.routes.data.applications, tenant)}}\"", "'gateway' is not in scope here"},
+  };
+  const std::vector<std::string> with = {"{as: nobody, get: \"{{path(fx.routes.admin.members, tenant)}}\",\n                    pointer",
+                                         "audit_readiness: {audit: scopes}", "get: \"{{gateway}}/v1\""};
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    auto file = dir.write("bindings-" + std::to_string(i) + ".yaml", replaced(seed_002_bindings(), cases[i].first, with[i]));
+    auto run = test::run_cli({"doctor", "--env", test::source_path("compose/seed-002.yaml"), "--bindings", file,
+                              "--reports", dir.path()},
+                             dir.path() + "/doctor.out", 60000);
+    EXPECT_EQ(run.exit, "exited with status 2") << run.output;
+    EXPECT_THAT(run.output, HasSubstr(cases[i].second)) << run.output;
+    EXPECT_THAT(run.output, Not(HasSubstr("started"))) << "nothing starts on a bad bindings file";
+  }
+}
+
+// Against a bound staging: the stubs run elsewhere (`stubs up` writes a topology of external
+// components with http audit sources that are polled), the passwords come from the environment.
+TEST(Doctor, TheOnboardingChecksRunAgainstABoundStagingWithItsSecretsMasked) {
+  test::ScratchDir dir;
+  const std::string log = dir.path() + "/stubs-up.out", written = dir.path() + "/running.yaml";
+  auto up = ChildProcess::start(ChildSpec{TC_CLI_BIN,
+                                          {"stubs", "up", "--env", test::source_path("compose/seed-002.yaml"),
+                                           "--reports", dir.path() + "/stubs", "--write-topology", written},
+                                          {},
+                                          log});
+  ASSERT_TRUE(up.ok()) << up.error().to_string();
+  ASSERT_TRUE(test::wait_for_text(log, "up: ", 30000)) << test::read_file(log);
+  std::string b = seed_002_bindings();
+  const std::map<std::string, std::string> passwords = {{"TC_ONBOARDING_PW_ADA", "s2-ada-passphrase"},
+                                                        {"TC_ONBOARDING_PW_BOB", "s2-bob-passphrase"},
+                                                        {"TC_ONBOARDING_PW_VIC", "s2-vic-passphrase"},
+                                                        {"TC_ONBOARDING_PW_EVE", "s2-eve-passphrase"}};
+  for (const auto& [name, password] : passwords) b = replaced(b, "password: " + password, "password: \"{{env." + name + "}}\"");
+  auto file = dir.write("staging-bindings.yaml", b);
+  auto run = test::run_cli({"doctor", "--env", written, "--bindings", file, "--reports", dir.path() + "/doctor"},
+                           dir.path() + "/doctor.out", 60000, passwords);
+  up->signal(SIGTERM);
+  EXPECT_TRUE(up->wait_for(15000));
+  EXPECT_EQ(run.exit, "exited with status 0") << run.output;
+  for (const char* tenant : {"tenant:coulomb", "tenant:volta"})
+    for (const auto& check : kOnboardingChecks)
+      EXPECT_THAT(run.output, HasSubstr(std::string("OK ") + tenant + " onboarding." + check + ":")) << run.output;
+  for (const auto& [name, password] : passwords) EXPECT_THAT(run.output, Not(HasSubstr(password)));
 }
 
 }  // namespace
