@@ -151,6 +151,8 @@ int run_tests(CLI::App* sub, RunOptions o) {
   register_builtin_expectations();
   auto setup = load_setup(o.setup, SetupUse::start_environment);
   if (!setup) return print_error(setup.error());
+  if (auto selection = check_clause_selection(*setup->topology, project_contract_clauses()); !selection)
+    return print_error(selection.error());
   Topology& topology = *setup->topology;
   const ContractProfile& profile = setup->profile;
   for (const auto& fault : o.faults) {
@@ -256,6 +258,11 @@ int run_tests(CLI::App* sub, RunOptions o) {
   recorder.set_property("profile", topology.profile);
   recorder.set_property("profile.sha256", profile.hash());
   recorder.set_property("topology", setup->topology->file);
+  if (!topology.clauses.empty()) {
+    std::string selection;
+    for (const auto& s : topology.clauses) selection += (selection.empty() ? "" : " ") + s;
+    recorder.set_property("clauses", selection);
+  }
   recorder.set_property("target.build", target_build(run));
   recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
   if (shard) recorder.set_property("shard", o.shard);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "common/headers.h"
+#include "harness/model/clauses.h"
 
 namespace fs = std::filesystem;
 
@@ -24,6 +25,17 @@ std::vector<ContractClause> project_contract_clauses() {
   if (read) return std::move(*read);
   std::cerr << "requirements: " << read.error().to_string() << "\n";
   return {};
+}
+
+Result<Unit> check_clause_selection(const Topology& topology, const std::vector<ContractClause>& clauses) {
+  if (clauses.empty()) return Unit{};
+  for (std::size_t i = 0; i < topology.clauses.size(); ++i) {
+    const std::vector<std::string> one{topology.clauses[i]};
+    if (std::none_of(clauses.begin(), clauses.end(), [&](const ContractClause& c) { return clause_selected(c.id, one); }))
+      return input_error(Where{topology.file, 0, pointer_join("/clauses", i), {}, {}},
+                         "'" + topology.clauses[i] + "' selects no clause of the contract document (docs/contract.md)");
+  }
+  return Unit{};
 }
 
 std::string project_home() {

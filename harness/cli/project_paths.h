@@ -26,6 +26,9 @@ std::string self_executable();
 // The clauses of <home>/docs/contract.md; none when it is absent. A document that cannot be read is
 // reported on stderr and gives none: reports then list the clauses cited.
 std::vector<ContractClause> project_contract_clauses();
+// Every selector of the topology's `clauses:` selects a clause of `clauses` (the contract document's;
+// nothing is checked when it could not be read); else an input error at /clauses/N.
+Result<Unit> check_clause_selection(const Topology& topology, const std::vector<ContractClause>& clauses);
 // "a,b , c" -> {"a","b","c"} (empty items dropped).
 std::vector<std::string> split_list(const std::string& text);
 

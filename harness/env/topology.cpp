@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "common/strict.h"
+#include "harness/model/clauses.h"
 #include "harness/template/template.h"
 
 namespace tc {
@@ -231,12 +232,17 @@ void find_cycle(const StrictReader& r, const Topology& t, const std::map<std::st
 
 void read_topology(const StrictReader& r, const fs::path& dir, Topology& t) {
   const json& root = r.root();
-  r.object(root, "", {"profile", "fixtures", "capabilities", "bindings", "pack", "components"}, {"profile", "components"});
+  r.object(root, "", {"profile", "fixtures", "capabilities", "bindings", "pack", "clauses", "components"},
+           {"profile", "components"});
   t.profile = resolve(dir, r.string(root["profile"], "/profile"));
   t.fixtures = resolve(dir, r.string_or(root, "", "fixtures"));
   t.bindings = resolve(dir, r.string_or(root, "", "bindings"));
   for (auto& cap : r.strings_or_empty(root, "", "capabilities")) t.capabilities.insert(cap);
   for (auto& path : r.strings_or_empty(root, "", "pack")) t.pack.push_back(resolve(dir, path));
+  t.clauses = r.strings_or_empty(root, "", "clauses");
+  for (std::size_t i = 0; i < t.clauses.size(); ++i)
+    if (!is_clause_selector(t.clauses[i]))
+      r.fail(pointer_join("/clauses", i), "'" + t.clauses[i] + "' is neither a clause id (A8) nor a family (P)");
   const json& comps = root["components"];
   if (!comps.is_object() || comps.empty()) r.fail("/components", "components must be a non-empty map");
   std::map<std::string, std::size_t> index;

@@ -50,6 +50,9 @@ struct Topology {
   std::vector<ComponentSpec> components;          // in file order
   std::string bindings;                           // optional bindings file (staging)
   std::vector<std::string> pack;                  // scenario files or folders run when no PATH is given
+  // The contract's clauses this platform is held to: clause ids ("A8") and families ("P", every
+  // clause whose id starts with it). The requirements matrix lists these; empty: every clause.
+  std::vector<std::string> clauses;
 };
 
 Result<Topology> load_topology(const std::string& path);

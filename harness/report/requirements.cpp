@@ -4,8 +4,11 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "harness/model/clauses.h"
 
 namespace tc {
 namespace {
@@ -37,6 +40,10 @@ Result<std::vector<ContractClause>> read_contract_clauses(const std::string& con
 }
 
 RequirementsMatrix::RequirementsMatrix(const RunRecord& record) {
+  if (auto it = record.properties.find("clauses"); it != record.properties.end()) {
+    std::istringstream words(it->second);
+    for (std::string w; words >> w;) selection_.push_back(w);
+  }
   for (const auto& c : record.cases) {
     if (c.after_deadline) continue;  // the run ran out of time: no outcome of the scenario
     for (const auto& id : c.requirements) {
@@ -47,14 +54,17 @@ RequirementsMatrix::RequirementsMatrix(const RunRecord& record) {
 }
 
 Result<Unit> RequirementsMatrix::write(const std::vector<ContractClause>& clauses, const std::string& reports_dir) const {
-  std::vector<ContractClause> all = clauses;
+  std::vector<ContractClause> all;
+  for (const auto& c : clauses)
+    if (clause_selected(c.id, selection_) || cited_.count(c.id)) all.push_back(c);
   for (const auto& entry : cited_) {
     const std::string& id = entry.first;
-    if (std::none_of(all.begin(), all.end(), [&](const ContractClause& c) { return c.id == id; }))
+    if (std::none_of(clauses.begin(), clauses.end(), [&](const ContractClause& c) { return c.id == id; }))
       all.push_back({id, "(not in the contract document)"});
   }
 
   json doc{{"clauses", json::array()}};
+  if (!selection_.empty()) doc["selection"] = selection_;
   std::map<std::string, int> counts;
   std::string rows;
   static const std::map<std::string, std::string> empty;
@@ -76,7 +86,11 @@ Result<Unit> RequirementsMatrix::write(const std::vector<ContractClause>& clause
   std::ofstream json_out(fs::path(reports_dir) / "requirements.json");
   json_out << doc.dump(2) << "\n";
   std::ofstream md(fs::path(reports_dir) / "requirements.md");
-  md << "# Requirements\n\nEach clause of the contract, the scenarios that cite it and their outcomes.\n\n";
+  std::string held_to;
+  for (const auto& s : selection_) held_to += (held_to.empty() ? "" : ", ") + s;
+  md << "# Requirements\n\nEach clause of the contract"
+     << (held_to.empty() ? std::string() : " this platform is held to (" + held_to + ") or that a scenario cites")
+     << ", the scenarios that cite it and their outcomes.\n\n";
   for (const char* v : {"passed", "failed", "skipped", "not covered"}) md << "- " << v << ": " << counts[v] << "\n";
   md << "\n| clause | title | verdict | scenarios |\n|---|---|---|---|\n" << rows;
   if (!json_out || !md) return environment_error("", "cannot write requirements.json/.md into " + reports_dir);

@@ -2,7 +2,9 @@
 // "### ID — Title" headings) with the scenarios that cite it and their outcomes, and a verdict per
 // clause — failed (a citing scenario failed), passed (one passed, none failed), skipped (every
 // citing scenario was skipped) or not covered (none cites it). Clauses cited but not in the document
-// are listed too. Written after a run as <reports>/requirements.json and requirements.md.
+// are listed too. A run whose property "clauses" holds a selection (the topology's `clauses:`, space-
+// separated; harness/model/clauses.h) lists only the clauses it selects, and any other it cites.
+// Written after a run as <reports>/requirements.json and requirements.md.
 #pragma once
 #include <map>
 #include <string>
@@ -31,6 +33,7 @@ class RequirementsMatrix {
 
  private:
   std::map<std::string, std::map<std::string, std::string>> cited_;  // clause -> suite.test -> outcome
+  std::vector<std::string> selection_;                                // empty: every clause
 };
 
 }  // namespace tc

@@ -248,6 +248,27 @@ TEST_F(CmdRun, InputErrorsExitTwoWithFileAndLine) {
   }
 }
 
+// A topology's clause selection must name clauses of the contract document; a selector that selects
+// none is an input error at its pointer before anything is sent.
+TEST_F(CmdRun, AClauseSelectionNamingNoClauseExitsTwoAtItsPointer) {
+  FixedServer server(200);
+  // The project home here is the scratch folder (it has scenarios/): give it the contract document.
+  write_file(dir.path / "docs" / "contract.md", read_file(fs::path(TC_SOURCE_DIR) / "docs" / "contract.md"));
+  write_file(dir.path / "topology.yaml", "clauses: [I1, Q]\n" + external_topology(server.url(), "[]"));
+  scenario("a.yaml", kOneScenario);
+  Outcome o = run({});
+  EXPECT_EQ(o.code, 2) << o.out << o.err;
+  EXPECT_NE(o.err.find("/clauses/1"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("'Q' selects no clause"), std::string::npos) << o.err;
+  EXPECT_EQ(server.requests(), 0);
+  write_file(dir.path / "topology.yaml", "clauses: [I1, G]\n" + external_topology(server.url(), "[]"));
+  o = run({});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  const std::string md = read_file(dir.path / "out" / "requirements.md");
+  EXPECT_NE(md.find("| G1 |"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| A1 |"), std::string::npos) << md;
+}
+
 TEST_F(CmdRun, ListPrintsNamesAndRunsNothing) {
   FixedServer server(200);
   topology(server.url());

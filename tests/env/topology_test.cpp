@@ -91,7 +91,9 @@ TEST(Topology, APlatformTopologyNamesItsOwnPack) {
     EXPECT_EQ(std::filesystem::path(topology->pack[0]).lexically_normal(),
               std::filesystem::path(source_path("scenarios/platforms/" + platform)).lexically_normal());
     EXPECT_TRUE(std::filesystem::is_directory(topology->pack[0])) << topology->pack[0];
+    EXPECT_FALSE(topology->clauses.empty()) << platform << " says which clauses its platform is held to";
   }
+  EXPECT_EQ(local->clauses, (std::vector<std::string>{"I", "O", "E", "A", "G", "B", "U"}));
 }
 
 TEST(Topology, ResolvesPathsAgainstItsOwnFolderAndDefaultsSpawnReadiness) {
@@ -187,6 +189,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{"MissingProfile", "components: {a: {external: {url: x}}}\n", "", "missing required key 'profile'"},
         BadCase{"MissingComponents", "profile: p.yaml\n", "", "missing required key 'components'"},
+        BadCase{"ClauseSelectorNotAnIdOrFamily", "profile: p\nclauses: [I1, p2]\ncomponents: {a: {external: {url: x}}}\n",
+                "/clauses/1", "neither a clause id (A8) nor a family (P)"},
         BadCase{"ArgsNotAList", "profile: p\nfixtures: f\ncomponents:\n  authority: {stub: authority, args: --x}\n",
                 "/components/authority/args", "list of strings"},
         BadCase{"UnknownStubRole", "profile: p\nfixtures: f\ncomponents:\n  a: {stub: proxy}\n", "/components/a/stub",

@@ -69,5 +69,29 @@ TEST(Requirements, AVerdictPerClauseFromTheScenariosCitingIt) {
   fs::remove_all(dir);
 }
 
+// A platform's matrix: the clauses its topology selects (ids and families), and any other a scenario
+// cites; the other platforms' clauses are not listed, so "not covered" counts only its own.
+TEST(Requirements, ARunHeldToASelectionListsOnlyItsClausesAndWhatItCites) {
+  RunRecord run;
+  run.properties["clauses"] = "I1 P";
+  run.cases = {record("a", {"P1", "I1"}, "passed"), record("b", {"A8"}, "passed")};
+  RequirementsMatrix m(run);
+  const fs::path dir = fs::temp_directory_path() / ("tc-req-sel-" + std::to_string(::getpid()));
+  std::vector<ContractClause> clauses = {{"I1", "No cross-tenant data"}, {"I2", "Missing"}, {"A8", "Console profile"},
+                                         {"W1", "Panel"}, {"P1", "Planes"}, {"P2", "Administration"}};
+  ASSERT_TRUE(m.write(clauses, dir.string()).ok());
+  auto doc = nlohmann::json::parse(slurp(dir / "requirements.json"));
+  std::vector<std::string> ids;
+  for (const auto& c : doc["clauses"]) ids.push_back(c["id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"I1", "A8", "P1", "P2"}));  // document order; A8 is cited
+  EXPECT_EQ(doc["summary"]["not covered"], 1);                            // P2
+  EXPECT_EQ(doc["selection"], nlohmann::json::array({"I1", "P"}));
+  const std::string md = slurp(dir / "requirements.md");
+  EXPECT_NE(md.find("held to (I1, P)"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| W1 |"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| I2 |"), std::string::npos) << md;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace tc
