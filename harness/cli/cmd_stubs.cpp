@@ -38,7 +38,8 @@ std::string absolute(const std::string& path) {
 }
 
 // The running components as a topology a run can point at: each one external at its URL, its audit
-// records asked of the stub over HTTP; profile, fixtures and bindings by absolute path.
+// records asked of the stub over HTTP; profile, fixtures, bindings and pack by absolute path, and
+// the clauses the platform is held to.
 // context-secret only when the secret is known to both sides (TC_SHARED_SECRET): it never goes into
 // the file.
 std::string running_topology(const Topology& t, const Environment& env, const std::string& audit_path) {
@@ -47,6 +48,14 @@ std::string running_topology(const Topology& t, const Environment& env, const st
   out += "profile: " + quoted(absolute(t.profile)) + "\n";
   if (!t.fixtures.empty()) out += "fixtures: " + quoted(absolute(t.fixtures)) + "\n";
   if (!t.bindings.empty()) out += "bindings: " + quoted(absolute(t.bindings)) + "\n";
+  auto list = [&out](const char* key, const std::vector<std::string>& items, auto item) {
+    if (items.empty()) return;
+    std::string joined;
+    for (const auto& i : items) joined += (joined.empty() ? "" : ", ") + item(i);
+    out += std::string(key) + ": [" + joined + "]\n";
+  };
+  list("pack", t.pack, [](const std::string& p) { return quoted(absolute(p)); });
+  list("clauses", t.clauses, [](const std::string& c) { return c; });
   const char* secret = std::getenv("TC_SHARED_SECRET");
   std::string caps;
   for (const auto& cap : t.capabilities)

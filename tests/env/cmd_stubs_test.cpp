@@ -84,6 +84,32 @@ TEST(StubsUp, WritesATopologyARunCanPointAtWithAFixedPortOnRequest) {
   EXPECT_EQ(cli->describe_exit(), "exited with status 0") << test::read_file(log);
 }
 
+// A platform's topology names its pack and its clauses: the written one keeps both, so a run against
+// the running stubs runs that platform's pack, not the reference one, and reports its own matrix.
+TEST(StubsUp, TheWrittenTopologyOfAPlatformKeepsItsPackAndItsClauses) {
+  test::ScratchDir dir;
+  const std::string log = dir.path() + "/stubs-up.out", written = dir.path() + "/running.yaml";
+  auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
+                                           {"stubs", "up", "--env", test::source_path("compose/seed-002.yaml"),
+                                            "--reports", dir.path() + "/stubs", "--write-topology", written},
+                                           {},
+                                           log});
+  ASSERT_TRUE(cli.ok()) << cli.error().to_string();
+  ASSERT_TRUE(test::wait_for_text(log, "up: ", 30000)) << test::read_file(log);
+  const std::string topology = test::read_file(written);
+  EXPECT_THAT(topology, HasSubstr("clauses: [I, U1, A8, P]")) << topology;
+  auto run = test::run_cli({"run", "--env", written, "--reports", dir.path() + "/run"}, dir.path() + "/run.out", 120000);
+  cli->signal(SIGTERM);
+  ASSERT_TRUE(cli->wait_for(15000));
+  EXPECT_EQ(run.exit, "exited with status 0") << topology << run.output;
+  EXPECT_THAT(run.output, HasSubstr("PASS platforms_seed_002_planes.")) << run.output;
+  EXPECT_THAT(run.output, Not(HasSubstr("PASS isolation_"))) << "the reference pack is not this platform's";
+  const std::string md = test::read_file(dir.path() + "/run/requirements.md");
+  EXPECT_THAT(md, HasSubstr("| P1 |"));
+  EXPECT_THAT(md, Not(HasSubstr("| W1 |")));
+  EXPECT_THAT(md, HasSubstr("- not covered: 0")) << md;
+}
+
 TEST(StubsUp, ExitsThreeWhenAComponentCannotStartAndTwoForABadFile) {
   test::ScratchDir dir;
   auto failing = dir.write("failing.yaml", "profile: p\ncomponents:\n  gw: {spawn: {command: sh, args: [-c, \"exit 1\"]}}\n");
