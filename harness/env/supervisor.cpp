@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "common/crypto.h"
+#include "common/document.h"
 #include "common/redact.h"
 #include "harness/env/child_process.h"
 #include "harness/env/launch_spec.h"
@@ -243,6 +244,8 @@ struct Supervisor::Impl {
     scope.set("fixtures", t.fixtures);
     scope.set("profile", t.profile);
     scope.set("reports", options.reports_dir);
+    // {{contract.…}}: the profile's spellings (a path a component serves), read from the same file.
+    if (auto profile = load_document(t.profile)) scope.set("contract", profile->value);
     std::vector<std::size_t> pending = start_order(t);
     while (!pending.empty()) {
       std::vector<std::size_t> wave, later;

@@ -191,7 +191,7 @@ void link_references(const StrictReader& r, Topology& t, const std::map<std::str
         bool audit_only = v == "correlation_id" && ptr.find("/audit/") != std::string::npos;
         if (!audit_only && std::find(builtin.begin(), builtin.end(), v) == builtin.end())
           r.fail(ptr, "unknown reference '{{" + v + "}}': not a component nor one of port, env, shared_secret, "
-                              "stub_binary, fixtures, profile, reports");
+                              "stub_binary, fixtures, profile, contract, reports");
       }
     }
     for (std::size_t i = 0; i < c.depends_on.size(); ++i)
@@ -261,7 +261,7 @@ void read_topology(const StrictReader& r, const fs::path& dir, Topology& t) {
 
 const std::vector<std::string>& topology_template_names() {
   static const std::vector<std::string> names{"port", "env", "shared_secret", "stub_binary",
-                                              "fixtures", "profile", "reports"};
+                                              "fixtures", "profile", "contract", "reports"};
   return names;
 }
 
