@@ -1,5 +1,7 @@
 #include "stubs/audit_record.h"
 
+#include "common/crypto.h"
+
 namespace tc::stub {
 
 using nlohmann::json;
@@ -29,13 +31,28 @@ Actor Actor::from_claims(const json& claims, const ContractProfile& profile) {
                string_claim(claims, profile.claim("tenant"))};
 }
 
+namespace {
+json actor_json(const Actor& a) {
+  return {{"sub", or_null(a.sub)}, {"client_id", or_null(a.client_id)}, {"tenant", or_null(a.tenant)}};
+}
+}  // namespace
+
+json outbox_event(const Published& p, const std::string& correlation_id, const ContractProfile& profile) {
+  return {{"id", uuid_v4()},
+          {"event", profile.event(p.event)},
+          {"correlation_id", correlation_id},
+          {"actor", actor_json(p.actor)},
+          {"target_tenant", p.target_tenant},
+          {"change_summary", p.change_summary}};
+}
+
 json audit_record(const Decision& d, const std::string& method, const std::string& path,
                   const std::string& correlation_id, const ContractProfile& profile) {
   return {{"event", profile.event(d.event)},
           {"outcome", profile.outcome(d.allow)},
           {"status", d.status},
           {"correlation_id", correlation_id},
-          {"actor", {{"sub", or_null(d.actor.sub)}, {"client_id", or_null(d.actor.client_id)}, {"tenant", or_null(d.actor.tenant)}}},
+          {"actor", actor_json(d.actor)},
           {"resolved_tenant", d.resolved_tenant},
           {"attempted_tenant", d.attempted_tenant},
           {"target_tenant", d.target_tenant},

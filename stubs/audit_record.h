@@ -32,6 +32,18 @@ struct Decision {
   nlohmann::json change_summary = nullptr;
 };
 
+// A committed change a component publishes to its outbox (P6), beside the decision's audit record.
+struct Published {
+  std::string event;                        // events.<key>
+  Actor actor;
+  nlohmann::json target_tenant = nullptr;
+  nlohmann::json change_summary = nullptr;  // already masked
+};
+
+// The outbox event of `p`: id, event, correlation_id, actor, target_tenant, change_summary (ts and
+// component are stamped by the AuditLog that keeps the outbox).
+nlohmann::json outbox_event(const Published& p, const std::string& correlation_id, const ContractProfile& profile);
+
 // The U1 record of `d` (every field present; ts and component are stamped by the AuditLog).
 nlohmann::json audit_record(const Decision& d, const std::string& method, const std::string& path,
                             const std::string& correlation_id, const ContractProfile& profile);

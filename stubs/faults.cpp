@@ -79,6 +79,10 @@ const std::vector<FaultInfo>& fault_catalogue() {
       {"gateway.break_glass_without_assurance", "P4", "break glass is allowed without the assurance it needs"},
       {"gateway.break_glass_unaudited", "P4,I4", "a break-glass use leaves no break_glass record of its own"},
       {"gateway.local_issuer_in_production", "P5", "a production gateway accepts tokens of the local issuer"},
+      {"gateway.outbox_missing_on_change", "P6", "a membership change publishes no outbox event"},
+      {"gateway.outbox_before_authorization", "P6,I3", "a membership change is published before it is authorized, denied or not"},
+      {"gateway.outbox_target_is_actor_tenant", "P6", "an outbox event names the actor's tenant as the target tenant"},
+      {"gateway.outbox_unmasked", "P6", "a policy change is published with its secret values in clear"},
       // Backends
       {"backend.unsigned_context_accepted", "B1,I3", "requests without a context signature are served"},
       {"backend.stale_signature_accepted", "B1", "signatures outside the freshness window are accepted"},

@@ -58,6 +58,8 @@ Response Frame::answer(Call& call) {
     return error_response("invalid_encoding", *part + " is not UTF-8", call.correlation_id, p);
   if (request.path == p.path("audit"))
     return request.method == "GET" ? audit_query(call) : method_not_allowed(call, {"GET"});
+  if (ctx_.outbox && request.path == p.path("outbox"))
+    return request.method == "GET" ? outbox_query(call) : method_not_allowed(call, {"GET"});
   const auto match = match_route(table_.routes, request.method, request.path);
   call.open_route = match.route && match.route->open;
   if (table_.guard)
@@ -86,6 +88,8 @@ Response Frame::finish(Call& call, Response response) {
     if (f.records_without_correlation_id) record.erase("correlation_id");
     ctx_.audit->record(std::move(record));
   }
+  if (ctx_.outbox)
+    for (const auto& p : call.published) ctx_.outbox->record(outbox_event(p, call.correlation_id, ctx_.profile));
   for (const auto& [name, value] : call.echo.entries()) response.headers.set(name, value);
   if (f.errors_without_correlation_id && response.status >= 400) {
     auto body = nlohmann::json::parse(response.body, nullptr, false);
@@ -98,6 +102,20 @@ Response Frame::audit_query(const Call& call) const {
   const auto& r = call.request;
   auto records = ctx_.audit->query(r.query_param("correlation_id").value_or(""), r.query_param("event").value_or(""));
   return json_response(ctx_.profile.status("ok"), {{"records", std::move(records)}}, call.correlation_id, ctx_.profile);
+}
+
+void open_records(StubContext& ctx, const std::string& component) {
+  const StubOptions& o = ctx.options;
+  ctx.audit = std::make_unique<AuditLog>(component, o.audit_file, o.audit_retention);
+  if (o.role == "gateway" && ctx.profile.find("paths.outbox"))
+    ctx.outbox = std::make_unique<AuditLog>(component, o.outbox_file, o.audit_retention);
+}
+
+// The outbox, queried as the audit is (by correlation_id and event).
+Response Frame::outbox_query(const Call& call) const {
+  const auto& r = call.request;
+  auto events = ctx_.outbox->query(r.query_param("correlation_id").value_or(""), r.query_param("event").value_or(""));
+  return json_response(ctx_.profile.status("ok"), {{"records", std::move(events)}}, call.correlation_id, ctx_.profile);
 }
 
 Response server_error_response(ServerFault fault, const Request& request, const ContractProfile& profile) {

@@ -27,7 +27,9 @@ struct Call {
   bool open_route = false;             // the matched route needs no credentials (the guard still runs)
   Headers echo{};                      // set on every answer of the call, the guard's included
   std::shared_ptr<void> context{};     // what the role's guard worked out for its handlers
+  std::vector<Published> published{};  // committed changes, put in the outbox by the frame (P6)
   void decide(Decision d) { decisions.push_back(std::move(d)); }
+  void publish(Published p) { published.push_back(std::move(p)); }
 };
 
 using RouteHandler = std::function<Response(Call&, const PathParams&)>;
@@ -72,6 +74,7 @@ class Frame final : public Role {
   Response answer(Call& call);
   Response finish(Call& call, Response response);
   Response audit_query(const Call& call) const;
+  Response outbox_query(const Call& call) const;
   Response method_not_allowed(const Call& call, const std::vector<std::string>& allowed) const;
 
   StubContext& ctx_;

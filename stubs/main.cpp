@@ -98,7 +98,7 @@ std::optional<std::string> missing_spelling(const ContractProfile& profile, cons
                           "status.forbidden", "errors.forbidden", "status.assurance_required", "errors.assurance_required",
                           "status.tenant_invalid", "errors.tenant_invalid", "events.membership_changed", "events.policy_changed",
                           "events.break_glass_used", "events.authz_denied", "events.data_read", "events.data_not_found",
-                          "events.tenant_invalid"})
+                          "events.tenant_invalid", "paths.outbox"})
       keys.push_back(k);
   for (const auto& key : keys)
     if (!profile.find(key)) return "the profile has no " + key;
@@ -168,6 +168,8 @@ int main(int argc, char** argv) {
   app.add_option("--port", o.port, "port to listen on (0: the OS chooses)");
   app.add_option("--fault", o.faults, "break one clause (repeatable; see --list-faults)");
   app.add_option("--audit-file", o.audit_file, "append audit records (JSON lines) to this file");
+  app.add_option("--outbox-file", o.outbox_file,
+                 "gateway, where the profile spells paths.outbox: append outbox events (JSON lines) to this file");
   app.add_option("--audit-retention", o.audit_retention,
                  "how many of the latest audit records the audit query keeps (older ones stay in the file)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
@@ -245,7 +247,7 @@ int main(int argc, char** argv) {
   ctx.profile = ctx.profile.for_component(component);  // its own event and error spellings, if any
   ctx.options = o;
   try {
-    ctx.audit = std::make_unique<AuditLog>(component, o.audit_file, o.audit_retention);
+    open_records(ctx, component);
   } catch (const std::exception& e) {
     return fail(std::string("component '") + component + "': " + e.what(), kExitEnvironment);
   }

@@ -24,6 +24,7 @@ struct StubOptions {
   std::uint16_t port = 0;
   std::vector<std::string> faults;
   std::string audit_file;                         // JSONL, appended; empty: in memory only
+  std::string outbox_file;                        // gateway: the outbox's JSONL, likewise
   std::size_t audit_retention = AuditLog::kDefaultRetention;  // records kept for the audit query
   // gateway
   std::string authority_url;
@@ -45,6 +46,9 @@ struct StubContext {
   Tenancy tenancy;                                // the platform's tenancy rules (stubs/tenancy.h)
   Faults faults;
   std::unique_ptr<AuditLog> audit;
+  // The gateway's outbox of committed changes (P6), kept as the audit is (retention included); only
+  // where the profile spells paths.outbox; in memory unless --outbox-file names a file.
+  std::unique_ptr<AuditLog> outbox;
   std::string base_url;                           // known once bound
 };
 
@@ -57,6 +61,10 @@ class Role {
   // The server's own answers (ServerOptions::error_response), in the role's envelope.
   virtual Response server_error(ServerFault fault, const Request& request) = 0;
 };
+
+// Opens ctx.audit (and the gateway's outbox) for `component` from ctx.options and ctx.profile.
+// Throws std::runtime_error naming a file that cannot be opened.
+void open_records(StubContext& ctx, const std::string& component);
 
 std::unique_ptr<Role> make_authority(StubContext& ctx);
 std::unique_ptr<Role> make_gateway(StubContext& ctx);

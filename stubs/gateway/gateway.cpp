@@ -100,6 +100,10 @@ class Gateway {
       f.break_glass_without_assurance = fault("gateway.break_glass_without_assurance");
       f.break_glass_unaudited = fault("gateway.break_glass_unaudited");
       f.unprefixed_tenant_accepted = fault("gateway.unprefixed_tenant_accepted");
+      f.outbox_missing_on_change = fault("gateway.outbox_missing_on_change");
+      f.outbox_before_authorization = fault("gateway.outbox_before_authorization");
+      f.outbox_target_is_actor_tenant = fault("gateway.outbox_target_is_actor_tenant");
+      f.outbox_unmasked = fault("gateway.outbox_unmasked");
       plane_admin_ = std::make_unique<gateway::PlaneAdmin>(ctx_, *memberships_, f);
     }
     if (ctx_.tenancy.admin) {  // the gateway's own routes (Route::action) serve the admin surfaces

@@ -132,6 +132,11 @@ Response PlaneAdmin::allow(Call& call, Decision d, const char* event, const Verd
   return json_response(d.status, body, call.correlation_id, p_);
 }
 
+void PlaneAdmin::publish(Call& call, const Decision& d, const char* event, json summary) {
+  call.publish({event, d.actor, faults_.outbox_target_is_actor_tenant ? or_null(d.actor.tenant) : d.target_tenant,
+                std::move(summary)});
+}
+
 Response PlaneAdmin::serve(Call& call, const Route& route, const PathParams& params) {
   Decision d;
   d.actor = Actor::from_claims(call.principal, p_);
@@ -159,6 +164,7 @@ Response PlaneAdmin::members(Call& call, Decision d, const std::string& tenant) 
 }
 
 Response PlaneAdmin::change(Call& call, Decision d, const std::string& tenant, const std::string& user) {
+  if (faults_.outbox_before_authorization) publish(call, d, "membership_changed", {{"user", user}});
   const auto v = authorize(call.principal, d.actor.sub.value_or(""), tenant, "members.write");
   if (!v.error.empty()) return deny(call, d, v);
   if (!ctx_.fixtures.user_by_sub(user)) return deny(call, d, {"not_found"});
@@ -185,6 +191,8 @@ Response PlaneAdmin::change(Call& call, Decision d, const std::string& tenant, c
   d.change_summary = {{"user", user},
                       {"before", before.empty() ? json(nullptr) : json(before)},
                       {"after", after.empty() ? json(nullptr) : json(after)}};
+  if (!faults_.outbox_missing_on_change && !faults_.outbox_before_authorization)
+    publish(call, d, "membership_changed", d.change_summary);
   return allow(call, d, "membership_changed", v,
                {{p_.value("member_user_field"), user}, {role_field, after.empty() ? json(nullptr) : json(after)}});
 }
@@ -201,6 +209,7 @@ Response PlaneAdmin::policy(Call& call, Decision d) {
   }
   // P4: the record says what changed, a secret's value masked.
   d.change_summary = masked_change_summary(document, p_.value("masked"));
+  publish(call, d, "policy_changed", faults_.outbox_unmasked ? document : d.change_summary);
   global_ = std::move(document);
   return allow(call, d, "policy_changed", v, global_);
 }

@@ -1,4 +1,4 @@
-// P1–P5: tenant and platform administration of a platform with planes (seed 002, fixtures
+// P1–P6: tenant and platform administration of a platform with planes (seed 002, fixtures
 // tenancy.yaml `planes`, `roles` and `policy`), served by the gateway itself (Route::action). A
 // request names the tenant it administers in its path (plane-prefixed, the profile's tenant_id
 // pattern) and is decided by the caller's roles now (stubs/gateway/memberships.h): its role in that
@@ -16,7 +16,7 @@
 
 namespace tc::stub::gateway {
 
-// Switches for the faults that break P1–P5 on purpose (stubs/faults.cpp); all off is the contract.
+// Switches for the faults that break P1–P6 on purpose (stubs/faults.cpp); all off is the contract.
 struct PlaneAdminFaults {
   bool tenant_admin_platform_root = false;     // a tenant admin is allowed what a platform operator is
   bool admin_role_any_tenant = false;          // a tenant admin's role counts in every tenant plane
@@ -24,6 +24,10 @@ struct PlaneAdminFaults {
   bool break_glass_without_assurance = false;  // break glass is allowed without the assurance
   bool break_glass_unaudited = false;          // break glass leaves no record of its own
   bool unprefixed_tenant_accepted = false;     // a tenant id without its plane prefix is taken as the tenant
+  bool outbox_missing_on_change = false;       // a membership change publishes no outbox event
+  bool outbox_before_authorization = false;    // a membership change is published before it is authorized
+  bool outbox_target_is_actor_tenant = false;  // an outbox event's target tenant is the actor's tenant
+  bool outbox_unmasked = false;                // a policy change is published with its secrets in clear
 };
 
 class PlaneAdmin {
@@ -43,6 +47,8 @@ class PlaneAdmin {
   Response deny(Call& call, Decision d, const Verdict& v);
   Response bad_request(Call& call, Decision d, const std::string& description);
   Response allow(Call& call, Decision d, const char* event, const Verdict& v, const nlohmann::json& body);
+  // P6: a committed change's outbox event, with the decision's actor and target tenant.
+  void publish(Call& call, const Decision& d, const char* event, nlohmann::json summary);
   Response members(Call& call, Decision d, const std::string& tenant);
   Response change(Call& call, Decision d, const std::string& tenant, const std::string& user);
   Response policy(Call& call, Decision d);

@@ -1,7 +1,11 @@
 // The gateway under seed 002's rules (fixtures/seed-002: plane-prefixed tenant ids, roles per tenant,
 // platform-plane roles, a policy of who may administer what, break glass and its assurance, a local
-// issuer), in process over real sockets: every gateway fault of a P clause is probed here — the
+// issuer, an outbox), in process over real sockets: every gateway fault of a P clause is probed here — the
 // healthy gateway answers as the contract says, the faulty one otherwise.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 
@@ -42,6 +46,14 @@ class GatewayPlanes : public ::testing::Test {
     return got.json_body().value("records", std::vector<json>{});
   }
 
+  // The outbox events the request `r` published (P6).
+  static std::vector<json> published(ServedStub& gw, const Reply& r) {
+    auto got = call("GET", gw.url() + stubs_->world.profile.path("outbox") + "?correlation_id=" +
+                               r.headers.get("X-Correlation-Id").value_or(""));
+    EXPECT_EQ(got.status, 200) << got.body;
+    return got.json_body().value("records", std::vector<json>{});
+  }
+
   static std::vector<FaultProbe> cases() {
     return {
         {"gateway.unprefixed_tenant_accepted", "400",
@@ -61,6 +73,32 @@ class GatewayPlanes : public ::testing::Test {
            auto r = as(gw, token("usr-root", {{"acr", "aal2"}}), "PUT", "/v1/platform/policy", R"({"mfa_required":true})");
            EXPECT_EQ(r.status, 200) << r.body;
            return std::to_string(records(gw, r, "break_glass.used").size());
+         }},
+        {"gateway.outbox_missing_on_change", "1",
+         [](ServedStub& gw) {
+           auto r = as(gw, token("usr-ada"), "PUT", "/v1/tenants/tenant:coulomb/members/usr-fin", R"({"role":"member"})");
+           EXPECT_EQ(r.status, 200) << r.body;
+           return std::to_string(published(gw, r).size());
+         }},
+        {"gateway.outbox_before_authorization", "0",
+         [](ServedStub& gw) {
+           auto r = as(gw, token("usr-bob"), "DELETE", "/v1/tenants/tenant:coulomb/members/usr-fin");
+           EXPECT_EQ(r.status, 403) << r.body;
+           return std::to_string(published(gw, r).size());
+         }},
+        {"gateway.outbox_target_is_actor_tenant", "tenant:volta",
+         [](ServedStub& gw) {
+           auto r = as(gw, token("usr-ops"), "PUT", "/v1/tenants/tenant:volta/members/usr-eve", R"({"role":"member"})");
+           auto events = published(gw, r);
+           return events.size() == 1 ? events[0].value("target_tenant", "<none>") : "<" + std::to_string(events.size()) + " events>";
+         }},
+        {"gateway.outbox_unmasked", "***",
+         [](ServedStub& gw) {
+           auto r = as(gw, token("usr-root", {{"acr", "aal2"}}), "PUT", "/v1/platform/policy",
+                       R"({"mfa_required":true,"recovery_secret":"planted-17"})");
+           auto events = published(gw, r);
+           return events.size() == 1 ? events[0]["change_summary"].value("recovery_secret", "<none>")
+                                     : "<" + std::to_string(events.size()) + " events>";
          }},
         {"gateway.local_issuer_in_production", "401",
          [](ServedStub& gw) {
@@ -107,6 +145,36 @@ TEST_F(GatewayPlanes, OperatorAndBreakGlassPathsAndWhereRolesMayBeHeld) {
   EXPECT_EQ(as(*gw, token("usr-ops"), "PUT", "/v1/tenants/tenant:volta/members/usr-eve", R"({"role":"superuser"})").status, 400)
       << "a role no policy names";
   EXPECT_EQ(as(*gw, token("usr-ops"), "GET", "/v1/tenants/tenant:nowhere/members").status, 404);
+}
+
+// P6: the outbox is queried as the audit is (GET only) and, given a file, appended to it as JSON
+// lines, one event per committed change, the same events the query answers; reads publish nothing.
+TEST_F(GatewayPlanes, TheOutboxIsQueriedLikeTheAuditAndKeptInItsFile) {
+  const auto file = std::filesystem::temp_directory_path() / ("tc-outbox-" + std::to_string(::getpid()) + ".jsonl");
+  std::filesystem::remove(file);
+  {
+    auto gw = stubs_->start_gateway({}, file.string());
+    const std::string outbox = stubs_->world.profile.path("outbox");
+    EXPECT_EQ(call("POST", gw->url() + outbox, {{"Content-Type", "application/json"}}, "{}").status, 405);
+    auto read = as(*gw, token("usr-ada"), "GET", "/v1/tenants/tenant:coulomb/members");
+    EXPECT_EQ(read.status, 200) << read.body;
+    EXPECT_TRUE(published(*gw, read).empty()) << "a read publishes nothing";
+    auto change = as(*gw, token("usr-ada"), "DELETE", "/v1/tenants/tenant:coulomb/members/usr-fin");
+    ASSERT_EQ(change.status, 200) << change.body;
+    auto events = published(*gw, change);
+    ASSERT_EQ(events.size(), 1u);
+    for (const char* field : {"id", "ts", "component", "event", "correlation_id", "actor", "target_tenant", "change_summary"})
+      EXPECT_TRUE(events[0].contains(field)) << field << " in " << events[0];
+    EXPECT_EQ(events[0]["event"], "membership.changed");
+    EXPECT_EQ(events[0]["actor"]["tenant"], "tenant:coulomb");
+    std::ifstream in(file);
+    std::string line, last;
+    int lines = 0;
+    while (std::getline(in, line)) ++lines, last = line;
+    EXPECT_EQ(lines, 1);
+    EXPECT_EQ(json::parse(last, nullptr, false), events[0]);
+  }
+  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ class ServedStub {
     auto faults = stub::Faults::parse(ctx_.options.faults, ctx_.options.role);
     if (!faults.ok()) throw std::runtime_error(faults.error().to_string());
     ctx_.faults = *faults;
-    ctx_.audit = std::make_unique<stub::AuditLog>(component, "");
+    stub::open_records(ctx_, component);
     stub::ServerOptions server_options;
     server_options.workers = 3;
     server_options.error_response = [this](stub::ServerFault f, const stub::Request& r) { return role_->server_error(f, r); };
@@ -125,9 +125,11 @@ struct PlatformStubs {
     b.shared_secret = kSharedSecret;
     backend = std::make_unique<ServedStub>(b, world.profile, role, &stub::make_backend, world.fixtures, world.tenancy);
   }
-  std::unique_ptr<ServedStub> start_gateway(std::vector<std::string> faults = {}) const {
+  // `outbox_file`: the gateway's --outbox-file (none: in memory only).
+  std::unique_ptr<ServedStub> start_gateway(std::vector<std::string> faults = {}, const std::string& outbox_file = "") const {
     stub::StubOptions g;
     g.role = "gateway";
+    g.outbox_file = outbox_file;
     g.authority_url = authority->url();
     g.shared_secret = kSharedSecret;
     g.faults = std::move(faults);
