@@ -110,7 +110,9 @@ class Doctor {
                                     : authority != topology_.components.end()
                                         ? env_.components.at(authority->name).url + profile_.path("token")
                                         : std::string();
-      run_onboarding_checks(*bindings_file_, env_, profile_, token_url,
+      const TlsOptions token_tls =
+          authority != topology_.components.end() ? env_.components.at(authority->name).tls : TlsOptions{};
+      run_onboarding_checks(*bindings_file_, env_, profile_, token_url, token_tls,
                             [this](bool ok, const std::string& c, const std::string& check, const std::string& d) {
                               report(ok, c, check, d);
                             });

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include "common/crypto.h"
@@ -64,6 +66,12 @@ void check_shape_of_check(const StrictReader& r, const json& check, const std::s
   }
   for (const char* k : {"component", "pointer"})
     if (check.contains(k)) r.string(check[k], pointer_join(p, k));
+  // A status is a number, or one template that renders to one ("{{contract.status.ok}}").
+  if (check.contains("status") && !check["status"].is_number_integer()) {
+    const json& s = check["status"];
+    const bool one_template = s.is_string() && s.get<std::string>().starts_with("{{") && s.get<std::string>().ends_with("}}");
+    if (!one_template) r.fail(pointer_join(p, "status"), "expected an integer or one template, got " + describe_type(s));
+  }
   if (check.contains("contains")) r.map(check["contains"], pointer_join(p, "contains"));
   if (check.contains("at_least")) r.integer(check["at_least"], pointer_join(p, "at_least"));
   for (const char* k : {"status", "pointer", "contains", "at_least"})
@@ -71,6 +79,18 @@ void check_shape_of_check(const StrictReader& r, const json& check, const std::s
   if ((check.contains("contains") || check.contains("at_least")) && !check.contains("pointer"))
     r.fail(p, "contains and at_least need the pointer of the list they look at");
   templates_read_the_scope(r, check, p);
+}
+
+// A rendered check whose values are not of their kind (a template that read a map where a path
+// was due): what is wrong and where, so the check fails instead of being run.
+std::optional<std::string> rendered_wrongly(const json& check, const std::string& ptr) {
+  for (const char* k : {"get", "token", "audit", "as", "component", "pointer"})
+    if (check.contains(k) && !check[k].is_string())
+      return pointer_join(ptr, k) + " rendered to " + describe_type(check[k]) + ", not a string";
+  for (const char* k : {"status", "at_least"})
+    if (check.contains(k) && !check[k].is_number_integer())
+      return pointer_join(ptr, k) + " rendered to " + describe_type(check[k]) + ", not an integer";
+  return std::nullopt;
 }
 
 // Everything one tenant's checks share: the scope their templates read, the tokens got so far
@@ -85,8 +105,8 @@ struct TenantRun {
 class Onboarding {
  public:
   Onboarding(const Document& file, const Environment& env, const ContractProfile& profile, std::string token_url,
-             const DoctorReport& report)
-      : file_(file), env_(env), profile_(profile), token_url_(std::move(token_url)), report_(report) {}
+             const TlsOptions& token_tls, const DoctorReport& report)
+      : file_(file), env_(env), profile_(profile), token_url_(std::move(token_url)), report_(report), token_http_(token_tls) {}
 
   void run() {
     const json& section = file_.value.at("onboarding");
@@ -108,6 +128,7 @@ class Onboarding {
   void run_check(TenantRun& t, const std::string& name, const json& raw, const std::string& ptr) {
     auto check = render(raw, t.scope, Loc{file_.file, file_.where(ptr).line, ptr});
     if (!check) return report(t, name, false, check.error().to_string());
+    if (auto wrong = rendered_wrongly(*check, ptr)) return report(t, name, false, *wrong);
     const std::string kind = kind_of(*check);
     if (kind == "get") return get(t, name, *check);
     if (kind == "token") return token(t, name, *check);
@@ -134,7 +155,7 @@ class Onboarding {
     req.body = "grant_type=password&client_id=" + url_encode(client) + "&username=" +
                url_encode(user.value("username", "")) + "&password=" + url_encode(user.value("password", "")) +
                "&scope=" + url_encode(scope);
-    auto res = http_.send(req);
+    auto res = token_http_.send(req);
     if (!res) return res.error();
     json body = json::parse(res->body, nullptr, false);
     if (res->status != profile_.status("ok") || !body.is_object() || !body.contains("access_token") ||
@@ -144,20 +165,19 @@ class Onboarding {
     return body;
   }
 
-  std::string scope_of_section() {
+  // The section's scope as tenant `t` asks it (it may read {{tenant}}); none when absent.
+  Result<std::string> scope_for(const TenantRun& t) {
     const json& onboarding = file_.value.at("onboarding");
-    if (!onboarding.contains("scope")) return "";
-    auto scope = render_text(onboarding["scope"].get<std::string>(), Scope(&root_scope()), Loc{file_.file, 1, "/onboarding/scope"});
-    return scope ? *scope : "";
+    if (!onboarding.contains("scope")) return std::string();
+    return render_text(onboarding["scope"].get<std::string>(), t.scope,
+                       Loc{file_.file, file_.where("/onboarding/scope").line, "/onboarding/scope"});
   }
 
-  const Scope& root_scope() {
-    if (!root_) {
-      root_ = std::make_unique<Scope>();
-      root_->set("contract", profile_.values());
-      root_->set("fx", env_.bindings);
-    }
-    return *root_;
+  // One client per component, over that component's TLS settings.
+  HttpClient& client_of(const Component& c) {
+    auto& client = clients_[c.name];
+    if (!client) client = std::make_unique<HttpClient>(c.tls);
+    return *client;
   }
 
   void get(TenantRun& t, const std::string& name, const json& check) {
@@ -165,7 +185,9 @@ class Onboarding {
     const Component* c = component(t, name, check.value("component", std::string("gateway")));
     if (!c) return;
     if (!t.tokens.count(user)) {
-      auto body = token_response(user, scope_of_section());
+      auto scope = scope_for(t);
+      if (!scope) return report(t, name, false, scope.error().to_string());
+      auto body = token_response(user, *scope);
       if (!body) return report(t, name, false, body.error().message);
       t.tokens[user] = (*body)["access_token"].get<std::string>();
     }
@@ -176,12 +198,11 @@ class Onboarding {
     req.timeout_ms = kCheckTimeoutMs;
     req.headers.add(profile_.header("authorization"), profile_.value("bearer_scheme") + " " + t.tokens[user]);
     req.headers.add(profile_.header("correlation_id"), cid);
-    auto res = http_.send(req);
+    auto res = client_of(*c).send(req);
     std::string detail = "GET " + path + " as users." + user;
     if (!res) return report(t, name, false, detail + ": " + res.error().message);
     t.correlation_ids[name] = cid;
-    const int want = check.contains("status") && check["status"].is_number_integer() ? check["status"].get<int>()
-                                                                                     : profile_.status("ok");
+    const int want = check.contains("status") ? check["status"].get<int>() : profile_.status("ok");
     detail += " answered " + std::to_string(res->status);
     if (res->status != want) return report(t, name, false, detail + ", not " + std::to_string(want));
     if (!check.contains("pointer")) return report(t, name, true, detail);
@@ -243,7 +264,7 @@ class Onboarding {
       return report(t, name, false, c->name + " has no audit source in the topology");
     auto in_tenant = [&](const json& r) { return r.value("resolved_tenant", json()) == t.id; };
     auto records = poll_audit_records(*c, profile_.path("audit"), cid->second,
-                                      [&](const HttpRequest& r) { return http_.send(r); },
+                                      [&](const HttpRequest& r) { return client_of(*c).send(r); },
                                       [&](const std::vector<json>& rs) { return std::any_of(rs.begin(), rs.end(), in_tenant); });
     const std::string detail = c->name + "'s record of " + of + " (" + cid->second + ")";
     if (!records) return report(t, name, false, detail + ": " + records.error().message);
@@ -258,8 +279,8 @@ class Onboarding {
   const ContractProfile& profile_;
   std::string token_url_;
   const DoctorReport& report_;
-  HttpClient http_;
-  std::unique_ptr<Scope> root_;
+  HttpClient token_http_;
+  std::map<std::string, std::unique_ptr<HttpClient>> clients_;
 };
 
 }  // namespace
@@ -290,9 +311,9 @@ void check_onboarding_shape(const StrictReader& r, const json& node, const std::
 }
 
 void run_onboarding_checks(const Document& bindings_file, const Environment& env, const ContractProfile& profile,
-                           const std::string& token_url, const DoctorReport& report) {
+                           const std::string& token_url, const TlsOptions& token_tls, const DoctorReport& report) {
   if (!bindings_file.value.is_object() || !bindings_file.value.contains("onboarding")) return;
-  Onboarding(bindings_file, env, profile, token_url, report).run();
+  Onboarding(bindings_file, env, profile, token_url, token_tls, report).run();
 }
 
 }  // namespace tc::cli

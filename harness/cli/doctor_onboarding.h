@@ -26,8 +26,10 @@ namespace tc::cli {
 void check_onboarding_shape(const StrictReader& r, const json& onboarding, const std::string& pointer);
 
 // Runs every check of `bindings_file`'s onboarding section against `env` (whose bindings are the
-// file rendered); `token_url` is where tokens are asked. Nothing when the section is absent.
+// file rendered); `token_url` is where tokens are asked, over `token_tls` (each component is asked
+// over its own). A value that renders to the wrong type fails its check. Nothing when the section
+// is absent.
 void run_onboarding_checks(const Document& bindings_file, const Environment& env, const ContractProfile& profile,
-                           const std::string& token_url, const DoctorReport& report);
+                           const std::string& token_url, const TlsOptions& token_tls, const DoctorReport& report);
 
 }  // namespace tc::cli

@@ -165,9 +165,11 @@ TEST(Doctor, AnOnboardingCheckNamingWhatTheBindingsLackIsRefusedWithItsPointer) 
        "/onboarding/tenants/coulomb/memberships/as: users has no 'nobody'"},
       {"audit_readiness: {audit: applications}", "/onboarding/tenants/coulomb/audit_readiness/audit: 'scopes' is no get check"},
       {"get: \"{{path(fx.routes.data.applications, tenant)}}\"", "'gateway' is not in scope here"},
+      {"at_least: 2}", "/onboarding/tenants/coulomb/memberships/status: expected an integer or one template, got a string"},
   };
   const std::vector<std::string> with = {"{as: nobody, get: \"{{path(fx.routes.admin.members, tenant)}}\",\n                    pointer",
-                                         "audit_readiness: {audit: scopes}", "get: \"{{gateway}}/v1\""};
+                                         "audit_readiness: {audit: scopes}", "get: \"{{gateway}}/v1\"",
+                                         "at_least: 2, status: two hundred}"};
   for (std::size_t i = 0; i < cases.size(); ++i) {
     auto file = dir.write("bindings-" + std::to_string(i) + ".yaml", replaced(seed_002_bindings(), cases[i].first, with[i]));
     auto run = test::run_cli({"doctor", "--env", test::source_path("compose/seed-002.yaml"), "--bindings", file,
@@ -177,6 +179,29 @@ TEST(Doctor, AnOnboardingCheckNamingWhatTheBindingsLackIsRefusedWithItsPointer) 
     EXPECT_THAT(run.output, HasSubstr(cases[i].second)) << run.output;
     EXPECT_THAT(run.output, Not(HasSubstr("started"))) << "nothing starts on a bad bindings file";
   }
+}
+
+// A template that renders to the wrong kind of value, or does not render, fails the checks it
+// feeds (with the pointer and the reason) instead of stopping doctor; the other checks still run.
+TEST(Doctor, AnOnboardingValueThatRendersWronglyFailsItsCheckAndTheRestRun) {
+  test::ScratchDir dir;
+  std::string b = seed_002_bindings();
+  b = replaced(b, "scope: \"{{fx.scopes.console}}\"", "scope: \"{{fx.scopes.console}} {{fx.scopes.tenant_wide}}\"");
+  b = replaced(b, "backend_audit_readiness: {audit: applications, component: apps}",
+               "backend_audit_readiness: {audit: applications, component: \"{{fx.users}}\"}");
+  b = replaced(b, "at_least: 2}", "at_least: 2, status: \"{{fx.tenants}}\"}");
+  auto file = dir.write("bindings.yaml", b);
+  auto run = test::run_cli({"doctor", "--env", test::source_path("compose/seed-002.yaml"), "--bindings", file,
+                            "--reports", dir.path()},
+                           dir.path() + "/doctor.out", 60000);
+  EXPECT_EQ(run.exit, "exited with status 3") << run.output;
+  for (const char* line : {"FAIL tenant:coulomb onboarding.applications:", "scopes.tenant_wide",
+                           "FAIL tenant:coulomb onboarding.backend_audit_readiness: /onboarding/tenants/coulomb/"
+                           "backend_audit_readiness/component rendered to a map, not a string",
+                           "FAIL tenant:coulomb onboarding.memberships: /onboarding/tenants/coulomb/memberships/status "
+                           "rendered to a map, not an integer",
+                           "OK tenant:coulomb onboarding.scopes:"})
+    EXPECT_THAT(run.output, HasSubstr(line)) << run.output;
 }
 
 // Against a bound staging: the stubs run elsewhere (`stubs up` writes a topology of external
@@ -197,16 +222,22 @@ TEST(Doctor, TheOnboardingChecksRunAgainstABoundStagingWithItsSecretsMasked) {
                                                         {"TC_ONBOARDING_PW_VIC", "s2-vic-passphrase"},
                                                         {"TC_ONBOARDING_PW_EVE", "s2-eve-passphrase"}};
   for (const auto& [name, password] : passwords) b = replaced(b, "password: " + password, "password: \"{{env." + name + "}}\"");
+  // A value from the environment in a check's own path is printed in its line: masked too.
+  b = replaced(b, "get: \"{{path(fx.routes.data.applications, tenant)}}\"",
+               "get: \"{{path(fx.routes.data.applications, tenant)}}?probe={{env.TC_ONBOARDING_PROBE}}\"");
+  std::map<std::string, std::string> env = passwords;
+  env["TC_ONBOARDING_PROBE"] = "probe-value-7f3a";
   auto file = dir.write("staging-bindings.yaml", b);
   auto run = test::run_cli({"doctor", "--env", written, "--bindings", file, "--reports", dir.path() + "/doctor"},
-                           dir.path() + "/doctor.out", 60000, passwords);
+                           dir.path() + "/doctor.out", 60000, env);
   up->signal(SIGTERM);
   EXPECT_TRUE(up->wait_for(15000));
   EXPECT_EQ(run.exit, "exited with status 0") << run.output;
   for (const char* tenant : {"tenant:coulomb", "tenant:volta"})
     for (const auto& check : kOnboardingChecks)
       EXPECT_THAT(run.output, HasSubstr(std::string("OK ") + tenant + " onboarding." + check + ":")) << run.output;
-  for (const auto& [name, password] : passwords) EXPECT_THAT(run.output, Not(HasSubstr(password)));
+  EXPECT_THAT(run.output, HasSubstr("OK tenant:coulomb onboarding.applications: GET /v1/tenants/tenant%3Acoulomb/applications?probe="));
+  for (const auto& [name, value] : env) EXPECT_THAT(run.output, Not(HasSubstr(value)));
 }
 
 }  // namespace
