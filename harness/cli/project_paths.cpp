@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "common/document.h"
 #include "common/headers.h"
 #include "harness/model/clauses.h"
 
@@ -31,9 +32,12 @@ Result<Unit> check_clause_selection(const Topology& topology, const std::vector<
   if (clauses.empty()) return Unit{};
   for (std::size_t i = 0; i < topology.clauses.size(); ++i) {
     const std::vector<std::string> one{topology.clauses[i]};
-    if (std::none_of(clauses.begin(), clauses.end(), [&](const ContractClause& c) { return clause_selected(c.id, one); }))
-      return input_error(Where{topology.file, 0, pointer_join("/clauses", i), {}, {}},
+    if (std::none_of(clauses.begin(), clauses.end(), [&](const ContractClause& c) { return clause_selected(c.id, one); })) {
+      const std::string pointer = pointer_join("/clauses", i);
+      auto doc = load_document(topology.file);  // read once already, so only for the line
+      return input_error(doc ? doc->where(pointer) : Where{topology.file, 0, pointer, {}, {}},
                          "'" + topology.clauses[i] + "' selects no clause of the contract document (docs/contract.md)");
+    }
   }
   return Unit{};
 }

@@ -258,7 +258,7 @@ TEST_F(CmdRun, AClauseSelectionNamingNoClauseExitsTwoAtItsPointer) {
   scenario("a.yaml", kOneScenario);
   Outcome o = run({});
   EXPECT_EQ(o.code, 2) << o.out << o.err;
-  EXPECT_NE(o.err.find("/clauses/1"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("topology.yaml:1: /clauses/1"), std::string::npos) << o.err;
   EXPECT_NE(o.err.find("'Q' selects no clause"), std::string::npos) << o.err;
   EXPECT_EQ(server.requests(), 0);
   write_file(dir.path / "topology.yaml", "clauses: [I1, G]\n" + external_topology(server.url(), "[]"));
