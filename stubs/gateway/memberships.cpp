@@ -35,15 +35,18 @@ std::map<std::string, std::string> Memberships::members_of(const std::string& te
   return out;
 }
 
-std::set<std::string> Memberships::set_member(const std::string& sub, const std::string& tenant, bool member, const std::string& role) {
-  {
-    std::lock_guard lock(mu_);
-    auto& tenants = roles_[sub];
-    if (!member) tenants.erase(tenant);
-    else if (!role.empty()) tenants[tenant] = role;
-    else tenants.emplace(tenant, "member");
-  }
-  return tenants_of(sub);
+Memberships::Change Memberships::set_member(const std::string& sub, const std::string& tenant, bool member,
+                                            const std::string& role) {
+  std::lock_guard lock(mu_);
+  auto& tenants = roles_[sub];
+  Change change;
+  if (auto it = tenants.find(tenant); it != tenants.end()) change.before = it->second;
+  if (!member) tenants.erase(tenant);
+  else if (!role.empty()) tenants[tenant] = role;
+  else tenants.emplace(tenant, "member");
+  if (auto it = tenants.find(tenant); it != tenants.end()) change.after = it->second;
+  for (const auto& [t, r] : tenants) change.tenants.insert(t);
+  return change;
 }
 
 std::string Memberships::workspace_of_locked(const std::string& sub) const {
@@ -65,11 +68,24 @@ std::string Memberships::workspace_role(const std::string& workspace, const std:
   return it == ws->second.members.end() ? std::string() : it->second;
 }
 
-void Memberships::set_workspace_member(const std::string& workspace, const std::string& sub, const std::optional<std::string>& role) {
+Memberships::Change Memberships::set_workspace_member(const std::string& workspace, const std::string& sub,
+                                                      const std::optional<std::string>& role) {
   std::lock_guard lock(mu_);
   auto& members = workspaces_.at(workspace).members;
-  if (role) members[sub] = *role;
-  else members.erase(sub);
+  Change change;
+  if (auto it = members.find(sub); it != members.end()) change.before = it->second;
+  if (!role) {
+    members.erase(sub);
+    return change;
+  }
+  if (const auto other = workspace_of_locked(sub); !other.empty() && other != workspace) {
+    change.refused = true;
+    change.after = change.before;
+    return change;
+  }
+  change.after = !role->empty() ? *role : change.before.empty() ? "member" : change.before;
+  members[sub] = change.after;
+  return change;
 }
 
 }  // namespace tc::stub::gateway

@@ -26,15 +26,22 @@ class Memberships {
   std::set<std::string> tenants_of(const std::string& sub) const;
   // sub -> role of every member of `tenant`.
   std::map<std::string, std::string> members_of(const std::string& tenant) const;
-  // Adds (with `role`, "" keeps the present one or "member") or removes a membership; the user's
-  // tenants afterwards.
-  std::set<std::string> set_member(const std::string& sub, const std::string& tenant, bool member, const std::string& role = "");
+  // One change, read and written under one lock: the role before and after ("" for none) and, for a
+  // tenant membership, the user's tenants afterwards. `refused` when nothing was changed.
+  struct Change {
+    std::string before, after;
+    std::set<std::string> tenants;
+    bool refused = false;
+  };
+  // Adds (with `role`, "" keeps the present one or "member") or removes a membership.
+  Change set_member(const std::string& sub, const std::string& tenant, bool member, const std::string& role = "");
 
   // The workspace `sub` is a member of, "" for none; its role there.
   std::string workspace_of(const std::string& sub) const;
   std::string workspace_role(const std::string& workspace, const std::string& sub) const;
-  // Sets (a role) or removes (nullopt) a workspace membership.
-  void set_workspace_member(const std::string& workspace, const std::string& sub, const std::optional<std::string>& role);
+  // Sets (a role; "" keeps the present one or makes a newcomer "member") or removes (nullopt) a
+  // workspace membership; refused when the user is a member of another workspace.
+  Change set_workspace_member(const std::string& workspace, const std::string& sub, const std::optional<std::string>& role);
 
  private:
   std::string workspace_of_locked(const std::string& sub) const;

@@ -185,11 +185,10 @@ Response PlaneAdmin::change(Call& call, Decision d, const std::string& tenant, c
       return bad_request(call, d, "role '" + role + "' cannot be held in " + tenant);
     }
   }
-  const auto before = members_.role(user, tenant);
-  members_.set_member(user, tenant, !remove, role);
-  const auto after = members_.role(user, tenant);
+  const auto change = members_.set_member(user, tenant, !remove, role);
+  const auto& after = change.after;
   d.change_summary = {{"user", user},
-                      {"before", before.empty() ? json(nullptr) : json(before)},
+                      {"before", change.before.empty() ? json(nullptr) : json(change.before)},
                       {"after", after.empty() ? json(nullptr) : json(after)}};
   if (!faults_.outbox_missing_on_change && !faults_.outbox_before_authorization)
     publish(call, d, "membership_changed", d.change_summary);

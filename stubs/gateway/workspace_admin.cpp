@@ -269,27 +269,25 @@ Response WorkspaceAdmin::change_member(Call& call, Decision d, const std::string
   if (!ctx_.fixtures.user_by_sub(user)) return not_found(call, d, "no such user");
   json before, after, body = {{"user", user}};
   if (on_tenant) {
-    before = members_.member(user, scope);
-    const auto tenants = members_.set_member(user, scope, !remove);
-    after = tenants.count(scope) > 0;
-    body[p_.value("member_tenants_field")] = tenants;
+    const auto change = members_.set_member(user, scope, !remove);
+    before = !change.before.empty();
+    after = !change.after.empty();
+    body[p_.value("member_tenants_field")] = change.tenants;
   } else {
     const auto role_field = p_.value("member_role_field");
-    const auto current = members_.workspace_role(ws, user);
-    before = current.empty() ? json(nullptr) : json(current);
     std::optional<std::string> role;
     if (!remove) {
       // A role-less PUT keeps a member's role and makes a newcomer a member; a role is owner or member.
       const auto given = body_field(call.request, role_field);
-      role = !given ? (current.empty() ? "member" : current) : given->is_string() ? given->get<std::string>() : "";
-      if (*role != "owner" && *role != "member")
+      role = !given ? "" : given->is_string() ? given->get<std::string>() : "(not a string)";
+      if (given && *role != "owner" && *role != "member")
         return refuse(call, d, "authz_denied", "invalid_request", role_field + " must be owner or member", "bad_request");
-      const auto other = members_.workspace_of(user);
-      if (!other.empty() && other != ws)
-        return refuse(call, d, "authz_denied", "invalid_request", "the user is a member of another workspace", "bad_request");
     }
-    members_.set_workspace_member(ws, user, role);
-    after = role ? json(*role) : json(nullptr);
+    const auto change = members_.set_workspace_member(ws, user, role);
+    if (change.refused)
+      return refuse(call, d, "authz_denied", "invalid_request", "the user is a member of another workspace", "bad_request");
+    before = change.before.empty() ? json(nullptr) : json(change.before);
+    after = change.after.empty() ? json(nullptr) : json(change.after);
     body[role_field] = after;
   }
   d.event = "membership_changed";
