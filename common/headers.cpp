@@ -28,6 +28,18 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
+std::vector<std::string> split_comma_list(std::string_view value) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = value.find(',', start);
+    out.push_back(trim(value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 void Headers::add(std::string name, std::string value) { entries_.emplace_back(std::move(name), std::move(value)); }
 
 void Headers::set(const std::string& name, std::string value) {

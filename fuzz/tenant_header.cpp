@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view rest = request.body;
   const std::string_view claim = tc::fuzz::next_line(rest);
   if (!claim.empty()) input.claim_tenant = std::string(claim);
-  input.allowed_tenants = split_comma_list(std::string(tc::fuzz::next_line(rest)));
+  input.allowed_tenants = tc::split_comma_list(std::string(tc::fuzz::next_line(rest)));
   input.tenant_scoped = bits & 4;
 
   TenantPolicy policy;

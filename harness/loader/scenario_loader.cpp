@@ -25,11 +25,20 @@ using namespace tc::loader;
 
 const std::vector<std::string> kFileKeys{"$schema", "description", "tags", "vars", "scenarios"};
 const std::vector<std::string> kScenarioKeys{"name", "description", "tags", "requirements",
-                                             "requires", "vars", "matrix", "steps"};
+                                             "requires", "switches", "vars", "matrix", "steps"};
 
 bool is_scenario_extension(const fs::path& p) {
   std::string ext = p.extension().string();
   return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+// Each switch a scenario is for must be one of the profile's (when the profile is known).
+void check_switches(const StrictReader& r, const Scenario& s, const std::string& ptr, const json* contract) {
+  if (!contract) return;
+  const json* switches = contract->contains("switches") ? &(*contract)["switches"] : nullptr;
+  for (const auto& [name, value] : s.switches)
+    if (!switches || !switches->contains(name) || !(*switches)[name].is_boolean())
+      r.fail(pointer_join(pointer_join(ptr, "switches"), name), "the profile has no switch '" + name + "' (switches." + name + ")");
 }
 
 // Files to look at, in order; a path that does not exist is an error of its own.
@@ -103,6 +112,12 @@ Scenario read_scenario(const StrictReader& r, const json& node, const std::strin
     if (std::find(s.tags.begin(), s.tags.end(), t) == s.tags.end()) s.tags.push_back(t);
   s.requirements = r.strings_or_empty(node, ptr, "requirements");
   s.requires_caps = r.strings_or_empty(node, ptr, "requires");
+  if (node.contains("switches")) {
+    const std::string sp = pointer_join(ptr, "switches");
+    r.map(node["switches"], sp);
+    if (node["switches"].empty()) r.fail(sp, "switches names at least one of the profile's switches");
+    for (const auto& [name, value] : node["switches"].items()) s.switches[name] = r.boolean(value, pointer_join(sp, name));
+  }
   if (node.contains("vars")) s.vars = read_vars(r, node["vars"], pointer_join(ptr, "vars"));
   if (node.contains("matrix") && node["matrix"].is_object()) read_matrix_range(r, node["matrix"], pointer_join(ptr, "matrix"), s);
   else if (node.contains("matrix")) read_matrix(r, node["matrix"], pointer_join(ptr, "matrix"), s);
@@ -142,6 +157,7 @@ std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions&
           r.fail(pointer_join(p, "name"),
                  "duplicate scenario name '" + s.name + "' (also at line " + std::to_string(prev.loc.line) + ")");
       check_variables(s, file_vars, loc_of(doc, "/vars"), offered(s, options) ? rules : skipped_rules, cache);
+      check_switches(r, s, p, options.contract);
       return s;
     });
     if (!read) {

@@ -2,6 +2,7 @@
 // Plain data; every node keeps its location (file, line, JSON pointer) for messages. Strings marked
 // "template" may hold {{ … }} and are rendered at run time (harness/template/template.h).
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -75,6 +76,7 @@ struct Scenario {
   std::vector<std::string> tags;
   std::vector<std::string> requirements;    // contract clause ids (docs/contract.md)
   std::vector<std::string> requires_caps;   // capabilities the topology must offer
+  std::map<std::string, bool> switches;     // profile switches.NAME -> the value the scenario is for
   json vars = json::object();               // scenario-level templates (the file's vars merged in)
   std::vector<json> matrix;                 // rows (objects); empty: one run without row
   std::vector<std::string> matrix_keys;     // the rows' keys in file order (case names join values so)

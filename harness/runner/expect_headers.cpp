@@ -1,9 +1,12 @@
 // expect: headers — name (any letter case) -> a string (all values joined with ", " equal it), one
 // of {equals, matches (regex search in the joined values), contains (one value equals), not_contains
-// (no value equals), present, absent, count}, or a list of those. The same checks serve every kind
+// (no value equals), has_tokens (the field's list elements include each element of the given list,
+// letter case aside, as for field names and cache directives), present, absent, count}, or a list
+// of those. The same checks serve every kind
 // that checks a header list (received: what a backend's echo says it received).
 #include <algorithm>
 
+#include "common/headers.h"
 #include "common/pattern.h"
 #include "common/text.h"
 #include "harness/runner/expectation.h"
@@ -12,7 +15,7 @@ namespace tc {
 
 namespace {
 constexpr const char* kHeadersKind = "headers";
-const std::vector<std::string> kOps = {"equals", "matches", "contains", "not_contains", "present", "absent", "count"};
+const std::vector<std::string> kOps = {"equals", "matches", "contains", "not_contains", "has_tokens", "present", "absent", "count"};
 
 void read_check(const json& check, const StrictReader& r, const std::string& p) {
   if (check.is_string() || check.is_number()) return;
@@ -24,8 +27,8 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
     return;
   }
   if (!check.is_object() || check.size() != 1)
-    r.fail(p, "a header check is a string, a map with one of equals, matches, contains, not_contains, present, "
-              "absent, count, or a list of those");
+    r.fail(p, "a header check is a string, a map with one of equals, matches, contains, not_contains, has_tokens, "
+              "present, absent, count, or a list of those");
   r.object(check, p, kOps);
   const std::string op = check.begin().key();
   const json& arg = check.begin().value();
@@ -33,6 +36,8 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
   if (is_template(arg)) return;
   if ((op == "equals" || op == "contains" || op == "not_contains") && !arg.is_string() && !arg.is_number())
     r.fail(ap, op + " takes a string");
+  if (op == "has_tokens" && (!arg.is_string() || trim(arg.get<std::string>()).empty()))
+    r.fail(ap, "has_tokens takes a non-empty list of tokens (\"a, b\")");
   if (op == "matches") r.regex(arg, ap);
   if (op == "present" || op == "absent") r.boolean(arg, ap);
   if (op == "count" && !(arg.is_number_integer() && arg.get<long long>() >= 0))
@@ -60,6 +65,18 @@ Outcome check_one(const std::string& kind, const std::string& name, const json& 
     std::string want = text_of(arg);
     bool found = std::find(values.begin(), values.end(), want) != values.end();
     return verdict(found == (op == "contains"), op, (op == "contains" ? "a value " : "no value ") + as_json_string(want), actual);
+  }
+  if (op == "has_tokens") {
+    // RFC 9110 §5.6.1: a list may be split over field lines, with any spacing around its commas.
+    std::vector<std::string> have;
+    for (const auto& v : values)
+      for (const auto& e : split_comma_list(v)) have.push_back(to_lower(e));
+    std::string lacking;
+    for (const auto& want : split_comma_list(text_of(arg)))
+      if (!want.empty() && std::find(have.begin(), have.end(), to_lower(want)) == have.end())
+        lacking += (lacking.empty() ? "" : ", ") + want;
+    return verdict(!values.empty() && lacking.empty(), op, "the tokens " + as_json_string(text_of(arg)),
+                   actual + (lacking.empty() || values.empty() ? "" : ", without " + lacking));
   }
   if (op == "matches") {
     auto re = compiled_regex(text_of(arg));

@@ -52,6 +52,17 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
     publish_scenario(scenario_case, result);
     return result;
   }
+  // A scenario for platforms whose profile sets a switch otherwise does not apply here.
+  for (const auto& [name, want] : scenario.switches) {
+    const json* have = run.root_scope().lookup("contract.switches." + name);
+    if (!have || *have != want) {
+      result.skipped = "for profiles whose switches." + name + " is " + (want ? "true" : "false") + "; this one's is " +
+                       (have ? have->dump() : std::string("not set"));
+      finish();
+      publish_scenario(scenario_case, result);
+      return result;
+    }
+  }
   // A case whose every step needs a missing capability tests nothing: skipped with the reason.
   std::optional<std::string> every_step_lacks;
   for (const auto& step : scenario.steps) {

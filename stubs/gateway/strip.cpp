@@ -21,18 +21,6 @@ bool name_in(const std::string& name, const std::vector<std::string>& list, bool
 
 }  // namespace
 
-std::vector<std::string> split_comma_list(const std::string& value) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (true) {
-    auto comma = value.find(',', start);
-    out.push_back(trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 Stripped strip_headers(const Headers& in, const ContractProfile& profile, const StripOptions& options) {
   std::vector<std::string> tenant_names = {profile.header("tenant")};
   for (auto& alias : profile.header_list("tenant_aliases")) tenant_names.push_back(alias);

@@ -28,7 +28,5 @@ struct Stripped {
 // resolution answers tenant_invalid for it.
 Stripped strip_headers(const Headers& in, const ContractProfile& profile, const StripOptions& options = {});
 
-// "a, b,c" -> {"a", "b", "c"}; "" -> {""}.
-std::vector<std::string> split_comma_list(const std::string& value);
 
 }  // namespace tc::stub::gateway

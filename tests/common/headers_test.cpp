@@ -13,6 +13,14 @@ TEST(Headers, StringHelpers) {
   EXPECT_EQ(trim("   "), "");
 }
 
+TEST(Headers, AListValueSplitsIntoItsElements) {
+  EXPECT_EQ(split_comma_list("a"), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(split_comma_list(" a , b"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(split_comma_list("a,\tb ,c"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(split_comma_list("a,,b"), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(split_comma_list(""), (std::vector<std::string>{""}));
+}
+
 TEST(Headers, KeepsOrderAndRepeatsAndComparesNamesCaselessly) {
   Headers h;
   h.add("Set-Cookie", "a=1");

@@ -57,12 +57,6 @@ TEST(Strip, NoTenantHeaderNoValue) {
   EXPECT_TRUE(strip_headers(h, profile()).tenant_values.empty());
 }
 
-TEST(SplitCommaList, Cases) {
-  EXPECT_EQ(split_comma_list("a"), (std::vector<std::string>{"a"}));
-  EXPECT_EQ(split_comma_list(" a , b"), (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(split_comma_list(""), (std::vector<std::string>{""}));
-}
-
 TEST(StripFaults, ExactCaseOnlyLetsOtherSpellingsThrough) {
   StripOptions o;
   o.exact_case_only = true;

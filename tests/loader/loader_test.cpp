@@ -204,11 +204,11 @@ TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {
 TEST_F(LoaderTest, ChecksEveryFileAndReportsOneErrorPerScenario) {
   options.check_env = true;
   LoadReport all = load_all_scenarios({kData + "/bad", kData + "/good"}, options);
-  EXPECT_EQ(all.errors.size(), 25u);
+  EXPECT_EQ(all.errors.size(), 27u);
   // The good files still load, and so do the first of duplicate-scenario.yaml's two scenarios and
   // json-absent-false.yaml (its json checks are the runner's to read, not this stand-in's).
   EXPECT_EQ(all.scenarios.size(), 5u);
-  EXPECT_EQ(all.scenario_files, 28);
+  EXPECT_EQ(all.scenario_files, 30);
   auto first = load_scenarios({kData + "/bad", kData + "/good"}, options);
   ASSERT_FALSE(first.ok());
   EXPECT_THAT(first.error().where.file, EndsWith("bad/capture-later.yaml"));  // sorted: the first bad file
@@ -240,6 +240,24 @@ TEST_F(LoaderTest, StepsAndIncludesCarryTheirOwnRequires) {
   EXPECT_TRUE(s.steps[0].requires_caps.empty());
   EXPECT_EQ(s.steps[1].requires_caps, (std::vector<std::string>{"mint"}));
   EXPECT_EQ(s.steps[2].requires_caps, (std::vector<std::string>{"echo", "mint"}));
+}
+
+// A scenario names the profile switches it is for; a name the profile lacks, or a value that is no
+// boolean, is refused at its pointer and line.
+TEST_F(LoaderTest, AScenarioIsForTheProfileSwitchesItNames) {
+  auto r = load_scenarios({kData + "/capabilities/switches.yaml"}, options);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->at(0).switches, (std::map<std::string, bool>{{"backend_requires_signature", false}, {"strict_claim_match", false}}));
+  auto unknown = load_scenarios({kData + "/bad/switch-unknown.yaml"}, options);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().where.pointer, "/scenarios/0/switches/backend_requires_signatur");
+  EXPECT_EQ(unknown.error().where.line, 3);
+  EXPECT_THAT(unknown.error().message, HasSubstr("the profile has no switch 'backend_requires_signatur'"));
+  auto not_boolean = load_scenarios({kData + "/bad/switch-not-boolean.yaml"}, options);
+  ASSERT_FALSE(not_boolean.ok());
+  EXPECT_EQ(not_boolean.error().where.pointer, "/scenarios/0/switches/backend_requires_signature");
+  options.contract = nullptr;  // without a profile the names are not checked
+  EXPECT_TRUE(load_scenarios({kData + "/bad/switch-unknown.yaml"}, options).ok());
 }
 
 TEST_F(LoaderTest, RunnerBuiltinsAreDefinedEverywhere) {

@@ -112,7 +112,8 @@ TEST_F(SchemaTest, TheLoaderAndTheSchemaRejectTheSameBadFiles) {
       {"cookie-capture-hop.yaml", "/scenarios/0/steps/0/capture/sid"},
       {"hosts-with-port.yaml", "acme.photos.test:8080"},
       {"empty-header-checks.yaml", "/scenarios/0/steps/0/expect/headers"},
-      {"json-absent-false.yaml", "absent takes true"}};
+      {"json-absent-false.yaml", "absent takes true"},
+      {"switch-not-boolean.yaml", "/scenarios/0/switches/backend_requires_signature"}};
   std::vector<std::string> files;
   for (const auto& [name, reason] : bad) files.push_back(kData + "/bad/" + name);
   auto results = validate(files);

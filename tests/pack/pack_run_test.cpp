@@ -25,7 +25,7 @@ namespace {
 struct PackOutcome {
   int exit_code = -1;
   std::string output;
-  std::map<std::string, std::string> outcomes;  // suite.test -> passed | failed | skipped
+  std::map<std::string, std::string> outcomes;  // suite.test -> passed | failed | "skipped: <reason>"
 };
 
 // Given to the run as its gateway-backend secret, so that the leak check below knows it.
@@ -44,8 +44,14 @@ PackOutcome run_pack(const fs::path& reports, const std::string& extra) {
   int status = pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   if (auto record = tc::read_run_record(reports.string()))
-    for (const auto& c : record->cases) run.outcomes[c.id()] = c.outcome;
+    for (const auto& c : record->cases) run.outcomes[c.id()] = c.outcome == "skipped" ? "skipped: " + c.skip_reason : c.outcome;
   return run;
+}
+
+// Passed, or not for this profile: a scenario for platforms whose profile sets a switch otherwise
+// (a gateway that does not sign) is skipped on the reference profile, and nothing else is.
+bool passed_here(const std::string& outcome) {
+  return outcome == "passed" || outcome.starts_with("skipped: for profiles whose switches.");
 }
 
 // Exit code and output of a shell command.
@@ -83,7 +89,7 @@ TEST(PackRun, PassesAndIsOrderIndependent) {
   PackOutcome first = run_pack(base / "first", "");
   ASSERT_EQ(first.exit_code, 0) << first.output;
   ASSERT_GE(first.outcomes.size(), 60u) << "too few scenarios in junit.xml";
-  for (const auto& [name, outcome] : first.outcomes) EXPECT_EQ(outcome, "passed") << name;
+  for (const auto& [name, outcome] : first.outcomes) EXPECT_TRUE(passed_here(outcome)) << name << ": " << outcome;
 
   PackOutcome second = run_pack(base / "second", "--gtest_shuffle --gtest_random_seed=" + std::to_string(1 + getpid() % 9999));
   ASSERT_EQ(second.exit_code, 0) << second.output;
@@ -141,7 +147,7 @@ TEST(PackRun, PassesThroughASpawnedGateway) {
   PackOutcome run = run_pack(base, "--env compose/build-under-test.example.yaml");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   ASSERT_GE(run.outcomes.size(), 60u);
-  for (const auto& [name, outcome] : run.outcomes) EXPECT_EQ(outcome, "passed") << name;
+  for (const auto& [name, outcome] : run.outcomes) EXPECT_TRUE(passed_here(outcome)) << name << ": " << outcome;
   fs::remove_all(base);
 }
 

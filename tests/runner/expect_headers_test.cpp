@@ -49,6 +49,45 @@ TEST(ExpectHeaders, EachFailingCheckIsReportedWithExpectedAndActual) {
       << failures(r);
 }
 
+// A list field's tokens, however it is spelt: split over field lines or joined without spaces, in
+// another letter case, with further elements; a token that is not there fails, named.
+TEST(ExpectHeaders, HasTokensReadsAListFieldAsItsElements) {
+  TestServer server([](const stub::Request& req) {
+    Headers h;
+    if (req.path == "/joined") {
+      h.add("Cache-Control", "no-store,PRIVATE");
+      h.add("Vary", "accept-encoding,authorization,x-stellaops-tenant");
+    } else if (req.path == "/split") {
+      h.add("Cache-Control", "private");
+      h.add("Cache-Control", " no-store ");
+      h.add("Vary", "Authorization");
+      h.add("Vary", "X-StellaOps-Tenant");
+    } else {
+      h.add("Cache-Control", "private, max-age=60");
+      h.add("Vary", "Authorization, X-StellaOps-Tenant-Hint");
+    }
+    return respond(200, "{}", h);
+  });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  json spec = {
+      {"{{contract.headers.cache_control}}", {{"has_tokens", "{{contract.values.tenant_scoped_cache_control}}"}}},
+      {"{{contract.headers.vary}}", {{"has_tokens", "{{contract.values.tenant_scoped_vary}}"}}},
+  };
+  for (const char* path : {"/joined", "/split"}) {
+    auto r = run_step(step("h", std::string("{{api}}") + path, {expect("headers", spec)}), scope, *run);
+    EXPECT_EQ(r.outcomes.size(), 2u) << path;
+    EXPECT_FALSE(r.failed()) << path << ": " << failures(r);
+  }
+  auto r = run_step(step("h", "{{api}}/other", {expect("headers", spec)}), scope, *run);
+  ASSERT_EQ(r.failure_lines().size(), 2u) << failures(r);
+  EXPECT_NE(failures(r).find("headers Cache-Control has_tokens: expected the tokens \"private, no-store\", actual "
+                             "\"private, max-age=60\", without no-store"),
+            std::string::npos)
+      << failures(r);
+  EXPECT_NE(failures(r).find("without X-StellaOps-Tenant"), std::string::npos) << failures(r);
+}
+
 TEST(ExpectHeaders, ValidatorRejectsUnknownChecksAndBadRegex) {
   register_builtin_expectations();
   const ExpectationKind* kind = find_expectation_kind("headers");
@@ -61,6 +100,8 @@ TEST(ExpectHeaders, ValidatorRejectsUnknownChecksAndBadRegex) {
   EXPECT_EQ(bad.error().where.pointer, "/h/Vary/equal");
   EXPECT_FALSE(kind->validate(json{{"Vary", {{"matches", "(("}}}}, doc, "/h").ok());
   EXPECT_FALSE(kind->validate(json{{"Vary", {{"count", -1}}}}, doc, "/h").ok());
+  EXPECT_FALSE(kind->validate(json{{"Vary", {{"has_tokens", " "}}}}, doc, "/h").ok());
+  EXPECT_FALSE(kind->validate(json{{"Vary", {{"has_tokens", 3}}}}, doc, "/h").ok());
   // A map that checks nothing is refused, as the schema refuses it.
   auto empty = kind->validate(json::object(), doc, "/h");
   ASSERT_FALSE(empty.ok());

@@ -59,6 +59,25 @@ TEST_F(ScenarioRunnerTest, AMissingCapabilitySkipsWithTheReason) {
   EXPECT_TRUE(server.requests().empty());
 }
 
+// A scenario for profiles whose switch is set otherwise is skipped, saying both values; one for
+// this profile's value runs.
+TEST_F(ScenarioRunnerTest, AScenarioForAnotherSettingOfAProfileSwitchIsSkipped) {
+  auto run = make_run({component("api", server.url())});
+  Scenario s = scenario();
+  s.steps = {step("first", "{{api}}/ok")};
+  ScenarioCase c{&s, json(), "flow", "a_flow"};
+  s.switches = {{"backend_requires_signature", false}};
+  ScenarioResult skipped = run_scenario(c, *run);
+  ASSERT_TRUE(skipped.skipped);
+  EXPECT_EQ(*skipped.skipped, "for profiles whose switches.backend_requires_signature is false; this one's is true");
+  EXPECT_TRUE(server.requests().empty());
+  s.switches = {{"backend_requires_signature", true}, {"strict_claim_match", false}};
+  ScenarioResult ran = run_scenario(c, *run);
+  EXPECT_FALSE(ran.skipped);
+  EXPECT_FALSE(ran.failed()) << ran.failure_message();
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
 TEST_F(ScenarioRunnerTest, AStepMissingACapabilityIsSkippedInsideTheCaseAndTheOthersRun) {
   auto run = make_run({component("api", server.url())}, {"echo"});
   Scenario s = scenario();
