@@ -10,8 +10,10 @@ TC_PACKAGES=(g++ cmake git ninja-build pkg-config ca-certificates curl
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libyaml-cpp-dev
   libboost1.81-dev libcurl4-openssl-dev libssl-dev libcli11-dev libre2-dev)
 
-# Tools our own tests use beside the build (Node.js runs the independent JWT and schema checks).
-TC_TEST_PACKAGES=(libxml2-utils)
+# Tools our own tests use beside the build (Node.js runs the independent JWT and schema checks), and
+# the stock gateway the pack is also run through (compose/examples/apache-gateway: httpd's binary and
+# modules only, no service; openssl makes its JWKS listener's certificate).
+TC_TEST_PACKAGES=(libxml2-utils apache2-bin libapache2-mod-auth-openidc openssl)
 
 # The instrumented build (scripts/test --sanitize, scripts/fuzz): clang and its libFuzzer and sanitizer
 # runtimes (only recommended by clang, so named here). One build folder serves both: everything built
