@@ -66,6 +66,46 @@ inline void expect_platform_pack_green(const std::string& topology, const std::f
   EXPECT_EQ(verdicts, own_clauses);
 }
 
+// A platform of real components (compose/examples/DIR/topology.yaml) run with its baseline
+// (DIR/baseline.yaml): the run passes, the failed cases are exactly the baseline's (a fixed
+// deviation must leave it), at least `min_passed` pass, every skip reason starts with one of
+// `skip_reasons`, and the summary counts the known failures. Returns the run record's cases.
+inline std::vector<CaseRecord> expect_only_baseline_fails(const std::string& dir, const std::filesystem::path& reports,
+                                                       int min_passed, const std::vector<std::string>& skip_reasons) {
+  const std::string topology = "compose/examples/" + dir + "/topology.yaml";
+  const std::string baseline = "compose/examples/" + dir + "/baseline.yaml";
+  const auto [code, out] = tenantcheck("run --env " + topology + " --baseline " + baseline + " --reports '" +
+                                       reports.string() + "'");
+  EXPECT_EQ(code, 0) << out;
+  auto record = read_run_record(reports.string());
+  EXPECT_TRUE(record.ok()) << record.error().to_string() << "\n" << out;
+  if (!record.ok()) return {};
+  std::set<std::string> known;
+  auto doc = load_document(std::string(TC_SOURCE_DIR) + "/" + baseline);
+  EXPECT_TRUE(doc.ok()) << doc.error().to_string();
+  if (doc.ok())
+    for (const auto& entry : doc->value.at("known_failures")) known.insert(entry.at("test").get<std::string>());
+  EXPECT_FALSE(known.empty());
+  std::set<std::string> failed;
+  int passed = 0;
+  for (const auto& c : record->cases) {
+    if (c.outcome == "passed") ++passed;
+    else if (c.outcome == "failed") failed.insert(c.id());
+    else if (c.outcome == "skipped") {
+      bool expected = false;
+      for (const auto& reason : skip_reasons) expected = expected || c.skip_reason.find(reason) != std::string::npos;
+      EXPECT_TRUE(expected) << c.id() << ": " << c.skip_reason;
+    } else {
+      ADD_FAILURE() << c.id() << " is " << c.outcome << ": " << (c.failures.empty() ? "" : c.failures.front());
+    }
+  }
+  EXPECT_EQ(failed, known) << "every failure is a known deviation, and every known deviation still fails";
+  EXPECT_GE(passed, min_passed) << out;
+  EXPECT_NE(out.find(std::to_string(known.size()) + " known failure(s), 0 new, 0 past expiry, 0 now passing"),
+            std::string::npos) << out;
+  return record->cases;
+}
+
 // `mutate --env TOPOLOGY`: the fault-free run passes, every planned mutant is killed, each of
 // `planned` is among them and none of `not_planned` (faults of clauses the pack does not cite).
 inline void expect_mutate_kills_all(const std::string& topology, const std::filesystem::path& reports,
