@@ -186,6 +186,11 @@ struct Supervisor::Impl {
     const int port = fixed_port(c.name) ? fixed_port(c.name) : free_local_port();
     if (port == 0) return failure(c.name, "no free local port", "");
     scope.set("port", port);
+    // A second port for a component that listens twice (httpd's JWKS vhost), never the first.
+    int second = free_local_port();
+    for (int tries = 0; second == port && tries < 8; ++tries) second = free_local_port();
+    if (second == 0 || second == port) return failure(c.name, "no second free local port", "");
+    scope.set("second_port", second);
     auto rendered = render_spawn(c, scope, log_file);
     if (!rendered) return rendered.error();
     const std::string base = rendered->base_url;

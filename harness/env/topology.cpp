@@ -260,7 +260,7 @@ void read_topology(const StrictReader& r, const fs::path& dir, Topology& t) {
 }  // namespace
 
 const std::vector<std::string>& topology_template_names() {
-  static const std::vector<std::string> names{"port", "env", "shared_secret", "stub_binary",
+  static const std::vector<std::string> names{"port", "second_port", "env", "shared_secret", "stub_binary",
                                               "fixtures", "profile", "contract", "reports"};
   return names;
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
@@ -158,6 +159,26 @@ TEST_F(SupervisorTest, AComponentThatNeverGetsReadyFailsWithinItsDeadlineAndStop
   EXPECT_THAT(env.error().message, HasSubstr("listening-on-nothing"));   // the log tail
   EXPECT_LT(took, 800 + 5000);   // the deadline, the stub's start and the teardown
   EXPECT_TRUE(children_of(::getpid()).empty()) << "the authority stub or sleep survived";
+}
+
+TEST_F(SupervisorTest, ASpawnedComponentGetsASecondFreePortDistinctFromItsFirst) {
+  auto path = dir.write("two-ports.yaml",
+                        "profile: p\n"
+                        "components:\n"
+                        "  twice:\n"
+                        "    spawn:\n"
+                        "      command: sh\n"
+                        "      args: [-c, \"echo ports {{port}} {{second_port}}; exit 4\"]\n"
+                        "      ready: {tcp: true, deadline_ms: 5000}\n");
+  Supervisor supervisor(options_for(dir));
+  auto env = supervisor.start(load(path));
+  ASSERT_FALSE(env.ok());
+  const std::string tail = supervisor.log_tail("twice");
+  int first = 0, second = 0;
+  ASSERT_EQ(std::sscanf(tail.substr(tail.find("ports ")).c_str(), "ports %d %d", &first, &second), 2) << tail;
+  EXPECT_GT(first, 0);
+  EXPECT_GT(second, 0);
+  EXPECT_NE(first, second);
 }
 
 TEST_F(SupervisorTest, AComponentThatExitsAtOnceFailsWithItsOutput) {
