@@ -78,6 +78,17 @@ std::optional<Error> check(const Document& doc, std::map<std::string, std::regex
     }
   }
   if (auto echo = EchoShape::from_profile(doc.value, &doc); !echo) return echo.error();
+  // A value named *_pointer says where something is in a JSON answer: a JSON pointer (RFC 6901).
+  const json& values = doc.value["values"];
+  for (auto kv = values.begin(); kv != values.end(); ++kv) {
+    if (!kv.key().ends_with("_pointer")) continue;
+    try {
+      json::json_pointer checked(kv.value().get<std::string>());
+    } catch (const json::exception&) {
+      return input_error(doc.where(pointer_join("/values", kv.key())),
+                         "values." + kv.key() + " must be a JSON pointer (\"\" or starting with '/'), got " + kv.value().dump());
+    }
+  }
   if (auto it = doc.value.find("components"); it != doc.value.end()) {
     if (!it->is_object()) return input_error(doc.where("/components"), "section 'components' must be a mapping");
     for (auto c = it->begin(); c != it->end(); ++c) {

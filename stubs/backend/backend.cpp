@@ -32,7 +32,9 @@ class Backend {
         profile_(ctx.profile),
         role_(ctx.options.backend_role),
         paths_(paths_of(ctx)),
-        store_(seed_items(ctx), role_),
+        store_(seed_items(ctx), role_, ItemFields{ctx.profile.value("item_id_field"), ctx.profile.value("item_tenant_field"),
+                                              ctx.profile.value("item_name_field")}),
+        items_at_(json::json_pointer(ctx.profile.value("items_pointer"))),
         echo_shape_(EchoShape::from_profile(ctx.profile.values()).value()) {}  // checked when the profile loaded
 
   RoleTable table(std::shared_ptr<Backend> self) {
@@ -104,7 +106,9 @@ class Backend {
       json items = json::array();
       for (auto& fields : store_.list(scope)) items.push_back(std::move(fields));
       allow(call, "data_read", profile_.status("ok"), tenant);
-      return json_response(profile_.status("ok"), json{{"items", items}}, call.correlation_id, profile_);
+      json body;
+      body[items_at_] = std::move(items);   // the profile's values.items_pointer ("" : the array itself)
+      return json_response(profile_.status("ok"), body, call.correlation_id, profile_);
     });
   }
 
@@ -246,6 +250,7 @@ class Backend {
   std::string role_;
   const BackendPaths& paths_;
   ItemStore store_;
+  json::json_pointer items_at_;   // where a list answer holds its items
   EchoShape echo_shape_;
 };
 

@@ -6,8 +6,21 @@
 
 namespace tc::stub {
 
-ItemStore::ItemStore(std::vector<Item> seed, std::string id_prefix)
-    : items_(std::move(seed)), id_prefix_(std::move(id_prefix)) {}
+ItemStore::ItemStore(std::vector<Item> seed, std::string id_prefix, ItemFields fields)
+    : items_(std::move(seed)), id_prefix_(std::move(id_prefix)), names_(std::move(fields)) {
+  for (auto& item : items_) {
+    if (!item.fields.is_object()) item.fields = json::object();
+    item.fields.erase("id");
+    item.fields.erase("tenant");
+    if (auto name = item.fields.find("name"); name != item.fields.end() && names_.name != "name") {
+      json value = *name;
+      item.fields.erase(name);
+      item.fields[names_.name] = std::move(value);
+    }
+    item.fields[names_.id] = item.id;
+    item.fields[names_.tenant] = item.tenant;
+  }
+}
 
 std::vector<json> ItemStore::list(const std::optional<std::string>& tenant) const {
   std::lock_guard lock(mu_);
@@ -39,8 +52,8 @@ ItemStore::WriteResult ItemStore::write(const Write& w) {
   item.tenant = w.tenant;
   item.fields = w.fields.is_object() ? w.fields : json::object();
   // The store, not the caller, decides id and tenant: a body naming another tenant writes nothing there.
-  item.fields["id"] = item.id;
-  item.fields["tenant"] = item.tenant;
+  item.fields[names_.id] = item.id;
+  item.fields[names_.tenant] = item.tenant;
   std::string body = item.fields.dump();
   items_.push_back(std::move(item));
   if (w.key) idempotency_[{w.key_scope, *w.key}] = Stored{w.request_body, w.created_status, body};
@@ -55,8 +68,8 @@ ItemStore::WriteResult ItemStore::update(const Write& w) {
     return {WriteKind::missing, 0, "", it == items_.end() ? std::string() : it->tenant};
   const long long version = it->fields.value("version", 1LL) + 1;
   it->fields = w.fields.is_object() ? w.fields : json::object();
-  it->fields["id"] = it->id;
-  it->fields["tenant"] = it->tenant;
+  it->fields[names_.id] = it->id;
+  it->fields[names_.tenant] = it->tenant;
   it->fields["version"] = version;
   std::string body = it->fields.dump();
   if (w.key) idempotency_[{w.key_scope, *w.key}] = Stored{w.request_body, w.updated_status, body};

@@ -13,10 +13,19 @@
 
 namespace tc::stub {
 
+// How an item is spelt in answers: the fields that carry its id, its tenant and its name (profile
+// `values.item_id_field`, `item_tenant_field`, `item_name_field`); fixture items are renamed to them.
+struct ItemFields {
+  std::string id = "id";
+  std::string tenant = "tenant";
+  std::string name = "name";
+};
+
 class ItemStore {
  public:
-  // `id_prefix` starts the id of every new item ("platform" -> "platform-<uuid>").
-  ItemStore(std::vector<Item> seed, std::string id_prefix);
+  // `id_prefix` starts the id of every new item ("platform" -> "platform-<uuid>"); the seed's id and
+  // tenant are written under `fields`' names.
+  ItemStore(std::vector<Item> seed, std::string id_prefix, ItemFields fields);
 
   // The items of `tenant` (every tenant's when `tenant` is nullopt), as their JSON fields.
   std::vector<json> list(const std::optional<std::string>& tenant) const;
@@ -59,6 +68,7 @@ class ItemStore {
   mutable std::mutex mu_;
   std::vector<Item> items_;
   std::string id_prefix_;
+  ItemFields names_;
   std::map<std::pair<std::string, std::string>, Stored> idempotency_;  // (scope, key) -> first answer
 };
 

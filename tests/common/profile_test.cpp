@@ -208,6 +208,16 @@ TEST(Profile, TheEchoShapeIsChecked) {
   EXPECT_EQ(p.error().where.pointer, "/echo/values");
 }
 
+TEST(Profile, AValueNamedPointerMustBeAJsonPointer) {
+  ProfileCopy copy([](std::string text) {
+    return std::regex_replace(text, std::regex("\n  items_pointer: /items"), "\n  items_pointer: items");
+  });
+  auto p = ContractProfile::load(copy.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().where.pointer, "/values/items_pointer");
+  EXPECT_NE(p.error().message.find("must be a JSON pointer"), std::string::npos) << p.error().message;
+}
+
 TEST(Profile, MissingFileIsAnInputError) {
   auto p = ContractProfile::load("/nonexistent/profile.yaml");
   ASSERT_FALSE(p.ok());
