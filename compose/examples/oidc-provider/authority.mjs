@@ -67,7 +67,8 @@ const mintEnabled = env.TC_ENABLE_MINT === '1';
 const userBySub = new Map(users.map((u) => [u.sub, u]));
 const userByName = new Map(users.map((u) => [u.username, u]));
 const clientById = new Map(clients.map((c) => [c.client_id, c]));
-const oidcScopes = new Set(['openid', 'profile', 'offline_access']);
+const refreshScope = profile.values.refresh_scope;   // A4: the scope whose grant brings a refresh token
+const oidcScopes = new Set(['openid', 'profile', refreshScope]);   // the library's own scopes
 // The one API the platform's tokens are for: oidc-provider issues JWT access tokens only to a
 // resource server, so every request is for this one (RFC 8707 resource indicator).
 const RESOURCE = 'urn:tenantcheck:api';
@@ -131,13 +132,27 @@ function tenantClaims(p, selected) {
   return out;
 }
 
+// A4: the scopes a user may have through a client (both must have them).
+function allowedScopes(user, clientId) {
+  const client = clientById.get(clientId);
+  return user.scopes.filter((s) => client?.scopes.includes(s));
+}
+
+// A grant of `requested` to the user through the client: the library's scopes as OIDC scopes, the
+// rest as the API's resource scopes. Returns its id.
+function saveGrant(sub, clientId, requested) {
+  const grant = new provider.Grant({ accountId: sub, clientId });
+  grant.addOIDCScope(requested.filter((s) => oidcScopes.has(s)).join(' '));
+  grant.addResourceScope(RESOURCE, requested.filter((s) => !oidcScopes.has(s)).join(' '));
+  return grant.save();
+}
+
 // ---- the provider ----------------------------------------------------------------------------
 const clientMetadata = clients.map((c) => {
-  const grants = c.grants.filter((g) => g !== 'password');
   const base = {
     client_id: c.client_id,
     grant_types: c.grants,
-    response_types: grants.includes('authorization_code') ? ['code'] : [],
+    response_types: c.grants.includes('authorization_code') ? ['code'] : [],
     redirect_uris: c.redirect_uris ?? [],
     scope: c.scopes.filter((s) => oidcScopes.has(s)).join(' ') || undefined,   // the library's own scopes
   };
@@ -184,7 +199,7 @@ const provider = new Provider(issuer, {
   },
   discovery: { introspection_endpoint: `${issuer}${profile.paths.introspect}` },
   issueRefreshToken: async (_ctx, client, source) =>
-    client.grantTypeAllowed('refresh_token') && source.scopes.has('offline_access'),
+    client.grantTypeAllowed('refresh_token') && source.scopes.has(refreshScope),
   // A5 and A6: the selection runs when the access token is made, after client authentication and
   // grant validation (O1); its errors are the token endpoint's 400s.
   extraTokenClaims: async (ctx, token) => {
@@ -239,15 +254,12 @@ provider.registerGrantType('password', async (ctx) => {
     && crypto.timingSafeEqual(crypto.createHash('sha256').update(user.password).digest(),
       crypto.createHash('sha256').update(String(password)).digest());
   if (!okPassword) throw new errors.InvalidGrant('unknown user or wrong password');
-  const allowed = user.scopes.filter((s) => clientById.get(client.clientId).scopes.includes(s));
+  const allowed = allowedScopes(user, client.clientId);
   const requested = scope ? scope.split(' ').filter(Boolean) : allowed;
   const outside = requested.find((s) => !allowed.includes(s));
   if (outside) throw new errors.InvalidScope('requested scope is not allowed', outside);
 
-  const grant = new provider.Grant({ accountId: user.sub, clientId: client.clientId });
-  grant.addOIDCScope(requested.filter((s) => oidcScopes.has(s)).join(' '));
-  grant.addResourceScope(RESOURCE, requested.filter((s) => !oidcScopes.has(s)).join(' '));
-  const grantId = await grant.save();
+  const grantId = await saveGrant(user.sub, client.clientId, requested);
 
   const at = new provider.AccessToken({ accountId: user.sub, client, grantId, gty: 'password' });
   at.resourceServer = new provider.ResourceServer(RESOURCE, resourceServerInfo(client.clientId));
@@ -256,7 +268,7 @@ provider.registerGrantType('password', async (ctx) => {
   const accessToken = await at.save();
 
   let refreshToken;
-  if (requested.includes('offline_access') && client.grantTypeAllowed('refresh_token')) {
+  if (requested.includes(refreshScope) && client.grantTypeAllowed('refresh_token')) {
     const rt = new provider.RefreshToken({
       accountId: user.sub, client, grantId, gty: 'password', scope: requested.join(' '),
       resource: RESOURCE, rotations: 0,
@@ -266,7 +278,7 @@ provider.registerGrantType('password', async (ctx) => {
   }
   ctx.body = {
     access_token: accessToken,
-    token_type: 'Bearer',
+    token_type: profile.values.token_type,
     expires_in: at.expiration,
     scope: requested.join(' '),
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
@@ -288,7 +300,7 @@ function decide(ctx, decision) {
 }
 
 function actorOf(claims) {
-  return claims ? { sub: claims.sub ?? null, client_id: claims.client_id ?? null, tenant: claims[C.tenant] ?? null } : null;
+  return claims ? { sub: claims[C.subject] ?? null, client_id: claims[C.client_id] ?? null, tenant: claims[C.tenant] ?? null } : null;
 }
 
 function record(ctx, cid, d) {
@@ -348,7 +360,7 @@ async function readBody(ctx) {
   let size = 0;
   for await (const chunk of ctx.req) {
     size += chunk.length;
-    if (size > 64 * 1024) throw new errors.InvalidRequest('request body too large', 413);
+    if (size > 64 * 1024) throw new errors.OIDCProviderError(S.payload_too_large, E.payload_too_large);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -405,9 +417,27 @@ async function verifyOwnToken(token) {
   }
 }
 
-function bearer(ctx) {
-  const m = /^Bearer\s+(\S+)$/i.exec(ctx.get(H.authorization) || '');
-  return m ? m[1] : null;
+// The credentials of an Authorization header in `scheme` (the profile's spelling, any letter case).
+function credentials(ctx, scheme) {
+  const [given, value, ...rest] = (ctx.get(H.authorization) || '').trim().split(/\s+/);
+  return given?.toLowerCase() === scheme.toLowerCase() && value && rest.length === 0 ? value : null;
+}
+
+const bearer = (ctx) => credentials(ctx, profile.values.bearer_scheme);
+
+// client_secret_basic's id and secret (RFC 6749 §2.3.1: each form-encoded, the secret may hold ':').
+function basicClient(ctx) {
+  const value = credentials(ctx, profile.values.basic_scheme);
+  if (!value) return null;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  const unform = (s) => decodeURIComponent(s.replace(/\+/g, ' '));
+  try {
+    return { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
+  } catch {
+    return null;
+  }
 }
 
 function entitlementOf(claims) {
@@ -438,19 +468,10 @@ async function consoleRoute(ctx, answer) {
   return undefined;
 }
 
-function clientFromBasic(ctx, form) {
-  const m = /^Basic\s+(\S+)$/i.exec(ctx.get(H.authorization) || '');
-  let id;
-  let secret;
-  if (m) {
-    const [u, p] = Buffer.from(m[1], 'base64').toString('utf8').split(':');
-    id = decodeURIComponent(u ?? '');
-    secret = decodeURIComponent(p ?? '');
-  } else {
-    id = form.client_id;
-    secret = form.client_secret;
-  }
-  const c = id ? clientById.get(id) : undefined;
+// The confidential client that authenticated (client_secret_basic or client_secret_post), or null.
+function authenticatedClient(ctx, form) {
+  const { id, secret } = basicClient(ctx) ?? { id: form.client_id, secret: form.client_secret };
+  const c = typeof id === 'string' ? clientById.get(id) : undefined;
   return c && !c.public && typeof secret === 'string' && secret === c.secret ? c : null;
 }
 
@@ -460,12 +481,12 @@ const ownRoutes = new Map([
     selectedTenant: selected,
   }))],
   [`GET ${profile.paths.console_profile}`, (ctx) => consoleRoute(ctx, (claims, selected) => {
-    const layers = profiles[claims.sub] ?? {};
-    return { sub: claims.sub, tenant: selected, profile: { ...(layers.global ?? {}), ...((selected && layers.tenants?.[selected]) ?? {}) } };
+    const layers = profiles[claims[C.subject]] ?? {};
+    return { sub: claims[C.subject], tenant: selected, profile: { ...(layers.global ?? {}), ...((selected && layers.tenants?.[selected]) ?? {}) } };
   })],
   [`POST ${profile.paths.introspect}`, async (ctx) => {
     const form = querystring.parse(await readBody(ctx));
-    const caller = bearer(ctx) ? await verifyOwnToken(bearer(ctx)) : clientFromBasic(ctx, form);
+    const caller = bearer(ctx) ? await verifyOwnToken(bearer(ctx)) : authenticatedClient(ctx, form);
     if (!caller) {
       if (bearer(ctx)) return invalidToken(ctx);
       decide(ctx, { event: EV.authn_failed, outcome: OUT.deny, reason: E.invalid_client });
@@ -502,16 +523,16 @@ if (mintEnabled) {
     }
     const now = Math.floor(Date.now() / 1000);
     const payload = {
-      iss: req.iss ?? issuer,
-      sub: req.sub,
-      aud: req.aud ?? audience,
-      client_id: req.client_id ?? 'console',
-      scope: req.scope ?? apiScopes.join(' '),
+      [C.issuer]: req.iss ?? issuer,
+      [C.subject]: req.sub,
+      [C.audience]: req.aud ?? audience,
+      [C.scope]: req.scope ?? apiScopes.join(' '),
       iat: now + (req.iat_in ?? 0),
       nbf: now + (req.nbf_in ?? 0),
       exp: now + (req.exp_in ?? profile.windows.access_token_ttl_seconds),
       jti: crypto.randomUUID(),
     };
+    if (typeof req.client_id === 'string') payload[C.client_id] = req.client_id;   // none unless asked (A10)
     if (req.tenant) payload[C.tenant] = req.tenant;
     if (Array.isArray(req.allowed_tenants)) payload[C.allowed_tenants] = req.allowed_tenants;
     Object.assign(payload, req.claims ?? {});
@@ -547,11 +568,10 @@ async function refusedRefreshSpendsNothing(ctx) {
   const { form } = ctx.state;
   if (form.grant_type !== 'refresh_token' || typeof form.tenant !== 'string' || typeof form.refresh_token !== 'string') return;
   const rt = await provider.RefreshToken.find(form.refresh_token);
-  const basic = /^Basic\s+(\S+)$/i.exec(ctx.get(H.authorization) || '');
-  const caller = basic ? decodeURIComponent(Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0]) : form.client_id;
+  const caller = basicClient(ctx)?.id ?? form.client_id;
   if (!rt || rt.isExpired || rt.consumed || rt.clientId !== caller) return;
   const client = clientById.get(rt.clientId);
-  if (client && !client.public && !clientFromBasic(ctx, form)) return;   // client authentication first (O1)
+  if (client && !client.public && !authenticatedClient(ctx, form)) return;   // client authentication first (O1)
   const user = userBySub.get(rt.accountId);
   if (user) selectTenant(user, form.tenant);
 }
@@ -561,10 +581,9 @@ async function interaction(ctx) {
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   const { params } = details;
   const user = params.login_hint ? userByName.get(params.login_hint) : undefined;
-  const client = clientById.get(params.client_id);
   let result;
   const requested = String(params.scope ?? '').split(' ').filter(Boolean);
-  const allowed = user ? user.scopes.filter((s) => client?.scopes.includes(s)) : [];
+  const allowed = user ? allowedScopes(user, params.client_id) : [];
   if (!user) {
     result = { error: E.login_required, error_description: 'login_hint names no user' };
   } else if (requested.some((s) => !allowed.includes(s))) {
@@ -572,10 +591,7 @@ async function interaction(ctx) {
   } else if (params.tenant !== undefined && !(user.tenants ?? []).includes(params.tenant)) {
     result = { error: E.tenant_forbidden, error_description: 'the tenant asked is not assigned to this user' };
   } else {
-    const grant = new provider.Grant({ accountId: user.sub, clientId: params.client_id });
-    grant.addOIDCScope(requested.filter((s) => oidcScopes.has(s)).join(' '));
-    grant.addResourceScope(RESOURCE, requested.filter((s) => !oidcScopes.has(s)).join(' '));
-    const grantId = await grant.save();
+    const grantId = await saveGrant(user.sub, params.client_id, requested);
     if (params.tenant !== undefined) boundTenant.set(grantId, params.tenant);
     result = { login: { accountId: user.sub }, consent: { grantId } };
   }
@@ -601,11 +617,12 @@ function getOnce(url, headers) {
 const hopSecret = crypto.randomBytes(16).toString('hex');
 async function authorizeInOneAnswer(ctx, cid) {
   const first = new URL(`${issuer}${ctx.originalUrl}`);
-  if (!first.searchParams.get('scope')) {
+  const clientId = first.searchParams.get('client_id');
+  const user = userByName.get(first.searchParams.get('login_hint'));
+  const client = clientById.get(clientId);
+  if (!first.searchParams.get('scope') && client) {
     // A4: no scope asked means every scope the principal and the client both have.
-    const client = clientById.get(first.searchParams.get('client_id'));
-    const user = userByName.get(first.searchParams.get('login_hint'));
-    if (client) first.searchParams.set('scope', client.scopes.filter((s) => !user || user.scopes.includes(s)).join(' '));
+    first.searchParams.set('scope', (user ? allowedScopes(user, clientId) : client.scopes).join(' '));
   }
   let url = first.href;
   const jar = new Map();
@@ -629,7 +646,7 @@ async function authorizeInOneAnswer(ctx, cid) {
       }
       const answer = new URL(location).searchParams;
       const asked = first.searchParams.get('tenant');
-      const actor = { sub: userByName.get(first.searchParams.get('login_hint'))?.sub ?? null, client_id: first.searchParams.get('client_id'), tenant: null };
+      const actor = { sub: user?.sub ?? null, client_id: clientId, tenant: null };
       decide(ctx, answer.has('code')
         ? { event: EV.authorize_code_issued, outcome: OUT.allow, resolved: asked, attempted: asked, actor }
         : { event: EV.authorize_rejected, outcome: OUT.deny, reason: answer.get('error'), attempted: asked, actor });
@@ -644,7 +661,7 @@ async function authorizeInOneAnswer(ctx, cid) {
     let error = null;
     try { error = JSON.parse(res.body).error ?? null; } catch { /* not JSON */ }
     decide(ctx, { event: EV.authorize_rejected, outcome: OUT.deny, reason: error, attempted: first.searchParams.get('tenant'),
-      actor: { sub: null, client_id: first.searchParams.get('client_id'), tenant: null } });
+      actor: { sub: null, client_id: clientId, tenant: null } });
     return;
   }
   fail(ctx, S.internal_error, E.internal_error, 'the authorization did not settle');
