@@ -19,15 +19,8 @@ std::vector<std::string> tenant_header_values(const Request& request, const Cont
   for (const auto& alias : profile.header_list("tenant_aliases")) names.push_back(alias);
   std::vector<std::string> values;
   for (const auto& name : names) {
-    for (const auto& raw : request.headers.all(name)) {
-      std::size_t start = 0;
-      while (true) {
-        const auto comma = raw.find(',', start);
-        values.push_back(trim(raw.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
-    }
+    for (const auto& raw : request.headers.all(name))
+      for (auto& value : split_comma_list(raw)) values.push_back(std::move(value));
   }
   return values;
 }

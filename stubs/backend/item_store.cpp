@@ -8,17 +8,15 @@ namespace tc::stub {
 
 ItemStore::ItemStore(std::vector<Item> seed, std::string id_prefix, ItemFields fields)
     : items_(std::move(seed)), id_prefix_(std::move(id_prefix)), names_(std::move(fields)) {
+  // Fixture items spell id, tenant and name as fixtures/*/items.yaml does; answers as the profile does.
   for (auto& item : items_) {
-    if (!item.fields.is_object()) item.fields = json::object();
-    item.fields.erase("id");
-    item.fields.erase("tenant");
-    if (auto name = item.fields.find("name"); name != item.fields.end() && names_.name != "name") {
-      json value = *name;
-      item.fields.erase(name);
-      item.fields[names_.name] = std::move(value);
-    }
-    item.fields[names_.id] = item.id;
-    item.fields[names_.tenant] = item.tenant;
+    json fields = item.fields.is_object() ? item.fields : json::object();
+    json name = fields.value("name", json());
+    for (const char* fixture_field : {"id", "tenant", "name"}) fields.erase(fixture_field);
+    if (!name.is_null()) fields[names_.name] = std::move(name);
+    fields[names_.id] = item.id;
+    fields[names_.tenant] = item.tenant;
+    item.fields = std::move(fields);
   }
 }
 
