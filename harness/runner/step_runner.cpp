@@ -99,7 +99,7 @@ Result<json> render_per_component(const json& spec, const Scope& scope, RunConte
       if (name->is_string()) component = name->get<std::string>();
     }
     Scope item_scope(&scope);
-    item_scope.set("contract", run.contract_for(component));
+    item_scope.refer("contract", run.contract_for(component));
     auto item = render(spec[i], item_scope, item_loc, ctx);
     if (!item) return item.error();
     out.push_back(std::move(*item));
@@ -203,7 +203,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   // Expectations read the profile as the answering component spells it (profile `components`).
   const Component* answering = run.component_for(*req);
   Scope spelled(&scope);
-  spelled.set("contract", run.contract_for(answering ? answering->name : ""));
+  spelled.refer("contract", run.contract_for(answering ? answering->name : ""));
   for (const auto& exp : step.expectations) {
     auto spec = expectation_spelling(exp.kind) == Spelling::item_component
                     ? render_per_component(exp.spec, spelled, run, exp.loc, ctx)

@@ -1,5 +1,8 @@
 // Evaluating templates against a Scope, and listing the variables a template uses.
+#include <memory>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "harness/template/expression.h"
 #include "harness/template/functions.h"
@@ -19,9 +22,27 @@ std::string dotted(const std::vector<std::string>& path) {
   return out;
 }
 
-Result<tmpl::Parsed> parse(const std::string& text, const Loc& loc) {
-  tmpl::Parsed p = tmpl::parse_template(text);
-  if (!p.error.empty()) return input_error(loc.where(), "template syntax: " + p.error + " in " + quoted(text));
+// Templates are parsed once per text: a step's templates render once per step, repeats and
+// includes many times. The cache is bounded (it is emptied when full); texts come from input files.
+std::shared_ptr<const tmpl::Parsed> parsed(const std::string& text) {
+  constexpr std::size_t kMaxCached = 8192;
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const tmpl::Parsed>> cache;
+  std::lock_guard lock(mu);
+  auto& slot = cache[text];
+  if (!slot) {
+    if (cache.size() > kMaxCached) {
+      cache.clear();
+      return std::make_shared<const tmpl::Parsed>(tmpl::parse_template(text));
+    }
+    slot = std::make_shared<const tmpl::Parsed>(tmpl::parse_template(text));
+  }
+  return slot;
+}
+
+Result<std::shared_ptr<const tmpl::Parsed>> parse(const std::string& text, const Loc& loc) {
+  auto p = parsed(text);
+  if (!p->error.empty()) return input_error(loc.where(), "template syntax: " + p->error + " in " + quoted(text));
   return p;
 }
 
@@ -43,8 +64,8 @@ Result<json> eval(const tmpl::Expr& e, const Scope& scope, const std::string& te
   using K = tmpl::Expr::Kind;
   if (e.kind == K::literal) return e.value;
   if (e.kind == K::path) {
+    if (const json* v = scope.lookup(e.path)) return *v;
     std::string name = dotted(e.path);
-    if (const json* v = scope.lookup(name)) return *v;
     if (e.path[0] == "env" && e.path.size() == 2 && !scope.lookup("env"))
       return input_error(loc.where(), "undefined variable '" + name + "' (environment variable " + e.path[1] +
                                           " is not set) in " + quoted(text));
@@ -68,9 +89,10 @@ Result<json> render_string(const std::string& text, const Scope& scope, const Lo
   if (!tmpl::has_template(text)) return json(text);
   auto p = parse(text, loc);
   if (!p) return p.error();
-  if (keep_type && p->single_expr()) return eval(p->segments[0].expr, scope, text, loc, ctx);
+  const tmpl::Parsed& t = **p;
+  if (keep_type && t.single_expr()) return eval(t.segments[0].expr, scope, text, loc, ctx);
   std::string out;
-  for (const auto& seg : p->segments) {
+  for (const auto& seg : t.segments) {
     if (!seg.is_expr) {
       out += seg.text;
       continue;
@@ -149,7 +171,7 @@ Result<std::vector<std::string>> template_paths(const std::string& text, const L
   auto p = parse(text, loc);
   if (!p) return p.error();
   std::vector<std::vector<std::string>> paths;
-  for (const auto& seg : p->segments) {
+  for (const auto& seg : (*p)->segments) {
     if (!seg.is_expr) continue;
     tmpl::collect_paths(seg.expr, paths);
     // Unknown functions and argument counts are known statically: report them at load time.

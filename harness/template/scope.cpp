@@ -40,17 +40,28 @@ const json* walk(const json* node, const std::vector<std::string>& segs) {
 
 }  // namespace
 
-void Scope::set(const std::string& name, json value) { vars_[name] = std::move(value); }
+void Scope::set(const std::string& name, json value) {
+  refs_.erase(name);
+  vars_[name] = std::move(value);
+}
+
+void Scope::refer(const std::string& name, const json& value) {
+  vars_.erase(name);
+  refs_[name] = &value;
+}
 
 bool Scope::defines(const std::string& top_name) const {
   for (const Scope* s = this; s; s = s->parent_)
-    if (s->vars_.contains(top_name)) return true;
+    if (s->vars_.contains(top_name) || s->refs_.contains(top_name)) return true;
   return top_name == "env";
 }
 
-const json* Scope::lookup(const std::string& dotted) const {
-  auto segs = split_dotted(dotted);
+const json* Scope::lookup(const std::string& dotted) const { return lookup(split_dotted(dotted)); }
+
+const json* Scope::lookup(const std::vector<std::string>& segs) const {
+  if (segs.empty()) return nullptr;
   for (const Scope* s = this; s; s = s->parent_) {
+    if (auto ref = s->refs_.find(segs[0]); ref != s->refs_.end()) return walk(ref->second, segs);
     auto it = s->vars_.find(segs[0]);
     if (it != s->vars_.end()) return walk(&*it, segs);
   }

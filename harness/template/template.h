@@ -22,13 +22,18 @@ class Scope {
   Scope() = default;
   explicit Scope(const Scope* parent) : parent_(parent) {}
   void set(const std::string& name, json value);
+  // `name` reads `value` itself, not a copy: `value` must outlive this scope (a run's profile views).
+  void refer(const std::string& name, const json& value);
   // The value at a dotted path ("contract.status.ok"), nullptr when undefined.
   const json* lookup(const std::string& dotted) const;
+  // The same, its segments given ({"contract", "status", "ok"}).
+  const json* lookup(const std::vector<std::string>& path) const;
   bool defines(const std::string& top_name) const;
 
  private:
   const Scope* parent_ = nullptr;
   json vars_ = json::object();
+  std::map<std::string, const json*, std::less<>> refs_;
   mutable std::map<std::string, json> env_cache_;
 };
 
