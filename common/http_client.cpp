@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <mutex>
@@ -262,6 +263,11 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   response.hops = std::move(got.hops);
   response.body = std::move(got.body);
   return response;
+}
+
+const nlohmann::json& HttpResponse::body_json() const {
+  if (!body_json_cache) body_json_cache = std::make_shared<const nlohmann::json>(nlohmann::json::parse(body, nullptr, false));
+  return *body_json_cache;
 }
 
 }  // namespace tc

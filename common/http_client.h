@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "common/cookie_jar.h"
 #include "common/headers.h"
 #include "common/status.h"
@@ -61,6 +63,11 @@ struct HttpResponse {
   double elapsed_ms = 0;     // from the start of the transfer to its end
   std::string effective_url;
   std::vector<HttpHop> hops;  // every response in order (interim 1xx left out), the final one last
+
+  // The body as JSON, parsed at the first call and kept (a discarded value when it is not JSON).
+  // Every reader of one response shares the parse; a response's body is not changed once read.
+  const nlohmann::json& body_json() const;
+  mutable std::shared_ptr<const nlohmann::json> body_json_cache;  // body_json's; not to be read
 };
 
 // The most redirects a request that follows them takes (a redirect loop is an error past it).

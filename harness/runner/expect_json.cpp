@@ -93,7 +93,7 @@ Outcome check_one(const json& check, const json& body) {
 
 std::vector<Outcome> evaluate(const StepContext& c) {
   if (!c.spec.is_array()) return {failed_outcome(kKind, "", "a list of checks", brief(c.spec))};
-  json body = json::parse(c.response.body, nullptr, false);
+  const json& body = c.response.body_json();
   std::vector<Outcome> out;
   for (const auto& check : c.spec) {
     if (body.is_discarded()) {

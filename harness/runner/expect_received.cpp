@@ -14,7 +14,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
   const json* contract = c.scope.lookup("contract");
   auto shape = EchoShape::from_profile(contract ? *contract : json::object());
   if (!shape) return {failed_outcome(kKind, "(profile)", "an echo section in the profile", shape.error().message)};
-  json body = json::parse(c.response.body, nullptr, false);
+  const json& body = c.response.body_json();
   if (body.is_discarded()) return {failed_outcome(kKind, "(echo)", "a JSON echo body", brief(json(c.response.body)))};
   auto received = shape->received(body);
   if (!received) return {failed_outcome(kKind, "(echo)", "the received headers at " + shape->headers_at, brief(body))};

@@ -8,7 +8,7 @@
 namespace tc {
 
 Result<json> body_at(const HttpResponse& response, const std::string& pointer) {
-  json body = json::parse(response.body, nullptr, false);
+  const json& body = response.body_json();
   if (body.is_discarded()) return input_error({}, "the body is not JSON");
   const json* node = find_pointer(body, pointer);
   if (!node) return input_error({}, "no " + (pointer.empty() ? std::string("(root)") : pointer) + " in the JSON body");
