@@ -155,10 +155,14 @@ std::size_t utf8_sequence(std::string_view s) {
 }  // namespace
 
 bool is_utf8(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const std::size_t n = utf8_sequence(bytes);
+  for (std::size_t i = 0; i < bytes.size();) {
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_sequence(bytes.substr(i));
     if (n == 0) return false;
-    bytes.remove_prefix(n);
+    i += n;
   }
   return true;
 }
@@ -167,19 +171,24 @@ std::string escape_non_utf8(std::string_view bytes) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size());
-  while (!bytes.empty()) {
-    std::size_t n = utf8_sequence(bytes);
-    if (n == 0) {
-      const auto c = static_cast<unsigned char>(bytes[0]);
-      out += "\\x";
-      out += digits[c >> 4];
-      out += digits[c & 15];
-      n = 1;
-    } else {
-      out.append(bytes.substr(0, n));
+  std::size_t kept = 0;  // bytes before `kept` are in `out`; [kept, i) is text to copy as is
+  for (std::size_t i = 0; i < bytes.size();) {
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+      ++i;
+      continue;
     }
-    bytes.remove_prefix(n);
+    if (const std::size_t n = utf8_sequence(bytes.substr(i))) {
+      i += n;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    out.append(bytes.substr(kept, i - kept));
+    out += "\\x";
+    out += digits[c >> 4];
+    out += digits[c & 15];
+    kept = ++i;
   }
+  out.append(bytes.substr(kept));
   return out;
 }
 
