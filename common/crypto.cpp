@@ -10,7 +10,10 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include <cstring>
 #include <stdexcept>
+
+#include <unistd.h>
 
 #include "common/encoding.h"
 
@@ -100,10 +103,33 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
+namespace {
+void fill_random(unsigned char* out, std::size_t n) {
+  if (n > 0 && RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error(openssl_error("RAND_bytes"));
+}
+}  // namespace
+
 std::string random_bytes(std::size_t n) {
+  // Small draws (ids, nonces: one or more per step) come from a per-thread block of OpenSSL's
+  // CSPRNG output, each byte handed out once; a forked child draws a block of its own.
+  constexpr std::size_t kBlock = 512, kSmall = 64;
   std::string out(n, '\0');
-  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
-    throw std::runtime_error(openssl_error("RAND_bytes"));
+  auto* dst = reinterpret_cast<unsigned char*>(out.data());
+  if (n > kSmall) {
+    fill_random(dst, n);
+    return out;
+  }
+  thread_local unsigned char block[kBlock];
+  thread_local std::size_t used = kBlock;
+  thread_local pid_t owner = 0;
+  if (owner != getpid() || kBlock - used < n) {
+    fill_random(block, kBlock);
+    used = 0;
+    owner = getpid();
+  }
+  std::memcpy(dst, block + used, n);
+  OPENSSL_cleanse(block + used, n);
+  used += n;
   return out;
 }
 
