@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
@@ -12,7 +14,7 @@ namespace tc {
 namespace {
 
 // A pattern masks a secret and keeps its context: group 1 (when `before`) is written before
-// «redacted», group 2 (when `after`) after it.
+// «redacted», group 2 (when `after`) after it; a pattern has no other groups.
 struct Pattern {
   const char* re;
   bool before;
@@ -22,8 +24,10 @@ struct Pattern {
 // Keys whose JSON string values are secrets (a Cookie header echoed back as JSON too).
 #define TC_SECRET_KEYS "(?i:password|client_secret|secret|access_token|refresh_token|id_token|token|code_verifier|assertion|cookie|set-cookie)"
 
+constexpr std::string_view kJwtStart = "eyJ";  // base64url of {" : how every JWT header starts
+
 constexpr Pattern kPatterns[] = {
-    // JWTs: base64url segments, the header starting with {" encoded ("eyJ"); also a JWT cut short
+    // JWTs (first: Program masks them by hand, as mask_jwts): base64url segments, the header starting with {" encoded ("eyJ"); also a JWT cut short
     // (a shortened value in a message), from its header and the start of its payload.
     {R"re(eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?)re", false, false},
     // Cookie and Set-Cookie header lines in transcripts: the whole value.
@@ -115,67 +119,94 @@ RE2::Options byte_options() {
   return o;
 }
 
-// How many capturing groups each of kPatterns has, counted once.
-const std::vector<int>& pattern_groups() {
-  static const std::vector<int> counts = [] {
-    std::vector<int> v;
-    for (const auto& p : kPatterns) v.push_back(RE2(p.re, byte_options()).NumberOfCapturingGroups());
-    return v;
-  }();
-  return counts;
+bool base64url_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+// kPatterns[0] by hand, in one pass: every JWT-shaped run of `text` masked, or nothing when it has
+// none. Equivalent to the pattern: "eyJ", base64url, a dot, base64url, then perhaps a dot and base64url.
+std::optional<std::string> mask_jwts(std::string_view text) {
+  std::optional<std::string> out;
+  std::size_t copied = 0;
+  for (std::size_t at = text.find(kJwtStart); at != std::string_view::npos; at = text.find(kJwtStart, at)) {
+    std::size_t i = at + kJwtStart.size();
+    const auto skip = [&] {
+      while (i < text.size() && base64url_char(text[i])) ++i;
+    };
+    skip();
+    if (i == text.size() || text[i] != '.') {
+      ++at;
+      continue;
+    }
+    ++i;
+    skip();
+    if (i < text.size() && text[i] == '.') {
+      ++i;
+      skip();
+    }
+    if (!out) out.emplace().reserve(text.size());
+    out->append(text.substr(copied, at - copied)).append(kRedacted);
+    copied = at = i;
+  }
+  if (out) out->append(text.substr(copied));
+  return out;
 }
 
 }  // namespace
 
-// One RE2 of alternatives: group 1 is every secret form (longest first, so a secret containing
-// another is masked whole), then one group per pattern, the pattern's own groups inside it.
+// One RE2 of alternatives without groups finds where the next secret is, in one scan (RE2's DFA);
+// what to keep around «redacted» is then read on that span alone: a secret form is masked whole,
+// else the first pattern matching the whole span (with the text around it as context) says.
+// Secret forms come first and longest first, so a secret containing another is masked whole.
+// JWTs, long and frequent, are masked by a scan of their own before RE2 reads the text (RE2 would
+// read each three times: to its end, back to its start, and for the groups around it); the result
+// is the same unless a secret form contains "eyJ", and then the JWT pattern stays in RE2.
 struct Redactor::Program {
-  struct Alternative {
-    int group;  // the alternative's group; its kept context is group + 1 and group + 2
-    bool before, after;
-  };
-  std::unique_ptr<RE2> re;
-  std::vector<Alternative> alternatives;
+  std::unique_ptr<RE2> any;                      // every alternative, leftmost first
+  std::vector<std::unique_ptr<RE2>> patterns;    // kPatterns, each alone
+  std::unordered_set<std::string_view> forms;    // views into form_text
+  std::vector<std::string> form_text;
+  std::size_t first_pattern = 0;                 // 1 when JWTs are masked before RE2 reads the text
 
   explicit Program(const std::vector<std::string>& secrets) {
-    std::vector<std::string> forms;
     for (const auto& s : secrets)
       for (auto& f : forms_of(s))
-        if (f.size() >= 4 && std::find(forms.begin(), forms.end(), f) == forms.end()) forms.push_back(std::move(f));
-    std::stable_sort(forms.begin(), forms.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+        if (f.size() >= 4 && std::find(form_text.begin(), form_text.end(), f) == form_text.end()) form_text.push_back(std::move(f));
+    std::stable_sort(form_text.begin(), form_text.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    const bool jwt_in_a_form = std::any_of(form_text.begin(), form_text.end(),
+                                           [](const std::string& f) { return f.find(kJwtStart) != std::string::npos; });
+    first_pattern = jwt_in_a_form ? 0 : 1;
     std::string all;
-    int group = 1;
-    if (!forms.empty()) {
-      all = "(";
-      for (std::size_t i = 0; i < forms.size(); ++i) all += (i ? "|" : "") + RE2::QuoteMeta(forms[i]);
-      all += ")";
-      alternatives.push_back({group++, false, false});
+    for (const auto& f : form_text) {
+      all += (all.empty() ? "" : "|") + RE2::QuoteMeta(f);
+      forms.insert(f);
     }
-    for (std::size_t i = 0; i < std::size(kPatterns); ++i) {
-      const Pattern& p = kPatterns[i];
-      all += std::string(all.empty() ? "" : "|") + "(" + p.re + ")";
-      alternatives.push_back({group, p.before, p.after});
-      group += 1 + pattern_groups()[i];
-    }
-    re = std::make_unique<RE2>(all, byte_options());
+    for (const auto& p : kPatterns) patterns.push_back(std::make_unique<RE2>(p.re, byte_options()));
+    for (std::size_t i = first_pattern; i < std::size(kPatterns); ++i)
+      all += std::string(all.empty() ? "" : "|") + "(?:" + kPatterns[i].re + ")";
+    any = std::make_unique<RE2>(all, byte_options());
   }
 
   std::string apply(std::string_view text) const {
+    if (first_pattern == 1)
+      if (auto masked = mask_jwts(text)) return scan(*masked);
+    return scan(text);
+  }
+
+ private:
+  std::string scan(std::string_view text) const {
     const re2::StringPiece input(text.data(), text.size());
-    std::vector<re2::StringPiece> groups(1 + re->NumberOfCapturingGroups());
+    re2::StringPiece span;
     std::string out;
     std::size_t pos = 0;
-    while (pos <= text.size() &&
-           re->Match(input, pos, text.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
-      const std::size_t start = groups[0].data() - text.data(), end = start + groups[0].size();
+    while (pos <= text.size() && any->Match(input, pos, text.size(), RE2::UNANCHORED, &span, 1)) {
+      const std::size_t start = span.data() - text.data(), end = start + span.size();
       if (out.empty()) out.reserve(text.size());
       out.append(text.substr(pos, start - pos));
-      for (const auto& a : alternatives) {
-        if (groups[a.group].data() == nullptr) continue;
-        if (a.before) out.append(groups[a.group + 1].data(), groups[a.group + 1].size());
+      if (!span.empty() && forms.contains(std::string_view(span.data(), span.size()))) {
         out.append(kRedacted);
-        if (a.after) out.append(groups[a.group + 2].data(), groups[a.group + 2].size());
-        break;
+      } else {
+        keep_context(input, start, end, out);
       }
       if (end == start) {  // nothing consumed: keep the character and move on
         if (start < text.size()) out.push_back(text[start]);
@@ -187,6 +218,22 @@ struct Redactor::Program {
     if (pos == 0) return std::string(text);
     if (pos < text.size()) out.append(text.substr(pos));
     return out;
+  }
+
+  // The span [start, end) of `input` masked as the first pattern that matches it whole says.
+  void keep_context(const re2::StringPiece& input, std::size_t start, std::size_t end, std::string& out) const {
+    re2::StringPiece groups[3];
+    for (std::size_t i = first_pattern; i < patterns.size(); ++i) {
+      const RE2& re = *patterns[i];
+      const int n = std::min(3, 1 + re.NumberOfCapturingGroups());
+      if (!re.Match(input, start, end, RE2::ANCHOR_BOTH, groups, n)) continue;
+      const Pattern& p = kPatterns[i];
+      if (p.before) out.append(groups[1].data(), groups[1].size());
+      out.append(kRedacted);
+      if (p.after) out.append(groups[2].data(), groups[2].size());
+      return;
+    }
+    out.append(kRedacted);  // unreachable: the span matched one alternative; mask it whole
   }
 };
 

@@ -3,7 +3,7 @@
 // registered as secret (environment values, fixture secrets) in the forms a server or a log may
 // give it back in: as is, JSON-escaped (once or twice), URL-encoded, and in base64 (standard or
 // URL alphabet, at any offset of the encoded stream).
-// One scan per text: every secret form and every pattern are alternatives of one RE2 program.
+// JWTs are masked by a scan of their own; then one RE2 scan finds every other secret form and pattern.
 // Thread-safe: secrets may be added while other threads apply.
 #pragma once
 #include <memory>

@@ -61,6 +61,29 @@ TEST(Redact, AnythingShapedLikeAJwt) {
   EXPECT_EQ(r.apply("actual \"" + cut + "\xE2\x80\xA6\""), "actual \"" + std::string(kRedacted) + "\xE2\x80\xA6\"");
 }
 
+// JWTs are masked by a scan of their own unless a secret form contains "eyJ"; then RE2 masks them
+// with everything else. Both ways give the same text.
+TEST(Redact, JwtScanGivesWhatTheJwtPatternGives) {
+  const std::string header = base64url_encode(R"({"alg":"RS256"})");
+  const std::string jwt = header + "." + base64url_encode(R"({"sub":"u"})") + "." + base64url_encode(random_bytes(32));
+  const std::string texts[] = {
+      "Authorization: Bearer " + jwt + "\nX-Tenant-ID: acme\n",
+      "token=" + jwt + "&token_type_hint=access_token",
+      R"({"access_token":")" + jwt + R"(","token_type":"Bearer"})",
+      "Cookie: session=" + jwt + "; theme=dark\n",
+      "glued" + jwt + ".more.dots and eyJnodot and eyJ. and eyJa.b.c.d and " + jwt.substr(0, header.size() + 5) + "…",
+      "eyJ", "eyJx.", "no token here at all", "",
+  };
+  Redactor scanned, by_re2;
+  by_re2.add_secret("planted-eyJ-secret");  // a secret form with "eyJ": the JWT pattern stays in RE2
+  for (const auto& text : texts) {
+    EXPECT_EQ(scanned.apply(text), by_re2.apply(text)) << text;
+    EXPECT_EQ(scanned.apply(text).find(jwt.substr(0, 12)), std::string::npos) << text;
+  }
+  EXPECT_EQ(scanned.apply("a eyJa.b.c.d z"), "a " + std::string(kRedacted) + ".d z");
+  EXPECT_EQ(by_re2.apply("x planted-eyJ-secret y"), "x " + std::string(kRedacted) + " y");
+}
+
 TEST(Redact, CookieHeaderLines) {
   Redactor r;
   std::string out = r.apply("> Cookie: session=abc123; theme=dark\n< Set-Cookie: session=xyz789; HttpOnly\nVary: Cookie\n");
