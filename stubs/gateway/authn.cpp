@@ -22,6 +22,8 @@ const nlohmann::json* JwksCache::find_locked(const std::string& kid) {
   if (got.ok() && got->is_object() && got->contains("keys") && (*got)["keys"].is_array()) {
     keys_ = (*got)["keys"];
     parsed_.clear();
+    verified_.clear();
+    ++generation_;
     fetched_ = true;
   }
   auto k = find();
@@ -40,13 +42,27 @@ std::optional<nlohmann::json> JwksCache::key(const std::string& kid) {
   return k ? std::optional<nlohmann::json>(*k) : std::nullopt;
 }
 
-std::optional<std::shared_ptr<const RsaPublicKey>> JwksCache::public_key(const std::string& kid) {
+std::optional<std::shared_ptr<const RsaPublicKey>> JwksCache::public_key(const std::string& kid, std::uint64_t* generation) {
   std::lock_guard lock(mu_);
   const nlohmann::json* k = find_locked(kid);
+  if (generation) *generation = generation_;
   if (!k) return std::nullopt;
   auto parsed = parsed_.find(kid);
   if (parsed == parsed_.end()) parsed = parsed_.emplace(kid, RsaPublicKey::from_jwk(*k)).first;
   return parsed->second;
+}
+
+std::shared_ptr<const nlohmann::json> JwksCache::verified(const std::string& token) const {
+  std::lock_guard lock(mu_);
+  auto it = verified_.find(token);
+  return it == verified_.end() ? nullptr : it->second;
+}
+
+void JwksCache::remember_verified(const std::string& token, nlohmann::json claims, std::uint64_t generation) {
+  std::lock_guard lock(mu_);
+  if (generation != generation_) return;
+  if (verified_.size() >= kMaxVerified) verified_.clear();
+  verified_.emplace(token, std::make_shared<const nlohmann::json>(std::move(claims)));
 }
 
 namespace {
@@ -62,20 +78,27 @@ bool audience_matches(const nlohmann::json& aud, const std::string& audience) {
 }  // namespace
 
 TokenVerdict check_token(const std::string& token, JwksCache& jwks, const TokenRules& rules) {
-  auto decoded = decode_jwt(token);
-  if (!decoded.ok()) return {"malformed token: " + decoded.error().message, nullptr};
-  const Jwt& jwt = *decoded;
-  const auto& header = jwt.header;
-  std::string alg = header.contains("alg") && header["alg"].is_string() ? header["alg"].get<std::string>() : "";
-  bool unsigned_accepted = rules.accept_alg_none && (alg == "none" || alg == "None" || alg == "NONE");
-  if (!unsigned_accepted) {
-    if (alg != "RS256") return {"alg '" + alg + "' is not allowed", nullptr};
-    if (!header.contains("kid") || !header["kid"].is_string()) return {"token names no kid", nullptr};
-    auto key = jwks.public_key(header["kid"].get<std::string>());
-    if (!key) return {"unknown kid", nullptr};
-    if (!*key || !(*key)->verify_rs256(jwt.signing_input, jwt.signature)) return {"signature does not verify", nullptr};
+  std::shared_ptr<const nlohmann::json> remembered = jwks.verified(token);
+  std::optional<Jwt> decoded_jwt;
+  if (!remembered) {
+    auto decoded = decode_jwt(token);
+    if (!decoded.ok()) return {"malformed token: " + decoded.error().message, nullptr};
+    const Jwt& jwt = *decoded;
+    const auto& header = jwt.header;
+    std::string alg = header.contains("alg") && header["alg"].is_string() ? header["alg"].get<std::string>() : "";
+    bool unsigned_accepted = rules.accept_alg_none && (alg == "none" || alg == "None" || alg == "NONE");
+    if (!unsigned_accepted) {
+      if (alg != "RS256") return {"alg '" + alg + "' is not allowed", nullptr};
+      if (!header.contains("kid") || !header["kid"].is_string()) return {"token names no kid", nullptr};
+      std::uint64_t generation = 0;
+      auto key = jwks.public_key(header["kid"].get<std::string>(), &generation);
+      if (!key) return {"unknown kid", nullptr};
+      if (!*key || !(*key)->verify_rs256(jwt.signing_input, jwt.signature)) return {"signature does not verify", nullptr};
+      jwks.remember_verified(token, jwt.payload, generation);
+    }
+    decoded_jwt = std::move(*decoded);
   }
-  const auto& claims = jwt.payload;
+  const auto& claims = remembered ? *remembered : decoded_jwt->payload;
   if (!claims.is_object()) return {"payload is not a JSON object", nullptr};
   auto iss = claims.find(rules.issuer_claim);
   if (iss == claims.end() || !iss->is_string() ||
@@ -85,9 +108,14 @@ TokenVerdict check_token(const std::string& token, JwksCache& jwks, const TokenR
     auto aud = claims.find(rules.audience_claim);
     if (aud == claims.end() || !audience_matches(*aud, rules.audience)) return {"wrong audience", nullptr};
   }
-  nlohmann::json timed = claims;
-  if (rules.accept_expired && timed.contains("exp")) timed["exp"] = rules.now;
-  std::string why = check_time_claims(timed, rules.now, rules.leeway_seconds);
+  std::string why;
+  if (rules.accept_expired && claims.contains("exp")) {
+    nlohmann::json timed = claims;
+    timed["exp"] = rules.now;
+    why = check_time_claims(timed, rules.now, rules.leeway_seconds);
+  } else {
+    why = check_time_claims(claims, rules.now, rules.leeway_seconds);
+  }
   if (!why.empty()) return {why, nullptr};
   return {"", claims};
 }

@@ -4,7 +4,8 @@
 // the leeway. The JWKS is fetched once and cached; a kid not in the cache triggers one refetch
 // (key rotation), and a kid that a refetch did not find is not refetched again for a cooldown, so one
 // unknown-kid token replayed cannot make the gateway hammer the Authority. The cooldown is per kid: a
-// forged kid must never delay the acceptance of a genuinely rotated-in key.
+// forged kid must never delay the acceptance of a genuinely rotated-in key. A token that verified is
+// not verified again while the key set stays the same (its claims are still checked every time).
 #pragma once
 #include <chrono>
 #include <functional>
@@ -13,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -29,8 +31,16 @@ class JwksCache {
   // The JWK named `kid`, nullopt when the Authority does not have it (or cannot be reached).
   std::optional<nlohmann::json> key(const std::string& kid);
   // The same key parsed, once per kid and JWKS fetch: nullopt when the Authority does not have it,
-  // nullptr inside when its JWK is not a valid RSA key.
-  std::optional<std::shared_ptr<const RsaPublicKey>> public_key(const std::string& kid);
+  // nullptr inside when its JWK is not a valid RSA key. `generation`, when given, is set to the key
+  // set's (for remember_verified).
+  std::optional<std::shared_ptr<const RsaPublicKey>> public_key(const std::string& kid, std::uint64_t* generation = nullptr);
+  // The claims of a token whose RS256 signature verified with the key set as it is now, when this
+  // exact token verified before; null otherwise. Forgotten when the key set is fetched again.
+  std::shared_ptr<const nlohmann::json> verified(const std::string& token) const;
+  // Remembers that `token` verified, unless the key set was fetched again since `generation` (at
+  // most kMaxVerified tokens: the oldest are forgotten together).
+  void remember_verified(const std::string& token, nlohmann::json claims, std::uint64_t generation);
+  static constexpr std::size_t kMaxVerified = 4096;
 
  private:
   const nlohmann::json* find_locked(const std::string& kid);
@@ -42,6 +52,8 @@ class JwksCache {
   bool fetched_ = false;
   std::map<std::string, std::chrono::steady_clock::time_point> missing_until_;  // kid -> end of its cooldown
   std::map<std::string, std::shared_ptr<const RsaPublicKey>> parsed_;           // kid -> key, for keys_
+  std::uint64_t generation_ = 0;                                                 // key sets fetched
+  std::unordered_map<std::string, std::shared_ptr<const nlohmann::json>> verified_;  // token -> claims
 };
 
 struct TokenRules {

@@ -116,6 +116,33 @@ TEST_F(CheckToken, RefusesEachBadProperty) {
   EXPECT_FALSE(check_token("x.y", cache_, rules_).ok());
 }
 
+// A token that verified is remembered, so it is not verified again; its claims are still checked
+// every time, a token differing in one byte is not that token, and a new key set forgets them all.
+TEST_F(CheckToken, AVerifiedTokenIsRememberedButItsClaimsAreCheckedEveryTime) {
+  const std::string token = sign();
+  EXPECT_EQ(cache_.verified(token), nullptr);
+  ASSERT_TRUE(check_token(token, cache_, rules_).ok());
+  ASSERT_NE(cache_.verified(token), nullptr);
+  EXPECT_EQ((*cache_.verified(token))["sub"], "user-ada");
+  EXPECT_TRUE(check_token(token, cache_, rules_).ok());
+  rules_.now += 600 + 61;  // past exp and the leeway: the remembered token is refused all the same
+  EXPECT_EQ(check_token(token, cache_, rules_).problem, check_token(sign({{"exp", rules_.now - 61}}), cache_, rules_).problem);
+  EXPECT_FALSE(check_token(token, cache_, rules_).ok());
+  rules_.now -= 600 + 61;
+  rules_.audience = "another-api";
+  EXPECT_FALSE(check_token(token, cache_, rules_).ok());
+  rules_.audience = "stellaops-api";
+  std::string flipped = token;
+  flipped.back() = flipped.back() == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(check_token(flipped, cache_, rules_).ok());
+  EXPECT_EQ(cache_.verified(flipped), nullptr);
+  EXPECT_FALSE(check_token(craft_tampered(token, {{"sub", "root"}}), cache_, rules_).ok());
+  // An unknown kid makes the gateway fetch the key set again: what was remembered is forgotten.
+  EXPECT_FALSE(check_token(craft_unknown_kid(token), cache_, rules_).ok());
+  EXPECT_EQ(cache_.verified(token), nullptr);
+  EXPECT_TRUE(check_token(token, cache_, rules_).ok());
+}
+
 TEST_F(CheckToken, FaultSwitchesAcceptWhatTheyName) {
   rules_.accept_expired = true;
   EXPECT_TRUE(check_token(sign({{"exp", rules_.now - 3600}}), cache_, rules_).ok());
