@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <regex>
 
@@ -45,10 +46,16 @@ namespace {
 
 // A `matrix: {each: "{{fx.PATH}}", as: NAME}` becomes one row per entry of that bound collection,
 // {NAME: "{{fx.PATH.KEY}}"}, so each case is named by its entry's key (or index).
-std::optional<Error> expand_bound_matrix(Scenario& s, const json* bindings) {
-  auto doc = load_document(s.file);
-  const json* range = doc ? find_pointer(doc->value, pointer_join(s.loc.pointer, "matrix")) : nullptr;
-  if (!range || !range->is_object() || s.matrix_keys.size() != 1) return std::nullopt;
+// `files` keeps each scenario file read here, so a file of many scenarios is parsed once.
+std::optional<Error> expand_bound_matrix(Scenario& s, const json* bindings, std::map<std::string, json>& files) {
+  if (s.matrix_keys.size() != 1) return std::nullopt;
+  auto file = files.find(s.file);
+  if (file == files.end()) {
+    auto doc = load_document(s.file);
+    file = files.emplace(s.file, doc ? std::move(doc->value) : json()).first;
+  }
+  const json* range = find_pointer(file->second, pointer_join(s.loc.pointer, "matrix"));
+  if (!range || !range->is_object()) return std::nullopt;
   const Loc loc{s.file, s.loc.line, pointer_join(pointer_join(s.loc.pointer, "matrix"), "each")};
   if (!bindings) return input_error(loc.where(), "a matrix over a bound collection needs the topology's bindings");
   auto paths = template_paths(range->value("each", std::string()), loc);
@@ -118,9 +125,11 @@ ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, con
   for (const auto& clause : project_contract_clauses()) rules.clause_ids.push_back(clause.id);
   for (const auto& s : set.scenarios)
     for (auto& e : check_semantics(s, rules)) set.errors.push_back(std::move(e));
-  if (set.errors.empty() && topology)
+  if (set.errors.empty() && topology) {
+    std::map<std::string, json> files;
     for (auto& s : set.scenarios)
-      if (auto e = expand_bound_matrix(s, bindings ? &bindings->value : nullptr)) set.errors.push_back(std::move(*e));
+      if (auto e = expand_bound_matrix(s, bindings ? &bindings->value : nullptr, files)) set.errors.push_back(std::move(*e));
+  }
   std::stable_sort(set.errors.begin(), set.errors.end(),
                    [](const Error& a, const Error& b) { return a.where.file < b.where.file; });
   if (!set.errors.empty()) return set;
