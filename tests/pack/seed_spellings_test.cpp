@@ -4,8 +4,8 @@
 // title), which the stubs then serve, every case still passes.
 #include <fstream>
 #include <regex>
-#include <sstream>
 
+#include "common/input_file.h"
 #include "tenantcheck_cli.h"
 
 namespace tc::pack_test {
@@ -14,10 +14,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = read_input_file(p.string());
+  EXPECT_TRUE(text.ok()) << p;
+  return text.ok() ? *text : std::string();
 }
 
 // `text` with the value of `key:` (a two-space indented line of the values section) set to `value`;
