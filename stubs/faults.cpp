@@ -11,6 +11,7 @@ const std::vector<FaultInfo>& fault_catalogue() {
       {"authority.tenant_not_bound_to_code", "A3", "a tenant given at authorize is not bound into the code"},
       {"authority.code_reusable", "A4", "an authorization code can be redeemed more than once"},
       {"authority.pkce_unchecked", "A4", "the PKCE code_verifier is not checked against the challenge"},
+      {"authority.redirect_uri_unbound", "A4", "a code is redeemed with any redirect_uri, not only the one it was issued for"},
       {"authority.refresh_reselects_tenant", "A4", "a refresh without tenant parameter re-runs selection instead of keeping the original"},
       {"authority.first_tenant_when_ambiguous", "A5", "several assignments, no default, no parameter: the first tenant is chosen"},
       {"authority.unchecked_tenant_param", "A5", "a tenant parameter outside the assigned set is accepted"},

@@ -67,7 +67,7 @@ Outcome authorization_code_grant(Authority& a, const Client& client, const Form&
   if (!grant || grant->expires_at < epoch_seconds()) return refused("invalid_grant", "unknown or expired code");
   if (grant->used && !reusable) return refused("invalid_grant", "the code was already used", grant->sub);
   if (grant->client_id != client.client_id) return refused("invalid_grant", "the code was issued to another client");
-  if (form_value(form, "redirect_uri").value_or("") != grant->redirect_uri)
+  if (form_value(form, "redirect_uri").value_or("") != grant->redirect_uri && !a.fault("authority.redirect_uri_unbound"))
     return refused("invalid_grant", "redirect_uri differs from the one of the authorization request", grant->sub);
   if (!grant->code_challenge.empty() && !a.fault("authority.pkce_unchecked")) {
     const auto verifier = form_value(form, "code_verifier");

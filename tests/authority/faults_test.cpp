@@ -18,6 +18,7 @@ const std::set<std::string> kCovered = {
     "authority.discovery_without_s256",   "authority.token_without_kid",
     "authority.redirect_unknown_client",  "authority.tenant_not_bound_to_code",
     "authority.code_reusable",            "authority.pkce_unchecked",
+    "authority.redirect_uri_unbound",
     "authority.refresh_reselects_tenant", "authority.first_tenant_when_ambiguous",
     "authority.unchecked_tenant_param",   "authority.no_allowed_tenants_claim",
     "authority.stateful_console_selection", "authority.console_header_unchecked",
@@ -98,6 +99,16 @@ TEST(AuthorityFaults, PkceUncheckedBreaksA4) {
   AuthorityServer s(fault("authority.pkce_unchecked"));
   const auto [code, verifier] = code_for(s, "ada");
   EXPECT_EQ(redeem(s, code, "an-entirely-different-verifier-of-enough-length-xyz").status, 200);
+}
+
+TEST(AuthorityFaults, RedirectUriUnboundBreaksA4) {
+  for (const bool faulty : {false, true}) {
+    AuthorityServer s(faulty ? fault("authority.redirect_uri_unbound") : AuthorityOptions{});
+    const auto [code, verifier] = code_for(s, "ada");
+    const auto r = s.token({{"grant_type", "authorization_code"}, {"client_id", "console"}, {"code", code},
+                            {"redirect_uri", std::string(kRedirect) + "/elsewhere"}, {"code_verifier", verifier}});
+    EXPECT_EQ(r.status, faulty ? 200 : 400) << r.body;
+  }
 }
 
 TEST(AuthorityFaults, RefreshReselectsTenantBreaksA4) {
