@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <string_view>
 
 #include "common/crypto.h"
 #include "common/encoding.h"
@@ -19,6 +20,26 @@ std::string ascii_case(std::string s, bool upper) {
   for (char& c : s)
     if (static_cast<unsigned char>(c) < 128) c = static_cast<char>(upper ? std::toupper(c) : std::tolower(c));
   return s;
+}
+
+// A regular expression (ECMAScript, as `matches` reads it) that matches `s` in any ASCII letter
+// case: each letter a class of both cases, every other character escaped when it is special.
+// For what a standard says is case-insensitive, such as an HTTP authentication scheme (RFC 9110 §11.1).
+std::string caseless(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 128 && std::isalpha(u)) {
+      out += '[';
+      out += static_cast<char>(std::toupper(u));
+      out += static_cast<char>(std::tolower(u));
+      out += ']';
+    } else {
+      if (std::string_view("\\^$.|?*+()[]{}/").find(c) != std::string_view::npos) out += '\\';
+      out += c;
+    }
+  }
+  return out;
 }
 
 FunctionResult ok(json v) { return {std::move(v), {}}; }
@@ -140,6 +161,7 @@ std::vector<Function> make_table() {
       {"json", 1, 1, "json(x)", [](const auto& a, const auto&) { return ok(a[0].dump()); }},
       {"lower", 1, 1, "lower(x)", [](const auto& a, const auto&) { return ok(ascii_case(text_of(a[0]), false)); }},
       {"upper", 1, 1, "upper(x)", [](const auto& a, const auto&) { return ok(ascii_case(text_of(a[0]), true)); }},
+      {"caseless", 1, 1, "caseless(x)", [](const auto& a, const auto&) { return ok(caseless(text_of(a[0]))); }},
       {"url_encode", 1, 1, "url_encode(x)", [](const auto& a, const auto&) { return ok(url_encode(text_of(a[0]))); }},
   };
 }

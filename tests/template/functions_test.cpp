@@ -81,6 +81,16 @@ TEST_F(FunctionsTest, LowerAndUpperMapAsciiCase) {
   EXPECT_EQ(ok("{{ upper('get') }}"), json("GET"));
 }
 
+TEST_F(FunctionsTest, CaselessIsARegexOfTheTextInAnyLetterCase) {
+  EXPECT_EQ(ok("{{ caseless('Bearer') }}"), json("[Bb][Ee][Aa][Rr][Ee][Rr]"));
+  EXPECT_EQ(ok("{{ caseless('a.b+c (1)') }}"), json("[Aa]\\.[Bb]\\+[Cc] \\(1\\)"));
+  const std::regex re("^" + ok("{{ caseless('Bearer') }}").get<std::string>() + " ");
+  for (const char* yes : {"Bearer x", "bearer x", "BEARER x"}) EXPECT_TRUE(std::regex_search(yes, re)) << yes;
+  for (const char* no : {"Bearerx", "Basic x", "Bear x"}) EXPECT_FALSE(std::regex_search(no, re)) << no;
+  const std::regex dot(ok("{{ caseless('a.b') }}").get<std::string>());
+  EXPECT_FALSE(std::regex_search("axb", dot));
+}
+
 TEST_F(FunctionsTest, PathFillsARouteInOrderAndEncodesEachValue) {
   scope.set("route", "/orgs/{org}/records/{recordId}");
   EXPECT_EQ(ok("{{ path(route, 'north-wind', 'rec 1/2') }}"), json("/orgs/north-wind/records/rec%201%2F2"));
