@@ -29,15 +29,9 @@ std::shared_ptr<const tmpl::Parsed> parsed(const std::string& text) {
   static std::mutex mu;
   static std::unordered_map<std::string, std::shared_ptr<const tmpl::Parsed>> cache;
   std::lock_guard lock(mu);
-  auto& slot = cache[text];
-  if (!slot) {
-    if (cache.size() > kMaxCached) {
-      cache.clear();
-      return std::make_shared<const tmpl::Parsed>(tmpl::parse_template(text));
-    }
-    slot = std::make_shared<const tmpl::Parsed>(tmpl::parse_template(text));
-  }
-  return slot;
+  if (auto it = cache.find(text); it != cache.end()) return it->second;
+  if (cache.size() >= kMaxCached) cache.clear();
+  return cache.emplace(text, std::make_shared<const tmpl::Parsed>(tmpl::parse_template(text))).first->second;
 }
 
 Result<std::shared_ptr<const tmpl::Parsed>> parse(const std::string& text, const Loc& loc) {
