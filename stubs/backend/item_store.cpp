@@ -14,10 +14,14 @@ ItemStore::ItemStore(std::vector<Item> seed, std::string id_prefix, ItemFields f
     json name = fields.value("name", json());
     for (const char* fixture_field : {"id", "tenant", "name"}) fields.erase(fixture_field);
     if (!name.is_null()) fields[names_.name] = std::move(name);
-    fields[names_.id] = item.id;
-    fields[names_.tenant] = item.tenant;
     item.fields = std::move(fields);
+    stamp(item);
   }
+}
+
+void ItemStore::stamp(Item& item) const {
+  item.fields[names_.id] = item.id;
+  item.fields[names_.tenant] = item.tenant;
 }
 
 std::vector<json> ItemStore::list(const std::optional<std::string>& tenant) const {
@@ -50,8 +54,7 @@ ItemStore::WriteResult ItemStore::write(const Write& w) {
   item.tenant = w.tenant;
   item.fields = w.fields.is_object() ? w.fields : json::object();
   // The store, not the caller, decides id and tenant: a body naming another tenant writes nothing there.
-  item.fields[names_.id] = item.id;
-  item.fields[names_.tenant] = item.tenant;
+  stamp(item);
   std::string body = item.fields.dump();
   items_.push_back(std::move(item));
   if (w.key) idempotency_[{w.key_scope, *w.key}] = Stored{w.request_body, w.created_status, body};
@@ -66,8 +69,7 @@ ItemStore::WriteResult ItemStore::update(const Write& w) {
     return {WriteKind::missing, 0, "", it == items_.end() ? std::string() : it->tenant};
   const long long version = it->fields.value("version", 1LL) + 1;
   it->fields = w.fields.is_object() ? w.fields : json::object();
-  it->fields[names_.id] = it->id;
-  it->fields[names_.tenant] = it->tenant;
+  stamp(*it);
   it->fields["version"] = version;
   std::string body = it->fields.dump();
   if (w.key) idempotency_[{w.key_scope, *w.key}] = Stored{w.request_body, w.updated_status, body};

@@ -58,6 +58,8 @@ class ItemStore {
   WriteResult write(const Write& w);
 
  private:
+  // Writes `item`'s id and tenant into its fields, spelled as the profile says (the store decides both).
+  void stamp(Item& item) const;
   WriteResult update(const Write& w);
 
   struct Stored {
