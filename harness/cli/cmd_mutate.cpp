@@ -32,6 +32,7 @@
 #include "harness/env/child_process.h"
 #include "harness/env/private_file.h"
 #include "harness/env/supervisor.h"
+#include "harness/model/clauses.h"
 #include "harness/report/run_record.h"
 #include "harness/runner/expectation.h"
 
@@ -50,6 +51,11 @@ struct MutateOptions {
   std::vector<std::string> combinations;  // "a+b": one mutant with both faults
   int jobs = 1;
   long run_deadline_s = 600;
+  // --explore: each mutant is a `tenantcheck explore` run instead of the pack's, over the faults of
+  // every clause the topology selects.
+  bool explore = false;
+  long explore_budget = 3000;
+  std::uint64_t explore_seed = 1;
 };
 
 struct Fault {
@@ -282,7 +288,15 @@ int mutate(const MutateOptions& o) {
     return kExitEnvironment;
   }
   // The topology's pack when no PATH is given: each run is handed the same files.
-  auto planned = plan(o, *catalogue, cited_clauses(o.pack, setup));
+  std::set<std::string> cited;
+  if (o.explore) {  // explore judges by the contract, not by what a pack cites
+    for (const auto& f : *catalogue)
+      if (const auto ids = split_list(f.clause); !ids.empty() && clause_selected(ids.front(), setup.topology->clauses))
+        cited.insert(ids.front());
+  } else {
+    cited = cited_clauses(o.pack, setup);
+  }
+  auto planned = plan(o, *catalogue, cited);
   if (!planned) {
     print_error(planned.error());
     return kExitInput;
@@ -311,10 +325,13 @@ int mutate(const MutateOptions& o) {
       const fs::path dir = runs / dir_name(m.id);
       fs::create_directories(dir, ec);
       std::vector<std::string> args = child_setup.as_args();
-      args.insert(args.begin(), "run");
+      args.insert(args.begin(), o.explore ? "explore" : "run");
       args.insert(args.end(), {"--reports", dir.string(), "--deadline", std::to_string(o.run_deadline_s)});
       for (const auto& f : m.faults) args.insert(args.end(), {"--fault", f});
-      for (auto& arg : o.pack.as_args()) args.push_back(std::move(arg));
+      if (o.explore)
+        args.insert(args.end(), {"--budget", std::to_string(o.explore_budget), "--seed", std::to_string(o.explore_seed)});
+      else
+        for (auto& arg : o.pack.as_args()) args.push_back(std::move(arg));
       auto child = ChildProcess::start(
           ChildSpec{self_executable(), args, {{"TC_AUTHORITY_KEY_FILE", (*key)->path()}}, (dir / "run.log").string()});
       if (!child) {
@@ -377,6 +394,11 @@ CommandAction add_mutate_command(CLI::App& app) {
   sub->add_option("--combination", options->combinations, "A+B: also one mutant with these faults together (repeatable)")
       ->allow_extra_args(false);
   sub->add_option("--run-deadline", options->run_deadline_s, "Seconds for each run (default 600)")->check(CLI::PositiveNumber);
+  sub->add_flag("--explore", options->explore,
+                "Measure `explore` instead of the pack: one exploration per fault of every clause the topology selects");
+  sub->add_option("--explore-budget", options->explore_budget, "With --explore: each exploration's --budget (default 3000)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--explore-seed", options->explore_seed, "With --explore: each exploration's --seed (default 1)");
   return {sub, [options] { return mutate(*options); }};
 }
 

@@ -155,17 +155,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
     return print_error(selection.error());
   Topology& topology = *setup->topology;
   const ContractProfile& profile = setup->profile;
-  for (const auto& fault : o.faults) {
-    const std::string role = fault.substr(0, fault.find('.'));
-    bool placed = false;
-    for (auto& c : topology.components)
-      if (c.kind == "stub" && c.stub_role == role) {
-        c.faults.push_back(fault);
-        placed = true;
-      }
-    if (!placed)
-      return print_error(usage_error("--fault " + fault, "the topology has no stub component of role '" + role + "'"));
-  }
+  if (auto placed = add_faults(topology, o.faults); !placed) return print_error(placed.error());
 
   auto variables = o.variables.resolve(taken_variable_names(&topology));
   if (!variables) return print_error(variables.error());
@@ -210,10 +200,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   auto env = supervisor.start(topology);
   if (!env) {
     print_error(env.error());
-    if (!env.error().where.component.empty()) {
-      std::string tail = supervisor.log_tail(env.error().where.component);
-      if (!tail.empty()) std::cerr << "--- log of " << env.error().where.component << " ---\n" << tail << "\n";
-    }
+    print_component_log(env.error(), supervisor);
     return kExitEnvironment;
   }
   env->bindings = setup->bindings;
@@ -289,9 +276,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   }
   if (!alive) {
     std::cerr << "environment error: " << alive.error().to_string() << "\n";
-    if (!alive.error().where.component.empty())
-      std::cerr << "--- log of " << alive.error().where.component << " ---\n"
-                << supervisor.log_tail(alive.error().where.component) << "\n";
+    print_component_log(alive.error(), supervisor);
     code = kExitEnvironment;
   }
   // A shard may hold no case of a small selection: the merge of all shards is judged instead.

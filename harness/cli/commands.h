@@ -27,6 +27,7 @@ CommandAction add_lint_command(CLI::App& app);    // load and check only (cmd_li
 CommandAction add_stubs_command(CLI::App& app);   // stubs up: start a topology by hand (cmd_stubs.cpp)
 CommandAction add_doctor_command(CLI::App& app);  // readiness report of a topology (cmd_doctor.cpp)
 CommandAction add_mutate_command(CLI::App& app);  // the suite against every fault of the stubs (cmd_mutate.cpp)
-CommandAction add_report_command(CLI::App& app);  // merge shard reports, diff two runs (cmd_report.cpp)
+CommandAction add_report_command(CLI::App& app);
+CommandAction add_explore_command(CLI::App& app); // generated requests judged by the contract model (cmd_explore.cpp)  // merge shard reports, diff two runs (cmd_report.cpp)
 
 }  // namespace tc::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
       tc::cli::add_doctor_command(app),
       tc::cli::add_mutate_command(app),
       tc::cli::add_report_command(app),
+      tc::cli::add_explore_command(app),
   };
   try {
     app.parse(argc, argv);

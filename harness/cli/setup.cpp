@@ -1,3 +1,4 @@
+#include <iostream>
 #include "harness/cli/setup.h"
 
 #include <algorithm>
@@ -91,6 +92,27 @@ Result<Setup> load_setup(const SetupOptions& o, SetupUse use) {
     s.bindings = std::move(*bindings);
   }
   return s;
+}
+
+void print_component_log(const Error& error, const Supervisor& supervisor) {
+  const std::string& component = error.where.component;
+  if (component.empty()) return;
+  const std::string tail = supervisor.log_tail(component);
+  if (!tail.empty()) std::cerr << "--- log of " << component << " ---\n" << tail << "\n";
+}
+
+Result<Unit> add_faults(Topology& topology, const std::vector<std::string>& faults) {
+  for (const auto& fault : faults) {
+    const std::string role = fault.substr(0, fault.find('.'));
+    bool placed = false;
+    for (auto& c : topology.components)
+      if (c.kind == "stub" && c.stub_role == role) {
+        c.faults.push_back(fault);
+        placed = true;
+      }
+    if (!placed) return usage_error("--fault " + fault, "the topology has no stub component of role '" + role + "'");
+  }
+  return Unit{};
 }
 
 }  // namespace tc::cli

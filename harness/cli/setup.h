@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/profile.h"
+#include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
 
 namespace tc::cli {
@@ -55,6 +56,13 @@ struct Setup {
 };
 
 Result<Setup> load_setup(const SetupOptions& o, SetupUse use);
+
+// After an environment error that names a started component: the tail of its log on stderr.
+void print_component_log(const Error& error, const Supervisor& supervisor);
+
+// Each fault (ROLE.NAME, --fault) added to every stub component of its role; a usage error naming
+// the flag when the topology has no stub of that role.
+Result<Unit> add_faults(Topology& topology, const std::vector<std::string>& faults);
 
 // A bindings file rendered with nothing but env.* in scope (each value registered as a secret); an
 // empty object without one.

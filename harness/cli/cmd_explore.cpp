@@ -1,0 +1,247 @@
+// tenantcheck explore: start the topology, draw probes from a seeded generator over principals,
+// tokens, routes, items, tenant carriers and query strings, judge each answer against the contract
+// model (harness/explore/), shrink every failing probe, and report one case per finding class, each
+// with its shrunk exchange and a scenario file that can join the pack. Exit 0 no finding, 1 findings,
+// 2 usage or input error, 3 environment error, 4 nothing was judged, 130/143 interrupted.
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "common/crypto.h"
+#include "common/redact.h"
+#include "common/utc_time.h"
+#include "harness/cli/commands.h"
+#include "harness/cli/project_paths.h"
+#include "harness/cli/setup.h"
+#include "harness/cli/signals.h"
+#include "harness/env/supervisor.h"
+#include "harness/explore/explorer.h"
+#include "harness/explore/model.h"
+#include "harness/explore/scenario_writer.h"
+#include "harness/model/clauses.h"
+#include "harness/report/allure.h"
+#include "harness/report/console.h"
+#include "harness/report/run_record.h"
+#include "harness/report/run_reports.h"
+
+namespace tc::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ExploreCommandOptions {
+  SetupOptions setup;
+  std::vector<std::string> faults;
+  std::string reports_dir = "reports";
+  std::optional<std::uint64_t> seed;
+  long budget = 2000;
+  double time_s = 0;
+  double max_rate = 0;
+  long deadline_s = 0;
+  bool allow_writes = false;
+  TlsOptions tls;
+};
+
+// One case per finding class: a scenario named for it whose one step is the shrunk exchange, every
+// violation of that exchange a failed check. The scenario objects outlive the recorder's use of them.
+struct FindingCases {
+  std::vector<std::unique_ptr<Scenario>> scenarios;
+  std::vector<std::unique_ptr<ScenarioCase>> cases;
+
+  const ScenarioCase& add(const std::string& file, const std::string& name, std::vector<std::string> requirements) {
+    auto s = std::make_unique<Scenario>();
+    s->file = file;
+    s->name = name;
+    s->tags = {"explored"};
+    s->requirements = std::move(requirements);
+    s->loc = Loc{file, 1, ""};
+    auto c = std::make_unique<ScenarioCase>();
+    c->scenario = s.get();
+    c->suite_name = "explore";
+    for (char ch : name) c->test_name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+    scenarios.push_back(std::move(s));
+    cases.push_back(std::move(c));
+    return *cases.back();
+  }
+};
+
+std::vector<std::string> requirements_of(const explore::Model& model, const explore::Finding& f) {
+  std::vector<std::string> out = {f.clause};
+  const std::string deciding = f.probe.kind == explore::Probe::Kind::token
+                                   ? "A5" : model.predict(explore::facts_of(model, f.probe)).clause;
+  if (deciding != f.clause) out.push_back(deciding);
+  for (const auto& v : f.violations)
+    if (std::find(out.begin(), out.end(), v.clause) == out.end()) out.push_back(v.clause);
+  return out;
+}
+
+int explore_command(const ExploreCommandOptions& o) {
+  RunLimits limits;
+  limits.max_rate = o.max_rate;
+  limits.deadline_s = o.deadline_s;
+  limits.started = std::chrono::steady_clock::now();
+  auto setup = load_setup(o.setup, SetupUse::start_environment);
+  if (!setup) return print_error(setup.error());
+  Topology& topology = *setup->topology;
+  if (auto placed = add_faults(topology, o.faults); !placed) return print_error(placed.error());
+  if (topology.fixtures.empty())
+    return print_error(input_error(Where{topology.file, 0, "/fixtures", {}, {}},
+                                   "explore reads the platform's declared routes and principals from the topology's "
+                                   "fixtures folder, and this topology names none"));
+  // The model holds the reference gateway and Authority; a platform held to other rules (seeds
+  // 001–004's W, P, T, H clauses) would be judged by clauses it does not keep.
+  for (const char* clause : explore::kModelledClauses)
+    if (!clause_selected(clause, topology.clauses))
+      return print_error(input_error(Where{topology.file, 0, "/clauses", {}, {}},
+                                     std::string("explore's model predicts by ") + explore::modelled_clauses_text() +
+                                         ", and this topology does not hold its platform to " + clause +
+                                         ": its own rules are not in the model"));
+  auto model = explore::Model::load(setup->profile.values(), topology.fixtures, setup->bindings);
+  if (!model) return print_error(model.error());
+  std::uint64_t seed = 0;
+  if (o.seed) seed = *o.seed;
+  else
+    for (unsigned char byte : random_bytes(4)) seed = seed << 8 | byte;  // a new one, printed: --seed repeats it
+  clear_run_reports(o.reports_dir);
+  const fs::path scenarios_dir = fs::path(o.reports_dir) / "explore" / "scenarios";
+  std::error_code ec;
+  fs::remove_all(fs::path(o.reports_dir) / "explore", ec);
+
+  Console console({stdout, false, colour_wanted(stdout)});
+  console.header({{"tenantcheck", TC_VERSION},
+                  {"topology", topology.file},
+                  {"profile", topology.profile},
+                  {"explore", "seed " + std::to_string(seed) + ", budget " + std::to_string(o.budget) + " requests" +
+                                  (o.time_s > 0 ? ", at most " + std::to_string(static_cast<long>(o.time_s)) + " s" : "") +
+                                  (o.allow_writes ? ", writes allowed" : ", read-only")},
+                  {"model", std::to_string(model->principals().size()) + " principals, " +
+                                std::to_string(model->routes().size()) + " routes, " +
+                                std::to_string(model->tenants().size()) + " tenants, " +
+                                std::to_string(model->items().size()) + " items"},
+                  {"reports", o.reports_dir + " (explore/scenarios/, html/index.html, junit.xml)"}});
+
+  SupervisorOptions sup_options;
+  sup_options.reports_dir = o.reports_dir;
+  Supervisor supervisor(sup_options);
+  SignalGuard guard([&supervisor] { supervisor.stop(); });
+  auto env = supervisor.start(topology);
+  if (!env) {
+    print_error(env.error());
+    print_component_log(env.error(), supervisor);
+    return kExitEnvironment;
+  }
+  env->bindings = setup->bindings;
+  RunContext run(std::move(*env), setup->profile.values(), o.tls);
+  run.set_limits(limits);
+
+  explore::ExploreOptions options;
+  options.seed = seed;
+  options.budget = o.budget;
+  options.time_s = o.time_s;
+  options.writes = o.allow_writes;
+  explore::Explorer explorer(run, *model, options);
+  const explore::ExploreSummary summary = explorer.explore();
+  auto alive = supervisor.check_alive();
+  supervisor.stop();
+
+  // Reports: one case per finding class, or one passing case for a clean exploration.
+  const auto clauses = project_contract_clauses();
+  AllureOptions allure_options;
+  allure_options.results_dir = (fs::path(o.reports_dir) / "allure-results").string();
+  allure_options.clauses = clauses;
+  auto allure = AllureWriter::open(std::move(allure_options));
+  if (!allure) return print_error(allure.error());
+  RunRecorder recorder({&console, &*allure});
+  recorder.set_property("harness.version", TC_VERSION);
+  recorder.set_property("topology", topology.file);
+  recorder.set_property("profile", topology.profile);
+  recorder.set_property("explore.seed", std::to_string(seed));
+  recorder.set_property("explore.requests", std::to_string(summary.requests));
+  recorder.set_property("explore.probes", std::to_string(summary.probes));
+  const double rate = summary.seconds > 0 ? summary.requests / summary.seconds : 0;
+  recorder.set_property("explore.requests_per_second", std::to_string(static_cast<long>(rate)));
+  recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
+
+  FindingCases cases;
+  fs::create_directories(scenarios_dir, ec);
+  for (const auto& f : summary.findings) {
+    const std::string file = (scenarios_dir / explore::scenario_file_name(f)).string();
+    std::ofstream(file) << global_redactor().apply(explore::scenario_for(*model, f, seed, topology.file));
+    const ScenarioCase& c = cases.add(file, f.key(), requirements_of(*model, f));
+    ScenarioResult result;
+    result.scenario_case = &c;
+    result.started_ms = result.finished_ms = epoch_ms();
+    StepResult step;
+    step.name = "the shrunk request (" + std::to_string(f.occurrences) + " probe(s) of this class)";
+    step.loc = Loc{file, 1, ""};
+    step.ran = true;
+    step.correlation_id = f.correlation_id;
+    step.transcript = f.transcript;
+    for (const auto& v : f.violations) {
+      Outcome out;
+      out.status = Outcome::Status::failed;
+      out.kind = v.clause;
+      out.description = v.check;
+      out.expected = v.expected;
+      out.actual = v.actual;
+      step.outcomes.push_back(std::move(out));
+    }
+    result.steps.push_back(std::move(step));
+    recorder.on_scenario(c, result);
+  }
+  if (summary.findings.empty() && summary.probes > 0) {
+    const ScenarioCase& c = cases.add(topology.file, "no finding", {});
+    ScenarioResult result;
+    result.scenario_case = &c;
+    result.started_ms = result.finished_ms = epoch_ms();
+    recorder.on_scenario(c, result);
+  }
+  const RunRecord record = recorder.record();
+  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written)
+    std::cerr << "reports: " << written.error().to_string() << "\n";
+
+  std::cout << "explore: " << summary.probes << " probes, " << summary.requests << " requests in " << std::fixed
+            << std::setprecision(1) << summary.seconds << " s (" << std::setprecision(0) << rate << " requests/s), "
+            << summary.findings.size() << " finding class(es)"
+            << (summary.findings.empty() ? "" : "; scenarios in " + scenarios_dir.string()) << "\n";
+  int code = summary.findings.empty() ? kExitPassed : kExitFailed;
+  for (const auto& e : summary.errors) {
+    std::cerr << "environment error: " << global_redactor().apply(e.to_string()) << "\n";
+    code = kExitEnvironment;
+  }
+  if (!alive) {
+    std::cerr << "environment error: " << alive.error().to_string() << "\n";
+    print_component_log(alive.error(), supervisor);
+    code = kExitEnvironment;
+  }
+  if (code == kExitPassed && summary.probes == 0) {
+    std::cerr << "error: the exploration judged nothing (a budget of " << o.budget << " requests)\n";
+    code = kExitNothingTested;
+  }
+  console.finish(record, std::chrono::duration<double>(std::chrono::steady_clock::now() - limits.started).count());
+  return code;
+}
+
+}  // namespace
+
+CommandAction add_explore_command(CLI::App& app) {
+  auto o = std::make_shared<ExploreCommandOptions>();
+  CLI::App* sub = app.add_subcommand("explore", "Generate requests from the contract model, judge them, shrink what fails");
+  add_setup_options(sub, o->setup, true);
+  sub->add_option("--fault", o->faults, "Break one clause of the stubs (as for run; repeatable)")->allow_extra_args(false);
+  sub->add_option("--seed", o->seed, "Seed of the generator (default: a new one, printed): the same seed, the same probes");
+  sub->add_option("--budget", o->budget, "Requests to send at most, every one counted (default 2000)")->check(CLI::PositiveNumber);
+  sub->add_option("--time", o->time_s, "Seconds to explore at most (default: no bound but the budget)")->check(CLI::PositiveNumber);
+  sub->add_option("--max-rate", o->max_rate, "Requests per second at most (default: unlimited)")->check(CLI::PositiveNumber);
+  sub->add_option("--deadline", o->deadline_s, "Seconds for the whole run, start included (exit 3 past it)")->check(CLI::PositiveNumber);
+  sub->add_flag("--allow-writes", o->allow_writes, "Also POST to write routes (default: read-only, safe on staging)");
+  sub->add_option("--reports", o->reports_dir, "Reports folder (default: reports)");
+  sub->add_option("--cacert", o->tls.ca_file, "CA file for URLs of no component");
+  sub->add_flag("--insecure", o->tls.insecure, "Do not verify TLS for URLs of no component");
+  return {sub, [o] { return explore_command(*o); }};
+}
+
+}  // namespace tc::cli

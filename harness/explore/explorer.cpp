@@ -1,0 +1,384 @@
+#include "harness/explore/explorer.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/encoding.h"
+#include "common/jwt.h"
+#include "harness/runner/audit_records.h"
+#include "harness/runner/transcript.h"
+
+namespace tc::explore {
+
+std::string Finding::key() const {
+  std::string k = clause + " " + check + " [";
+  for (std::size_t i = 0; i < features.size(); ++i) k += (i ? ", " : "") + features[i];
+  return k + "]";
+}
+
+namespace {
+
+std::string str(const json& node, const json::json_pointer& at) {
+  return node.contains(at) && node.at(at).is_string() ? node.at(at).get<std::string>() : "";
+}
+
+std::string join(const std::vector<std::string>& list, const char* sep) {
+  std::string out;
+  for (const auto& s : list) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::string out;
+  for (const auto& [n, v] : pairs) out += (out.empty() ? "" : "&") + url_encode(n) + "=" + url_encode(v);
+  return out;
+}
+
+// The route's path with its parameters filled: the tenant parameter with the path tenant, any other
+// ({id}) with the item id, each percent-encoded as one segment.
+std::string fill(const Route& route, const Probe& probe) {
+  std::string path = route.path;
+  for (auto open = path.find('{'); open != std::string::npos; open = path.find('{', open)) {
+    const auto close = path.find('}', open);
+    if (close == std::string::npos) break;
+    const std::string name = path.substr(open + 1, close - open - 1);
+    const std::string value = url_encode(name == route.tenant_param ? probe.path_tenant : probe.item_id);
+    path.replace(open, close - open + 1, value);
+    open += value.size();
+  }
+  return path;
+}
+
+bool same_target(const Violation& a, const Violation& b) { return a.clause == b.clause && a.check == b.check; }
+
+}  // namespace
+
+Explorer::Explorer(RunContext& run, const Model& model, ExploreOptions options)
+    : run_(run), model_(model), options_(options) {}
+
+bool Explorer::out_of_budget() const {
+  if (summary_.requests >= options_.budget) return true;
+  if (options_.time_s > 0 &&
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count() >= options_.time_s)
+    return true;
+  return false;
+}
+
+std::optional<HttpResponse> Explorer::send(HttpRequest request) {
+  ++summary_.requests;
+  auto response = run_.send(request);
+  if (!response) {
+    summary_.errors.push_back(response.error());
+    return std::nullopt;
+  }
+  return std::move(*response);
+}
+
+std::optional<std::vector<json>> Explorer::records(const std::string& component, const std::string& cid) {
+  const auto& components = run_.environment().components;
+  const auto at = components.find(component);
+  if (at == components.end() || at->second.audit.kind.empty() || at->second.audit.kind == "none") return std::nullopt;
+  const std::string audit_path = str(model_.contract(), "/paths/audit"_json_pointer);
+  auto read = poll_audit_records(at->second, audit_path, cid,
+                                 [this](const HttpRequest& r) {
+                                   ++summary_.requests;
+                                   return run_.send(r);
+                                 },
+                                 [](const std::vector<json>& found) { return !found.empty(); });
+  if (!read) {
+    summary_.errors.push_back(read.error());
+    return std::nullopt;
+  }
+  return std::move(*read);
+}
+
+namespace {
+
+// The token request of `principal` as the bindings name its credentials (A4): the password grant of
+// the console client for a user, client_credentials with Basic authentication for a client.
+HttpRequest token_request(const json& bindings, const json& contract, const std::string& authority_url,
+                          const Principal& principal, const std::optional<std::string>& tenant) {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = authority_url + str(contract, "/paths/token"_json_pointer);
+  req.headers.set("Content-Type", "application/x-www-form-urlencoded");
+  const json::json_pointer at("/" + std::string(principal.fx_key).replace(principal.fx_key.find('.'), 1, "/"));
+  const json& who = bindings.contains(at) ? bindings.at(at) : json::object();
+  std::vector<std::pair<std::string, std::string>> form;
+  if (principal.is_client) {
+    form = {{"grant_type", "client_credentials"}};
+    req.headers.set(str(contract, "/headers/authorization"_json_pointer),
+                    "Basic " + base64_encode(who.value("id", std::string()) + ":" + who.value("secret", std::string())));
+  } else {
+    form = {{"grant_type", "password"},
+            {"client_id", str(bindings, "/clients/console/id"_json_pointer)},
+            {"username", who.value("username", std::string())},
+            {"password", who.value("password", std::string())}};
+  }
+  if (tenant) form.emplace_back("tenant", *tenant);
+  req.body = form_encode(form);
+  return req;
+}
+
+}  // namespace
+
+std::optional<std::string> Explorer::token_for(const Probe& probe) {
+  if (probe.token == TokenForm::none) return std::string();
+  const Principal& principal = model_.principals().at(probe.principal);
+  const bool minted = token_form_minted(probe.token);
+  const std::string key = principal.fx_key + "|" + probe.token_tenant.value_or("") + "|" +
+                          (minted ? token_form_name(probe.token) : "issued");
+  if (auto cached = tokens_.find(key); cached != tokens_.end()) {
+    if (!cached->second) return std::nullopt;
+    if (probe.token == TokenForm::alg_none || probe.token == TokenForm::tampered) {
+      auto jwt = decode_jwt(*cached->second);
+      if (!jwt) return std::nullopt;
+      if (probe.token == TokenForm::alg_none) return craft_alg_none(jwt->payload);
+      const std::string claim = str(model_.contract(), "/claims/tenant"_json_pointer);
+      return craft_tampered(*cached->second, json{{claim, probe.tampered_tenant}, {"tc_explore_tampered", true}});
+    }
+    return cached->second;
+  }
+  const auto& components = run_.environment().components;
+  const auto authority = components.find("authority");
+  if (authority == components.end()) return tokens_[key] = std::nullopt;
+  HttpRequest req;
+  if (minted) {
+    const auto predicted = model_.predict_token(principal, probe.token_tenant);
+    const long leeway = model_.contract().value("/windows/token_leeway_seconds"_json_pointer, 60L);
+    const long margin = std::clamp(leeway / 2, 5L, 30L);
+    json claims = {{"sub", predicted.claims.sub}, {"scope", join(predicted.claims.scopes, " ")}};
+    if (principal.is_client) claims["client_id"] = principal.sub;
+    if (predicted.claims.tenant) claims["tenant"] = *predicted.claims.tenant;
+    if (!predicted.claims.allowed_tenants.empty()) claims["allowed_tenants"] = predicted.claims.allowed_tenants;
+    switch (probe.token) {
+      case TokenForm::expired_past_leeway: claims["exp_in"] = -(leeway + margin); break;
+      case TokenForm::expired_within_leeway: claims["exp_in"] = -(leeway - margin); break;
+      case TokenForm::nbf_past_leeway: claims["nbf_in"] = leeway + margin; break;
+      case TokenForm::nbf_within_leeway: claims["nbf_in"] = leeway - margin; break;
+      default: break;
+    }
+    req.method = "POST";
+    req.url = authority->second.url + str(model_.contract(), "/paths/mint"_json_pointer);
+    req.headers.set("Content-Type", "application/json");
+    req.body = claims.dump();
+  } else {
+    req = token_request(run_.environment().bindings, model_.contract(), authority->second.url, principal, probe.token_tenant);
+  }
+  req.headers.set(str(model_.contract(), "/headers/correlation_id"_json_pointer), run_.new_correlation_id());
+  auto response = send(req);
+  std::optional<std::string> token;
+  if (response && response->status == 200 && response->body_json().is_object())
+    token = response->body_json().value("access_token", std::string());
+  if (token && token->empty()) token.reset();
+  tokens_[key] = token;
+  if (token && (probe.token == TokenForm::alg_none || probe.token == TokenForm::tampered)) return token_for(probe);
+  return token;
+}
+
+std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
+  const json& contract = model_.contract();
+  const std::string cid_header = str(contract, "/headers/correlation_id"_json_pointer);
+  const auto& components = run_.environment().components;
+  Sent sent;
+  const Principal& principal = model_.principals().at(probe.principal);
+  if (probe.kind == Probe::Kind::token) {
+    const auto authority = components.find("authority");
+    if (authority == components.end()) return std::nullopt;
+    sent.request = token_request(run_.environment().bindings, contract, authority->second.url, principal, probe.token_tenant);
+    sent.seen.correlation_id = run_.new_correlation_id();
+    sent.request.headers.set(cid_header, sent.seen.correlation_id);
+    auto response = send(sent.request);
+    if (!response) return std::nullopt;
+    sent.seen.response = std::move(*response);
+    const auto predicted = model_.predict_token(principal, probe.token_tenant);
+    sent.violations = judge_token(model_, run_.contract_for("authority"), probe, predicted, sent.seen.response,
+                                  records("authority", sent.seen.correlation_id));
+    return sent;
+  }
+  const auto gateway = components.find("gateway");
+  if (gateway == components.end()) return std::nullopt;
+  const auto token = token_for(probe);
+  if (!token) return std::nullopt;  // no token to call with: the token probes judge that
+  const Route& route = model_.routes().at(probe.route);
+  auto build = [&](const Probe& p, const std::string& cid) {
+    const Route& route = model_.routes().at(p.route);
+    HttpRequest req;
+    req.method = route.method;
+    req.url = gateway->second.url + fill(route, p) + (p.query.empty() ? "" : "?" + p.query);
+    const std::string auth = str(contract, "/headers/authorization"_json_pointer);
+    if (p.token == TokenForm::other_scheme) req.headers.add(auth, "Token " + *token);
+    else if (p.token != TokenForm::none) req.headers.add(auth, str(contract, "/values/bearer_scheme"_json_pointer) + " " + *token);
+    for (const auto& c : p.carriers) req.headers.add(carrier_name(model_, c), carrier_value(c));
+    req.headers.set(cid_header, cid);
+    if (route.kind == Route::Kind::write) {
+      req.headers.set("Content-Type", "application/json");
+      req.body = json{{str(contract, "/values/item_name_field"_json_pointer), "explored " + cid}}.dump();
+    }
+    return req;
+  };
+  sent.seen.correlation_id = run_.new_correlation_id();
+  sent.request = build(probe, sent.seen.correlation_id);
+  auto response = send(sent.request);
+  if (!response) return std::nullopt;
+  sent.seen.response = std::move(*response);
+  const RequestFacts facts = facts_of(model_, probe);
+  const Prediction predicted = model_.predict(facts);
+  sent.seen.gateway_records = records("gateway", sent.seen.correlation_id);
+  sent.seen.backend_records = records(route.backend, sent.seen.correlation_id);
+  if (predicted.error == "not_found" && !predicted.item_owner.empty()) {
+    Probe missing = probe;
+    missing.item_id = model_.missing_id();
+    auto reference = send(build(missing, run_.new_correlation_id()));
+    if (reference) sent.seen.missing_reference = std::move(*reference);
+  }
+  sent.violations = judge_gateway(model_, run_.contract_for("gateway"), run_.contract_for(route.backend), probe, facts,
+                                  predicted, sent.seen);
+  // A later check answered (O1), or the deciding check let the request through to it? The same
+  // request on a route whose scope the token has tells: answered as predicted there, the checks ran
+  // out of order; let through, the deciding clause is the broken one.
+  for (auto& v : sent.violations) {
+    if (v.clause != "O1") continue;
+    for (std::size_t r = 0; r < model_.routes().size(); ++r) {
+      const Route& other = model_.routes()[r];
+      if (other.kind != route.kind || other.method != route.method || other.tenant_param != route.tenant_param ||
+          std::find(facts.claims.scopes.begin(), facts.claims.scopes.end(), other.scope) == facts.claims.scopes.end())
+        continue;
+      Probe twin = probe;
+      twin.route = r;
+      const Prediction twin_predicted = model_.predict(facts_of(model_, twin));
+      auto answer = send(build(twin, run_.new_correlation_id()));
+      if (answer && answer->status != twin_predicted.status) v.clause = predicted.clause;
+      break;
+    }
+  }
+  return sent;
+}
+
+bool Explorer::still_fails(const Probe& probe, const Violation& target) {
+  if (out_of_budget()) return false;
+  const auto sent = attempt(probe);
+  if (!sent) return false;
+  return std::any_of(sent->violations.begin(), sent->violations.end(),
+                     [&](const Violation& v) { return same_target(v, target); });
+}
+
+Probe Explorer::shrink(Probe probe, const Violation& target) {
+  int tries = 0;
+  auto accept = [&](const Probe& candidate) {
+    if (++tries > 60) return false;
+    if (!still_fails(candidate, target)) return false;
+    probe = candidate;
+    return true;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < probe.carriers.size(); ++i) {  // fewer carriers
+      Probe c = probe;
+      c.carriers.erase(c.carriers.begin() + static_cast<long>(i));
+      if (accept(c)) { changed = true; --i; }
+    }
+    if (!probe.query.empty()) {
+      Probe c = probe;
+      c.query.clear();
+      changed |= accept(c);
+    }
+    if (probe.kind == Probe::Kind::gateway && probe.token != TokenForm::issued) {
+      Probe c = probe;
+      c.token = TokenForm::issued;
+      changed |= accept(c);
+    }
+    for (std::size_t p = 0; p < probe.principal; ++p) {  // a simpler principal
+      Probe c = probe;
+      c.principal = p;
+      const Principal& who = model_.principals()[p];
+      if (probe.token_tenant && probe.kind == Probe::Kind::gateway) {
+        const bool ambiguous = who.tenants.size() > 1 && who.default_tenant.empty();
+        c.token_tenant = ambiguous ? std::optional<std::string>(who.tenants.front()) : std::nullopt;
+      }
+      if (accept(c)) { changed = true; break; }
+    }
+    if (probe.token_tenant && probe.kind == Probe::Kind::gateway) {
+      Probe c = probe;
+      c.token_tenant.reset();
+      changed |= accept(c);
+    }
+    for (std::size_t i = 0; i < probe.carriers.size(); ++i) {  // plainer carriers
+      const Carrier& now = probe.carriers[i];
+      std::vector<Carrier> simpler;
+      if (now.header != 0) { Carrier s = now; s.header = 0; simpler.push_back(s); }
+      if (now.name_form != NameForm::declared) { Carrier s = now; s.name_form = NameForm::declared; simpler.push_back(s); }
+      if (now.form != ValueForm::plain) { Carrier s = now; s.form = ValueForm::plain; simpler.push_back(s); }
+      for (auto& s : simpler) {
+        Probe c = probe;
+        c.carriers[i] = s;
+        changed |= accept(c);
+        if (changed) break;
+      }
+    }
+    for (std::size_t r = 0; r < probe.route && probe.kind == Probe::Kind::gateway; ++r) {  // an earlier route of the kind
+      const Route& now = model_.routes()[probe.route];
+      const Route& other = model_.routes()[r];
+      if (other.kind != now.kind || other.tenant_param != now.tenant_param || other.method != now.method) continue;
+      Probe c = probe;
+      c.route = r;
+      if (now.kind == Route::Kind::item) {  // the same relation of item to caller, in that backend
+        const Item* was = model_.find_item(probe.item_id);
+        if (was)
+          for (const auto& i : model_.items())
+            if (i.backend == other.backend && i.tenant == was->tenant) { c.item_id = i.id; break; }
+      }
+      if (accept(c)) { changed = true; break; }
+    }
+    if (tries > 60) break;
+  }
+  return probe;
+}
+
+ExploreSummary Explorer::explore() {
+  started_ = std::chrono::steady_clock::now();
+  Generator generator(model_, options_.seed, GenerateOptions{run_.environment().capabilities.count("mint") > 0, options_.writes});
+  std::map<std::string, std::size_t> by_key;     // shrunk class -> findings index
+  std::map<std::string, int> per_check;          // clause+check -> classes found
+  while (!out_of_budget() && summary_.errors.empty()) {
+    const Probe probe = generator.next();
+    ++summary_.probes;
+    auto sent = attempt(probe);
+    if (!sent || sent->violations.empty()) continue;
+    const Violation target = sent->violations.front();
+    const std::string check_key = target.clause + " " + target.check;
+    // Past a few classes of one check, more of it are counted, not shrunk again.
+    if (per_check[check_key] >= 3 || static_cast<int>(summary_.findings.size()) >= options_.max_findings) {
+      for (auto& f : summary_.findings)
+        if (f.clause == target.clause && f.check == target.check) { ++f.occurrences; break; }
+      continue;
+    }
+    Finding finding;
+    finding.probe = shrink(probe, target);
+    auto final_run = attempt(finding.probe);
+    if (!final_run) continue;
+    const auto hit = std::find_if(final_run->violations.begin(), final_run->violations.end(),
+                                  [&](const Violation& v) { return same_target(v, target); });
+    if (hit == final_run->violations.end()) continue;  // not reproduced: shrinking's last try told otherwise
+    finding.clause = target.clause;
+    finding.check = target.check;
+    finding.features = probe_features(model_, finding.probe);
+    finding.violations = final_run->violations;
+    finding.correlation_id = final_run->seen.correlation_id;
+    finding.transcript = format_transcript(final_run->request, &final_run->seen.response);
+    const std::string key = finding.key();
+    if (auto known = by_key.find(key); known != by_key.end()) {
+      ++summary_.findings[known->second].occurrences;
+      continue;
+    }
+    ++per_check[check_key];
+    by_key[key] = summary_.findings.size();
+    summary_.findings.push_back(std::move(finding));
+  }
+  summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  summary_.budget_spent = summary_.requests >= options_.budget;
+  summary_.time_spent = options_.time_s > 0 && summary_.seconds >= options_.time_s;
+  return summary_;
+}
+
+}  // namespace tc::explore

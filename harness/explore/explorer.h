@@ -1,0 +1,76 @@
+// The exploration loop: draw a probe, send it through the run's context (rate cap, deadline, TLS),
+// read the components' records for its correlation id, judge it against the model, and shrink every
+// failing probe to the simplest one that still breaks the same check (fewest carriers, no query,
+// the simplest principal, plain names and values, an issued token). Findings are de-duplicated by
+// clause, check and variant class; every request sent counts against the budget.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/explore/judge.h"
+#include "harness/explore/model.h"
+#include "harness/explore/probe.h"
+#include "harness/runner/run_context.h"
+
+namespace tc::explore {
+
+struct Finding {
+  std::string clause, check;
+  std::vector<std::string> features;  // the shrunk probe's variant classes
+  Probe probe;                        // shrunk
+  std::vector<Violation> violations;  // the shrunk probe's
+  std::string transcript;             // the shrunk exchange, redacted
+  std::string correlation_id;
+  int occurrences = 1;                // probes that fell into this class before shrinking
+  std::string key() const;            // "clause check [features]"
+};
+
+struct ExploreOptions {
+  std::uint64_t seed = 1;
+  long budget = 2000;                 // requests, all counted (tokens, audit reads, shrinking)
+  double time_s = 0;                  // 0: no time bound
+  bool writes = false;
+  int max_findings = 50;              // the run stops collecting new classes past this
+};
+
+struct ExploreSummary {
+  long requests = 0, probes = 0;
+  double seconds = 0;
+  std::vector<Finding> findings;
+  std::vector<Error> errors;          // environment errors met (the run is then broken, exit 3)
+  bool budget_spent = false, time_spent = false;
+};
+
+class Explorer {
+ public:
+  Explorer(RunContext& run, const Model& model, ExploreOptions options);
+  ExploreSummary explore();
+
+ private:
+  struct Sent {
+    HttpRequest request;
+    Observation seen;
+    std::vector<Violation> violations;
+  };
+  // Sends `probe` and judges it; nullopt when a request could not be sent (recorded as an error).
+  std::optional<Sent> attempt(const Probe& probe);
+  Probe shrink(Probe probe, const Violation& target);
+  bool still_fails(const Probe& probe, const Violation& target);
+  std::optional<std::string> token_for(const Probe& probe);
+  std::optional<HttpResponse> send(HttpRequest request);
+  std::optional<std::vector<json>> records(const std::string& component, const std::string& cid);
+  bool out_of_budget() const;
+
+  RunContext& run_;
+  const Model& model_;
+  ExploreOptions options_;
+  std::chrono::steady_clock::time_point started_;
+  std::map<std::string, std::optional<std::string>> tokens_;
+  ExploreSummary summary_;
+};
+
+}  // namespace tc::explore

@@ -1,0 +1,264 @@
+#include "harness/explore/model.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "common/pattern.h"
+
+namespace tc::explore {
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+Result<Document> platform_file(const std::string& dir, const std::string& name) {
+  const std::string path = (std::filesystem::path(dir) / name).string();
+  if (!std::filesystem::exists(path))
+    return input_error(Where{path, 0, "", {}, {}},
+                       "explore needs the platform's declaration " + name +
+                           " in the topology's fixtures folder (docs/cli.md, explore)");
+  return load_document(path);
+}
+
+std::vector<std::string> strings_at(const json& node) {
+  std::vector<std::string> out;
+  if (node.is_array())
+    for (const auto& v : node)
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+std::string string_at(const json& node, const char* key) {
+  return node.is_object() && node.contains(key) && node[key].is_string() ? node[key].get<std::string>() : "";
+}
+
+// The bindings' key under `section` whose value names `value` in `field` (or is `value` itself).
+std::string bound_key(const json& bindings, const std::string& section, const char* field, const std::string& value) {
+  if (!bindings.contains(section) || !bindings[section].is_object()) return "";
+  for (const auto& [key, bound] : bindings[section].items()) {
+    if (bound.is_string() && bound.get<std::string>() == value) return section + "." + key;
+    if (string_at(bound, field) == value) return section + "." + key;
+  }
+  return "";
+}
+
+Route::Kind route_kind(const std::string& method, const std::string& upstream, const json& served) {
+  auto is = [&](const char* what) { return string_at(served, what) == upstream; };
+  if (method == "POST" && is("collection")) return Route::Kind::write;
+  if (method != "GET") return Route::Kind::other;
+  if (is("collection")) return Route::Kind::list;
+  if (is("item")) return Route::Kind::item;
+  if (is("echo")) return Route::Kind::echo;
+  if (is("status")) return Route::Kind::status;
+  return Route::Kind::other;
+}
+
+}  // namespace
+
+std::string modelled_clauses_text() {
+  std::string out;
+  for (const char* c : kModelledClauses) out += (out.empty() ? "" : ", ") + std::string(c);
+  return out;
+}
+
+Result<Model> Model::load(const json& contract, const std::string& platform_dir, const json& bindings) {
+  Model m;
+  m.contract_ = contract;
+  const json& headers = contract.value("headers", json::object());
+  if (headers.contains("tenant") && headers["tenant"].is_string()) m.tenant_headers_.push_back(headers["tenant"]);
+  for (const auto& alias : strings_at(headers.value("tenant_aliases", json::array()))) m.tenant_headers_.push_back(alias);
+  if (m.tenant_headers_.empty())
+    return input_error(Where{"profile", 0, "/headers/tenant", {}, {}}, "explore needs the tenant header's name");
+  m.tenant_pattern_ = contract.value("/patterns/tenant_id"_json_pointer, std::string(".*"));
+  m.strict_claim_match_ = contract.value("/switches/strict_claim_match"_json_pointer, false);
+
+  auto tenants = platform_file(platform_dir, "tenants.yaml");
+  if (!tenants) return tenants.error();
+  for (const auto& t : tenants->value.value("tenants", json::array())) {
+    const std::string id = string_at(t, "id");
+    if (id.empty()) continue;
+    m.tenants_.push_back(id);
+    if (auto key = bound_key(bindings, "tenants", "id", id); !key.empty()) m.tenant_fx_.emplace_back(id, key);
+  }
+
+  for (const auto& [file, is_client] : {std::pair{"users.yaml", false}, std::pair{"clients.yaml", true}}) {
+    auto doc = platform_file(platform_dir, file);
+    if (!doc) return doc.error();
+    const json& list = doc->value.value(is_client ? "clients" : "users", json::array());
+    for (const auto& p : list) {
+      Principal principal;
+      principal.is_client = is_client;
+      principal.sub = string_at(p, is_client ? "client_id" : "sub");
+      // Only principals the bindings name can be called (their credentials are there) and written into
+      // a scenario; a public client is no token holder of its own.
+      principal.fx_key = is_client ? bound_key(bindings, "clients", "id", principal.sub)
+                                   : bound_key(bindings, "users", "sub", principal.sub);
+      if (principal.fx_key.empty() || (is_client && p.value("public", false))) continue;
+      if (!contains(strings_at(p.value("grants", json::array({"client_credentials"}))), "client_credentials") && is_client)
+        continue;
+      principal.tenants = strings_at(p.value("tenants", json::array()));
+      principal.default_tenant = string_at(p, "default_tenant");
+      principal.scopes = strings_at(p.value("scopes", json::array()));
+      m.principals_.push_back(std::move(principal));
+    }
+  }
+  if (m.principals_.empty())
+    return input_error(Where{platform_dir, 0, "", {}, {}},
+                       "no principal of users.yaml or clients.yaml is named by the bindings: nothing to call with");
+
+  auto routes = platform_file(platform_dir, "routes.yaml");
+  if (!routes) return routes.error();
+  const json& served = routes->value.value("backends", json::object());
+  const json& named = bindings.value("routes", json::object());
+  for (const auto& r : routes->value.value("routes", json::array())) {
+    Route route;
+    route.method = string_at(r, "method");
+    route.path = string_at(r, "path");
+    route.backend = string_at(r, "backend");
+    route.scope = string_at(r, "scope");
+    route.tenant_param = string_at(r, "tenant_param");
+    route.tenant_scoped = r.value("tenant_scoped", true);
+    const std::string upstream = r.contains("upstream") ? string_at(r, "upstream") : route.path;
+    route.kind = route_kind(route.method, upstream, served.value(route.backend, json::object()));
+    if (named.contains(route.backend) && named[route.backend].is_object())
+      for (const auto& [name, path] : named[route.backend].items())
+        if (path.is_string() && path.get<std::string>() == route.path) {
+          route.fx_name = "routes." + route.backend + "." + name;
+          // list and create share a path; the name says which
+          if ((route.kind == Route::Kind::write) == (name == "create")) break;
+        }
+    if (!route.method.empty() && !route.path.empty()) m.routes_.push_back(std::move(route));
+  }
+  if (m.routes_.empty())
+    return input_error(Where{routes->file, 0, "/routes", {}, {}}, "the platform declares no gateway route");
+
+  auto items = platform_file(platform_dir, "items.yaml");
+  if (!items) return items.error();
+  m.missing_id_ = string_at(items->value, "missing_id");
+  m.missing_fx_ = bound_key(bindings, "items", "id", m.missing_id_);
+  const json declared = items->value.value("items", json::object());
+  for (const auto& [backend, list] : declared.items())
+    for (const auto& i : list) {
+      Item item{string_at(i, "id"), string_at(i, "tenant"), backend, ""};
+      const json& bound = bindings.value("/items"_json_pointer, json::object());
+      if (bound.contains(backend) && bound[backend].is_object())
+        for (const auto& [name, id] : bound[backend].items())
+          if (id.is_string() && id.get<std::string>() == item.id) item.fx_key = "items." + backend + "." + name;
+      m.items_.push_back(std::move(item));
+    }
+  return m;
+}
+
+const Item* Model::find_item(const std::string& id) const {
+  for (const auto& i : items_)
+    if (i.id == id) return &i;
+  return nullptr;
+}
+
+std::string Model::tenant_fx(const std::string& tenant) const {
+  for (const auto& [id, key] : tenant_fx_)
+    if (id == tenant) return key;
+  return "";
+}
+
+TokenPrediction Model::predict_token(const Principal& principal, const std::optional<std::string>& tenant) const {
+  TokenPrediction p;
+  const auto& set = principal.tenants;
+  auto refuse = [&](const char* error) {
+    p.status = contract_.value("/status/oauth_error"_json_pointer, 400);
+    p.status_key = "oauth_error";
+    p.error = error;
+    return p;
+  };
+  if (tenant) {
+    if (!contains(set, *tenant)) return refuse("tenant_forbidden");  // exact comparison (A5)
+    p.claims.tenant = *tenant;
+  } else if (set.size() == 1) {
+    p.claims.tenant = set.front();
+  } else if (set.size() > 1) {
+    if (principal.default_tenant.empty()) return refuse("tenant_ambiguous");
+    p.claims.tenant = principal.default_tenant;
+  }
+  p.status = contract_.value("/status/ok"_json_pointer, 200);
+  p.claims.sub = principal.sub;
+  if (set.size() > 1) p.claims.allowed_tenants = set;  // A6: only with more than one assignment
+  p.claims.scopes = principal.scopes;
+  return p;
+}
+
+Prediction Model::predict(const RequestFacts& f) const {
+  Prediction p;
+  auto status = [&](const std::string& key) { return contract_["status"].value(key, 0); };
+  auto deny = [&](const char* clause, const std::string& key, const std::string& event) {
+    p.clause = clause;
+    p.status = status(key);
+    p.status_key = key;
+    p.error = key;
+    p.gateway_events.push_back(event);
+    return p;
+  };
+  // G1
+  if (!f.has_token) return deny("G1", "unauthenticated", "authn_failed");
+  if (!f.token_valid) return deny("G1", "invalid_token", "authn_failed");
+  // G3
+  std::vector<std::string> values = f.tenant_values;
+  if (f.path_tenant) values.push_back(*f.path_tenant);
+  const auto& pattern = compiled_regex(tenant_pattern_);
+  for (const auto& v : values)
+    if (v.empty() || !pattern || !std::regex_search(v, **pattern)) return deny("G3", "tenant_invalid", "tenant_invalid");
+  std::set<std::string> distinct(values.begin(), values.end());
+  p.attempted_tenants.assign(distinct.begin(), distinct.end());
+  if (distinct.size() > 1) return deny("G3", "tenant_conflict", "tenant_conflict");
+  std::vector<std::string> entitlement;
+  if (f.claims.tenant) entitlement.push_back(*f.claims.tenant);
+  if (!strict_claim_match_)
+    for (const auto& t : f.claims.allowed_tenants) entitlement.push_back(t);
+  if (distinct.size() == 1) {
+    const std::string& value = *distinct.begin();
+    if (contains(entitlement, value)) {
+      p.resolved_tenant = value;
+      p.tenant_selected = true;
+      p.gateway_events.push_back("tenant_selected");
+    } else if (f.claims.tenant) {
+      return deny("G3", "tenant_conflict", "tenant_override_rejected");
+    } else {
+      return deny("G3", "tenant_forbidden", "tenant_forbidden");
+    }
+  } else if (f.claims.tenant) {
+    p.resolved_tenant = f.claims.tenant;
+  } else if (f.route->tenant_scoped) {
+    return deny("G3", "tenant_missing", "tenant_missing");
+  }
+  // G4
+  if (!f.route->scope.empty() && !contains(f.claims.scopes, f.route->scope))
+    return deny("G4", "insufficient_scope", "authz_denied");  // after tenant.selected, when a value selected
+  // G5, answered by the backend (B2)
+  p.clause = "G5";
+  p.gateway_events.push_back("request_forwarded");
+  p.status = status("ok");
+  p.status_key = "ok";
+  p.backend_event = "data_read";
+  if (f.route->kind == Route::Kind::item) {
+    const Item* item = find_item(f.item_id);
+    const bool own = item && item->backend == f.route->backend && p.resolved_tenant && item->tenant == *p.resolved_tenant;
+    if (!own) {
+      p.status = status("not_found");
+      p.status_key = "not_found";
+      p.error = "not_found";
+      p.backend_event = "data_not_found";
+      if (item && item->backend == f.route->backend) p.item_owner = item->tenant;
+    }
+  } else if (f.route->kind == Route::Kind::write) {
+    p.status = status("created");
+    p.status_key = "created";
+    p.backend_event = "data_write";
+  } else if (f.route->kind == Route::Kind::status || f.route->kind == Route::Kind::other) {
+    p.backend_event.clear();  // not tenant-scoped: no B2 record is promised
+  }
+  return p;
+}
+
+}  // namespace tc::explore

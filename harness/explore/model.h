@@ -1,0 +1,123 @@
+// The contract as a small declarative model, for `tenantcheck explore`: what a conforming platform
+// answers to a request, derived from the profile's spellings, the platform's declared routes and
+// principals (its folder: routes.yaml, users.yaml, clients.yaml, tenants.yaml, items.yaml) and the
+// bindings, never from the stubs' code. The gateway's order (O1) is G1 authentication, G3 tenant
+// resolution, G4 scope, then G5 forwarding to a backend that answers by B2; the Authority's tenant
+// selection is A5 and its claims A6. Where a platform and this model disagree, the prediction names
+// the clause that decides the request, so one of them is shown wrong.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/document.h"
+#include "common/status.h"
+
+namespace tc::explore {
+
+// Someone a token can be issued to, as the platform declares them (entitlement and scopes), with
+// the name the pack's bindings give them (`fx_key`: "users.one", "clients.default").
+struct Principal {
+  std::string fx_key;
+  bool is_client = false;
+  std::string sub;                  // the user's sub, or the client id
+  std::vector<std::string> tenants;
+  std::string default_tenant;       // "" none
+  std::vector<std::string> scopes;  // what a token asked without scope carries
+};
+
+// A gateway route and what its backend serves there.
+struct Route {
+  enum class Kind { list, item, echo, status, write, other };
+  std::string method, path, backend, scope, tenant_param;
+  bool tenant_scoped = true;
+  Kind kind = Kind::other;
+  std::string fx_name;              // its name in the bindings' routes.<backend> ("" none)
+};
+
+struct Item {
+  std::string id, tenant, backend, fx_key;  // fx_key: "items.platform.bravo" ("" unbound)
+};
+
+// The claims a token is predicted to carry (A5, A6).
+struct Claims {
+  std::string sub;
+  std::optional<std::string> tenant;
+  std::vector<std::string> allowed_tenants;  // empty: no claim
+  std::vector<std::string> scopes;
+};
+
+// The answer to a token request for `principal` with tenant parameter `tenant` (none: not sent).
+struct TokenPrediction {
+  std::string clause = "A5";
+  int status = 200;
+  std::string status_key = "ok";    // its status.* key
+  std::string error;                // "" success; else the errors.* key
+  Claims claims;                    // on success
+};
+
+// What a request through the gateway must get.
+struct Prediction {
+  std::string clause;               // the deciding clause: G1, G3, G4 or G5 (forwarded; the body is B2's)
+  int status = 0;
+  std::string status_key;           // its status.* key
+  std::string error;                // the errors.* key of the envelope; "" for a success
+  std::optional<std::string> resolved_tenant;
+  bool tenant_selected = false;     // a header or path value selected the tenant (G3 branch 3)
+  std::vector<std::string> gateway_events;  // events.* keys, in order (G6)
+  std::string backend_event;        // events.* key of the backend's record; "" when it must not be called
+  std::string item_owner;           // an item read: the tenant owning the id ("" an id of no tenant)
+  std::vector<std::string> attempted_tenants;  // G3's distinct values, sorted
+};
+
+// A request as the model sees it: who calls (claims, or no valid token), which route, with which
+// tenant values (G2's, already split and trimmed) and path tenant.
+struct RequestFacts {
+  bool has_token = true;            // an Authorization header with the Bearer scheme
+  bool token_valid = true;          // signature, issuer, audience and time within the leeway
+  Claims claims;
+  const Route* route = nullptr;
+  std::vector<std::string> tenant_values;     // from the tenant headers, canonical and aliases
+  std::optional<std::string> path_tenant;     // the route's tenant_param value
+  std::string item_id;              // item routes: the id asked
+};
+
+// The clauses the model predicts by: a platform explored must be held to every one of them.
+inline constexpr const char* kModelledClauses[] = {"G1", "G3", "G4", "G5", "B2", "A5", "A6", "I1", "I2", "I4"};
+std::string modelled_clauses_text();  // "G1, G3, …"
+
+class Model {
+ public:
+  // `platform_dir` is the topology's fixtures folder; `bindings` the rendered bindings (fx names).
+  // An input error naming the file and pointer when a declaration is missing or malformed.
+  static Result<Model> load(const json& contract, const std::string& platform_dir, const json& bindings);
+
+  TokenPrediction predict_token(const Principal& principal, const std::optional<std::string>& tenant) const;
+  Prediction predict(const RequestFacts& facts) const;
+
+  const json& contract() const { return contract_; }
+  const std::vector<Principal>& principals() const { return principals_; }  // simplest first
+  const std::vector<Route>& routes() const { return routes_; }
+  const std::vector<Item>& items() const { return items_; }
+  const std::vector<std::string>& tenants() const { return tenants_; }
+  const std::string& missing_id() const { return missing_id_; }
+  const std::string& missing_fx() const { return missing_fx_; }  // its bindings' name ("" unbound)
+  const Item* find_item(const std::string& id) const;
+  // The bindings' name of a tenant id ("tenants.alpha"), "" when unbound.
+  std::string tenant_fx(const std::string& tenant) const;
+  // The profile's header names a tenant travels in: the canonical one first, then the aliases.
+  const std::vector<std::string>& tenant_headers() const { return tenant_headers_; }
+  bool strict_claim_match() const { return strict_claim_match_; }
+
+ private:
+  json contract_;
+  std::vector<Principal> principals_;
+  std::vector<Route> routes_;
+  std::vector<Item> items_;
+  std::vector<std::string> tenants_, tenant_headers_;
+  std::vector<std::pair<std::string, std::string>> tenant_fx_;
+  std::string missing_id_, missing_fx_, tenant_pattern_;
+  bool strict_claim_match_ = false;
+};
+
+}  // namespace tc::explore

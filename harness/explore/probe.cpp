@@ -1,0 +1,213 @@
+#include "harness/explore/probe.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/headers.h"
+
+namespace tc::explore {
+
+const char* token_form_name(TokenForm form) {
+  switch (form) {
+    case TokenForm::issued: return "issued token";
+    case TokenForm::none: return "no token";
+    case TokenForm::other_scheme: return "token under another scheme";
+    case TokenForm::alg_none: return "unsigned token";
+    case TokenForm::tampered: return "tampered tenant claim";
+    case TokenForm::expired_past_leeway: return "token expired beyond the leeway";
+    case TokenForm::expired_within_leeway: return "token expired within the leeway";
+    case TokenForm::nbf_past_leeway: return "token not yet valid beyond the leeway";
+    case TokenForm::nbf_within_leeway: return "token not yet valid within the leeway";
+  }
+  return "";
+}
+
+bool token_form_minted(TokenForm form) {
+  return form == TokenForm::expired_past_leeway || form == TokenForm::expired_within_leeway ||
+         form == TokenForm::nbf_past_leeway || form == TokenForm::nbf_within_leeway;
+}
+
+namespace {
+
+std::string ascii(std::string text, bool upper) {
+  for (auto& c : text) c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// The value with its first character percent-encoded: the same id to a decoder, another to a reader.
+std::string percent_first(const std::string& text) {
+  if (text.empty()) return text;
+  static const char* hex = "0123456789ABCDEF";
+  const auto c = static_cast<unsigned char>(text[0]);
+  return std::string("%") + hex[c >> 4] + hex[c & 15] + text.substr(1);
+}
+
+}  // namespace
+
+std::string carrier_name(const Model& model, const Carrier& c) {
+  const std::string& name = model.tenant_headers().at(c.header);
+  switch (c.name_form) {
+    case NameForm::declared: return name;
+    case NameForm::lower: return ascii(name, false);
+    case NameForm::upper: return ascii(name, true);
+  }
+  return name;
+}
+
+std::string carrier_value(const Carrier& c) {
+  switch (c.form) {
+    case ValueForm::plain: return c.tenant;
+    case ValueForm::upper: return ascii(c.tenant, true);
+    case ValueForm::padded: return " " + c.tenant + " ";
+    case ValueForm::comma_joined: return c.tenant + "," + c.second;
+    case ValueForm::repeated_value: return c.tenant + ", " + c.tenant;
+    case ValueForm::percent_encoded: return percent_first(c.tenant);
+    case ValueForm::empty: return "";
+  }
+  return c.tenant;
+}
+
+std::vector<std::string> probe_features(const Model& model, const Probe& probe) {
+  std::set<std::string> f;
+  if (probe.kind == Probe::Kind::token) {
+    f.insert("token request");
+    if (probe.token_tenant) {
+      const auto& tenants = model.tenants();
+      if (std::find(tenants.begin(), tenants.end(), *probe.token_tenant) == tenants.end()) f.insert("tenant parameter variant");
+      else f.insert("tenant parameter");
+    }
+    return {f.begin(), f.end()};
+  }
+  if (probe.token != TokenForm::issued) f.insert(token_form_name(probe.token));
+  std::set<std::size_t> headers_used;
+  for (const auto& c : probe.carriers) {
+    if (!headers_used.insert(c.header).second) f.insert("repeated header");
+    if (c.header > 0) f.insert("alias header");
+    if (c.name_form != NameForm::declared) f.insert("header name letter case");
+    switch (c.form) {
+      case ValueForm::plain: break;
+      case ValueForm::upper: f.insert("value letter case"); break;
+      case ValueForm::padded: f.insert("padded value"); break;
+      case ValueForm::comma_joined: f.insert("comma-joined values"); break;
+      case ValueForm::repeated_value: f.insert("one value twice"); break;
+      case ValueForm::percent_encoded: f.insert("percent-encoded value"); break;
+      case ValueForm::empty: f.insert("empty value"); break;
+    }
+  }
+  if (!probe.carriers.empty()) f.insert("tenant header");
+  const Route& route = model.routes().at(probe.route);
+  if (!route.tenant_param.empty()) f.insert("path tenant");
+  if (!probe.query.empty()) f.insert("query string");
+  if (route.kind == Route::Kind::item) {
+    const Item* item = model.find_item(probe.item_id);
+    if (!item) {
+      bool case_of_known = false;
+      for (const auto& i : model.items()) case_of_known |= iequals(i.id, probe.item_id);
+      f.insert(case_of_known ? "item id letter case" : "missing item");
+    }
+  }
+  return {f.begin(), f.end()};
+}
+
+RequestFacts facts_of(const Model& model, const Probe& probe) {
+  RequestFacts facts;
+  const Route& route = model.routes().at(probe.route);
+  facts.route = &route;
+  facts.has_token = probe.token != TokenForm::none && probe.token != TokenForm::other_scheme;
+  facts.token_valid = probe.token == TokenForm::issued || probe.token == TokenForm::expired_within_leeway ||
+                      probe.token == TokenForm::nbf_within_leeway;
+  const auto token = model.predict_token(model.principals().at(probe.principal), probe.token_tenant);
+  facts.claims = token.claims;
+  for (const auto& c : probe.carriers)
+    for (auto& v : split_comma_list(carrier_value(c))) facts.tenant_values.push_back(std::move(v));
+  if (!route.tenant_param.empty()) facts.path_tenant = probe.path_tenant;
+  facts.item_id = probe.item_id;
+  return facts;
+}
+
+Generator::Generator(const Model& model, std::uint64_t seed, GenerateOptions options)
+    : model_(model), options_(options), rng_(seed) {
+  for (std::size_t i = 0; i < model.routes().size(); ++i) {
+    const auto kind = model.routes()[i].kind;
+    if (kind == Route::Kind::other) continue;
+    if (kind == Route::Kind::write && !options.writes) continue;
+    routes_.push_back(i);
+  }
+}
+
+std::size_t Generator::pick(std::size_t n) { return n ? static_cast<std::size_t>(rng_() % n) : 0; }
+bool Generator::chance(double p) { return static_cast<double>(rng_() >> 11) * 0x1.0p-53 < p; }
+
+// Mostly the principal's own tenants (where the contract's branches are), else any tenant.
+std::string Generator::any_tenant(const Principal& p) {
+  if (!p.tenants.empty() && chance(0.5)) return p.tenants[pick(p.tenants.size())];
+  return model_.tenants()[pick(model_.tenants().size())];
+}
+
+Probe Generator::next() {
+  Probe probe;
+  probe.principal = pick(model_.principals().size());
+  const Principal& principal = model_.principals()[probe.principal];
+  if (chance(0.1) || routes_.empty()) {
+    probe.kind = Probe::Kind::token;
+    if (chance(0.7)) {
+      std::string t = any_tenant(principal);
+      if (chance(0.2)) t = chance(0.5) ? ascii(t, true) : " " + t;
+      probe.token_tenant = t;
+    }
+    return probe;
+  }
+  // A token that can be issued: an ambiguous principal names one of its tenants.
+  const bool ambiguous = principal.tenants.size() > 1 && principal.default_tenant.empty();
+  if (ambiguous || (principal.tenants.size() > 1 && chance(0.3)))
+    probe.token_tenant = principal.tenants[pick(principal.tenants.size())];
+  if (chance(0.2)) {
+    std::vector<TokenForm> forms = {TokenForm::none, TokenForm::other_scheme, TokenForm::alg_none, TokenForm::tampered};
+    if (options_.mint)
+      for (auto f : {TokenForm::expired_past_leeway, TokenForm::expired_within_leeway, TokenForm::nbf_past_leeway,
+                     TokenForm::nbf_within_leeway})
+        forms.push_back(f);
+    probe.token = forms[pick(forms.size())];
+    if (probe.token == TokenForm::tampered) probe.tampered_tenant = model_.tenants()[pick(model_.tenants().size())];
+  }
+  probe.route = routes_[pick(routes_.size())];
+  const Route& route = model_.routes()[probe.route];
+  if (route.kind == Route::Kind::item) {
+    std::vector<const Item*> same;
+    for (const auto& i : model_.items())
+      if (i.backend == route.backend) same.push_back(&i);
+    const double roll = static_cast<double>(pick(100)) / 100;
+    if (same.empty() || roll < 0.15) probe.item_id = model_.missing_id();
+    else {
+      probe.item_id = same[pick(same.size())]->id;
+      if (roll < 0.25) probe.item_id = ascii(probe.item_id, true);
+    }
+  }
+  if (!route.tenant_param.empty()) {
+    probe.path_tenant = any_tenant(principal);
+    if (chance(0.15)) probe.path_tenant = ascii(probe.path_tenant, true);
+  }
+  const std::size_t carriers = chance(0.45) ? 0 : (chance(0.75) ? 1 : 2 + pick(2));
+  for (std::size_t k = 0; k < carriers; ++k) {
+    Carrier c;
+    c.header = chance(0.5) ? 0 : pick(model_.tenant_headers().size());
+    c.name_form = chance(0.7) ? NameForm::declared : (chance(0.5) ? NameForm::lower : NameForm::upper);
+    c.tenant = any_tenant(principal);
+    if (chance(0.4)) {
+      static const ValueForm forms[] = {ValueForm::upper, ValueForm::padded, ValueForm::comma_joined,
+                                        ValueForm::repeated_value, ValueForm::percent_encoded, ValueForm::empty};
+      c.form = forms[pick(std::size(forms))];
+      if (c.form == ValueForm::comma_joined) c.second = any_tenant(principal);
+    }
+    probe.carriers.push_back(std::move(c));
+  }
+  if (chance(0.15)) {
+    static const char* names[] = {"tenant", "tenantId", "tenant_id", "limit", "page"};
+    const std::string name = names[pick(std::size(names))];
+    const std::string value = name == "limit" ? "1" : name == "page" ? "2" : model_.tenants()[pick(model_.tenants().size())];
+    probe.query = name + "=" + value;
+  }
+  return probe;
+}
+
+}  // namespace tc::explore

@@ -1,0 +1,86 @@
+// A probe: one request `explore` sends, described in the model's terms (who, which token, which route
+// and item, which tenant carriers), so that it can be predicted, shrunk and written as a scenario.
+// Probes are drawn from a seeded generator: the same seed and model give the same probes.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "harness/explore/model.h"
+
+namespace tc::explore {
+
+// How a tenant value is written in a carrier: G2's variants of one value.
+enum class ValueForm { plain, upper, padded, comma_joined, repeated_value, percent_encoded, empty };
+// How the carrier's header name is written.
+enum class NameForm { declared, lower, upper };
+
+struct Carrier {
+  std::size_t header = 0;     // index into Model::tenant_headers(): 0 canonical, then the aliases
+  NameForm name_form = NameForm::declared;
+  std::string tenant;         // the tenant id the value is made from
+  ValueForm form = ValueForm::plain;
+  std::string second;         // comma_joined: the other tenant
+};
+
+enum class TokenForm {
+  issued,                     // from the token endpoint (A4)
+  none,                       // no Authorization header
+  other_scheme,               // the token under another scheme than Bearer
+  alg_none,                   // the issued token's claims, unsigned
+  tampered,                   // the issued token with another tenant claim, signature kept
+  expired_past_leeway,        // minted (capability mint): exp just outside the leeway
+  expired_within_leeway,      // minted: exp passed but within the leeway
+  nbf_past_leeway,            // minted: nbf just beyond the leeway
+  nbf_within_leeway,          // minted: nbf ahead but within the leeway
+};
+const char* token_form_name(TokenForm form);
+bool token_form_minted(TokenForm form);
+
+struct Probe {
+  enum class Kind { gateway, token };
+  Kind kind = Kind::gateway;
+  std::size_t principal = 0;                // index into Model::principals()
+  std::optional<std::string> token_tenant;  // the tenant parameter of the token request (as sent)
+  TokenForm token = TokenForm::issued;
+  std::size_t route = 0;                    // index into Model::routes()
+  std::string item_id;                      // item routes
+  std::string path_tenant;                  // routes with a tenant_param
+  std::vector<Carrier> carriers;
+  std::string query;                        // "" or "name=value"
+  std::string tampered_tenant;              // TokenForm::tampered: the tenant written into the claims
+};
+
+// A carrier's header name and value as sent.
+std::string carrier_name(const Model& model, const Carrier& c);
+std::string carrier_value(const Carrier& c);
+// The variant classes a probe exercises ("alias header", "value letter case", …), sorted: with the
+// clause, what findings are de-duplicated by.
+std::vector<std::string> probe_features(const Model& model, const Probe& probe);
+// The facts the model predicts from (G2's values split on commas and trimmed, the path tenant, the
+// predicted claims of the token). nullopt when the probe's token cannot be issued (a token probe).
+RequestFacts facts_of(const Model& model, const Probe& probe);
+
+struct GenerateOptions {
+  bool mint = false;                        // the topology offers minting: time-window tokens
+  bool writes = false;                      // --allow-writes: POST routes too
+};
+
+class Generator {
+ public:
+  Generator(const Model& model, std::uint64_t seed, GenerateOptions options);
+  Probe next();
+
+ private:
+  const Model& model_;
+  GenerateOptions options_;
+  std::mt19937_64 rng_;
+  std::vector<std::size_t> routes_;         // the routes probes may take
+  std::size_t pick(std::size_t n);
+  bool chance(double p);
+  std::string any_tenant(const Principal& p);
+};
+
+}  // namespace tc::explore

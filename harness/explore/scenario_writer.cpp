@@ -1,0 +1,365 @@
+#include "harness/explore/scenario_writer.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace tc::explore {
+
+namespace {
+
+std::string q(const std::string& text) { return json(text).dump(); }  // a YAML double-quoted scalar
+
+std::string fx(const std::string& key) { return "{{fx." + key + "}}"; }
+
+// A tenant id as the pack names it: its bindings' name, else the id itself.
+std::string tenant_text(const Model& model, const std::string& tenant) {
+  const std::string key = model.tenant_fx(tenant);
+  return key.empty() ? tenant : fx(key);
+}
+
+std::string tenant_expr(const Model& model, const std::string& tenant) {
+  const std::string key = model.tenant_fx(tenant);
+  return key.empty() ? "'" + tenant + "'" : "fx." + key;
+}
+
+std::string value_text(const Model& model, const Carrier& c) {
+  switch (c.form) {
+    case ValueForm::plain: return tenant_text(model, c.tenant);
+    case ValueForm::upper: return "{{upper(" + tenant_expr(model, c.tenant) + ")}}";
+    case ValueForm::padded: return " " + tenant_text(model, c.tenant) + " ";
+    case ValueForm::comma_joined: return tenant_text(model, c.tenant) + "," + tenant_text(model, c.second);
+    case ValueForm::repeated_value: return tenant_text(model, c.tenant) + ", " + tenant_text(model, c.tenant);
+    case ValueForm::percent_encoded: return carrier_value(c);  // the literal: no function writes it
+    case ValueForm::empty: return "";
+  }
+  return carrier_value(c);
+}
+
+std::string name_text(const Carrier& c) {
+  std::string expr = c.header == 0 ? "contract.headers.tenant" : "contract.headers.tenant_aliases." + std::to_string(c.header - 1);
+  if (c.name_form == NameForm::lower) expr = "lower(" + expr + ")";
+  if (c.name_form == NameForm::upper) expr = "upper(" + expr + ")";
+  return "{{" + expr + "}}";
+}
+
+std::string item_expr(const Model& model, const std::string& id) {
+  if (id == model.missing_id() && !model.missing_fx().empty()) return "fx." + model.missing_fx();
+  if (const Item* item = model.find_item(id); item && !item->fx_key.empty()) return "fx." + item->fx_key;
+  return "'" + id + "'";
+}
+
+std::string url_text(const Model& model, const Probe& probe, const std::string& item_id) {
+  const Route& route = model.routes().at(probe.route);
+  std::string path;
+  if (!route.fx_name.empty()) {
+    std::string args;
+    if (!route.tenant_param.empty()) args = ", " + tenant_expr(model, probe.path_tenant);
+    else if (route.kind == Route::Kind::item) args = ", " + item_expr(model, item_id);
+    path = args.empty() ? fx(route.fx_name) : "{{path(fx." + route.fx_name + args + ")}}";
+  } else {
+    path = route.path;  // a route the bindings do not name: its declared path, filled
+    for (const auto& [param, value] : {std::pair{"{" + route.tenant_param + "}", probe.path_tenant}, std::pair{std::string("{id}"), item_id}})
+      if (auto at = path.find(param); at != std::string::npos && param != "{}") path.replace(at, param.size(), value);
+  }
+  return "{{gateway}}" + path + (probe.query.empty() ? "" : "?" + probe.query);
+}
+
+const char* principal_label(const Principal& p) { return p.is_client ? "client" : "user"; }
+
+struct Writer {
+  const Model& model;
+  const Finding& finding;
+  std::ostringstream out;
+  std::set<std::string> requires_caps;
+
+  std::string principal_path() const {
+    return model.principals().at(finding.probe.principal).fx_key;
+  }
+
+  void token_step(const std::string& indent) {
+    const Probe& probe = finding.probe;
+    const Principal& who = model.principals().at(probe.principal);
+    const std::string p = principal_path();
+    if (token_form_minted(probe.token)) {
+      const auto predicted = model.predict_token(who, probe.token_tenant);
+      const long leeway = model.contract().value("/windows/token_leeway_seconds"_json_pointer, 60L);
+      const long margin = std::clamp(leeway / 2, 5L, 30L);
+      out << indent << "- name: a token " << token_form_name(probe.token) << " (" << leeway << " s)\n"
+          << indent << "  requires: [mint]\n"
+          << indent << "  request:\n"
+          << indent << "    method: POST\n"
+          << indent << "    url: " << q("{{authority}}{{contract.paths.mint}}") << "\n"
+          << indent << "    json:\n"
+          << indent << "      sub: " << q(fx(p + (who.is_client ? ".id" : ".sub"))) << "\n";
+      if (who.is_client) out << indent << "      client_id: " << q(fx(p + ".id")) << "\n";
+      if (predicted.claims.tenant) out << indent << "      tenant: " << q(tenant_text(model, *predicted.claims.tenant)) << "\n";
+      if (!predicted.claims.allowed_tenants.empty()) {
+        out << indent << "      allowed_tenants: [";
+        for (std::size_t i = 0; i < predicted.claims.allowed_tenants.size(); ++i)
+          out << (i ? ", " : "") << q(tenant_text(model, predicted.claims.allowed_tenants[i]));
+        out << "]\n";
+      }
+      std::string scope;
+      for (const auto& s : predicted.claims.scopes) scope += (scope.empty() ? "" : " ") + s;
+      out << indent << "      scope: " << q(scope) << "\n";
+      switch (probe.token) {
+        case TokenForm::expired_past_leeway: out << indent << "      exp_in: " << -(leeway + margin) << "\n"; break;
+        case TokenForm::expired_within_leeway: out << indent << "      exp_in: " << -(leeway - margin) << "\n"; break;
+        case TokenForm::nbf_past_leeway: out << indent << "      nbf_in: " << leeway + margin << "\n"; break;
+        case TokenForm::nbf_within_leeway: out << indent << "      nbf_in: " << leeway - margin << "\n"; break;
+        default: break;
+      }
+      out << indent << "  capture:\n" << indent << "    access_token: {json: /access_token}\n"
+          << indent << "  expect:\n" << indent << "    status: " << q("{{contract.status.ok}}") << "\n";
+      return;
+    }
+    out << indent << "- name: a token for " << principal_label(who) << " " << p
+        << (probe.token_tenant ? " in " + *probe.token_tenant : "") << "\n"
+        << indent << "  request:\n"
+        << indent << "    method: POST\n"
+        << indent << "    url: " << q("{{authority}}{{contract.paths.token}}") << "\n";
+    if (who.is_client)
+      out << indent << "    headers:\n" << indent << "      " << q("{{contract.headers.authorization}}") << ": "
+          << q("{{basic(fx." + p + ".id, fx." + p + ".secret)}}") << "\n";
+    out << indent << "    form:\n";
+    if (who.is_client) {
+      out << indent << "      grant_type: client_credentials\n";
+    } else {
+      out << indent << "      grant_type: password\n"
+          << indent << "      client_id: " << q(fx("clients.console.id")) << "\n"
+          << indent << "      username: " << q(fx(p + ".username")) << "\n"
+          << indent << "      password: " << q(fx(p + ".password")) << "\n";
+    }
+    if (probe.token_tenant) {
+      const std::string& t = *probe.token_tenant;
+      std::string text = tenant_text(model, t);
+      for (const auto& known : model.tenants()) {  // a variant of a known tenant keeps its name
+        if (t == " " + known) text = " " + tenant_text(model, known);
+        std::string upper = known;
+        for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (t == upper && upper != known) text = "{{upper(" + tenant_expr(model, known) + ")}}";
+      }
+      out << indent << "      tenant: " << q(text) << "\n";
+    }
+  }
+
+  void token_expectations(const std::string& indent) {
+    const Probe& probe = finding.probe;
+    const auto predicted = model.predict_token(model.principals().at(probe.principal), probe.token_tenant);
+    out << indent << "capture:\n" << indent << "  access_token: {json: /access_token}\n";
+    out << indent << "expect:\n" << indent << "  status: " << q("{{contract.status." + predicted.status_key + "}}") << "\n";
+    if (!predicted.error.empty()) {
+      out << indent << "  json:\n" << indent << "    - {pointer: /error, equals: " << q("{{contract.errors." + predicted.error + "}}")
+          << "}\n";
+    } else {
+      out << indent << "  jwt:\n" << indent << "    from: \"json:/access_token\"\n"
+          << indent << "    jwks: " << q("{{authority}}{{contract.paths.jwks}}") << "\n";
+      std::string claims, absent;
+      if (predicted.claims.tenant)
+        claims += q("{{contract.claims.tenant}}") + ": " + q(tenant_text(model, *predicted.claims.tenant));
+      else absent += q("{{contract.claims.tenant}}");
+      if (predicted.claims.allowed_tenants.empty()) absent += (absent.empty() ? "" : ", ") + q("{{contract.claims.allowed_tenants}}");
+      if (!claims.empty()) out << indent << "    claims: {" << claims << "}\n";
+      if (!absent.empty()) out << indent << "    absent_claims: [" << absent << "]\n";
+    }
+    const bool issued = predicted.error.empty();
+    out << indent << "  audit:\n" << indent << "    - component: authority\n" << indent << "      present: {event: "
+        << q(std::string("{{contract.events.") + (issued ? "token_issued" : "token_rejected") + "}}")
+        << ", attempted_tenant: " << (probe.token_tenant ? q(tenant_text(model, *probe.token_tenant)) : "null") << "}\n";
+  }
+
+  void probe_request(const std::string& indent, const std::string& item_id) {
+    const Probe& probe = finding.probe;
+    const Route& route = model.routes().at(probe.route);
+    out << indent << "request:\n";
+    if (route.method != "GET") out << indent << "  method: " << route.method << "\n";
+    out << indent << "  url: " << q(url_text(model, probe, item_id)) << "\n";
+    std::map<std::string, std::vector<std::string>> headers;
+    std::vector<std::string> order;
+    auto add = [&](const std::string& name, const std::string& value) {
+      if (!headers.count(name)) order.push_back(name);
+      headers[name].push_back(value);
+    };
+    switch (probe.token) {
+      case TokenForm::none: break;
+      case TokenForm::other_scheme: add("{{contract.headers.authorization}}", "Token {{access_token}}"); break;
+      case TokenForm::alg_none: add("{{contract.headers.authorization}}", "Bearer {{token_alg_none(access_token)}}"); break;
+      case TokenForm::tampered:
+        add("{{contract.headers.authorization}}",
+            "Bearer {{token_tampered(access_token, contract.claims.tenant, " + tenant_expr(model, probe.tampered_tenant) + ")}}");
+        break;
+      default: add("{{contract.headers.authorization}}", "Bearer {{access_token}}");
+    }
+    for (const auto& c : probe.carriers) add(name_text(c), value_text(model, c));
+    if (!order.empty()) out << indent << "  headers:\n";
+    for (const auto& name : order) {
+      const auto& values = headers[name];
+      out << indent << "    " << q(name) << ": ";
+      if (values.size() == 1) out << q(values[0]) << "\n";
+      else {
+        out << "[";
+        for (std::size_t i = 0; i < values.size(); ++i) out << (i ? ", " : "") << q(values[i]);
+        out << "]\n";
+      }
+    }
+    if (route.kind == Route::Kind::write)
+      out << indent << "  json: {" << q("{{contract.values.item_name_field}}") << ": \"explored item\"}\n";
+  }
+
+  void probe_expectations(const std::string& indent) {
+    const Probe& probe = finding.probe;
+    const Route& route = model.routes().at(probe.route);
+    const RequestFacts facts = facts_of(model, probe);
+    const Prediction p = model.predict(facts);
+    out << indent << "expect:\n" << indent << "  status: " << q("{{contract.status." + p.status_key + "}}") << "\n";
+    std::vector<std::string> json_checks, header_checks, received_checks;
+    if (!p.error.empty()) json_checks.push_back("{pointer: /error, equals: " + q("{{contract.errors." + p.error + "}}") + "}");
+    if (p.clause == "G5" && p.resolved_tenant) {
+      header_checks.push_back(q("{{contract.headers.tenant}}") + ": " + q(tenant_text(model, *p.resolved_tenant)));
+      if (route.tenant_scoped) {
+        header_checks.push_back(q("{{contract.headers.cache_control}}") + ": {has_tokens: " +
+                                q("{{contract.values.tenant_scoped_cache_control}}") + "}");
+        header_checks.push_back(q("{{contract.headers.vary}}") + ": {has_tokens: " + q("{{contract.values.tenant_scoped_vary}}") + "}");
+      }
+      if (p.error.empty() && route.kind == Route::Kind::list)
+        for (const auto& t : model.tenants())
+          if (t != *p.resolved_tenant)
+            json_checks.push_back("{pointer: " + q("{{contract.values.items_pointer}}") + ", not_contains: {" +
+                                  q("{{contract.values.item_tenant_field}}") + ": " + q(tenant_text(model, t)) + "}}");
+      if (p.error.empty() && route.kind == Route::Kind::item)
+        json_checks.push_back("{pointer: " + q("/{{contract.values.item_tenant_field}}") + ", equals: " +
+                              q(tenant_text(model, *p.resolved_tenant)) + "}");
+      if (p.error.empty() && route.kind == Route::Kind::echo)
+        for (std::size_t h = 0; h < model.tenant_headers().size(); ++h)
+          received_checks.push_back(q(h == 0 ? "{{contract.headers.tenant}}" : "{{contract.headers.tenant_aliases." + std::to_string(h - 1) + "}}") +
+                                    ": [{equals: " + q(tenant_text(model, *p.resolved_tenant)) + "}, {count: 1}]");
+    }
+    if (p.error == "not_found" && !p.item_owner.empty()) {
+      json_checks.push_back("{pointer: /error_description, equals: " + q("{{missing_description}}") + "}");
+      for (const char* field : {"item_id_field", "item_tenant_field", "item_name_field"})
+        json_checks.push_back("{pointer: " + q(std::string("/{{contract.values.") + field + "}}") + ", absent: true}");
+    }
+    if (!p.error.empty()) json_checks.push_back("{pointer: /correlation_id, equals: \"{{correlation_id}}\"}");
+    header_checks.push_back(q("{{contract.headers.correlation_id}}") + ": \"{{correlation_id}}\"");
+    if (p.clause == "G1")
+      header_checks.push_back(q("{{contract.headers.www_authenticate}}") + ": {matches: " +
+                              q(p.error == "unauthenticated" ? "^{{caseless(contract.values.bearer_scheme)}}$"
+                                                             : "^{{caseless(contract.values.bearer_scheme)}} .*error=\"{{contract.errors.invalid_token}}\"") + "}");
+    if (!header_checks.empty()) {
+      out << indent << "  headers:\n";
+      for (const auto& h : header_checks) out << indent << "    " << h << "\n";
+    }
+    if (!received_checks.empty()) {
+      requires_caps.insert("echo");
+      out << indent << "  received:\n";
+      for (const auto& h : received_checks) out << indent << "    " << h << "\n";
+    }
+    if (!json_checks.empty()) {
+      out << indent << "  json:\n";
+      for (const auto& j : json_checks) out << indent << "    - " << j << "\n";
+    }
+    // The records of the decision (G6 in check order; the backend's B2 record or none).
+    out << indent << "  audit:\n";
+    for (const auto& e : p.gateway_events) {
+      out << indent << "    - component: gateway\n" << indent << "      present: {event: " << q("{{contract.events." + e + "}}");
+      if ((e == "tenant_selected" || e == "request_forwarded") && p.resolved_tenant)
+        out << ", resolved_tenant: " << q(tenant_text(model, *p.resolved_tenant));
+      out << "}\n";
+    }
+    if (!p.backend_event.empty()) {
+      out << indent << "    - component: " << route.backend << "\n" << indent << "      present: {event: "
+          << q("{{contract.events." + p.backend_event + "}}");
+      if (p.resolved_tenant) out << ", resolved_tenant: " << q(tenant_text(model, *p.resolved_tenant));
+      if (p.backend_event == "data_not_found")
+        out << ", target_tenant: " << (p.item_owner.empty() ? "null" : q(tenant_text(model, p.item_owner)));
+      out << "}\n";
+    } else if (p.clause != "G5") {
+      out << indent << "    - component: " << route.backend << "\n" << indent << "      absent: {}\n";
+    }
+  }
+};
+
+std::string slug(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) out += static_cast<char>(std::tolower(u));
+    else if (!out.empty() && out.back() != '-') out += '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+std::string scenario_file_name(const Finding& finding) {
+  std::string features;
+  for (const auto& f : finding.features) features += " " + f;
+  std::string name = slug(finding.clause + " " + finding.check + features);
+  if (name.size() > 100) name.resize(100);
+  return name + ".yaml";
+}
+
+std::string scenario_for(const Model& model, const Finding& finding, std::uint64_t seed, const std::string& origin) {
+  Writer w{model, finding, {}, {}};
+  const Probe& probe = finding.probe;
+  std::string features;
+  for (const auto& f : finding.features) features += (features.empty() ? "" : ", ") + f;
+  std::string requirements = finding.clause;
+  std::string deciding;
+  if (probe.kind == Probe::Kind::gateway) deciding = model.predict(facts_of(model, probe)).clause;
+  else deciding = "A5";
+  if (deciding != finding.clause) requirements += ", " + deciding;
+
+  std::ostringstream steps;
+  w.out.swap(steps);
+  const std::string ind = "      ";
+  if (probe.kind == Probe::Kind::token) {
+    w.token_step(ind);
+    w.token_expectations(ind + "  ");
+  } else {
+    if (probe.token != TokenForm::none) {
+      w.token_step(ind);
+      if (!token_form_minted(probe.token))
+        w.out << ind << "  capture:\n" << ind << "    access_token: {json: /access_token}\n"
+              << ind << "  expect:\n" << ind << "    status: " << q("{{contract.status.ok}}") << "\n";
+    }
+    const Prediction p = model.predict(facts_of(model, probe));
+    if (p.error == "not_found" && !p.item_owner.empty()) {
+      w.out << ind << "- name: the same request for an id of no tenant\n";
+      w.probe_request(ind + "  ", model.missing_id());
+      w.out << ind << "  capture:\n" << ind << "    missing_description: {json: /error_description}\n"
+            << ind << "  expect:\n" << ind << "    status: " << q("{{contract.status.not_found}}") << "\n";
+    }
+    w.out << ind << "- name: " << q("the explored request: " + features) << "\n";
+    w.probe_request(ind + "  ", probe.item_id);
+    w.probe_expectations(ind + "  ");
+  }
+  w.out.swap(steps);
+
+  std::ostringstream file;
+  file << "# Found by `tenantcheck explore --seed " << seed << "` against " << origin << ", then shrunk: " << finding.clause
+       << " " << finding.check << ".\n"
+       << "# Expected: " << finding.violations.front().expected << "; actual: " << finding.violations.front().actual << ".\n"
+       << "# It fails on the platform that produced it and passes on one that keeps the contract; add it to the\n"
+       << "# pack as is (any folder of scenarios/).\n"
+       << "description: " << q("Explored " + finding.clause + " " + finding.check + " (" + (features.empty() ? "plain" : features) + ")") << "\n"
+       << "tags: [explored]\n"
+       << "scenarios:\n"
+       << "  - name: " << q(finding.clause + " " + finding.check + " - " + (features.empty() ? "plain request" : features)) << "\n"
+       << "    requirements: [" << requirements << "]\n";
+  std::set<std::string> caps = w.requires_caps;
+  if (token_form_minted(probe.token)) caps.insert("mint");
+  if (!caps.empty()) {
+    file << "    requires: [";
+    bool first = true;
+    for (const auto& c : caps) file << (first ? "" : ", ") << c, first = false;
+    file << "]\n";
+  }
+  file << "    steps:\n" << steps.str();
+  return file.str();
+}
+
+}  // namespace tc::explore
