@@ -68,13 +68,32 @@ struct FindingCases {
   }
 };
 
+// The clauses a finding's case cites: its own, the one the model says decides the request, every
+// violation's, and the clause that owns what was observed: a forwarded request's data is the
+// backend's (B2), an echo's the echo's (B4), a missing record the recording component's (G6, B5,
+// U2) or a record without the correlation id (U1).
 std::vector<std::string> requirements_of(const explore::Model& model, const explore::Finding& f) {
-  std::vector<std::string> out = {f.clause};
-  const std::string deciding = f.probe.kind == explore::Probe::Kind::token
-                                   ? "A5" : model.predict(explore::facts_of(model, f.probe)).clause;
-  if (deciding != f.clause) out.push_back(deciding);
-  for (const auto& v : f.violations)
-    if (std::find(out.begin(), out.end(), v.clause) == out.end()) out.push_back(v.clause);
+  std::vector<std::string> out;
+  auto cite = [&](const std::string& clause) {
+    if (std::find(out.begin(), out.end(), clause) == out.end()) out.push_back(clause);
+  };
+  cite(f.clause);
+  if (f.probe.kind == explore::Probe::Kind::token) {
+    cite("A5");
+  } else {
+    const auto predicted = model.predict(explore::facts_of(model, f.probe));
+    cite(predicted.clause);
+    const auto kind = model.routes().at(f.probe.route).kind;
+    if (predicted.clause == "G5" && (kind == explore::Route::Kind::list || kind == explore::Route::Kind::item)) cite("B2");
+  }
+  for (const auto& v : f.violations) {
+    cite(v.clause);
+    if (v.check.rfind("received ", 0) == 0) cite("B4");
+    if (v.check == "gateway records") cite("G6");
+    if (v.check == "backend records") cite("B5");
+    if (v.check == "authority records") cite("U2");
+    if (v.check.size() > 8 && v.check.compare(v.check.size() - 8, 8, " records") == 0) cite("U1");
+  }
   return out;
 }
 

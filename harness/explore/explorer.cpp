@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "common/crypto.h"
 #include "common/encoding.h"
+#include "common/utc_time.h"
 #include "common/jwt.h"
 #include "harness/runner/audit_records.h"
 #include "harness/runner/transcript.h"
@@ -50,6 +52,31 @@ std::string fill(const Route& route, const Probe& probe) {
 }
 
 bool same_target(const Violation& a, const Violation& b) { return a.clause == b.clause && a.check == b.check; }
+
+// The signature header's value in the profile's format (values.signature_format, its placeholders
+// "<unix seconds>" and "<hex HMAC-SHA256>" filled).
+std::string signature_value(const json& contract, long long t, const std::string& mac_hex) {
+  std::string format = str(contract, "/values/signature_format"_json_pointer);
+  if (format.empty()) format = "t=<unix seconds>,v1=<hex HMAC-SHA256>";
+  for (const auto& [mark, value] : {std::pair<std::string, std::string>{"<unix seconds>", std::to_string(t)},
+                                    std::pair<std::string, std::string>{"<hex HMAC-SHA256>", mac_hex}})
+    if (auto at = format.find(mark); at != std::string::npos) format.replace(at, mark.size(), value);
+  return format;
+}
+
+// A minted token whose exp or nbf is not what was asked (A10): the time probes would test nothing.
+std::optional<Violation> minted_time_violation(const json& contract, const std::string& token, TokenForm form) {
+  const auto time = token_time_claim(contract, form);
+  if (!time) return std::nullopt;
+  auto jwt = decode_jwt(token);
+  if (!jwt) return Violation{"A10", "minted token", "a JWT", jwt.error().message};
+  const long long now = epoch_ms() / 1000;
+  const json& have = jwt->payload.value(time->claim, json());
+  if (!have.is_number() || std::llabs(have.get<long long>() - (now + time->offset)) > 10)
+    return Violation{"A10", std::string("minted token ") + time->claim, "now " + std::to_string(time->offset) + " s",
+                     have.is_number() ? "now " + std::to_string(have.get<long long>() - now) + " s" : "absent"};
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -145,19 +172,14 @@ std::optional<std::string> Explorer::token_for(const Probe& probe) {
   HttpRequest req;
   if (minted) {
     const auto predicted = model_.predict_token(principal, probe.token_tenant);
-    const long leeway = model_.contract().value("/windows/token_leeway_seconds"_json_pointer, 60L);
-    const long margin = std::clamp(leeway / 2, 5L, 30L);
     json claims = {{"sub", predicted.claims.sub}, {"scope", join(predicted.claims.scopes, " ")}};
     if (principal.is_client) claims["client_id"] = principal.sub;
     if (predicted.claims.tenant) claims["tenant"] = *predicted.claims.tenant;
     if (!predicted.claims.allowed_tenants.empty()) claims["allowed_tenants"] = predicted.claims.allowed_tenants;
-    switch (probe.token) {
-      case TokenForm::expired_past_leeway: claims["exp_in"] = -(leeway + margin); break;
-      case TokenForm::expired_within_leeway: claims["exp_in"] = -(leeway - margin); break;
-      case TokenForm::nbf_past_leeway: claims["nbf_in"] = leeway + margin; break;
-      case TokenForm::nbf_within_leeway: claims["nbf_in"] = leeway - margin; break;
-      default: break;
-    }
+    if (const auto time = token_time_claim(model_.contract(), probe.token))
+      claims[std::string(time->claim) + "_in"] = time->offset;
+    if (probe.token == TokenForm::wrong_audience) claims["aud"] = kOtherAudience;
+    if (probe.token == TokenForm::wrong_issuer) claims["iss"] = kOtherIssuer;
     req.method = "POST";
     req.url = authority->second.url + str(model_.contract(), "/paths/mint"_json_pointer);
     req.headers.set("Content-Type", "application/json");
@@ -196,6 +218,7 @@ std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
                                   records("authority", sent.seen.correlation_id));
     return sent;
   }
+  if (probe.kind == Probe::Kind::direct) return attempt_direct(probe);
   const auto gateway = components.find("gateway");
   if (gateway == components.end()) return std::nullopt;
   const auto token = token_for(probe);
@@ -210,6 +233,11 @@ std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
     if (p.token == TokenForm::other_scheme) req.headers.add(auth, "Token " + *token);
     else if (p.token != TokenForm::none) req.headers.add(auth, str(contract, "/values/bearer_scheme"_json_pointer) + " " + *token);
     for (const auto& c : p.carriers) req.headers.add(carrier_name(model_, c), carrier_value(c));
+    if (p.spoof_identity) {
+      req.headers.add(str(contract, "/headers/actor"_json_pointer), kSpoofedActor);
+      for (const auto& name : contract.value("/headers/identity"_json_pointer, json::array()))
+        if (name.is_string()) req.headers.add(name.get<std::string>(), kSpoofedActor);
+    }
     req.headers.set(cid_header, cid);
     if (route.kind == Route::Kind::write) {
       req.headers.set("Content-Type", "application/json");
@@ -234,6 +262,9 @@ std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
   }
   sent.violations = judge_gateway(model_, run_.contract_for("gateway"), run_.contract_for(route.backend), probe, facts,
                                   predicted, sent.seen);
+  if (token_form_minted(probe.token))
+    if (auto wrong = minted_time_violation(model_.contract(), *token, probe.token))
+      sent.violations.insert(sent.violations.begin(), *wrong);
   // A later check answered (O1), or the deciding check let the request through to it? The same
   // request on a route whose scope the token has tells: answered as predicted there, the checks ran
   // out of order; let through, the deciding clause is the broken one.
@@ -252,6 +283,47 @@ std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
       break;
     }
   }
+  return sent;
+}
+
+std::optional<Explorer::Sent> Explorer::attempt_direct(const Probe& probe) {
+  const json& contract = model_.contract();
+  const Route& route = model_.routes().at(probe.route);
+  const auto& components = run_.environment().components;
+  const auto backend = components.find(route.backend);
+  if (backend == components.end()) return std::nullopt;
+  const RequestFacts facts = facts_of(model_, probe);
+  Sent sent;
+  sent.seen.correlation_id = run_.new_correlation_id();
+  HttpRequest& req = sent.request;
+  req.url = backend->second.url + route.upstream;
+  const std::string tenant = facts.claims.tenant.value_or("");
+  if (!tenant.empty()) req.headers.set(str(contract, "/headers/tenant"_json_pointer), tenant);
+  req.headers.set(str(contract, "/headers/actor"_json_pointer), facts.claims.sub);
+  req.headers.set(str(contract, "/headers/correlation_id"_json_pointer), sent.seen.correlation_id);
+  const long long now = epoch_ms() / 1000;
+  const std::string& secret = run_.environment().context_secret;
+  auto mac = [&](long long t) {
+    return hex_encode(hmac_sha256(secret, "GET\n" + route.upstream + "\n" + tenant + "\n" + facts.claims.sub + "\n" +
+                                              sent.seen.correlation_id + "\n" + std::to_string(t)));
+  };
+  const std::string sig_header = str(contract, "/headers/context_signature"_json_pointer);
+  switch (probe.signature) {
+    case Signature::none: break;
+    case Signature::forged: req.headers.set(sig_header, signature_value(contract, now, std::string(64, '0'))); break;
+    case Signature::stale:
+    case Signature::fresh: {
+      const long long t = now + signature_offset(contract, probe);
+      req.headers.set(sig_header, signature_value(contract, t, mac(t)));
+      break;
+    }
+  }
+  auto response = send(req);
+  if (!response) return std::nullopt;
+  sent.seen.response = std::move(*response);
+  sent.seen.backend_records = records(route.backend, sent.seen.correlation_id);
+  sent.violations = judge_gateway(model_, run_.contract_for("gateway"), run_.contract_for(route.backend), probe, facts,
+                                  model_.predict(facts), sent.seen);
   return sent;
 }
 
@@ -283,6 +355,11 @@ Probe Explorer::shrink(Probe probe, const Violation& target) {
       c.query.clear();
       changed |= accept(c);
     }
+    if (probe.spoof_identity) {
+      Probe c = probe;
+      c.spoof_identity = false;
+      changed |= accept(c);
+    }
     if (probe.kind == Probe::Kind::gateway && probe.token != TokenForm::issued) {
       Probe c = probe;
       c.token = TokenForm::issued;
@@ -292,7 +369,7 @@ Probe Explorer::shrink(Probe probe, const Violation& target) {
       Probe c = probe;
       c.principal = p;
       const Principal& who = model_.principals()[p];
-      if (probe.token_tenant && probe.kind == Probe::Kind::gateway) {
+      if (probe.token_tenant && probe.kind != Probe::Kind::token) {
         const bool ambiguous = who.tenants.size() > 1 && who.default_tenant.empty();
         c.token_tenant = ambiguous ? std::optional<std::string>(who.tenants.front()) : std::nullopt;
       }
@@ -337,7 +414,13 @@ Probe Explorer::shrink(Probe probe, const Violation& target) {
 
 ExploreSummary Explorer::explore() {
   started_ = std::chrono::steady_clock::now();
-  Generator generator(model_, options_.seed, GenerateOptions{run_.environment().capabilities.count("mint") > 0, options_.writes});
+  const auto& caps = run_.environment().capabilities;
+  GenerateOptions generate;
+  generate.mint = caps.count("mint") > 0;
+  generate.direct = caps.count("direct-backend") > 0;
+  generate.context_secret = caps.count("context-secret") > 0 && !run_.environment().context_secret.empty();
+  generate.writes = options_.writes;
+  Generator generator(model_, options_.seed, generate);
   std::map<std::string, std::size_t> by_key;     // shrunk class -> findings index
   std::map<std::string, int> per_check;          // clause+check -> classes found
   while (!out_of_budget() && summary_.errors.empty()) {

@@ -58,6 +58,7 @@ class Explorer {
   };
   // Sends `probe` and judges it; nullopt when a request could not be sent (recorded as an error).
   std::optional<Sent> attempt(const Probe& probe);
+  std::optional<Sent> attempt_direct(const Probe& probe);  // Probe::Kind::direct
   Probe shrink(Probe probe, const Violation& target);
   bool still_fails(const Probe& probe, const Violation& target);
   std::optional<std::string> token_for(const Probe& probe);

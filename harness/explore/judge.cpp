@@ -81,15 +81,25 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
   const std::string body_error = body.is_object() && body.contains("error") && body["error"].is_string()
                                      ? body["error"].get<std::string>() : "";
   const Route& route = *facts.route;
-  const json& answering = predicted.clause == "G5" ? backend : gateway;
+  const bool by_backend = predicted.clause == "G5" || facts.direct;  // the body is the backend's
+  const json& answering = by_backend ? backend : gateway;
   const std::string expected_error = predicted.error.empty() ? "" : spelled(answering, "errors", predicted.error);
 
   // Status and error: the deciding clause, or the one that decided instead.
   if (r.status != predicted.status || (!expected_error.empty() && body_error != expected_error && r.status >= 400)) {
     const std::string actual_clause = body_error.empty() ? "" : clause_of_error(answering, body_error);
     std::string clause = predicted.clause;
-    if (predicted.clause == "G5") {
+    // The gateway recorded the request as forwarded: the backend answered, whatever its words.
+    const auto gateway_events = seen.gateway_records ? events_of(*seen.gateway_records) : std::vector<std::string>{};
+    const bool forwarded = std::count(gateway_events.begin(), gateway_events.end(),
+                                      spelled(gateway, "events", "request_forwarded")) > 0;
+    if (facts.direct) {
+      clause = predicted.clause == "B1" || actual_clause != "B1" ? predicted.clause : "B1";
+    } else if (predicted.clause == "G5") {
       if (predicted.error == "not_found" && r.status < 300) clause = "I1";  // another tenant's item served
+      else if (predicted.error == "not_found" && forwarded) clause = "I2";  // not answered as a missing id
+      else if (forwarded && actual_clause == "B1") clause = probe.spoof_identity ? "G2" : "G5";  // the context it forwarded
+      else if (forwarded) clause = "B2";
       else if (!actual_clause.empty()) clause = actual_clause;            // a check denied what it must allow
     } else if (!actual_clause.empty() && actual_clause != predicted.clause && order_of(actual_clause) > order_of(predicted.clause) &&
                order_of(actual_clause) < order_of("G5")) {
@@ -100,7 +110,7 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
     return v.found;  // the rest of the answer belongs to another decision
   }
   if (!expected_error.empty() && body_error != expected_error)
-    v.fail(predicted.clause == "G5" ? "B2" : predicted.clause, "envelope error", expected_error,
+    v.fail(by_backend ? "B2" : predicted.clause, "envelope error", expected_error,
            body_error.empty() ? "none" : body_error);
 
   // E1: the caller's correlation id, echoed in the header and an error body.
@@ -152,7 +162,7 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
   // I1 and B2: only the resolved tenant's data.
   const std::string tenant_field = spelled(backend, "values", "item_tenant_field");
   const std::string id_field = spelled(backend, "values", "item_id_field");
-  if (predicted.clause == "G5" && predicted.error.empty() && predicted.resolved_tenant) {
+  if (by_backend && predicted.error.empty() && predicted.resolved_tenant) {
     const std::string& tenant = *predicted.resolved_tenant;
     if (route.kind == Route::Kind::list) {
       const std::string pointer = spelled(backend, "values", "items_pointer");
@@ -189,7 +199,10 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
           }
           const std::string actor = header_name(gateway, "actor");
           if (!actor.empty() && received->all(actor) != std::vector<std::string>{facts.claims.sub})
-            v.fail("G5", "received " + actor, facts.claims.sub, joined(received->all(actor)));
+            v.fail(probe.spoof_identity ? "G2" : "G5", "received " + actor, facts.claims.sub, joined(received->all(actor)));
+          for (const auto& name : gateway.value("/headers/identity"_json_pointer, json::array()))
+            if (name.is_string() && received->has(name.get<std::string>()))
+              v.fail("G2", "received " + name.get<std::string>(), "absent", joined(received->all(name.get<std::string>())));
         } else {
           v.fail("B4", "echo", "the headers received", received.error().message);
         }
@@ -263,7 +276,6 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
       }
     }
   }
-  (void)probe;
   return v.found;
 }
 
@@ -287,6 +299,8 @@ std::vector<Violation> judge_token(const Model& model, const json& authority, co
     if (!jwt) {
       v.fail("A4", "access_token", "a JWT", jwt.error().message);
     } else {
+      if (!jwt->header.contains("kid") || !jwt->header["kid"].is_string())
+        v.fail("A2", "token header kid", "the signing key's kid", jwt->header.contains("kid") ? jwt->header["kid"].dump() : "absent");
       const json& p = jwt->payload;
       const json want_tenant = predicted.claims.tenant ? json(*predicted.claims.tenant) : json();
       const json have_tenant = p.contains(tenant_claim) ? p[tenant_claim] : json();

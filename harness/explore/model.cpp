@@ -121,8 +121,8 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
     route.scope = string_at(r, "scope");
     route.tenant_param = string_at(r, "tenant_param");
     route.tenant_scoped = r.value("tenant_scoped", true);
-    const std::string upstream = r.contains("upstream") ? string_at(r, "upstream") : route.path;
-    route.kind = route_kind(route.method, upstream, served.value(route.backend, json::object()));
+    route.upstream = r.contains("upstream") ? string_at(r, "upstream") : route.path;
+    route.kind = route_kind(route.method, route.upstream, served.value(route.backend, json::object()));
     if (named.contains(route.backend) && named[route.backend].is_object())
       for (const auto& [name, path] : named[route.backend].items())
         if (path.is_string() && path.get<std::string>() == route.path) {
@@ -130,6 +130,10 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
           // list and create share a path; the name says which
           if ((route.kind == Route::Kind::write) == (name == "create")) break;
         }
+    const json& direct = bindings.value("backend_routes", json::object());
+    if (direct.contains(route.backend) && direct[route.backend].is_object())
+      for (const auto& [name, path] : direct[route.backend].items())
+        if (path.is_string() && path.get<std::string>() == route.upstream) route.upstream_fx = "backend_routes." + route.backend + "." + name;
     if (!route.method.empty() && !route.path.empty()) m.routes_.push_back(std::move(route));
   }
   if (m.routes_.empty())
@@ -200,6 +204,27 @@ Prediction Model::predict(const RequestFacts& f) const {
     p.gateway_events.push_back(event);
     return p;
   };
+  if (f.direct) {  // B1, then B2 as for a forwarded request
+    p.resolved_tenant = f.claims.tenant;
+    if (contract_.value("/switches/backend_requires_signature"_json_pointer, true) && !f.signature_valid) {
+      p.clause = "B1";
+      p.status = status("context_unverified");
+      p.status_key = p.error = "context_unverified";
+      p.backend_event = "context_unverified";
+      return p;
+    }
+    p.clause = "B2";
+    if (!p.resolved_tenant && f.route->tenant_scoped) {
+      p.status = status("tenant_missing");
+      p.status_key = p.error = "tenant_missing";
+      p.backend_event = "tenant_missing";
+      return p;
+    }
+    p.status = status("ok");
+    p.status_key = "ok";
+    p.backend_event = "data_read";
+    return p;
+  }
   // G1
   if (!f.has_token) return deny("G1", "unauthenticated", "authn_failed");
   if (!f.token_valid) return deny("G1", "invalid_token", "authn_failed");

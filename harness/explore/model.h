@@ -30,6 +30,8 @@ struct Principal {
 struct Route {
   enum class Kind { list, item, echo, status, write, other };
   std::string method, path, backend, scope, tenant_param;
+  std::string upstream;             // the backend's own path for it
+  std::string upstream_fx;          // its name in the bindings' backend_routes.<backend> ("" none)
   bool tenant_scoped = true;
   Kind kind = Kind::other;
   std::string fx_name;              // its name in the bindings' routes.<backend> ("" none)
@@ -80,6 +82,9 @@ struct RequestFacts {
   std::vector<std::string> tenant_values;     // from the tenant headers, canonical and aliases
   std::optional<std::string> path_tenant;     // the route's tenant_param value
   std::string item_id;              // item routes: the id asked
+  bool direct = false;              // a call straight to the route's backend, the tenant and actor set
+                                    // as the gateway would set them from the claims (B1)
+  bool signature_valid = false;     // direct: signed with the shared secret within the skew
 };
 
 // The clauses the model predicts by: a platform explored must be held to every one of them.

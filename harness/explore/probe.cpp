@@ -18,13 +18,47 @@ const char* token_form_name(TokenForm form) {
     case TokenForm::expired_within_leeway: return "token expired within the leeway";
     case TokenForm::nbf_past_leeway: return "token not yet valid beyond the leeway";
     case TokenForm::nbf_within_leeway: return "token not yet valid within the leeway";
+    case TokenForm::wrong_audience: return "token for another audience";
+    case TokenForm::wrong_issuer: return "token of another issuer";
+  }
+  return "";
+}
+
+const char* signature_name(Signature s) {
+  switch (s) {
+    case Signature::none: return "no context signature";
+    case Signature::forged: return "forged context signature";
+    case Signature::stale: return "context signature just outside the skew";
+    case Signature::fresh: return "context signature within the skew";
   }
   return "";
 }
 
 bool token_form_minted(TokenForm form) {
   return form == TokenForm::expired_past_leeway || form == TokenForm::expired_within_leeway ||
-         form == TokenForm::nbf_past_leeway || form == TokenForm::nbf_within_leeway;
+         form == TokenForm::nbf_past_leeway || form == TokenForm::nbf_within_leeway ||
+         form == TokenForm::wrong_audience || form == TokenForm::wrong_issuer;
+}
+
+std::optional<TimeClaim> token_time_claim(const json& contract, TokenForm form) {
+  const long leeway = contract.value("/windows/token_leeway_seconds"_json_pointer, 60L);
+  const long margin = std::clamp(leeway / 2, 5L, 30L);
+  switch (form) {
+    case TokenForm::expired_past_leeway: return TimeClaim{"exp", -(leeway + margin)};
+    case TokenForm::expired_within_leeway: return TimeClaim{"exp", -(leeway - margin)};
+    case TokenForm::nbf_past_leeway: return TimeClaim{"nbf", leeway + margin};
+    case TokenForm::nbf_within_leeway: return TimeClaim{"nbf", leeway - margin};
+    default: return std::nullopt;
+  }
+}
+
+long signature_offset(const json& contract, const Probe& probe) {
+  const long skew = contract.value("/windows/signature_skew_seconds"_json_pointer, 300L);
+  const long margin = std::clamp(skew / 5, 5L, 60L);
+  const long sign = probe.stale_ahead ? 1 : -1;
+  if (probe.signature == Signature::stale) return sign * (skew + margin);
+  if (probe.signature == Signature::fresh) return sign * (skew - margin);
+  return 0;
 }
 
 namespace {
@@ -78,7 +112,13 @@ std::vector<std::string> probe_features(const Model& model, const Probe& probe) 
     }
     return {f.begin(), f.end()};
   }
+  if (probe.kind == Probe::Kind::direct) {
+    f.insert("direct backend call");
+    f.insert(signature_name(probe.signature));
+    return {f.begin(), f.end()};
+  }
   if (probe.token != TokenForm::issued) f.insert(token_form_name(probe.token));
+  if (probe.spoof_identity) f.insert("spoofed identity headers");
   std::set<std::size_t> headers_used;
   for (const auto& c : probe.carriers) {
     if (!headers_used.insert(c.header).second) f.insert("repeated header");
@@ -116,6 +156,8 @@ RequestFacts facts_of(const Model& model, const Probe& probe) {
   facts.has_token = probe.token != TokenForm::none && probe.token != TokenForm::other_scheme;
   facts.token_valid = probe.token == TokenForm::issued || probe.token == TokenForm::expired_within_leeway ||
                       probe.token == TokenForm::nbf_within_leeway;
+  facts.direct = probe.kind == Probe::Kind::direct;
+  facts.signature_valid = probe.signature == Signature::fresh;
   const auto token = model.predict_token(model.principals().at(probe.principal), probe.token_tenant);
   facts.claims = token.claims;
   for (const auto& c : probe.carriers)
@@ -132,6 +174,9 @@ Generator::Generator(const Model& model, std::uint64_t seed, GenerateOptions opt
     if (kind == Route::Kind::other) continue;
     if (kind == Route::Kind::write && !options.writes) continue;
     routes_.push_back(i);
+    // a backend's own list, called straight (once per backend: the gateway's alternative paths to it
+    // reach the same upstream)
+    if (kind == Route::Kind::list && model.routes()[i].tenant_param.empty()) direct_routes_.push_back(i);
   }
 }
 
@@ -148,6 +193,17 @@ Probe Generator::next() {
   Probe probe;
   probe.principal = pick(model_.principals().size());
   const Principal& principal = model_.principals()[probe.principal];
+  if (options_.direct && !direct_routes_.empty() && chance(0.05)) {
+    probe.kind = Probe::Kind::direct;
+    probe.route = direct_routes_[pick(direct_routes_.size())];
+    std::vector<Signature> forms = {Signature::none, Signature::forged};
+    if (options_.context_secret) forms.insert(forms.end(), {Signature::stale, Signature::fresh});
+    probe.signature = forms[pick(forms.size())];
+    probe.stale_ahead = chance(0.5);
+    if (principal.tenants.size() > 1 && principal.default_tenant.empty())
+      probe.token_tenant = principal.tenants[pick(principal.tenants.size())];
+    return probe;
+  }
   if (chance(0.1) || routes_.empty()) {
     probe.kind = Probe::Kind::token;
     if (chance(0.7)) {
@@ -165,7 +221,7 @@ Probe Generator::next() {
     std::vector<TokenForm> forms = {TokenForm::none, TokenForm::other_scheme, TokenForm::alg_none, TokenForm::tampered};
     if (options_.mint)
       for (auto f : {TokenForm::expired_past_leeway, TokenForm::expired_within_leeway, TokenForm::nbf_past_leeway,
-                     TokenForm::nbf_within_leeway})
+                     TokenForm::nbf_within_leeway, TokenForm::wrong_audience, TokenForm::wrong_issuer})
         forms.push_back(f);
     probe.token = forms[pick(forms.size())];
     if (probe.token == TokenForm::tampered) probe.tampered_tenant = model_.tenants()[pick(model_.tenants().size())];
@@ -201,6 +257,7 @@ Probe Generator::next() {
     }
     probe.carriers.push_back(std::move(c));
   }
+  probe.spoof_identity = chance(0.1);
   if (chance(0.15)) {
     static const char* names[] = {"tenant", "tenantId", "tenant_id", "limit", "page"};
     const std::string name = names[pick(std::size(names))];

@@ -35,12 +35,23 @@ enum class TokenForm {
   expired_within_leeway,      // minted: exp passed but within the leeway
   nbf_past_leeway,            // minted: nbf just beyond the leeway
   nbf_within_leeway,          // minted: nbf ahead but within the leeway
+  wrong_audience,             // minted: another audience
+  wrong_issuer,               // minted: another issuer
 };
 const char* token_form_name(TokenForm form);
 bool token_form_minted(TokenForm form);
 
+// The context signature of a call made straight to a backend (B1; capability direct-backend).
+enum class Signature {
+  none,                       // no signature header
+  forged,                     // the format, with a MAC made without the secret
+  stale,                      // signed with the secret (capability context-secret), t just outside the skew
+  fresh,                      // signed with the secret, t within the skew
+};
+const char* signature_name(Signature s);
+
 struct Probe {
-  enum class Kind { gateway, token };
+  enum class Kind { gateway, token, direct };
   Kind kind = Kind::gateway;
   std::size_t principal = 0;                // index into Model::principals()
   std::optional<std::string> token_tenant;  // the tenant parameter of the token request (as sent)
@@ -51,6 +62,9 @@ struct Probe {
   std::vector<Carrier> carriers;
   std::string query;                        // "" or "name=value"
   std::string tampered_tenant;              // TokenForm::tampered: the tenant written into the claims
+  bool spoof_identity = false;              // the caller also sends the actor and identity headers (G2)
+  Signature signature = Signature::none;    // Kind::direct
+  bool stale_ahead = false;                 // Signature::stale: t ahead of now instead of behind
 };
 
 // A carrier's header name and value as sent.
@@ -63,8 +77,27 @@ std::vector<std::string> probe_features(const Model& model, const Probe& probe);
 // predicted claims of the token). nullopt when the probe's token cannot be issued (a token probe).
 RequestFacts facts_of(const Model& model, const Probe& probe);
 
+// The values probes send that no platform has: a token's other audience and issuer, a caller's
+// forged actor.
+inline constexpr const char* kOtherAudience = "another-audience.invalid";
+inline constexpr const char* kOtherIssuer = "https://another-issuer.invalid";
+inline constexpr const char* kSpoofedActor = "spoofed-actor";
+
+// A minted token's time claim and its offset from now in seconds ({"exp", -90}: exp_in -90), just
+// outside or inside windows.token_leeway_seconds; none for a form that sets no time.
+struct TimeClaim {
+  const char* claim;
+  long offset;
+};
+std::optional<TimeClaim> token_time_claim(const json& contract, TokenForm form);
+// Where a direct call's signature time lies from now, in seconds (windows.signature_skew_seconds
+// and a margin): just outside it for Signature::stale, just inside for Signature::fresh, else 0.
+long signature_offset(const json& contract, const Probe& probe);
+
 struct GenerateOptions {
   bool mint = false;                        // the topology offers minting: time-window tokens
+  bool direct = false;                      // calls straight to backends (capability direct-backend)
+  bool context_secret = false;              // signatures made with the secret (capability context-secret)
   bool writes = false;                      // --allow-writes: POST routes too
 };
 
@@ -78,6 +111,7 @@ class Generator {
   GenerateOptions options_;
   std::mt19937_64 rng_;
   std::vector<std::size_t> routes_;         // the routes probes may take
+  std::vector<std::size_t> direct_routes_;  // list routes whose backend is called straight
   std::size_t pick(std::size_t n);
   bool chance(double p);
   std::string any_tenant(const Principal& p);

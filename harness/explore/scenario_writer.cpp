@@ -84,9 +84,7 @@ struct Writer {
     const std::string p = principal_path();
     if (token_form_minted(probe.token)) {
       const auto predicted = model.predict_token(who, probe.token_tenant);
-      const long leeway = model.contract().value("/windows/token_leeway_seconds"_json_pointer, 60L);
-      const long margin = std::clamp(leeway / 2, 5L, 30L);
-      out << indent << "- name: a token " << token_form_name(probe.token) << " (" << leeway << " s)\n"
+      out << indent << "- name: a minted " << token_form_name(probe.token) << "\n"
           << indent << "  requires: [mint]\n"
           << indent << "  request:\n"
           << indent << "    method: POST\n"
@@ -104,13 +102,10 @@ struct Writer {
       std::string scope;
       for (const auto& s : predicted.claims.scopes) scope += (scope.empty() ? "" : " ") + s;
       out << indent << "      scope: " << q(scope) << "\n";
-      switch (probe.token) {
-        case TokenForm::expired_past_leeway: out << indent << "      exp_in: " << -(leeway + margin) << "\n"; break;
-        case TokenForm::expired_within_leeway: out << indent << "      exp_in: " << -(leeway - margin) << "\n"; break;
-        case TokenForm::nbf_past_leeway: out << indent << "      nbf_in: " << leeway + margin << "\n"; break;
-        case TokenForm::nbf_within_leeway: out << indent << "      nbf_in: " << leeway - margin << "\n"; break;
-        default: break;
-      }
+      if (const auto time = token_time_claim(model.contract(), probe.token))
+        out << indent << "      " << time->claim << "_in: " << time->offset << "\n";
+      if (probe.token == TokenForm::wrong_audience) out << indent << "      aud: " << q(kOtherAudience) << "\n";
+      if (probe.token == TokenForm::wrong_issuer) out << indent << "      iss: " << q(kOtherIssuer) << "\n";
       out << indent << "  capture:\n" << indent << "    access_token: {json: /access_token}\n"
           << indent << "  expect:\n" << indent << "    status: " << q("{{contract.status.ok}}") << "\n";
       return;
@@ -193,6 +188,11 @@ struct Writer {
       default: add("{{contract.headers.authorization}}", "Bearer {{access_token}}");
     }
     for (const auto& c : probe.carriers) add(name_text(c), value_text(model, c));
+    if (probe.spoof_identity) {
+      add("{{contract.headers.actor}}", kSpoofedActor);
+      const json identity = model.contract().value("/headers/identity"_json_pointer, json::array());
+      for (std::size_t i = 0; i < identity.size(); ++i) add("{{contract.headers.identity." + std::to_string(i) + "}}", kSpoofedActor);
+    }
     if (!order.empty()) out << indent << "  headers:\n";
     for (const auto& name : order) {
       const auto& values = headers[name];
@@ -206,6 +206,49 @@ struct Writer {
     }
     if (route.kind == Route::Kind::write)
       out << indent << "  json: {" << q("{{contract.values.item_name_field}}") << ": \"explored item\"}\n";
+  }
+
+  // A call straight to the backend with the context the gateway would set (B1).
+  void direct_step(const std::string& indent) {
+    const Probe& probe = finding.probe;
+    const Route& route = model.routes().at(probe.route);
+    const Principal& who = model.principals().at(probe.principal);
+    const RequestFacts facts = facts_of(model, probe);
+    const Prediction p = model.predict(facts);
+    const std::string path = route.upstream_fx.empty() ? route.upstream : fx(route.upstream_fx);
+    const std::string tenant = facts.claims.tenant ? tenant_text(model, *facts.claims.tenant) : "";
+    const std::string actor = fx(who.fx_key + (who.is_client ? ".id" : ".sub"));
+    requires_caps.insert("direct-backend");
+    out << indent << "- name: " << q(std::string("a call straight to the backend: ") + signature_name(probe.signature)) << "\n";
+    if (probe.signature == Signature::stale || probe.signature == Signature::fresh) {
+      requires_caps.insert("context-secret");
+      const long offset = signature_offset(model.contract(), probe);
+      out << indent << "  vars:\n"
+          << indent << "    t: " << q("{{now(" + std::to_string(offset) + ")}}") << "\n"
+          << indent << "    signed: " << q("GET\n" + path + "\n" + tenant + "\n" + actor + "\n{{correlation_id}}\n{{t}}") << "\n";
+    }
+    out << indent << "  request:\n" << indent << "    url: " << q("{{" + route.backend + "}}" + path) << "\n"
+        << indent << "    headers:\n";
+    if (!tenant.empty()) out << indent << "      " << q("{{contract.headers.tenant}}") << ": " << q(tenant) << "\n";
+    out << indent << "      " << q("{{contract.headers.actor}}") << ": " << q(actor) << "\n";
+    if (probe.signature == Signature::forged)
+      out << indent << "      " << q("{{contract.headers.context_signature}}") << ": " << q("t={{now()}},v1=" + std::string(64, '0')) << "\n";
+    if (probe.signature == Signature::stale || probe.signature == Signature::fresh)
+      out << indent << "      " << q("{{contract.headers.context_signature}}") << ": "
+          << q("t={{t}},v1={{hmac_sha256(context_secret, signed)}}") << "\n";
+    out << indent << "  expect:\n" << indent << "    status: " << q("{{contract.status." + p.status_key + "}}") << "\n";
+    if (!p.error.empty())
+      out << indent << "    json:\n" << indent << "      - {pointer: /error, equals: " << q("{{contract.errors." + p.error + "}}") << "}\n";
+    else if (p.resolved_tenant) {
+      out << indent << "    json:\n";
+      for (const auto& t : model.tenants())
+        if (t != *p.resolved_tenant)
+          out << indent << "      - {pointer: " << q("{{contract.values.items_pointer}}") << ", not_contains: {"
+              << q("{{contract.values.item_tenant_field}}") << ": " << q(tenant_text(model, t)) << "}}\n";
+    }
+    if (!p.backend_event.empty())
+      out << indent << "    audit:\n" << indent << "      - component: " << route.backend << "\n" << indent
+          << "        present: {event: " << q("{{contract.events." + p.backend_event + "}}") << "}\n";
   }
 
   void probe_expectations(const std::string& indent) {
@@ -231,10 +274,17 @@ struct Writer {
       if (p.error.empty() && route.kind == Route::Kind::item)
         json_checks.push_back("{pointer: " + q("/{{contract.values.item_tenant_field}}") + ", equals: " +
                               q(tenant_text(model, *p.resolved_tenant)) + "}");
-      if (p.error.empty() && route.kind == Route::Kind::echo)
+      if (p.error.empty() && route.kind == Route::Kind::echo) {
         for (std::size_t h = 0; h < model.tenant_headers().size(); ++h)
           received_checks.push_back(q(h == 0 ? "{{contract.headers.tenant}}" : "{{contract.headers.tenant_aliases." + std::to_string(h - 1) + "}}") +
                                     ": [{equals: " + q(tenant_text(model, *p.resolved_tenant)) + "}, {count: 1}]");
+        const Principal& who = model.principals().at(probe.principal);
+        received_checks.push_back(q("{{contract.headers.actor}}") + ": [{equals: " +
+                                  q(fx(who.fx_key + (who.is_client ? ".id" : ".sub"))) + "}, {count: 1}]");
+        const json identity = model.contract().value("/headers/identity"_json_pointer, json::array());
+        for (std::size_t i = 0; i < identity.size(); ++i)
+          received_checks.push_back(q("{{contract.headers.identity." + std::to_string(i) + "}}") + ": {absent: true}");
+      }
     }
     if (p.error == "not_found" && !p.item_owner.empty()) {
       json_checks.push_back("{pointer: /error_description, equals: " + q("{{missing_description}}") + "}");
@@ -309,8 +359,8 @@ std::string scenario_for(const Model& model, const Finding& finding, std::uint64
   for (const auto& f : finding.features) features += (features.empty() ? "" : ", ") + f;
   std::string requirements = finding.clause;
   std::string deciding;
-  if (probe.kind == Probe::Kind::gateway) deciding = model.predict(facts_of(model, probe)).clause;
-  else deciding = "A5";
+  if (probe.kind == Probe::Kind::token) deciding = "A5";
+  else deciding = model.predict(facts_of(model, probe)).clause;
   if (deciding != finding.clause) requirements += ", " + deciding;
 
   std::ostringstream steps;
@@ -319,6 +369,8 @@ std::string scenario_for(const Model& model, const Finding& finding, std::uint64
   if (probe.kind == Probe::Kind::token) {
     w.token_step(ind);
     w.token_expectations(ind + "  ");
+  } else if (probe.kind == Probe::Kind::direct) {
+    w.direct_step(ind);
   } else {
     if (probe.token != TokenForm::none) {
       w.token_step(ind);
