@@ -68,35 +68,6 @@ struct FindingCases {
   }
 };
 
-// The clauses a finding's case cites: its own, the one the model says decides the request, every
-// violation's, and the clause that owns what was observed: a forwarded request's data is the
-// backend's (B2), an echo's the echo's (B4), a missing record the recording component's (G6, B5,
-// U2) or a record without the correlation id (U1).
-std::vector<std::string> requirements_of(const explore::Model& model, const explore::Finding& f) {
-  std::vector<std::string> out;
-  auto cite = [&](const std::string& clause) {
-    if (std::find(out.begin(), out.end(), clause) == out.end()) out.push_back(clause);
-  };
-  cite(f.clause);
-  if (f.probe.kind == explore::Probe::Kind::token) {
-    cite("A5");
-  } else {
-    const auto predicted = model.predict(explore::facts_of(model, f.probe));
-    cite(predicted.clause);
-    const auto kind = model.routes().at(f.probe.route).kind;
-    if (predicted.clause == "G5" && (kind == explore::Route::Kind::list || kind == explore::Route::Kind::item)) cite("B2");
-  }
-  for (const auto& v : f.violations) {
-    cite(v.clause);
-    if (v.check.rfind("received ", 0) == 0) cite("B4");
-    if (v.check == "gateway records") cite("G6");
-    if (v.check == "backend records") cite("B5");
-    if (v.check == "authority records") cite("U2");
-    if (v.check.size() > 8 && v.check.compare(v.check.size() - 8, 8, " records") == 0) cite("U1");
-  }
-  return out;
-}
-
 int explore_command(const ExploreCommandOptions& o) {
   RunLimits limits;
   limits.max_rate = o.max_rate;
@@ -188,8 +159,8 @@ int explore_command(const ExploreCommandOptions& o) {
   fs::create_directories(scenarios_dir, ec);
   for (const auto& f : summary.findings) {
     const std::string file = (scenarios_dir / explore::scenario_file_name(f)).string();
-    std::ofstream(file) << global_redactor().apply(explore::scenario_for(*model, f, seed, topology.file));
-    const ScenarioCase& c = cases.add(file, f.key(), requirements_of(*model, f));
+    std::ofstream(file) << global_redactor().apply(explore::scenario_for(*model, f, seed, fs::path(topology.file).filename().string()));
+    const ScenarioCase& c = cases.add(file, f.key(), explore::finding_requirements(*model, f));
     ScenarioResult result;
     result.scenario_case = &c;
     result.started_ms = result.finished_ms = epoch_ms();

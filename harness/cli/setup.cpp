@@ -96,7 +96,7 @@ Result<Setup> load_setup(const SetupOptions& o, SetupUse use) {
 
 void print_component_log(const Error& error, const Supervisor& supervisor) {
   const std::string& component = error.where.component;
-  if (component.empty()) return;
+  if (component.empty() || error.message.find("--- last ") != std::string::npos) return;  // the error holds it already
   const std::string tail = supervisor.log_tail(component);
   if (!tail.empty()) std::cerr << "--- log of " << component << " ---\n" << tail << "\n";
 }

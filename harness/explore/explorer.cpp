@@ -393,6 +393,25 @@ Probe Explorer::shrink(Probe probe, const Violation& target) {
         if (changed) break;
       }
     }
+    if (probe.kind == Probe::Kind::gateway &&
+        (model_.routes()[probe.route].kind != Route::Kind::list || !model_.routes()[probe.route].tenant_param.empty()))
+      for (std::size_t r = 0; r < model_.routes().size(); ++r) {  // the first plain list, when the route's kind does not matter
+        const Route& other = model_.routes()[r];
+        if (other.kind != Route::Kind::list || !other.tenant_param.empty() || other.method != "GET") continue;
+        Probe c = probe;
+        c.route = r;
+        c.item_id.clear();
+        c.path_tenant.clear();
+        if (accept(c)) changed = true;
+        break;
+      }
+    for (std::size_t r = 0; r < probe.route && probe.kind == Probe::Kind::direct; ++r) {  // an earlier backend's list
+      const Route& other = model_.routes()[r];
+      if (other.kind != Route::Kind::list || !other.tenant_param.empty()) continue;
+      Probe c = probe;
+      c.route = r;
+      if (accept(c)) { changed = true; break; }
+    }
     for (std::size_t r = 0; r < probe.route && probe.kind == Probe::Kind::gateway; ++r) {  // an earlier route of the kind
       const Route& now = model_.routes()[probe.route];
       const Route& other = model_.routes()[r];

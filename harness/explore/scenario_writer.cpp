@@ -24,6 +24,19 @@ std::string tenant_expr(const Model& model, const std::string& tenant) {
   return key.empty() ? "'" + tenant + "'" : "fx." + key;
 }
 
+// A tenant parameter as sent: a known tenant by its name, a variant of one (padded, another letter
+// case) written from that name.
+std::string parameter_text(const Model& model, const std::string& t) {
+  for (const auto& known : model.tenants()) {
+    if (t == known) return tenant_text(model, known);
+    if (t == " " + known) return " " + tenant_text(model, known);
+    std::string upper = known;
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (t == upper) return "{{upper(" + tenant_expr(model, known) + ")}}";
+  }
+  return t;
+}
+
 std::string value_text(const Model& model, const Carrier& c) {
   switch (c.form) {
     case ValueForm::plain: return tenant_text(model, c.tenant);
@@ -63,7 +76,10 @@ std::string url_text(const Model& model, const Probe& probe, const std::string& 
     for (const auto& [param, value] : {std::pair{"{" + route.tenant_param + "}", probe.path_tenant}, std::pair{std::string("{id}"), item_id}})
       if (auto at = path.find(param); at != std::string::npos && param != "{}") path.replace(at, param.size(), value);
   }
-  return "{{gateway}}" + path + (probe.query.empty() ? "" : "?" + probe.query);
+  std::string query = probe.query;
+  if (const auto eq = query.find('='); eq != std::string::npos)
+    query = query.substr(0, eq + 1) + parameter_text(model, query.substr(eq + 1));
+  return "{{gateway}}" + path + (query.empty() ? "" : "?" + query);
 }
 
 const char* principal_label(const Principal& p) { return p.is_client ? "client" : "user"; }
@@ -110,8 +126,8 @@ struct Writer {
           << indent << "  expect:\n" << indent << "    status: " << q("{{contract.status.ok}}") << "\n";
       return;
     }
-    out << indent << "- name: a token for " << principal_label(who) << " " << p
-        << (probe.token_tenant ? " in " + *probe.token_tenant : "") << "\n"
+    out << indent << "- name: " << q("a token for " + std::string(principal_label(who)) + " " + p +
+                                      (probe.token_tenant ? " asking tenant '" + *probe.token_tenant + "'" : "")) << "\n"
         << indent << "  request:\n"
         << indent << "    method: POST\n"
         << indent << "    url: " << q("{{authority}}{{contract.paths.token}}") << "\n";
@@ -127,23 +143,12 @@ struct Writer {
           << indent << "      username: " << q(fx(p + ".username")) << "\n"
           << indent << "      password: " << q(fx(p + ".password")) << "\n";
     }
-    if (probe.token_tenant) {
-      const std::string& t = *probe.token_tenant;
-      std::string text = tenant_text(model, t);
-      for (const auto& known : model.tenants()) {  // a variant of a known tenant keeps its name
-        if (t == " " + known) text = " " + tenant_text(model, known);
-        std::string upper = known;
-        for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        if (t == upper && upper != known) text = "{{upper(" + tenant_expr(model, known) + ")}}";
-      }
-      out << indent << "      tenant: " << q(text) << "\n";
-    }
+    if (probe.token_tenant) out << indent << "      tenant: " << q(parameter_text(model, *probe.token_tenant)) << "\n";
   }
 
   void token_expectations(const std::string& indent) {
     const Probe& probe = finding.probe;
     const auto predicted = model.predict_token(model.principals().at(probe.principal), probe.token_tenant);
-    out << indent << "capture:\n" << indent << "  access_token: {json: /access_token}\n";
     out << indent << "expect:\n" << indent << "  status: " << q("{{contract.status." + predicted.status_key + "}}") << "\n";
     if (!predicted.error.empty()) {
       out << indent << "  json:\n" << indent << "    - {pointer: /error, equals: " << q("{{contract.errors." + predicted.error + "}}")
@@ -162,7 +167,7 @@ struct Writer {
     const bool issued = predicted.error.empty();
     out << indent << "  audit:\n" << indent << "    - component: authority\n" << indent << "      present: {event: "
         << q(std::string("{{contract.events.") + (issued ? "token_issued" : "token_rejected") + "}}")
-        << ", attempted_tenant: " << (probe.token_tenant ? q(tenant_text(model, *probe.token_tenant)) : "null") << "}\n";
+        << ", attempted_tenant: " << (probe.token_tenant ? q(parameter_text(model, *probe.token_tenant)) : "null") << "}\n";
   }
 
   void probe_request(const std::string& indent, const std::string& item_id) {
@@ -344,6 +349,35 @@ std::string slug(const std::string& text) {
 
 }  // namespace
 
+// The clauses a finding's case cites: its own, the one the model says decides the request, every
+// violation's, and the clause that owns what was observed: a forwarded request's data is the
+// backend's (B2), an echo's the echo's (B4), a missing record the recording component's (G6, B5,
+// U2) or a record without the correlation id (U1).
+std::vector<std::string> finding_requirements(const Model& model, const Finding& f) {
+  std::vector<std::string> out;
+  auto cite = [&](const std::string& clause) {
+    if (std::find(out.begin(), out.end(), clause) == out.end()) out.push_back(clause);
+  };
+  cite(f.clause);
+  if (f.probe.kind == Probe::Kind::token) {
+    cite("A5");
+  } else {
+    const auto predicted = model.predict(facts_of(model, f.probe));
+    cite(predicted.clause);
+    const auto kind = model.routes().at(f.probe.route).kind;
+    if (predicted.clause == "G5" && (kind == Route::Kind::list || kind == Route::Kind::item)) cite("B2");
+  }
+  for (const auto& v : f.violations) {
+    cite(v.clause);
+    if (v.check.rfind("received ", 0) == 0) cite("B4");
+    if (v.check == "gateway records") cite("G6");
+    if (v.check == "backend records") cite("B5");
+    if (v.check == "authority records") cite("U2");
+    if (v.check.size() > 8 && v.check.compare(v.check.size() - 8, 8, " records") == 0) cite("U1");
+  }
+  return out;
+}
+
 std::string scenario_file_name(const Finding& finding) {
   std::string features;
   for (const auto& f : finding.features) features += " " + f;
@@ -357,11 +391,8 @@ std::string scenario_for(const Model& model, const Finding& finding, std::uint64
   const Probe& probe = finding.probe;
   std::string features;
   for (const auto& f : finding.features) features += (features.empty() ? "" : ", ") + f;
-  std::string requirements = finding.clause;
-  std::string deciding;
-  if (probe.kind == Probe::Kind::token) deciding = "A5";
-  else deciding = model.predict(facts_of(model, probe)).clause;
-  if (deciding != finding.clause) requirements += ", " + deciding;
+  std::string requirements;
+  for (const auto& clause : finding_requirements(model, finding)) requirements += (requirements.empty() ? "" : ", ") + clause;
 
   std::ostringstream steps;
   w.out.swap(steps);
@@ -410,6 +441,9 @@ std::string scenario_for(const Model& model, const Finding& finding, std::uint64
     for (const auto& c : caps) file << (first ? "" : ", ") << c, first = false;
     file << "]\n";
   }
+  if (probe.kind == Probe::Kind::direct)  // B1's answer depends on it: the scenario is for that profile
+    file << "    switches: {backend_requires_signature: "
+         << (model.contract().value("/switches/backend_requires_signature"_json_pointer, true) ? "true" : "false") << "}\n";
   file << "    steps:\n" << steps.str();
   return file.str();
 }

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "harness/explore/explorer.h"
 #include "harness/explore/model.h"
@@ -15,6 +16,9 @@ namespace tc::explore {
 
 // The file's text. `seed` and `origin` (the topology) go into its header comment.
 std::string scenario_for(const Model& model, const Finding& finding, std::uint64_t seed, const std::string& origin);
+// The clauses a finding cites: its own, the one the model says decides the request, every
+// violation's, and the clause that owns what was observed (see the definition).
+std::vector<std::string> finding_requirements(const Model& model, const Finding& finding);
 // A file name for the finding: its clause, check and variant classes, lower-case, [a-z0-9-].
 std::string scenario_file_name(const Finding& finding);
 

@@ -1,0 +1,104 @@
+// `tenantcheck explore` over the real stubs: a fault-free platform gives no finding, a broken one gives
+// findings whose written scenarios fail on it and pass on a conforming one, the same seed gives the
+// same findings, nothing secret reaches a file, and a platform held to other rules is refused.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_support.h"
+
+namespace tc::cli_test {
+namespace {
+using nlohmann::json;
+
+const std::string kSource = TC_SOURCE_DIR;
+
+std::set<std::string> files_in(const fs::path& dir) {
+  std::set<std::string> names;
+  if (fs::is_directory(dir))
+    for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+TEST(CmdExplore, AFaultFreePlatformGivesNoFindingAndOnePassingCase) {
+  TempDir dir;
+  Outcome o = run_cli({"explore", "--seed", "5", "--budget", "1500", "--reports", "out"}, dir.path, std::chrono::seconds(120));
+  ASSERT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("0 finding class(es)"), std::string::npos) << o.out;
+  const json record = json::parse(read_file(dir.path / "out" / "results.json"));
+  ASSERT_EQ(record["cases"].size(), 1u) << record.dump(2);
+  EXPECT_EQ(record["cases"][0]["outcome"], "passed");
+  EXPECT_EQ(record["properties"]["explore.seed"], "5");
+  EXPECT_GE(std::stol(record["properties"]["explore.requests"].get<std::string>()), 1500);
+  EXPECT_TRUE(fs::exists(dir.path / "out" / "junit.xml"));
+  EXPECT_TRUE(fs::exists(dir.path / "out" / "html" / "index.html"));
+}
+
+TEST(CmdExplore, FindingsOfAFaultAreScenariosThatFailOnItAndPassWithoutIt) {
+  TempDir dir;
+  const std::vector<std::string> explore = {"explore", "--seed", "11", "--budget", "2500", "--fault", "gateway.conflict_allowed"};
+  auto args = explore;
+  args.insert(args.end(), {"--reports", "first"});
+  Outcome o = run_cli(args, dir.path, std::chrono::seconds(120));
+  ASSERT_EQ(o.code, 1) << o.out << o.err;
+  const fs::path scenarios = dir.path / "first" / "explore" / "scenarios";
+  const auto written = files_in(scenarios);
+  ASSERT_FALSE(written.empty()) << o.out;
+  const json record = json::parse(read_file(dir.path / "first" / "results.json"));
+  ASSERT_EQ(record["cases"].size(), written.size());
+  bool cites_g3 = false;
+  for (const auto& c : record["cases"]) {
+    EXPECT_EQ(c["outcome"], "failed");
+    for (const auto& r : c["requirements"]) cites_g3 = cites_g3 || r == "G3";
+  }
+  EXPECT_TRUE(cites_g3) << record.dump(2);
+
+  Outcome clean = run_cli({"run", scenarios.string(), "--reports", "clean"}, dir.path, std::chrono::seconds(120));
+  EXPECT_EQ(clean.code, 0) << clean.out << clean.err;
+  Outcome broken = run_cli({"run", scenarios.string(), "--reports", "broken", "--fault", "gateway.conflict_allowed"}, dir.path,
+                           std::chrono::seconds(120));
+  EXPECT_EQ(broken.code, 1) << broken.out << broken.err;
+  EXPECT_NE(broken.out.find(std::to_string(written.size()) + " failed"), std::string::npos) << broken.out;
+
+  args = explore;
+  args.insert(args.end(), {"--reports", "second"});
+  Outcome again = run_cli(args, dir.path, std::chrono::seconds(120));
+  EXPECT_EQ(again.code, 1) << again.out << again.err;
+  EXPECT_EQ(files_in(dir.path / "second" / "explore" / "scenarios"), written) << "the same seed, the same findings";
+}
+
+TEST(CmdExplore, NoFixtureSecretReachesAnyFileTheRunWrites) {
+  TempDir dir;
+  Outcome o = run_cli({"explore", "--seed", "3", "--budget", "2000", "--fault", "gateway.accept_alg_none", "--reports", "out"},
+                      dir.path, std::chrono::seconds(120));
+  ASSERT_EQ(o.code, 1) << o.out << o.err;
+  const std::vector<std::string> secrets = {"ada-fixture-pw", "bea-fixture-pw", "dee-fixture-pw",
+                                            "svc-alpha-fixture-secret", "svc-none-fixture-secret"};
+  int files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir.path / "out")) {
+    if (!e.is_regular_file()) continue;
+    ++files;
+    const std::string text = read_file(e.path());
+    for (const auto& s : secrets) EXPECT_EQ(text.find(s), std::string::npos) << s << " in " << e.path();
+    EXPECT_EQ(text.find("eyJhbGciOiJSUzI1NiI"), std::string::npos) << "a signed token in " << e.path();
+  }
+  EXPECT_GT(files, 5);
+  for (const auto& s : secrets) EXPECT_EQ((o.out + o.err).find(s), std::string::npos) << s;
+}
+
+TEST(CmdExplore, APlatformHeldToOtherRulesIsRefusedNamingTheSelection) {
+  TempDir dir;
+  Outcome o = run_cli({"explore", "--env", kSource + "/compose/seed-003.yaml", "--budget", "10"}, dir.path);
+  EXPECT_EQ(o.code, 2) << o.out << o.err;
+  EXPECT_NE(o.err.find("/clauses"), std::string::npos) << o.err;
+  // A fault the stubs do not know stops the stub that was given it, as for run: the environment fails.
+  Outcome bad = run_cli({"explore", "--fault", "gateway.no_such_fault", "--budget", "10"}, dir.path);
+  EXPECT_EQ(bad.code, 3) << bad.out << bad.err;
+  EXPECT_NE(bad.err.find("unknown fault 'gateway.no_such_fault'"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace tc::cli_test

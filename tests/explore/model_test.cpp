@@ -1,0 +1,160 @@
+// The contract model that `explore` predicts by, against the contract's own tables: G3's branches in
+// order, G1 before them, G4 after them (O1's example), B2's answer for another tenant's item, and A5's
+// selection table with A6's claims. Read from the reference profile, platform folder and bindings.
+#include <gtest/gtest.h>
+
+#include "common/document.h"
+#include "harness/explore/model.h"
+#include "harness/explore/probe.h"
+
+namespace tc::explore {
+namespace {
+
+const std::string kSource = TC_SOURCE_DIR;
+
+const Model& model() {
+  static const Model m = [] {
+    auto profile = load_document(kSource + "/fixtures/contracts/reference.yaml");
+    auto bindings = load_document(kSource + "/fixtures/reference/bindings.yaml");
+    if (!profile.ok() || !bindings.ok()) throw std::runtime_error("reference files");
+    auto loaded = Model::load(profile->value, kSource + "/fixtures/reference", bindings->value);
+    if (!loaded.ok()) throw std::runtime_error(loaded.error().to_string());
+    return *loaded;
+  }();
+  return m;
+}
+
+const Principal& who(const std::string& fx_key) {
+  for (const auto& p : model().principals())
+    if (p.fx_key == fx_key) return p;
+  throw std::runtime_error("no principal " + fx_key);
+}
+
+const Route& route(const std::string& method, const std::string& path) {
+  for (const auto& r : model().routes())
+    if (r.method == method && r.path == path) return r;
+  throw std::runtime_error("no route " + path);
+}
+
+RequestFacts facts(const std::string& fx_key, const Route& r, std::vector<std::string> values = {},
+                   std::optional<std::string> tenant_param = std::nullopt) {
+  RequestFacts f;
+  f.claims = model().predict_token(who(fx_key), tenant_param).claims;
+  f.route = &r;
+  f.tenant_values = std::move(values);
+  return f;
+}
+
+const Route& list() { return route("GET", "/api/platform/items"); }
+
+TEST(ExploreModel, ReadsThePlatformDeclarationAndNamesEachPartAsTheBindingsDo) {
+  EXPECT_EQ(model().tenant_headers(), (std::vector<std::string>{"X-StellaOps-Tenant", "X-Tenant-Id", "X-Tenant"}));
+  EXPECT_EQ(model().principals().size(), 9u);  // five users and four confidential clients; the public console is none
+  EXPECT_EQ(who("users.one").tenants, std::vector<std::string>{"tenant-alpha"});
+  EXPECT_EQ(list().fx_name, "routes.platform.list");
+  EXPECT_EQ(route("POST", "/api/platform/items").fx_name, "routes.platform.create");
+  EXPECT_EQ(route("POST", "/api/platform/items").kind, Route::Kind::write);
+  EXPECT_EQ(route("GET", "/api/platform/items/{id}").kind, Route::Kind::item);
+  EXPECT_EQ(list().upstream_fx, "backend_routes.platform.list");
+  ASSERT_NE(model().find_item("plat-bravo-1"), nullptr);
+  EXPECT_EQ(model().find_item("plat-bravo-1")->fx_key, "items.platform.bravo");
+  EXPECT_EQ(model().missing_fx(), "items.missing");
+  EXPECT_EQ(model().tenant_fx("tenant-charlie"), "tenants.charlie");
+}
+
+TEST(ExploreModel, AFolderWithoutTheDeclarationIsAnInputErrorNamingTheFile) {
+  auto profile = load_document(kSource + "/fixtures/contracts/reference.yaml");
+  ASSERT_TRUE(profile.ok());
+  auto loaded = Model::load(profile->value, kSource + "/docs", json::object());
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.error().to_string().find("tenants.yaml"), std::string::npos) << loaded.error().to_string();
+}
+
+TEST(ExploreModel, TenantResolutionFollowsG3BranchByBranch) {
+  auto p = model().predict(facts("users.one", list(), {"Tenant-Alpha"}));  // 1: no match of the pattern
+  EXPECT_EQ(p.error, "tenant_invalid");
+  EXPECT_EQ(p.gateway_events, std::vector<std::string>{"tenant_invalid"});
+  EXPECT_EQ(model().predict(facts("users.one", list(), {""})).error, "tenant_invalid");
+  p = model().predict(facts("users.default", list(), {"tenant-alpha", "tenant-bravo"}));  // 2
+  EXPECT_EQ(p.status, 409);
+  EXPECT_EQ(p.gateway_events, std::vector<std::string>{"tenant_conflict"});
+  EXPECT_EQ(p.attempted_tenants, (std::vector<std::string>{"tenant-alpha", "tenant-bravo"}));
+  p = model().predict(facts("users.default", list(), {"tenant-bravo"}));  // 3: allowed_tenants
+  EXPECT_EQ(p.status, 200);
+  EXPECT_EQ(p.resolved_tenant, std::optional<std::string>("tenant-bravo"));
+  EXPECT_EQ(p.gateway_events, (std::vector<std::string>{"tenant_selected", "request_forwarded"}));
+  p = model().predict(facts("users.one", list(), {"tenant-bravo"}));  // 4
+  EXPECT_EQ(p.error, "tenant_conflict");
+  EXPECT_EQ(p.gateway_events, std::vector<std::string>{"tenant_override_rejected"});
+  p = model().predict(facts("users.none", list(), {"tenant-alpha"}));  // 5
+  EXPECT_EQ(p.status, 403);
+  EXPECT_EQ(p.error, "tenant_forbidden");
+  EXPECT_EQ(model().predict(facts("users.none", list())).error, "tenant_missing");  // 6
+  p = model().predict(facts("users.none", route("GET", "/api/platform/status")));
+  EXPECT_EQ(p.status, 200);
+  EXPECT_FALSE(p.resolved_tenant);
+  p = model().predict(facts("users.one", list(), {"tenant-alpha", "tenant-alpha"}));  // one value twice is one value
+  EXPECT_EQ(p.resolved_tenant, std::optional<std::string>("tenant-alpha"));
+}
+
+TEST(ExploreModel, AuthenticationDecidesFirstAndScopeAfterTheTenant) {
+  auto f = facts("users.reader", route("POST", "/api/platform/items"), {"tenant-alpha"});
+  EXPECT_EQ(model().predict(f).error, "tenant_conflict");  // O1's example: rex, write route, another tenant
+  f.tenant_values.clear();
+  const auto p = model().predict(f);
+  EXPECT_EQ(p.clause, "G4");
+  EXPECT_EQ(p.error, "insufficient_scope");
+  EXPECT_TRUE(p.backend_event.empty());
+  f.has_token = false;
+  EXPECT_EQ(model().predict(f).error, "unauthenticated");
+  f.has_token = true;
+  f.token_valid = false;
+  EXPECT_EQ(model().predict(f).error, "invalid_token");
+}
+
+TEST(ExploreModel, AnotherTenantsItemIsAnsweredAsAMissingOneAndTheOwnerIsRecorded) {
+  auto f = facts("users.one", route("GET", "/api/platform/items/{id}"));
+  f.item_id = "plat-bravo-1";
+  auto p = model().predict(f);
+  EXPECT_EQ(p.status, 404);
+  EXPECT_EQ(p.backend_event, "data_not_found");
+  EXPECT_EQ(p.item_owner, "tenant-bravo");
+  f.item_id = "PLAT-ALPHA-1";  // ids compare exactly
+  EXPECT_EQ(model().predict(f).item_owner, "");
+  f.item_id = "plat-alpha-1";
+  p = model().predict(f);
+  EXPECT_EQ(p.status, 200);
+  EXPECT_EQ(p.backend_event, "data_read");
+}
+
+TEST(ExploreModel, TokenSelectionFollowsA5AndClaimsA6) {
+  EXPECT_EQ(model().predict_token(who("users.ambiguous"), std::nullopt).error, "tenant_ambiguous");
+  EXPECT_EQ(model().predict_token(who("users.one"), "tenant-bravo").error, "tenant_forbidden");
+  EXPECT_EQ(model().predict_token(who("users.default"), "TENANT-BRAVO").error, "tenant_forbidden");
+  auto t = model().predict_token(who("users.default"), std::nullopt);
+  EXPECT_EQ(t.claims.tenant, std::optional<std::string>("tenant-alpha"));
+  EXPECT_EQ(t.claims.allowed_tenants, (std::vector<std::string>{"tenant-alpha", "tenant-bravo"}));
+  EXPECT_EQ(model().predict_token(who("clients.default"), std::nullopt).claims.tenant, std::optional<std::string>("tenant-bravo"));
+  t = model().predict_token(who("users.none"), std::nullopt);
+  EXPECT_EQ(t.status, 200);
+  EXPECT_FALSE(t.claims.tenant);
+  EXPECT_TRUE(model().predict_token(who("users.one"), std::nullopt).claims.allowed_tenants.empty());
+}
+
+TEST(ExploreModel, TheSameSeedDrawsTheSameProbes) {
+  auto draw = [](std::uint64_t seed) {
+    Generator g(model(), seed, GenerateOptions{true, true, true, false});
+    std::string trace;
+    for (int i = 0; i < 200; ++i) {
+      const Probe p = g.next();
+      trace += std::to_string(static_cast<int>(p.kind)) + "/" + std::to_string(p.principal) + "/" +
+               std::to_string(p.route) + "/" + p.item_id + "/" + p.query + "/" + std::to_string(p.carriers.size()) + ";";
+    }
+    return trace;
+  };
+  EXPECT_EQ(draw(42), draw(42));
+  EXPECT_NE(draw(42), draw(43));
+}
+
+}  // namespace
+}  // namespace tc::explore
