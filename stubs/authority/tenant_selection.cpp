@@ -31,8 +31,14 @@ Selection select_tenant(const std::vector<std::string>& assigned, const std::str
   Selection s;
   s.allowed_tenants = assigned;
   if (parameter) {
-    if (contains(assigned, *parameter) || faults.on("authority.unchecked_tenant_param")) {
-      s.tenant = *parameter;
+    std::string asked = *parameter;
+    if (faults.on("authority.tenant_param_trimmed")) asked = trim(asked);  // (the fault: a loose comparison)
+    if (faults.on("authority.tenant_param_case_insensitive"))
+      for (const auto& t : assigned)
+        if (iequals(t, asked)) asked = t;
+    if (contains(assigned, asked) || faults.on("authority.unchecked_tenant_param")) {
+      s.tenant = asked;
+      if (faults.on("authority.allowed_tenants_dropped_with_param")) s.allowed_tenants.clear();
     } else {
       s.error = "tenant_forbidden";
     }

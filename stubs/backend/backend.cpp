@@ -85,7 +85,8 @@ class Backend {
     context.actor = req.headers.get(profile_.header("actor")).value_or("");
     context.correlation_id = req.headers.get(profile_.header("correlation_id")).value_or("");
     SignatureCheck check = verify_context(ctx_.options.shared_secret, context, header, epoch_seconds(),
-                                          profile_.window("signature_skew_seconds"),
+                                          profile_.window("signature_skew_seconds") *
+                                              (ctx_.faults.on("backend.signature_window_doubled") ? 2 : 1),
                                           !ctx_.faults.on("backend.stale_signature_accepted"));
     if (check == SignatureCheck::ok) return std::nullopt;
     return deny(call, "context_unverified", "context_unverified", describe(check));
@@ -103,6 +104,10 @@ class Backend {
   Response list(Call& call, const PathParams&) {
     return with_tenant(call, [&](const std::string& tenant) {
       auto scope = ctx_.faults.on("backend.list_all_tenants") ? std::nullopt : std::optional<std::string>(tenant);
+      if (auto asked = call.request.query_param("tenant"); asked && ctx_.faults.on("backend.list_tenant_query"))
+        scope = *asked;  // (the fault: a filter parameter over the signed tenant)
+      if (call.request.query_param("page") && ctx_.faults.on("backend.page_crosses_tenants"))
+        scope = std::nullopt;  // (the fault: a page past the first is taken from every tenant)
       json items = json::array();
       for (auto& fields : store_.list(scope)) items.push_back(std::move(fields));
       allow(call, "data_read", profile_.status("ok"), tenant);
@@ -114,8 +119,14 @@ class Backend {
 
   Response get_item(Call& call, const PathParams& params) {
     return with_tenant(call, [&](const std::string& tenant) {
-      auto found = store_.find(params.empty() ? std::string() : params.begin()->second);  // the item path's one {name}
-      if (found && (found->owner == tenant || ctx_.faults.on("backend.cross_tenant_read"))) {
+      const std::string id = params.empty() ? std::string() : params.begin()->second;  // the item path's one {name}
+      auto found = store_.find(id);
+      bool owner_unchecked = ctx_.faults.on("backend.cross_tenant_read");
+      if (!found && ctx_.faults.on("backend.item_id_case_insensitive")) {  // (the fault: a second, caseless lookup
+        found = store_.find_ignoring_case(id);                             //  that skips the owner check)
+        owner_unchecked = found.has_value();
+      }
+      if (found && (found->owner == tenant || owner_unchecked)) {
         allow(call, "data_read", profile_.status("ok"), found->owner);
         return json_response(profile_.status("ok"), found->fields, call.correlation_id, profile_);
       }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/crypto.h"
+#include "common/headers.h"
 
 namespace tc::stub {
 
@@ -36,6 +37,13 @@ std::optional<ItemStore::Found> ItemStore::find(const std::string& id) const {
   std::lock_guard lock(mu_);
   for (const auto& item : items_)
     if (item.id == id) return Found{item.fields, item.tenant};
+  return std::nullopt;
+}
+
+std::optional<ItemStore::Found> ItemStore::find_ignoring_case(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  for (const auto& item : items_)
+    if (iequals(item.id, id)) return Found{item.fields, item.tenant};
   return std::nullopt;
 }
 

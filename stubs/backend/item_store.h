@@ -36,6 +36,8 @@ class ItemStore {
   };
   // The item with `id` in any tenant; the caller decides what another tenant's item means.
   std::optional<Found> find(const std::string& id) const;
+  // The first item whose id equals `id` in any letter case (a fault's lookup; the contract's is exact).
+  std::optional<Found> find_ignoring_case(const std::string& id) const;
 
   enum class WriteKind { created, updated, replayed, rejected, missing };
   struct WriteResult {

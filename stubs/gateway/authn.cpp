@@ -109,9 +109,12 @@ TokenVerdict check_token(const std::string& token, JwksCache& jwks, const TokenR
     if (aud == claims.end() || !audience_matches(*aud, rules.audience)) return {"wrong audience", nullptr};
   }
   std::string why;
-  if (rules.accept_expired && claims.contains("exp")) {
+  const bool shift_exp = claims.contains("exp") && claims["exp"].is_number() && (rules.accept_expired || rules.exp_leeway_doubled);
+  const bool shift_nbf = claims.contains("nbf") && claims["nbf"].is_number() && rules.nbf_leeway_doubled;
+  if (shift_exp || shift_nbf) {  // a fault widens the window by moving the claim, the check stays one
     nlohmann::json timed = claims;
-    timed["exp"] = rules.now;
+    if (shift_exp) timed["exp"] = rules.accept_expired ? rules.now : claims["exp"].get<long long>() + rules.leeway_seconds;
+    if (shift_nbf) timed["nbf"] = claims["nbf"].get<long long>() - rules.leeway_seconds;
     why = check_time_claims(timed, rules.now, rules.leeway_seconds);
   } else {
     why = check_time_claims(claims, rules.now, rules.leeway_seconds);

@@ -67,6 +67,8 @@ struct TokenRules {
   bool accept_expired = false;
   bool accept_alg_none = false;
   bool accept_wrong_audience = false;
+  bool exp_leeway_doubled = false;   // exp accepted up to twice the leeway past
+  bool nbf_leeway_doubled = false;   // nbf accepted up to twice the leeway ahead
 };
 
 struct TokenVerdict {

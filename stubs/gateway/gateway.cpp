@@ -63,11 +63,15 @@ class Gateway {
     token_rules_.accept_expired = fault("gateway.accept_expired_token");
     token_rules_.accept_alg_none = fault("gateway.accept_alg_none");
     token_rules_.accept_wrong_audience = fault("gateway.accept_wrong_audience");
+    token_rules_.exp_leeway_doubled = fault("gateway.exp_leeway_doubled");
+    token_rules_.nbf_leeway_doubled = fault("gateway.nbf_leeway_doubled");
     // P5: the local issuer only for a development gateway (the fault: a production one too).
     if (ctx_.options.development || fault("gateway.local_issuer_in_production")) token_rules_.local_issuer = ctx_.tenancy.local_issuer;
     strip_options_.exact_case_only = fault("gateway.strip_exact_case_only");
     strip_options_.keep_tenant_headers = fault("gateway.forward_caller_tenant_header");
     strip_options_.keep_identity_headers = fault("gateway.forward_caller_actor");
+    strip_options_.percent_decode_values = fault("gateway.tenant_percent_decoded");
+    strip_options_.last_line_wins = fault("gateway.repeated_header_last_wins");
     tenant_policy_.tenant_pattern = p_.regex("tenant_id");
     tenant_policy_.strict_claim_match = p_.flag("strict_claim_match");
     tenant_policy_.conflict_allowed = fault("gateway.conflict_allowed");
@@ -298,7 +302,8 @@ Response Gateway::forward(Call& call, const Route& route, const PathParams& para
   r.body = std::move(answer->body);
   for (const auto& [name, value] : answer->headers.entries())
     if (!owned(name)) r.headers.add(name, value);
-  if (tenant) r.headers.set(p_.header("tenant"), *tenant);
+  if (tenant)  // (the fault answers with the token's own tenant, not the one selected)
+    r.headers.set(p_.header("tenant"), fault("gateway.answer_tenant_from_claim") && d.actor.tenant ? *d.actor.tenant : *tenant);
   r.headers.set(p_.header("correlation_id"), call.correlation_id);
   if (route.tenant_scoped && !fault("gateway.cacheable_tenant_response")) {
     r.headers.set(p_.header("cache_control"), p_.value("tenant_scoped_cache_control"));
@@ -315,6 +320,8 @@ gateway::TenantDecision Gateway::resolve_tenant(Call& call, const Route& route, 
   const json& claims = call.principal;
   gateway::TenantInput input;
   input.values = stripped.tenant_values;
+  if (input.values.empty() && fault("gateway.query_tenant_selects"))  // (the fault: a query names the tenant)
+    if (auto queried = call.request.query_param("tenant")) input.values.push_back(*queried);
   input.header_values = input.values.size();
   if (!route.tenant_param.empty() && !fault("gateway.path_tenant_ignored")) {
     auto it = params.find(route.tenant_param);
@@ -337,7 +344,8 @@ gateway::TenantDecision Gateway::resolve_tenant(Call& call, const Route& route, 
     d.attempted_tenant = tenant.attempted;
     if (tenant.event == "tenant_override_rejected" && fault("gateway.audit_without_attempted_tenant"))
       d.attempted_tenant = nullptr;
-    call.decide(d);
+    const bool by_path = tenant.allowed() && input.header_values == 0;
+    if (!(by_path && fault("gateway.path_selection_unaudited"))) call.decide(d);
   }
   return tenant;
 }

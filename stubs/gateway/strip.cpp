@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/encoding.h"
+
 namespace tc::stub::gateway {
 namespace {
 
@@ -31,10 +33,18 @@ Stripped strip_headers(const Headers& in, const ContractProfile& profile, const 
   const bool exact = options.exact_case_only;
 
   Stripped out;
+  std::vector<std::pair<std::string, std::size_t>> first_value_of;  // last_line_wins: a name's values start here
   for (const auto& [name, value] : in.entries()) {
     if (name_in(name, hop_by_hop(), false) || name_in(name, never, false)) continue;
     if (name_in(name, tenant_names, exact)) {
-      for (auto& v : split_comma_list(value)) out.tenant_values.push_back(std::move(v));
+      if (options.last_line_wins) {
+        const std::string lower = to_lower(name);
+        auto at = std::find_if(first_value_of.begin(), first_value_of.end(), [&](const auto& e) { return e.first == lower; });
+        if (at != first_value_of.end()) out.tenant_values.resize(at->second);  // (the fault reads the last line only)
+        else first_value_of.emplace_back(lower, out.tenant_values.size());
+      }
+      for (auto& v : split_comma_list(value))
+        out.tenant_values.push_back(options.percent_decode_values ? percent_decode(v) : std::move(v));
       if (!options.keep_tenant_headers) continue;
     } else if (name_in(name, identity_names, exact)) {
       if (!options.keep_identity_headers) continue;

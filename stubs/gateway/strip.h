@@ -17,6 +17,8 @@ struct StripOptions {
   bool exact_case_only = false;        // strip (and read tenant values from) canonical spellings only
   bool keep_tenant_headers = false;    // the caller's tenant headers are copied untouched
   bool keep_identity_headers = false;  // the caller's actor and identity headers are copied
+  bool percent_decode_values = false;  // tenant values are percent-decoded before they are read
+  bool last_line_wins = false;         // a tenant header sent twice: only its last line is read
 };
 
 struct Stripped {

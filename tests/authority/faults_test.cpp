@@ -25,6 +25,8 @@ const std::set<std::string> kCovered = {
     "authority.profile_ignores_tenant_layer", "authority.introspect_revoked_active",
     "authority.mint_ignores_lifetime",    "authority.audit_own_correlation_id",
     "authority.inactive_tenant_token_issued",
+    "authority.tenant_param_case_insensitive", "authority.tenant_param_trimmed",
+    "authority.allowed_tenants_dropped_with_param",
 };
 
 TEST(AuthorityFaults, EveryAuthorityFaultHasATest) {
@@ -133,6 +135,32 @@ TEST(AuthorityFaults, UncheckedTenantParamBreaksA5) {
   const auto r = s.password("ada", "tenant-bravo");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(jwt_payload(body_of(r)["access_token"])[s.profile().claim("tenant")], "tenant-bravo");
+}
+
+// Tenant ids compare exactly (A5): another letter case or a padded id is not an assigned tenant.
+TEST(AuthorityFaults, LooseTenantParamComparisonsBreakA5) {
+  for (const auto& [name, asked] : {std::pair<std::string, std::string>{"authority.tenant_param_case_insensitive", "TENANT-BRAVO"},
+                                    {"authority.tenant_param_trimmed", " tenant-bravo"}}) {
+    EXPECT_EQ(AuthorityServer().password("bea", asked).status, 400) << asked;
+    AuthorityServer s(fault(name));
+    const auto r = s.password("bea", asked);
+    ASSERT_EQ(r.status, 200) << name << ": " << r.body;
+    EXPECT_EQ(jwt_payload(body_of(r)["access_token"])[s.profile().claim("tenant")], "tenant-bravo") << name;
+  }
+}
+
+TEST(AuthorityFaults, AllowedTenantsDroppedWithParamBreaksA6) {
+  const std::string claim = AuthorityServer().profile().claim("allowed_tenants");
+  {
+    AuthorityServer healthy;
+    const auto r = healthy.password("bea", "tenant-bravo");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(jwt_payload(body_of(r)["access_token"]).contains(claim));
+  }
+  AuthorityServer s(fault("authority.allowed_tenants_dropped_with_param"));
+  const auto r = s.password("bea", "tenant-bravo");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(jwt_payload(body_of(r)["access_token"]).contains(claim));
 }
 
 TEST(AuthorityFaults, NoAllowedTenantsClaimBreaksA6) {

@@ -105,6 +105,35 @@ class GatewayFaults : public GatewayWorld {
          }},
         {"gateway.scope_before_tenant", "409",
          [=](ServedStub& gw) { return status_of(post(gw, "rex", {{"X-Tenant", "tenant-alpha"}})); }},
+        {"gateway.exp_leeway_doubled", "401",  // 90 s past exp, the leeway 60
+         [=](ServedStub& gw) {
+           auto t = mint({{"sub", "user-ada"}, {"tenant", "tenant-alpha"}, {"exp_in", -90}});
+           return status_of(call("GET", gw.url() + items, {bearer(t)}));
+         }},
+        {"gateway.nbf_leeway_doubled", "401",  // nbf 90 s ahead
+         [=](ServedStub& gw) {
+           auto t = mint({{"sub", "user-ada"}, {"tenant", "tenant-alpha"}, {"nbf_in", 90}});
+           return status_of(call("GET", gw.url() + items, {bearer(t)}));
+         }},
+        {"gateway.tenant_percent_decoded", "400",
+         [=](ServedStub& gw) { return status_of(get(gw, items, "bea", {{"X-StellaOps-Tenant", "%74enant-bravo"}})); }},
+        {"gateway.repeated_header_last_wins", "409",
+         [=](ServedStub& gw) {
+           return status_of(get(gw, items, "bea", {{"X-StellaOps-Tenant", "tenant-alpha"}, {"X-StellaOps-Tenant", "tenant-bravo"}}));
+         }},
+        {"gateway.query_tenant_selects", "tenant-alpha",
+         [=](ServedStub& gw) { return get(gw, items + "?tenant=tenant-bravo", "bea").headers.get("X-StellaOps-Tenant").value_or("<none>"); }},
+        {"gateway.answer_tenant_from_claim", "tenant-bravo",
+         [=](ServedStub& gw) {
+           return get(gw, items, "bea", {{"X-StellaOps-Tenant", "tenant-bravo"}}).headers.get("X-StellaOps-Tenant").value_or("<none>");
+         }},
+        {"gateway.path_selection_unaudited", "tenant.selected|request.forwarded",
+         [=](ServedStub& gw) {
+           get(gw, "/v1/tenant-alpha/platform/items", "ada", {{"X-Correlation-Id", "cid-path-selected"}});
+           std::vector<std::string> events;
+           for (const auto& r : gateway_audit(gw, "cid-path-selected")) events.push_back(r["event"]);
+           return joined(events);
+         }},
         {"gateway.error_without_correlation_id", "cid-e1",
          [=](ServedStub& gw) {
            return call("GET", gw.url() + items, {{"X-Correlation-Id", "cid-e1"}}).json_body().value("correlation_id", "<absent>");
