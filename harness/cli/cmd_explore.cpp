@@ -25,6 +25,7 @@
 #include "harness/report/console.h"
 #include "harness/report/run_record.h"
 #include "harness/report/run_reports.h"
+#include "harness/runner/expectation.h"
 
 namespace tc::cli {
 
@@ -73,6 +74,7 @@ int explore_command(const ExploreCommandOptions& o) {
   limits.max_rate = o.max_rate;
   limits.deadline_s = o.deadline_s;
   limits.started = std::chrono::steady_clock::now();
+  register_builtin_expectations();  // flows run as scenarios
   auto setup = load_setup(o.setup, SetupUse::start_environment);
   if (!setup) return print_error(setup.error());
   Topology& topology = *setup->topology;
@@ -132,6 +134,7 @@ int explore_command(const ExploreCommandOptions& o) {
   options.budget = o.budget;
   options.time_s = o.time_s;
   options.writes = o.allow_writes;
+  options.scratch_dir = (fs::path(o.reports_dir) / "explore" / "candidates").string();
   explore::Explorer explorer(run, *model, options);
   const explore::ExploreSummary summary = explorer.explore();
   auto alive = supervisor.check_alive();
@@ -199,8 +202,9 @@ int explore_command(const ExploreCommandOptions& o) {
             << (summary.findings.empty() ? "" : "; scenarios in " + scenarios_dir.string()) << "\n";
   int code = summary.findings.empty() ? kExitPassed : kExitFailed;
   for (const auto& e : summary.errors) {
-    std::cerr << "environment error: " << global_redactor().apply(e.to_string()) << "\n";
-    code = kExitEnvironment;
+    const bool ours = e.kind == ErrorKind::internal;
+    std::cerr << (ours ? "internal error: " : "environment error: ") << global_redactor().apply(e.to_string()) << "\n";
+    code = std::max<int>(code, ours ? kExitInternal : kExitEnvironment);
   }
   if (!alive) {
     std::cerr << "environment error: " << alive.error().to_string() << "\n";

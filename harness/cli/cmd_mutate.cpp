@@ -329,7 +329,8 @@ int mutate(const MutateOptions& o) {
       args.insert(args.end(), {"--reports", dir.string(), "--deadline", std::to_string(o.run_deadline_s)});
       for (const auto& f : m.faults) args.insert(args.end(), {"--fault", f});
       if (o.explore)
-        args.insert(args.end(), {"--budget", std::to_string(o.explore_budget), "--seed", std::to_string(o.explore_seed)});
+        args.insert(args.end(), {"--budget", std::to_string(o.explore_budget), "--seed", std::to_string(o.explore_seed),
+                                 "--allow-writes"});  // mutants are stubs of this run's own: writes harm nothing
       else
         for (auto& arg : o.pack.as_args()) args.push_back(std::move(arg));
       auto child = ChildProcess::start(

@@ -1,13 +1,18 @@
 #include "harness/explore/explorer.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/utc_time.h"
 #include "common/jwt.h"
+#include "harness/explore/flows.h"
+#include "harness/loader/scenario_loader.h"
 #include "harness/runner/audit_records.h"
+#include "harness/runner/scenario_runner.h"
 #include "harness/runner/transcript.h"
 
 namespace tc::explore {
@@ -51,6 +56,20 @@ std::string fill(const Route& route, const Probe& probe) {
   return path;
 }
 
+// The scenario item of a flow, as the pack's files write one (under `scenarios:`).
+std::string flow_scenario_text(const FlowText& text) {
+  std::string out = "  - name: " + json("explored " + text.title).dump() + "\n    requirements: [";
+  for (std::size_t i = 0; i < text.requirements.size(); ++i) out += (i ? ", " : "") + text.requirements[i];
+  out += "]\n";
+  if (!text.requires_caps.empty()) {
+    out += "    requires: [";
+    for (std::size_t i = 0; i < text.requires_caps.size(); ++i) out += (i ? ", " : "") + text.requires_caps[i];
+    out += "]\n";
+  }
+  if (!text.vars.empty()) out += "    vars:\n" + text.vars;
+  return out + "    steps:\n" + text.steps;
+}
+
 bool same_target(const Violation& a, const Violation& b) { return a.clause == b.clause && a.check == b.check; }
 
 // The signature header's value in the profile's format (values.signature_format, its placeholders
@@ -83,8 +102,10 @@ std::optional<Violation> minted_time_violation(const json& contract, const std::
 Explorer::Explorer(RunContext& run, const Model& model, ExploreOptions options)
     : run_(run), model_(model), options_(options) {}
 
+long Explorer::requests() const { return run_.requests_sent() - requests_before_; }
+
 bool Explorer::out_of_budget() const {
-  if (summary_.requests >= options_.budget) return true;
+  if (requests() >= options_.budget) return true;
   if (options_.time_s > 0 &&
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count() >= options_.time_s)
     return true;
@@ -92,7 +113,6 @@ bool Explorer::out_of_budget() const {
 }
 
 std::optional<HttpResponse> Explorer::send(HttpRequest request) {
-  ++summary_.requests;
   auto response = run_.send(request);
   if (!response) {
     summary_.errors.push_back(response.error());
@@ -107,10 +127,7 @@ std::optional<std::vector<json>> Explorer::records(const std::string& component,
   if (at == components.end() || at->second.audit.kind.empty() || at->second.audit.kind == "none") return std::nullopt;
   const std::string audit_path = str(model_.contract(), "/paths/audit"_json_pointer);
   auto read = poll_audit_records(at->second, audit_path, cid,
-                                 [this](const HttpRequest& r) {
-                                   ++summary_.requests;
-                                   return run_.send(r);
-                                 },
+                                 [this](const HttpRequest& r) { return run_.send(r); },
                                  [](const std::vector<json>& found) { return !found.empty(); });
   if (!read) {
     summary_.errors.push_back(read.error());
@@ -155,20 +172,26 @@ std::optional<std::string> Explorer::token_for(const Probe& probe) {
   const bool minted = token_form_minted(probe.token);
   const std::string key = principal.fx_key + "|" + probe.token_tenant.value_or("") + "|" +
                           (minted ? token_form_name(probe.token) : "issued");
-  if (auto cached = tokens_.find(key); cached != tokens_.end()) {
-    if (!cached->second) return std::nullopt;
+  // A minted token's times are relative to its minting: it is minted for each probe, never kept.
+  // An issued token is kept for half its lifetime (windows.access_token_ttl_seconds), so that no
+  // probe of a long exploration calls with a token that expired meanwhile.
+  const auto now = std::chrono::steady_clock::now();
+  const auto keep = std::chrono::seconds(model_.contract().value("/windows/access_token_ttl_seconds"_json_pointer, 900L) / 2);
+  if (auto cached = tokens_.find(key); cached != tokens_.end() && !minted && now - cached->second.at < keep) {
+    const auto& token = cached->second.token;
+    if (!token) return std::nullopt;
     if (probe.token == TokenForm::alg_none || probe.token == TokenForm::tampered) {
-      auto jwt = decode_jwt(*cached->second);
+      auto jwt = decode_jwt(*token);
       if (!jwt) return std::nullopt;
       if (probe.token == TokenForm::alg_none) return craft_alg_none(jwt->payload);
       const std::string claim = str(model_.contract(), "/claims/tenant"_json_pointer);
-      return craft_tampered(*cached->second, json{{claim, probe.tampered_tenant}, {"tc_explore_tampered", true}});
+      return craft_tampered(*token, json{{claim, probe.tampered_tenant}, {"tc_explore_tampered", true}});
     }
-    return cached->second;
+    return token;
   }
   const auto& components = run_.environment().components;
   const auto authority = components.find("authority");
-  if (authority == components.end()) return tokens_[key] = std::nullopt;
+  if (authority == components.end()) return std::nullopt;
   HttpRequest req;
   if (minted) {
     const auto predicted = model_.predict_token(principal, probe.token_tenant);
@@ -193,7 +216,7 @@ std::optional<std::string> Explorer::token_for(const Probe& probe) {
   if (response && response->status == 200 && response->body_json().is_object())
     token = response->body_json().value("access_token", std::string());
   if (token && token->empty()) token.reset();
-  tokens_[key] = token;
+  if (!minted) tokens_[key] = KeptToken{token, now};
   if (token && (probe.token == TokenForm::alg_none || probe.token == TokenForm::tampered)) return token_for(probe);
   return token;
 }
@@ -219,6 +242,7 @@ std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
     return sent;
   }
   if (probe.kind == Probe::Kind::direct) return attempt_direct(probe);
+  if (probe.kind == Probe::Kind::flow) return attempt_flow(probe);
   const auto gateway = components.find("gateway");
   if (gateway == components.end()) return std::nullopt;
   const auto token = token_for(probe);
@@ -324,6 +348,54 @@ std::optional<Explorer::Sent> Explorer::attempt_direct(const Probe& probe) {
   sent.seen.backend_records = records(route.backend, sent.seen.correlation_id);
   sent.violations = judge_gateway(model_, run_.contract_for("gateway"), run_.contract_for(route.backend), probe, facts,
                                   model_.predict(facts), sent.seen);
+  return sent;
+}
+
+// A flow is written as the scenario it would be in the pack, loaded and run by the pack's own runner;
+// its first failed check, under the clause its step names, is the violation.
+std::optional<Explorer::Sent> Explorer::attempt_flow(const Probe& probe) {
+  const auto text = flow_text(model_, probe);
+  if (!text || options_.scratch_dir.empty()) return std::nullopt;
+  Sent sent;
+  sent.scenario = flow_scenario_text(*text);
+  std::error_code ec;
+  std::filesystem::create_directories(options_.scratch_dir, ec);
+  const std::string file = (std::filesystem::path(options_.scratch_dir) / "flow.yaml").string();
+  std::ofstream(file) << "scenarios:\n" << sent.scenario;
+  const Environment& env = run_.environment();
+  LoadOptions load;
+  load.contract = &model_.contract();
+  for (const auto& [name, component] : env.components) load.endpoints.insert(name);
+  load.builtins = {"fx"};
+  if (!env.context_secret.empty()) load.builtins.insert("context_secret");
+  load.capabilities = &env.capabilities;
+  auto scenarios = load_scenarios({file}, load);
+  if (!scenarios || scenarios->empty()) {  // a flow the model wrote wrong: tenantcheck's own error
+    summary_.errors.push_back(Error{ErrorKind::internal, Where{file, 0, "", {}, {}},
+                                    "explore wrote a flow the loader refuses: " +
+                                        (scenarios ? std::string("no scenario") : scenarios.error().to_string())});
+    return std::nullopt;
+  }
+  ScenarioCase c{&scenarios->front(), nullptr, "explore", "flow"};
+  const ScenarioResult result = run_scenario(c, run_);
+  if (result.skipped) return std::nullopt;
+  if (result.environment_error) {
+    summary_.errors.push_back(*result.environment_error);
+    return std::nullopt;
+  }
+  for (const auto& step : result.steps) {
+    for (const auto& outcome : step.outcomes) {
+      if (!outcome.failed()) continue;
+      const auto colon = step.name.find(':');
+      sent.violations.push_back(Violation{colon == std::string::npos ? text->requirements.front() : step.name.substr(0, colon),
+                                          outcome.kind + " " + outcome.description, outcome.expected, outcome.actual});
+    }
+    if (step.failed()) {
+      sent.transcript = step.transcript;
+      sent.seen.correlation_id = step.correlation_id;
+      break;
+    }
+  }
   return sent;
 }
 
@@ -433,12 +505,14 @@ Probe Explorer::shrink(Probe probe, const Violation& target) {
 
 ExploreSummary Explorer::explore() {
   started_ = std::chrono::steady_clock::now();
+  requests_before_ = run_.requests_sent();
   const auto& caps = run_.environment().capabilities;
   GenerateOptions generate;
   generate.mint = caps.count("mint") > 0;
   generate.direct = caps.count("direct-backend") > 0;
   generate.context_secret = caps.count("context-secret") > 0 && !run_.environment().context_secret.empty();
   generate.writes = options_.writes;
+  generate.flows = available_flows(model_, caps, options_.writes);
   Generator generator(model_, options_.seed, generate);
   std::map<std::string, std::size_t> by_key;     // shrunk class -> findings index
   std::map<std::string, int> per_check;          // clause+check -> classes found
@@ -467,7 +541,9 @@ ExploreSummary Explorer::explore() {
     finding.features = probe_features(model_, finding.probe);
     finding.violations = final_run->violations;
     finding.correlation_id = final_run->seen.correlation_id;
-    finding.transcript = format_transcript(final_run->request, &final_run->seen.response);
+    finding.transcript = final_run->transcript.empty() ? format_transcript(final_run->request, &final_run->seen.response)
+                                                       : final_run->transcript;
+    finding.scenario = final_run->scenario;
     const std::string key = finding.key();
     if (auto known = by_key.find(key); known != by_key.end()) {
       ++summary_.findings[known->second].occurrences;
@@ -478,6 +554,7 @@ ExploreSummary Explorer::explore() {
     summary_.findings.push_back(std::move(finding));
   }
   summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  summary_.requests = requests();
   summary_.budget_spent = summary_.requests >= options_.budget;
   summary_.time_spent = options_.time_s > 0 && summary_.seconds >= options_.time_s;
   return summary_;

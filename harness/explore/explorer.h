@@ -25,6 +25,7 @@ struct Finding {
   std::vector<Violation> violations;  // the shrunk probe's
   std::string transcript;             // the shrunk exchange, redacted
   std::string correlation_id;
+  std::string scenario;               // a flow's scenario item as run (under `scenarios:`); "" otherwise
   int occurrences = 1;                // probes that fell into this class before shrinking
   std::string key() const;            // "clause check [features]"
 };
@@ -35,6 +36,7 @@ struct ExploreOptions {
   double time_s = 0;                  // 0: no time bound
   bool writes = false;
   int max_findings = 50;              // the run stops collecting new classes past this
+  std::string scratch_dir;            // where flows are written to be loaded; none: no flows
 };
 
 struct ExploreSummary {
@@ -55,22 +57,30 @@ class Explorer {
     HttpRequest request;
     Observation seen;
     std::vector<Violation> violations;
+    std::string scenario, transcript;  // a flow's scenario item and its failed step's transcript
   };
   // Sends `probe` and judges it; nullopt when a request could not be sent (recorded as an error).
   std::optional<Sent> attempt(const Probe& probe);
   std::optional<Sent> attempt_direct(const Probe& probe);  // Probe::Kind::direct
+  std::optional<Sent> attempt_flow(const Probe& probe);    // Probe::Kind::flow
   Probe shrink(Probe probe, const Violation& target);
   bool still_fails(const Probe& probe, const Violation& target);
   std::optional<std::string> token_for(const Probe& probe);
   std::optional<HttpResponse> send(HttpRequest request);
   std::optional<std::vector<json>> records(const std::string& component, const std::string& cid);
   bool out_of_budget() const;
+  long requests() const;              // sent since explore() began, through the run's context
 
   RunContext& run_;
   const Model& model_;
   ExploreOptions options_;
   std::chrono::steady_clock::time_point started_;
-  std::map<std::string, std::optional<std::string>> tokens_;
+  long requests_before_ = 0;
+  struct KeptToken {
+    std::optional<std::string> token;     // none: the Authority refused it
+    std::chrono::steady_clock::time_point at;
+  };
+  std::map<std::string, KeptToken> tokens_;  // issued tokens by principal, tenant parameter and form
   ExploreSummary summary_;
 };
 

@@ -109,6 +109,10 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
     return input_error(Where{platform_dir, 0, "", {}, {}},
                        "no principal of users.yaml or clients.yaml is named by the bindings: nothing to call with");
 
+  if (bindings.contains("console_profile") && bindings["console_profile"].is_object())
+    if (const std::string user = string_at(bindings["console_profile"], "user"); !user.empty())
+      m.console_profile_user_ = "users." + user;
+
   auto routes = platform_file(platform_dir, "routes.yaml");
   if (!routes) return routes.error();
   const json& served = routes->value.value("backends", json::object());
@@ -190,6 +194,30 @@ TokenPrediction Model::predict_token(const Principal& principal, const std::opti
   p.claims.sub = principal.sub;
   if (set.size() > 1) p.claims.allowed_tenants = set;  // A6: only with more than one assignment
   p.claims.scopes = principal.scopes;
+  return p;
+}
+
+ConsolePrediction Model::predict_console(const Claims& claims, const std::vector<std::string>& values) const {
+  ConsolePrediction p;
+  auto refuse = [&](const char* key) {
+    p.status = contract_["status"].value(key, 0);
+    p.status_key = p.error = p.event = key;
+    return p;
+  };
+  const auto& pattern = compiled_regex(tenant_pattern_);
+  for (const auto& v : values)
+    if (v.empty() || !pattern || !std::regex_search(v, **pattern)) return refuse("tenant_invalid");
+  const std::set<std::string> distinct(values.begin(), values.end());
+  if (distinct.size() > 1) return refuse("tenant_conflict");
+  if (distinct.empty()) {
+    p.selected = claims.tenant;
+    return p;
+  }
+  const std::string& value = *distinct.begin();
+  const bool entitled = (claims.tenant && *claims.tenant == value) ||
+                        std::find(claims.allowed_tenants.begin(), claims.allowed_tenants.end(), value) != claims.allowed_tenants.end();
+  if (!entitled) return refuse("tenant_forbidden");  // with or without a claim tenant (Interpretation 13)
+  p.selected = value;
   return p;
 }
 

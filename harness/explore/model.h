@@ -72,6 +72,14 @@ struct Prediction {
   std::vector<std::string> attempted_tenants;  // G3's distinct values, sorted
 };
 
+// The Authority's console answer to a token and the request's tenant values (A7): the selected
+// tenant for this request only, or the error; the record's event either way.
+struct ConsolePrediction {
+  int status = 200;
+  std::string status_key = "ok", error, event = "tenant_selected";
+  std::optional<std::string> selected;
+};
+
 // A request as the model sees it: who calls (claims, or no valid token), which route, with which
 // tenant values (G2's, already split and trimmed) and path tenant.
 struct RequestFacts {
@@ -99,6 +107,7 @@ class Model {
 
   TokenPrediction predict_token(const Principal& principal, const std::optional<std::string>& tenant) const;
   Prediction predict(const RequestFacts& facts) const;
+  ConsolePrediction predict_console(const Claims& claims, const std::vector<std::string>& values) const;
 
   const json& contract() const { return contract_; }
   const std::vector<Principal>& principals() const { return principals_; }  // simplest first
@@ -113,6 +122,8 @@ class Model {
   // The profile's header names a tenant travels in: the canonical one first, then the aliases.
   const std::vector<std::string>& tenant_headers() const { return tenant_headers_; }
   bool strict_claim_match() const { return strict_claim_match_; }
+  // The bindings' console_profile user ("users.default"), "" when the bindings name none (A8).
+  const std::string& console_profile_user() const { return console_profile_user_; }
 
  private:
   json contract_;
@@ -121,7 +132,7 @@ class Model {
   std::vector<Item> items_;
   std::vector<std::string> tenants_, tenant_headers_;
   std::vector<std::pair<std::string, std::string>> tenant_fx_;
-  std::string missing_id_, missing_fx_, tenant_pattern_;
+  std::string missing_id_, missing_fx_, tenant_pattern_, console_profile_user_;
   bool strict_claim_match_ = false;
 };
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/headers.h"
+#include "harness/explore/flows.h"
 
 namespace tc::explore {
 
@@ -20,6 +21,19 @@ const char* token_form_name(TokenForm form) {
     case TokenForm::nbf_within_leeway: return "token not yet valid within the leeway";
     case TokenForm::wrong_audience: return "token for another audience";
     case TokenForm::wrong_issuer: return "token of another issuer";
+  }
+  return "";
+}
+
+const char* flow_name(FlowKind kind) {
+  switch (kind) {
+    case FlowKind::discovery: return "discovery";
+    case FlowKind::console: return "console selection";
+    case FlowKind::profile: return "console profile";
+    case FlowKind::code: return "code flow";
+    case FlowKind::refresh: return "refresh";
+    case FlowKind::introspect: return "introspection";
+    case FlowKind::writes: return "writes";
   }
   return "";
 }
@@ -112,6 +126,11 @@ std::vector<std::string> probe_features(const Model& model, const Probe& probe) 
     }
     return {f.begin(), f.end()};
   }
+  if (probe.kind == Probe::Kind::flow) {
+    f.insert(flow_name(probe.flow));
+    if (const auto text = flow_text(model, probe)) f.insert(text->title);  // the variant, as the flow names it
+    return {f.begin(), f.end()};
+  }
   if (probe.kind == Probe::Kind::direct) {
     f.insert("direct backend call");
     f.insert(signature_name(probe.signature));
@@ -169,6 +188,8 @@ RequestFacts facts_of(const Model& model, const Probe& probe) {
 
 Generator::Generator(const Model& model, std::uint64_t seed, GenerateOptions options)
     : model_(model), options_(options), rng_(seed) {
+  for (std::size_t i = 0; i < model.principals().size(); ++i)
+    if (model.principals()[i].tenants.size() > 1) multi_tenant_.push_back(i);
   for (std::size_t i = 0; i < model.routes().size(); ++i) {
     const auto kind = model.routes()[i].kind;
     if (kind == Route::Kind::other) continue;
@@ -193,6 +214,29 @@ Probe Generator::next() {
   Probe probe;
   probe.principal = pick(model_.principals().size());
   const Principal& principal = model_.principals()[probe.principal];
+  if (!options_.flows.empty() && chance(0.2)) {
+    probe.kind = Probe::Kind::flow;
+    probe.flow = options_.flows[pick(options_.flows.size())];
+    probe.variant = static_cast<int>(pick(8));
+    // Half of the flows go to principals with several tenants: selection and its persistence are
+    // where flows differ from single requests.
+    if (!multi_tenant_.empty() && chance(0.5)) probe.principal = multi_tenant_[pick(multi_tenant_.size())];
+    const Principal& who = model_.principals()[probe.principal];
+    if (who.tenants.size() > 1 && (who.default_tenant.empty() || chance(0.5)))
+      probe.token_tenant = who.tenants[pick(who.tenants.size())];
+    if (chance(0.6)) {  // a tenant value for the console, or a tenant for the code flow and refresh
+      Carrier c;
+      c.header = pick(model_.tenant_headers().size());
+      c.tenant = any_tenant(who);
+      if (chance(0.3)) {
+        static const ValueForm forms[] = {ValueForm::upper, ValueForm::padded, ValueForm::comma_joined, ValueForm::empty};
+        c.form = forms[pick(std::size(forms))];
+        if (c.form == ValueForm::comma_joined) c.second = any_tenant(who);
+      }
+      probe.carriers.push_back(std::move(c));
+    }
+    return probe;
+  }
   if (options_.direct && !direct_routes_.empty() && chance(0.05)) {
     probe.kind = Probe::Kind::direct;
     probe.route = direct_routes_[pick(direct_routes_.size())];

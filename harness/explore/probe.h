@@ -50,8 +50,12 @@ enum class Signature {
 };
 const char* signature_name(Signature s);
 
+// A multi-step exchange of the contract, written and run as scenario steps (harness/explore/flows.h).
+enum class FlowKind { discovery, console, profile, code, refresh, introspect, writes };
+const char* flow_name(FlowKind kind);
+
 struct Probe {
-  enum class Kind { gateway, token, direct };
+  enum class Kind { gateway, token, direct, flow };
   Kind kind = Kind::gateway;
   std::size_t principal = 0;                // index into Model::principals()
   std::optional<std::string> token_tenant;  // the tenant parameter of the token request (as sent)
@@ -65,6 +69,8 @@ struct Probe {
   bool spoof_identity = false;              // the caller also sends the actor and identity headers (G2)
   Signature signature = Signature::none;    // Kind::direct
   bool stale_ahead = false;                 // Signature::stale: t ahead of now instead of behind
+  FlowKind flow = FlowKind::discovery;      // Kind::flow
+  int variant = 0;                          // Kind::flow: which of the flow's variants
 };
 
 // A carrier's header name and value as sent.
@@ -98,6 +104,7 @@ struct GenerateOptions {
   bool mint = false;                        // the topology offers minting: time-window tokens
   bool direct = false;                      // calls straight to backends (capability direct-backend)
   bool context_secret = false;              // signatures made with the secret (capability context-secret)
+  std::vector<FlowKind> flows;              // the flows the topology can run
   bool writes = false;                      // --allow-writes: POST routes too
 };
 
@@ -112,6 +119,7 @@ class Generator {
   std::mt19937_64 rng_;
   std::vector<std::size_t> routes_;         // the routes probes may take
   std::vector<std::size_t> direct_routes_;  // list routes whose backend is called straight
+  std::vector<std::size_t> multi_tenant_;   // principals with several tenants
   std::size_t pick(std::size_t n);
   bool chance(double p);
   std::string any_tenant(const Principal& p);

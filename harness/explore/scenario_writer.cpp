@@ -1,5 +1,8 @@
 #include "harness/explore/scenario_writer.h"
 
+#include "harness/explore/flows.h"
+#include "harness/explore/spelling.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -8,54 +11,6 @@
 namespace tc::explore {
 
 namespace {
-
-std::string q(const std::string& text) { return json(text).dump(); }  // a YAML double-quoted scalar
-
-std::string fx(const std::string& key) { return "{{fx." + key + "}}"; }
-
-// A tenant id as the pack names it: its bindings' name, else the id itself.
-std::string tenant_text(const Model& model, const std::string& tenant) {
-  const std::string key = model.tenant_fx(tenant);
-  return key.empty() ? tenant : fx(key);
-}
-
-std::string tenant_expr(const Model& model, const std::string& tenant) {
-  const std::string key = model.tenant_fx(tenant);
-  return key.empty() ? "'" + tenant + "'" : "fx." + key;
-}
-
-// A tenant parameter as sent: a known tenant by its name, a variant of one (padded, another letter
-// case) written from that name.
-std::string parameter_text(const Model& model, const std::string& t) {
-  for (const auto& known : model.tenants()) {
-    if (t == known) return tenant_text(model, known);
-    if (t == " " + known) return " " + tenant_text(model, known);
-    std::string upper = known;
-    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (t == upper) return "{{upper(" + tenant_expr(model, known) + ")}}";
-  }
-  return t;
-}
-
-std::string value_text(const Model& model, const Carrier& c) {
-  switch (c.form) {
-    case ValueForm::plain: return tenant_text(model, c.tenant);
-    case ValueForm::upper: return "{{upper(" + tenant_expr(model, c.tenant) + ")}}";
-    case ValueForm::padded: return " " + tenant_text(model, c.tenant) + " ";
-    case ValueForm::comma_joined: return tenant_text(model, c.tenant) + "," + tenant_text(model, c.second);
-    case ValueForm::repeated_value: return tenant_text(model, c.tenant) + ", " + tenant_text(model, c.tenant);
-    case ValueForm::percent_encoded: return carrier_value(c);  // the literal: no function writes it
-    case ValueForm::empty: return "";
-  }
-  return carrier_value(c);
-}
-
-std::string name_text(const Carrier& c) {
-  std::string expr = c.header == 0 ? "contract.headers.tenant" : "contract.headers.tenant_aliases." + std::to_string(c.header - 1);
-  if (c.name_form == NameForm::lower) expr = "lower(" + expr + ")";
-  if (c.name_form == NameForm::upper) expr = "upper(" + expr + ")";
-  return "{{" + expr + "}}";
-}
 
 std::string item_expr(const Model& model, const std::string& id) {
   if (id == model.missing_id() && !model.missing_fx().empty()) return "fx." + model.missing_fx();
@@ -81,8 +36,6 @@ std::string url_text(const Model& model, const Probe& probe, const std::string& 
     query = query.substr(0, eq + 1) + parameter_text(model, query.substr(eq + 1));
   return "{{gateway}}" + path + (query.empty() ? "" : "?" + query);
 }
-
-const char* principal_label(const Principal& p) { return p.is_client ? "client" : "user"; }
 
 struct Writer {
   const Model& model;
@@ -126,24 +79,7 @@ struct Writer {
           << indent << "  expect:\n" << indent << "    status: " << q("{{contract.status.ok}}") << "\n";
       return;
     }
-    out << indent << "- name: " << q("a token for " + std::string(principal_label(who)) + " " + p +
-                                      (probe.token_tenant ? " asking tenant '" + *probe.token_tenant + "'" : "")) << "\n"
-        << indent << "  request:\n"
-        << indent << "    method: POST\n"
-        << indent << "    url: " << q("{{authority}}{{contract.paths.token}}") << "\n";
-    if (who.is_client)
-      out << indent << "    headers:\n" << indent << "      " << q("{{contract.headers.authorization}}") << ": "
-          << q("{{basic(fx." + p + ".id, fx." + p + ".secret)}}") << "\n";
-    out << indent << "    form:\n";
-    if (who.is_client) {
-      out << indent << "      grant_type: client_credentials\n";
-    } else {
-      out << indent << "      grant_type: password\n"
-          << indent << "      client_id: " << q(fx("clients.console.id")) << "\n"
-          << indent << "      username: " << q(fx(p + ".username")) << "\n"
-          << indent << "      password: " << q(fx(p + ".password")) << "\n";
-    }
-    if (probe.token_tenant) out << indent << "      tenant: " << q(parameter_text(model, *probe.token_tenant)) << "\n";
+    out << token_request_text(model, who, probe.token_tenant, indent);
   }
 
   void token_expectations(const std::string& indent) {
@@ -361,6 +297,9 @@ std::vector<std::string> finding_requirements(const Model& model, const Finding&
   cite(f.clause);
   if (f.probe.kind == Probe::Kind::token) {
     cite("A5");
+  } else if (f.probe.kind == Probe::Kind::flow) {
+    if (const auto text = flow_text(model, f.probe))
+      for (const auto& clause : text->requirements) cite(clause);
   } else {
     const auto predicted = model.predict(facts_of(model, f.probe));
     cite(predicted.clause);
@@ -394,6 +333,17 @@ std::string scenario_for(const Model& model, const Finding& finding, std::uint64
   std::string requirements;
   for (const auto& clause : finding_requirements(model, finding)) requirements += (requirements.empty() ? "" : ", ") + clause;
 
+  // The file's head: where it came from, what failed, and its description.
+  std::ostringstream file;
+  file << "# Found by `tenantcheck explore --seed " << seed << "` against " << origin << ", then shrunk: " << finding.clause
+       << " " << finding.check << ".\n"
+       << "# Expected: " << finding.violations.front().expected << "; actual: " << finding.violations.front().actual << ".\n"
+       << "# It fails on the platform that produced it and passes on one that keeps the contract; add it to the\n"
+       << "# pack as is (any folder of scenarios/).\n"
+       << "description: " << q("Explored " + finding.clause + " " + finding.check + " (" + (features.empty() ? "plain" : features) + ")") << "\n"
+       << "tags: [explored]\n"
+       << "scenarios:\n";
+  if (!finding.scenario.empty()) return file.str() + finding.scenario;  // a flow: the scenario as it ran
   std::ostringstream steps;
   w.out.swap(steps);
   const std::string ind = "      ";
@@ -422,16 +372,7 @@ std::string scenario_for(const Model& model, const Finding& finding, std::uint64
   }
   w.out.swap(steps);
 
-  std::ostringstream file;
-  file << "# Found by `tenantcheck explore --seed " << seed << "` against " << origin << ", then shrunk: " << finding.clause
-       << " " << finding.check << ".\n"
-       << "# Expected: " << finding.violations.front().expected << "; actual: " << finding.violations.front().actual << ".\n"
-       << "# It fails on the platform that produced it and passes on one that keeps the contract; add it to the\n"
-       << "# pack as is (any folder of scenarios/).\n"
-       << "description: " << q("Explored " + finding.clause + " " + finding.check + " (" + (features.empty() ? "plain" : features) + ")") << "\n"
-       << "tags: [explored]\n"
-       << "scenarios:\n"
-       << "  - name: " << q(finding.clause + " " + finding.check + " - " + (features.empty() ? "plain request" : features)) << "\n"
+  file << "  - name: " << q(finding.clause + " " + finding.check + " - " + (features.empty() ? "plain request" : features)) << "\n"
        << "    requirements: [" << requirements << "]\n";
   std::set<std::string> caps = w.requires_caps;
   if (token_form_minted(probe.token)) caps.insert("mint");

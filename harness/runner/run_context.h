@@ -4,6 +4,7 @@
 // environment errors met while running (they make the run exit 3). Thread-safe except root_scope(),
 // which is read by one test thread at a time.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -53,6 +54,8 @@ class RunContext {
   // answer with Retry-After (seconds) sent again after that delay while the waits stay within
   // max_retry_wait_s — then the answer stands. Transport errors are returned as the client gives them.
   Result<HttpResponse> send(const HttpRequest& request);
+  // Requests sent so far through send(), retries after 429 included.
+  long requests_sent() const { return requests_sent_.load(std::memory_order_relaxed); }
   // GET `url` and parse its JSON body; successful answers are cached for the run. Errors: a
   // transport failure (environment, naming the component), a non-2xx status or a body not JSON.
   // `refresh` drops the cached answer first (a JWKS after a key rotation).
@@ -87,6 +90,7 @@ class RunContext {
   RunLimits limits_;
   std::chrono::steady_clock::time_point next_request_{};
   bool deadline_recorded_ = false;
+  std::atomic<long> requests_sent_{0};
 };
 
 // `n` characters of [a-z0-9] from the OS CSPRNG.

@@ -3,9 +3,15 @@
 // selection table with A6's claims. Read from the reference profile, platform folder and bindings.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "common/document.h"
+#include "harness/explore/flows.h"
 #include "harness/explore/model.h"
 #include "harness/explore/probe.h"
+#include "harness/loader/scenario_loader.h"
+#include "harness/runner/expectation.h"
 
 namespace tc::explore {
 namespace {
@@ -141,9 +147,64 @@ TEST(ExploreModel, TokenSelectionFollowsA5AndClaimsA6) {
   EXPECT_TRUE(model().predict_token(who("users.one"), std::nullopt).claims.allowed_tenants.empty());
 }
 
+TEST(ExploreModel, ConsoleSelectionFollowsA7AndRefusesOutsideTheEntitlementWithOrWithoutClaim) {
+  const auto bea = model().predict_token(who("users.default"), std::nullopt).claims;
+  EXPECT_EQ(model().predict_console(bea, {}).selected, std::optional<std::string>("tenant-alpha"));
+  EXPECT_EQ(model().predict_console(bea, {"tenant-bravo"}).selected, std::optional<std::string>("tenant-bravo"));
+  EXPECT_EQ(model().predict_console(bea, {"tenant-charlie"}).error, "tenant_forbidden");  // 403 even with a claim tenant
+  EXPECT_EQ(model().predict_console(bea, {"tenant-alpha", "tenant-bravo"}).error, "tenant_conflict");
+  EXPECT_EQ(model().predict_console(bea, {""}).error, "tenant_invalid");
+  const auto dee = model().predict_token(who("users.none"), std::nullopt).claims;
+  EXPECT_FALSE(model().predict_console(dee, {}).selected);
+  EXPECT_EQ(model().predict_console(dee, {"tenant-alpha"}).status, 403);
+}
+
+// Every flow, for every principal and variant, is written so that the pack's loader takes it: a
+// finding's scenario is never one the pack would refuse.
+TEST(ExploreModel, EveryFlowWrittenLoadsAsAScenario) {
+  register_builtin_expectations();
+  const std::string dir = ::testing::TempDir() + "explore-flows";
+  std::filesystem::create_directories(dir);
+  int written = 0;
+  for (FlowKind kind : {FlowKind::discovery, FlowKind::console, FlowKind::profile, FlowKind::code, FlowKind::refresh,
+                        FlowKind::introspect, FlowKind::writes})
+    for (std::size_t principal = 0; principal < model().principals().size(); ++principal)
+      for (int variant = 0; variant < 8; ++variant)
+        for (int carrier = 0; carrier < 3; ++carrier) {
+          Probe probe;
+          probe.kind = Probe::Kind::flow;
+          probe.flow = kind;
+          probe.principal = principal;
+          probe.variant = variant;
+          const Principal& p = model().principals()[principal];
+          if (p.tenants.size() > 1) probe.token_tenant = p.tenants.back();
+          if (carrier > 0) {
+            Carrier c;
+            c.tenant = carrier == 1 ? "tenant-bravo" : "tenant-charlie";
+            c.header = static_cast<std::size_t>(carrier);
+            probe.carriers.push_back(c);
+          }
+          const auto text = flow_text(model(), probe);
+          if (!text) continue;
+          const std::string file = dir + "/flow.yaml";
+          std::ofstream(file) << "scenarios:\n  - name: flow\n    steps:\n" << text->steps;
+          LoadOptions options;
+          options.contract = &model().contract();
+          options.builtins = {"fx", "authority", "gateway", "platform", "scanner", "graph"};
+          auto loaded = load_scenarios({file}, options);
+          ASSERT_TRUE(loaded.ok()) << flow_name(kind) << " " << p.fx_key << " variant " << variant << ": "
+                                   << loaded.error().to_string() << "\n" << text->steps;
+          ++written;
+        }
+  EXPECT_GT(written, 300);
+}
+
 TEST(ExploreModel, TheSameSeedDrawsTheSameProbes) {
   auto draw = [](std::uint64_t seed) {
-    Generator g(model(), seed, GenerateOptions{true, true, true, false});
+    GenerateOptions options;
+    options.mint = options.direct = options.context_secret = true;
+    options.flows = {FlowKind::console, FlowKind::code};
+    Generator g(model(), seed, options);
     std::string trace;
     for (int i = 0; i < 200; ++i) {
       const Probe p = g.next();

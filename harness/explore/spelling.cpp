@@ -1,0 +1,79 @@
+#include "harness/explore/spelling.h"
+
+namespace tc::explore {
+
+std::string q(const std::string& text) { return json(text).dump(); }  // a YAML double-quoted scalar
+
+std::string fx(const std::string& key) { return "{{fx." + key + "}}"; }
+
+// A tenant id as the pack names it: its bindings' name, else the id itself.
+std::string tenant_text(const Model& model, const std::string& tenant) {
+  const std::string key = model.tenant_fx(tenant);
+  return key.empty() ? tenant : fx(key);
+}
+
+std::string tenant_expr(const Model& model, const std::string& tenant) {
+  const std::string key = model.tenant_fx(tenant);
+  return key.empty() ? "'" + tenant + "'" : "fx." + key;
+}
+
+// A tenant parameter as sent: a known tenant by its name, a variant of one (padded, another letter
+// case) written from that name.
+std::string parameter_text(const Model& model, const std::string& t) {
+  for (const auto& known : model.tenants()) {
+    if (t == known) return tenant_text(model, known);
+    if (t == " " + known) return " " + tenant_text(model, known);
+    std::string upper = known;
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (t == upper) return "{{upper(" + tenant_expr(model, known) + ")}}";
+  }
+  return t;
+}
+
+std::string value_text(const Model& model, const Carrier& c) {
+  switch (c.form) {
+    case ValueForm::plain: return tenant_text(model, c.tenant);
+    case ValueForm::upper: return "{{upper(" + tenant_expr(model, c.tenant) + ")}}";
+    case ValueForm::padded: return " " + tenant_text(model, c.tenant) + " ";
+    case ValueForm::comma_joined: return tenant_text(model, c.tenant) + "," + tenant_text(model, c.second);
+    case ValueForm::repeated_value: return tenant_text(model, c.tenant) + ", " + tenant_text(model, c.tenant);
+    case ValueForm::percent_encoded: return carrier_value(c);  // the literal: no function writes it
+    case ValueForm::empty: return "";
+  }
+  return carrier_value(c);
+}
+
+std::string name_text(const Carrier& c) {
+  std::string expr = c.header == 0 ? "contract.headers.tenant" : "contract.headers.tenant_aliases." + std::to_string(c.header - 1);
+  if (c.name_form == NameForm::lower) expr = "lower(" + expr + ")";
+  if (c.name_form == NameForm::upper) expr = "upper(" + expr + ")";
+  return "{{" + expr + "}}";
+}
+
+const char* principal_label(const Principal& p) { return p.is_client ? "client" : "user"; }
+
+std::string token_request_text(const Model& model, const Principal& who, const std::optional<std::string>& tenant,
+                               const std::string& indent, const std::string& extra_form, const std::string& label) {
+  const std::string p = who.fx_key;
+  const std::string name = "a token for " + std::string(principal_label(who)) + " " + p +
+                           (tenant ? " asking tenant '" + *tenant + "'" : "") + label;
+  std::string out = indent + "- name: " + q(name) + "\n" +
+                    indent + "  request:\n" + indent + "    method: POST\n" + indent + "    url: " +
+                    q("{{authority}}{{contract.paths.token}}") + "\n";
+  if (who.is_client)
+    out += indent + "    headers:\n" + indent + "      " + q("{{contract.headers.authorization}}") + ": " +
+           q("{{basic(fx." + p + ".id, fx." + p + ".secret)}}") + "\n";
+  out += indent + "    form:\n";
+  if (who.is_client) {
+    out += indent + "      grant_type: client_credentials\n";
+  } else {
+    out += indent + "      grant_type: password\n" + indent + "      client_id: " + q(fx("clients.console.id")) + "\n" +
+           indent + "      username: " + q(fx(p + ".username")) + "\n" + indent + "      password: " +
+           q(fx(p + ".password")) + "\n";
+  }
+  if (tenant) out += indent + "      tenant: " + q(parameter_text(model, *tenant)) + "\n";
+  out += extra_form;
+  return out;
+}
+
+}  // namespace tc::explore
