@@ -8,12 +8,14 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "common/crypto.h"
 #include "common/redact.h"
 #include "common/utc_time.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/project_paths.h"
+#include "harness/cli/scenario_set.h"
 #include "harness/cli/setup.h"
 #include "harness/cli/signals.h"
 #include "harness/env/supervisor.h"
@@ -26,6 +28,7 @@
 #include "harness/report/run_record.h"
 #include "harness/report/run_reports.h"
 #include "harness/runner/expectation.h"
+#include "harness/runner/scenario_runner.h"
 
 namespace tc::cli {
 
@@ -35,6 +38,8 @@ namespace fs = std::filesystem;
 
 struct ExploreCommandOptions {
   SetupOptions setup;
+  PackOptions pack;                 // --matrix: the scenarios whose requests are replayed
+  bool matrix = false;
   std::vector<std::string> faults;
   std::string reports_dir = "reports";
   std::optional<std::uint64_t> seed;
@@ -93,6 +98,15 @@ int explore_command(const ExploreCommandOptions& o) {
                                          ": its own rules are not in the model"));
   auto model = explore::Model::load(setup->profile.values(), topology.fixtures, setup->bindings);
   if (!model) return print_error(model.error());
+  // --matrix: the pack (the PATHs, else the topology's), loaded and checked before anything starts.
+  std::optional<ScenarioSet> pack;
+  if (o.matrix) {
+    pack.emplace(load_scenario_set(o.pack, &setup->profile.values(), &topology, setup->bindings_file, true, {}));
+    if (!pack->errors.empty()) {
+      for (const auto& e : pack->errors) print_error(e);
+      return kExitInput;
+    }
+  }
   std::uint64_t seed = 0;
   if (o.seed) seed = *o.seed;
   else
@@ -129,14 +143,47 @@ int explore_command(const ExploreCommandOptions& o) {
   RunContext run(std::move(*env), setup->profile.values(), o.tls);
   run.set_limits(limits);
 
+  // The authorization matrix's requests: what the pack sends through the gateway in the cases that
+  // pass, their tokens left out.
+  std::vector<explore::Probe> matrix;
+  long pack_cases = 0, pack_passed = 0;
+  if (pack) {
+    const auto gateway = run.environment().components.find("gateway");
+    std::vector<HttpRequest> sent;
+    if (gateway != run.environment().components.end())
+      run.observe_requests([&](const HttpRequest& r) {
+        if (r.url.rfind(gateway->second.url, 0) == 0) sent.push_back(r);
+      });
+    std::set<std::string> seen;
+    for (const auto& c : pack->cases) {
+      sent.clear();
+      const ScenarioResult result = run_scenario(c, run);
+      ++pack_cases;
+      if (result.failed() || result.skipped || result.environment_error) continue;
+      ++pack_passed;
+      for (const auto& r : sent)
+        if (auto probe = explore::probe_from_request(*model, r, gateway->second.url)) {
+          std::string key = std::to_string(probe->route) + "|" + probe->item_id + "|" + probe->path_tenant + "|" + probe->query +
+                            "|" + (probe->spoof_identity ? "spoof" : "");
+          for (const auto& carrier : probe->carriers)
+            key += "|" + explore::carrier_name(*model, carrier) + "=" + explore::carrier_value(carrier);
+          if (seen.insert(key).second) matrix.push_back(std::move(*probe));
+        }
+    }
+    run.observe_requests(nullptr);
+    std::cout << "matrix: " << matrix.size() << " distinct requests from " << pack_passed << " of " << pack_cases
+              << " pack case(s) that passed\n";
+  }
+
   explore::ExploreOptions options;
   options.seed = seed;
   options.budget = o.budget;
   options.time_s = o.time_s;
   options.writes = o.allow_writes;
   options.scratch_dir = (fs::path(o.reports_dir) / "explore" / "candidates").string();
+  options.clauses = topology.clauses;
   explore::Explorer explorer(run, *model, options);
-  const explore::ExploreSummary summary = explorer.explore();
+  const explore::ExploreSummary summary = explorer.explore(matrix);
   auto alive = supervisor.check_alive();
   supervisor.stop();
 
@@ -154,6 +201,8 @@ int explore_command(const ExploreCommandOptions& o) {
   recorder.set_property("explore.seed", std::to_string(seed));
   recorder.set_property("explore.requests", std::to_string(summary.requests));
   recorder.set_property("explore.probes", std::to_string(summary.probes));
+  if (pack) recorder.set_property("explore.matrix", std::to_string(matrix.size()) + " requests, " +
+                                                        std::to_string(summary.matrix_probes) + " probes");
   const double rate = summary.seconds > 0 ? summary.requests / summary.seconds : 0;
   recorder.set_property("explore.requests_per_second", std::to_string(static_cast<long>(rate)));
   recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
@@ -225,6 +274,10 @@ CommandAction add_explore_command(CLI::App& app) {
   auto o = std::make_shared<ExploreCommandOptions>();
   CLI::App* sub = app.add_subcommand("explore", "Generate requests from the contract model, judge them, shrink what fails");
   add_setup_options(sub, o->setup, true);
+  add_pack_options(sub, o->pack);
+  sub->add_flag("--matrix", o->matrix,
+                "First replay every request the pack (the PATHs, else the topology's) sends through the gateway in its "
+                "passing cases under every principal and token form");
   sub->add_option("--fault", o->faults, "Break one clause of the stubs (as for run; repeatable)")->allow_extra_args(false);
   sub->add_option("--seed", o->seed, "Seed of the generator (default: a new one, printed): the same seed, the same probes");
   sub->add_option("--budget", o->budget, "Requests to send at most, every one counted (default 2000)")->check(CLI::PositiveNumber);

@@ -11,6 +11,7 @@
 #include "common/jwt.h"
 #include "harness/explore/flows.h"
 #include "harness/loader/scenario_loader.h"
+#include "harness/model/clauses.h"
 #include "harness/runner/audit_records.h"
 #include "harness/runner/scenario_runner.h"
 #include "harness/runner/transcript.h"
@@ -356,6 +357,8 @@ std::optional<Explorer::Sent> Explorer::attempt_direct(const Probe& probe) {
 std::optional<Explorer::Sent> Explorer::attempt_flow(const Probe& probe) {
   const auto text = flow_text(model_, probe);
   if (!text || options_.scratch_dir.empty()) return std::nullopt;
+  for (const auto& clause : text->requirements)
+    if (!clause_selected(clause, options_.clauses)) return std::nullopt;  // a rule this platform is not held to
   Sent sent;
   sent.scenario = flow_scenario_text(*text);
   std::error_code ec;
@@ -503,7 +506,44 @@ Probe Explorer::shrink(Probe probe, const Violation& target) {
   return probe;
 }
 
-ExploreSummary Explorer::explore() {
+void Explorer::consider(const Probe& probe) {
+  ++summary_.probes;
+  auto sent = attempt(probe);
+  if (!sent || sent->violations.empty()) return;
+  const Violation target = sent->violations.front();
+  const std::string check_key = target.clause + " " + target.check;
+  // Past a few classes of one check, more of it are counted, not shrunk again.
+  if (per_check_[check_key] >= 3 || static_cast<int>(summary_.findings.size()) >= options_.max_findings) {
+    for (auto& f : summary_.findings)
+      if (f.clause == target.clause && f.check == target.check) { ++f.occurrences; break; }
+    return;
+  }
+  Finding finding;
+  finding.probe = shrink(probe, target);
+  auto final_run = attempt(finding.probe);
+  if (!final_run) return;
+  const auto hit = std::find_if(final_run->violations.begin(), final_run->violations.end(),
+                                [&](const Violation& v) { return same_target(v, target); });
+  if (hit == final_run->violations.end()) return;  // not reproduced: shrinking's last try told otherwise
+  finding.clause = target.clause;
+  finding.check = target.check;
+  finding.features = probe_features(model_, finding.probe);
+  finding.violations = final_run->violations;
+  finding.correlation_id = final_run->seen.correlation_id;
+  finding.transcript = final_run->transcript.empty() ? format_transcript(final_run->request, &final_run->seen.response)
+                                                     : final_run->transcript;
+  finding.scenario = final_run->scenario;
+  const std::string key = finding.key();
+  if (auto known = by_key_.find(key); known != by_key_.end()) {
+    ++summary_.findings[known->second].occurrences;
+    return;
+  }
+  ++per_check_[check_key];
+  by_key_[key] = summary_.findings.size();
+  summary_.findings.push_back(std::move(finding));
+}
+
+ExploreSummary Explorer::explore(const std::vector<Probe>& matrix) {
   started_ = std::chrono::steady_clock::now();
   requests_before_ = run_.requests_sent();
   const auto& caps = run_.environment().capabilities;
@@ -513,46 +553,28 @@ ExploreSummary Explorer::explore() {
   generate.context_secret = caps.count("context-secret") > 0 && !run_.environment().context_secret.empty();
   generate.writes = options_.writes;
   generate.flows = available_flows(model_, caps, options_.writes);
-  Generator generator(model_, options_.seed, generate);
-  std::map<std::string, std::size_t> by_key;     // shrunk class -> findings index
-  std::map<std::string, int> per_check;          // clause+check -> classes found
-  while (!out_of_budget() && summary_.errors.empty()) {
-    const Probe probe = generator.next();
-    ++summary_.probes;
-    auto sent = attempt(probe);
-    if (!sent || sent->violations.empty()) continue;
-    const Violation target = sent->violations.front();
-    const std::string check_key = target.clause + " " + target.check;
-    // Past a few classes of one check, more of it are counted, not shrunk again.
-    if (per_check[check_key] >= 3 || static_cast<int>(summary_.findings.size()) >= options_.max_findings) {
-      for (auto& f : summary_.findings)
-        if (f.clause == target.clause && f.check == target.check) { ++f.occurrences; break; }
-      continue;
-    }
-    Finding finding;
-    finding.probe = shrink(probe, target);
-    auto final_run = attempt(finding.probe);
-    if (!final_run) continue;
-    const auto hit = std::find_if(final_run->violations.begin(), final_run->violations.end(),
-                                  [&](const Violation& v) { return same_target(v, target); });
-    if (hit == final_run->violations.end()) continue;  // not reproduced: shrinking's last try told otherwise
-    finding.clause = target.clause;
-    finding.check = target.check;
-    finding.features = probe_features(model_, finding.probe);
-    finding.violations = final_run->violations;
-    finding.correlation_id = final_run->seen.correlation_id;
-    finding.transcript = final_run->transcript.empty() ? format_transcript(final_run->request, &final_run->seen.response)
-                                                       : final_run->transcript;
-    finding.scenario = final_run->scenario;
-    const std::string key = finding.key();
-    if (auto known = by_key.find(key); known != by_key.end()) {
-      ++summary_.findings[known->second].occurrences;
-      continue;
-    }
-    ++per_check[check_key];
-    by_key[key] = summary_.findings.size();
-    summary_.findings.push_back(std::move(finding));
+  // The authorization matrix first: every request given, under every principal and token form.
+  std::vector<TokenForm> forms = {TokenForm::issued, TokenForm::none, TokenForm::other_scheme, TokenForm::tampered};
+  if (generate.mint) forms.push_back(TokenForm::expired_past_leeway);
+  for (const Probe& request : matrix) {
+    if (model_.routes().at(request.route).kind == Route::Kind::write && !options_.writes) continue;
+    for (std::size_t p = 0; p < model_.principals().size(); ++p)
+      for (TokenForm form : forms) {
+        if (out_of_budget() || !summary_.errors.empty()) break;
+        Probe probe = request;
+        probe.principal = p;
+        probe.token = form;
+        const Principal& who = model_.principals()[p];
+        if (who.tenants.size() > 1 && who.default_tenant.empty()) probe.token_tenant = who.tenants.front();
+        if (form == TokenForm::tampered)  // another tenant than the token's own
+          for (const auto& t : model_.tenants())
+            if (who.tenants.empty() || t != who.tenants.front()) { probe.tampered_tenant = t; break; }
+        ++summary_.matrix_probes;
+        consider(probe);
+      }
   }
+  Generator generator(model_, options_.seed, generate);
+  while (!out_of_budget() && summary_.errors.empty()) consider(generator.next());
   summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   summary_.requests = requests();
   summary_.budget_spent = summary_.requests >= options_.budget;

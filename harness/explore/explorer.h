@@ -37,10 +37,12 @@ struct ExploreOptions {
   bool writes = false;
   int max_findings = 50;              // the run stops collecting new classes past this
   std::string scratch_dir;            // where flows are written to be loaded; none: no flows
+  std::vector<std::string> clauses;   // the topology's clause selection: a flow runs when it selects all its clauses
 };
 
 struct ExploreSummary {
   long requests = 0, probes = 0;
+  long matrix_probes = 0;             // of the probes, those of the authorization matrix
   double seconds = 0;
   std::vector<Finding> findings;
   std::vector<Error> errors;          // environment errors met (the run is then broken, exit 3)
@@ -50,7 +52,10 @@ struct ExploreSummary {
 class Explorer {
  public:
   Explorer(RunContext& run, const Model& model, ExploreOptions options);
-  ExploreSummary explore();
+  // The authorization matrix over `matrix` (requests of the pack's passing run, their tokens left
+  // out: each is sent under every principal and token form), then generated probes until the
+  // budget, the time or an environment error ends the run.
+  ExploreSummary explore(const std::vector<Probe>& matrix = {});
 
  private:
   struct Sent {
@@ -63,6 +68,7 @@ class Explorer {
   std::optional<Sent> attempt(const Probe& probe);
   std::optional<Sent> attempt_direct(const Probe& probe);  // Probe::Kind::direct
   std::optional<Sent> attempt_flow(const Probe& probe);    // Probe::Kind::flow
+  void consider(const Probe& probe);  // attempt it; a failure is shrunk and kept as a finding of its class
   Probe shrink(Probe probe, const Violation& target);
   bool still_fails(const Probe& probe, const Violation& target);
   std::optional<std::string> token_for(const Probe& probe);
@@ -80,7 +86,9 @@ class Explorer {
     std::optional<std::string> token;     // none: the Authority refused it
     std::chrono::steady_clock::time_point at;
   };
-  std::map<std::string, KeptToken> tokens_;  // issued tokens by principal, tenant parameter and form
+  std::map<std::string, KeptToken> tokens_;
+  std::map<std::string, std::size_t> by_key_;  // finding class -> index in the findings
+  std::map<std::string, int> per_check_;       // clause and check -> classes found  // issued tokens by principal, tenant parameter and form
   ExploreSummary summary_;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/encoding.h"
 #include "common/headers.h"
 #include "harness/explore/flows.h"
 
@@ -184,6 +185,103 @@ RequestFacts facts_of(const Model& model, const Probe& probe) {
   if (!route.tenant_param.empty()) facts.path_tenant = probe.path_tenant;
   facts.item_id = probe.item_id;
   return facts;
+}
+
+namespace {
+
+std::vector<std::string> segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    out.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+// The carrier that writes `value` in header `index` named `name`, if one does.
+std::optional<Carrier> carrier_of(const Model& model, std::size_t index, const std::string& name, const std::string& value) {
+  Carrier c;
+  c.header = index;
+  const std::string& declared = model.tenant_headers()[index];
+  if (name == declared) c.name_form = NameForm::declared;
+  else if (name == ascii(declared, false)) c.name_form = NameForm::lower;
+  else if (name == ascii(declared, true)) c.name_form = NameForm::upper;
+  else return std::nullopt;
+  for (const auto& t : model.tenants()) {
+    c.tenant = t;
+    for (ValueForm form : {ValueForm::plain, ValueForm::upper, ValueForm::padded, ValueForm::repeated_value,
+                           ValueForm::percent_encoded, ValueForm::empty}) {
+      c.form = form;
+      if (carrier_value(c) == value) return c;
+    }
+    c.form = ValueForm::comma_joined;
+    for (const auto& second : model.tenants()) {
+      c.second = second;
+      if (carrier_value(c) == value) return c;
+    }
+    c.second.clear();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Probe> probe_from_request(const Model& model, const HttpRequest& request, const std::string& gateway_url) {
+  if (request.url.rfind(gateway_url, 0) != 0) return std::nullopt;
+  std::string path = request.url.substr(gateway_url.size());
+  Probe probe;
+  if (const auto q = path.find('?'); q != std::string::npos) {
+    probe.query = path.substr(q + 1);
+    path.resize(q);
+    if (probe.query.find('&') != std::string::npos || probe.query.find('=') == std::string::npos) return std::nullopt;
+  }
+  const auto asked = segments(path);
+  bool matched = false;
+  for (std::size_t r = 0; r < model.routes().size() && !matched; ++r) {
+    const Route& route = model.routes()[r];
+    const auto pattern = segments(route.path);
+    if (route.method != request.method || pattern.size() != asked.size()) continue;
+    Probe candidate = probe;
+    bool ok = true;
+    for (std::size_t i = 0; i < pattern.size() && ok; ++i) {
+      const std::string& seg = pattern[i];
+      if (seg.size() > 1 && seg.front() == '{' && seg.back() == '}') {
+        const std::string value = percent_decode(asked[i]);
+        if (seg.substr(1, seg.size() - 2) == route.tenant_param) candidate.path_tenant = value;
+        else candidate.item_id = value;
+      } else {
+        ok = seg == asked[i];
+      }
+    }
+    if (ok) {
+      candidate.route = r;
+      probe = std::move(candidate);
+      matched = true;
+    }
+  }
+  if (!matched) return std::nullopt;
+  // An item the platform does not declare (one a write of the run created) has no owner the model
+  // knows: the request is left out rather than predicted as missing.
+  if (model.routes()[probe.route].kind == Route::Kind::item && probe.item_id != model.missing_id() &&
+      !model.find_item(probe.item_id))
+    return std::nullopt;
+  const json& headers = model.contract().value("headers", json::object());
+  for (const auto& [name, value] : request.headers.entries()) {
+    bool tenant_header = false;
+    for (std::size_t h = 0; h < model.tenant_headers().size(); ++h) {
+      if (!iequals(name, model.tenant_headers()[h])) continue;
+      tenant_header = true;
+      auto c = carrier_of(model, h, name, value);
+      if (!c) return std::nullopt;
+      probe.carriers.push_back(std::move(*c));
+    }
+    if (tenant_header) continue;
+    if (headers.contains("actor") && iequals(name, headers["actor"].get<std::string>())) probe.spoof_identity = true;
+  }
+  return probe;
 }
 
 Generator::Generator(const Model& model, std::uint64_t seed, GenerateOptions options)

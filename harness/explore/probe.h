@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/http_client.h"
 #include "harness/explore/model.h"
 
 namespace tc::explore {
@@ -99,6 +100,12 @@ std::optional<TimeClaim> token_time_claim(const json& contract, TokenForm form);
 // Where a direct call's signature time lies from now, in seconds (windows.signature_skew_seconds
 // and a margin): just outside it for Signature::stale, just inside for Signature::fresh, else 0.
 long signature_offset(const json& contract, const Probe& probe);
+
+// The probe a request sent through the gateway at `gateway_url` makes, its token left out (the
+// matrix puts every principal in its place): the route it matched, its item or path tenant, its
+// tenant headers as carriers, its query and spoofed identity headers. nullopt when it matches no
+// declared route or carries a value no carrier form writes.
+std::optional<Probe> probe_from_request(const Model& model, const HttpRequest& request, const std::string& gateway_url);
 
 struct GenerateOptions {
   bool mint = false;                        // the topology offers minting: time-window tokens

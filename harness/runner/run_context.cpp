@@ -126,6 +126,7 @@ Result<HttpResponse> RunContext::send(const HttpRequest& request) {
     if (auto late = deadline_error()) return *late;
     pace();
     requests_sent_.fetch_add(1, std::memory_order_relaxed);
+    if (observer_) observer_(request);
     auto response = client_with(component_for(request)).send(request);
     if (!response || !too_many || !retry_after || !retry_after->is_string() || response->status != *too_many)
       return response;

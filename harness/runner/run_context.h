@@ -6,6 +6,7 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -66,6 +67,9 @@ class RunContext {
 
   // Set before the run starts (not thread-safe against running steps).
   void set_limits(const RunLimits& limits) { limits_ = limits; }
+  // Told of every request send() is about to send (explore's matrix records the pack's requests);
+  // set before the run starts, called on the sending thread.
+  void observe_requests(std::function<void(const HttpRequest&)> observer) { observer_ = std::move(observer); }
   // Once the deadline has passed: the environment error "run deadline of N s passed", recorded with
   // the run's environment errors the first time; nullopt before it or without a deadline.
   std::optional<Error> deadline_error();
@@ -91,6 +95,7 @@ class RunContext {
   std::chrono::steady_clock::time_point next_request_{};
   bool deadline_recorded_ = false;
   std::atomic<long> requests_sent_{0};
+  std::function<void(const HttpRequest&)> observer_;
 };
 
 // `n` characters of [a-z0-9] from the OS CSPRNG.

@@ -70,6 +70,22 @@ TEST(CmdExplore, FindingsOfAFaultAreScenariosThatFailOnItAndPassWithoutIt) {
   EXPECT_EQ(files_in(dir.path / "second" / "explore" / "scenarios"), written) << "the same seed, the same findings";
 }
 
+TEST(CmdExplore, TheMatrixReplaysThePacksRequestsUnderEveryPrincipal) {
+  TempDir dir;
+  const std::string pack = kSource + "/scenarios/isolation/cross-tenant-reads.yaml";
+  Outcome clean = run_cli({"explore", "--matrix", pack, "--seed", "2", "--budget", "1500", "--reports", "clean"}, dir.path,
+                          std::chrono::seconds(120));
+  ASSERT_EQ(clean.code, 0) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("matrix: "), std::string::npos) << clean.out;
+  EXPECT_EQ(clean.out.find("matrix: 0 distinct"), std::string::npos) << clean.out;
+  const json record = json::parse(read_file(dir.path / "clean" / "results.json"));
+  EXPECT_TRUE(record["properties"].contains("explore.matrix")) << record["properties"].dump(2);
+  Outcome broken = run_cli({"explore", "--matrix", pack, "--seed", "2", "--budget", "1500", "--fault", "backend.cross_tenant_read",
+                            "--reports", "broken"}, dir.path, std::chrono::seconds(120));
+  EXPECT_EQ(broken.code, 1) << broken.out << broken.err;
+  EXPECT_NE(broken.out.find("FAIL explore.I1_"), std::string::npos) << broken.out;
+}
+
 TEST(CmdExplore, NoFixtureSecretReachesAnyFileTheRunWrites) {
   TempDir dir;
   Outcome o = run_cli({"explore", "--seed", "3", "--budget", "2000", "--fault", "gateway.accept_alg_none", "--reports", "out"},

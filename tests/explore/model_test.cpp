@@ -199,6 +199,33 @@ TEST(ExploreModel, EveryFlowWrittenLoadsAsAScenario) {
   EXPECT_GT(written, 300);
 }
 
+TEST(ExploreModel, APackRequestBecomesAMatrixProbeWithItsTokenLeftOut) {
+  HttpRequest r;
+  r.url = "http://127.0.0.1:9/api/platform/items/plat-bravo-1";
+  r.headers.add("Authorization", "Bearer x");
+  r.headers.add("x-tenant", "tenant-alpha");
+  auto probe = probe_from_request(model(), r, "http://127.0.0.1:9");
+  ASSERT_TRUE(probe);
+  EXPECT_EQ(model().routes()[probe->route].path, "/api/platform/items/{id}");
+  EXPECT_EQ(probe->item_id, "plat-bravo-1");
+  ASSERT_EQ(probe->carriers.size(), 1u);
+  EXPECT_EQ(probe->carriers[0].header, 2u);
+  EXPECT_EQ(probe->carriers[0].name_form, NameForm::lower);
+  EXPECT_EQ(carrier_value(probe->carriers[0]), "tenant-alpha");
+  r.url = "http://127.0.0.1:9/v1/tenant-charlie/platform/items?page=2";
+  probe = probe_from_request(model(), r, "http://127.0.0.1:9");
+  ASSERT_TRUE(probe);
+  EXPECT_EQ(probe->path_tenant, "tenant-charlie");
+  EXPECT_EQ(probe->query, "page=2");
+  r.url = "http://127.0.0.1:9/api/platform/items/platform-created-by-a-write";  // no declared owner
+  EXPECT_FALSE(probe_from_request(model(), r, "http://127.0.0.1:9"));
+  r.url = "http://127.0.0.1:9/api/platform/items";
+  r.headers.set("X-Tenant", "no such tenant");  // a value no carrier writes
+  EXPECT_FALSE(probe_from_request(model(), r, "http://127.0.0.1:9"));
+  r.url = "http://elsewhere:9/api/platform/items";
+  EXPECT_FALSE(probe_from_request(model(), r, "http://127.0.0.1:9"));
+}
+
 TEST(ExploreModel, TheSameSeedDrawsTheSameProbes) {
   auto draw = [](std::uint64_t seed) {
     GenerateOptions options;
