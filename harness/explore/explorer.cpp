@@ -292,9 +292,10 @@ std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
       sent.violations.insert(sent.violations.begin(), *wrong);
   // A later check answered (O1), or the deciding check let the request through to it? The same
   // request on a route whose scope the token has tells: answered as predicted there, the checks ran
-  // out of order; let through, the deciding clause is the broken one.
+  // out of order; let through, or with no such route to ask, the deciding clause is named.
   for (auto& v : sent.violations) {
     if (v.clause != "O1") continue;
+    bool out_of_order = false;  // shown, not assumed: without a twin the deciding clause is named
     for (std::size_t r = 0; r < model_.routes().size(); ++r) {
       const Route& other = model_.routes()[r];
       if (other.kind != route.kind || other.method != route.method || other.tenant_param != route.tenant_param ||
@@ -304,9 +305,10 @@ std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
       twin.route = r;
       const Prediction twin_predicted = model_.predict(facts_of(model_, twin));
       auto answer = send(build(twin, run_.new_correlation_id()));
-      if (answer && answer->status != twin_predicted.status) v.clause = predicted.clause;
+      out_of_order = answer && answer->status == twin_predicted.status;
       break;
     }
+    if (!out_of_order) v.clause = predicted.clause;
   }
   return sent;
 }
