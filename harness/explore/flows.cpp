@@ -305,6 +305,31 @@ std::optional<FlowText> writes(const Model& model, const Probe& probe) {
   f.steps += post("B3: the same key with another body", "{" + name_field + ": \"explored again\"}", "") + K + "expect:\n" + K +
              "  status: " + status("idempotency_key_reused") + "\n" + K + "  json:\n" + K + "    - " +
              error_check("idempotency_key_reused") + "\n";
+  // I3: a write refused for its tenant leaves the tenant's list as it was, read through the list route.
+  const auto outside = std::find_if(model.tenants().begin(), model.tenants().end(), [&](const std::string& t) {
+    return t != *token.claims.tenant &&
+           std::find(token.claims.allowed_tenants.begin(), token.claims.allowed_tenants.end(), t) == token.claims.allowed_tenants.end();
+  });
+  const auto list = std::find_if(model.routes().begin(), model.routes().end(), [&](const Route& r) {
+    return r.kind == Route::Kind::list && r.backend == route->backend && !r.fx_name.empty() && r.tenant_param.empty() &&
+           has_scope(who, r.scope);
+  });
+  if (outside != model.tenants().end() && list != model.routes().end() && !model.tenant_fx(*outside).empty()) {
+    RequestFacts facts;
+    facts.claims = token.claims;
+    facts.route = &*route;
+    facts.tenant_values = {*outside};
+    const Prediction refused = model.predict(facts);
+    f.requirements.push_back("I3");
+    f.steps += post("I3: a write naming a tenant outside the entitlement", "{" + name_field + ": \"explored refused {{key}}\"}",
+                    K + "    " + q("{{contract.headers.tenant}}") + ": " + q(tenant_text(model, *outside)) + "\n") +
+               K + "expect:\n" + K + "  status: " + status(refused.status_key) + "\n" + K + "  audit:\n" + K + "    - component: " +
+               route->backend + "\n" + K + "      absent: {event: " + q("{{contract.events.data_write}}") + "}\n";
+    f.steps += I + "- name: " + q("I3: the refused write is in no list") + "\n" + K + "request:\n" + K + "  url: " +
+               q("{{gateway}}" + fx(list->fx_name)) + "\n" + bearer() + K + "expect:\n" + K + "  status: " + status("ok") + "\n" +
+               K + "  json:\n" + K + "    - {pointer: " + q("{{contract.values.items_pointer}}") + ", not_contains: {" + name_field +
+               ": \"explored refused {{key}}\"}}\n";
+  }
   const auto other = std::find_if(token.claims.allowed_tenants.begin(), token.claims.allowed_tenants.end(),
                                   [&](const std::string& t) { return t != *token.claims.tenant; });
   if (other != token.claims.allowed_tenants.end() && !model.tenant_fx(*other).empty()) {
