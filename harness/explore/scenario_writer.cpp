@@ -15,6 +15,11 @@ namespace {
 std::string item_expr(const Model& model, const std::string& id) {
   if (id == model.missing_id() && !model.missing_fx().empty()) return "fx." + model.missing_fx();
   if (const Item* item = model.find_item(id); item && !item->fx_key.empty()) return "fx." + item->fx_key;
+  for (const auto& item : model.items()) {  // another letter case of a known item keeps its name
+    std::string upper = item.id;
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (upper == id && !item.fx_key.empty()) return "upper(fx." + item.fx_key + ")";
+  }
   return "'" + id + "'";
 }
 
