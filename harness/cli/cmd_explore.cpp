@@ -183,7 +183,14 @@ int explore_command(const ExploreCommandOptions& o) {
   options.scratch_dir = (fs::path(o.reports_dir) / "explore" / "candidates").string();
   options.clauses = topology.clauses;
   explore::Explorer explorer(run, *model, options);
-  const explore::ExploreSummary summary = explorer.explore(matrix);
+  explore::ExploreSummary summary;
+  try {
+    summary = explorer.explore(matrix);
+  } catch (const std::exception& e) {  // a bug of ours, never a verdict on the platform
+    supervisor.stop();
+    std::cerr << "internal error: explore: " << global_redactor().apply(e.what()) << "\n";
+    return kExitInternal;
+  }
   auto alive = supervisor.check_alive();
   supervisor.stop();
 

@@ -85,7 +85,7 @@ std::optional<FlowText> console(const Model& model, const Probe& probe) {
 // the bindings describe).
 std::optional<FlowText> profile(const Model& model, const Probe& probe) {
   const std::string& user = model.console_profile_user();
-  if (user.empty() || model.tenant_fx("tenant-bravo").empty()) return std::nullopt;
+  if (user.empty() || !model.has_tenant_name("tenants.bravo")) return std::nullopt;  // the tenant whose layer the bindings give
   const auto at = std::find_if(model.principals().begin(), model.principals().end(),
                                [&](const Principal& p) { return p.fx_key == user; });
   if (at == model.principals().end()) return std::nullopt;
@@ -332,7 +332,7 @@ std::optional<FlowText> writes(const Model& model, const Probe& probe) {
   }
   const auto other = std::find_if(token.claims.allowed_tenants.begin(), token.claims.allowed_tenants.end(),
                                   [&](const std::string& t) { return t != *token.claims.tenant; });
-  if (other != token.claims.allowed_tenants.end() && !model.tenant_fx(*other).empty()) {
+  if (other != token.claims.allowed_tenants.end() && !model.tenant_fx(*other).empty() && !model.strict_claim_match()) {
     f.requirements.push_back("I1");
     f.steps += post("B3: the same key in another tenant is a new key",
                     "{" + name_field + ": \"explored\", explore_api_key: \"explore-write-value\"}",

@@ -84,6 +84,15 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
     if (auto key = bound_key(bindings, "tenants", "id", id); !key.empty()) m.tenant_fx_.emplace_back(id, key);
   }
 
+  if (m.tenants_.empty()) return input_error(Where{tenants->file, 0, "/tenants", {}, {}}, "the platform declares no tenant");
+  // A user's token comes through the console client: its scopes are the user's and the client's (A4).
+  std::optional<std::vector<std::string>> console_scopes;
+  const std::string console_id = bindings.contains("/clients/console/id"_json_pointer) &&
+                                         bindings.at("/clients/console/id"_json_pointer).is_string()
+                                     ? bindings.at("/clients/console/id"_json_pointer).get<std::string>() : "";
+  if (auto clients = platform_file(platform_dir, "clients.yaml"); clients)
+    for (const auto& c : clients->value.value("clients", json::array()))
+      if (!console_id.empty() && string_at(c, "client_id") == console_id) console_scopes = strings_at(c.value("scopes", json::array()));
   for (const auto& [file, is_client] : {std::pair{"users.yaml", false}, std::pair{"clients.yaml", true}}) {
     auto doc = platform_file(platform_dir, file);
     if (!doc) return doc.error();
@@ -102,6 +111,10 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
       principal.tenants = strings_at(p.value("tenants", json::array()));
       principal.default_tenant = string_at(p, "default_tenant");
       principal.scopes = strings_at(p.value("scopes", json::array()));
+      if (!is_client && console_scopes)
+        principal.scopes.erase(std::remove_if(principal.scopes.begin(), principal.scopes.end(),
+                                              [&](const std::string& sc) { return !contains(*console_scopes, sc); }),
+                               principal.scopes.end());
       m.principals_.push_back(std::move(principal));
     }
   }
@@ -172,6 +185,10 @@ std::string Model::tenant_fx(const std::string& tenant) const {
   return "";
 }
 
+bool Model::has_tenant_name(const std::string& key) const {
+  return std::any_of(tenant_fx_.begin(), tenant_fx_.end(), [&](const auto& e) { return e.second == key; });
+}
+
 TokenPrediction Model::predict_token(const Principal& principal, const std::optional<std::string>& tenant) const {
   TokenPrediction p;
   const auto& set = principal.tenants;
@@ -206,7 +223,7 @@ ConsolePrediction Model::predict_console(const Claims& claims, const std::vector
   };
   const auto& pattern = compiled_regex(tenant_pattern_);
   for (const auto& v : values)
-    if (v.empty() || !pattern || !std::regex_search(v, **pattern)) return refuse("tenant_invalid");
+    if (v.empty() || !pattern || !std::regex_match(v, **pattern)) return refuse("tenant_invalid");
   const std::set<std::string> distinct(values.begin(), values.end());
   if (distinct.size() > 1) return refuse("tenant_conflict");
   if (distinct.empty()) {
@@ -261,7 +278,7 @@ Prediction Model::predict(const RequestFacts& f) const {
   if (f.path_tenant) values.push_back(*f.path_tenant);
   const auto& pattern = compiled_regex(tenant_pattern_);
   for (const auto& v : values)
-    if (v.empty() || !pattern || !std::regex_search(v, **pattern)) return deny("G3", "tenant_invalid", "tenant_invalid");
+    if (v.empty() || !pattern || !std::regex_match(v, **pattern)) return deny("G3", "tenant_invalid", "tenant_invalid");
   std::set<std::string> distinct(values.begin(), values.end());
   p.attempted_tenants.assign(distinct.begin(), distinct.end());
   if (distinct.size() > 1) return deny("G3", "tenant_conflict", "tenant_conflict");

@@ -119,6 +119,8 @@ class Model {
   const Item* find_item(const std::string& id) const;
   // The bindings' name of a tenant id ("tenants.alpha"), "" when unbound.
   std::string tenant_fx(const std::string& tenant) const;
+  // Whether the bindings name a tenant `key` ("tenants.bravo").
+  bool has_tenant_name(const std::string& key) const;
   // The profile's header names a tenant travels in: the canonical one first, then the aliases.
   const std::vector<std::string>& tenant_headers() const { return tenant_headers_; }
   bool strict_claim_match() const { return strict_claim_match_; }

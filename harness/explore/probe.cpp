@@ -93,6 +93,14 @@ std::string percent_first(const std::string& text) {
 
 }  // namespace
 
+std::string other_tenant(const Model& model, const Probe& probe, std::size_t pick) {
+  const auto claim = model.predict_token(model.principals().at(probe.principal), probe.token_tenant).claims.tenant;
+  std::vector<std::string> others;
+  for (const auto& t : model.tenants())
+    if (!claim || t != *claim) others.push_back(t);
+  return others.empty() ? "explore-tampered" : others[pick % others.size()];
+}
+
 std::string carrier_name(const Model& model, const Carrier& c) {
   const std::string& name = model.tenant_headers().at(c.header);
   switch (c.name_form) {
@@ -279,7 +287,8 @@ std::optional<Probe> probe_from_request(const Model& model, const HttpRequest& r
       probe.carriers.push_back(std::move(*c));
     }
     if (tenant_header) continue;
-    if (headers.contains("actor") && iequals(name, headers["actor"].get<std::string>())) probe.spoof_identity = true;
+    if (headers.contains("actor") && headers["actor"].is_string() && iequals(name, headers["actor"].get<std::string>()))
+      probe.spoof_identity = true;
   }
   return probe;
 }
@@ -366,7 +375,7 @@ Probe Generator::next() {
                      TokenForm::nbf_within_leeway, TokenForm::wrong_audience, TokenForm::wrong_issuer})
         forms.push_back(f);
     probe.token = forms[pick(forms.size())];
-    if (probe.token == TokenForm::tampered) probe.tampered_tenant = model_.tenants()[pick(model_.tenants().size())];
+    if (probe.token == TokenForm::tampered) probe.tampered_tenant = other_tenant(model_, probe, pick(model_.tenants().size()));
   }
   probe.route = routes_[pick(routes_.size())];
   const Route& route = model_.routes()[probe.route];

@@ -74,6 +74,10 @@ struct Probe {
   int variant = 0;                          // Kind::flow: which of the flow's variants
 };
 
+// A tenant other than the one the probe's token is predicted to carry (the `pick`-th of them), for a
+// tampered claim that really changes the token.
+std::string other_tenant(const Model& model, const Probe& probe, std::size_t pick);
+
 // A carrier's header name and value as sent.
 std::string carrier_name(const Model& model, const Carrier& c);
 std::string carrier_value(const Carrier& c);
