@@ -54,7 +54,7 @@ struct MutateOptions {
   // --explore: each mutant is a `tenantcheck explore` run instead of the pack's, over the faults of
   // every clause the topology selects.
   bool explore = false;
-  long explore_budget = 3000;
+  long explore_budget = 6000;
   std::uint64_t explore_seed = 1;
 };
 
@@ -397,7 +397,7 @@ CommandAction add_mutate_command(CLI::App& app) {
   sub->add_option("--run-deadline", options->run_deadline_s, "Seconds for each run (default 600)")->check(CLI::PositiveNumber);
   sub->add_flag("--explore", options->explore,
                 "Measure `explore` instead of the pack: one exploration per fault of every clause the topology selects");
-  sub->add_option("--explore-budget", options->explore_budget, "With --explore: each exploration's --budget (default 3000)")
+  sub->add_option("--explore-budget", options->explore_budget, "With --explore: each exploration's --budget (default 6000)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--explore-seed", options->explore_seed, "With --explore: each exploration's --seed (default 1)");
   return {sub, [options] { return mutate(*options); }};

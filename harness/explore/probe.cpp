@@ -324,7 +324,7 @@ Probe Generator::next() {
   if (!options_.flows.empty() && chance(0.2)) {
     probe.kind = Probe::Kind::flow;
     probe.flow = options_.flows[pick(options_.flows.size())];
-    probe.variant = static_cast<int>(pick(8));
+    probe.variant = flow_turns_[static_cast<std::size_t>(probe.flow)]++ % 8;  // each variant in turn, none left to chance
     // Half of the flows go to principals with several tenants: selection and its persistence are
     // where flows differ from single requests.
     if (!multi_tenant_.empty() && chance(0.5)) probe.principal = multi_tenant_[pick(multi_tenant_.size())];

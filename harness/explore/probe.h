@@ -131,6 +131,7 @@ class Generator {
   std::vector<std::size_t> routes_;         // the routes probes may take
   std::vector<std::size_t> direct_routes_;  // list routes whose backend is called straight
   std::vector<std::size_t> multi_tenant_;   // principals with several tenants
+  int flow_turns_[8] = {};                  // per flow kind, the variant drawn next
   std::size_t pick(std::size_t n);
   bool chance(double p);
   std::string any_tenant(const Principal& p);
