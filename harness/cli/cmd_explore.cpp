@@ -217,7 +217,9 @@ int explore_command(const ExploreCommandOptions& o) {
   FindingCases cases;
   fs::create_directories(scenarios_dir, ec);
   for (const auto& f : summary.findings) {
-    const std::string file = (scenarios_dir / explore::scenario_file_name(f)).string();
+    std::string file = (scenarios_dir / explore::scenario_file_name(f)).string();
+    for (int n = 2; fs::exists(file); ++n)  // two classes whose names share their first 100 characters
+      file = (scenarios_dir / (fs::path(explore::scenario_file_name(f)).stem().string() + "-" + std::to_string(n) + ".yaml")).string();
     std::ofstream(file) << global_redactor().apply(explore::scenario_for(*model, f, seed, fs::path(topology.file).filename().string()));
     const ScenarioCase& c = cases.add(file, f.key(), explore::finding_requirements(*model, f));
     ScenarioResult result;

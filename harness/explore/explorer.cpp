@@ -181,16 +181,7 @@ std::optional<std::string> Explorer::token_for(const Probe& probe) {
   const auto now = std::chrono::steady_clock::now();
   const auto keep = std::chrono::seconds(model_.contract().value("/windows/access_token_ttl_seconds"_json_pointer, 900L) / 2);
   if (auto cached = tokens_.find(key); cached != tokens_.end() && !minted && now - cached->second.at < keep) {
-    const auto& token = cached->second.token;
-    if (!token) return std::nullopt;
-    if (probe.token == TokenForm::alg_none || probe.token == TokenForm::tampered) {
-      auto jwt = decode_jwt(*token);
-      if (!jwt) return std::nullopt;
-      if (probe.token == TokenForm::alg_none) return craft_alg_none(jwt->payload);
-      const std::string claim = str(model_.contract(), "/claims/tenant"_json_pointer);
-      return craft_tampered(*token, json{{claim, probe.tampered_tenant}, {"tc_explore_tampered", true}});
-    }
-    return token;
+    return crafted(probe, cached->second.token);
   }
   const auto& components = run_.environment().components;
   const auto authority = components.find("authority");
@@ -221,8 +212,16 @@ std::optional<std::string> Explorer::token_for(const Probe& probe) {
     token = response->body_json()["access_token"].get<std::string>();
   if (token && token->empty()) token.reset();
   if (!minted) tokens_[key] = KeptToken{token, now};
-  if (token && (probe.token == TokenForm::alg_none || probe.token == TokenForm::tampered)) return token_for(probe);
-  return token;
+  return crafted(probe, token);
+}
+
+std::optional<std::string> Explorer::crafted(const Probe& probe, const std::optional<std::string>& token) const {
+  if (!token || (probe.token != TokenForm::alg_none && probe.token != TokenForm::tampered)) return token;
+  auto jwt = decode_jwt(*token);
+  if (!jwt) return std::nullopt;
+  if (probe.token == TokenForm::alg_none) return craft_alg_none(jwt->payload);
+  const std::string claim = str(model_.contract(), "/claims/tenant"_json_pointer);
+  return craft_tampered(*token, json{{claim, probe.tampered_tenant}, {"tc_explore_tampered", true}});
 }
 
 std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {

@@ -72,6 +72,8 @@ class Explorer {
   Probe shrink(Probe probe, const Violation& target);
   bool still_fails(const Probe& probe, const Violation& target);
   std::optional<std::string> token_for(const Probe& probe);
+  // The token as the probe's form sends it: unsigned or tampered from the issued one, else as is.
+  std::optional<std::string> crafted(const Probe& probe, const std::optional<std::string>& token) const;
   std::optional<HttpResponse> send(HttpRequest request);
   std::optional<std::vector<json>> records(const std::string& component, const std::string& cid);
   bool out_of_budget() const;
