@@ -22,6 +22,7 @@
 #include "harness/explore/explorer.h"
 #include "harness/explore/model.h"
 #include "harness/explore/scenario_writer.h"
+#include "harness/loader/naming.h"
 #include "harness/model/clauses.h"
 #include "harness/report/allure.h"
 #include "harness/report/console.h"
@@ -67,7 +68,7 @@ struct FindingCases {
     auto c = std::make_unique<ScenarioCase>();
     c->scenario = s.get();
     c->suite_name = "explore";
-    for (char ch : name) c->test_name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+    c->test_name = filter_safe(name);
     scenarios.push_back(std::move(s));
     cases.push_back(std::move(c));
     return *cases.back();

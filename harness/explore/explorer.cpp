@@ -207,7 +207,7 @@ std::optional<std::string> Explorer::token_for(const Probe& probe) {
   req.headers.set(str(model_.contract(), "/headers/correlation_id"_json_pointer), run_.new_correlation_id());
   auto response = send(req);
   std::optional<std::string> token;
-  if (response && response->status == 200 && response->body_json().is_object() &&
+  if (response && response->status == model_.contract().value("/status/ok"_json_pointer, 0) && response->body_json().is_object() &&
       response->body_json().contains("access_token") && response->body_json()["access_token"].is_string())
     token = response->body_json()["access_token"].get<std::string>();
   if (token && token->empty()) token.reset();
