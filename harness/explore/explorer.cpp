@@ -103,7 +103,21 @@ std::optional<Violation> minted_time_violation(const json& contract, const std::
 }  // namespace
 
 Explorer::Explorer(RunContext& run, const Model& model, ExploreOptions options)
-    : run_(run), model_(model), options_(options) {}
+    : run_(run), model_(model), options_(options), ledger_(model) {}
+
+void Explorer::note_unpredicted(const HttpRequest& request) {
+  // Every tenant the request names, in its target, its header values or its token's tenant claim.
+  const auto at = BudgetLedger::Clock::now();
+  std::string named = request.url;
+  for (const auto& [name, value] : request.headers.entries()) named += "\n" + value;
+  const std::string bearer = str(model_.contract(), "/values/bearer_scheme"_json_pointer) + " ";
+  const std::string auth = request.headers.get(str(model_.contract(), "/headers/authorization"_json_pointer)).value_or("");
+  if (auth.rfind(bearer, 0) == 0)
+    if (auto jwt = decode_jwt(auth.substr(bearer.size())); jwt && jwt->payload.is_object())
+      named += "\n" + jwt->payload.dump();
+  for (const auto& tenant : model_.tenants())
+    if (named.find(tenant) != std::string::npos) ledger_.possible(tenant, at);
+}
 
 long Explorer::requests() const { return run_.requests_sent() - requests_before_; }
 
@@ -225,27 +239,45 @@ std::optional<std::string> Explorer::crafted(const Probe& probe, const std::opti
 }
 
 std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
+  std::optional<Sent> sent;
+  switch (probe.kind) {
+    case Probe::Kind::token: sent = attempt_token(probe); break;
+    case Probe::Kind::direct: sent = attempt_direct(probe); break;
+    case Probe::Kind::flow: sent = attempt_flow(probe); break;
+    case Probe::Kind::gateway: sent = attempt_gateway(probe); break;
+  }
+  if (sent)  // a rule this platform is not held to is not judged
+    sent->violations.erase(std::remove_if(sent->violations.begin(), sent->violations.end(),
+                                          [&](const Violation& v) { return !model_.holds(v.clause); }),
+                           sent->violations.end());
+  return sent;
+}
+
+std::optional<Explorer::Sent> Explorer::attempt_token(const Probe& probe) {
+  const json& contract = model_.contract();
+  const std::string cid_header = str(contract, "/headers/correlation_id"_json_pointer);
+  const auto& components = run_.environment().components;
+  const Principal& principal = model_.principals().at(probe.principal);
+  Sent sent;
+  const auto authority = components.find("authority");
+  if (authority == components.end()) return std::nullopt;
+  sent.request = token_request(run_.environment().bindings, contract, authority->second.url, principal, probe.token_tenant);
+  sent.seen.correlation_id = run_.new_correlation_id();
+  sent.request.headers.set(cid_header, sent.seen.correlation_id);
+  auto response = send(sent.request);
+  if (!response) return std::nullopt;
+  sent.seen.response = std::move(*response);
+  const auto predicted = model_.predict_token(principal, probe.token_tenant);
+  sent.violations = judge_token(model_, run_.contract_for("authority"), probe, predicted, sent.seen.response,
+                                records("authority", sent.seen.correlation_id));
+  return sent;
+}
+
+std::optional<Explorer::Sent> Explorer::attempt_gateway(const Probe& probe) {
   const json& contract = model_.contract();
   const std::string cid_header = str(contract, "/headers/correlation_id"_json_pointer);
   const auto& components = run_.environment().components;
   Sent sent;
-  const Principal& principal = model_.principals().at(probe.principal);
-  if (probe.kind == Probe::Kind::token) {
-    const auto authority = components.find("authority");
-    if (authority == components.end()) return std::nullopt;
-    sent.request = token_request(run_.environment().bindings, contract, authority->second.url, principal, probe.token_tenant);
-    sent.seen.correlation_id = run_.new_correlation_id();
-    sent.request.headers.set(cid_header, sent.seen.correlation_id);
-    auto response = send(sent.request);
-    if (!response) return std::nullopt;
-    sent.seen.response = std::move(*response);
-    const auto predicted = model_.predict_token(principal, probe.token_tenant);
-    sent.violations = judge_token(model_, run_.contract_for("authority"), probe, predicted, sent.seen.response,
-                                  records("authority", sent.seen.correlation_id));
-    return sent;
-  }
-  if (probe.kind == Probe::Kind::direct) return attempt_direct(probe);
-  if (probe.kind == Probe::Kind::flow) return attempt_flow(probe);
   const auto gateway = components.find("gateway");
   if (gateway == components.end()) return std::nullopt;
   const auto token = token_for(probe);
@@ -274,18 +306,35 @@ std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
   };
   sent.seen.correlation_id = run_.new_correlation_id();
   sent.request = build(probe, sent.seen.correlation_id);
+  // T2: whether the tenant's budget is spent is the ledger's; where it cannot tell, the answer does.
+  RequestFacts facts = facts_of(model_, probe);
+  const auto sent_at = BudgetLedger::Clock::now();
+  const auto counted = model_.predict(facts).counted_tenant;
+  const auto budget = counted ? ledger_.state(*counted, sent_at) : BudgetLedger::State::left;
   auto response = send(sent.request);
   if (!response) return std::nullopt;
   sent.seen.response = std::move(*response);
-  const RequestFacts facts = facts_of(model_, probe);
+  const int limited = contract.value("/status/too_many_requests"_json_pointer, 0);
+  facts.budget_spent = budget == BudgetLedger::State::spent ||
+                       (budget == BudgetLedger::State::unknown && sent.seen.response.status == limited);
   const Prediction predicted = model_.predict(facts);
+  if (counted) {
+    if (predicted.clause == "T2") ledger_.refused(*counted);
+    else ledger_.counted(*counted, sent_at);
+  }
   sent.seen.gateway_records = records("gateway", sent.seen.correlation_id);
   sent.seen.backend_records = records(route.backend, sent.seen.correlation_id);
   if (predicted.error == "not_found" && !predicted.item_owner.empty()) {
     Probe missing = probe;
     missing.item_id = model_.missing_id();
+    const auto reference_at = BudgetLedger::Clock::now();
     auto reference = send(build(missing, run_.new_correlation_id()));
-    if (reference) sent.seen.missing_reference = std::move(*reference);
+    if (counted) ledger_.counted(*counted, reference_at);
+    if (reference && limited != 0 && reference->status == limited) {  // the budget ran out in between: no reference
+      if (counted) ledger_.refused(*counted);
+    } else if (reference) {
+      sent.seen.missing_reference = std::move(*reference);
+    }
   }
   sent.violations = judge_gateway(model_, run_.contract_for("gateway"), run_.contract_for(route.backend), probe, facts,
                                   predicted, sent.seen);
@@ -306,6 +355,7 @@ std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
       Probe twin = probe;
       twin.route = r;
       const Prediction twin_predicted = model_.predict(facts_of(model_, twin));
+      if (twin_predicted.counted_tenant) ledger_.counted(*twin_predicted.counted_tenant, BudgetLedger::Clock::now());
       auto answer = send(build(twin, run_.new_correlation_id()));
       out_of_order = answer && answer->status == twin_predicted.status;
       break;
@@ -362,7 +412,13 @@ std::optional<Explorer::Sent> Explorer::attempt_flow(const Probe& probe) {
   const auto text = flow_text(model_, probe);
   if (!text || options_.scratch_dir.empty()) return std::nullopt;
   for (const auto& clause : text->requirements)
-    if (!clause_selected(clause, options_.clauses)) return std::nullopt;  // a rule this platform is not held to
+    if (!model_.holds(clause)) return std::nullopt;  // a rule this platform is not held to
+  // A flow runs where its tenant's budget surely has room for all its steps (T2).
+  constexpr long kFlowRequests = 12;
+  const auto caller = model_.predict_token(model_.principals().at(probe.principal), probe.token_tenant).claims.tenant;
+  if (caller && ledger_.room(*caller, BudgetLedger::Clock::now()) < kFlowRequests) return std::nullopt;
+  for (const auto& tenant : text->spends)
+    if (ledger_.room(tenant, BudgetLedger::Clock::now()) < kFlowRequests) return std::nullopt;
   Sent sent;
   sent.scenario = flow_scenario_text(*text);
   std::error_code ec;
@@ -384,7 +440,13 @@ std::optional<Explorer::Sent> Explorer::attempt_flow(const Probe& probe) {
     return std::nullopt;
   }
   ScenarioCase c{&scenarios->front(), nullptr, "explore", "flow"};
+  const auto gateway = env.components.find("gateway");
+  if (gateway != env.components.end())  // its requests spend budgets the model did not predict
+    run_.observe_requests([&, url = gateway->second.url](const HttpRequest& r) {
+      if (r.url.rfind(url, 0) == 0) note_unpredicted(r);
+    });
   const ScenarioResult result = run_scenario(c, run_);
+  run_.observe_requests(nullptr);
   if (result.skipped) return std::nullopt;
   if (result.environment_error) {
     summary_.errors.push_back(*result.environment_error);
@@ -451,6 +513,14 @@ Probe Explorer::shrink(Probe probe, const Violation& target) {
       if (probe.token_tenant && probe.kind != Probe::Kind::token) {
         const bool ambiguous = who.tenants.size() > 1 && who.default_tenant.empty();
         c.token_tenant = ambiguous ? std::optional<std::string>(who.tenants.front()) : std::nullopt;
+      }
+      // What named the caller's own tenant names the new caller's: the probe keeps its relation.
+      const auto was = model_.predict_token(model_.principals()[probe.principal], probe.token_tenant).claims.tenant;
+      const auto now = model_.predict_token(who, c.token_tenant).claims.tenant;
+      if (was && now && *was != *now) {
+        if (c.path_tenant == *was) c.path_tenant = *now;
+        for (auto& carrier : c.carriers)
+          if (carrier.tenant == *was) carrier.tenant = *now;
       }
       if (accept(c)) { changed = true; break; }
     }
@@ -559,9 +629,11 @@ ExploreSummary Explorer::explore(const std::vector<Probe>& matrix) {
   generate.flows = available_flows(model_, caps, options_.writes);
   // The authorization matrix first: every request given, under every principal and token form.
   std::vector<TokenForm> forms = {TokenForm::issued, TokenForm::none, TokenForm::other_scheme, TokenForm::tampered};
-  if (generate.mint) forms.push_back(TokenForm::expired_past_leeway);
+  if (generate.mint) forms.insert(forms.end(), {TokenForm::expired_past_leeway, TokenForm::minted});
   for (const Probe& request : matrix) {
-    if (model_.routes().at(request.route).method != "GET" && !options_.writes) continue;  // read-only unless told
+    const Route& route = model_.routes().at(request.route);
+    if (route.method != "GET" && !options_.writes) continue;  // read-only unless told
+    if (route.kind == Route::Kind::other || route.kind == Route::Kind::replace) continue;  // no body the model writes
     for (std::size_t p = 0; p < model_.principals().size(); ++p)
       for (TokenForm form : forms) {
         if (out_of_budget() || !summary_.errors.empty()) break;
@@ -576,7 +648,17 @@ ExploreSummary Explorer::explore(const std::vector<Probe>& matrix) {
       }
   }
   Generator generator(model_, options_.seed, generate);
-  while (!out_of_budget() && summary_.errors.empty()) consider(generator.next());
+  long skipped = 0;
+  while (!out_of_budget() && summary_.errors.empty()) {
+    Probe probe = generator.next();
+    // A tenant whose budget is spent answers every request alike until its window ends (T2): one
+    // probe in ten still asks, the others are drawn again.
+    if (probe.kind == Probe::Kind::gateway)
+      if (const auto tenant = model_.predict(facts_of(model_, probe)).counted_tenant;
+          tenant && ledger_.state(*tenant, BudgetLedger::Clock::now()) == BudgetLedger::State::spent && ++skipped % 10 != 0)
+        continue;
+    consider(probe);
+  }
   summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   summary_.requests = requests();
   summary_.budget_spent = summary_.requests >= options_.budget;

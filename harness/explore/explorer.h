@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/explore/budget_ledger.h"
 #include "harness/explore/judge.h"
 #include "harness/explore/model.h"
 #include "harness/explore/probe.h"
@@ -37,7 +38,6 @@ struct ExploreOptions {
   bool writes = false;
   int max_findings = 50;              // the run stops collecting new classes past this
   std::string scratch_dir;            // where flows are written to be loaded; none: no flows
-  std::vector<std::string> clauses;   // the topology's clause selection: a flow runs when it selects all its clauses
 };
 
 struct ExploreSummary {
@@ -56,6 +56,9 @@ class Explorer {
   // out: each is sent under every principal and token form), then generated probes until the
   // budget, the time or an environment error ends the run.
   ExploreSummary explore(const std::vector<Probe>& matrix = {});
+  // A request sent through the gateway by someone else (the pack's run before the matrix): the
+  // tenants it names may have spent some of their budget (T2).
+  void note_unpredicted(const HttpRequest& request);
 
  private:
   struct Sent {
@@ -64,8 +67,11 @@ class Explorer {
     std::vector<Violation> violations;
     std::string scenario, transcript;  // a flow's scenario item and its failed step's transcript
   };
-  // Sends `probe` and judges it; nullopt when a request could not be sent (recorded as an error).
+  // Sends `probe` and judges it, keeping the violations of the clauses the topology selects; nullopt
+  // when a request could not be sent (recorded as an error).
   std::optional<Sent> attempt(const Probe& probe);
+  std::optional<Sent> attempt_gateway(const Probe& probe);
+  std::optional<Sent> attempt_token(const Probe& probe);
   std::optional<Sent> attempt_direct(const Probe& probe);  // Probe::Kind::direct
   std::optional<Sent> attempt_flow(const Probe& probe);    // Probe::Kind::flow
   void consider(const Probe& probe);  // attempt it; a failure is shrunk and kept as a finding of its class
@@ -92,6 +98,7 @@ class Explorer {
   std::map<std::string, std::size_t> by_key_;  // finding class -> index in the findings
   std::map<std::string, int> per_check_;       // clause and check -> classes found  // issued tokens by principal, tenant parameter and form
   ExploreSummary summary_;
+  BudgetLedger ledger_;
 };
 
 }  // namespace tc::explore

@@ -1,6 +1,7 @@
 #include "harness/explore/flows.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "common/headers.h"
 #include "harness/explore/spelling.h"
@@ -39,7 +40,7 @@ std::string bearer(const std::string& token = "access_token") {
 }
 
 FlowText discovery() {
-  FlowText f{"discovery", {"A1"}, {}, "", ""};
+  FlowText f{"discovery", {"A1"}, {}, "", "", {}};
   f.steps = I + "- name: " + q("A1: discovery names the issuer, the endpoints and S256") + "\n" + K + "request:\n" + K +
             "  url: " + q("{{authority}}{{contract.paths.discovery}}") + "\n" + K + "expect:\n" + K + "  status: " +
             status("ok") + "\n" + K + "  json:\n" + K + "    - {pointer: /issuer, equals: " + q("{{authority}}") + "}\n" +
@@ -65,7 +66,7 @@ std::optional<FlowText> console(const Model& model, const Probe& probe) {
     header_line = K + "    " + q(name_text(c)) + ": " + q(value_text(model, c)) + "\n";
   }
   const ConsolePrediction p = model.predict_console(token.claims, values);
-  FlowText f{"console " + std::string(values.empty() ? "without tenant header" : "with a tenant header"), {"A7", "I3"}, {}, "", ""};
+  FlowText f{"console " + std::string(values.empty() ? "without tenant header" : "with a tenant header"), {"A7", "I3"}, {}, "", "", {}};
   f.steps = token_step(model, probe);
   f.steps += I + "- name: " + q("A7: console tenants " + f.title.substr(8)) + "\n" + K + "request:\n" + K + "  url: " +
              q("{{authority}}{{contract.paths.console_tenants}}") + "\n" + bearer() + header_line + K + "expect:\n" + K +
@@ -93,7 +94,7 @@ std::optional<FlowText> profile(const Model& model, const Probe& probe) {
   own.principal = static_cast<std::size_t>(at - model.principals().begin());
   own.token_tenant.reset();
   const bool in_bravo = probe.variant % 2 == 1;
-  FlowText f{in_bravo ? "profile in the tenant with a layer" : "profile in the claim tenant", {"A8"}, {}, "", ""};
+  FlowText f{in_bravo ? "profile in the tenant with a layer" : "profile in the claim tenant", {"A8"}, {}, "", "", {}};
   const std::string layered = "/profile/{{fx.console_profile.layered_key}}";
   f.steps = token_step(model, own);
   f.steps += I + "- name: " + q("A8: " + f.title) + "\n" + K + "request:\n" + K + "  url: " +
@@ -114,7 +115,7 @@ std::optional<FlowText> code_flow(const Model& model, const Probe& probe) {
   std::optional<std::string> bound;
   if (!probe.carriers.empty() && probe.carriers.front().form == ValueForm::plain) bound = probe.carriers.front().tenant;
   const bool bound_outside = bound && std::find(who.tenants.begin(), who.tenants.end(), *bound) == who.tenants.end();
-  FlowText f{"", {"A3", "A4"}, {"login-hint"}, "", ""};
+  FlowText f{"", {"A3", "A4"}, {"login-hint"}, "", "", {}};
   f.vars = I + "pk: \"{{pkce()}}\"\n" + I + "state: \"{{random(12)}}\"\n";
   auto authorize = [&](const std::string& name, const std::string& client, const std::string& redirect) {
     std::string s = I + "- name: " + q(name) + "\n" + K + "request:\n" + K + "  url: " +
@@ -210,7 +211,7 @@ std::optional<FlowText> refresh(const Model& model, const Probe& probe) {
   if (who.is_client || scope.empty() || !has_scope(who, scope)) return std::nullopt;
   const auto original = model.predict_token(who, probe.token_tenant);
   if (!original.error.empty()) return std::nullopt;
-  FlowText f{"refresh", {"A4"}, {}, "", ""};
+  FlowText f{"refresh", {"A4"}, {}, "", "", {}};
   const Principal& p = who;
   f.steps = token_request_text(model, p, probe.token_tenant, I, K + "    scope: " + q("{{contract.values.refresh_scope}}") + "\n") +
             K + "capture:\n" + K + "  refresh_token: {json: /refresh_token}\n" + K + "expect:\n" + K + "  status: " +
@@ -255,7 +256,7 @@ std::optional<FlowText> introspect(const Model& model, const Probe& probe) {
   const auto token = model.predict_token(model.principals().at(probe.principal), probe.token_tenant);
   if (!token.error.empty()) return std::nullopt;
   const bool revoked = probe.variant % 2 == 1;
-  FlowText f{revoked ? "introspection of a revoked token" : "introspection of an active token", {"A9"}, {}, "", ""};
+  FlowText f{revoked ? "introspection of a revoked token" : "introspection of an active token", {"A9"}, {}, "", "", {}};
   f.steps = token_step(model, probe) + token_step(model, probe, "caller_token");
   if (revoked) {
     f.requires_caps.push_back("mint");
@@ -275,71 +276,154 @@ std::optional<FlowText> introspect(const Model& model, const Probe& probe) {
   return f;
 }
 
-// B3 and B5: a write with an Idempotency-Key replays, refuses another body, is a new key in another
-// tenant; a secret-named field is masked in the record.
+// B3: a write with an Idempotency-Key replays, refuses another body, is a new key in another
+// tenant; B5: a secret-named field is masked in the record; I3: a write refused for its tenant is in
+// no list; T3: a PUT with a key replays as well. Each part where the platform is held to its clause.
 std::optional<FlowText> writes(const Model& model, const Probe& probe) {
   const Principal& who = model.principals().at(probe.principal);
   const auto token = model.predict_token(who, probe.token_tenant);
   if (!token.error.empty() || !token.claims.tenant) return std::nullopt;
+  const std::string own = *token.claims.tenant;
   const auto route = std::find_if(model.routes().begin(), model.routes().end(), [&](const Route& r) {
     return r.kind == Route::Kind::write && !r.fx_name.empty() && has_scope(who, r.scope);
   });
   if (route == model.routes().end()) return std::nullopt;
-  FlowText f{"idempotent write", {"B3", "B5"}, {}, I + "key: \"explore-{{random(16)}}\"\n", ""};
-  const std::string url = q("{{gateway}}" + fx(route->fx_name));
-  auto post = [&](const std::string& name, const std::string& body, const std::string& extra_header) {
-    return I + "- name: " + q(name) + "\n" + K + "request:\n" + K + "  method: POST\n" + K + "  url: " + url + "\n" + bearer() +
-           K + "    " + q("{{contract.headers.idempotency_key}}") + ": \"{{key}}\"\n" + extra_header + K + "  json: " + body + "\n";
+  FlowText f{"idempotent write", {"B3"}, {}, I + "key: \"explore-{{random(16)}}\"\n", "", {own}};
+  // A route's URL in the caller's tenant (its path names it where the route has a tenant parameter).
+  auto url_in = [&](const Route& r, const std::string& tenant, const std::string& item = "") {
+    return q(route_url_text(model, r, r.tenant_param.empty() ? "" : tenant, item));
   };
+  auto send = [&](const std::string& name, const char* method, const std::string& url, const std::string& key,
+                  const std::string& body, const std::string& extra_header) {
+    return I + "- name: " + q(name) + "\n" + K + "request:\n" + K + "  method: " + method + "\n" + K + "  url: " + url + "\n" +
+           bearer() + K + "    " + q("{{contract.headers.idempotency_key}}") + ": " + q(key) + "\n" + extra_header + K +
+           "  json: " + body + "\n";
+  };
+  const std::string url = url_in(*route, own);
   const std::string name_field = q("{{contract.values.item_name_field}}");
+  const std::string written = "{" + name_field + ": \"explored\"}";
   f.steps = token_step(model, probe);
-  f.steps += post("B3: a write with a key", "{" + name_field + ": \"explored\", explore_api_key: \"explore-write-value\"}", "") + K +
-             "capture:\n" + K + "  first_id: {json: " + q("/{{contract.values.item_id_field}}") + "}\n" + K + "expect:\n" + K +
-             "  status: " + status("created") + "\n" + K + "  audit:\n" + K + "    - component: " + route->backend + "\n" + K +
-             "      present: {event: " + q("{{contract.events.data_write}}") + ", change_summary: {explore_api_key: " +
-             q("{{contract.values.masked}}") + "}}\n";
-  f.steps += post("B3: the same key and body replay", "{" + name_field + ": \"explored\", explore_api_key: \"explore-write-value\"}", "") +
-             K + "expect:\n" + K + "  status: " + status("created") + "\n" + K + "  headers:\n" + K + "    " +
-             q("{{contract.headers.idempotent_replayed}}") + ": " + q("{{contract.values.idempotent_replayed}}") + "\n" + K +
-             "  json:\n" + K + "    - {pointer: " + q("/{{contract.values.item_id_field}}") + ", equals: \"{{first_id}}\"}\n";
-  f.steps += post("B3: the same key with another body", "{" + name_field + ": \"explored again\"}", "") + K + "expect:\n" + K +
-             "  status: " + status("idempotency_key_reused") + "\n" + K + "  json:\n" + K + "    - " +
+  f.steps += send("B3: a write with a key", "POST", url, "{{key}}", written, "") + K + "capture:\n" + K + "  first_id: {json: " +
+             q("/{{contract.values.item_id_field}}") + "}\n" + K + "expect:\n" + K + "  status: " + status("created") + "\n" + K +
+             "  audit:\n" + K + "    - component: " + route->backend + "\n" + K + "      present: {event: " +
+             q("{{contract.events.data_write}}") + "}\n";
+  f.steps += send("B3: the same key and body replay", "POST", url, "{{key}}", written, "") + K + "expect:\n" + K + "  status: " +
+             status("created") + "\n" + K + "  headers:\n" + K + "    " + q("{{contract.headers.idempotent_replayed}}") + ": " +
+             q("{{contract.values.idempotent_replayed}}") + "\n" + K + "  json:\n" + K + "    - {pointer: " +
+             q("/{{contract.values.item_id_field}}") + ", equals: \"{{first_id}}\"}\n";
+  f.steps += send("B3: the same key with another body", "POST", url, "{{key}}", "{" + name_field + ": \"explored again\"}", "") +
+             K + "expect:\n" + K + "  status: " + status("idempotency_key_reused") + "\n" + K + "  json:\n" + K + "    - " +
              error_check("idempotency_key_reused") + "\n";
+  if (model.holds("B5")) {
+    f.requirements.push_back("B5");
+    f.steps += send("B5: a secret-named field is masked in the write's record", "POST", url, "{{key}}-masked",
+                    "{" + name_field + ": \"explored\", explore_api_key: \"explore-write-value\"}", "") +
+               K + "expect:\n" + K + "  status: " + status("created") + "\n" + K + "  audit:\n" + K + "    - component: " +
+               route->backend + "\n" + K + "      present: {event: " + q("{{contract.events.data_write}}") +
+               ", change_summary: {explore_api_key: " + q("{{contract.values.masked}}") + "}}\n";
+  }
   // I3: a write refused for its tenant leaves the tenant's list as it was, read through the list route.
   const auto outside = std::find_if(model.tenants().begin(), model.tenants().end(), [&](const std::string& t) {
-    return t != *token.claims.tenant &&
+    return t != own &&
            std::find(token.claims.allowed_tenants.begin(), token.claims.allowed_tenants.end(), t) == token.claims.allowed_tenants.end();
   });
   const auto list = std::find_if(model.routes().begin(), model.routes().end(), [&](const Route& r) {
-    return r.kind == Route::Kind::list && r.backend == route->backend && !r.fx_name.empty() && r.tenant_param.empty() &&
-           has_scope(who, r.scope);
+    return r.kind == Route::Kind::list && r.backend == route->backend && !r.fx_name.empty() &&
+           r.tenant_param == route->tenant_param && has_scope(who, r.scope);
   });
-  if (outside != model.tenants().end() && list != model.routes().end() && !model.tenant_fx(*outside).empty()) {
-    RequestFacts facts;
+  if (outside != model.tenants().end() && list != model.routes().end() && !model.tenant_fx(*outside).empty() && model.holds("I3")) {
+    RequestFacts facts;  // the outside tenant named where this route names a tenant: its path, else the header
     facts.claims = token.claims;
     facts.route = &*route;
-    facts.tenant_values = {*outside};
+    std::string header;
+    if (route->tenant_param.empty()) {
+      facts.tenant_values = {*outside};
+      header = K + "    " + q("{{contract.headers.tenant}}") + ": " + q(tenant_text(model, *outside)) + "\n";
+    } else {
+      facts.path_tenant = *outside;
+    }
     const Prediction refused = model.predict(facts);
     f.requirements.push_back("I3");
-    f.steps += post("I3: a write naming a tenant outside the entitlement", "{" + name_field + ": \"explored refused {{key}}\"}",
-                    K + "    " + q("{{contract.headers.tenant}}") + ": " + q(tenant_text(model, *outside)) + "\n") +
+    f.steps += send("I3: a write naming a tenant outside the entitlement", "POST", url_in(*route, *outside), "{{key}}-outside",
+                    "{" + name_field + ": \"explored refused {{key}}\"}", header) +
                K + "expect:\n" + K + "  status: " + status(refused.status_key) + "\n" + K + "  audit:\n" + K + "    - component: " +
                route->backend + "\n" + K + "      absent: {event: " + q("{{contract.events.data_write}}") + "}\n";
     f.steps += I + "- name: " + q("I3: the refused write is in no list") + "\n" + K + "request:\n" + K + "  url: " +
-               q("{{gateway}}" + fx(list->fx_name)) + "\n" + bearer() + K + "expect:\n" + K + "  status: " + status("ok") + "\n" +
-               K + "  json:\n" + K + "    - {pointer: " + q("{{contract.values.items_pointer}}") + ", not_contains: {" + name_field +
+               url_in(*list, own) + "\n" + bearer() + K + "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  json:\n" +
+               K + "    - {pointer: " + q("{{contract.values.items_pointer}}") + ", not_contains: {" + name_field +
                ": \"explored refused {{key}}\"}}\n";
   }
+  // B3, I1: the same key in another tenant is a new key — the caller's other entitled tenant named by
+  // header, else a caller of another tenant (the one with the largest budget: it spends two requests).
   const auto other = std::find_if(token.claims.allowed_tenants.begin(), token.claims.allowed_tenants.end(),
-                                  [&](const std::string& t) { return t != *token.claims.tenant; });
-  if (other != token.claims.allowed_tenants.end() && !model.tenant_fx(*other).empty() && !model.strict_claim_match()) {
+                                  [&](const std::string& t) { return t != own; });
+  auto new_key_in = [&](const std::string& tenant, const std::string& name, const std::string& token_name,
+                        const std::string& header) {
     f.requirements.push_back("I1");
-    f.steps += post("B3: the same key in another tenant is a new key",
-                    "{" + name_field + ": \"explored\", explore_api_key: \"explore-write-value\"}",
-                    K + "    " + q("{{contract.headers.tenant}}") + ": " + q(tenant_text(model, *other)) + "\n") +
-               K + "expect:\n" + K + "  status: " + status("created") + "\n" + K + "  headers:\n" + K + "    " +
+    std::string step = send(name, "POST", url_in(*route, tenant), "{{key}}", written, header);
+    if (token_name != "access_token") {
+      const std::string mine = bearer(), theirs = bearer(token_name);
+      step.replace(step.find(mine), mine.size(), theirs);
+    }
+    f.steps += step + K + "expect:\n" + K + "  status: " + status("created") + "\n" + K + "  headers:\n" + K + "    " +
                q("{{contract.headers.idempotent_replayed}}") + ": {absent: true}\n" + K + "  json:\n" + K + "    - {pointer: " +
-               q("/{{contract.values.item_tenant_field}}") + ", equals: " + q(tenant_text(model, *other)) + "}\n";
+               q("/{{contract.values.item_tenant_field}}") + ", equals: " + q(tenant_text(model, tenant)) + "}\n";
+  };
+  if (!model.holds("I1")) {
+  } else if (other != token.claims.allowed_tenants.end() && !model.tenant_fx(*other).empty() && !model.strict_claim_match() &&
+             route->tenant_param.empty()) {
+    new_key_in(*other, "B3: the same key in another tenant is a new key", "access_token",
+               K + "    " + q("{{contract.headers.tenant}}") + ": " + q(tenant_text(model, *other)) + "\n");
+  } else {
+    std::optional<std::size_t> peer;
+    long peer_budget = 0;
+    for (std::size_t p = 0; p < model.principals().size(); ++p) {
+      const auto theirs = model.predict_token(model.principals()[p], std::nullopt);
+      if (!theirs.error.empty() || !theirs.claims.tenant || *theirs.claims.tenant == own ||
+          model.tenant_fx(*theirs.claims.tenant).empty() || !has_scope(model.principals()[p], route->scope) ||
+          (route->tenant_param.empty() && model.principals()[p].tenants.size() != 1))
+        continue;
+      const auto budget = model.budget(*theirs.claims.tenant);
+      const long room = budget ? budget->requests : std::numeric_limits<long>::max();
+      if (!peer || room > peer_budget) peer = p, peer_budget = room;
+    }
+    if (peer) {
+      Probe theirs = probe;
+      theirs.principal = *peer;
+      theirs.token_tenant.reset();
+      const std::string tenant = *model.predict_token(model.principals()[*peer], std::nullopt).claims.tenant;
+      f.steps += token_step(model, theirs, "peer_token");
+      new_key_in(tenant, "B3: the same key from a caller of another tenant is a new key", "peer_token", "");
+      f.spends.push_back(tenant);
+    }
+  }
+  // T3: a PUT of an own item with a key, replayed; the same key on another own item is refused.
+  const auto& methods = model.idempotent_methods();
+  const auto put = std::find_if(model.routes().begin(), model.routes().end(), [&](const Route& r) {
+    return r.kind == Route::Kind::replace && !r.fx_name.empty() && has_scope(who, r.scope);
+  });
+  std::vector<const Item*> owned;
+  if (put != model.routes().end())
+    for (const auto& item : model.items())
+      if (item.backend == put->backend && item.tenant == own && !item.fx_key.empty()) owned.push_back(&item);
+  if (model.holds("T3") && std::find(methods.begin(), methods.end(), "PUT") != methods.end() && !owned.empty()) {
+    f.requirements.push_back("T3");
+    const std::string put_url = url_in(*put, own, owned.front()->id);
+    const std::string renamed = "{" + name_field + ": \"explored {{key}}\"}";
+    f.steps += send("T3: a PUT with a key replaces the item", "PUT", put_url, "{{key}}-put", renamed, "") + K + "capture:\n" + K +
+               "  first_put: {json: \"\"}\n" + K + "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  json:\n" + K +
+               "    - {pointer: " + q("/{{contract.values.item_name_field}}") + ", equals: \"explored {{key}}\"}\n" + K +
+               "  audit:\n" + K + "    - component: " + put->backend + "\n" + K + "      present: {event: " +
+               q("{{contract.events.data_write}}") + "}\n";
+    f.steps += send("T3: the same PUT again answers the first answer and writes nothing", "PUT", put_url, "{{key}}-put", renamed, "") +
+               K + "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  headers:\n" + K + "    " +
+               q("{{contract.headers.idempotent_replayed}}") + ": " + q("{{contract.values.idempotent_replayed}}") + "\n" + K +
+               "  json:\n" + K + "    - {subset: \"{{first_put}}\"}\n" + K + "  audit:\n" + K + "    - component: " +
+               put->backend + "\n" + K + "      absent: {event: " + q("{{contract.events.data_write}}") + "}\n";
+    if (owned.size() > 1)
+      f.steps += send("T3: the same key on another item is refused", "PUT", url_in(*put, own, owned[1]->id), "{{key}}-put", renamed,
+                      "") + K + "expect:\n" + K + "  status: " + status("idempotency_key_reused") + "\n" + K + "  json:\n" + K +
+                 "    - " + error_check("idempotency_key_reused") + "\n";
   }
   return f;
 }

@@ -21,6 +21,7 @@ struct FlowText {
   std::vector<std::string> requires_caps;    // capabilities it needs
   std::string vars;                          // scenario-level vars lines (indented 6), "" none
   std::string steps;                         // step items (indented 6)
+  std::vector<std::string> spends;           // the tenants whose request budgets its gateway calls spend (T2)
 };
 
 // The flows this topology can run: each needs its capabilities (code: login-hint; introspection:

@@ -37,6 +37,7 @@ std::string clause_of_error(const json& contract, const std::string& error) {
       {"unauthenticated", "G1"},  {"invalid_token", "G1"},    {"tenant_invalid", "G3"},
       {"tenant_conflict", "G3"},  {"tenant_forbidden", "G3"}, {"tenant_missing", "G3"},
       {"insufficient_scope", "G4"}, {"not_found", "B2"},      {"context_unverified", "B1"},
+      {"tenant_inactive", "T4"},  {"rate_limited", "T2"},
   };
   for (const auto& [key, clause] : table)
     if (spelled(contract, "errors", key) == error) return clause;
@@ -44,8 +45,8 @@ std::string clause_of_error(const json& contract, const std::string& error) {
 }
 
 int order_of(const std::string& clause) {
-  static const std::vector<std::string> order = {"G1", "G3", "G4", "G5", "B2"};
-  const auto at = std::find(order.begin(), order.end(), clause);
+  static const std::vector<std::string> order = {"G1", "G3", "T4", "T2", "G4", "G5", "B2"};
+  const auto at = std::find(order.begin(), order.end(), clause == "T1" ? "G3" : clause);
   return at == order.end() ? 99 : static_cast<int>(at - order.begin());
 }
 
@@ -101,7 +102,9 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
     const auto gateway_events = seen.gateway_records ? events_of(*seen.gateway_records) : std::vector<std::string>{};
     const bool forwarded = std::count(gateway_events.begin(), gateway_events.end(),
                                       spelled(gateway, "events", "request_forwarded")) > 0;
-    if (facts.direct) {
+    if (actual_clause == "T2" && predicted.clause != "T2") {
+      clause = "T2";  // refused for a budget the model says is left
+    } else if (facts.direct) {
       clause = predicted.clause == "B1" || actual_clause != "B1" ? predicted.clause : "B1";
     } else if (predicted.clause == "G5") {
       if (predicted.error == "not_found" && r.status < 300) clause = "I1";  // another tenant's item served
@@ -146,6 +149,18 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
     const std::string field = spelled(gateway, "values", "required_scope_field");
     if (!body.is_object() || str_at(body, field) != route.scope)
       v.fail("G4", "body " + field, route.scope, body.is_object() && body.contains(field) ? body[field].dump() : "none");
+  }
+
+  // T2: when to ask again, whole seconds within the window.
+  if (predicted.clause == "T2" && predicted.resolved_tenant) {
+    const std::string name = header_name(gateway, "retry_after");
+    const auto value = r.headers.get(name);
+    const auto budget = model.budget(*predicted.resolved_tenant);
+    long seconds = -1;
+    if (value && !value->empty() && value->find_first_not_of("0123456789") == std::string::npos && value->size() < 10)
+      seconds = std::stol(*value);
+    if (budget && (seconds < 1 || seconds > budget->window_seconds))
+      v.fail("T2", "header " + name, "whole seconds from 1 to " + std::to_string(budget->window_seconds), text(value));
   }
 
   // G5: the resolved tenant on the answer, and no shared cache for a tenant-scoped route.
@@ -296,7 +311,7 @@ std::vector<Violation> judge_token(const Model& model, const json& authority, co
   const std::string body_error = body.is_object() ? str_at(body, "error") : "";
   const std::string expected_error = predicted.error.empty() ? "" : spelled(authority, "errors", predicted.error);
   if (response.status != predicted.status || body_error != expected_error) {
-    v.fail("A5", "token answer", std::to_string(predicted.status) + (expected_error.empty() ? "" : " " + expected_error),
+    v.fail(predicted.clause, "token answer", std::to_string(predicted.status) + (expected_error.empty() ? "" : " " + expected_error),
            std::to_string(response.status) + (body_error.empty() ? "" : " " + body_error));
     return v.found;
   }

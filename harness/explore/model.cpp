@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/pattern.h"
+#include "harness/model/clauses.h"
 
 namespace tc::explore {
 
@@ -48,6 +49,7 @@ std::string bound_key(const json& bindings, const std::string& section, const ch
 Route::Kind route_kind(const std::string& method, const std::string& upstream, const json& served) {
   auto is = [&](const char* what) { return string_at(served, what) == upstream; };
   if (method == "POST" && is("collection")) return Route::Kind::write;
+  if (method == "PUT" && is("item")) return Route::Kind::replace;
   if (method != "GET") return Route::Kind::other;
   if (is("collection")) return Route::Kind::list;
   if (is("item")) return Route::Kind::item;
@@ -56,13 +58,59 @@ Route::Kind route_kind(const std::string& method, const std::string& upstream, c
   return Route::Kind::other;
 }
 
-}  // namespace
+// tenancy.yaml's sections the model holds, and the clauses of those it does not.
+constexpr const char* kHeldRules[] = {"tenants", "lifecycle", "rate_limits", "idempotency"};
+constexpr std::pair<const char*, const char*> kUnheldRules[] = {
+    {"workspaces", "W1–W6"}, {"admin", "W1–W6"}, {"roles", "P1–P6"}, {"planes", "P1–P6"},
+    {"policy", "P1–P6"}, {"local_issuer", "P5"}, {"hosts", "H1–H5"}, {"sign_in", "H4–H5"}};
 
-std::string modelled_clauses_text() {
-  std::string out;
-  for (const char* c : kModelledClauses) out += (out.empty() ? "" : ", ") + std::string(c);
-  return out;
+std::optional<Budget> budget_at(const json& node) {
+  if (!node.is_object() || !node.contains("requests") || !node["requests"].is_number_integer() ||
+      !node.contains("window_seconds") || !node["window_seconds"].is_number_integer())
+    return std::nullopt;
+  return Budget{node["requests"].get<long>(), node["window_seconds"].get<long>()};
 }
+
+// The rules of the platform's tenancy.yaml (T2–T4); none when the folder has no such file.
+Result<bool> load_rules(const std::string& dir, std::set<std::string>& inactive, std::map<std::string, Budget>& budgets,
+                        std::vector<std::string>& idempotent) {
+  const std::string path = (std::filesystem::path(dir) / "tenancy.yaml").string();
+  if (!std::filesystem::exists(path)) return false;
+  auto doc = load_document(path);
+  if (!doc) return doc.error();
+  const json& rules = doc->value;
+  if (!rules.is_object()) return input_error(Where{path, 0, "", {}, {}}, "tenancy.yaml must be a mapping of rule sections");
+  std::string unheld;  // the first in the file
+  for (const auto& [section, _] : rules.items())
+    if (std::find(std::begin(kHeldRules), std::end(kHeldRules), section) == std::end(kHeldRules) &&
+        (unheld.empty() || doc->line_of("/" + section) < doc->line_of("/" + unheld)))
+      unheld = section;
+  if (!unheld.empty()) {
+    std::string clauses = "no clause of docs/contract.md";
+    for (const auto& [name, ids] : kUnheldRules)
+      if (unheld == name) clauses = std::string("docs/contract.md ") + ids;
+    return input_error(Where{path, doc->line_of("/" + unheld), "/" + unheld, {}, {}},
+                       "explore's model does not hold the rules of `" + unheld + "` (" + clauses +
+                           "): this platform would be judged by rules it does not keep");
+  }
+  const std::set<std::string> refused = [&] {
+    const auto list = strings_at(rules.value("/lifecycle/refused"_json_pointer, json::array()));
+    return std::set<std::string>(list.begin(), list.end());
+  }();
+  const json tiers = rules.value("rate_limits", json::object());
+  const json tenants = rules.value("tenants", json::object());
+  for (const auto& [id, t] : tenants.items()) {
+    if (!t.is_object()) continue;
+    if (refused.count(string_at(t, "status"))) inactive.insert(id);
+    auto budget = budget_at(t.value("rate_limit", json()));
+    if (!budget && tiers.is_object()) budget = budget_at(tiers.value(string_at(t, "tier"), json()));
+    if (budget) budgets[id] = *budget;
+  }
+  if (rules.contains("/idempotency/methods"_json_pointer)) idempotent = strings_at(rules.at("/idempotency/methods"_json_pointer));
+  return true;
+}
+
+}  // namespace
 
 Result<Model> Model::load(const json& contract, const std::string& platform_dir, const json& bindings) {
   Model m;
@@ -74,6 +122,8 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
     return input_error(Where{"profile", 0, "/headers/tenant", {}, {}}, "explore needs the tenant header's name");
   m.tenant_pattern_ = contract.value("/patterns/tenant_id"_json_pointer, std::string(".*"));
   m.strict_claim_match_ = contract.value("/switches/strict_claim_match"_json_pointer, false);
+
+  if (auto rules = load_rules(platform_dir, m.inactive_, m.budgets_, m.idempotent_methods_); !rules) return rules.error();
 
   auto tenants = platform_file(platform_dir, "tenants.yaml");
   if (!tenants) return tenants.error();
@@ -185,6 +235,13 @@ std::string Model::tenant_fx(const std::string& tenant) const {
   return "";
 }
 
+bool Model::holds(const std::string& clause) const { return held_.empty() || clause_selected(clause, held_); }
+
+std::optional<Budget> Model::budget(const std::string& tenant) const {
+  const auto at = budgets_.find(tenant);
+  return at == budgets_.end() ? std::nullopt : std::optional<Budget>(at->second);
+}
+
 bool Model::has_tenant_name(const std::string& key) const {
   return std::any_of(tenant_fx_.begin(), tenant_fx_.end(), [&](const auto& e) { return e.second == key; });
 }
@@ -211,6 +268,10 @@ TokenPrediction Model::predict_token(const Principal& principal, const std::opti
   p.claims.sub = principal.sub;
   if (set.size() > 1) p.claims.allowed_tenants = set;  // A6: only with more than one assignment
   p.claims.scopes = principal.scopes;
+  if (p.claims.tenant && inactive(*p.claims.tenant)) {  // T4: no token in a locked or offboarded tenant
+    refuse("tenant_inactive");
+    p.clause = "T4";
+  }
   return p;
 }
 
@@ -241,11 +302,11 @@ ConsolePrediction Model::predict_console(const Claims& claims, const std::vector
 Prediction Model::predict(const RequestFacts& f) const {
   Prediction p;
   auto status = [&](const std::string& key) { return contract_["status"].value(key, 0); };
-  auto deny = [&](const char* clause, const std::string& key, const std::string& event) {
+  auto deny = [&](const char* clause, const std::string& key, const std::string& event, const char* error = nullptr) {
     p.clause = clause;
     p.status = status(key);
     p.status_key = key;
-    p.error = key;
+    p.error = error ? error : key;
     p.gateway_events.push_back(event);
     return p;
   };
@@ -273,15 +334,16 @@ Prediction Model::predict(const RequestFacts& f) const {
   // G1
   if (!f.has_token) return deny("G1", "unauthenticated", "authn_failed");
   if (!f.token_valid) return deny("G1", "invalid_token", "authn_failed");
-  // G3
+  // G3; T1 where the route's path names the tenant and only the claim's tenant may be named
+  const char* g3 = strict_claim_match_ && !f.route->tenant_param.empty() ? "T1" : "G3";
   std::vector<std::string> values = f.tenant_values;
   if (f.path_tenant) values.push_back(*f.path_tenant);
   const auto& pattern = compiled_regex(tenant_pattern_);
   for (const auto& v : values)
-    if (v.empty() || !pattern || !std::regex_match(v, **pattern)) return deny("G3", "tenant_invalid", "tenant_invalid");
+    if (v.empty() || !pattern || !std::regex_match(v, **pattern)) return deny(g3, "tenant_invalid", "tenant_invalid");
   std::set<std::string> distinct(values.begin(), values.end());
   p.attempted_tenants.assign(distinct.begin(), distinct.end());
-  if (distinct.size() > 1) return deny("G3", "tenant_conflict", "tenant_conflict");
+  if (distinct.size() > 1) return deny(g3, "tenant_conflict", "tenant_conflict");
   std::vector<std::string> entitlement;
   if (f.claims.tenant) entitlement.push_back(*f.claims.tenant);
   if (!strict_claim_match_)
@@ -293,14 +355,22 @@ Prediction Model::predict(const RequestFacts& f) const {
       p.tenant_selected = true;
       p.gateway_events.push_back("tenant_selected");
     } else if (f.claims.tenant) {
-      return deny("G3", "tenant_conflict", "tenant_override_rejected");
+      return deny(g3, "tenant_conflict", "tenant_override_rejected");
     } else {
-      return deny("G3", "tenant_forbidden", "tenant_forbidden");
+      return deny(g3, "tenant_forbidden", "tenant_forbidden");
     }
   } else if (f.claims.tenant) {
     p.resolved_tenant = f.claims.tenant;
   } else if (f.route->tenant_scoped) {
-    return deny("G3", "tenant_missing", "tenant_missing");
+    return deny(g3, "tenant_missing", "tenant_missing");
+  }
+  // T4: a token of a locked or offboarded tenant, or a request acting in one
+  if ((f.claims.tenant && inactive(*f.claims.tenant)) || (p.resolved_tenant && inactive(*p.resolved_tenant)))
+    return deny("T4", "tenant_inactive", "tenant_inactive");
+  // T2: the resolved tenant's budget, spent by every request that gets this far
+  if (p.resolved_tenant && budget(*p.resolved_tenant)) {
+    p.counted_tenant = p.resolved_tenant;
+    if (f.budget_spent) return deny("T2", "too_many_requests", "rate_limited", "rate_limited");
   }
   // G4
   if (!f.route->scope.empty() && !contains(f.claims.scopes, f.route->scope))

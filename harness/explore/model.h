@@ -1,12 +1,16 @@
 // The contract as a small declarative model, for `tenantcheck explore`: what a conforming platform
 // answers to a request, derived from the profile's spellings, the platform's declared routes and
-// principals (its folder: routes.yaml, users.yaml, clients.yaml, tenants.yaml, items.yaml) and the
-// bindings, never from the stubs' code. The gateway's order (O1) is G1 authentication, G3 tenant
-// resolution, G4 scope, then G5 forwarding to a backend that answers by B2; the Authority's tenant
-// selection is A5 and its claims A6. Where a platform and this model disagree, the prediction names
-// the clause that decides the request, so one of them is shown wrong.
+// principals (its folder: routes.yaml, users.yaml, clients.yaml, tenants.yaml, items.yaml, and the
+// rules of tenancy.yaml it holds: lifecycle, rate_limits, idempotency) and the bindings, never from
+// the stubs' code. The gateway's order (O1) is G1 authentication, G3 tenant resolution (T1 where the
+// path names the tenant and the claim must match), T4 lifecycle, T2 the tenant's budget, G4 scope,
+// then G5 forwarding to a backend that answers by B2; the Authority's tenant selection is A5 (and T4)
+// and its claims A6. Where a platform and this model disagree, the prediction names the clause that
+// decides the request, so one of them is shown wrong.
 #pragma once
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,13 +32,20 @@ struct Principal {
 
 // A gateway route and what its backend serves there.
 struct Route {
-  enum class Kind { list, item, echo, status, write, other };
+  enum class Kind { list, item, echo, status, write, replace, other };  // write: POST to the collection; replace: PUT of an item
   std::string method, path, backend, scope, tenant_param;
   std::string upstream;             // the backend's own path for it
   std::string upstream_fx;          // its name in the bindings' backend_routes.<backend> ("" none)
   bool tenant_scoped = true;
   Kind kind = Kind::other;
   std::string fx_name;              // its name in the bindings' routes.<backend> ("" none)
+};
+
+// A tenant's request budget (T2): requests per fixed window, the window started by its first counted
+// request.
+struct Budget {
+  long requests = 0;
+  long window_seconds = 0;
 };
 
 struct Item {
@@ -55,7 +66,7 @@ struct TokenPrediction {
   int status = 200;
   std::string status_key = "ok";    // its status.* key
   std::string error;                // "" success; else the errors.* key
-  Claims claims;                    // on success
+  Claims claims;                    // on success, and for T4's refusal the claims a token would carry
 };
 
 // What a request through the gateway must get.
@@ -70,6 +81,7 @@ struct Prediction {
   std::string backend_event;        // events.* key of the backend's record; "" when it must not be called
   std::string item_owner;           // an item read: the tenant owning the id ("" an id of no tenant)
   std::vector<std::string> attempted_tenants;  // G3's distinct values, sorted
+  std::optional<std::string> counted_tenant;   // the tenant whose budget the request spends (T2)
 };
 
 // The Authority's console answer to a token and the request's tenant values (A7): the selected
@@ -93,17 +105,22 @@ struct RequestFacts {
   bool direct = false;              // a call straight to the route's backend, the tenant and actor set
                                     // as the gateway would set them from the claims (B1)
   bool signature_valid = false;     // direct: signed with the shared secret within the skew
+  bool budget_spent = false;        // the resolved tenant's budget is used up in this window (T2)
 };
 
-// The clauses the model predicts by: a platform explored must be held to every one of them.
-inline constexpr const char* kModelledClauses[] = {"G1", "G3", "G4", "G5", "B2", "A5", "A6", "I1", "I2", "I4"};
-std::string modelled_clauses_text();  // "G1, G3, …"
 
 class Model {
  public:
   // `platform_dir` is the topology's fixtures folder; `bindings` the rendered bindings (fx names).
   // An input error naming the file and pointer when a declaration is missing or malformed.
+  // A tenancy.yaml section the model does not hold (seeds 001, 002, 004: workspaces, planes, hosts…)
+  // is an input error naming it: such a platform would be judged by rules it does not keep.
   static Result<Model> load(const json& contract, const std::string& platform_dir, const json& bindings);
+
+  // The topology's clause selection: what the platform is held to (empty: every clause). A check of a
+  // clause it does not select is neither run nor reported.
+  void hold_to(std::vector<std::string> clauses) { held_ = std::move(clauses); }
+  bool holds(const std::string& clause) const;
 
   TokenPrediction predict_token(const Principal& principal, const std::optional<std::string>& tenant) const;
   Prediction predict(const RequestFacts& facts) const;
@@ -124,6 +141,12 @@ class Model {
   // The profile's header names a tenant travels in: the canonical one first, then the aliases.
   const std::vector<std::string>& tenant_headers() const { return tenant_headers_; }
   bool strict_claim_match() const { return strict_claim_match_; }
+  // T4: the tenant's lifecycle status is one whose credentials are refused.
+  bool inactive(const std::string& tenant) const { return inactive_.count(tenant) > 0; }
+  // T2: the tenant's budget (its negotiated one, else its tier's); none when it has no limit.
+  std::optional<Budget> budget(const std::string& tenant) const;
+  // T3: the methods an Idempotency-Key makes replayable (B3's POST when tenancy.yaml names none).
+  const std::vector<std::string>& idempotent_methods() const { return idempotent_methods_; }
   // The bindings' console_profile user ("users.default"), "" when the bindings name none (A8).
   const std::string& console_profile_user() const { return console_profile_user_; }
 
@@ -136,6 +159,10 @@ class Model {
   std::vector<std::pair<std::string, std::string>> tenant_fx_;
   std::string missing_id_, missing_fx_, tenant_pattern_, console_profile_user_;
   bool strict_claim_match_ = false;
+  std::set<std::string> inactive_;
+  std::map<std::string, Budget> budgets_;
+  std::vector<std::string> idempotent_methods_{"POST"};
+  std::vector<std::string> held_;
 };
 
 }  // namespace tc::explore

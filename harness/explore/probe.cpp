@@ -22,6 +22,7 @@ const char* token_form_name(TokenForm form) {
     case TokenForm::nbf_within_leeway: return "token not yet valid within the leeway";
     case TokenForm::wrong_audience: return "token for another audience";
     case TokenForm::wrong_issuer: return "token of another issuer";
+    case TokenForm::minted: return "minted token";
   }
   return "";
 }
@@ -52,7 +53,7 @@ const char* signature_name(Signature s) {
 bool token_form_minted(TokenForm form) {
   return form == TokenForm::expired_past_leeway || form == TokenForm::expired_within_leeway ||
          form == TokenForm::nbf_past_leeway || form == TokenForm::nbf_within_leeway ||
-         form == TokenForm::wrong_audience || form == TokenForm::wrong_issuer;
+         form == TokenForm::wrong_audience || form == TokenForm::wrong_issuer || form == TokenForm::minted;
 }
 
 std::optional<TimeClaim> token_time_claim(const json& contract, TokenForm form) {
@@ -183,7 +184,7 @@ RequestFacts facts_of(const Model& model, const Probe& probe) {
   facts.route = &route;
   facts.has_token = probe.token != TokenForm::none && probe.token != TokenForm::other_scheme;
   facts.token_valid = probe.token == TokenForm::issued || probe.token == TokenForm::expired_within_leeway ||
-                      probe.token == TokenForm::nbf_within_leeway;
+                      probe.token == TokenForm::nbf_within_leeway || probe.token == TokenForm::minted;
   facts.direct = probe.kind == Probe::Kind::direct;
   facts.signature_valid = probe.signature == Signature::fresh;
   const auto token = model.predict_token(model.principals().at(probe.principal), probe.token_tenant);
@@ -299,7 +300,7 @@ Generator::Generator(const Model& model, std::uint64_t seed, GenerateOptions opt
     if (model.principals()[i].tenants.size() > 1) multi_tenant_.push_back(i);
   for (std::size_t i = 0; i < model.routes().size(); ++i) {
     const auto kind = model.routes()[i].kind;
-    if (kind == Route::Kind::other) continue;
+    if (kind == Route::Kind::other || kind == Route::Kind::replace) continue;  // a replace is the writes flow's
     if (kind == Route::Kind::write && !options.writes) continue;
     routes_.push_back(i);
     // a backend's own list, called straight (once per backend: the gateway's alternative paths to it
@@ -372,7 +373,7 @@ Probe Generator::next() {
     std::vector<TokenForm> forms = {TokenForm::none, TokenForm::other_scheme, TokenForm::alg_none, TokenForm::tampered};
     if (options_.mint)
       for (auto f : {TokenForm::expired_past_leeway, TokenForm::expired_within_leeway, TokenForm::nbf_past_leeway,
-                     TokenForm::nbf_within_leeway, TokenForm::wrong_audience, TokenForm::wrong_issuer})
+                     TokenForm::nbf_within_leeway, TokenForm::wrong_audience, TokenForm::wrong_issuer, TokenForm::minted})
         forms.push_back(f);
     probe.token = forms[pick(forms.size())];
     if (probe.token == TokenForm::tampered) probe.tampered_tenant = other_tenant(model_, probe, pick(model_.tenants().size()));
@@ -387,11 +388,15 @@ Probe Generator::next() {
     if (same.empty() || roll < 0.15) probe.item_id = model_.missing_id();
     else {
       probe.item_id = same[pick(same.size())]->id;
-      if (roll < 0.25) probe.item_id = ascii(probe.item_id, true);
+      if (roll < 0.3) {  // the same id in other letters: upper case, or lower where it is upper already
+        const std::string upper = ascii(probe.item_id, true);
+        probe.item_id = upper != probe.item_id ? upper : ascii(probe.item_id, false);
+      }
     }
   }
-  if (!route.tenant_param.empty()) {
-    probe.path_tenant = any_tenant(principal);
+  if (!route.tenant_param.empty()) {  // mostly the caller's own: a path names the tenant of every request there
+    probe.path_tenant = chance(0.5) && !principal.tenants.empty() ? principal.tenants[pick(principal.tenants.size())]
+                                                                   : any_tenant(principal);
     if (chance(0.15)) probe.path_tenant = ascii(probe.path_tenant, true);
   }
   const std::size_t carriers = chance(0.45) ? 0 : (chance(0.75) ? 1 : 2 + pick(2));

@@ -38,6 +38,7 @@ enum class TokenForm {
   nbf_within_leeway,          // minted: nbf ahead but within the leeway
   wrong_audience,             // minted: another audience
   wrong_issuer,               // minted: another issuer
+  minted,                     // minted: the claims the Authority would issue, even where it refuses (T4)
 };
 const char* token_form_name(TokenForm form);
 bool token_form_minted(TokenForm form);

@@ -12,34 +12,11 @@ namespace tc::explore {
 
 namespace {
 
-std::string item_expr(const Model& model, const std::string& id) {
-  if (id == model.missing_id() && !model.missing_fx().empty()) return "fx." + model.missing_fx();
-  if (const Item* item = model.find_item(id); item && !item->fx_key.empty()) return "fx." + item->fx_key;
-  for (const auto& item : model.items()) {  // another letter case of a known item keeps its name
-    std::string upper = item.id;
-    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (upper == id && !item.fx_key.empty()) return "upper(fx." + item.fx_key + ")";
-  }
-  return "'" + id + "'";
-}
-
 std::string url_text(const Model& model, const Probe& probe, const std::string& item_id) {
-  const Route& route = model.routes().at(probe.route);
-  std::string path;
-  if (!route.fx_name.empty()) {
-    std::string args;
-    if (!route.tenant_param.empty()) args = ", " + tenant_expr(model, probe.path_tenant);
-    else if (route.kind == Route::Kind::item) args = ", " + item_expr(model, item_id);
-    path = args.empty() ? fx(route.fx_name) : "{{path(fx." + route.fx_name + args + ")}}";
-  } else {
-    path = route.path;  // a route the bindings do not name: its declared path, filled
-    for (const auto& [param, value] : {std::pair{"{" + route.tenant_param + "}", probe.path_tenant}, std::pair{std::string("{id}"), item_id}})
-      if (auto at = path.find(param); at != std::string::npos && param != "{}") path.replace(at, param.size(), value);
-  }
   std::string query = probe.query;
   if (const auto eq = query.find('='); eq != std::string::npos)
     query = query.substr(0, eq + 1) + parameter_text(model, query.substr(eq + 1));
-  return "{{gateway}}" + path + (query.empty() ? "" : "?" + query);
+  return route_url_text(model, model.routes().at(probe.route), probe.path_tenant, item_id) + (query.empty() ? "" : "?" + query);
 }
 
 struct Writer {

@@ -15,6 +15,12 @@ std::string fx(const std::string& key);           // "{{fx.<key>}}"
 // A tenant id as the pack names it: its bindings' name, else the id itself; as an expression.
 std::string tenant_text(const Model& model, const std::string& tenant);
 std::string tenant_expr(const Model& model, const std::string& tenant);
+// An item id as an expression: its bindings' name (another letter case of it through upper/lower),
+// else the id itself.
+std::string item_expr(const Model& model, const std::string& id);
+// A route's URL under {{gateway}}: its bindings' name filled with the path's parameters in order
+// (the tenant's, else the item's), else its declared path filled.
+std::string route_url_text(const Model& model, const Route& route, const std::string& path_tenant, const std::string& item_id);
 // A tenant parameter as sent: a known tenant by its name, a padded or upper-case one from that name.
 std::string parameter_text(const Model& model, const std::string& tenant);
 // A carrier's value and header name as templates.

@@ -105,15 +105,36 @@ TEST(CmdExplore, NoFixtureSecretReachesAnyFileTheRunWrites) {
   for (const auto& s : secrets) EXPECT_EQ((o.out + o.err).find(s), std::string::npos) << s;
 }
 
-TEST(CmdExplore, APlatformHeldToOtherRulesIsRefusedNamingTheSelection) {
+TEST(CmdExplore, APlatformWhoseRulesTheModelDoesNotHoldIsRefusedNamingThem) {
   TempDir dir;
-  Outcome o = run_cli({"explore", "--env", kSource + "/compose/seed-003.yaml", "--budget", "10"}, dir.path);
+  Outcome o = run_cli({"explore", "--env", kSource + "/compose/seed-001.yaml", "--budget", "10"}, dir.path);
   EXPECT_EQ(o.code, 2) << o.out << o.err;
-  EXPECT_NE(o.err.find("/clauses"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("tenancy.yaml"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("/workspaces"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("W1–W6"), std::string::npos) << o.err;
   // A fault the stubs do not know stops the stub that was given it, as for run: the environment fails.
   Outcome bad = run_cli({"explore", "--fault", "gateway.no_such_fault", "--budget", "10"}, dir.path);
   EXPECT_EQ(bad.code, 3) << bad.out << bad.err;
   EXPECT_NE(bad.err.find("unknown fault 'gateway.no_such_fault'"), std::string::npos) << bad.err;
+}
+
+// Seed 003's platform: its tenants' budgets (T2) and lifecycle (T4) are the model's too. Clean, the
+// exploration finds nothing; with a negotiated limit ignored, the sixth request of that tenant is a
+// T2 finding, written as a scenario.
+TEST(CmdExplore, Seed003sBudgetsAreJudged) {
+  TempDir dir;
+  Outcome clean = run_cli({"explore", "--env", kSource + "/compose/seed-003.yaml", "--seed", "5", "--budget", "1500",
+                           "--reports", (dir.path / "clean").string()}, dir.path);
+  EXPECT_EQ(clean.code, 0) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("0 finding class(es)"), std::string::npos) << clean.out;
+  Outcome broken = run_cli({"explore", "--env", kSource + "/compose/seed-003.yaml", "--seed", "5", "--budget", "1500",
+                            "--fault", "gateway.rate_limit_ignores_negotiated", "--reports", (dir.path / "broken").string()},
+                           dir.path);
+  EXPECT_EQ(broken.code, 1) << broken.out << broken.err;
+  bool t2 = false;
+  for (const auto& e : fs::directory_iterator(dir.path / "broken" / "explore" / "scenarios"))
+    t2 |= e.path().filename().string().rfind("t2-", 0) == 0 && read_file(e.path()).find("requirements: [T2") != std::string::npos;
+  EXPECT_TRUE(t2) << broken.out;
 }
 
 }  // namespace

@@ -244,5 +244,82 @@ TEST(ExploreModel, TheSameSeedDrawsTheSameProbes) {
   EXPECT_NE(draw(42), draw(43));
 }
 
+// Seed 003's world: its tenancy.yaml rules (T1, T2, T4) held by the model, read from its own folder.
+Model seed_model(const std::string& seed) {
+  auto profile = load_document(kSource + "/fixtures/contracts/seed-" + seed + ".yaml");
+  auto bindings = load_document(kSource + "/fixtures/seed-" + seed + "/bindings.yaml");
+  if (!profile.ok() || !bindings.ok()) throw std::runtime_error("seed files");
+  auto loaded = Model::load(profile->value, kSource + "/fixtures/seed-" + seed, bindings->value);
+  if (!loaded.ok()) throw std::runtime_error(loaded.error().to_string());
+  return *loaded;
+}
+
+TEST(ExploreModel, HoldsSeed003LifecycleBudgetsAndThePathBoundTenant) {
+  const Model m = seed_model("003");
+  const std::string acme = "1a965411-6331-4f08-8c16-5385cb99935c", locked = "7972938e-715d-4cc2-9a18-4420b3b022dc",
+                    negotiated = "22bfafe3-5af7-48c2-bbae-94c4b3ebd843", standard = "b135c74a-fe96-48dd-be8e-a714cb4876ce";
+  EXPECT_TRUE(m.inactive(locked));
+  EXPECT_TRUE(m.inactive("fc4aea6d-a1aa-43c1-ae17-1313896537e1"));  // offboarded
+  EXPECT_FALSE(m.inactive(acme));
+  ASSERT_TRUE(m.budget(negotiated));
+  EXPECT_EQ(m.budget(negotiated)->requests, 5);  // its negotiated limit, not its tier's 1000
+  ASSERT_TRUE(m.budget(standard));
+  EXPECT_EQ(m.budget(standard)->requests, 3);
+  EXPECT_EQ(m.budget(acme)->window_seconds, 60);
+  EXPECT_EQ(m.idempotent_methods(), (std::vector<std::string>{"POST", "PUT"}));
+
+  auto principal = [&](const std::string& tenant) -> const Principal& {
+    for (const auto& p : m.principals())
+      if (p.tenants == std::vector<std::string>{tenant}) return p;
+    throw std::runtime_error("no principal of " + tenant);
+  };
+  const auto refused = m.predict_token(principal(locked), std::nullopt);  // T4 at the Authority
+  EXPECT_EQ(refused.clause, "T4");
+  EXPECT_EQ(refused.error, "tenant_inactive");
+  EXPECT_EQ(refused.claims.tenant, locked);  // what a minted token carries
+
+  const Route* list = nullptr;
+  for (const auto& r : m.routes())
+    if (r.method == "GET" && r.path == "/v1/{tenantId}/projects") list = &r;
+  ASSERT_TRUE(list);
+  RequestFacts f;
+  f.route = list;
+  f.claims = m.predict_token(principal(locked), std::nullopt).claims;
+  f.path_tenant = locked;
+  auto p = m.predict(f);
+  EXPECT_EQ(p.clause, "T4");
+  EXPECT_EQ(p.status, 403);
+  EXPECT_FALSE(p.counted_tenant);  // refused before the budget is counted
+  f.claims = m.predict_token(principal(acme), std::nullopt).claims;
+  f.path_tenant = standard;  // another tenant in the path: T1, not G3
+  p = m.predict(f);
+  EXPECT_EQ(p.clause, "T1");
+  EXPECT_EQ(p.status, 409);
+  f.path_tenant = acme;
+  p = m.predict(f);
+  EXPECT_EQ(p.clause, "G5");
+  EXPECT_EQ(p.counted_tenant, acme);
+  f.budget_spent = true;
+  p = m.predict(f);
+  EXPECT_EQ(p.clause, "T2");
+  EXPECT_EQ(p.status, 429);
+  EXPECT_EQ(p.error, "rate_limited");
+  EXPECT_EQ(p.gateway_events.back(), "rate_limited");
+  EXPECT_TRUE(p.backend_event.empty());
+}
+
+TEST(ExploreModel, RefusesAPlatformWhoseRulesItDoesNotHold) {
+  for (const auto& [seed, section] : {std::pair{"001", "/workspaces"}, std::pair{"002", "/planes"}, std::pair{"004", "/hosts"}}) {
+    auto profile = load_document(kSource + "/fixtures/contracts/seed-" + std::string(seed) + ".yaml");
+    auto bindings = load_document(kSource + "/fixtures/seed-" + std::string(seed) + "/bindings.yaml");
+    ASSERT_TRUE(profile.ok() && bindings.ok());
+    auto loaded = Model::load(profile->value, kSource + "/fixtures/seed-" + seed, bindings->value);
+    ASSERT_FALSE(loaded.ok()) << seed;
+    EXPECT_EQ(loaded.error().where.pointer, section) << seed;
+    EXPECT_NE(loaded.error().where.file.find("tenancy.yaml"), std::string::npos) << seed;
+    EXPECT_GT(loaded.error().where.line, 0) << seed;
+  }
+}
+
 }  // namespace
 }  // namespace tc::explore
