@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <iterator>
+#include <cstdint>
+#include <cstring>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -161,23 +164,43 @@ std::optional<std::string> mask_jwts(std::string_view text) {
 // JWTs, long and frequent, are masked by a scan of their own before RE2 reads the text (RE2 would
 // read each three times: to its end, back to its start, and for the groups around it); the result
 // is the same unless a secret form contains "eyJ", and then the JWT pattern stays in RE2.
+// Secret forms of kKeyBytes or more are found apart from RE2 (an alternation of thousands of them —
+// a long exploration registers a session per flow — makes RE2's DFA slow): by their first kKeyBytes
+// bytes, read at every offset of the text behind a bitmap of those keys, before RE2 reads the text.
 struct Redactor::Program {
+  static constexpr std::size_t kKeyBytes = 8;
   std::unique_ptr<RE2> any;                      // every alternative, leftmost first
   std::vector<std::unique_ptr<RE2>> patterns;    // kPatterns, each alone
-  std::unordered_set<std::string_view> forms;    // views into form_text
-  std::vector<std::string> form_text;
+  std::unordered_set<std::string_view> forms;    // the short forms: views into form_text
+  std::vector<std::string> form_text;            // every form, longest first
+  std::unordered_map<std::uint64_t, std::vector<std::string_view>> long_forms;  // by first bytes, longest first
+  std::vector<bool> long_keys = std::vector<bool>(1 << 16);                     // a bitmap of their keys' hashes
   std::size_t first_pattern = 0;                 // 1 when JWTs are masked before RE2 reads the text
 
+  static std::uint64_t key_at(const char* p) {
+    std::uint64_t k = 0;
+    std::memcpy(&k, p, kKeyBytes);
+    return k;
+  }
+  static std::size_t bit_of(std::uint64_t key) { return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 48); }
+
   explicit Program(const std::vector<std::string>& secrets) {
+    std::unordered_set<std::string> seen;
     for (const auto& s : secrets)
       for (auto& f : forms_of(s))
-        if (f.size() >= 4 && std::find(form_text.begin(), form_text.end(), f) == form_text.end()) form_text.push_back(std::move(f));
+        if (f.size() >= 4 && seen.insert(f).second) form_text.push_back(std::move(f));
     std::stable_sort(form_text.begin(), form_text.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     const bool jwt_in_a_form = std::any_of(form_text.begin(), form_text.end(),
                                            [](const std::string& f) { return f.find(kJwtStart) != std::string::npos; });
     first_pattern = jwt_in_a_form ? 0 : 1;
     std::string all;
     for (const auto& f : form_text) {
+      if (f.size() >= kKeyBytes) {
+        const std::uint64_t key = key_at(f.data());
+        long_forms[key].push_back(f);
+        long_keys[bit_of(key)] = true;
+        continue;
+      }
       all += (all.empty() ? "" : "|") + RE2::QuoteMeta(f);
       forms.insert(f);
     }
@@ -188,12 +211,37 @@ struct Redactor::Program {
   }
 
   std::string apply(std::string_view text) const {
-    if (first_pattern == 1)
-      if (auto masked = mask_jwts(text)) return scan(*masked);
+    std::optional<std::string> jwts_masked;
+    if (first_pattern == 1) jwts_masked = mask_jwts(text);
+    if (jwts_masked) text = *jwts_masked;
+    if (auto masked = mask_long_forms(text)) return scan(*masked);
     return scan(text);
   }
 
  private:
+  // Every long form in `text`, the longest at each offset, masked whole; nullopt when none is there.
+  std::optional<std::string> mask_long_forms(std::string_view text) const {
+    if (long_forms.empty() || text.size() < kKeyBytes) return std::nullopt;
+    std::optional<std::string> out;
+    std::size_t copied = 0;
+    for (std::size_t i = 0; i + kKeyBytes <= text.size();) {
+      const std::uint64_t key = key_at(text.data() + i);
+      const std::string_view* hit = nullptr;
+      if (long_keys[bit_of(key)])
+        if (const auto at = long_forms.find(key); at != long_forms.end())
+          for (const auto& f : at->second)
+            if (text.compare(i, f.size(), f) == 0) { hit = &f; break; }
+      if (!hit) { ++i; continue; }
+      if (!out) out.emplace().reserve(text.size());
+      out->append(text.substr(copied, i - copied));
+      out->append(kRedacted);
+      i += hit->size();
+      copied = i;
+    }
+    if (out) out->append(text.substr(copied));
+    return out;
+  }
+
   std::string scan(std::string_view text) const {
     const re2::StringPiece input(text.data(), text.size());
     re2::StringPiece span;
@@ -244,18 +292,43 @@ void Redactor::add_secret(std::string value) {
   if (value.size() < 4) return;
   std::lock_guard lock(mu_);
   if (std::find(secrets_.begin(), secrets_.end(), value) != secrets_.end()) return;
+  // A new list of pending forms, longest first: an apply under way keeps the one it copied.
+  auto pending = pending_forms_ ? std::make_shared<std::vector<std::string>>(*pending_forms_)
+                                : std::make_shared<std::vector<std::string>>();
+  for (auto& f : forms_of(value)) {
+    if (f.size() < 4 || std::find(pending->begin(), pending->end(), f) != pending->end()) continue;
+    // The program would mask a shorter secret inside this one before the search saw it whole: the
+    // program is built again, with it.
+    if (program_ && std::any_of(program_->form_text.begin(), program_->form_text.end(),
+                                [&](const std::string& known) { return f.find(known) != std::string::npos; }))
+      program_.reset();
+    pending->push_back(std::move(f));
+  }
+  std::stable_sort(pending->begin(), pending->end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  pending_forms_ = std::move(pending);
   secrets_.push_back(std::move(value));
-  program_.reset();  // built again at the next apply, once for a run of added secrets
 }
 
 std::string Redactor::apply(std::string_view text) const {
   std::shared_ptr<const Program> program;
+  std::shared_ptr<std::vector<std::string>> pending;
   {
     std::lock_guard lock(mu_);
-    if (!program_) program_ = std::make_shared<const Program>(secrets_);
+    const std::size_t added = secrets_.size() - built_;
+    if (!program_ || added > std::max<std::size_t>(16, built_ / 4)) {
+      program_ = std::make_shared<const Program>(secrets_);
+      built_ = secrets_.size();
+      pending_forms_.reset();
+    }
     program = program_;
+    pending = pending_forms_;
   }
-  return program->apply(text);
+  std::string out = program->apply(text);
+  if (pending)
+    for (const auto& form : *pending)
+      for (auto at = out.find(form); at != std::string::npos; at = out.find(form, at + kRedacted.size()))
+        out.replace(at, form.size(), kRedacted);
+  return out;
 }
 
 Redactor& global_redactor() {

@@ -29,8 +29,12 @@ class Redactor {
  private:
   mutable std::mutex mu_;
   std::vector<std::string> secrets_;
-  // Built at the first apply after secrets were added (not once per secret), applied without the lock.
+  // Built at an apply when none is, or when the secrets added since outnumber a quarter of those in
+  // it (so a long run adding one secret at a time compiles it a logarithmic number of times); applied
+  // without the lock. The secrets added since are masked after it by plain search, longest form first.
   mutable std::shared_ptr<const Program> program_;
+  mutable std::size_t built_ = 0;                          // secrets_[0, built_) are in program_
+  mutable std::shared_ptr<std::vector<std::string>> pending_forms_;  // the forms of the others
 };
 
 // The process-wide redactor that outputs use.

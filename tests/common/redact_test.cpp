@@ -186,6 +186,22 @@ TEST(Redact, SecretsMayBeAddedWhileOtherThreadsApply) {
   reader.join();
 }
 
+// A long run registers secrets one at a time between outputs (a captured session per flow): each
+// is masked at once, also one containing an earlier one, and one contained in an earlier one.
+TEST(Redact, SecretsAddedOneAtATimeAreMaskedAtOnce) {
+  Redactor r;
+  for (int i = 0; i < 600; ++i) {
+    const std::string s = "session-value-" + std::to_string(i * 7919) + "-x";
+    r.add_secret(s);
+    ASSERT_EQ(r.apply("[" + s + "]"), "[" + std::string(kRedacted) + "]") << i;
+    ASSERT_EQ(r.apply("first session-value-0-x"), "first " + std::string(kRedacted)) << i;
+  }
+  r.add_secret("session-value-0-x-and-more");  // contains an earlier secret
+  EXPECT_EQ(r.apply("<session-value-0-x-and-more>"), "<" + std::string(kRedacted) + ">");
+  r.add_secret("value-7919");  // inside an earlier secret: that one is masked whole
+  EXPECT_EQ(r.apply("<session-value-7919-x> <value-7919>"), "<" + std::string(kRedacted) + "> <" + std::string(kRedacted) + ">");
+}
+
 TEST(Redact, GlobalRedactorIsOneInstance) {
   EXPECT_EQ(&global_redactor(), &global_redactor());
   global_redactor().add_secret("global-planted-secret");
