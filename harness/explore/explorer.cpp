@@ -627,6 +627,7 @@ ExploreSummary Explorer::explore(const std::vector<Probe>& matrix) {
   generate.context_secret = caps.count("context-secret") > 0 && !run_.environment().context_secret.empty();
   generate.writes = options_.writes;
   generate.flows = available_flows(model_, caps, options_.writes);
+  generate.flows_only = model_.hosts().has_value();
   // The authorization matrix first: every request given, under every principal and token form.
   std::vector<TokenForm> forms = {TokenForm::issued, TokenForm::none, TokenForm::other_scheme, TokenForm::tampered};
   if (generate.mint) forms.insert(forms.end(), {TokenForm::expired_past_leeway, TokenForm::minted});
@@ -648,8 +649,11 @@ ExploreSummary Explorer::explore(const std::vector<Probe>& matrix) {
       }
   }
   Generator generator(model_, options_.seed, generate);
-  long skipped = 0;
+  long skipped = 0, idle = 0;
   while (!out_of_budget() && summary_.errors.empty()) {
+    // Probes that send nothing (flows of clauses the topology does not select, principals no token
+    // is issued to) cannot end the run by its budget: past a thousand in a row it ends.
+    if (idle > 1000) break;
     Probe probe = generator.next();
     // A tenant whose budget is spent answers every request alike until its window ends (T2): one
     // probe in ten still asks, the others are drawn again.
@@ -657,7 +661,9 @@ ExploreSummary Explorer::explore(const std::vector<Probe>& matrix) {
       if (const auto tenant = model_.predict(facts_of(model_, probe)).counted_tenant;
           tenant && ledger_.state(*tenant, BudgetLedger::Clock::now()) == BudgetLedger::State::spent && ++skipped % 10 != 0)
         continue;
+    const long before = requests();
     consider(probe);
+    idle = requests() == before ? idle + 1 : 0;
   }
   summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   summary_.requests = requests();

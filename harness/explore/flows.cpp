@@ -1,6 +1,8 @@
 #include "harness/explore/flows.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <limits>
 
 #include "common/headers.h"
@@ -428,6 +430,292 @@ std::optional<FlowText> writes(const Model& model, const Probe& probe) {
   return f;
 }
 
+// ---- A platform whose tenant is the host (H1–H5): callers are sessions made by signing in. ----
+
+// A slug no tenant has: the bindings' first such slug, else one made up.
+std::string unknown_slug(const Model& model) {
+  const json& slugs = model.bindings().value("slugs", json::object());
+  if (slugs.is_object())
+    for (const auto& [key, v] : slugs.items()) {
+      if (!v.is_string()) continue;
+      bool taken = false;
+      for (const auto& [id, slug] : model.hosts()->slugs) taken |= slug == to_lower(v.get<std::string>());
+      if (!taken) return to_lower(v.get<std::string>());
+    }
+  return "explore-unknown";
+}
+
+// A bindings value as its {{fx.…}} name, else the value itself.
+std::string bound_text(const Model& model, const char* section, const std::string& value) {
+  const json& node = model.bindings().value(section, json::object());
+  if (node.is_object())
+    for (const auto& [key, v] : node.items())
+      if (v.is_string() && v.get<std::string>() == value) return fx(std::string(section) + "." + key);
+  return value;
+}
+
+// A host as the pack writes it: the base domain and the OAuth gateway by their bindings' names, a
+// tenant's slug by its name, the rest as sent.
+std::string host_text(const Model& model, const std::string& host) {
+  const HostRules& h = *model.hosts();
+  if (host == h.base_domain || host == h.oauth_gateway) return bound_text(model, "hosts", host);
+  const std::string suffix = "." + h.base_domain;
+  if (host.size() > suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    const std::string label = host.substr(0, host.size() - suffix.size());
+    const std::string slug = model.slug_fx(label);
+    return (slug.empty() ? label : fx(slug)) + "." + bound_text(model, "hosts", h.base_domain);
+  }
+  return host;
+}
+
+std::string slug_text(const Model& model, const std::string& slug) {
+  const std::string key = model.slug_fx(slug);
+  return key.empty() ? slug : fx(key);
+}
+
+std::string scheme_text(const Model& model) { return bound_text(model, "hosts", model.hosts()->scheme); }
+
+// The hosts a request may name: each tenant's (the placeholder's own slug too), a slug no tenant has,
+// the base domain, the OAuth gateway, another domain, and two labels deep.
+std::vector<std::string> host_forms(const Model& model) {
+  const HostRules& h = *model.hosts();
+  std::vector<std::string> out;
+  std::set<std::string> slugs;
+  for (const auto& [id, slug] : h.slugs) {
+    out.push_back(slug + "." + h.base_domain);
+    slugs.insert(slug);
+  }
+  out.push_back(unknown_slug(model) + "." + h.base_domain);
+  out.push_back(h.base_domain);
+  if (!h.oauth_gateway.empty()) out.push_back(h.oauth_gateway);
+  out.push_back("photos.example.invalid");
+  out.push_back("deep." + out.front());
+  return out;
+}
+
+const Route* route_with(const Model& model, const std::function<bool(const Route&)>& want) {
+  for (const auto& r : model.routes())
+    if (!r.fx_name.empty() && want(r)) return &r;
+  return nullptr;
+}
+
+std::string tenant_echo(const Model& model, const std::optional<HostTenant>& t, bool slug_too) {
+  std::string out = K + "  headers:\n";
+  auto one = [&](const char* header, const std::optional<std::string>& value) {
+    out += K + "    " + q(std::string("{{contract.headers.") + header + "}}") + ": " +
+           (value ? "[{equals: " + q(*value) + "}, {count: 1}]" : std::string("{absent: true}")) + "\n";
+  };
+  one("tenant", t ? std::optional<std::string>(tenant_text(model, t->id)) : std::nullopt);
+  if (slug_too) one("tenant_slug", t ? std::optional<std::string>(slug_text(model, t->slug)) : std::nullopt);
+  return out;
+}
+
+std::string get_on(const Model& model, const std::string& name, const std::string& host, const std::string& path_text,
+                   const std::string& headers = "", const std::string& port = "") {
+  const std::string h = host_text(model, host);
+  return I + "- name: " + q(name) + "\n" + K + "request:\n" + K + "  url: " + q(scheme_text(model) + "://" + h + port + path_text) +
+         "\n" + K + "  hosts: {" + q(h) + ": \"{{gateway}}\"}\n" + (headers.empty() ? "" : K + "  headers:\n" + headers);
+}
+
+// H1 and H2: the tenant of the first host source sent (X-Forwarded-Host from this caller is no source,
+// Origin before Host, a port dropped), echoed with its slug — on the open status route's answer and
+// on the session route's refusal of a caller without a session.
+std::optional<FlowText> host_resolution(const Model& model, const Probe& probe) {
+  const auto hosts = host_forms(model);
+  const Route* status_route = route_with(model, [](const Route& r) { return r.open && !r.backend.empty() && !r.tenant_scoped; });
+  const Route* session = route_with(model, [](const Route& r) { return r.action == "session" && !r.open; });
+  if (hosts.empty() || !status_route || !session) return std::nullopt;
+  const std::size_t n = hosts.size(), v = static_cast<std::size_t>(probe.variant);
+  const std::string& host = hosts[v % n];
+  const std::size_t origin_kind = (v / n) % 3, forwarded = (v / (3 * n)) % 2, port = (v / (6 * n)) % 2;
+  std::map<std::string, std::string> sent{{"host", host + (port ? ":8080" : "")}};
+  std::string headers;
+  if (origin_kind) {
+    const std::string& other = origin_kind == 1 ? hosts[(v + 1) % n] : hosts[n > 5 ? n - 5 : 0];  // the next, or the unknown slug's
+    sent["origin"] = model.hosts()->scheme + "://" + other;
+    headers += K + "    " + q("{{contract.headers.origin}}") + ": " + q(scheme_text(model) + "://" + host_text(model, other)) + "\n";
+  }
+  if (forwarded) {
+    const std::string& other = hosts[(v + 2) % n];
+    sent["forwarded_host"] = other;
+    headers += K + "    " + q("{{contract.headers.forwarded_host}}") + ": " + q(host_text(model, other)) + "\n";
+  }
+  const auto tenant = model.host_tenant(sent);
+  std::string title = "host resolution";
+  if (origin_kind) title += " with Origin";
+  if (forwarded) title += " with X-Forwarded-Host";
+  if (port) title += " with a port";
+  title += tenant ? (tenant->placeholder ? " on a placeholder host" : " on a tenant host") : " on a host of no tenant";
+  FlowText f{title, {"H1", "H2"}, {}, "", "", {}};
+  const std::string p = port ? ":8080" : "";
+  f.steps = get_on(model, "H1: the host sources name the tenant, on the open status route", host, fx(status_route->fx_name), headers, p) +
+            K + "expect:\n" + K + "  status: " + status("ok") + "\n" + tenant_echo(model, tenant, false);
+  f.steps += get_on(model, "H2: the tenant and its requested slug echoed on a refusal", host, fx(session->fx_name), headers, p) +
+             K + "expect:\n" + K + "  status: " + status("unauthenticated") + "\n" + tenant_echo(model, tenant, true);
+  return f;
+}
+
+// Every host of the platform a browser may be sent to (its DNS is a wildcard), `host` first, each
+// reaching the gateway: a redirect to another tenant's host is then an answer to judge, not a host
+// that cannot be resolved.
+std::string platform_hosts(const Model& model, const std::string& host) {
+  std::vector<std::string> hosts{host};
+  for (const auto& h : host_forms(model))
+    if (h != host && (h.size() > model.hosts()->base_domain.size() || h == model.hosts()->oauth_gateway) &&
+        h.find(model.hosts()->base_domain) != std::string::npos && h.rfind("deep.", 0) != 0)
+      hosts.push_back(h);
+  std::string out;
+  for (const auto& h : hosts) out += (out.empty() ? "" : ", ") + q(host_text(model, h)) + ": \"{{gateway}}\"";
+  return out;
+}
+
+// The sign-in round trip on `host` for `who`, every hop followed, its session cookie captured.
+std::string sign_in_steps(const Model& model, const Principal& who, const std::string& host, const std::string& provider) {
+  const Route* sign_in = route_with(model, [](const Route& r) { return r.action == "sign_in"; });
+  const Route* callback = route_with(model, [](const Route& r) { return r.action == "oauth_callback"; });
+  const Route* session = route_with(model, [](const Route& r) { return r.action == "session"; });
+  const std::string h = host_text(model, host);
+  return I + "- name: " + q("H4: sign in on " + host + ", every hop followed") + "\n" + K + "request:\n" + K + "  url: " +
+         q(scheme_text(model) + "://" + h + "{{path(fx." + sign_in->fx_name + ", " + provider + ")}}") + "\n" + K + "  query:\n" +
+         K + "    login_hint: " + q(fx(who.fx_key + ".username")) + "\n" + K + "    " + q("{{contract.values.callback_url_param}}") +
+         ": " + q(fx(session->fx_name)) + "\n" + K + "  hosts: {" + platform_hosts(model, host) + "}\n" +
+         K + "  follow_redirects: true\n" + K + "capture:\n" + K + "  session: {cookie: " + q("{{contract.values.session_cookie}}") +
+         "}\n" + K + "expect:\n" + K + "  hops:\n" + K + "    - {status: " + status("redirect") + "}\n" + K + "    - {status: " +
+         status("redirect") + "}\n" + K + "    - status: " + status("redirect") + "\n" + K + "      headers:\n" + K + "        " +
+         q("{{contract.headers.location}}") + ": {matches: " +
+         q("^" + scheme_text(model) + "://" + h + "{{path(fx." + callback->fx_name + ", " + provider + ")}}\\?") + "}\n" + K +
+         "    - {status: " + status("redirect") + "}\n" + K + "    - {status: " + status("ok") + "}\n" + K + "  cookies:\n" + K + "    " +
+         q(h) + ":\n" + K + "      " + q("{{contract.values.session_cookie}}") + ": {present: true}\n";
+}
+
+std::string provider_text(const Model& model) {
+  const std::string& provider = model.hosts()->provider;
+  const std::string bound = bound_text(model, "sign_in", provider);
+  return bound == provider ? "'" + provider + "'" : bound.substr(2, bound.size() - 4);  // an expression inside path()
+}
+
+// H4, H5, H3 and the host's data: a member signs in on its tenant's host or on a host of no tenant
+// (the placeholder); the session names the host's tenant with one slug; the tenant's data (B2, G2)
+// or, on a placeholder, none (H3); the cookie is no session on another host (H5).
+std::optional<FlowText> host_session(const Model& model, const Probe& probe) {
+  const Principal& who = model.principals().at(probe.principal);
+  const HostRules& h = *model.hosts();
+  if (who.is_client || who.tenants.empty() || !h.slugs.count(who.tenants.front()) || h.provider.empty()) return std::nullopt;
+  const Route* session = route_with(model, [](const Route& r) { return r.action == "session"; });
+  const Route* list = route_with(model, [](const Route& r) { return r.kind == Route::Kind::list && r.tenant_scoped; });
+  if (!session || !list || !route_with(model, [](const Route& r) { return r.action == "sign_in"; }) ||
+      !route_with(model, [](const Route& r) { return r.action == "oauth_callback"; }))
+    return std::nullopt;
+  const int v = probe.variant;
+  const bool on_placeholder = v % 2 == 1;
+  const std::string own = who.tenants.front();
+  const std::string host = (on_placeholder ? unknown_slug(model) : h.slugs.at(own)) + "." + h.base_domain;
+  const auto tenant = model.host_tenant({{"host", host}});
+  std::string replay = h.base_domain;  // another tenant's host, or the base domain
+  if ((v / 2) % 2 == 0)
+    for (const auto& [id, slug] : h.slugs)
+      if (id != own && id != h.placeholder) { replay = slug + "." + h.base_domain; break; }
+  const int check = (v / 4) % 4;
+  static const char* checks[] = {"its list", "a list asked for another tenant", "another tenant's item", "the echo"};
+  FlowText f{std::string("session on ") + (on_placeholder ? "a placeholder host" : "its tenant's host") + ", " + checks[check],
+             {"H4", "H5"}, {"login-hint"}, "", "", {}};
+  const std::string provider = provider_text(model);
+  f.steps = sign_in_steps(model, who, host, provider);
+  f.steps += get_on(model, "H5: the session names the host's tenant with one slug", host, fx(session->fx_name)) + K + "expect:\n" +
+             K + "  status: " + status("ok") + "\n" + tenant_echo(model, tenant, true) + K + "  json:\n" + K + "    - {pointer: " +
+             q("{{contract.values.session_user_id_pointer}}") + ", equals: " + q(fx(who.fx_key + ".sub")) + "}\n" + K +
+             "    - {pointer: " + q("{{contract.values.session_tenant_id_pointer}}") + ", equals: " + q(tenant_text(model, tenant->id)) +
+             "}\n" + K + "    - {pointer: " + q("{{contract.values.session_tenant_slug_pointer}}") + ", equals: " + q(slug_text(model, tenant->slug)) + "}\n" +
+             K + "    - {pointer: " + q("{{contract.values.session_placeholder_pointer}}") + ", equals: " +
+             (tenant->placeholder ? "true" : "false") + "}\n" + K + "    - {pointer: " + q("{{contract.values.session_tenant_pointer}}") +
+             ", length: 3}\n";
+  const std::string items = q("{{contract.values.items_pointer}}"), id_field = q("{{contract.values.item_id_field}}");
+  if (tenant->placeholder && model.holds("H3")) {
+    f.requirements.push_back("H3");
+    f.steps += get_on(model, "H3: a placeholder tenant serves no data", host, fx(list->fx_name)) + K + "expect:\n" + K + "  status: " +
+               status("tenant_placeholder") + "\n" + K + "  json:\n" + K + "    - " + error_check("tenant_placeholder") + "\n" + K +
+               "  audit:\n" + K + "    - component: " + list->backend + "\n" + K + "      absent: {event: " +
+               q("{{contract.events.data_read}}") + "}\n";
+  } else if (!tenant->placeholder) {
+    std::vector<const Item*> foreign, mine;
+    for (const auto& item : model.items())
+      if (item.backend == list->backend && !item.fx_key.empty()) (item.tenant == own ? mine : foreign).push_back(&item);
+    std::string none_foreign;
+    for (const Item* item : foreign)
+      none_foreign += K + "    - {pointer: " + items + ", not_contains: {" + id_field + ": " + q(fx(item->fx_key)) + "}}\n";
+    const std::string other_tenant = foreign.empty() ? "" : foreign.front()->tenant;
+    const Route* item_route = route_with(model, [&](const Route& r) { return r.kind == Route::Kind::item && r.backend == list->backend; });
+    const Route* echo = route_with(model, [&](const Route& r) { return r.kind == Route::Kind::echo && r.backend == list->backend; });
+    if (check == 0 && model.holds("I1")) {
+      f.requirements.push_back("I1");
+      if (model.holds("B2")) f.requirements.push_back("B2");  // the backend's answer is B2's
+      f.steps += get_on(model, "I1: the host's tenant's items only", host, fx(list->fx_name)) + K + "expect:\n" + K + "  status: " +
+                 status("ok") + "\n" + K + "  json:\n" + none_foreign;
+    } else if (check == 1 && model.holds("I1") && !other_tenant.empty()) {
+      f.requirements.push_back("I1");
+      if (model.holds("B2")) f.requirements.push_back("B2");
+      for (const std::string query : {"?tenant=" + tenant_text(model, other_tenant), std::string("?page=2")})
+        f.steps += get_on(model, "I1: a query asks for other items (" + query.substr(1, query.find('=') - 1) + ")", host,
+                          fx(list->fx_name) + query) + K + "expect:\n" + K +
+                   "  status: " + status("ok") + "\n" + K + "  json:\n" + none_foreign;
+    } else if (check == 2 && item_route && model.holds("I2") && !foreign.empty() && !mine.empty()) {
+      f.requirements.push_back("I2");
+      if (model.holds("B2")) f.requirements.push_back("B2");
+      const std::string path = "{{path(fx." + item_route->fx_name + ", fx." + foreign.front()->fx_key + ")}}";
+      f.steps += get_on(model, "I2: another tenant's item answers as a missing one", host, path) + K + "expect:\n" + K + "  status: " +
+                 status("not_found") + "\n" + K + "  json:\n" + K + "    - " + error_check("not_found") + "\n" + K +
+                 "    - {pointer: " + q("/{{contract.values.item_tenant_field}}") + ", absent: true}\n";
+      const std::string upper = "{{path(fx." + item_route->fx_name + ", upper(fx." + mine.front()->fx_key + "))}}";
+      if (to_lower(mine.front()->id) == mine.front()->id)  // upper case is another spelling of it
+        f.steps += get_on(model, "I2: an own item's id in other letters is a missing one", host, upper) + K + "expect:\n" + K +
+                   "  status: " + status("not_found") + "\n";
+    } else if (check == 3 && echo && model.holds("G2") && !other_tenant.empty()) {
+      f.requirements.push_back("G2");
+      const std::string spoof = K + "    " + q("{{contract.headers.tenant}}") + ": " + q(tenant_text(model, other_tenant)) + "\n" + K +
+                                "    " + q("{{upper(contract.headers.tenant)}}") + ": " + q(tenant_text(model, other_tenant)) + "\n" +
+                                K + "    " + q("{{contract.headers.actor}}") + ": " + q(kSpoofedActor) + "\n";
+      f.steps += get_on(model, "G2: the caller's own tenant and actor headers are replaced", host, fx(echo->fx_name), spoof) + K +
+                 "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  received:\n" + K + "    " +
+                 q("{{contract.headers.tenant}}") + ": [{equals: " + q(tenant_text(model, own)) + "}, {count: 1}]\n" + K + "    " +
+                 q("{{contract.headers.actor}}") + ": [{equals: " + q(fx(who.fx_key + ".sub")) + "}, {count: 1}]\n";
+    }
+  }
+  const auto elsewhere = model.host_tenant({{"host", replay}});
+  f.steps += get_on(model, "H5: the session is no session on " + replay, replay, fx(list->fx_name),
+                    K + "    " + q("{{contract.headers.cookie}}") + ": " + q("{{contract.values.session_cookie}}={{session}}") + "\n") +
+             K + "expect:\n" + K + "  status: " + status("unauthenticated") + "\n" + tenant_echo(model, elsewhere, true);
+  return f;
+}
+
+// H4: the tenant host's callback with a code the provider issued and a state that is not this
+// browser's is refused, and makes no session.
+std::optional<FlowText> forged_state(const Model& model, const Probe& probe) {
+  const Principal& who = model.principals().at(probe.principal);
+  const HostRules& h = *model.hosts();
+  if (who.is_client || who.tenants.empty() || !h.slugs.count(who.tenants.front()) || h.provider.empty()) return std::nullopt;
+  const Route* sign_in = route_with(model, [](const Route& r) { return r.action == "sign_in"; });
+  const Route* callback = route_with(model, [](const Route& r) { return r.action == "oauth_callback"; });
+  if (!sign_in || !callback) return std::nullopt;
+  const bool on_placeholder = probe.variant % 2 == 1;
+  const std::string host = (on_placeholder ? unknown_slug(model) : h.slugs.at(who.tenants.front())) + "." + h.base_domain;
+  const std::string provider = provider_text(model);
+  FlowText f{std::string("a forged state on ") + (on_placeholder ? "a placeholder host" : "a tenant host"), {"H4"}, {"login-hint"}, "", "", {}};
+  f.steps = get_on(model, "H4: start a sign-in (the browser gets its state cookie)", host,
+                   "{{path(fx." + sign_in->fx_name + ", " + provider + ")}}?login_hint={{url_encode(fx." + who.fx_key + ".username)}}") +
+            K + "capture:\n" + K + "  provider_url: {header: " + q("{{contract.headers.location}}") + "}\n" + K + "expect:\n" + K +
+            "  status: " + status("redirect") + "\n";
+  f.steps += I + "- name: " + q("H4: the provider issues a code") + "\n" + K + "request:\n" + K + "  url: \"{{provider_url}}\"\n" + K +
+             "capture:\n" + K + "  code: {regex: \"[?&]code=([^&]+)\", from: " + q("header:{{contract.headers.location}}") + "}\n" + K +
+             "expect:\n" + K + "  status: " + status("redirect") + "\n";
+  f.steps += get_on(model, "H4: the callback with that code and another state is refused",
+                    host, "{{path(fx." + callback->fx_name + ", " + provider + ")}}?code={{code}}&state=forged-{{random(8)}}") +
+             K + "expect:\n" + K + "  status: " + status("oauth_state_invalid") + "\n" + K + "  json:\n" + K + "    - " +
+             error_check("oauth_state_invalid") + "\n" + K + "  headers:\n" + K + "    " + q("{{contract.headers.location}}") +
+             ": {absent: true}\n" + K + "  cookies:\n" + K + "    " + q(host_text(model, host)) + ":\n" + K + "      " +
+             q("{{contract.values.session_cookie}}") + ": {absent: true}\n";
+  return f;
+}
+
 }  // namespace
 
 std::vector<FlowKind> available_flows(const Model& model, const std::set<std::string>& capabilities, bool allow_writes) {
@@ -439,6 +727,10 @@ std::vector<FlowKind> available_flows(const Model& model, const std::set<std::st
   if (has_path(model, "token")) out.push_back(FlowKind::refresh);
   if (has_path(model, "introspect")) out.push_back(FlowKind::introspect);
   if (allow_writes) out.push_back(FlowKind::writes);
+  if (model.hosts()) {  // callers are sessions: the host flows, and none that asks for tokens
+    out = {FlowKind::host_resolution};
+    if (capabilities.count("login-hint")) out.insert(out.end(), {FlowKind::host_session, FlowKind::forged_state});
+  }
   return out;
 }
 
@@ -451,6 +743,9 @@ std::optional<FlowText> flow_text(const Model& model, const Probe& probe) {
     case FlowKind::refresh: return refresh(model, probe);
     case FlowKind::introspect: return introspect(model, probe);
     case FlowKind::writes: return writes(model, probe);
+    case FlowKind::host_resolution: return model.hosts() ? host_resolution(model, probe) : std::nullopt;
+    case FlowKind::host_session: return model.hosts() ? host_session(model, probe) : std::nullopt;
+    case FlowKind::forged_state: return model.hosts() ? forged_state(model, probe) : std::nullopt;
   }
   return std::nullopt;
 }

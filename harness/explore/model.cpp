@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "common/headers.h"
 #include "common/pattern.h"
 #include "harness/model/clauses.h"
 
@@ -59,10 +60,10 @@ Route::Kind route_kind(const std::string& method, const std::string& upstream, c
 }
 
 // tenancy.yaml's sections the model holds, and the clauses of those it does not.
-constexpr const char* kHeldRules[] = {"tenants", "lifecycle", "rate_limits", "idempotency"};
+constexpr const char* kHeldRules[] = {"tenants", "lifecycle", "rate_limits", "idempotency", "hosts", "sign_in"};
 constexpr std::pair<const char*, const char*> kUnheldRules[] = {
     {"workspaces", "W1–W6"}, {"admin", "W1–W6"}, {"roles", "P1–P6"}, {"planes", "P1–P6"},
-    {"policy", "P1–P6"}, {"local_issuer", "P5"}, {"hosts", "H1–H5"}, {"sign_in", "H4–H5"}};
+    {"policy", "P1–P6"}, {"local_issuer", "P5"}};
 
 std::optional<Budget> budget_at(const json& node) {
   if (!node.is_object() || !node.contains("requests") || !node["requests"].is_number_integer() ||
@@ -73,7 +74,7 @@ std::optional<Budget> budget_at(const json& node) {
 
 // The rules of the platform's tenancy.yaml (T2–T4); none when the folder has no such file.
 Result<bool> load_rules(const std::string& dir, std::set<std::string>& inactive, std::map<std::string, Budget>& budgets,
-                        std::vector<std::string>& idempotent) {
+                        std::vector<std::string>& idempotent, std::optional<HostRules>& hosts) {
   const std::string path = (std::filesystem::path(dir) / "tenancy.yaml").string();
   if (!std::filesystem::exists(path)) return false;
   auto doc = load_document(path);
@@ -107,6 +108,24 @@ Result<bool> load_rules(const std::string& dir, std::set<std::string>& inactive,
     if (budget) budgets[id] = *budget;
   }
   if (rules.contains("/idempotency/methods"_json_pointer)) idempotent = strings_at(rules.at("/idempotency/methods"_json_pointer));
+  if (rules.contains("hosts") && rules["hosts"].is_object()) {
+    const json& h = rules["hosts"];
+    HostRules r;
+    r.base_domain = to_lower(string_at(h, "base_domain"));
+    if (const std::string scheme = string_at(h, "scheme"); !scheme.empty()) r.scheme = scheme;
+    r.placeholder = string_at(h, "placeholder");
+    r.oauth_gateway = to_lower(string_at(h, "oauth_gateway"));
+    r.sources = strings_at(h.value("sources", json::array()));
+    r.trusted_sources = strings_at(h.value("trusted_sources", json::array()));
+    for (const auto& [id, t] : tenants.items())
+      if (const std::string slug = string_at(t, "slug"); !slug.empty()) r.slugs[id] = to_lower(slug);
+    const auto providers = strings_at(rules.value("/sign_in/providers"_json_pointer, json::array()));
+    if (!providers.empty()) r.provider = providers.front();
+    if (r.base_domain.empty() || r.sources.empty() || r.placeholder.empty() || !r.slugs.count(r.placeholder))
+      return input_error(Where{path, doc->line_of("/hosts"), "/hosts", {}, {}},
+                         "explore needs the hosts' base_domain, sources and a placeholder tenant with its slug");
+    hosts = std::move(r);
+  }
   return true;
 }
 
@@ -115,6 +134,7 @@ Result<bool> load_rules(const std::string& dir, std::set<std::string>& inactive,
 Result<Model> Model::load(const json& contract, const std::string& platform_dir, const json& bindings) {
   Model m;
   m.contract_ = contract;
+  m.bindings_ = bindings;
   const json& headers = contract.value("headers", json::object());
   if (headers.contains("tenant") && headers["tenant"].is_string()) m.tenant_headers_.push_back(headers["tenant"]);
   for (const auto& alias : strings_at(headers.value("tenant_aliases", json::array()))) m.tenant_headers_.push_back(alias);
@@ -123,7 +143,11 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
   m.tenant_pattern_ = contract.value("/patterns/tenant_id"_json_pointer, std::string(".*"));
   m.strict_claim_match_ = contract.value("/switches/strict_claim_match"_json_pointer, false);
 
-  if (auto rules = load_rules(platform_dir, m.inactive_, m.budgets_, m.idempotent_methods_); !rules) return rules.error();
+  if (auto rules = load_rules(platform_dir, m.inactive_, m.budgets_, m.idempotent_methods_, m.hosts_); !rules)
+    return rules.error();
+  if (bindings.contains("slugs") && bindings["slugs"].is_object())
+    for (const auto& [name, slug] : bindings["slugs"].items())
+      if (slug.is_string()) m.slug_fx_[to_lower(slug.get<std::string>())] = "slugs." + name;
 
   auto tenants = platform_file(platform_dir, "tenants.yaml");
   if (!tenants) return tenants.error();
@@ -190,13 +214,21 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
     route.tenant_scoped = r.value("tenant_scoped", true);
     route.upstream = r.contains("upstream") ? string_at(r, "upstream") : route.path;
     route.kind = route_kind(route.method, route.upstream, served.value(route.backend, json::object()));
-    if (named.contains(route.backend) && named[route.backend].is_object())
-      for (const auto& [name, path] : named[route.backend].items())
+    route.action = string_at(r, "action");
+    route.open = r.value("open", false);
+    // Its name in the bindings: under its backend's group, else (a gateway's own route) any group's.
+    auto name_in = [&](const std::string& group, const json& names) {
+      if (!names.is_object()) return;
+      for (const auto& [name, path] : names.items())
         if (path.is_string() && path.get<std::string>() == route.path) {
-          route.fx_name = "routes." + route.backend + "." + name;
+          route.fx_name = "routes." + group + "." + name;
           // list and create share a path; the name says which
           if ((route.kind == Route::Kind::write) == (name == "create")) break;
         }
+    };
+    if (named.contains(route.backend)) name_in(route.backend, named[route.backend]);
+    for (const auto& [group, names] : named.items())
+      if (route.fx_name.empty()) name_in(group, names);
     const json& direct = bindings.value("backend_routes", json::object());
     if (direct.contains(route.backend) && direct[route.backend].is_object())
       for (const auto& [name, path] : direct[route.backend].items())
@@ -233,6 +265,38 @@ std::string Model::tenant_fx(const std::string& tenant) const {
   for (const auto& [id, key] : tenant_fx_)
     if (id == tenant) return key;
   return "";
+}
+
+std::string Model::slug_fx(const std::string& slug) const {
+  const auto at = slug_fx_.find(to_lower(slug));
+  return at == slug_fx_.end() ? "" : at->second;
+}
+
+std::optional<HostTenant> Model::host_tenant(const std::map<std::string, std::string>& sent) const {
+  if (!hosts_) return std::nullopt;
+  const HostRules& h = *hosts_;
+  std::optional<std::string> host;
+  for (const auto& source : h.sources) {
+    const auto value = sent.find(source);
+    if (value == sent.end() || contains(h.trusted_sources, source)) continue;  // this caller is no trusted proxy
+    std::string v = value->second;
+    if (const auto scheme = v.find("://"); scheme != std::string::npos) v = v.substr(scheme + 3);  // an Origin's host
+    if (const auto slash = v.find('/'); slash != std::string::npos) v = v.substr(0, slash);
+    if (const auto comma = v.find(','); comma != std::string::npos) v = v.substr(0, comma);
+    v = to_lower(trim(v));
+    if (const auto colon = v.rfind(':'); colon != std::string::npos) v = v.substr(0, colon);
+    host = v;
+    break;
+  }
+  const std::string suffix = "." + h.base_domain;
+  if (!host || *host == h.oauth_gateway || host->size() <= suffix.size() ||
+      host->compare(host->size() - suffix.size(), suffix.size(), suffix) != 0)
+    return std::nullopt;
+  const std::string slug = host->substr(0, host->size() - suffix.size());
+  if (slug.find('.') != std::string::npos) return std::nullopt;  // one label only
+  for (const auto& [id, s] : h.slugs)
+    if (s == slug && id != h.placeholder) return HostTenant{id, slug, false};
+  return HostTenant{h.placeholder, slug, true};  // the placeholder's own slug too
 }
 
 bool Model::holds(const std::string& clause) const { return held_.empty() || clause_selected(clause, held_); }

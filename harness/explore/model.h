@@ -38,7 +38,25 @@ struct Route {
   std::string upstream_fx;          // its name in the bindings' backend_routes.<backend> ("" none)
   bool tenant_scoped = true;
   Kind kind = Kind::other;
-  std::string fx_name;              // its name in the bindings' routes.<backend> ("" none)
+  std::string fx_name;              // its name in the bindings' routes.<group> ("" none)
+  std::string action;               // a gateway's own route (sign_in, oauth_callback, session, …); "" forwarded
+  bool open = false;                // served without credentials (H5)
+};
+
+// A platform whose tenant is the request's host (tenancy.yaml `hosts` and `sign_in`, H1–H5).
+struct HostRules {
+  std::string base_domain, scheme = "https", placeholder, oauth_gateway;
+  std::vector<std::string> sources;          // profile header keys, the first sent decides
+  std::vector<std::string> trusted_sources;  // counted only from a trusted proxy's address
+  std::map<std::string, std::string> slugs;  // tenant id -> its slug
+  std::string provider;                      // the first of sign_in.providers
+};
+
+// The tenant a host names (H1): a tenant's slug is that tenant; any other slug the placeholder with
+// the requested slug kept.
+struct HostTenant {
+  std::string id, slug;
+  bool placeholder = false;
 };
 
 // A tenant's request budget (T2): requests per fixed window, the window started by its first counted
@@ -127,6 +145,7 @@ class Model {
   ConsolePrediction predict_console(const Claims& claims, const std::vector<std::string>& values) const;
 
   const json& contract() const { return contract_; }
+  const json& bindings() const { return bindings_; }
   const std::vector<Principal>& principals() const { return principals_; }  // simplest first
   const std::vector<Route>& routes() const { return routes_; }
   const std::vector<Item>& items() const { return items_; }
@@ -141,6 +160,13 @@ class Model {
   // The profile's header names a tenant travels in: the canonical one first, then the aliases.
   const std::vector<std::string>& tenant_headers() const { return tenant_headers_; }
   bool strict_claim_match() const { return strict_claim_match_; }
+  // H1–H5: the host rules, when the platform's tenant is its host.
+  const std::optional<HostRules>& hosts() const { return hosts_; }
+  // H1: the tenant the request's host sources name (profile header key -> value sent; Host is "host"),
+  // from an address that is no trusted proxy; none when the deciding host names no tenant.
+  std::optional<HostTenant> host_tenant(const std::map<std::string, std::string>& sent) const;
+  // The bindings' name of a slug ("slugs.alpha"), "" when unbound.
+  std::string slug_fx(const std::string& slug) const;
   // T4: the tenant's lifecycle status is one whose credentials are refused.
   bool inactive(const std::string& tenant) const { return inactive_.count(tenant) > 0; }
   // T2: the tenant's budget (its negotiated one, else its tier's); none when it has no limit.
@@ -163,6 +189,9 @@ class Model {
   std::map<std::string, Budget> budgets_;
   std::vector<std::string> idempotent_methods_{"POST"};
   std::vector<std::string> held_;
+  std::optional<HostRules> hosts_;
+  json bindings_;
+  std::map<std::string, std::string> slug_fx_;
 };
 
 }  // namespace tc::explore

@@ -36,6 +36,9 @@ const char* flow_name(FlowKind kind) {
     case FlowKind::refresh: return "refresh";
     case FlowKind::introspect: return "introspection";
     case FlowKind::writes: return "writes";
+    case FlowKind::host_resolution: return "host resolution";
+    case FlowKind::host_session: return "host session";
+    case FlowKind::forged_state: return "sign-in state";
   }
   return "";
 }
@@ -322,10 +325,10 @@ Probe Generator::next() {
   Probe probe;
   probe.principal = pick(model_.principals().size());
   const Principal& principal = model_.principals()[probe.principal];
-  if (!options_.flows.empty() && chance(0.2)) {
+  if (!options_.flows.empty() && (options_.flows_only || chance(0.2))) {
     probe.kind = Probe::Kind::flow;
     probe.flow = options_.flows[pick(options_.flows.size())];
-    probe.variant = flow_turns_[static_cast<std::size_t>(probe.flow)]++ % 8;  // each variant in turn, none left to chance
+    probe.variant = flow_turns_[static_cast<std::size_t>(probe.flow)]++;  // each variant in turn, none left to chance
     // Half of the flows go to principals with several tenants: selection and its persistence are
     // where flows differ from single requests.
     if (!multi_tenant_.empty() && chance(0.5)) probe.principal = multi_tenant_[pick(multi_tenant_.size())];

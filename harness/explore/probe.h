@@ -53,7 +53,7 @@ enum class Signature {
 const char* signature_name(Signature s);
 
 // A multi-step exchange of the contract, written and run as scenario steps (harness/explore/flows.h).
-enum class FlowKind { discovery, console, profile, code, refresh, introspect, writes };
+enum class FlowKind { discovery, console, profile, code, refresh, introspect, writes, host_resolution, host_session, forged_state };
 const char* flow_name(FlowKind kind);
 
 struct Probe {
@@ -118,6 +118,7 @@ struct GenerateOptions {
   bool context_secret = false;              // signatures made with the secret (capability context-secret)
   std::vector<FlowKind> flows;              // the flows the topology can run
   bool writes = false;                      // --allow-writes: POST routes too
+  bool flows_only = false;                  // callers are sessions made by flows (H5): no single requests
 };
 
 class Generator {
@@ -132,7 +133,7 @@ class Generator {
   std::vector<std::size_t> routes_;         // the routes probes may take
   std::vector<std::size_t> direct_routes_;  // list routes whose backend is called straight
   std::vector<std::size_t> multi_tenant_;   // principals with several tenants
-  int flow_turns_[8] = {};                  // per flow kind, the variant drawn next
+  int flow_turns_[16] = {};                 // per flow kind, the variant drawn next
   std::size_t pick(std::size_t n);
   bool chance(double p);
   std::string any_tenant(const Principal& p);

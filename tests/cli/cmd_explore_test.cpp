@@ -137,5 +137,19 @@ TEST(CmdExplore, Seed003sBudgetsAreJudged) {
   EXPECT_TRUE(t2) << broken.out;
 }
 
+// Seed 004's platform: callers are sessions and the tenant is the host's. Clean, nothing is found;
+// a placeholder that reports its own slug instead of the one asked is an H2 finding.
+TEST(CmdExplore, Seed004sHostsAreJudged) {
+  TempDir dir;
+  Outcome clean = run_cli({"explore", "--env", kSource + "/compose/seed-004.yaml", "--seed", "3", "--budget", "300",
+                           "--reports", (dir.path / "clean").string()}, dir.path);
+  EXPECT_EQ(clean.code, 0) << clean.out << clean.err;
+  Outcome broken = run_cli({"explore", "--env", kSource + "/compose/seed-004.yaml", "--seed", "3", "--budget", "300",
+                            "--fault", "gateway.placeholder_reports_own_slug", "--reports", (dir.path / "broken").string()},
+                           dir.path);
+  EXPECT_EQ(broken.code, 1) << broken.out << broken.err;
+  EXPECT_NE(broken.out.find("H2 "), std::string::npos) << broken.out;
+}
+
 }  // namespace
 }  // namespace tc::cli_test

@@ -308,8 +308,32 @@ TEST(ExploreModel, HoldsSeed003LifecycleBudgetsAndThePathBoundTenant) {
   EXPECT_TRUE(p.backend_event.empty());
 }
 
+// Seed 004's H1: the first host source sent decides — X-Forwarded-Host only from a trusted proxy,
+// which explore never is; Origin before Host; a port dropped, letters folded; one label under the
+// base domain names a slug, a slug no tenant has is the placeholder with the requested slug kept.
+TEST(ExploreModel, Seed004sHostNamesTheTenant) {
+  const Model m = seed_model("004");
+  ASSERT_TRUE(m.hosts());
+  auto tenant = [&](std::map<std::string, std::string> sent) {
+    const auto t = m.host_tenant(sent);
+    return t ? t->id + "/" + t->slug + (t->placeholder ? "/placeholder" : "") : std::string("none");
+  };
+  EXPECT_EQ(tenant({{"host", "alpha.afilmory.test"}}), "tnt_alpha01/alpha");
+  EXPECT_EQ(tenant({{"host", "Alpha.AFILMORY.test:8080"}}), "tnt_alpha01/alpha");
+  EXPECT_EQ(tenant({{"host", "alpha.afilmory.test"}, {"origin", "http://bravo.afilmory.test"}}), "tnt_bravo02/bravo");
+  EXPECT_EQ(tenant({{"host", "alpha.afilmory.test"}, {"forwarded_host", "bravo.afilmory.test"}}), "tnt_alpha01/alpha");
+  EXPECT_EQ(tenant({{"host", "newcomer.afilmory.test"}}), "tnt_placeholder/newcomer/placeholder");
+  EXPECT_EQ(tenant({{"host", "placeholder.afilmory.test"}}), "tnt_placeholder/placeholder/placeholder");
+  EXPECT_EQ(tenant({{"host", "afilmory.test"}}), "none");
+  EXPECT_EQ(tenant({{"host", "auth.afilmory.test"}}), "none");  // the OAuth gateway's host
+  EXPECT_EQ(tenant({{"host", "deep.alpha.afilmory.test"}}), "none");
+  EXPECT_EQ(tenant({{"host", "alpha.example.invalid"}}), "none");
+  EXPECT_EQ(tenant({{"host", "alpha.afilmory.test"}, {"origin", "http://afilmory.test"}}), "none");  // Origin decides
+  EXPECT_EQ(m.slug_fx("alpha"), "slugs.alpha");
+}
+
 TEST(ExploreModel, RefusesAPlatformWhoseRulesItDoesNotHold) {
-  for (const auto& [seed, section] : {std::pair{"001", "/workspaces"}, std::pair{"002", "/planes"}, std::pair{"004", "/hosts"}}) {
+  for (const auto& [seed, section] : {std::pair{"001", "/workspaces"}, std::pair{"002", "/planes"}}) {
     auto profile = load_document(kSource + "/fixtures/contracts/seed-" + std::string(seed) + ".yaml");
     auto bindings = load_document(kSource + "/fixtures/seed-" + std::string(seed) + "/bindings.yaml");
     ASSERT_TRUE(profile.ok() && bindings.ok());
