@@ -716,6 +716,160 @@ std::optional<FlowText> forged_state(const Model& model, const Probe& probe) {
   return f;
 }
 
+// ---- A platform of planes (P1–P6): administration decided by the caller's roles now. ----
+
+const Route* admin_route(const Model& model, const char* action, const char* method) {
+  return route_with(model, [&](const Route& r) { return r.action == action && r.method == method; });
+}
+
+// The tenants a path may name: every declared tenant, and the first tenant-plane id without its prefix.
+std::vector<std::string> admin_tenants(const Model& model) {
+  std::vector<std::string> out = model.tenants();
+  for (const auto& t : model.tenants())
+    if (const auto colon = t.find(':'); colon != std::string::npos && t != model.planes()->platform) {
+      out.push_back(t.substr(colon + 1));
+      break;
+    }
+  return out;
+}
+
+std::string expect_decision(const AdminDecision& d) {
+  std::string out = K + "expect:\n" + K + "  status: " + status(d.status_key) + "\n";
+  if (!d.error.empty()) out += K + "  json:\n" + K + "    - " + error_check(d.error) + "\n";
+  return out;
+}
+
+std::string bearer_request(const std::string& name, const char* method, const std::string& url, const std::string& token = "access_token",
+                           const std::string& body = "") {
+  return I + "- name: " + q(name) + "\n" + K + "request:\n" + K + "  method: " + method + "\n" + K + "  url: " + q(url) + "\n" +
+         bearer(token) + (body.empty() ? "" : K + "  json: " + body + "\n");
+}
+
+// P1, P2, P3: the members of a tenant (its id, or its id without the plane's prefix) and the global
+// policy read, and the policy written, as the caller's roles now decide.
+std::optional<FlowText> administration(const Model& model, const Probe& probe) {
+  const Principal& who = model.principals().at(probe.principal);
+  const Route* members = admin_route(model, "tenant_members", "GET");
+  const Route* read = admin_route(model, "platform_policy", "GET");
+  const Route* write = admin_route(model, "platform_policy", "PUT");
+  if (!members || !read || !write) return std::nullopt;
+  const auto tenants = admin_tenants(model);
+  const std::string& tenant = tenants[static_cast<std::size_t>(probe.variant) % tenants.size()];
+  const auto list = model.decide_admin(who, tenant, "members.read", false);
+  FlowText f{std::string("administration of ") +
+                 (tenant == model.planes()->platform ? "the platform plane"
+                                                     : tenant.find(':') != std::string::npos ? "a tenant plane" : "an unprefixed id"),
+             {"P2"}, {}, "", "", {}};
+  f.steps = token_step(model, probe);
+  f.steps += bearer_request(list.clause + ": the members of " + tenant, "GET",
+                            "{{gateway}}{{path(fx." + members->fx_name + ", " + tenant_expr(model, tenant) + ")}}") +
+             expect_decision(list);
+  const auto policy = model.decide_admin(who, model.planes()->platform, "policy.read", false);
+  f.steps += bearer_request(policy.clause + ": the global policy read", "GET", "{{gateway}}" + fx(read->fx_name)) + expect_decision(policy);
+  const auto change = model.decide_admin(who, model.planes()->platform, "policy.write", false);
+  if (!change.error.empty())  // a refused write: the document sent is the one the platform holds
+    f.steps += bearer_request(change.clause + ": the global policy written without the right", "PUT", "{{gateway}}" + fx(write->fx_name),
+                              "access_token", model.planes()->global_policy.dump()) + expect_decision(change);
+  for (const char* c : {"P1", "P3", "P4"})
+    if (f.steps.find(std::string("\"") + c + ":") != std::string::npos) f.requirements.push_back(c);
+  return f;
+}
+
+// P2, P6, I3: a member's role set to the one it has — allowed, answered and published once with the
+// actor, the tenant changed and the summary; refused, publishing nothing. Nothing changes either way.
+std::optional<FlowText> membership(const Model& model, const Probe& probe) {
+  const Principal& who = model.principals().at(probe.principal);
+  const Route* member = admin_route(model, "membership", "PUT");
+  const PlaneRules& r = *model.planes();
+  if (!member || who.is_client) return std::nullopt;
+  std::vector<std::string> planes;
+  for (const auto& t : model.tenants())
+    if (t != r.platform) planes.push_back(t);
+  if (planes.empty()) return std::nullopt;
+  const std::string& tenant = planes[static_cast<std::size_t>(probe.variant) % planes.size()];
+  const Principal* target = nullptr;  // a plain member of the tenant, not the caller
+  for (const auto& p : model.principals())
+    if (!p.is_client && p.sub != who.sub && std::find(p.tenants.begin(), p.tenants.end(), tenant) != p.tenants.end() &&
+        !(r.roles.count(tenant) && r.roles.at(tenant).count(p.sub))) {
+      target = &p;
+      break;
+    }
+  if (!target) return std::nullopt;
+  const auto d = model.decide_admin(who, tenant, "members.write", false);
+  const std::string url = "{{gateway}}{{path(fx." + member->fx_name + ", " + tenant_expr(model, tenant) + ", fx." + target->fx_key + ".sub)}}";
+  const std::string body = "{" + q("{{contract.values.member_role_field}}") + ": member}";
+  FlowText f{std::string("membership set ") + (d.error.empty() ? "by a caller allowed" : "by a caller refused"), {"P2"}, {}, "", "", {}};
+  f.steps = token_step(model, probe);
+  f.steps += bearer_request(d.clause + ": a member's role in " + tenant + " set to the one it has", "PUT", url, "access_token", body) +
+             expect_decision(d);
+  if (model.holds("P6")) {
+    f.requirements.push_back("P6");
+    f.steps += bearer_request(std::string("P6: ") + (d.error.empty() ? "the change is published" : "the refusal publishes nothing"), "PUT",
+                              url, "access_token", body) + K + "expect:\n" + K + "  audit:\n" + K + "    - component: outbox\n" + K +
+               (d.error.empty() ? "      present: {event: " + q("{{contract.events.membership_changed}}") + ", target_tenant: " +
+                                      q(tenant_text(model, tenant)) + ", change_summary: {user: " + q(fx(target->fx_key + ".sub")) +
+                                      ", before: member, after: member}}\n"
+                                : "      absent: {event: " + q("{{contract.events.membership_changed}}") + "}\n");
+  }
+  return f;
+}
+
+// A minted token for `who` in its first tenant with `extra` claims, captured as `name`.
+std::string minted_step(const Principal& who, const std::string& tenant_text_value, const std::string& extra, const std::string& name) {
+  return I + "- name: " + q("a minted token (" + name + ")") + "\n" + K + "requires: [mint]\n" + K + "request:\n" + K + "  method: POST\n" +
+         K + "  url: " + q("{{authority}}{{contract.paths.mint}}") + "\n" + K + "  json:\n" + K + "    sub: " + q(fx(who.fx_key + ".sub")) +
+         "\n" + K + "    tenant: " + q(tenant_text_value) + "\n" + K + "    scope: " + q("openid profile") + "\n" + extra + K +
+         "capture:\n" + K + "  " + name + ": {json: /access_token}\n" + K + "expect:\n" + K + "  status: " + status("ok") + "\n";
+}
+
+// P4, P6: break glass with the assurance it needs writes the global policy — the use recorded, the
+// change published with its secret-looking field masked — and writes the document back.
+std::optional<FlowText> break_glass(const Model& model, const Probe& probe) {
+  const PlaneRules& r = *model.planes();
+  const Route* write = admin_route(model, "platform_policy", "PUT");
+  if (!write || r.assurance.empty()) return std::nullopt;
+  const Principal* glass = nullptr;
+  for (const auto& p : model.principals())
+    if (r.roles.count(r.platform) && r.roles.at(r.platform).count(p.sub) && r.roles.at(r.platform).at(p.sub) == r.break_glass_role) glass = &p;
+  if (!glass) return std::nullopt;
+  (void)probe;
+  FlowText f{"break glass", {"P4"}, {"mint"}, "", "", {}};
+  f.steps = minted_step(*glass, tenant_text(model, r.platform),
+                        K + "    claims: {" + q(r.assurance_claim) + ": " + q(r.assurance.front()) + "}\n", "glass_token");
+  json changed = r.global_policy;
+  changed["explore_api_key"] = "explore-policy-value";
+  const std::string url = "{{gateway}}" + fx(write->fx_name);
+  f.steps += bearer_request("P4: break glass with its assurance writes the global policy", "PUT", url, "glass_token", changed.dump()) + K +
+             "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  audit:\n" + K + "    - component: gateway\n" + K +
+             "      present: {event: " + q("{{contract.events.break_glass_used}}") + "}\n";
+  if (model.holds("P6")) {
+    f.requirements.push_back("P6");
+    f.steps += bearer_request("P6: the write is published, its secret masked", "PUT", url, "glass_token", changed.dump()) + K +
+               "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  audit:\n" + K + "    - component: outbox\n" + K +
+               "      present: {event: " + q("{{contract.events.policy_changed}}") + ", target_tenant: " + q(tenant_text(model, r.platform)) +
+               ", change_summary: {explore_api_key: " + q("{{contract.values.masked}}") + "}}\n";
+  }
+  f.steps += bearer_request("P4: the global policy written back", "PUT", url, "glass_token", r.global_policy.dump()) + K + "expect:\n" +
+             K + "  status: " + status("ok") + "\n";
+  return f;
+}
+
+// P5: a token of the local issuer is refused by a production gateway, as any other issuer's.
+std::optional<FlowText> local_issuer(const Model& model, const Probe& probe) {
+  const PlaneRules& r = *model.planes();
+  const Principal& who = model.principals().at(probe.principal);
+  const Route* members = admin_route(model, "tenant_members", "GET");
+  if (r.local_issuer.empty() || !members || who.is_client || who.tenants.empty()) return std::nullopt;
+  FlowText f{"a local issuer's token", {"P5"}, {"mint"}, "", "", {}};
+  f.steps = minted_step(who, tenant_text(model, who.tenants.front()), K + "    iss: " + q(r.local_issuer) + "\n", "local_token");
+  f.steps += bearer_request("P5: the local issuer's token is refused", "GET",
+                            "{{gateway}}{{path(fx." + members->fx_name + ", " + tenant_expr(model, who.tenants.front()) + ")}}",
+                            "local_token") +
+             K + "expect:\n" + K + "  status: " + status("invalid_token") + "\n" + K + "  json:\n" + K + "    - " +
+             error_check("invalid_token") + "\n";
+  return f;
+}
+
 }  // namespace
 
 std::vector<FlowKind> available_flows(const Model& model, const std::set<std::string>& capabilities, bool allow_writes) {
@@ -727,6 +881,12 @@ std::vector<FlowKind> available_flows(const Model& model, const std::set<std::st
   if (has_path(model, "token")) out.push_back(FlowKind::refresh);
   if (has_path(model, "introspect")) out.push_back(FlowKind::introspect);
   if (allow_writes) out.push_back(FlowKind::writes);
+  if (model.planes()) {  // the writes set what is there already, and write the policy back
+    out.push_back(FlowKind::administration);
+    if (allow_writes) out.push_back(FlowKind::membership);
+    if (capabilities.count("mint")) out.push_back(FlowKind::local_issuer);
+    if (capabilities.count("mint") && allow_writes) out.push_back(FlowKind::break_glass);
+  }
   if (model.hosts()) {  // callers are sessions: the host flows, and none that asks for tokens
     out = {FlowKind::host_resolution};
     if (capabilities.count("login-hint")) out.insert(out.end(), {FlowKind::host_session, FlowKind::forged_state});
@@ -746,6 +906,10 @@ std::optional<FlowText> flow_text(const Model& model, const Probe& probe) {
     case FlowKind::host_resolution: return model.hosts() ? host_resolution(model, probe) : std::nullopt;
     case FlowKind::host_session: return model.hosts() ? host_session(model, probe) : std::nullopt;
     case FlowKind::forged_state: return model.hosts() ? forged_state(model, probe) : std::nullopt;
+    case FlowKind::administration: return model.planes() ? administration(model, probe) : std::nullopt;
+    case FlowKind::membership: return model.planes() ? membership(model, probe) : std::nullopt;
+    case FlowKind::break_glass: return model.planes() ? break_glass(model, probe) : std::nullopt;
+    case FlowKind::local_issuer: return model.planes() ? local_issuer(model, probe) : std::nullopt;
   }
   return std::nullopt;
 }

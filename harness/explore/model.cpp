@@ -60,10 +60,9 @@ Route::Kind route_kind(const std::string& method, const std::string& upstream, c
 }
 
 // tenancy.yaml's sections the model holds, and the clauses of those it does not.
-constexpr const char* kHeldRules[] = {"tenants", "lifecycle", "rate_limits", "idempotency", "hosts", "sign_in"};
-constexpr std::pair<const char*, const char*> kUnheldRules[] = {
-    {"workspaces", "W1–W6"}, {"admin", "W1–W6"}, {"roles", "P1–P6"}, {"planes", "P1–P6"},
-    {"policy", "P1–P6"}, {"local_issuer", "P5"}};
+constexpr const char* kHeldRules[] = {"tenants", "lifecycle", "rate_limits", "idempotency", "hosts", "sign_in",
+                                      "planes", "roles", "policy", "local_issuer"};
+constexpr std::pair<const char*, const char*> kUnheldRules[] = {{"workspaces", "W1–W6"}, {"admin", "W1–W6"}};
 
 std::optional<Budget> budget_at(const json& node) {
   if (!node.is_object() || !node.contains("requests") || !node["requests"].is_number_integer() ||
@@ -74,7 +73,8 @@ std::optional<Budget> budget_at(const json& node) {
 
 // The rules of the platform's tenancy.yaml (T2–T4); none when the folder has no such file.
 Result<bool> load_rules(const std::string& dir, std::set<std::string>& inactive, std::map<std::string, Budget>& budgets,
-                        std::vector<std::string>& idempotent, std::optional<HostRules>& hosts) {
+                        std::vector<std::string>& idempotent, std::optional<HostRules>& hosts,
+                        std::optional<PlaneRules>& planes) {
   const std::string path = (std::filesystem::path(dir) / "tenancy.yaml").string();
   if (!std::filesystem::exists(path)) return false;
   auto doc = load_document(path);
@@ -126,6 +126,29 @@ Result<bool> load_rules(const std::string& dir, std::set<std::string>& inactive,
                          "explore needs the hosts' base_domain, sources and a placeholder tenant with its slug");
     hosts = std::move(r);
   }
+  if (rules.contains("planes") && rules["planes"].is_object()) {
+    PlaneRules r;
+    r.platform = string_at(rules["planes"], "platform");
+    r.platform_roles = strings_at(rules["planes"].value("platform_roles", json::array()));
+    const json roles = rules.value("roles", json::object());
+    for (const auto& [tenant, members] : roles.items())
+      if (members.is_object())
+        for (const auto& [sub, role] : members.items())
+          if (role.is_string()) r.roles[tenant][sub] = role.get<std::string>();
+    const json policy = rules.value("policy", json::object());
+    const json allowed = policy.value("allowed", json::object());
+    for (const auto& [action, who] : allowed.items()) r.allowed[action] = strings_at(who);
+    r.global_policy = policy.value("global", json::object());
+    const json glass = policy.value("break_glass", json::object());
+    r.break_glass_role = string_at(glass, "role");
+    r.assurance_claim = string_at(glass, "assurance_claim");
+    r.assurance = strings_at(glass.value("assurance", json::array()));
+    r.local_issuer = rules.value("local_issuer", std::string());
+    if (r.platform.empty() || r.allowed.empty())
+      return input_error(Where{path, doc->line_of("/planes"), "/planes", {}, {}},
+                         "explore needs the platform plane's id and policy.allowed");
+    planes = std::move(r);
+  }
   return true;
 }
 
@@ -143,7 +166,7 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
   m.tenant_pattern_ = contract.value("/patterns/tenant_id"_json_pointer, std::string(".*"));
   m.strict_claim_match_ = contract.value("/switches/strict_claim_match"_json_pointer, false);
 
-  if (auto rules = load_rules(platform_dir, m.inactive_, m.budgets_, m.idempotent_methods_, m.hosts_); !rules)
+  if (auto rules = load_rules(platform_dir, m.inactive_, m.budgets_, m.idempotent_methods_, m.hosts_, m.planes_); !rules)
     return rules.error();
   if (bindings.contains("slugs") && bindings["slugs"].is_object())
     for (const auto& [name, slug] : bindings["slugs"].items())
@@ -297,6 +320,48 @@ std::optional<HostTenant> Model::host_tenant(const std::map<std::string, std::st
   for (const auto& [id, s] : h.slugs)
     if (s == slug && id != h.placeholder) return HostTenant{id, slug, false};
   return HostTenant{h.placeholder, slug, true};  // the placeholder's own slug too
+}
+
+AdminDecision Model::decide_admin(const Principal& who, const std::string& tenant, const std::string& action,
+                                  bool assured) const {
+  AdminDecision d;
+  const PlaneRules& r = *planes_;
+  auto refuse = [&](const char* clause, const char* key) {
+    d.clause = clause;
+    d.status_key = d.error = key;
+    return d;
+  };
+  const auto& pattern = compiled_regex(tenant_pattern_);
+  if (!pattern || !std::regex_match(tenant, **pattern)) return refuse("P1", "tenant_invalid");
+  if (!contains(tenants_, tenant)) return refuse("P1", "not_found");
+  const bool root = tenant == r.platform;
+  auto role_in = [&](const std::string& t) -> std::optional<std::string> {
+    if (const auto at = r.roles.find(t); at != r.roles.end())
+      if (const auto role = at->second.find(who.sub); role != at->second.end()) return role->second;
+    if (contains(who.tenants, t)) return std::string("member");
+    return std::nullopt;
+  };
+  std::vector<std::string> held;  // the caller's roles that count here
+  std::optional<std::string> platform_role = role_in(r.platform);
+  if (platform_role && !contains(r.platform_roles, *platform_role)) platform_role.reset();
+  if (platform_role) held.push_back(*platform_role);
+  if (!root)
+    if (auto own = role_in(tenant)) held.push_back(*own);
+  const auto allowed = r.allowed.count(action) ? r.allowed.at(action) : std::vector<std::string>{};
+  std::vector<std::string> granting;
+  for (const auto& role : held)
+    if (contains(allowed, role)) granting.push_back(role);
+  const char* clause = root ? "P3" : "P2";
+  if (granting.empty()) {
+    if (held.empty() && !root) return refuse(clause, "not_found");  // no role there: as a tenant that does not exist
+    return refuse(clause, "forbidden");
+  }
+  if (granting == std::vector<std::string>{r.break_glass_role}) {
+    d.break_glass = true;
+    if (!assured) return refuse("P4", "assurance_required");
+  }
+  d.clause = clause;
+  return d;
 }
 
 bool Model::holds(const std::string& clause) const { return held_.empty() || clause_selected(clause, held_); }

@@ -52,6 +52,25 @@ struct HostRules {
   std::string provider;                      // the first of sign_in.providers
 };
 
+// A platform of planes (tenancy.yaml `planes`, `roles`, `policy`, `local_issuer`; P1–P6): tenant ids
+// carry their plane's prefix; administration is decided by the caller's roles now.
+struct PlaneRules {
+  std::string platform;                                             // the platform plane's tenant id
+  std::vector<std::string> platform_roles;                          // held there only, acting in every plane
+  std::map<std::string, std::map<std::string, std::string>> roles;  // tenant -> sub -> role other than member
+  std::map<std::string, std::vector<std::string>> allowed;          // members.read, … -> roles allowed
+  json global_policy;                                               // the global policy document
+  std::string break_glass_role, assurance_claim;
+  std::vector<std::string> assurance;                               // accepted values of the claim
+  std::string local_issuer;
+};
+
+// An administrative decision (P1–P4): the status key and error, "" error when allowed.
+struct AdminDecision {
+  std::string clause = "P2", status_key = "ok", error;
+  bool break_glass = false;  // allowed only by the break-glass role (its use is recorded)
+};
+
 // The tenant a host names (H1): a tenant's slug is that tenant; any other slug the placeholder with
 // the requested slug kept.
 struct HostTenant {
@@ -165,6 +184,13 @@ class Model {
   // H1: the tenant the request's host sources name (profile header key -> value sent; Host is "host"),
   // from an address that is no trusted proxy; none when the deciding host names no tenant.
   std::optional<HostTenant> host_tenant(const std::map<std::string, std::string>& sent) const;
+  // P1–P6: the plane rules, when the platform has them.
+  const std::optional<PlaneRules>& planes() const { return planes_; }
+  // P1–P4: may `principal` (its token's assurance `assured`) do `action` (members.read,
+  // members.write, policy.read, policy.write) in `tenant` (the path's value; the platform plane for
+  // the policy)?
+  AdminDecision decide_admin(const Principal& principal, const std::string& tenant, const std::string& action,
+                             bool assured) const;
   // The bindings' name of a slug ("slugs.alpha"), "" when unbound.
   std::string slug_fx(const std::string& slug) const;
   // T4: the tenant's lifecycle status is one whose credentials are refused.
@@ -190,6 +216,7 @@ class Model {
   std::vector<std::string> idempotent_methods_{"POST"};
   std::vector<std::string> held_;
   std::optional<HostRules> hosts_;
+  std::optional<PlaneRules> planes_;
   json bindings_;
   std::map<std::string, std::string> slug_fx_;
 };

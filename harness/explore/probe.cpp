@@ -39,6 +39,10 @@ const char* flow_name(FlowKind kind) {
     case FlowKind::host_resolution: return "host resolution";
     case FlowKind::host_session: return "host session";
     case FlowKind::forged_state: return "sign-in state";
+    case FlowKind::administration: return "administration";
+    case FlowKind::membership: return "membership";
+    case FlowKind::break_glass: return "break glass";
+    case FlowKind::local_issuer: return "local issuer";
   }
   return "";
 }

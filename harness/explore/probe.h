@@ -53,7 +53,10 @@ enum class Signature {
 const char* signature_name(Signature s);
 
 // A multi-step exchange of the contract, written and run as scenario steps (harness/explore/flows.h).
-enum class FlowKind { discovery, console, profile, code, refresh, introspect, writes, host_resolution, host_session, forged_state };
+enum class FlowKind {
+  discovery, console, profile, code, refresh, introspect, writes, host_resolution, host_session, forged_state,
+  administration, membership, break_glass, local_issuer
+};
 const char* flow_name(FlowKind kind);
 
 struct Probe {
