@@ -309,7 +309,7 @@ std::optional<Explorer::Sent> Explorer::attempt_gateway(const Probe& probe) {
   // T2: whether the tenant's budget is spent is the ledger's; where it cannot tell, the answer does.
   RequestFacts facts = facts_of(model_, probe);
   const auto sent_at = BudgetLedger::Clock::now();
-  const auto counted = model_.predict(facts).counted_tenant;
+  const auto counted = model_.has_budgets() ? model_.predict(facts).counted_tenant : std::nullopt;
   const auto budget = counted ? ledger_.state(*counted, sent_at) : BudgetLedger::State::left;
   auto response = send(sent.request);
   if (!response) return std::nullopt;
@@ -657,7 +657,7 @@ ExploreSummary Explorer::explore(const std::vector<Probe>& matrix) {
     Probe probe = generator.next();
     // A tenant whose budget is spent answers every request alike until its window ends (T2): one
     // probe in ten still asks, the others are drawn again.
-    if (probe.kind == Probe::Kind::gateway)
+    if (probe.kind == Probe::Kind::gateway && model_.has_budgets())
       if (const auto tenant = model_.predict(facts_of(model_, probe)).counted_tenant;
           tenant && ledger_.state(*tenant, BudgetLedger::Clock::now()) == BudgetLedger::State::spent && ++skipped % 10 != 0)
         continue;

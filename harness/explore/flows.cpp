@@ -307,7 +307,7 @@ std::optional<FlowText> writes(const Model& model, const Probe& probe) {
   f.steps = token_step(model, probe);
   f.steps += send("B3: a write with a key", "POST", url, "{{key}}", written, "") + K + "capture:\n" + K + "  first_id: {json: " +
              q("/{{contract.values.item_id_field}}") + "}\n" + K + "expect:\n" + K + "  status: " + status("created") + "\n" + K +
-             "  audit:\n" + K + "    - component: " + route->backend + "\n" + K + "      present: {event: " +
+             "  audit:\n" + K + "    - component: " + q(route->backend) + "\n" + K + "      present: {event: " +
              q("{{contract.events.data_write}}") + "}\n";
   f.steps += send("B3: the same key and body replay", "POST", url, "{{key}}", written, "") + K + "expect:\n" + K + "  status: " +
              status("created") + "\n" + K + "  headers:\n" + K + "    " + q("{{contract.headers.idempotent_replayed}}") + ": " +
@@ -321,7 +321,7 @@ std::optional<FlowText> writes(const Model& model, const Probe& probe) {
     f.steps += send("B5: a secret-named field is masked in the write's record", "POST", url, "{{key}}-masked",
                     "{" + name_field + ": \"explored\", explore_api_key: \"explore-write-value\"}", "") +
                K + "expect:\n" + K + "  status: " + status("created") + "\n" + K + "  audit:\n" + K + "    - component: " +
-               route->backend + "\n" + K + "      present: {event: " + q("{{contract.events.data_write}}") +
+               q(route->backend) + "\n" + K + "      present: {event: " + q("{{contract.events.data_write}}") +
                ", change_summary: {explore_api_key: " + q("{{contract.values.masked}}") + "}}\n";
   }
   // I3: a write refused for its tenant leaves the tenant's list as it was, read through the list route.
@@ -349,7 +349,7 @@ std::optional<FlowText> writes(const Model& model, const Probe& probe) {
     f.steps += send("I3: a write naming a tenant outside the entitlement", "POST", url_in(*route, *outside), "{{key}}-outside",
                     "{" + name_field + ": \"explored refused {{key}}\"}", header) +
                K + "expect:\n" + K + "  status: " + status(refused.status_key) + "\n" + K + "  audit:\n" + K + "    - component: " +
-               route->backend + "\n" + K + "      absent: {event: " + q("{{contract.events.data_write}}") + "}\n";
+               q(route->backend) + "\n" + K + "      absent: {event: " + q("{{contract.events.data_write}}") + "}\n";
     f.steps += I + "- name: " + q("I3: the refused write is in no list") + "\n" + K + "request:\n" + K + "  url: " +
                url_in(*list, own) + "\n" + bearer() + K + "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  json:\n" +
                K + "    - {pointer: " + q("{{contract.values.items_pointer}}") + ", not_contains: {" + name_field +
@@ -415,13 +415,13 @@ std::optional<FlowText> writes(const Model& model, const Probe& probe) {
     f.steps += send("T3: a PUT with a key replaces the item", "PUT", put_url, "{{key}}-put", renamed, "") + K + "capture:\n" + K +
                "  first_put: {json: \"\"}\n" + K + "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  json:\n" + K +
                "    - {pointer: " + q("/{{contract.values.item_name_field}}") + ", equals: \"explored {{key}}\"}\n" + K +
-               "  audit:\n" + K + "    - component: " + put->backend + "\n" + K + "      present: {event: " +
+               "  audit:\n" + K + "    - component: " + q(put->backend) + "\n" + K + "      present: {event: " +
                q("{{contract.events.data_write}}") + "}\n";
     f.steps += send("T3: the same PUT again answers the first answer and writes nothing", "PUT", put_url, "{{key}}-put", renamed, "") +
                K + "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  headers:\n" + K + "    " +
                q("{{contract.headers.idempotent_replayed}}") + ": " + q("{{contract.values.idempotent_replayed}}") + "\n" + K +
                "  json:\n" + K + "    - {subset: \"{{first_put}}\"}\n" + K + "  audit:\n" + K + "    - component: " +
-               put->backend + "\n" + K + "      absent: {event: " + q("{{contract.events.data_write}}") + "}\n";
+               q(put->backend) + "\n" + K + "      absent: {event: " + q("{{contract.events.data_write}}") + "}\n";
     if (owned.size() > 1)
       f.steps += send("T3: the same key on another item is refused", "PUT", url_in(*put, own, owned[1]->id), "{{key}}-put", renamed,
                       "") + K + "expect:\n" + K + "  status: " + status("idempotency_key_reused") + "\n" + K + "  json:\n" + K +
@@ -634,7 +634,7 @@ std::optional<FlowText> host_session(const Model& model, const Probe& probe) {
     f.requirements.push_back("H3");
     f.steps += get_on(model, "H3: a placeholder tenant serves no data", host, fx(list->fx_name)) + K + "expect:\n" + K + "  status: " +
                status("tenant_placeholder") + "\n" + K + "  json:\n" + K + "    - " + error_check("tenant_placeholder") + "\n" + K +
-               "  audit:\n" + K + "    - component: " + list->backend + "\n" + K + "      absent: {event: " +
+               "  audit:\n" + K + "    - component: " + q(list->backend) + "\n" + K + "      absent: {event: " +
                q("{{contract.events.data_read}}") + "}\n";
   } else if (!tenant->placeholder) {
     std::vector<const Item*> foreign, mine;

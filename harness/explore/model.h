@@ -197,6 +197,7 @@ class Model {
   bool inactive(const std::string& tenant) const { return inactive_.count(tenant) > 0; }
   // T2: the tenant's budget (its negotiated one, else its tier's); none when it has no limit.
   std::optional<Budget> budget(const std::string& tenant) const;
+  bool has_budgets() const { return !budgets_.empty(); }
   // T3: the methods an Idempotency-Key makes replayable (B3's POST when tenancy.yaml names none).
   const std::vector<std::string>& idempotent_methods() const { return idempotent_methods_; }
   // The bindings' console_profile user ("users.default"), "" when the bindings name none (A8).

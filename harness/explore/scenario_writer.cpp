@@ -170,7 +170,7 @@ struct Writer {
               << q("{{contract.values.item_tenant_field}}") << ": " << q(tenant_text(model, t)) << "}}\n";
     }
     if (!p.backend_event.empty())
-      out << indent << "    audit:\n" << indent << "      - component: " << route.backend << "\n" << indent
+      out << indent << "    audit:\n" << indent << "      - component: " << q(route.backend) << "\n" << indent
           << "        present: {event: " << q("{{contract.events." + p.backend_event + "}}") << "}\n";
   }
 
@@ -242,14 +242,14 @@ struct Writer {
       out << "}\n";
     }
     if (!p.backend_event.empty()) {
-      out << indent << "    - component: " << route.backend << "\n" << indent << "      present: {event: "
+      out << indent << "    - component: " << q(route.backend) << "\n" << indent << "      present: {event: "
           << q("{{contract.events." + p.backend_event + "}}");
       if (p.resolved_tenant) out << ", resolved_tenant: " << q(tenant_text(model, *p.resolved_tenant));
       if (p.backend_event == "data_not_found")
         out << ", target_tenant: " << (p.item_owner.empty() ? "null" : q(tenant_text(model, p.item_owner)));
       out << "}\n";
     } else if (p.clause != "G5") {
-      out << indent << "    - component: " << route.backend << "\n" << indent << "      absent: {}\n";
+      out << indent << "    - component: " << q(route.backend) << "\n" << indent << "      absent: {}\n";
     }
   }
 };
