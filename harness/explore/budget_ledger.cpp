@@ -11,19 +11,14 @@ constexpr auto kMargin = std::chrono::seconds(2);
 }  // namespace
 
 BudgetLedger::Window& BudgetLedger::window(const std::string& tenant, Clock::time_point at) {
-  Window& w = windows_[tenant];
-  if (!w.started) {
-    w.started = true;
-    w.first = at;
-  }
-  return w;
+  return windows_.try_emplace(tenant, Window{at}).first->second;
 }
 
 BudgetLedger::State BudgetLedger::state(const std::string& tenant, Clock::time_point now) const {
   const auto budget = model_.budget(tenant);
   if (!budget) return State::left;
   const auto at = windows_.find(tenant);
-  if (at == windows_.end() || !at->second.started) return State::left;
+  if (at == windows_.end()) return State::left;
   const Window& w = at->second;
   if (w.lost || now + kMargin >= w.first + std::chrono::seconds(budget->window_seconds)) return State::unknown;
   if (w.spent || w.definite >= budget->requests) return State::spent;
@@ -35,7 +30,7 @@ long BudgetLedger::room(const std::string& tenant, Clock::time_point now) const 
   const auto budget = model_.budget(tenant);
   if (!budget) return std::numeric_limits<long>::max();
   const auto at = windows_.find(tenant);
-  if (at == windows_.end() || !at->second.started) return budget->requests;
+  if (at == windows_.end()) return budget->requests;
   if (state(tenant, now) != State::left) return 0;
   return budget->requests - at->second.definite - at->second.possible;
 }
@@ -49,10 +44,10 @@ void BudgetLedger::possible(const std::string& tenant, Clock::time_point sent_at
 }
 
 void BudgetLedger::refused(const std::string& tenant) {
-  Window& w = windows_[tenant];
-  w.spent = true;
   // A refusal before any request the ledger knows of: the window began at a time it cannot tell.
-  if (!w.started) w.lost = w.started = true;
+  auto [at, fresh] = windows_.try_emplace(tenant, Window{Clock::now()});
+  at->second.spent = true;
+  at->second.lost |= fresh;
 }
 
 }  // namespace tc::explore

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <map>
 #include <string>
-#include <vector>
 
 #include "harness/explore/model.h"
 
@@ -27,10 +26,10 @@ class BudgetLedger {
   void refused(const std::string& tenant);                              // answered as spent
 
  private:
-  struct Window {
-    Clock::time_point first;
+  struct Window {               // one per tenant with a request or refusal seen
+    Clock::time_point first;    // the first request's
     long definite = 0, possible = 0;
-    bool started = false, spent = false, lost = false;
+    bool spent = false, lost = false;  // lost: refused before any request seen, its start unknown
   };
   Window& window(const std::string& tenant, Clock::time_point at);
   const Model& model_;
