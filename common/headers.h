@@ -11,6 +11,7 @@ namespace tc {
 
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
+std::string to_upper(std::string_view s);
 std::string trim(std::string_view s);
 // The elements of a list-valued field (RFC 9110 §5.6.1): split on commas, optional whitespace
 // trimmed, empty elements kept. "a, b,c" -> {"a", "b", "c"}; "" -> {""}.

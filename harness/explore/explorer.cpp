@@ -45,16 +45,7 @@ std::string form_encode(const std::vector<std::pair<std::string, std::string>>& 
 // The route's path with its parameters filled: the tenant parameter with the path tenant, any other
 // ({id}) with the item id, each percent-encoded as one segment.
 std::string fill(const Route& route, const Probe& probe) {
-  std::string path = route.path;
-  for (auto open = path.find('{'); open != std::string::npos; open = path.find('{', open)) {
-    const auto close = path.find('}', open);
-    if (close == std::string::npos) break;
-    const std::string name = path.substr(open + 1, close - open - 1);
-    const std::string value = url_encode(name == route.tenant_param ? probe.path_tenant : probe.item_id);
-    path.replace(open, close - open + 1, value);
-    open += value.size();
-  }
-  return path;
+  return fill_path(route, [&](bool is_tenant) { return url_encode(is_tenant ? probe.path_tenant : probe.item_id); });
 }
 
 // The scenario item of a flow, as the pack's files write one (under `scenarios:`).

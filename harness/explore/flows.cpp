@@ -41,6 +41,14 @@ std::string bearer(const std::string& token = "access_token") {
   return K + "  headers:\n" + K + "    " + q("{{contract.headers.authorization}}") + ": " + q("Bearer {{" + token + "}}") + "\n";
 }
 
+// A step's name and request under the bearer `token`: `headers` are further header lines, `body` a
+// JSON body as flow text ("" none). The caller writes capture and expect.
+std::string bearer_request(const std::string& name, const char* method, const std::string& url, const std::string& token = "access_token",
+                           const std::string& body = "", const std::string& headers = "") {
+  return I + "- name: " + q(name) + "\n" + K + "request:\n" + K + "  method: " + method + "\n" + K + "  url: " + q(url) + "\n" +
+         bearer(token) + headers + (body.empty() ? "" : K + "  json: " + body + "\n");
+}
+
 FlowText discovery() {
   FlowText f{"discovery", {"A1"}, {}, "", "", {}};
   f.steps = I + "- name: " + q("A1: discovery names the issuer, the endpoints and S256") + "\n" + K + "request:\n" + K +
@@ -290,16 +298,15 @@ std::optional<FlowText> writes(const Model& model, const Probe& probe) {
     return r.kind == Route::Kind::write && !r.fx_name.empty() && has_scope(who, r.scope);
   });
   if (route == model.routes().end()) return std::nullopt;
-  FlowText f{"idempotent write", {"B3"}, {}, I + "key: \"explore-{{random(16)}}\"\n", "", {own}};
+  FlowText f{"idempotent write", {"B3"}, {}, I + "key: \"explore-{{random(16)}}\"\n", "", {}};
   // A route's URL in the caller's tenant (its path names it where the route has a tenant parameter).
   auto url_in = [&](const Route& r, const std::string& tenant, const std::string& item = "") {
-    return q(route_url_text(model, r, r.tenant_param.empty() ? "" : tenant, item));
+    return route_url_text(model, r, r.tenant_param.empty() ? "" : tenant, item);
   };
   auto send = [&](const std::string& name, const char* method, const std::string& url, const std::string& key,
-                  const std::string& body, const std::string& extra_header) {
-    return I + "- name: " + q(name) + "\n" + K + "request:\n" + K + "  method: " + method + "\n" + K + "  url: " + url + "\n" +
-           bearer() + K + "    " + q("{{contract.headers.idempotency_key}}") + ": " + q(key) + "\n" + extra_header + K +
-           "  json: " + body + "\n";
+                  const std::string& body, const std::string& extra_header, const std::string& token = "access_token") {
+    return bearer_request(name, method, url, token, body,
+                          K + "    " + q("{{contract.headers.idempotency_key}}") + ": " + q(key) + "\n" + extra_header);
   };
   const std::string url = url_in(*route, own);
   const std::string name_field = q("{{contract.values.item_name_field}}");
@@ -350,8 +357,7 @@ std::optional<FlowText> writes(const Model& model, const Probe& probe) {
                     "{" + name_field + ": \"explored refused {{key}}\"}", header) +
                K + "expect:\n" + K + "  status: " + status(refused.status_key) + "\n" + K + "  audit:\n" + K + "    - component: " +
                q(route->backend) + "\n" + K + "      absent: {event: " + q("{{contract.events.data_write}}") + "}\n";
-    f.steps += I + "- name: " + q("I3: the refused write is in no list") + "\n" + K + "request:\n" + K + "  url: " +
-               url_in(*list, own) + "\n" + bearer() + K + "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  json:\n" +
+    f.steps += bearer_request("I3: the refused write is in no list", "GET", url_in(*list, own)) + K + "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  json:\n" +
                K + "    - {pointer: " + q("{{contract.values.items_pointer}}") + ", not_contains: {" + name_field +
                ": \"explored refused {{key}}\"}}\n";
   }
@@ -362,12 +368,7 @@ std::optional<FlowText> writes(const Model& model, const Probe& probe) {
   auto new_key_in = [&](const std::string& tenant, const std::string& name, const std::string& token_name,
                         const std::string& header) {
     f.requirements.push_back("I1");
-    std::string step = send(name, "POST", url_in(*route, tenant), "{{key}}", written, header);
-    if (token_name != "access_token") {
-      const std::string mine = bearer(), theirs = bearer(token_name);
-      step.replace(step.find(mine), mine.size(), theirs);
-    }
-    f.steps += step + K + "expect:\n" + K + "  status: " + status("created") + "\n" + K + "  headers:\n" + K + "    " +
+    f.steps += send(name, "POST", url_in(*route, tenant), "{{key}}", written, header, token_name) + K + "expect:\n" + K + "  status: " + status("created") + "\n" + K + "  headers:\n" + K + "    " +
                q("{{contract.headers.idempotent_replayed}}") + ": {absent: true}\n" + K + "  json:\n" + K + "    - {pointer: " +
                q("/{{contract.values.item_tenant_field}}") + ", equals: " + q(tenant_text(model, tenant)) + "}\n";
   };
@@ -447,11 +448,8 @@ std::string unknown_slug(const Model& model) {
 
 // A bindings value as its {{fx.…}} name, else the value itself.
 std::string bound_text(const Model& model, const char* section, const std::string& value) {
-  const json& node = model.bindings().value(section, json::object());
-  if (node.is_object())
-    for (const auto& [key, v] : node.items())
-      if (v.is_string() && v.get<std::string>() == value) return fx(std::string(section) + "." + key);
-  return value;
+  const std::string key = model.bound_name(section, value);
+  return key.empty() ? value : fx(key);
 }
 
 // A host as the pack writes it: the base domain and the OAuth gateway by their bindings' names, a
@@ -461,34 +459,31 @@ std::string host_text(const Model& model, const std::string& host) {
   if (host == h.base_domain || host == h.oauth_gateway) return bound_text(model, "hosts", host);
   const std::string suffix = "." + h.base_domain;
   if (host.size() > suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0) {
-    const std::string label = host.substr(0, host.size() - suffix.size());
-    const std::string slug = model.slug_fx(label);
-    return (slug.empty() ? label : fx(slug)) + "." + bound_text(model, "hosts", h.base_domain);
+    return bound_text(model, "slugs", host.substr(0, host.size() - suffix.size())) + "." + bound_text(model, "hosts", h.base_domain);
   }
   return host;
 }
 
-std::string slug_text(const Model& model, const std::string& slug) {
-  const std::string key = model.slug_fx(slug);
-  return key.empty() ? slug : fx(key);
-}
-
 std::string scheme_text(const Model& model) { return bound_text(model, "hosts", model.hosts()->scheme); }
 
-// The hosts a request may name: each tenant's (the placeholder's own slug too), a slug no tenant has,
-// the base domain, the OAuth gateway, another domain, and two labels deep.
-std::vector<std::string> host_forms(const Model& model) {
+std::string unknown_host(const Model& model) { return unknown_slug(model) + "." + model.hosts()->base_domain; }
+
+// The platform's hosts a browser may be sent to: each tenant's (the placeholder's own slug too), a
+// slug no tenant has, and the OAuth gateway's.
+std::vector<std::string> platform_host_list(const Model& model) {
   const HostRules& h = *model.hosts();
   std::vector<std::string> out;
-  std::set<std::string> slugs;
-  for (const auto& [id, slug] : h.slugs) {
-    out.push_back(slug + "." + h.base_domain);
-    slugs.insert(slug);
-  }
-  out.push_back(unknown_slug(model) + "." + h.base_domain);
-  out.push_back(h.base_domain);
+  for (const auto& [id, slug] : h.slugs) out.push_back(slug + "." + h.base_domain);
+  out.push_back(unknown_host(model));
   if (!h.oauth_gateway.empty()) out.push_back(h.oauth_gateway);
-  out.push_back("photos.example.invalid");
+  return out;
+}
+
+// The hosts a request may name: the platform's, the base domain, another domain, and two labels deep.
+std::vector<std::string> host_forms(const Model& model) {
+  std::vector<std::string> out = platform_host_list(model);
+  out.push_back(model.hosts()->base_domain);
+  out.push_back("tenant.example.invalid");
   out.push_back("deep." + out.front());
   return out;
 }
@@ -506,7 +501,7 @@ std::string tenant_echo(const Model& model, const std::optional<HostTenant>& t, 
            (value ? "[{equals: " + q(*value) + "}, {count: 1}]" : std::string("{absent: true}")) + "\n";
   };
   one("tenant", t ? std::optional<std::string>(tenant_text(model, t->id)) : std::nullopt);
-  if (slug_too) one("tenant_slug", t ? std::optional<std::string>(slug_text(model, t->slug)) : std::nullopt);
+  if (slug_too) one("tenant_slug", t ? std::optional<std::string>(bound_text(model, "slugs", t->slug)) : std::nullopt);
   return out;
 }
 
@@ -531,7 +526,7 @@ std::optional<FlowText> host_resolution(const Model& model, const Probe& probe) 
   std::map<std::string, std::string> sent{{"host", host + (port ? ":8080" : "")}};
   std::string headers;
   if (origin_kind) {
-    const std::string& other = origin_kind == 1 ? hosts[(v + 1) % n] : hosts[n > 5 ? n - 5 : 0];  // the next, or the unknown slug's
+    const std::string other = origin_kind == 1 ? hosts[(v + 1) % n] : unknown_host(model);
     sent["origin"] = model.hosts()->scheme + "://" + other;
     headers += K + "    " + q("{{contract.headers.origin}}") + ": " + q(scheme_text(model) + "://" + host_text(model, other)) + "\n";
   }
@@ -559,13 +554,9 @@ std::optional<FlowText> host_resolution(const Model& model, const Probe& probe) 
 // reaching the gateway: a redirect to another tenant's host is then an answer to judge, not a host
 // that cannot be resolved.
 std::string platform_hosts(const Model& model, const std::string& host) {
-  std::vector<std::string> hosts{host};
-  for (const auto& h : host_forms(model))
-    if (h != host && (h.size() > model.hosts()->base_domain.size() || h == model.hosts()->oauth_gateway) &&
-        h.find(model.hosts()->base_domain) != std::string::npos && h.rfind("deep.", 0) != 0)
-      hosts.push_back(h);
-  std::string out;
-  for (const auto& h : hosts) out += (out.empty() ? "" : ", ") + q(host_text(model, h)) + ": \"{{gateway}}\"";
+  std::string out = q(host_text(model, host)) + ": \"{{gateway}}\"";
+  for (const auto& h : platform_host_list(model))
+    if (h != host) out += ", " + q(host_text(model, h)) + ": \"{{gateway}}\"";
   return out;
 }
 
@@ -588,10 +579,11 @@ std::string sign_in_steps(const Model& model, const Principal& who, const std::s
          q(h) + ":\n" + K + "      " + q("{{contract.values.session_cookie}}") + ": {present: true}\n";
 }
 
+// The provider as an expression inside path(): its bindings' name, else the literal.
 std::string provider_text(const Model& model) {
   const std::string& provider = model.hosts()->provider;
-  const std::string bound = bound_text(model, "sign_in", provider);
-  return bound == provider ? "'" + provider + "'" : bound.substr(2, bound.size() - 4);  // an expression inside path()
+  const std::string key = model.bound_name("sign_in", provider);
+  return key.empty() ? "'" + provider + "'" : "fx." + key;
 }
 
 // H4, H5, H3 and the host's data: a member signs in on its tenant's host or on a host of no tenant
@@ -609,7 +601,7 @@ std::optional<FlowText> host_session(const Model& model, const Probe& probe) {
   const int v = probe.variant;
   const bool on_placeholder = v % 2 == 1;
   const std::string own = who.tenants.front();
-  const std::string host = (on_placeholder ? unknown_slug(model) : h.slugs.at(own)) + "." + h.base_domain;
+  const std::string host = on_placeholder ? unknown_host(model) : h.slugs.at(own) + "." + h.base_domain;
   const auto tenant = model.host_tenant({{"host", host}});
   std::string replay = h.base_domain;  // another tenant's host, or the base domain
   if ((v / 2) % 2 == 0)
@@ -625,7 +617,7 @@ std::optional<FlowText> host_session(const Model& model, const Probe& probe) {
              K + "  status: " + status("ok") + "\n" + tenant_echo(model, tenant, true) + K + "  json:\n" + K + "    - {pointer: " +
              q("{{contract.values.session_user_id_pointer}}") + ", equals: " + q(fx(who.fx_key + ".sub")) + "}\n" + K +
              "    - {pointer: " + q("{{contract.values.session_tenant_id_pointer}}") + ", equals: " + q(tenant_text(model, tenant->id)) +
-             "}\n" + K + "    - {pointer: " + q("{{contract.values.session_tenant_slug_pointer}}") + ", equals: " + q(slug_text(model, tenant->slug)) + "}\n" +
+             "}\n" + K + "    - {pointer: " + q("{{contract.values.session_tenant_slug_pointer}}") + ", equals: " + q(bound_text(model, "slugs", tenant->slug)) + "}\n" +
              K + "    - {pointer: " + q("{{contract.values.session_placeholder_pointer}}") + ", equals: " +
              (tenant->placeholder ? "true" : "false") + "}\n" + K + "    - {pointer: " + q("{{contract.values.session_tenant_pointer}}") +
              ", length: 3}\n";
@@ -654,7 +646,7 @@ std::optional<FlowText> host_session(const Model& model, const Probe& probe) {
     } else if (check == 1 && model.holds("I1") && !other_tenant.empty()) {
       f.requirements.push_back("I1");
       if (model.holds("B2")) f.requirements.push_back("B2");
-      for (const std::string query : {"?tenant=" + tenant_text(model, other_tenant), std::string("?page=2")})
+      for (const std::string& query : {"?tenant=" + tenant_text(model, other_tenant), std::string("?page=2")})
         f.steps += get_on(model, "I1: a query asks for other items (" + query.substr(1, query.find('=') - 1) + ")", host,
                           fx(list->fx_name) + query) + K + "expect:\n" + K +
                    "  status: " + status("ok") + "\n" + K + "  json:\n" + none_foreign;
@@ -697,7 +689,7 @@ std::optional<FlowText> forged_state(const Model& model, const Probe& probe) {
   const Route* callback = route_with(model, [](const Route& r) { return r.action == "oauth_callback"; });
   if (!sign_in || !callback) return std::nullopt;
   const bool on_placeholder = probe.variant % 2 == 1;
-  const std::string host = (on_placeholder ? unknown_slug(model) : h.slugs.at(who.tenants.front())) + "." + h.base_domain;
+  const std::string host = on_placeholder ? unknown_host(model) : h.slugs.at(who.tenants.front()) + "." + h.base_domain;
   const std::string provider = provider_text(model);
   FlowText f{std::string("a forged state on ") + (on_placeholder ? "a placeholder host" : "a tenant host"), {"H4"}, {"login-hint"}, "", "", {}};
   f.steps = get_on(model, "H4: start a sign-in (the browser gets its state cookie)", host,
@@ -737,12 +729,6 @@ std::string expect_decision(const AdminDecision& d) {
   std::string out = K + "expect:\n" + K + "  status: " + status(d.status_key) + "\n";
   if (!d.error.empty()) out += K + "  json:\n" + K + "    - " + error_check(d.error) + "\n";
   return out;
-}
-
-std::string bearer_request(const std::string& name, const char* method, const std::string& url, const std::string& token = "access_token",
-                           const std::string& body = "") {
-  return I + "- name: " + q(name) + "\n" + K + "request:\n" + K + "  method: " + method + "\n" + K + "  url: " + q(url) + "\n" +
-         bearer(token) + (body.empty() ? "" : K + "  json: " + body + "\n");
 }
 
 // P1, P2, P3: the members of a tenant (its id, or its id without the plane's prefix) and the global

@@ -23,13 +23,6 @@ std::string header_name(const json& contract, const char* key) {
 
 std::string text(const std::optional<std::string>& v) { return v ? "'" + *v + "'" : "none"; }
 
-// `node[key]` when node is an object and that member a string, else `otherwise`: what a platform
-// answers is never trusted to have the type the contract names.
-std::string str_at(const json& node, const std::string& key, const std::string& otherwise = "") {
-  if (!node.is_object()) return otherwise;
-  const auto at = node.find(key);
-  return at != node.end() && at->is_string() ? at->get<std::string>() : otherwise;
-}
 
 // The clause whose check answers with this errors.* key (the envelope's code read back).
 std::string clause_of_error(const json& contract, const std::string& error) {
@@ -76,7 +69,7 @@ class Verdict {
 // The records' events in order, as the component spells them.
 std::vector<std::string> events_of(const std::vector<json>& records) {
   std::vector<std::string> out;
-  for (const auto& r : records) out.push_back(str_at(r, "event", "?"));
+  for (const auto& r : records) out.push_back(string_at(r, "event", "?"));
   return out;
 }
 
@@ -128,7 +121,7 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
   const std::string cid_header = header_name(gateway, "correlation_id");
   if (!cid_header.empty() && r.headers.get(cid_header) != seen.correlation_id)
     v.fail("E1", "header " + cid_header, seen.correlation_id, text(r.headers.get(cid_header)));
-  if (!predicted.error.empty() && body.is_object() && str_at(body, "correlation_id") != seen.correlation_id)
+  if (!predicted.error.empty() && body.is_object() && string_at(body, "correlation_id") != seen.correlation_id)
     v.fail("E1", "body correlation_id", seen.correlation_id,
            body.is_object() && body.contains("correlation_id") ? body["correlation_id"].dump() : "none");
 
@@ -147,7 +140,7 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
   }
   if (predicted.clause == "G4") {
     const std::string field = spelled(gateway, "values", "required_scope_field");
-    if (!body.is_object() || str_at(body, field) != route.scope)
+    if (!body.is_object() || string_at(body, field) != route.scope)
       v.fail("G4", "body " + field, route.scope, body.is_object() && body.contains(field) ? body[field].dump() : "none");
   }
 
@@ -198,8 +191,8 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
         v.fail("B2", "list at " + (pointer.empty() ? "/" : pointer), "an array", body.is_discarded() ? "no JSON" : "none");
       } else {
         for (const auto& item : *items) {
-          const std::string owner = str_at(item, tenant_field);
-          const std::string id = str_at(item, id_field);
+          const std::string owner = string_at(item, tenant_field);
+          const std::string id = string_at(item, id_field);
           const Item* known = model.find_item(id);
           if (owner != tenant || (known && known->tenant != tenant)) {
             v.fail("I1", "list item", "only items of " + tenant, id + " of " + (known ? known->tenant : owner));
@@ -208,9 +201,9 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
         }
       }
     } else if (route.kind == Route::Kind::item) {
-      if (str_at(body, tenant_field) != tenant || str_at(body, id_field) != facts.item_id)
+      if (string_at(body, tenant_field) != tenant || string_at(body, id_field) != facts.item_id)
         v.fail("I1", "item", facts.item_id + " of " + tenant,
-               str_at(body, id_field, "?") + " of " + str_at(body, tenant_field, "?"));
+               string_at(body, id_field, "?") + " of " + string_at(body, tenant_field, "?"));
     } else if (route.kind == Route::Kind::echo) {
       if (auto shape = EchoShape::from_profile(backend); shape) {
         if (auto received = shape->received(body); received) {
@@ -263,11 +256,11 @@ std::vector<Violation> judge_gateway(const Model& model, const json& gateway, co
     if (have != want) v.fail("I4", "gateway records", joined(want), have.empty() ? "none" : joined(have));
     else
       for (const auto& record : *seen.gateway_records) {
-        const std::string event = str_at(record, "event");
+        const std::string event = string_at(record, "event");
         const bool allow = event == spelled(gateway, "events", "tenant_selected") ||
                            event == spelled(gateway, "events", "request_forwarded");
         const std::string outcome = spelled(gateway, "outcomes", allow ? "allow" : "deny");
-        if (str_at(record, "outcome") != outcome)
+        if (string_at(record, "outcome") != outcome)
           v.fail("G6", event + " outcome", outcome, record.value("outcome", json()).dump());
         if (allow && predicted.resolved_tenant && record.value("resolved_tenant", json()) != *predicted.resolved_tenant)
           v.fail("G6", event + " resolved_tenant", *predicted.resolved_tenant, record.value("resolved_tenant", json()).dump());
@@ -308,7 +301,7 @@ std::vector<Violation> judge_token(const Model& model, const json& authority, co
                                    const std::optional<std::vector<json>>& records) {
   Verdict v;
   const json& body = response.body_json();
-  const std::string body_error = body.is_object() ? str_at(body, "error") : "";
+  const std::string body_error = body.is_object() ? string_at(body, "error") : "";
   const std::string expected_error = predicted.error.empty() ? "" : spelled(authority, "errors", predicted.error);
   if (response.status != predicted.status || body_error != expected_error) {
     v.fail(predicted.clause, "token answer", std::to_string(predicted.status) + (expected_error.empty() ? "" : " " + expected_error),
@@ -316,10 +309,10 @@ std::vector<Violation> judge_token(const Model& model, const json& authority, co
     return v.found;
   }
   const json& claims_spelling = authority.value("claims", json::object());
-  const std::string tenant_claim = str_at(claims_spelling, "tenant", "tenant");
-  const std::string allowed_claim = str_at(claims_spelling, "allowed_tenants", "allowed_tenants");
+  const std::string tenant_claim = string_at(claims_spelling, "tenant", "tenant");
+  const std::string allowed_claim = string_at(claims_spelling, "allowed_tenants", "allowed_tenants");
   if (predicted.error.empty()) {
-    auto jwt = decode_jwt(body.is_object() ? str_at(body, "access_token") : "");
+    auto jwt = decode_jwt(body.is_object() ? string_at(body, "access_token") : "");
     if (!jwt) {
       v.fail("A4", "access_token", "a JWT", jwt.error().message);
     } else {
@@ -337,8 +330,8 @@ std::vector<Violation> judge_token(const Model& model, const json& authority, co
       if (want_allowed != have_allowed || (want_allowed.empty() && p.contains(allowed_claim)))
         v.fail("A6", "claim " + allowed_claim, want_allowed.empty() ? "absent" : joined({want_allowed.begin(), want_allowed.end()}),
                p.contains(allowed_claim) ? p[allowed_claim].dump() : "absent");
-      const std::string sub = str_at(claims_spelling, "subject", "sub");
-      if (str_at(p, sub) != predicted.claims.sub)
+      const std::string sub = string_at(claims_spelling, "subject", "sub");
+      if (string_at(p, sub) != predicted.claims.sub)
         v.fail("A6", "claim " + sub, predicted.claims.sub, p.contains(sub) ? p[sub].dump() : "absent");
     }
   }
@@ -347,7 +340,7 @@ std::vector<Violation> judge_token(const Model& model, const json& authority, co
     const json attempted = probe.token_tenant ? json(*probe.token_tenant) : json();
     bool found = false;
     for (const auto& r : *records)
-      if (str_at(r, "event") == want) {
+      if (string_at(r, "event") == want) {
         found = true;
         if (r.value("attempted_tenant", json()) != attempted)
           v.fail("A4", want + " attempted_tenant", attempted.dump(), r.value("attempted_tenant", json()).dump());

@@ -33,10 +33,6 @@ std::vector<std::string> strings_at(const json& node) {
   return out;
 }
 
-std::string string_at(const json& node, const char* key) {
-  return node.is_object() && node.contains(key) && node[key].is_string() ? node[key].get<std::string>() : "";
-}
-
 // The bindings' key under `section` whose value names `value` in `field` (or is `value` itself).
 std::string bound_key(const json& bindings, const std::string& section, const char* field, const std::string& value) {
   if (!bindings.contains(section) || !bindings[section].is_object()) return "";
@@ -72,11 +68,10 @@ std::optional<Budget> budget_at(const json& node) {
 }
 
 // The rules of the platform's tenancy.yaml (T2–T4); none when the folder has no such file.
-Result<bool> load_rules(const std::string& dir, std::set<std::string>& inactive, std::map<std::string, Budget>& budgets,
-                        std::vector<std::string>& idempotent, std::optional<HostRules>& hosts,
-                        std::optional<PlaneRules>& planes) {
+Result<Model::TenancyRules> load_rules(const std::string& dir) {
+  Model::TenancyRules out;
   const std::string path = (std::filesystem::path(dir) / "tenancy.yaml").string();
-  if (!std::filesystem::exists(path)) return false;
+  if (!std::filesystem::exists(path)) return out;
   auto doc = load_document(path);
   if (!doc) return doc.error();
   const json& rules = doc->value;
@@ -102,12 +97,12 @@ Result<bool> load_rules(const std::string& dir, std::set<std::string>& inactive,
   const json tenants = rules.value("tenants", json::object());
   for (const auto& [id, t] : tenants.items()) {
     if (!t.is_object()) continue;
-    if (refused.count(string_at(t, "status"))) inactive.insert(id);
+    if (refused.count(string_at(t, "status"))) out.inactive.insert(id);
     auto budget = budget_at(t.value("rate_limit", json()));
     if (!budget && tiers.is_object()) budget = budget_at(tiers.value(string_at(t, "tier"), json()));
-    if (budget) budgets[id] = *budget;
+    if (budget) out.budgets[id] = *budget;
   }
-  if (rules.contains("/idempotency/methods"_json_pointer)) idempotent = strings_at(rules.at("/idempotency/methods"_json_pointer));
+  if (rules.contains("/idempotency/methods"_json_pointer)) out.idempotent = strings_at(rules.at("/idempotency/methods"_json_pointer));
   if (rules.contains("hosts") && rules["hosts"].is_object()) {
     const json& h = rules["hosts"];
     HostRules r;
@@ -124,7 +119,7 @@ Result<bool> load_rules(const std::string& dir, std::set<std::string>& inactive,
     if (r.base_domain.empty() || r.sources.empty() || r.placeholder.empty() || !r.slugs.count(r.placeholder))
       return input_error(Where{path, doc->line_of("/hosts"), "/hosts", {}, {}},
                          "explore needs the hosts' base_domain, sources and a placeholder tenant with its slug");
-    hosts = std::move(r);
+    out.hosts = std::move(r);
   }
   if (rules.contains("planes") && rules["planes"].is_object()) {
     PlaneRules r;
@@ -147,12 +142,30 @@ Result<bool> load_rules(const std::string& dir, std::set<std::string>& inactive,
     if (r.platform.empty() || r.allowed.empty())
       return input_error(Where{path, doc->line_of("/planes"), "/planes", {}, {}},
                          "explore needs the platform plane's id and policy.allowed");
-    planes = std::move(r);
+    out.planes = std::move(r);
   }
-  return true;
+  return out;
 }
 
 }  // namespace
+
+std::string string_at(const json& node, const std::string& key, const std::string& otherwise) {
+  if (!node.is_object()) return otherwise;
+  const auto at = node.find(key);
+  return at != node.end() && at->is_string() ? at->get<std::string>() : otherwise;
+}
+
+std::string fill_path(const Route& route, const std::function<std::string(bool is_tenant)>& value) {
+  std::string path = route.path;
+  for (auto open = path.find('{'); open != std::string::npos; open = path.find('{', open)) {
+    const auto close = path.find('}', open);
+    if (close == std::string::npos) break;
+    const std::string filled = value(path.compare(open + 1, close - open - 1, route.tenant_param) == 0);
+    path.replace(open, close - open + 1, filled);
+    open += filled.size();
+  }
+  return path;
+}
 
 Result<Model> Model::load(const json& contract, const std::string& platform_dir, const json& bindings) {
   Model m;
@@ -166,11 +179,9 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
   m.tenant_pattern_ = contract.value("/patterns/tenant_id"_json_pointer, std::string(".*"));
   m.strict_claim_match_ = contract.value("/switches/strict_claim_match"_json_pointer, false);
 
-  if (auto rules = load_rules(platform_dir, m.inactive_, m.budgets_, m.idempotent_methods_, m.hosts_, m.planes_); !rules)
-    return rules.error();
-  if (bindings.contains("slugs") && bindings["slugs"].is_object())
-    for (const auto& [name, slug] : bindings["slugs"].items())
-      if (slug.is_string()) m.slug_fx_[to_lower(slug.get<std::string>())] = "slugs." + name;
+  auto rules = load_rules(platform_dir);
+  if (!rules) return rules.error();
+  m.rules_ = std::move(*rules);
 
   auto tenants = platform_file(platform_dir, "tenants.yaml");
   if (!tenants) return tenants.error();
@@ -290,14 +301,13 @@ std::string Model::tenant_fx(const std::string& tenant) const {
   return "";
 }
 
-std::string Model::slug_fx(const std::string& slug) const {
-  const auto at = slug_fx_.find(to_lower(slug));
-  return at == slug_fx_.end() ? "" : at->second;
+std::string Model::bound_name(const std::string& section, const std::string& value) const {
+  return bound_key(bindings_, section, "", value);
 }
 
 std::optional<HostTenant> Model::host_tenant(const std::map<std::string, std::string>& sent) const {
-  if (!hosts_) return std::nullopt;
-  const HostRules& h = *hosts_;
+  if (!rules_.hosts) return std::nullopt;
+  const HostRules& h = *rules_.hosts;
   std::optional<std::string> host;
   for (const auto& source : h.sources) {
     const auto value = sent.find(source);
@@ -325,7 +335,7 @@ std::optional<HostTenant> Model::host_tenant(const std::map<std::string, std::st
 AdminDecision Model::decide_admin(const Principal& who, const std::string& tenant, const std::string& action,
                                   bool assured) const {
   AdminDecision d;
-  const PlaneRules& r = *planes_;
+  const PlaneRules& r = *rules_.planes;
   auto refuse = [&](const char* clause, const char* key) {
     d.clause = clause;
     d.status_key = d.error = key;
@@ -367,8 +377,8 @@ AdminDecision Model::decide_admin(const Principal& who, const std::string& tenan
 bool Model::holds(const std::string& clause) const { return held_.empty() || clause_selected(clause, held_); }
 
 std::optional<Budget> Model::budget(const std::string& tenant) const {
-  const auto at = budgets_.find(tenant);
-  return at == budgets_.end() ? std::nullopt : std::optional<Budget>(at->second);
+  const auto at = rules_.budgets.find(tenant);
+  return at == rules_.budgets.end() ? std::nullopt : std::optional<Budget>(at->second);
 }
 
 bool Model::has_tenant_name(const std::string& key) const {

@@ -1,13 +1,14 @@
 // The contract as a small declarative model, for `tenantcheck explore`: what a conforming platform
 // answers to a request, derived from the profile's spellings, the platform's declared routes and
 // principals (its folder: routes.yaml, users.yaml, clients.yaml, tenants.yaml, items.yaml, and the
-// rules of tenancy.yaml it holds: lifecycle, rate_limits, idempotency) and the bindings, never from
+// rules of tenancy.yaml it holds: T, H and P) and the bindings, never from
 // the stubs' code. The gateway's order (O1) is G1 authentication, G3 tenant resolution (T1 where the
 // path names the tenant and the claim must match), T4 lifecycle, T2 the tenant's budget, G4 scope,
 // then G5 forwarding to a backend that answers by B2; the Authority's tenant selection is A5 (and T4)
 // and its claims A6. Where a platform and this model disagree, the prediction names the clause that
 // decides the request, so one of them is shown wrong.
 #pragma once
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -145,13 +146,20 @@ struct RequestFacts {
   bool budget_spent = false;        // the resolved tenant's budget is used up in this window (T2)
 };
 
+// A member's string value, else `otherwise`: what a platform or a declaration gives is never trusted
+// to have the type the contract names.
+std::string string_at(const json& node, const std::string& key, const std::string& otherwise = "");
+
+// `route.path` with each parameter replaced by `value(is_tenant)`: the route's tenant parameter, else
+// its item's.
+std::string fill_path(const Route& route, const std::function<std::string(bool is_tenant)>& value);
 
 class Model {
  public:
   // `platform_dir` is the topology's fixtures folder; `bindings` the rendered bindings (fx names).
   // An input error naming the file and pointer when a declaration is missing or malformed.
-  // A tenancy.yaml section the model does not hold (seeds 001, 002, 004: workspaces, planes, hosts…)
-  // is an input error naming it: such a platform would be judged by rules it does not keep.
+  // A tenancy.yaml section the model does not hold (seed 001's workspaces and admin) is an input
+  // error naming it: such a platform would be judged by rules it does not keep.
   static Result<Model> load(const json& contract, const std::string& platform_dir, const json& bindings);
 
   // The topology's clause selection: what the platform is held to (empty: every clause). A check of a
@@ -180,26 +188,26 @@ class Model {
   const std::vector<std::string>& tenant_headers() const { return tenant_headers_; }
   bool strict_claim_match() const { return strict_claim_match_; }
   // H1–H5: the host rules, when the platform's tenant is its host.
-  const std::optional<HostRules>& hosts() const { return hosts_; }
+  const std::optional<HostRules>& hosts() const { return rules_.hosts; }
   // H1: the tenant the request's host sources name (profile header key -> value sent; Host is "host"),
   // from an address that is no trusted proxy; none when the deciding host names no tenant.
   std::optional<HostTenant> host_tenant(const std::map<std::string, std::string>& sent) const;
   // P1–P6: the plane rules, when the platform has them.
-  const std::optional<PlaneRules>& planes() const { return planes_; }
+  const std::optional<PlaneRules>& planes() const { return rules_.planes; }
   // P1–P4: may `principal` (its token's assurance `assured`) do `action` (members.read,
   // members.write, policy.read, policy.write) in `tenant` (the path's value; the platform plane for
   // the policy)?
   AdminDecision decide_admin(const Principal& principal, const std::string& tenant, const std::string& action,
                              bool assured) const;
-  // The bindings' name of a slug ("slugs.alpha"), "" when unbound.
-  std::string slug_fx(const std::string& slug) const;
+  // The bindings' name of `value` under `section` ("slugs.alpha" for "alpha"), "" when unbound.
+  std::string bound_name(const std::string& section, const std::string& value) const;
   // T4: the tenant's lifecycle status is one whose credentials are refused.
-  bool inactive(const std::string& tenant) const { return inactive_.count(tenant) > 0; }
+  bool inactive(const std::string& tenant) const { return rules_.inactive.count(tenant) > 0; }
   // T2: the tenant's budget (its negotiated one, else its tier's); none when it has no limit.
   std::optional<Budget> budget(const std::string& tenant) const;
-  bool has_budgets() const { return !budgets_.empty(); }
+  bool has_budgets() const { return !rules_.budgets.empty(); }
   // T3: the methods an Idempotency-Key makes replayable (B3's POST when tenancy.yaml names none).
-  const std::vector<std::string>& idempotent_methods() const { return idempotent_methods_; }
+  const std::vector<std::string>& idempotent_methods() const { return rules_.idempotent; }
   // The bindings' console_profile user ("users.default"), "" when the bindings name none (A8).
   const std::string& console_profile_user() const { return console_profile_user_; }
 
@@ -212,14 +220,21 @@ class Model {
   std::vector<std::pair<std::string, std::string>> tenant_fx_;
   std::string missing_id_, missing_fx_, tenant_pattern_, console_profile_user_;
   bool strict_claim_match_ = false;
-  std::set<std::string> inactive_;
-  std::map<std::string, Budget> budgets_;
-  std::vector<std::string> idempotent_methods_{"POST"};
   std::vector<std::string> held_;
-  std::optional<HostRules> hosts_;
-  std::optional<PlaneRules> planes_;
   json bindings_;
-  std::map<std::string, std::string> slug_fx_;
+
+ public:
+  // What tenancy.yaml says beyond the reference clauses.
+  struct TenancyRules {
+    std::set<std::string> inactive;              // T4: tenants whose credentials are refused
+    std::map<std::string, Budget> budgets;       // T2
+    std::vector<std::string> idempotent{"POST"};  // T3
+    std::optional<HostRules> hosts;              // H1–H5
+    std::optional<PlaneRules> planes;            // P1–P6
+  };
+
+ private:
+  TenancyRules rules_;
 };
 
 }  // namespace tc::explore

@@ -86,10 +86,7 @@ long signature_offset(const json& contract, const Probe& probe) {
 
 namespace {
 
-std::string ascii(std::string text, bool upper) {
-  for (auto& c : text) c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
+std::string ascii(const std::string& text, bool upper) { return upper ? to_upper(text) : to_lower(text); }
 
 // The value with its first character percent-encoded: the same id to a decoder, another to a reader.
 std::string percent_first(const std::string& text) {

@@ -1,5 +1,7 @@
 #include "harness/explore/spelling.h"
 
+#include "common/headers.h"
+
 namespace tc::explore {
 
 std::string q(const std::string& text) { return json(text).dump(); }  // a YAML double-quoted scalar
@@ -14,11 +16,8 @@ std::string tenant_text(const Model& model, const std::string& tenant) {
 
 std::string tenant_expr(const Model& model, const std::string& tenant) {
   if (const std::string key = model.tenant_fx(tenant); !key.empty()) return "fx." + key;
-  for (const auto& known : model.tenants()) {  // another letter case of a named tenant keeps its name
-    std::string upper = known;
-    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (upper == tenant && upper != known && !model.tenant_fx(known).empty()) return "upper(fx." + model.tenant_fx(known) + ")";
-  }
+  for (const auto& known : model.tenants())  // another letter case of a named tenant keeps its name
+    if (to_upper(known) == tenant && tenant != known && !model.tenant_fx(known).empty()) return "upper(fx." + model.tenant_fx(known) + ")";
   return "'" + tenant + "'";
 }
 
@@ -27,26 +26,18 @@ std::string item_expr(const Model& model, const std::string& id) {
   if (const Item* item = model.find_item(id); item && !item->fx_key.empty()) return "fx." + item->fx_key;
   for (const auto& item : model.items()) {  // another letter case of a known item keeps its name
     if (item.fx_key.empty()) continue;
-    std::string upper = item.id, lower = item.id;
-    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (upper == id) return "upper(fx." + item.fx_key + ")";
-    if (lower == id) return "lower(fx." + item.fx_key + ")";
+    if (to_upper(item.id) == id) return "upper(fx." + item.fx_key + ")";
+    if (to_lower(item.id) == id) return "lower(fx." + item.fx_key + ")";
   }
   return "'" + id + "'";
 }
 
 std::string route_url_text(const Model& model, const Route& route, const std::string& path_tenant, const std::string& item_id) {
-  std::string path = route.path, args;
-  for (auto open = path.find('{'); open != std::string::npos; open = path.find('{', open)) {
-    const auto close = path.find('}', open);
-    if (close == std::string::npos) break;
-    const bool tenant = path.compare(open + 1, close - open - 1, route.tenant_param) == 0;
-    args += ", " + (tenant ? tenant_expr(model, path_tenant) : item_expr(model, item_id));
-    const std::string value = tenant ? path_tenant : item_id;
-    path.replace(open, close - open + 1, value);
-    open += value.size();
-  }
+  std::string args;
+  std::string path = fill_path(route, [&](bool is_tenant) {
+    args += ", " + (is_tenant ? tenant_expr(model, path_tenant) : item_expr(model, item_id));
+    return is_tenant ? path_tenant : item_id;
+  });
   if (!route.fx_name.empty()) path = args.empty() ? fx(route.fx_name) : "{{path(fx." + route.fx_name + args + ")}}";
   return "{{gateway}}" + path;
 }
@@ -57,9 +48,7 @@ std::string parameter_text(const Model& model, const std::string& t) {
   for (const auto& known : model.tenants()) {
     if (t == known) return tenant_text(model, known);
     if (t == " " + known) return " " + tenant_text(model, known);
-    std::string upper = known;
-    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (t == upper) return "{{upper(" + tenant_expr(model, known) + ")}}";
+    if (t == to_upper(known)) return "{{upper(" + tenant_expr(model, known) + ")}}";
   }
   return t;
 }

@@ -329,7 +329,7 @@ TEST(ExploreModel, Seed004sHostNamesTheTenant) {
   EXPECT_EQ(tenant({{"host", "deep.alpha.afilmory.test"}}), "none");
   EXPECT_EQ(tenant({{"host", "alpha.example.invalid"}}), "none");
   EXPECT_EQ(tenant({{"host", "alpha.afilmory.test"}, {"origin", "http://afilmory.test"}}), "none");  // Origin decides
-  EXPECT_EQ(m.slug_fx("alpha"), "slugs.alpha");
+  EXPECT_EQ(m.bound_name("slugs", "alpha"), "slugs.alpha");
 }
 
 // Seed 002's P1–P4 as its tenancy.yaml says: the path's id well-formed and known, the caller's role
