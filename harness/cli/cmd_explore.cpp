@@ -156,7 +156,7 @@ int explore_command(const ExploreCommandOptions& o) {
       run.observe_requests([&](const HttpRequest& r) {
         if (r.url.rfind(gateway->second.url, 0) == 0) {
           sent.push_back(r);
-          explorer.note_unpredicted(r);  // the pack's requests spend the tenants' budgets too (T2)
+          explorer.note_pack_request(r);  // the pack's requests spend budgets (T2), change selections (W3)
         }
       });
     std::set<std::string> seen;
@@ -178,6 +178,11 @@ int explore_command(const ExploreCommandOptions& o) {
     run.observe_requests(nullptr);
     std::cout << "matrix: " << matrix.size() << " distinct requests from " << pack_passed << " of " << pack_cases
               << " pack case(s) that passed\n";
+    if (!explorer.changed_principals().empty()) {
+      std::cout << "matrix: the pack changed the selections or memberships of";
+      for (const auto& key : explorer.changed_principals()) std::cout << " " << key;
+      std::cout << "; no flow calls them\n";
+    }
   }
 
   explore::ExploreSummary summary;

@@ -110,6 +110,27 @@ void Explorer::note_unpredicted(const HttpRequest& request) {
     if (named.find(tenant) != std::string::npos) ledger_.possible(tenant, at);
 }
 
+void Explorer::note_pack_request(const HttpRequest& request) {
+  note_unpredicted(request);
+  if (!model_.workspaces() || request.method == "GET") return;
+  const std::string& gateway = run_.environment().components.at("gateway").url;
+  std::string path = request.url.substr(std::min(gateway.size(), request.url.size()));
+  path = path.substr(0, path.find('?'));
+  const auto asked = route_asked(model_, request.method, path);
+  if (!asked) return;
+  const std::string& action = model_.routes()[asked->route].action;
+  if (action != "select_tenant" && action != "workspace_member" && action != "tenant_member") return;
+  std::set<std::string> subs;  // a membership's user is in its path; a selection's is the caller
+  for (const auto& [name, value] : asked->params) subs.insert(value);
+  const std::string bearer = str(model_.contract(), "/values/bearer_scheme"_json_pointer) + " ";
+  const std::string auth = request.headers.get(str(model_.contract(), "/headers/authorization"_json_pointer)).value_or("");
+  if (action == "select_tenant" && auth.rfind(bearer, 0) == 0)
+    if (auto jwt = decode_jwt(auth.substr(bearer.size())); jwt && jwt->payload.is_object())
+      subs.insert(string_at(jwt->payload, str(model_.contract(), "/claims/subject"_json_pointer)));
+  for (const auto& p : model_.principals())
+    if (subs.count(p.sub)) changed_.insert(p.fx_key);
+}
+
 long Explorer::requests() const { return run_.requests_sent() - requests_before_; }
 
 bool Explorer::out_of_budget() const {
@@ -404,6 +425,8 @@ std::optional<Explorer::Sent> Explorer::attempt_flow(const Probe& probe) {
   if (!text || options_.scratch_dir.empty()) return std::nullopt;
   for (const auto& clause : text->requirements)
     if (!model_.holds(clause)) return std::nullopt;  // a rule this platform is not held to
+  for (const auto& key : changed_)  // a principal whose state the pack changed: the model cannot tell it
+    if (text->steps.find("fx." + key + ".") != std::string::npos) return std::nullopt;
   // A flow runs where its tenant's budget surely has room for all its steps (T2).
   constexpr long kFlowRequests = 12;
   const auto caller = model_.predict_token(model_.principals().at(probe.principal), probe.token_tenant).claims.tenant;
@@ -619,6 +642,7 @@ ExploreSummary Explorer::explore(const std::vector<Probe>& matrix) {
   generate.writes = options_.writes;
   generate.flows = available_flows(model_, caps, options_.writes);
   generate.flows_only = model_.hosts().has_value();
+  if (model_.workspaces()) generate.flow_share = 0.6;  // the admin surfaces are reached by flows only
   // The authorization matrix first: every request given, under every principal and token form.
   std::vector<TokenForm> forms = {TokenForm::issued, TokenForm::none, TokenForm::other_scheme, TokenForm::tampered};
   if (generate.mint) forms.insert(forms.end(), {TokenForm::expired_past_leeway, TokenForm::minted});

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,12 @@ class Explorer {
   // A request sent through the gateway by someone else (the pack's run before the matrix): the
   // tenants it names may have spent some of their budget (T2).
   void note_unpredicted(const HttpRequest& request);
+  // A request of the pack's run: as note_unpredicted, and where it changes what the model reads from
+  // the platform's declaration — a selection (its caller), a membership (the user its path names),
+  // W3, W6 — that principal is called by no flow of this run.
+  void note_pack_request(const HttpRequest& request);
+  // The bindings' names of those principals, sorted.
+  const std::set<std::string>& changed_principals() const { return changed_; }
 
  private:
   struct Sent {
@@ -99,6 +106,7 @@ class Explorer {
   std::map<std::string, int> per_check_;       // clause and check -> classes found  // issued tokens by principal, tenant parameter and form
   ExploreSummary summary_;
   BudgetLedger ledger_;
+  std::set<std::string> changed_;  // principals whose state the pack changed
 };
 
 }  // namespace tc::explore

@@ -1,6 +1,7 @@
 #include "harness/explore/flows.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <limits>
@@ -856,6 +857,526 @@ std::optional<FlowText> local_issuer(const Model& model, const Probe& probe) {
   return f;
 }
 
+// ---- A console of workspaces (W1–W6): the admin surfaces' active tenant, the tenant panel, the runs'
+// detail and the memberships, predicted from the workspaces, each user's entitlements and what the
+// flow itself selected. ----
+
+std::vector<const Item*> items_of(const Model& model, const std::string& role) {
+  std::vector<const Item*> out;
+  for (const auto& i : model.items())
+    if (i.backend == role) out.push_back(&i);
+  return out;
+}
+
+std::string item_text(const Item& i) { return i.fx_key.empty() ? i.id : fx(i.fx_key); }
+std::string value_key(const std::string& key) { return "{{contract.values." + key + "}}"; }
+std::string id_entry(const std::string& id_text) { return "{" + q(value_key("item_id_field")) + ": " + q(id_text) + "}"; }
+
+// A path parameter as written (an expression) and as sent.
+using Arg = std::pair<std::string, std::string>;
+Arg tenant_arg(const Model& model, const std::string& t) { return {tenant_expr(model, t), t}; }
+Arg user_arg(const Principal& who) { return {"fx." + who.fx_key + ".sub", who.sub}; }
+Arg workspace_arg(const Model& model, const std::string& w) {
+  const std::string name = model.bound_name("workspaces", w);
+  return {name.empty() ? "'" + w + "'" : "fx." + name, w};
+}
+
+// A route's URL under {{gateway}}, its parameters filled in order by `args`.
+std::string url_of(const Route& route, const std::vector<Arg>& args) {
+  std::size_t next = 0;
+  std::string exprs;
+  std::string path = fill_path(route, [&](bool) {
+    if (next >= args.size()) return std::string();
+    exprs += ", " + args[next].first;
+    return args[next++].second;
+  });
+  if (!route.fx_name.empty()) path = exprs.empty() ? fx(route.fx_name) : "{{path(fx." + route.fx_name + exprs + ")}}";
+  return "{{gateway}}" + path;
+}
+
+// A navigation entry as the bindings name it, else as declared.
+std::string entry_text(const Model& model, const std::string& entry) {
+  const std::string name = model.bound_name("navigation", entry);
+  return name.empty() ? entry : fx(name);
+}
+
+std::string checks(const std::vector<std::string>& lines) {
+  if (lines.empty()) return "";
+  std::string out = K + "  json:\n";
+  for (const auto& l : lines) out += K + "    - " + l + "\n";
+  return out;
+}
+
+std::string expect_status(const std::string& key, const std::vector<std::string>& json_lines) {
+  return K + "expect:\n" + K + "  status: " + status(key) + "\n" + checks(json_lines);
+}
+
+std::string expect_not_found(const std::string& id_pointer = "") {
+  std::vector<std::string> lines{error_check("not_found")};
+  if (!id_pointer.empty()) lines.push_back("{pointer: " + q(id_pointer) + ", absent: true}");
+  return expect_status("not_found", lines);
+}
+
+std::vector<std::string> usable_tenants(const Model& model, const Principal& who) {
+  std::vector<std::string> out;
+  for (const auto& t : model.tenants())
+    if (model.usable(who, t)) out.push_back(t);
+  return out;
+}
+
+std::string role_of(const Model& model, const Principal& who) {
+  const auto& members = model.workspaces()->members;
+  const auto at = members.find(who.sub);
+  return at == members.end() ? "" : at->second.second;
+}
+
+// Members of a workspace fall in two groups, so that a flow knows what each remembers (W3): of the
+// users with two usable tenants or more, every other one selects in each flow it is in; the others
+// never select, so nothing is ever remembered for them.
+bool selects(const Model& model, std::size_t index) {
+  int rank = 0;
+  for (std::size_t i = 0; i <= index; ++i) {
+    const Principal& p = model.principals()[i];
+    if (p.is_client || usable_tenants(model, p).size() < 2) continue;
+    if (i == index) return rank % 2 == 0;
+    ++rank;
+  }
+  return false;
+}
+
+std::vector<std::size_t> principals_where(const Model& model, const std::function<bool(std::size_t, const Principal&)>& want) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < model.principals().size(); ++i)
+    if (!model.principals()[i].is_client && want(i, model.principals()[i])) out.push_back(i);
+  return out;
+}
+
+// `probe` for another principal, its token asked without a tenant.
+Probe as(const Probe& probe, std::size_t principal) {
+  Probe p = probe;
+  p.principal = principal;
+  p.token_tenant.reset();
+  return p;
+}
+
+enum class Surface { operations, groups, group, search, navigation };
+constexpr Surface kSurfaces[] = {Surface::operations, Surface::groups, Surface::group, Surface::search, Surface::navigation};
+
+const char* surface_action(Surface s) {
+  switch (s) {
+    case Surface::operations: return "admin_operations";
+    case Surface::groups: return "admin_groups";
+    case Surface::group: return "admin_group";
+    case Surface::search: return "admin_search";
+    case Surface::navigation: return "admin_navigation";
+  }
+  return "";
+}
+
+// The word most group names share: what a search finds in every tenant.
+std::string search_term(const Model& model) {
+  std::map<std::string, int> count;
+  std::string best;
+  for (const Item* g : items_of(model, model.workspaces()->groups)) {
+    std::set<std::string> words;
+    std::string word;
+    for (const char c : g->name + " ") {
+      if (std::isalnum(static_cast<unsigned char>(c))) word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      else if (!word.empty()) words.insert(std::exchange(word, ""));
+    }
+    for (const auto& w : words)
+      if (++count[w] > (best.empty() ? 0 : count[best])) best = w;
+  }
+  return best;
+}
+
+// One admin surface asked by `who` under `token`, naming `named` (none: no name) with `remembered`
+// the tenant its selection keeps, and what it must answer (W2–W4); `group` the view's id. "" when
+// the platform routes no such surface.
+std::string admin_step(const Model& model, const Principal& who, Surface s, const std::optional<std::string>& named,
+                       const std::optional<std::string>& remembered, const Item* group, const std::string& clause,
+                       const std::string& label, const std::string& token = "access_token") {
+  const Route* route = admin_route(model, surface_action(s), "GET");
+  if (!route || (s == Surface::group && !group)) return "";
+  const WorkspaceRules& w = *model.workspaces();
+  std::string url = s == Surface::group ? url_of(*route, {{item_expr(model, group->id), group->id}}) : url_of(*route, {});
+  std::string sep = "?";
+  const std::string term = search_term(model);
+  if (s == Surface::search) {
+    url += "?" + value_key("search_query_param") + "=" + term;
+    sep = "&";
+  }
+  if (named) url += sep + value_key("admin_tenant_param") + "=" + tenant_text(model, *named);
+  std::string out = bearer_request(clause + ": " + label, "GET", url, token);
+  if (model.workspace_of(who).empty()) return out + expect_not_found();  // no workspace, no admin surface (W2)
+  const auto active = model.active_tenant(who, named, remembered);
+  std::vector<std::string> lines;
+  switch (s) {
+    case Surface::operations: {
+      lines.push_back("{pointer: " + q(value_key("operations_scope_pointer")) + ", equals: " +
+                      q(active ? tenant_text(model, *active) : value_key("all_tenants_scope")) + "}");
+      lines.push_back("{pointer: " + q(value_key("operations_tenant_filter_pointer")) +
+                      (active ? ", equals: " + q(tenant_text(model, *active)) : ", absent: true") + "}");
+      lines.push_back("{pointer: " + q(value_key("operations_kpis_pointer")) + (active ? ", type: object" : ", absent: true") + "}");
+      for (const Item* run : items_of(model, w.runs)) {
+        const bool shown = active ? run->tenant == *active : model.usable(who, run->tenant);
+        lines.push_back("{pointer: " + q(value_key("operations_runs_pointer")) + (shown ? ", contains: " : ", not_contains: ") +
+                        id_entry(item_text(*run)) + "}");
+      }
+      return out + expect_status("ok", lines);
+    }
+    case Surface::groups:
+      if (!active) return out + expect_not_found();
+      for (const Item* g : items_of(model, w.groups))
+        lines.push_back("{pointer: " + q(value_key("groups_pointer")) + (g->tenant == *active ? ", contains: " : ", not_contains: ") +
+                        id_entry(item_text(*g)) + "}");
+      return out + expect_status("ok", lines);
+    case Surface::group:
+      if (!active || group->tenant != *active) return out + expect_not_found("/" + value_key("item_id_field"));
+      return out + expect_status("ok", {"{pointer: " + q("/" + value_key("item_id_field")) + ", equals: " + q(item_text(*group)) + "}"});
+    case Surface::search:
+      for (const Item* g : items_of(model, w.groups))  // which of the tenant's own it finds is the platform's matching
+        if (!active || g->tenant != *active)
+          lines.push_back("{pointer: " + q(value_key("search_results_pointer")) + ", not_contains: " + id_entry(item_text(*g)) + "}");
+      return out + expect_status("ok", lines);
+    case Surface::navigation:
+      for (const auto& e : w.navigation)
+        lines.push_back("{pointer: " + q(value_key("navigation_pointer")) + ", contains: " + q(entry_text(model, e)) + "}");
+      for (const auto& e : w.tenant_navigation)
+        if (!contains(w.navigation, e))
+          lines.push_back("{pointer: " + q(value_key("navigation_pointer")) + ", not_contains: " + q(entry_text(model, e)) + "}");
+      return out + expect_status("ok", lines);
+  }
+  return "";
+}
+
+// An explicit selection of `tenant` (none: the field left out) by `who` (W3): remembered when usable.
+std::string select_step(const Model& model, const Principal& who, const std::optional<std::string>& tenant, const std::string& label,
+                        const std::string& token = "access_token") {
+  const Route* route = admin_route(model, "select_tenant", "POST");
+  if (!route) return "";
+  const std::string field = value_key("selected_tenant_field");
+  const std::string body = tenant ? "{" + q(field) + ": " + q(tenant_text(model, *tenant)) + "}" : "{}";
+  std::string out = bearer_request("W3: " + label, "POST", url_of(*route, {}), token, body);
+  if (model.workspace_of(who).empty()) return out + expect_not_found();
+  if (!tenant) return out + expect_status("bad_request", {error_check("invalid_request")});
+  if (!model.usable(who, *tenant)) return out + expect_not_found();
+  return out + expect_status("ok", {"{pointer: " + q("/" + field) + ", equals: " + q(tenant_text(model, *tenant)) + "}"});
+}
+
+// W2, W3, W4: a member that never selects (or a user of no workspace) asks one admin surface without
+// a tenant, naming one, and without again; or selects a tenant it may not, and asks again.
+std::optional<FlowText> admin_context(const Model& model, const Probe& probe) {
+  std::size_t index = probe.principal;
+  const Principal& drawn = model.principals()[index];
+  if (drawn.is_client) return std::nullopt;
+  if (!model.workspace_of(drawn).empty() && selects(model, index)) {  // one that never selects
+    const auto fresh = principals_where(model, [&](std::size_t i, const Principal& p) {
+      return !model.workspace_of(p).empty() && !selects(model, i);
+    });
+    if (fresh.empty()) return std::nullopt;
+    index = fresh[static_cast<std::size_t>(probe.variant) % fresh.size()];
+  }
+  const Principal& who = model.principals()[index];
+  const auto v = static_cast<std::size_t>(probe.variant);
+  const std::size_t kinds = std::size(kSurfaces) + 1;  // and a refused selection
+  const auto groups = items_of(model, model.workspaces()->groups);
+  const auto& tenants = model.tenants();
+  const std::optional<std::string> named = (v / kinds) % (tenants.size() + 1) == 0
+                                               ? std::nullopt : std::optional(tenants[(v / kinds) % (tenants.size() + 1) - 1]);
+  FlowText f{"", {"W2", "W3", "W4"}, {}, "", "", {}};
+  f.steps = token_step(model, as(probe, index));
+  if (v % kinds == std::size(kSurfaces)) {
+    std::vector<std::string> refused;
+    for (const auto& t : tenants)
+      if (!model.usable(who, t)) refused.push_back(t);
+    if (refused.empty()) return std::nullopt;
+    const std::string& t = refused[(v / kinds) % refused.size()];
+    f.title = "a refused selection";
+    f.steps += select_step(model, who, t, "a tenant the user may not choose is refused");
+    if (!model.workspace_of(who).empty())  // for a user of no workspace, which of 400 and 404 comes first is open
+      f.steps += select_step(model, who, std::nullopt, "a selection naming no tenant is refused");
+    f.steps += admin_step(model, who, Surface::operations, std::nullopt, std::nullopt, nullptr, "W3",
+                          "nothing was remembered: the operations list has no active tenant");
+    return f;
+  }
+  const Surface s = kSurfaces[v % std::size(kSurfaces)];
+  const Item* group = groups.empty() ? nullptr : groups[(v / kinds) % groups.size()];
+  if (!admin_route(model, surface_action(s), "GET")) return std::nullopt;
+  f.title = std::string(surface_action(s)) + (named ? " naming a tenant" : " with no tenant");
+  f.steps += admin_step(model, who, s, std::nullopt, std::nullopt, group, "W4", "no tenant named or remembered");
+  if (named) {
+    f.steps += admin_step(model, who, s, named, std::nullopt, group, "W2", "naming " + *named);
+    f.steps += admin_step(model, who, s, std::nullopt, std::nullopt, group, "W3", "the name was not remembered");
+  }
+  return f;
+}
+
+// W2, W3: a member that selects: its selection against a tenant it names, a refused selection that
+// keeps it, and the surfaces in the selected tenant.
+std::optional<FlowText> admin_selection(const Model& model, const Probe& probe) {
+  const auto selectors = principals_where(model, [&](std::size_t i, const Principal&) { return selects(model, i); });
+  if (selectors.empty() || !admin_route(model, "select_tenant", "POST")) return std::nullopt;
+  const std::size_t index = selects(model, probe.principal) ? probe.principal
+                                                            : selectors[static_cast<std::size_t>(probe.variant) % selectors.size()];
+  const Principal& who = model.principals()[index];
+  const auto usable = usable_tenants(model, who);
+  const auto v = static_cast<std::size_t>(probe.variant);
+  const std::string& a = usable[v % usable.size()];
+  const std::string& b = usable[(v + 1) % usable.size()];
+  FlowText f{"", {"W2", "W3"}, {}, "", "", {}};
+  f.steps = token_step(model, as(probe, index));
+  f.steps += select_step(model, who, a, "the user selects " + a);
+  const auto groups = items_of(model, model.workspaces()->groups);
+  switch ((v / usable.size()) % 3) {
+    case 0:
+      f.title = "a named tenant beside a selection";
+      f.steps += admin_step(model, who, Surface::operations, b, a, nullptr, "W2", "naming " + b + " beside the selection of " + a);
+      f.steps += admin_step(model, who, Surface::operations, std::nullopt, a, nullptr, "W3", "without a name: the selection again");
+      break;
+    case 1: {
+      std::vector<std::string> refused;
+      for (const auto& t : model.tenants())
+        if (!model.usable(who, t)) refused.push_back(t);
+      if (refused.empty()) return std::nullopt;
+      const std::string& t = refused[(v / usable.size() / 3) % refused.size()];
+      f.title = "a refused selection keeps the one before";
+      f.steps += select_step(model, who, t, "a tenant the user may not choose is refused");
+      f.steps += admin_step(model, who, Surface::operations, std::nullopt, a, nullptr, "W3", "the selection before still holds");
+      break;
+    }
+    default: {
+      f.title = "the surfaces in the selected tenant";
+      const Item* group = groups.empty() ? nullptr : groups[(v / usable.size() / 3) % groups.size()];
+      f.steps += admin_step(model, who, Surface::groups, std::nullopt, a, nullptr, "W2", "the groups of the selected tenant");
+      f.steps += admin_step(model, who, Surface::group, std::nullopt, a, group, "W2", "a group asked in the selected tenant");
+      f.steps += admin_step(model, who, Surface::search, std::nullopt, a, nullptr, "W2", "search in the selected tenant");
+      break;
+    }
+  }
+  return f;
+}
+
+const Route* panel_route(const Model& model, Route::Kind kind) {
+  return route_with(model, [&](const Route& r) {
+    return !r.tenant_param.empty() && r.kind == kind && r.method == "GET" && r.action.empty();
+  });
+}
+
+// W1: the tenant panel of a tenant — its groups, a group, its navigation — by a user entitled to it
+// or not, beside a selection of another tenant when the user selects.
+std::optional<FlowText> workspace_panel(const Model& model, const Probe& probe) {
+  const Principal& who = model.principals()[probe.principal];
+  const auto token = model.predict_token(who, probe.token_tenant);
+  if (who.is_client || !token.error.empty()) return std::nullopt;
+  const auto v = static_cast<std::size_t>(probe.variant);
+  const auto& tenants = model.tenants();
+  const std::string& t = tenants[v % tenants.size()];
+  const auto mode = (v / tenants.size()) % 3;
+  const Route* list = panel_route(model, Route::Kind::list);
+  const Route* item = panel_route(model, Route::Kind::item);
+  const Route* nav = route_with(model, [](const Route& r) { return r.action == "tenant_navigation" && r.method == "GET"; });
+  const Route* route = mode == 0 ? list : mode == 1 ? item : nav;
+  if (!route) return std::nullopt;
+  FlowText f{mode == 0 ? "the panel's groups" : mode == 1 ? "a group on the panel" : "the panel's navigation", {"W1"}, {}, "", "", {}};
+  f.steps = token_step(model, probe);
+  if (selects(model, probe.principal)) {  // beside a selection of another tenant
+    const auto usable = usable_tenants(model, who);
+    const auto other = std::find_if(usable.begin(), usable.end(), [&](const std::string& u) { return u != t; });
+    f.steps += select_step(model, who, *other, "the user selects " + *other);
+    f.requirements.push_back("W3");
+  }
+  const bool entitled = contains(who.tenants, t);
+  const std::string label = " of " + t + (entitled ? ", entitled" : ", not entitled");
+  if (mode == 2) {
+    f.steps += bearer_request("W1: the panel's navigation" + label, "GET", url_of(*route, {tenant_arg(model, t)}));
+    if (!entitled) {
+      f.steps += expect_not_found();
+      return f;
+    }
+    std::vector<std::string> lines;
+    for (const auto& e : model.workspaces()->tenant_navigation)
+      lines.push_back("{pointer: " + q(value_key("navigation_pointer")) + ", contains: " + q(entry_text(model, e)) + "}");
+    f.steps += expect_status("ok", lines);
+    return f;
+  }
+  const auto groups = items_of(model, route->backend);
+  if (groups.empty()) return std::nullopt;
+  const Item* group = groups[(v / tenants.size() / 3) % groups.size()];
+  const std::string url = mode == 0 ? url_of(*route, {tenant_arg(model, t)})
+                                    : url_of(*route, {tenant_arg(model, t), {item_expr(model, group->id), group->id}});
+  const bool own = mode == 0 || group->tenant == t;
+  RequestFacts facts;  // G3 first: the path's tenant against the token's
+  facts.claims = token.claims;
+  facts.route = route;
+  facts.path_tenant = t;
+  facts.item_id = mode == 1 ? group->id : "";
+  const Prediction g3 = model.predict(facts);
+  const bool refused = !g3.error.empty() || !entitled;
+  f.steps += bearer_request(std::string(own || refused ? "W1" : "I2") + ": " +
+                                (mode == 0 ? "the groups" : own ? "a group of its own" : "another tenant's group") + label,
+                            "GET", url);
+  if (!g3.error.empty()) {
+    f.steps += expect_status(g3.status_key, {error_check(g3.error)});
+    return f;
+  }
+  if (!entitled) {
+    f.steps += expect_status("tenant_forbidden", {error_check("tenant_forbidden")});
+    return f;
+  }
+  if (mode == 1) {
+    f.steps += own ? expect_status("ok", {"{pointer: " + q("/" + value_key("item_id_field")) + ", equals: " + q(item_text(*group)) + "}"})
+                   : expect_not_found("/" + value_key("item_id_field"));
+    return f;
+  }
+  std::vector<std::string> lines;
+  for (const Item* g : groups)
+    lines.push_back("{pointer: " + q(value_key("items_pointer")) + (g->tenant == t ? ", contains: " : ", not_contains: ") +
+                    id_entry(item_text(*g)) + "}");
+  f.steps += expect_status("ok", lines);
+  return f;
+}
+
+// W5: a run's detail (or an id no run has) by any user: it renders only for a member of the
+// workspace holding its tenant entitled to that tenant, else answers as a missing one.
+std::optional<FlowText> run_detail(const Model& model, const Probe& probe) {
+  const Principal& who = model.principals()[probe.principal];
+  const Route* route = admin_route(model, "admin_run", "GET");
+  if (who.is_client || !route || !model.predict_token(who, probe.token_tenant).error.empty()) return std::nullopt;
+  const auto runs = items_of(model, model.workspaces()->runs);
+  const auto v = static_cast<std::size_t>(probe.variant);
+  const Item* run = v % (runs.size() + 1) < runs.size() ? runs[v % (runs.size() + 1)] : nullptr;
+  const std::string id = run ? run->id : model.missing_id();
+  if (id.empty()) return std::nullopt;
+  const bool shown = run && model.usable(who, run->tenant);
+  FlowText f{shown ? "a run it may read" : "a run it may not read", {"W5"}, {}, "", "", {}};
+  f.steps = token_step(model, probe);
+  f.steps += bearer_request(std::string(shown ? "W5" : run ? "W5" : "I2") + ": the run " + id + (run ? " of " + run->tenant : ""), "GET",
+                            url_of(*route, {{item_expr(model, id), id}}));
+  f.steps += shown ? expect_status("ok", {"{pointer: " + q("/" + value_key("item_id_field")) + ", equals: " + q(item_text(*run)) + "}"})
+                   : expect_not_found("/" + value_key("item_id_field"));
+  return f;
+}
+
+// The owner's change of `who`'s entitlement to `tenant` (PUT grants, DELETE revokes; W6), answered
+// with the entitlements after it.
+std::string entitlement_step(const Model& model, const Route& route, const Principal& who, const std::string& tenant, bool grant,
+                             const std::string& label, bool cleanup = false) {
+  const std::string field = "/" + value_key("member_tenants_field");
+  return bearer_request("W6: " + label, grant ? "PUT" : "DELETE", url_of(route, {tenant_arg(model, tenant), user_arg(who)}), "owner_token") +
+         expect_status("ok", {"{pointer: " + q(field) + (grant ? ", contains: " : ", not_contains: ") + q(tenant_text(model, tenant)) + "}"}) +
+         (cleanup ? K + "cleanup: true\n" : "");
+}
+
+std::string owner_token_step(const Model& model, const Probe& probe, std::size_t owner) {
+  return token_step(model, as(probe, owner), "owner_token");
+}
+
+// W5, W6, W1, W2: an owner revokes an entitlement a member's earlier token still lists, removes a
+// member from the workspace, and a member tries to entitle itself; every change is undone at the end.
+std::optional<FlowText> workspace_membership(const Model& model, const Probe& probe) {
+  const Route* on_tenant = admin_route(model, "tenant_member", "PUT");
+  const Route* off_tenant = admin_route(model, "tenant_member", "DELETE");
+  const Route* on_workspace = admin_route(model, "workspace_member", "PUT");
+  const Route* off_workspace = admin_route(model, "workspace_member", "DELETE");
+  const Route* run_route = admin_route(model, "admin_run", "GET");
+  if (!on_tenant || !off_tenant || !on_workspace || !off_workspace || !run_route) return std::nullopt;
+  const auto v = static_cast<std::size_t>(probe.variant);
+  const auto owners = principals_where(model, [&](std::size_t, const Principal& p) { return role_of(model, p) == "owner"; });
+  if (owners.empty()) return std::nullopt;
+  const std::size_t owner = owners[v % owners.size()];
+  const std::string workspace = model.workspace_of(model.principals()[owner]);
+  const auto members = principals_where(model, [&](std::size_t, const Principal& p) {
+    return model.workspace_of(p) == workspace && role_of(model, p) != "owner";
+  });
+  const auto runs = items_of(model, model.workspaces()->runs);
+  auto run_of = [&](const std::string& t) -> const Item* {
+    for (const Item* r : runs)
+      if (r->tenant == t) return r;
+    return nullptr;
+  };
+  auto run_step = [&](bool shown, const Item& run, const std::string& clause, const std::string& label) {
+    return bearer_request(clause + ": " + label, "GET", url_of(*run_route, {{item_expr(model, run.id), run.id}})) +
+           (shown
+                ? expect_status("ok", {"{pointer: " + q("/" + value_key("item_id_field")) + ", equals: " + q(item_text(run)) + "}"})
+                : expect_not_found("/" + value_key("item_id_field")));
+  };
+  FlowText f{"", {"W6", "W5"}, {}, "", "", {}};
+  f.steps = owner_token_step(model, probe, owner);
+  switch (v / owners.size() % 3) {
+    case 0: {  // a revoked entitlement, with the member's earlier token
+      const auto revocable = principals_where(model, [&](std::size_t i, const Principal& p) {
+        return model.workspace_of(p) == workspace && role_of(model, p) != "owner" && selects(model, i);
+      });
+      if (revocable.empty()) return std::nullopt;
+      const std::size_t m = revocable[v % revocable.size()];
+      const Principal& member = model.principals()[m];
+      const auto usable = usable_tenants(model, member);
+      const std::string& t = usable[(v / 3) % usable.size()];
+      Principal after = member;
+      after.tenants.erase(std::remove(after.tenants.begin(), after.tenants.end(), t), after.tenants.end());
+      f.title = "an entitlement revoked under a member's earlier token";
+      f.requirements.insert(f.requirements.end(), {"W1", "W2"});
+      f.steps += entitlement_step(model, *on_tenant, member, t, true, "the owner entitles the member to " + t + " (again)");
+      f.steps += token_step(model, as(probe, m));
+      f.steps += select_step(model, member, t, "the member selects " + t);
+      f.steps += entitlement_step(model, *off_tenant, member, t, false, "the owner revokes the member's " + t);
+      if (const Item* run = run_of(t)) f.steps += run_step(false, *run, "W5", "a run of " + t + " with the earlier token");
+      if (const Route* list = panel_route(model, Route::Kind::list))
+        f.steps += bearer_request("W1: the panel of " + t + " with the earlier token", "GET", url_of(*list, {tenant_arg(model, t)})) +
+                   expect_status("tenant_forbidden", {error_check("tenant_forbidden")});
+      f.steps += admin_step(model, after, Surface::operations, std::nullopt, t, nullptr, "W2",
+                            "the remembered " + t + " is no longer active");
+      f.steps += entitlement_step(model, *on_tenant, member, t, true, "the owner entitles the member to " + t + " again", true);
+      return f;
+    }
+    case 1: {  // a member removed from the workspace, with its earlier token
+      if (members.empty()) return std::nullopt;
+      const Principal& member = model.principals()[members[(v / 3) % members.size()]];
+      const auto usable = usable_tenants(model, member);
+      const Item* run = usable.empty() ? nullptr : run_of(usable.front());
+      if (!run) return std::nullopt;
+      const std::string role = "{" + q(value_key("member_role_field")) + ": member}";
+      const std::string url = url_of(*on_workspace, {workspace_arg(model, workspace), user_arg(member)});
+      f.title = "a member removed from the workspace";
+      f.steps += bearer_request("W6: the owner keeps the member in the workspace", "PUT", url, "owner_token", role) + expect_status("ok", {});
+      f.steps += token_step(model, as(probe, members[(v / 3) % members.size()]));
+      f.steps += run_step(true, *run, "W5", "a run of its tenant");
+      f.steps += bearer_request("W6: the owner removes the member", "DELETE", url_of(*off_workspace, {workspace_arg(model, workspace), user_arg(member)}),
+                                "owner_token") + expect_status("ok", {});
+      f.steps += run_step(false, *run, "W5", "the same run with the earlier token");  // a member of no workspace now
+      f.steps += bearer_request("W6: the owner adds the member back", "PUT", url, "owner_token", role) + expect_status("ok", {}) +
+                 K + "cleanup: true\n";
+      return f;
+    }
+    default: {  // a member entitles itself; another workspace's owner tries too
+      std::vector<std::pair<std::size_t, std::string>> asks;  // a member and a tenant of the workspace it is not entitled to
+      for (const std::size_t m : members)
+        for (const auto& t : model.workspaces()->tenants.at(workspace))
+          if (!contains(model.principals()[m].tenants, t)) asks.emplace_back(m, t);
+      if (asks.empty()) return std::nullopt;
+      const auto& [m, t] = asks[(v / 3) % asks.size()];
+      const Principal& member = model.principals()[m];
+      f.title = "a member entitles itself";
+      f.requirements.push_back("I3");
+      f.steps += token_step(model, as(probe, m));
+      f.steps += bearer_request("W6: the member entitles itself to " + t, "PUT", url_of(*on_tenant, {tenant_arg(model, t), user_arg(member)})) +
+                 expect_status("forbidden", {error_check("forbidden")});
+      if (const Item* run = run_of(t)) f.steps += run_step(false, *run, "I3", "nothing changed: a run of " + t);
+      for (const std::size_t other : owners)
+        if (model.workspace_of(model.principals()[other]) != workspace) {
+          f.steps += token_step(model, as(probe, other), "other_owner_token");
+          f.steps += bearer_request("W6: another workspace's owner entitles itself to " + t, "PUT",
+                                    url_of(*on_tenant, {tenant_arg(model, t), user_arg(model.principals()[other])}), "other_owner_token") +
+                     expect_not_found();
+          break;
+        }
+      f.steps += entitlement_step(model, *off_tenant, member, t, false, "the owner takes back what the member may have given itself", true);
+      return f;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<FlowKind> available_flows(const Model& model, const std::set<std::string>& capabilities, bool allow_writes) {
@@ -872,6 +1393,10 @@ std::vector<FlowKind> available_flows(const Model& model, const std::set<std::st
     if (allow_writes) out.push_back(FlowKind::membership);
     if (capabilities.count("mint")) out.push_back(FlowKind::local_issuer);
     if (capabilities.count("mint") && allow_writes) out.push_back(FlowKind::break_glass);
+  }
+  if (model.workspaces()) {
+    out.insert(out.end(), {FlowKind::admin_context, FlowKind::admin_selection, FlowKind::workspace_panel, FlowKind::run_detail});
+    if (allow_writes) out.push_back(FlowKind::workspace_membership);
   }
   if (model.hosts()) {  // callers are sessions: the host flows, and none that asks for tokens
     out = {FlowKind::host_resolution};
@@ -896,6 +1421,11 @@ std::optional<FlowText> flow_text(const Model& model, const Probe& probe) {
     case FlowKind::membership: return model.planes() ? membership(model, probe) : std::nullopt;
     case FlowKind::break_glass: return model.planes() ? break_glass(model, probe) : std::nullopt;
     case FlowKind::local_issuer: return model.planes() ? local_issuer(model, probe) : std::nullopt;
+    case FlowKind::admin_context: return model.workspaces() ? admin_context(model, probe) : std::nullopt;
+    case FlowKind::admin_selection: return model.workspaces() ? admin_selection(model, probe) : std::nullopt;
+    case FlowKind::workspace_panel: return model.workspaces() ? workspace_panel(model, probe) : std::nullopt;
+    case FlowKind::run_detail: return model.workspaces() ? run_detail(model, probe) : std::nullopt;
+    case FlowKind::workspace_membership: return model.workspaces() ? workspace_membership(model, probe) : std::nullopt;
   }
   return std::nullopt;
 }

@@ -1,6 +1,7 @@
 // Flows: the contract's multi-step exchanges — discovery (A1), console selection and its statelessness
 // (A7, I3), the layered profile (A8), the code flow (A3, A4), refresh (A4), introspection of active
-// and revoked tokens (A9), idempotent and masked writes (B3, B5) — each drawn for a principal and a
+// and revoked tokens (A9), idempotent and masked writes (B3, B5), the host flows (H1–H5), the plane
+// administration (P1–P6) and the workspace console (W1–W6) — each drawn for a principal and a
 // variant and written as scenario steps of the pack's format, with the model's predictions as their
 // expectations. explore runs them with the pack's own runner, so a finding is its text as written.
 // A step's name starts with the clause it checks ("A7: …").

@@ -10,11 +10,11 @@
 
 namespace tc::explore {
 
-namespace {
-
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
+
+namespace {
 
 Result<Document> platform_file(const std::string& dir, const std::string& name) {
   const std::string path = (std::filesystem::path(dir) / name).string();
@@ -57,8 +57,7 @@ Route::Kind route_kind(const std::string& method, const std::string& upstream, c
 
 // tenancy.yaml's sections the model holds, and the clauses of those it does not.
 constexpr const char* kHeldRules[] = {"tenants", "lifecycle", "rate_limits", "idempotency", "hosts", "sign_in",
-                                      "planes", "roles", "policy", "local_issuer"};
-constexpr std::pair<const char*, const char*> kUnheldRules[] = {{"workspaces", "W1–W6"}, {"admin", "W1–W6"}};
+                                      "planes", "roles", "policy", "local_issuer", "workspaces", "admin"};
 
 std::optional<Budget> budget_at(const json& node) {
   if (!node.is_object() || !node.contains("requests") || !node["requests"].is_number_integer() ||
@@ -81,14 +80,10 @@ Result<Model::TenancyRules> load_rules(const std::string& dir) {
     if (std::find(std::begin(kHeldRules), std::end(kHeldRules), section) == std::end(kHeldRules) &&
         (unheld.empty() || doc->line_of("/" + section) < doc->line_of("/" + unheld)))
       unheld = section;
-  if (!unheld.empty()) {
-    std::string clauses = "no clause of docs/contract.md";
-    for (const auto& [name, ids] : kUnheldRules)
-      if (unheld == name) clauses = std::string("docs/contract.md ") + ids;
+  if (!unheld.empty())
     return input_error(Where{path, doc->line_of("/" + unheld), "/" + unheld, {}, {}},
-                       "explore's model does not hold the rules of `" + unheld + "` (" + clauses +
-                           "): this platform would be judged by rules it does not keep");
-  }
+                       "explore's model does not hold the rules of `" + unheld +
+                           "` (no clause of docs/contract.md): this platform would be judged by rules it does not keep");
   const std::set<std::string> refused = [&] {
     const auto list = strings_at(rules.value("/lifecycle/refused"_json_pointer, json::array()));
     return std::set<std::string>(list.begin(), list.end());
@@ -143,6 +138,27 @@ Result<Model::TenancyRules> load_rules(const std::string& dir) {
       return input_error(Where{path, doc->line_of("/planes"), "/planes", {}, {}},
                          "explore needs the platform plane's id and policy.allowed");
     out.planes = std::move(r);
+  }
+  if (rules.contains("workspaces") || rules.contains("admin")) {
+    WorkspaceRules r;
+    const json workspaces = rules.value("workspaces", json::object());
+    if (workspaces.is_object())
+      for (const auto& [id, w] : workspaces.items()) {
+        r.tenants[id] = strings_at(w.value("tenants", json::array()));
+        if (w.contains("members") && w["members"].is_object())
+          for (const auto& [sub, role] : w["members"].items())
+            if (role.is_string()) r.members[sub] = {id, role.get<std::string>()};
+      }
+    const json admin = rules.value("admin", json::object());
+    r.runs = string_at(admin, "runs");
+    r.groups = string_at(admin, "groups");
+    r.navigation = strings_at(admin.value("navigation", json::array()));
+    r.tenant_navigation = strings_at(admin.value("tenant_navigation", json::array()));
+    if (r.tenants.empty() || r.runs.empty() || r.groups.empty())
+      return input_error(Where{path, doc->line_of(rules.contains("workspaces") ? "/workspaces" : "/admin"),
+                               rules.contains("workspaces") ? "/workspaces" : "/admin", {}, {}},
+                         "explore needs the workspaces with their tenants, and admin's runs and groups");
+    out.workspaces = std::move(r);
   }
   return out;
 }
@@ -279,7 +295,7 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
   const json declared = items->value.value("items", json::object());
   for (const auto& [backend, list] : declared.items())
     for (const auto& i : list) {
-      Item item{string_at(i, "id"), string_at(i, "tenant"), backend, ""};
+      Item item{string_at(i, "id"), string_at(i, "tenant"), backend, "", string_at(i, "name")};
       const json& bound = bindings.value("/items"_json_pointer, json::object());
       if (bound.contains(backend) && bound[backend].is_object())
         for (const auto& [name, id] : bound[backend].items())
@@ -372,6 +388,24 @@ AdminDecision Model::decide_admin(const Principal& who, const std::string& tenan
   }
   d.clause = clause;
   return d;
+}
+
+std::string Model::workspace_of(const Principal& who) const {
+  if (!rules_.workspaces || who.is_client) return "";
+  const auto at = rules_.workspaces->members.find(who.sub);
+  return at == rules_.workspaces->members.end() ? "" : at->second.first;
+}
+
+bool Model::usable(const Principal& who, const std::string& tenant) const {
+  const std::string workspace = workspace_of(who);
+  return !workspace.empty() && contains(rules_.workspaces->tenants.at(workspace), tenant) && contains(who.tenants, tenant);
+}
+
+std::optional<std::string> Model::active_tenant(const Principal& who, const std::optional<std::string>& named,
+                                                const std::optional<std::string>& remembered) const {
+  if (named && usable(who, *named)) return named;
+  if (remembered && usable(who, *remembered)) return remembered;
+  return std::nullopt;
 }
 
 bool Model::holds(const std::string& clause) const { return held_.empty() || clause_selected(clause, held_); }

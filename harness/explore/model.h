@@ -66,6 +66,16 @@ struct PlaneRules {
   std::string local_issuer;
 };
 
+// A console of workspaces (tenancy.yaml `workspaces` and `admin`, W1–W6): each workspace's tenants
+// and its members' roles; the item roles of operation runs and tenant-owned groups; the entries of
+// the workspace-admin navigation and of the tenant panel's. A user's entitlements are its tenants.
+struct WorkspaceRules {
+  std::map<std::string, std::vector<std::string>> tenants;            // workspace -> its tenants
+  std::map<std::string, std::pair<std::string, std::string>> members;  // sub -> {workspace, role}
+  std::string runs, groups;                                            // items.yaml roles
+  std::vector<std::string> navigation, tenant_navigation;
+};
+
 // An administrative decision (P1–P4): the status key and error, "" error when allowed.
 struct AdminDecision {
   std::string clause = "P2", status_key = "ok", error;
@@ -88,6 +98,7 @@ struct Budget {
 
 struct Item {
   std::string id, tenant, backend, fx_key;  // fx_key: "items.platform.bravo" ("" unbound)
+  std::string name;                         // its declared name ("" none)
 };
 
 // The claims a token is predicted to carry (A5, A6).
@@ -146,6 +157,8 @@ struct RequestFacts {
   bool budget_spent = false;        // the resolved tenant's budget is used up in this window (T2)
 };
 
+bool contains(const std::vector<std::string>& list, const std::string& value);
+
 // A member's string value, else `otherwise`: what a platform or a declaration gives is never trusted
 // to have the type the contract names.
 std::string string_at(const json& node, const std::string& key, const std::string& otherwise = "");
@@ -158,8 +171,8 @@ class Model {
  public:
   // `platform_dir` is the topology's fixtures folder; `bindings` the rendered bindings (fx names).
   // An input error naming the file and pointer when a declaration is missing or malformed.
-  // A tenancy.yaml section the model does not hold (seed 001's workspaces and admin) is an input
-  // error naming it: such a platform would be judged by rules it does not keep.
+  // A tenancy.yaml section the model does not hold is an input error naming it: such a platform
+  // would be judged by rules it does not keep.
   static Result<Model> load(const json& contract, const std::string& platform_dir, const json& bindings);
 
   // The topology's clause selection: what the platform is held to (empty: every clause). A check of a
@@ -199,6 +212,16 @@ class Model {
   // the policy)?
   AdminDecision decide_admin(const Principal& principal, const std::string& tenant, const std::string& action,
                              bool assured) const;
+  // W1–W6: the workspace rules, when the platform has them.
+  const std::optional<WorkspaceRules>& workspaces() const { return rules_.workspaces; }
+  // W2–W6: the workspace `who` is a member of ("" none).
+  std::string workspace_of(const Principal& who) const;
+  // W2–W5: `tenant` is one of who's workspace and who is entitled to it (its `tenants`, which a flow
+  // changes on a copy). A run renders exactly for such a user (W5).
+  bool usable(const Principal& who, const std::string& tenant) const;
+  // W2: a request's active tenant: the one it names when usable, else the remembered one when usable.
+  std::optional<std::string> active_tenant(const Principal& who, const std::optional<std::string>& named,
+                                           const std::optional<std::string>& remembered) const;
   // The bindings' name of `value` under `section` ("slugs.alpha" for "alpha"), "" when unbound.
   std::string bound_name(const std::string& section, const std::string& value) const;
   // T4: the tenant's lifecycle status is one whose credentials are refused.
@@ -231,6 +254,7 @@ class Model {
     std::vector<std::string> idempotent{"POST"};  // T3
     std::optional<HostRules> hosts;              // H1–H5
     std::optional<PlaneRules> planes;            // P1–P6
+    std::optional<WorkspaceRules> workspaces;    // W1–W6
   };
 
  private:

@@ -43,6 +43,11 @@ const char* flow_name(FlowKind kind) {
     case FlowKind::membership: return "membership";
     case FlowKind::break_glass: return "break glass";
     case FlowKind::local_issuer: return "local issuer";
+    case FlowKind::admin_context: return "admin context";
+    case FlowKind::admin_selection: return "admin selection";
+    case FlowKind::workspace_panel: return "tenant panel";
+    case FlowKind::run_detail: return "run detail";
+    case FlowKind::workspace_membership: return "workspace membership";
   }
   return "";
 }
@@ -242,6 +247,26 @@ std::optional<Carrier> carrier_of(const Model& model, std::size_t index, const s
 
 }  // namespace
 
+std::optional<RouteAsked> route_asked(const Model& model, const std::string& method, const std::string& path) {
+  const auto asked = segments(path);
+  for (std::size_t r = 0; r < model.routes().size(); ++r) {
+    const Route& route = model.routes()[r];
+    const auto pattern = segments(route.path);
+    if (route.method != method || pattern.size() != asked.size()) continue;
+    RouteAsked out{r, {}};
+    bool ok = true;
+    for (std::size_t i = 0; i < pattern.size() && ok; ++i) {
+      const std::string& seg = pattern[i];
+      if (seg.size() > 1 && seg.front() == '{' && seg.back() == '}')
+        out.params.emplace_back(seg.substr(1, seg.size() - 2), percent_decode(asked[i]));
+      else
+        ok = seg == asked[i];
+    }
+    if (ok) return out;
+  }
+  return std::nullopt;
+}
+
 std::optional<Probe> probe_from_request(const Model& model, const HttpRequest& request, const std::string& gateway_url) {
   if (request.url.rfind(gateway_url, 0) != 0) return std::nullopt;
   std::string path = request.url.substr(gateway_url.size());
@@ -251,31 +276,11 @@ std::optional<Probe> probe_from_request(const Model& model, const HttpRequest& r
     path.resize(q);
     if (probe.query.find('&') != std::string::npos || probe.query.find('=') == std::string::npos) return std::nullopt;
   }
-  const auto asked = segments(path);
-  bool matched = false;
-  for (std::size_t r = 0; r < model.routes().size() && !matched; ++r) {
-    const Route& route = model.routes()[r];
-    const auto pattern = segments(route.path);
-    if (route.method != request.method || pattern.size() != asked.size()) continue;
-    Probe candidate = probe;
-    bool ok = true;
-    for (std::size_t i = 0; i < pattern.size() && ok; ++i) {
-      const std::string& seg = pattern[i];
-      if (seg.size() > 1 && seg.front() == '{' && seg.back() == '}') {
-        const std::string value = percent_decode(asked[i]);
-        if (seg.substr(1, seg.size() - 2) == route.tenant_param) candidate.path_tenant = value;
-        else candidate.item_id = value;
-      } else {
-        ok = seg == asked[i];
-      }
-    }
-    if (ok) {
-      candidate.route = r;
-      probe = std::move(candidate);
-      matched = true;
-    }
-  }
-  if (!matched) return std::nullopt;
+  const auto asked = route_asked(model, request.method, path);
+  if (!asked) return std::nullopt;
+  probe.route = asked->route;
+  for (const auto& [name, value] : asked->params)
+    (name == model.routes()[asked->route].tenant_param ? probe.path_tenant : probe.item_id) = value;
   // An item the platform does not declare (one a write of the run created) has no owner the model
   // knows: the request is left out rather than predicted as missing.
   if (model.routes()[probe.route].kind == Route::Kind::item && probe.item_id != model.missing_id() &&
@@ -326,7 +331,7 @@ Probe Generator::next() {
   Probe probe;
   probe.principal = pick(model_.principals().size());
   const Principal& principal = model_.principals()[probe.principal];
-  if (!options_.flows.empty() && (options_.flows_only || chance(0.2))) {
+  if (!options_.flows.empty() && (options_.flows_only || chance(options_.flow_share))) {
     probe.kind = Probe::Kind::flow;
     probe.flow = options_.flows[pick(options_.flows.size())];
     probe.variant = flow_turns_[static_cast<std::size_t>(probe.flow)]++;  // each variant in turn, none left to chance

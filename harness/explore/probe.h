@@ -55,8 +55,10 @@ const char* signature_name(Signature s);
 // A multi-step exchange of the contract, written and run as scenario steps (harness/explore/flows.h).
 enum class FlowKind {
   discovery, console, profile, code, refresh, introspect, writes, host_resolution, host_session, forged_state,
-  administration, membership, break_glass, local_issuer
+  administration, membership, break_glass, local_issuer,
+  admin_context, admin_selection, workspace_panel, run_detail, workspace_membership
 };
+constexpr std::size_t kFlowKinds = static_cast<std::size_t>(FlowKind::workspace_membership) + 1;
 const char* flow_name(FlowKind kind);
 
 struct Probe {
@@ -109,6 +111,14 @@ std::optional<TimeClaim> token_time_claim(const json& contract, TokenForm form);
 // and a margin): just outside it for Signature::stale, just inside for Signature::fresh, else 0.
 long signature_offset(const json& contract, const Probe& probe);
 
+// The declared route a request's method and path (no query) ask, with its parameters' values in
+// path order; none when no route matches.
+struct RouteAsked {
+  std::size_t route = 0;
+  std::vector<std::pair<std::string, std::string>> params;  // name, decoded value
+};
+std::optional<RouteAsked> route_asked(const Model& model, const std::string& method, const std::string& path);
+
 // The probe a request sent through the gateway at `gateway_url` makes, its token left out (the
 // matrix puts every principal in its place): the route it matched, its item or path tenant, its
 // tenant headers as carriers, its query and spoofed identity headers. nullopt when it matches no
@@ -122,6 +132,7 @@ struct GenerateOptions {
   std::vector<FlowKind> flows;              // the flows the topology can run
   bool writes = false;                      // --allow-writes: POST routes too
   bool flows_only = false;                  // callers are sessions made by flows (H5): no single requests
+  double flow_share = 0.2;                  // else the share of probes that are flows
 };
 
 class Generator {
@@ -136,7 +147,7 @@ class Generator {
   std::vector<std::size_t> routes_;         // the routes probes may take
   std::vector<std::size_t> direct_routes_;  // list routes whose backend is called straight
   std::vector<std::size_t> multi_tenant_;   // principals with several tenants
-  int flow_turns_[16] = {};                 // per flow kind, the variant drawn next
+  int flow_turns_[kFlowKinds] = {};         // per flow kind, the variant drawn next
   std::size_t pick(std::size_t n);
   bool chance(double p);
   std::string any_tenant(const Principal& p);
