@@ -150,14 +150,14 @@ std::optional<HttpResponse> Explorer::send(HttpRequest request) {
   return std::move(*response);
 }
 
-std::optional<std::vector<json>> Explorer::records(const std::string& component, const std::string& cid) {
+std::optional<std::vector<json>> Explorer::records(const std::string& component, const std::string& cid, std::size_t expected) {
   const auto& components = run_.environment().components;
   const auto at = components.find(component);
   if (at == components.end() || at->second.audit.kind.empty() || at->second.audit.kind == "none") return std::nullopt;
   const std::string audit_path = str(model_.contract(), "/paths/audit"_json_pointer);
   auto read = poll_audit_records(at->second, audit_path, cid,
                                  [this](const HttpRequest& r) { return run_.send(r); },
-                                 [](const std::vector<json>& found) { return !found.empty(); });
+                                 [&](const std::vector<json>& found) { return !found.empty() && found.size() >= expected; });
   if (!read) {
     summary_.errors.push_back(read.error());
     return std::nullopt;
@@ -334,7 +334,7 @@ std::optional<Explorer::Sent> Explorer::attempt_gateway(const Probe& probe) {
     if (predicted.clause == "T2") ledger_.refused(*counted);
     else ledger_.counted(*counted, sent_at);
   }
-  sent.seen.gateway_records = records("gateway", sent.seen.correlation_id);
+  sent.seen.gateway_records = records("gateway", sent.seen.correlation_id, predicted.gateway_events.size());
   sent.seen.backend_records = records(route.backend, sent.seen.correlation_id);
   if (predicted.error == "not_found" && !predicted.item_owner.empty()) {
     Probe missing = probe;

@@ -88,7 +88,9 @@ class Explorer {
   // The token as the probe's form sends it: unsigned or tampered from the issued one, else as is.
   std::optional<std::string> crafted(const Probe& probe, const std::optional<std::string>& token) const;
   std::optional<HttpResponse> send(HttpRequest request);
-  std::optional<std::vector<json>> records(const std::string& component, const std::string& cid);
+  // A component's audit records of `cid`, read until at least `expected` (and one) are there or the
+  // source's deadline passes; none when it keeps no records the run reads.
+  std::optional<std::vector<json>> records(const std::string& component, const std::string& cid, std::size_t expected = 1);
   bool out_of_budget() const;
   long requests() const;              // sent since explore() began, through the run's context
 
