@@ -584,7 +584,7 @@ std::string sign_in_steps(const Model& model, const Principal& who, const std::s
 std::string provider_text(const Model& model) {
   const std::string& provider = model.hosts()->provider;
   const std::string key = model.bound_name("sign_in", provider);
-  return key.empty() ? "'" + provider + "'" : "fx." + key;
+  return key.empty() ? literal(provider) : "fx." + key;
 }
 
 // H4, H5, H3 and the host's data: a member signs in on its tenant's host or on a host of no tenant
@@ -878,7 +878,7 @@ Arg tenant_arg(const Model& model, const std::string& t) { return {tenant_expr(m
 Arg user_arg(const Principal& who) { return {"fx." + who.fx_key + ".sub", who.sub}; }
 Arg workspace_arg(const Model& model, const std::string& w) {
   const std::string name = model.bound_name("workspaces", w);
-  return {name.empty() ? "'" + w + "'" : "fx." + name, w};
+  return {name.empty() ? literal(w) : "fx." + name, w};
 }
 
 // A route's URL under {{gateway}}, its parameters filled in order by `args`.

@@ -230,6 +230,9 @@ Result<Model> Model::load(const json& contract, const std::string& platform_dir,
       principal.fx_key = is_client ? bound_key(bindings, "clients", "id", principal.sub)
                                    : bound_key(bindings, "users", "sub", principal.sub);
       if (principal.fx_key.empty() || (is_client && p.value("public", false))) continue;
+      // A name bound to a bare id carries no credentials: nothing could be asked with it.
+      const std::string section = is_client ? "clients" : "users";
+      if (!bindings.at(section).at(principal.fx_key.substr(section.size() + 1)).is_object()) continue;
       if (!contains(strings_at(p.value("grants", json::array({"client_credentials"}))), "client_credentials") && is_client)
         continue;
       principal.tenants = strings_at(p.value("tenants", json::array()));

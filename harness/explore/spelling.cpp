@@ -1,12 +1,19 @@
 #include "harness/explore/spelling.h"
 
 #include "common/headers.h"
+#include "harness/template/expression.h"
 
 namespace tc::explore {
 
 std::string q(const std::string& text) { return json(text).dump(); }  // a YAML double-quoted scalar
 
 std::string fx(const std::string& key) { return "{{fx." + key + "}}"; }
+
+std::string literal(const std::string& text) {
+  tmpl::Expr e;
+  e.value = text;
+  return tmpl::print_expr(e);
+}
 
 // A tenant id as the pack names it: its bindings' name, else the id itself.
 std::string tenant_text(const Model& model, const std::string& tenant) {
@@ -18,7 +25,7 @@ std::string tenant_expr(const Model& model, const std::string& tenant) {
   if (const std::string key = model.tenant_fx(tenant); !key.empty()) return "fx." + key;
   for (const auto& known : model.tenants())  // another letter case of a named tenant keeps its name
     if (to_upper(known) == tenant && tenant != known && !model.tenant_fx(known).empty()) return "upper(fx." + model.tenant_fx(known) + ")";
-  return "'" + tenant + "'";
+  return literal(tenant);
 }
 
 std::string item_expr(const Model& model, const std::string& id) {
@@ -29,7 +36,7 @@ std::string item_expr(const Model& model, const std::string& id) {
     if (to_upper(item.id) == id) return "upper(fx." + item.fx_key + ")";
     if (to_lower(item.id) == id) return "lower(fx." + item.fx_key + ")";
   }
-  return "'" + id + "'";
+  return literal(id);
 }
 
 std::string route_url_text(const Model& model, const Route& route, const std::string& path_tenant, const std::string& item_id) {

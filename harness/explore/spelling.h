@@ -12,6 +12,7 @@ namespace tc::explore {
 
 std::string q(const std::string& text);           // a YAML double-quoted scalar
 std::string fx(const std::string& key);           // "{{fx.<key>}}"
+std::string literal(const std::string& text);     // a template's string literal of `text`, quotes escaped
 // A tenant id as the pack names it: its bindings' name, else the id itself; as an expression.
 std::string tenant_text(const Model& model, const std::string& tenant);
 std::string tenant_expr(const Model& model, const std::string& tenant);

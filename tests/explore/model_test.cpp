@@ -12,8 +12,10 @@
 #include "harness/explore/flows.h"
 #include "harness/explore/model.h"
 #include "harness/explore/probe.h"
+#include "harness/explore/spelling.h"
 #include "harness/loader/scenario_loader.h"
 #include "harness/runner/expectation.h"
+#include "harness/template/template.h"
 
 namespace tc::explore {
 namespace {
@@ -68,6 +70,33 @@ TEST(ExploreModel, ReadsThePlatformDeclarationAndNamesEachPartAsTheBindingsDo) {
   EXPECT_EQ(model().find_item("plat-bravo-1")->fx_key, "items.platform.bravo");
   EXPECT_EQ(model().missing_fx(), "items.missing");
   EXPECT_EQ(model().tenant_fx("tenant-charlie"), "tenants.charlie");
+}
+
+// A value the bindings do not name is written as a template literal that reads back as itself,
+// quotes and backslashes included.
+TEST(ExploreModel, AnUnboundValueIsWrittenAsALiteralThatReadsBackAsItself) {
+  for (const std::string value : {"tenant-x", "o'brien", "back\\slash", "both\"'"}) {
+    auto r = render_text("{{" + literal(value) + "}}", Scope(), Loc{"flow.yaml", 1, "/url"});
+    ASSERT_TRUE(r.ok()) << value << ": " << r.error().to_string();
+    EXPECT_EQ(*r, value);
+  }
+  EXPECT_EQ(tenant_expr(model(), "tenant-o'hare"), literal("tenant-o'hare"));
+}
+
+// A principal bound by its id alone has no credentials in the bindings: it is not called.
+TEST(ExploreModel, APrincipalBoundWithoutCredentialsIsLeftOut) {
+  auto profile = load_document(kSource + "/fixtures/contracts/reference.yaml");
+  auto bindings = load_document(kSource + "/fixtures/reference/bindings.yaml");
+  ASSERT_TRUE(profile.ok() && bindings.ok());
+  json bare = bindings->value;
+  const auto first = bare["users"].begin();
+  const std::string sub = first.value().value("sub", "");
+  ASSERT_FALSE(sub.empty());
+  bare["users"][first.key()] = sub;
+  auto loaded = Model::load(profile->value, kSource + "/fixtures/reference", bare);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
+  for (const auto& p : loaded->principals()) EXPECT_NE(p.sub, sub) << p.fx_key;
+  EXPECT_EQ(loaded->principals().size() + 1, model().principals().size());
 }
 
 TEST(ExploreModel, AFolderWithoutTheDeclarationIsAnInputErrorNamingTheFile) {
