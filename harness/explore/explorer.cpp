@@ -251,6 +251,7 @@ std::optional<std::string> Explorer::crafted(const Probe& probe, const std::opti
 }
 
 std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
+  if (probe.kind == Probe::Kind::gateway && selecting_member(model_, probe.principal)) return std::nullopt;
   std::optional<Sent> sent;
   switch (probe.kind) {
     case Probe::Kind::token: sent = attempt_token(probe); break;

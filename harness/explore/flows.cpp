@@ -930,20 +930,6 @@ std::string role_of(const Model& model, const Principal& who) {
   return at == members.end() ? "" : at->second.second;
 }
 
-// Members of a workspace fall in two groups, so that a flow knows what each remembers (W3): of the
-// users with two usable tenants or more, every other one selects in each flow it is in; the others
-// never select, so nothing is ever remembered for them.
-bool selects(const Model& model, std::size_t index) {
-  int rank = 0;
-  for (std::size_t i = 0; i <= index; ++i) {
-    const Principal& p = model.principals()[i];
-    if (p.is_client || usable_tenants(model, p).size() < 2) continue;
-    if (i == index) return rank % 2 == 0;
-    ++rank;
-  }
-  return false;
-}
-
 std::vector<std::size_t> principals_where(const Model& model, const std::function<bool(std::size_t, const Principal&)>& want) {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < model.principals().size(); ++i)
@@ -1070,9 +1056,9 @@ std::optional<FlowText> admin_context(const Model& model, const Probe& probe) {
   std::size_t index = probe.principal;
   const Principal& drawn = model.principals()[index];
   if (drawn.is_client) return std::nullopt;
-  if (!model.workspace_of(drawn).empty() && selects(model, index)) {  // one that never selects
+  if (!model.workspace_of(drawn).empty() && selecting_member(model, index)) {  // one that never selects
     const auto fresh = principals_where(model, [&](std::size_t i, const Principal& p) {
-      return !model.workspace_of(p).empty() && !selects(model, i);
+      return !model.workspace_of(p).empty() && !selecting_member(model, i);
     });
     if (fresh.empty()) return std::nullopt;
     index = fresh[static_cast<std::size_t>(probe.variant) % fresh.size()];
@@ -1115,9 +1101,9 @@ std::optional<FlowText> admin_context(const Model& model, const Probe& probe) {
 // W2, W3: a member that selects: its selection against a tenant it names, a refused selection that
 // keeps it, and the surfaces in the selected tenant.
 std::optional<FlowText> admin_selection(const Model& model, const Probe& probe) {
-  const auto selectors = principals_where(model, [&](std::size_t i, const Principal&) { return selects(model, i); });
+  const auto selectors = principals_where(model, [&](std::size_t i, const Principal&) { return selecting_member(model, i); });
   if (selectors.empty() || !admin_route(model, "select_tenant", "POST")) return std::nullopt;
-  const std::size_t index = selects(model, probe.principal) ? probe.principal
+  const std::size_t index = selecting_member(model, probe.principal) ? probe.principal
                                                             : selectors[static_cast<std::size_t>(probe.variant) % selectors.size()];
   const Principal& who = model.principals()[index];
   const auto usable = usable_tenants(model, who);
@@ -1180,7 +1166,7 @@ std::optional<FlowText> workspace_panel(const Model& model, const Probe& probe) 
   if (!route) return std::nullopt;
   FlowText f{mode == 0 ? "the panel's groups" : mode == 1 ? "a group on the panel" : "the panel's navigation", {"W1"}, {}, "", "", {}};
   f.steps = token_step(model, probe);
-  if (selects(model, probe.principal)) {  // beside a selection of another tenant
+  if (selecting_member(model, probe.principal)) {  // beside a selection of another tenant
     const auto usable = usable_tenants(model, who);
     const auto other = std::find_if(usable.begin(), usable.end(), [&](const std::string& u) { return u != t; });
     f.steps += select_step(model, who, *other, "the user selects " + *other);
@@ -1306,7 +1292,7 @@ std::optional<FlowText> workspace_membership(const Model& model, const Probe& pr
   switch (v / owners.size() % 3) {
     case 0: {  // a revoked entitlement, with the member's earlier token
       const auto revocable = principals_where(model, [&](std::size_t i, const Principal& p) {
-        return model.workspace_of(p) == workspace && role_of(model, p) != "owner" && selects(model, i);
+        return model.workspace_of(p) == workspace && role_of(model, p) != "owner" && selecting_member(model, i);
       });
       if (revocable.empty()) return std::nullopt;
       const std::size_t m = revocable[v % revocable.size()];
@@ -1378,6 +1364,18 @@ std::optional<FlowText> workspace_membership(const Model& model, const Probe& pr
 }
 
 }  // namespace
+
+bool selecting_member(const Model& model, std::size_t index) {
+  if (!model.workspaces()) return false;
+  int rank = 0;
+  for (std::size_t i = 0; i <= index && i < model.principals().size(); ++i) {
+    const Principal& p = model.principals()[i];
+    if (p.is_client || usable_tenants(model, p).size() < 2) continue;
+    if (i == index) return rank % 2 == 0;
+    ++rank;
+  }
+  return false;
+}
 
 std::vector<FlowKind> available_flows(const Model& model, const std::set<std::string>& capabilities, bool allow_writes) {
   std::vector<FlowKind> out;

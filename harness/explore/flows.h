@@ -25,6 +25,12 @@ struct FlowText {
   std::vector<std::string> spends;           // the tenants whose request budgets its gateway calls spend (T2)
 };
 
+// W2, W3: the members of a workspace fall in two groups, so that what each remembers is known: of
+// the users with two usable tenants or more, every other one selects at the start of each flow it
+// is in (`index` in the model's principals); the others never select, so nothing is remembered for
+// them. A selecting member's single requests depend on the flows before them: only flows call it.
+bool selecting_member(const Model& model, std::size_t index);
+
 // The flows this topology can run: each needs its capabilities (code: login-hint; introspection:
 // mint, to revoke; writes: --allow-writes) and the profile paths it calls.
 std::vector<FlowKind> available_flows(const Model& model, const std::set<std::string>& capabilities, bool writes);
