@@ -91,6 +91,16 @@ std::optional<Violation> minted_time_violation(const json& contract, const std::
   return std::nullopt;
 }
 
+// The claims of the bearer token a request carries (not verified), none without one.
+std::optional<json> bearer_claims(const json& contract, const HttpRequest& request) {
+  const std::string bearer = str(contract, "/values/bearer_scheme"_json_pointer) + " ";
+  const std::string auth = request.headers.get(str(contract, "/headers/authorization"_json_pointer)).value_or("");
+  if (auth.rfind(bearer, 0) != 0) return std::nullopt;
+  auto jwt = decode_jwt(auth.substr(bearer.size()));
+  if (!jwt || !jwt->payload.is_object()) return std::nullopt;
+  return std::move(jwt->payload);
+}
+
 }  // namespace
 
 Explorer::Explorer(RunContext& run, const Model& model, ExploreOptions options)
@@ -101,11 +111,7 @@ void Explorer::note_unpredicted(const HttpRequest& request) {
   const auto at = BudgetLedger::Clock::now();
   std::string named = request.url;
   for (const auto& [name, value] : request.headers.entries()) named += "\n" + value;
-  const std::string bearer = str(model_.contract(), "/values/bearer_scheme"_json_pointer) + " ";
-  const std::string auth = request.headers.get(str(model_.contract(), "/headers/authorization"_json_pointer)).value_or("");
-  if (auth.rfind(bearer, 0) == 0)
-    if (auto jwt = decode_jwt(auth.substr(bearer.size())); jwt && jwt->payload.is_object())
-      named += "\n" + jwt->payload.dump();
+  if (const auto claims = bearer_claims(model_.contract(), request)) named += "\n" + claims->dump();
   for (const auto& tenant : model_.tenants())
     if (named.find(tenant) != std::string::npos) ledger_.possible(tenant, at);
 }
@@ -122,11 +128,9 @@ void Explorer::note_pack_request(const HttpRequest& request) {
   if (action != "select_tenant" && action != "workspace_member" && action != "tenant_member") return;
   std::set<std::string> subs;  // a membership's user is in its path; a selection's is the caller
   for (const auto& [name, value] : asked->params) subs.insert(value);
-  const std::string bearer = str(model_.contract(), "/values/bearer_scheme"_json_pointer) + " ";
-  const std::string auth = request.headers.get(str(model_.contract(), "/headers/authorization"_json_pointer)).value_or("");
-  if (action == "select_tenant" && auth.rfind(bearer, 0) == 0)
-    if (auto jwt = decode_jwt(auth.substr(bearer.size())); jwt && jwt->payload.is_object())
-      subs.insert(string_at(jwt->payload, str(model_.contract(), "/claims/subject"_json_pointer)));
+  if (action == "select_tenant")
+    if (const auto claims = bearer_claims(model_.contract(), request))
+      subs.insert(string_at(*claims, str(model_.contract(), "/claims/subject"_json_pointer)));
   for (const auto& p : model_.principals())
     if (subs.count(p.sub)) changed_.insert(p.fx_key);
 }

@@ -27,6 +27,19 @@ bool has_scope(const Principal& p, const std::string& scope) {
 
 std::string status(const std::string& key) { return q("{{contract.status." + key + "}}"); }
 std::string error_check(const std::string& key) { return "{pointer: /error, equals: " + q("{{contract.errors." + key + "}}") + "}"; }
+// One check of a JSON answer: the value at `pointer` (a template) under `op` (equals, contains, …)
+// with `value` as YAML flow text.
+std::string json_check(const std::string& pointer, const char* op, const std::string& value) {
+  return "{pointer: " + q(pointer) + ", " + op + ": " + value + "}";
+}
+
+std::string expect_status(const std::string& key, const std::vector<std::string>& json_checks) {
+  std::string out = K + "expect:\n" + K + "  status: " + status(key) + "\n";
+  if (!json_checks.empty()) out += K + "  json:\n";
+  for (const auto& c : json_checks) out += K + "    - " + c + "\n";
+  return out;
+}
+
 std::string tenant_or_null(const Model& model, const std::optional<std::string>& t) { return t ? q(tenant_text(model, *t)) : "null"; }
 
 // A token for the probe's principal (its tenant parameter, if any), captured as `name`.
@@ -727,9 +740,7 @@ std::vector<std::string> admin_tenants(const Model& model) {
 }
 
 std::string expect_decision(const AdminDecision& d) {
-  std::string out = K + "expect:\n" + K + "  status: " + status(d.status_key) + "\n";
-  if (!d.error.empty()) out += K + "  json:\n" + K + "    - " + error_check(d.error) + "\n";
-  return out;
+  return expect_status(d.status_key, d.error.empty() ? std::vector<std::string>{} : std::vector<std::string>{error_check(d.error)});
 }
 
 // P1, P2, P3: the members of a tenant (its id, or its id without the plane's prefix) and the global
@@ -872,26 +883,12 @@ std::string item_text(const Item& i) { return i.fx_key.empty() ? i.id : fx(i.fx_
 std::string value_key(const std::string& key) { return "{{contract.values." + key + "}}"; }
 std::string id_entry(const std::string& id_text) { return "{" + q(value_key("item_id_field")) + ": " + q(id_text) + "}"; }
 
-// A path parameter as written (an expression) and as sent.
-using Arg = std::pair<std::string, std::string>;
-Arg tenant_arg(const Model& model, const std::string& t) { return {tenant_expr(model, t), t}; }
-Arg user_arg(const Principal& who) { return {"fx." + who.fx_key + ".sub", who.sub}; }
-Arg workspace_arg(const Model& model, const std::string& w) {
+PathArg tenant_arg(const Model& model, const std::string& t) { return {tenant_expr(model, t), t}; }
+PathArg item_arg(const Model& model, const std::string& id) { return {item_expr(model, id), id}; }
+PathArg user_arg(const Principal& who) { return {"fx." + who.fx_key + ".sub", who.sub}; }
+PathArg workspace_arg(const Model& model, const std::string& w) {
   const std::string name = model.bound_name("workspaces", w);
   return {name.empty() ? literal(w) : "fx." + name, w};
-}
-
-// A route's URL under {{gateway}}, its parameters filled in order by `args`.
-std::string url_of(const Route& route, const std::vector<Arg>& args) {
-  std::size_t next = 0;
-  std::string exprs;
-  std::string path = fill_path(route, [&](bool) {
-    if (next >= args.size()) return std::string();
-    exprs += ", " + args[next].first;
-    return args[next++].second;
-  });
-  if (!route.fx_name.empty()) path = exprs.empty() ? fx(route.fx_name) : "{{path(fx." + route.fx_name + exprs + ")}}";
-  return "{{gateway}}" + path;
 }
 
 // A navigation entry as the bindings name it, else as declared.
@@ -900,27 +897,22 @@ std::string entry_text(const Model& model, const std::string& entry) {
   return name.empty() ? entry : fx(name);
 }
 
-std::string checks(const std::vector<std::string>& lines) {
-  if (lines.empty()) return "";
-  std::string out = K + "  json:\n";
-  for (const auto& l : lines) out += K + "    - " + l + "\n";
-  return out;
-}
+const std::string kIdPointer = "/" + value_key("item_id_field");
 
-std::string expect_status(const std::string& key, const std::vector<std::string>& json_lines) {
-  return K + "expect:\n" + K + "  status: " + status(key) + "\n" + checks(json_lines);
-}
-
-std::string expect_not_found(const std::string& id_pointer = "") {
+// 404 not_found, and with `id_absent` no item id in the answer (I2).
+std::string expect_not_found(bool id_absent = false) {
   std::vector<std::string> lines{error_check("not_found")};
-  if (!id_pointer.empty()) lines.push_back("{pointer: " + q(id_pointer) + ", absent: true}");
+  if (id_absent) lines.push_back(json_check(kIdPointer, "absent", "true"));
   return expect_status("not_found", lines);
 }
 
-std::vector<std::string> usable_tenants(const Model& model, const Principal& who) {
+std::string expect_item(const Item& item) { return expect_status("ok", {json_check(kIdPointer, "equals", q(item_text(item)))}); }
+
+// The tenants `who` may use in its workspace now (W2), or with `usable` false those it may not.
+std::vector<std::string> usable_tenants(const Model& model, const Principal& who, bool usable = true) {
   std::vector<std::string> out;
   for (const auto& t : model.tenants())
-    if (model.usable(who, t)) out.push_back(t);
+    if (model.usable(who, t) == usable) out.push_back(t);
   return out;
 }
 
@@ -985,52 +977,46 @@ std::string admin_step(const Model& model, const Principal& who, Surface s, cons
   const Route* route = admin_route(model, surface_action(s), "GET");
   if (!route || (s == Surface::group && !group)) return "";
   const WorkspaceRules& w = *model.workspaces();
-  std::string url = s == Surface::group ? url_of(*route, {{item_expr(model, group->id), group->id}}) : url_of(*route, {});
-  std::string sep = "?";
-  const std::string term = search_term(model);
-  if (s == Surface::search) {
-    url += "?" + value_key("search_query_param") + "=" + term;
-    sep = "&";
-  }
-  if (named) url += sep + value_key("admin_tenant_param") + "=" + tenant_text(model, *named);
+  std::string url = s == Surface::group ? route_url_text(*route, {item_arg(model, group->id)}) : route_url_text(*route, {});
+  if (s == Surface::search) url += "?" + value_key("search_query_param") + "=" + search_term(model);
+  if (named) url += (s == Surface::search ? "&" : "?") + value_key("admin_tenant_param") + "=" + tenant_text(model, *named);
   std::string out = bearer_request(clause + ": " + label, "GET", url, token);
   if (model.workspace_of(who).empty()) return out + expect_not_found();  // no workspace, no admin surface (W2)
   const auto active = model.active_tenant(who, named, remembered);
   std::vector<std::string> lines;
   switch (s) {
     case Surface::operations: {
-      lines.push_back("{pointer: " + q(value_key("operations_scope_pointer")) + ", equals: " +
-                      q(active ? tenant_text(model, *active) : value_key("all_tenants_scope")) + "}");
-      lines.push_back("{pointer: " + q(value_key("operations_tenant_filter_pointer")) +
-                      (active ? ", equals: " + q(tenant_text(model, *active)) : ", absent: true") + "}");
-      lines.push_back("{pointer: " + q(value_key("operations_kpis_pointer")) + (active ? ", type: object" : ", absent: true") + "}");
+      lines.push_back(json_check(value_key("operations_scope_pointer"), "equals",
+                                 q(active ? tenant_text(model, *active) : value_key("all_tenants_scope"))));
+      lines.push_back(active ? json_check(value_key("operations_tenant_filter_pointer"), "equals", q(tenant_text(model, *active)))
+                             : json_check(value_key("operations_tenant_filter_pointer"), "absent", "true"));
+      lines.push_back(active ? json_check(value_key("operations_kpis_pointer"), "type", "object")
+                             : json_check(value_key("operations_kpis_pointer"), "absent", "true"));
       for (const Item* run : items_of(model, w.runs)) {
         const bool shown = active ? run->tenant == *active : model.usable(who, run->tenant);
-        lines.push_back("{pointer: " + q(value_key("operations_runs_pointer")) + (shown ? ", contains: " : ", not_contains: ") +
-                        id_entry(item_text(*run)) + "}");
+        lines.push_back(json_check(value_key("operations_runs_pointer"), shown ? "contains" : "not_contains", id_entry(item_text(*run))));
       }
       return out + expect_status("ok", lines);
     }
     case Surface::groups:
       if (!active) return out + expect_not_found();
       for (const Item* g : items_of(model, w.groups))
-        lines.push_back("{pointer: " + q(value_key("groups_pointer")) + (g->tenant == *active ? ", contains: " : ", not_contains: ") +
-                        id_entry(item_text(*g)) + "}");
+        lines.push_back(json_check(value_key("groups_pointer"), g->tenant == *active ? "contains" : "not_contains", id_entry(item_text(*g))));
       return out + expect_status("ok", lines);
     case Surface::group:
-      if (!active || group->tenant != *active) return out + expect_not_found("/" + value_key("item_id_field"));
-      return out + expect_status("ok", {"{pointer: " + q("/" + value_key("item_id_field")) + ", equals: " + q(item_text(*group)) + "}"});
+      if (!active || group->tenant != *active) return out + expect_not_found(true);
+      return out + expect_item(*group);
     case Surface::search:
       for (const Item* g : items_of(model, w.groups))  // which of the tenant's own it finds is the platform's matching
         if (!active || g->tenant != *active)
-          lines.push_back("{pointer: " + q(value_key("search_results_pointer")) + ", not_contains: " + id_entry(item_text(*g)) + "}");
+          lines.push_back(json_check(value_key("search_results_pointer"), "not_contains", id_entry(item_text(*g))));
       return out + expect_status("ok", lines);
     case Surface::navigation:
       for (const auto& e : w.navigation)
-        lines.push_back("{pointer: " + q(value_key("navigation_pointer")) + ", contains: " + q(entry_text(model, e)) + "}");
+        lines.push_back(json_check(value_key("navigation_pointer"), "contains", q(entry_text(model, e))));
       for (const auto& e : w.tenant_navigation)
         if (!contains(w.navigation, e))
-          lines.push_back("{pointer: " + q(value_key("navigation_pointer")) + ", not_contains: " + q(entry_text(model, e)) + "}");
+          lines.push_back(json_check(value_key("navigation_pointer"), "not_contains", q(entry_text(model, e))));
       return out + expect_status("ok", lines);
   }
   return "";
@@ -1043,11 +1029,11 @@ std::string select_step(const Model& model, const Principal& who, const std::opt
   if (!route) return "";
   const std::string field = value_key("selected_tenant_field");
   const std::string body = tenant ? "{" + q(field) + ": " + q(tenant_text(model, *tenant)) + "}" : "{}";
-  std::string out = bearer_request("W3: " + label, "POST", url_of(*route, {}), token, body);
+  std::string out = bearer_request("W3: " + label, "POST", route_url_text(*route, {}), token, body);
   if (model.workspace_of(who).empty()) return out + expect_not_found();
   if (!tenant) return out + expect_status("bad_request", {error_check("invalid_request")});
   if (!model.usable(who, *tenant)) return out + expect_not_found();
-  return out + expect_status("ok", {"{pointer: " + q("/" + field) + ", equals: " + q(tenant_text(model, *tenant)) + "}"});
+  return out + expect_status("ok", {json_check("/" + field, "equals", q(tenant_text(model, *tenant)))});
 }
 
 // W2, W3, W4: a member that never selects (or a user of no workspace) asks one admin surface without
@@ -1073,9 +1059,7 @@ std::optional<FlowText> admin_context(const Model& model, const Probe& probe) {
   FlowText f{"", {"W2", "W3", "W4"}, {}, "", "", {}};
   f.steps = token_step(model, as(probe, index));
   if (v % kinds == std::size(kSurfaces)) {
-    std::vector<std::string> refused;
-    for (const auto& t : tenants)
-      if (!model.usable(who, t)) refused.push_back(t);
+    const auto refused = usable_tenants(model, who, false);
     if (refused.empty()) return std::nullopt;
     const std::string& t = refused[(v / kinds) % refused.size()];
     f.title = "a refused selection";
@@ -1121,9 +1105,7 @@ std::optional<FlowText> admin_selection(const Model& model, const Probe& probe) 
       f.steps += admin_step(model, who, Surface::operations, std::nullopt, a, nullptr, "W3", "without a name: the selection again");
       break;
     case 1: {
-      std::vector<std::string> refused;
-      for (const auto& t : model.tenants())
-        if (!model.usable(who, t)) refused.push_back(t);
+      const auto refused = usable_tenants(model, who, false);
       if (refused.empty()) return std::nullopt;
       const std::string& t = refused[(v / usable.size() / 3) % refused.size()];
       f.title = "a refused selection keeps the one before";
@@ -1175,22 +1157,22 @@ std::optional<FlowText> workspace_panel(const Model& model, const Probe& probe) 
   const bool entitled = contains(who.tenants, t);
   const std::string label = " of " + t + (entitled ? ", entitled" : ", not entitled");
   if (mode == 2) {
-    f.steps += bearer_request("W1: the panel's navigation" + label, "GET", url_of(*route, {tenant_arg(model, t)}));
+    f.steps += bearer_request("W1: the panel's navigation" + label, "GET", route_url_text(*route, {tenant_arg(model, t)}));
     if (!entitled) {
       f.steps += expect_not_found();
       return f;
     }
     std::vector<std::string> lines;
     for (const auto& e : model.workspaces()->tenant_navigation)
-      lines.push_back("{pointer: " + q(value_key("navigation_pointer")) + ", contains: " + q(entry_text(model, e)) + "}");
+      lines.push_back(json_check(value_key("navigation_pointer"), "contains", q(entry_text(model, e))));
     f.steps += expect_status("ok", lines);
     return f;
   }
   const auto groups = items_of(model, route->backend);
   if (groups.empty()) return std::nullopt;
   const Item* group = groups[(v / tenants.size() / 3) % groups.size()];
-  const std::string url = mode == 0 ? url_of(*route, {tenant_arg(model, t)})
-                                    : url_of(*route, {tenant_arg(model, t), {item_expr(model, group->id), group->id}});
+  const std::string url = mode == 0 ? route_url_text(*route, {tenant_arg(model, t)})
+                                    : route_url_text(*route, {tenant_arg(model, t), item_arg(model, group->id)});
   const bool own = mode == 0 || group->tenant == t;
   RequestFacts facts;  // G3 first: the path's tenant against the token's
   facts.claims = token.claims;
@@ -1211,14 +1193,13 @@ std::optional<FlowText> workspace_panel(const Model& model, const Probe& probe) 
     return f;
   }
   if (mode == 1) {
-    f.steps += own ? expect_status("ok", {"{pointer: " + q("/" + value_key("item_id_field")) + ", equals: " + q(item_text(*group)) + "}"})
-                   : expect_not_found("/" + value_key("item_id_field"));
+    f.steps += own ? expect_item(*group)
+                   : expect_not_found(true);
     return f;
   }
   std::vector<std::string> lines;
   for (const Item* g : groups)
-    lines.push_back("{pointer: " + q(value_key("items_pointer")) + (g->tenant == t ? ", contains: " : ", not_contains: ") +
-                    id_entry(item_text(*g)) + "}");
+    lines.push_back(json_check(value_key("items_pointer"), g->tenant == t ? "contains" : "not_contains", id_entry(item_text(*g))));
   f.steps += expect_status("ok", lines);
   return f;
 }
@@ -1238,9 +1219,9 @@ std::optional<FlowText> run_detail(const Model& model, const Probe& probe) {
   FlowText f{shown ? "a run it may read" : "a run it may not read", {"W5"}, {}, "", "", {}};
   f.steps = token_step(model, probe);
   f.steps += bearer_request(std::string(shown ? "W5" : run ? "W5" : "I2") + ": the run " + id + (run ? " of " + run->tenant : ""), "GET",
-                            url_of(*route, {{item_expr(model, id), id}}));
-  f.steps += shown ? expect_status("ok", {"{pointer: " + q("/" + value_key("item_id_field")) + ", equals: " + q(item_text(*run)) + "}"})
-                   : expect_not_found("/" + value_key("item_id_field"));
+                            route_url_text(*route, {item_arg(model, id)}));
+  f.steps += shown ? expect_item(*run)
+                   : expect_not_found(true);
   return f;
 }
 
@@ -1249,13 +1230,9 @@ std::optional<FlowText> run_detail(const Model& model, const Probe& probe) {
 std::string entitlement_step(const Model& model, const Route& route, const Principal& who, const std::string& tenant, bool grant,
                              const std::string& label, bool cleanup = false) {
   const std::string field = "/" + value_key("member_tenants_field");
-  return bearer_request("W6: " + label, grant ? "PUT" : "DELETE", url_of(route, {tenant_arg(model, tenant), user_arg(who)}), "owner_token") +
-         expect_status("ok", {"{pointer: " + q(field) + (grant ? ", contains: " : ", not_contains: ") + q(tenant_text(model, tenant)) + "}"}) +
+  return bearer_request("W6: " + label, grant ? "PUT" : "DELETE", route_url_text(route, {tenant_arg(model, tenant), user_arg(who)}), "owner_token") +
+         expect_status("ok", {json_check(field, grant ? "contains" : "not_contains", q(tenant_text(model, tenant)))}) +
          (cleanup ? K + "cleanup: true\n" : "");
-}
-
-std::string owner_token_step(const Model& model, const Probe& probe, std::size_t owner) {
-  return token_step(model, as(probe, owner), "owner_token");
 }
 
 // W5, W6, W1, W2: an owner revokes an entitlement a member's earlier token still lists, removes a
@@ -1282,13 +1259,13 @@ std::optional<FlowText> workspace_membership(const Model& model, const Probe& pr
     return nullptr;
   };
   auto run_step = [&](bool shown, const Item& run, const std::string& clause, const std::string& label) {
-    return bearer_request(clause + ": " + label, "GET", url_of(*run_route, {{item_expr(model, run.id), run.id}})) +
+    return bearer_request(clause + ": " + label, "GET", route_url_text(*run_route, {item_arg(model, run.id)})) +
            (shown
-                ? expect_status("ok", {"{pointer: " + q("/" + value_key("item_id_field")) + ", equals: " + q(item_text(run)) + "}"})
-                : expect_not_found("/" + value_key("item_id_field")));
+                ? expect_item(run)
+                : expect_not_found(true));
   };
   FlowText f{"", {"W6", "W5"}, {}, "", "", {}};
-  f.steps = owner_token_step(model, probe, owner);
+  f.steps = token_step(model, as(probe, owner), "owner_token");
   switch (v / owners.size() % 3) {
     case 0: {  // a revoked entitlement, with the member's earlier token
       const auto revocable = principals_where(model, [&](std::size_t i, const Principal& p) {
@@ -1309,7 +1286,7 @@ std::optional<FlowText> workspace_membership(const Model& model, const Probe& pr
       f.steps += entitlement_step(model, *off_tenant, member, t, false, "the owner revokes the member's " + t);
       if (const Item* run = run_of(t)) f.steps += run_step(false, *run, "W5", "a run of " + t + " with the earlier token");
       if (const Route* list = panel_route(model, Route::Kind::list))
-        f.steps += bearer_request("W1: the panel of " + t + " with the earlier token", "GET", url_of(*list, {tenant_arg(model, t)})) +
+        f.steps += bearer_request("W1: the panel of " + t + " with the earlier token", "GET", route_url_text(*list, {tenant_arg(model, t)})) +
                    expect_status("tenant_forbidden", {error_check("tenant_forbidden")});
       f.steps += admin_step(model, after, Surface::operations, std::nullopt, t, nullptr, "W2",
                             "the remembered " + t + " is no longer active");
@@ -1323,12 +1300,12 @@ std::optional<FlowText> workspace_membership(const Model& model, const Probe& pr
       const Item* run = usable.empty() ? nullptr : run_of(usable.front());
       if (!run) return std::nullopt;
       const std::string role = "{" + q(value_key("member_role_field")) + ": member}";
-      const std::string url = url_of(*on_workspace, {workspace_arg(model, workspace), user_arg(member)});
+      const std::string url = route_url_text(*on_workspace, {workspace_arg(model, workspace), user_arg(member)});
       f.title = "a member removed from the workspace";
       f.steps += bearer_request("W6: the owner keeps the member in the workspace", "PUT", url, "owner_token", role) + expect_status("ok", {});
       f.steps += token_step(model, as(probe, members[(v / 3) % members.size()]));
       f.steps += run_step(true, *run, "W5", "a run of its tenant");
-      f.steps += bearer_request("W6: the owner removes the member", "DELETE", url_of(*off_workspace, {workspace_arg(model, workspace), user_arg(member)}),
+      f.steps += bearer_request("W6: the owner removes the member", "DELETE", route_url_text(*off_workspace, {workspace_arg(model, workspace), user_arg(member)}),
                                 "owner_token") + expect_status("ok", {});
       f.steps += run_step(false, *run, "W5", "the same run with the earlier token");  // a member of no workspace now
       f.steps += bearer_request("W6: the owner adds the member back", "PUT", url, "owner_token", role) + expect_status("ok", {}) +
@@ -1346,14 +1323,14 @@ std::optional<FlowText> workspace_membership(const Model& model, const Probe& pr
       f.title = "a member entitles itself";
       f.requirements.push_back("I3");
       f.steps += token_step(model, as(probe, m));
-      f.steps += bearer_request("W6: the member entitles itself to " + t, "PUT", url_of(*on_tenant, {tenant_arg(model, t), user_arg(member)})) +
+      f.steps += bearer_request("W6: the member entitles itself to " + t, "PUT", route_url_text(*on_tenant, {tenant_arg(model, t), user_arg(member)})) +
                  expect_status("forbidden", {error_check("forbidden")});
       if (const Item* run = run_of(t)) f.steps += run_step(false, *run, "I3", "nothing changed: a run of " + t);
       for (const std::size_t other : owners)
         if (model.workspace_of(model.principals()[other]) != workspace) {
           f.steps += token_step(model, as(probe, other), "other_owner_token");
           f.steps += bearer_request("W6: another workspace's owner entitles itself to " + t, "PUT",
-                                    url_of(*on_tenant, {tenant_arg(model, t), user_arg(model.principals()[other])}), "other_owner_token") +
+                                    route_url_text(*on_tenant, {tenant_arg(model, t), user_arg(model.principals()[other])}), "other_owner_token") +
                      expect_not_found();
           break;
         }

@@ -154,9 +154,9 @@ Result<Model::TenancyRules> load_rules(const std::string& dir) {
     r.groups = string_at(admin, "groups");
     r.navigation = strings_at(admin.value("navigation", json::array()));
     r.tenant_navigation = strings_at(admin.value("tenant_navigation", json::array()));
+    const std::string at = rules.contains("workspaces") ? "/workspaces" : "/admin";
     if (r.tenants.empty() || r.runs.empty() || r.groups.empty())
-      return input_error(Where{path, doc->line_of(rules.contains("workspaces") ? "/workspaces" : "/admin"),
-                               rules.contains("workspaces") ? "/workspaces" : "/admin", {}, {}},
+      return input_error(Where{path, doc->line_of(at), at, {}, {}},
                          "explore needs the workspaces with their tenants, and admin's runs and groups");
     out.workspaces = std::move(r);
   }

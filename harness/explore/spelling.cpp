@@ -39,14 +39,25 @@ std::string item_expr(const Model& model, const std::string& id) {
   return literal(id);
 }
 
-std::string route_url_text(const Model& model, const Route& route, const std::string& path_tenant, const std::string& item_id) {
-  std::string args;
-  std::string path = fill_path(route, [&](bool is_tenant) {
-    args += ", " + (is_tenant ? tenant_expr(model, path_tenant) : item_expr(model, item_id));
-    return is_tenant ? path_tenant : item_id;
+std::string route_url_text(const Route& route, const std::vector<PathArg>& args) {
+  std::size_t next = 0;
+  std::string exprs;
+  std::string path = fill_path(route, [&](bool) {
+    if (next >= args.size()) return std::string();
+    exprs += ", " + args[next].expr;
+    return args[next++].value;
   });
-  if (!route.fx_name.empty()) path = args.empty() ? fx(route.fx_name) : "{{path(fx." + route.fx_name + args + ")}}";
+  if (!route.fx_name.empty()) path = exprs.empty() ? fx(route.fx_name) : "{{path(fx." + route.fx_name + exprs + ")}}";
   return "{{gateway}}" + path;
+}
+
+std::string route_url_text(const Model& model, const Route& route, const std::string& path_tenant, const std::string& item_id) {
+  std::vector<PathArg> args;
+  fill_path(route, [&](bool is_tenant) {
+    args.push_back(is_tenant ? PathArg{tenant_expr(model, path_tenant), path_tenant} : PathArg{item_expr(model, item_id), item_id});
+    return std::string();
+  });
+  return route_url_text(route, args);
 }
 
 // A tenant parameter as sent: a known tenant by its name, a variant of one (padded, another letter

@@ -4,6 +4,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/explore/model.h"
 #include "harness/explore/probe.h"
@@ -19,8 +20,14 @@ std::string tenant_expr(const Model& model, const std::string& tenant);
 // An item id as an expression: its bindings' name (another letter case of it through upper/lower),
 // else the id itself.
 std::string item_expr(const Model& model, const std::string& id);
-// A route's URL under {{gateway}}: its bindings' name filled with the path's parameters in order
-// (the tenant's, else the item's), else its declared path filled.
+// A path parameter as written (an expression such as fx.tenants.eu) and as sent.
+struct PathArg {
+  std::string expr, value;
+};
+// A route's URL under {{gateway}}: its bindings' name filled with `args` in path order, else its
+// declared path filled with their values.
+std::string route_url_text(const Route& route, const std::vector<PathArg>& args);
+// The same with the route's tenant parameter `path_tenant` and every other parameter `item_id`.
 std::string route_url_text(const Model& model, const Route& route, const std::string& path_tenant, const std::string& item_id);
 // A tenant parameter as sent: a known tenant by its name, a padded or upper-case one from that name.
 std::string parameter_text(const Model& model, const std::string& tenant);
