@@ -1,10 +1,13 @@
 #include "common/document.h"
 
 #include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
 
+#include <algorithm>
+#include <optional>
 #include <sstream>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "common/input_file.h"
 #include "common/json_match.h"
@@ -13,104 +16,223 @@
 namespace tc {
 namespace {
 
-// Raised while converting; turned into an input Error at the boundary.
+// Raised while building; turned into an input Error at the boundary.
 struct ConvertError {
   int line;
   std::string pointer;
   std::string message;
 };
 
-int line_of(const YAML::Node& node) {
-  YAML::Mark m = node.Mark();
-  return m.line >= 0 ? m.line + 1 : 0;
-}
+int line_of(const YAML::Mark& m) { return m.line >= 0 ? m.line + 1 : 0; }
 
-// What converting one document may cost once aliases are expanded (common/input_file.h): a few
-// hundred bytes of aliases of aliases must not become gigabytes.
-struct Budget {
-  std::size_t nodes = 0, bytes = 0, aliases = 0, depth = 0;
-  // Where each node met so far starts: yaml-cpp hands an alias out as the very node it names, so a
-  // node met again is an alias.
-  std::unordered_set<std::size_t> seen;
+// Builds a document's JSON model, lines and key order straight from the parser's events: one pass
+// over the text, no node tree in between. What converting may cost once aliases are expanded is
+// bounded (common/input_file.h): a few hundred bytes of aliases of aliases must not become
+// gigabytes, so an alias's cost is known before it is copied.
+class Builder final : public YAML::EventHandler {
+ public:
+  explicit Builder(Document& doc) : doc_(doc) {}
 
-  // Counts `node` (met inside an alias's copy when `in_alias`; written at `line`, which for an alias
-  // is not the line yaml-cpp gives: that is its anchor's); whether it is an alias's copy.
-  bool charge(const YAML::Node& node, const std::string& pointer, bool in_alias, int line) {
-    if (++nodes > InputLimits::kMaxNodes)
-      throw ConvertError{line_of(node), pointer,
-                         "the document expands to more than " + std::to_string(InputLimits::kMaxNodes) +
-                             " values (YAML aliases?)"};
-    if (node.IsScalar() && (bytes += node.Scalar().size()) > InputLimits::kMaxScalarBytes)
-      throw ConvertError{line_of(node), pointer,
+  std::optional<YAML::Mark> start;  // where the document starts, once it has
+  json root;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnAnchor(const YAML::Mark&, const std::string& name) override { anchor_name_ = name; }
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (key_expected()) throw ConvertError{line_of(mark), open_.back().pointer, "mapping keys must be scalars"};
+    begin_node(mark);
+    finish_leaf(nullptr, anchor, std::string());
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
+    if (key_expected()) return take_key(mark, value, anchor);
+    const std::string pointer = begin_node(mark);
+    if ((bytes_ += value.size()) > InputLimits::kMaxScalarBytes)
+      throw ConvertError{line_of(mark), pointer,
                          "the document's text expands to more than " +
                              std::to_string(InputLimits::kMaxScalarBytes >> 20) + " MiB (YAML aliases?)"};
-    if (in_alias) return true;
-    const YAML::Mark m = node.Mark();
-    if (node.IsNull() || m.pos < 0 || seen.insert(static_cast<std::size_t>(m.pos)).second) return false;
-    if (++aliases > InputLimits::kMaxAliases)
+    // A quoted scalar carries the non-specific tag "!": always a string.
+    if (tag == "!") return finish_leaf(value, anchor, value);
+    ScalarValue v = plain_scalar(value);
+    if (!v.error.empty()) throw ConvertError{line_of(mark), pointer, v.error};
+    finish_leaf(std::move(v.value), anchor, value);
+  }
+
+  // An alias is a copy of what its anchor holds, recorded at the line the alias is written on; what
+  // the copy holds is found there too (its nearest recorded ancestor), so a copy costs no line entries.
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const int line = line_of(mark);
+    auto it = anchors_.find(anchor);
+    if (key_expected()) {
+      if (it == anchors_.end() || !it->second.key)
+        throw ConvertError{line, open_.back().pointer, "mapping keys must be scalars"};
+      return take_key(mark, *it->second.key, 0);
+    }
+    const std::string pointer = child_pointer();
+    if (it == anchors_.end())  // its anchor is still open: the alias is inside it
+      throw ConvertError{line, pointer, "a YAML alias inside its own anchor (" + alias_name(anchor) + ")"};
+    const Anchored& a = it->second;
+    if ((nodes_ += a.nodes) > InputLimits::kMaxNodes)
+      throw ConvertError{line, pointer,
+                         "the document expands to more than " + std::to_string(InputLimits::kMaxNodes) +
+                             " values (YAML aliases?)"};
+    if ((bytes_ += a.bytes) > InputLimits::kMaxScalarBytes)
+      throw ConvertError{line, pointer,
+                         "the document's text expands to more than " +
+                             std::to_string(InputLimits::kMaxScalarBytes >> 20) + " MiB (YAML aliases?)"};
+    if (++aliases_ > InputLimits::kMaxAliases)
       throw ConvertError{line, pointer,
                          "too many YAML aliases (more than " + std::to_string(InputLimits::kMaxAliases) + ")"};
-    return true;
+    if (open_.size() + a.height > InputLimits::kMaxDepth) throw too_deep(line, pointer);
+    doc_.lines[pointer] = line;
+    for (const auto& [relative, keys] : a.key_order) doc_.key_order[pointer + relative] = keys;
+    place(json(a.value), a.height);
   }
-};
 
-// `line`: where the parent writes this node (the key's line in a map, the list's own line in a list).
-json convert(const YAML::Node& node, const std::string& pointer, Document& doc, Budget& budget, int line,
-             bool in_alias = false) {
-  // yaml-cpp gives an alias's copy the anchor's lines: an alias is recorded at the line it is written
-  // on, and what its copy holds is found there too (its nearest recorded ancestor), so a copy costs
-  // no line entries however far it expands.
-  const bool copy = budget.charge(node, pointer, in_alias, line);
-  // An alias inside its own anchor makes a cycle: nesting, not only size, has a bound.
-  if (budget.depth >= InputLimits::kMaxDepth)
-    throw ConvertError{line, pointer,
-                       "nested deeper than " + std::to_string(InputLimits::kMaxDepth) +
-                           " levels (a YAML alias inside its own anchor?)"};
-  ++budget.depth;
-  struct Leave {
-    std::size_t& depth;
-    ~Leave() { --depth; }
-  } leave{budget.depth};
-  auto& lines = doc.lines;
-  if (!in_alias) lines[pointer] = copy ? line : line_of(node);
-  in_alias = copy;
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return nullptr;
-    case YAML::NodeType::Scalar:
-      // A quoted scalar carries the non-specific tag "!": always a string.
-      if (node.Tag() == "!") return node.Scalar();
-      if (ScalarValue v = plain_scalar(node.Scalar()); v.error.empty()) return std::move(v.value);
-      else throw ConvertError{line_of(node), pointer, v.error};
-    case YAML::NodeType::Sequence: {
-      json out = json::array();
-      std::size_t i = 0;
-      for (const auto& child : node)
-        out.push_back(convert(child, pointer_join(pointer, i++), doc, budget, line_of(node), in_alias));
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      json out = json::object();
-      auto& order = doc.key_order[pointer];
-      for (const auto& kv : node) {
-        if (!kv.first.IsScalar())
-          throw ConvertError{line_of(kv.first), pointer, "mapping keys must be scalars"};
-        const std::string key = kv.first.Scalar();
-        std::string child = pointer_join(pointer, key);
-        if (out.contains(key))
-          throw ConvertError{line_of(kv.first), child,
-                             "duplicate key '" + key + "' (first at line " + std::to_string(lines[child]) + ")"};
-        order.push_back(key);
-        out[key] = convert(kv.second, child, doc, budget, line_of(kv.first), in_alias);
-        // The key's line is where a reader looks for the entry, even when the value starts later.
-        if (!in_alias) lines[child] = line_of(kv.first);
-      }
-      return out;
-    }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(mark, anchor, json::array());
   }
-  return nullptr;
-}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(mark, anchor, json::object());
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapEnd() override { close(); }
+
+ private:
+  // A list or map being built.
+  struct Open {
+    json value;
+    std::string pointer;
+    YAML::anchor_t anchor = 0;
+    std::size_t nodes_before = 0, bytes_before = 0;  // the budget spent before it: what a copy costs
+    std::size_t height = 1;                          // levels from it to its deepest value
+    bool key_next = true;                            // a map: the next node is a key
+    std::string key;                                 // a map: the key whose value comes next
+    int key_line = 0;
+  };
+  // What an anchor holds, for its aliases.
+  struct Anchored {
+    json value;
+    std::optional<std::string> key;  // a scalar's text, when the alias is used as a map key
+    std::size_t nodes = 0, bytes = 0, height = 1;
+    std::vector<std::pair<std::string, std::vector<std::string>>> key_order;  // relative pointers
+  };
+
+  bool key_expected() const { return !open_.empty() && open_.back().value.is_object() && open_.back().key_next; }
+
+  std::string child_pointer() const {
+    if (open_.empty()) return "";
+    const Open& top = open_.back();
+    return top.value.is_array() ? pointer_join(top.pointer, top.value.size()) : pointer_join(top.pointer, top.key);
+  }
+
+  static ConvertError too_deep(int line, const std::string& pointer) {
+    return {line, pointer, "nested deeper than " + std::to_string(InputLimits::kMaxDepth) + " levels"};
+  }
+
+  std::string alias_name(YAML::anchor_t anchor) const {
+    auto it = names_.find(anchor);
+    return it == names_.end() ? std::string("an alias") : "*" + it->second;
+  }
+
+  // Counts a node that is not an alias, checks its nesting, records its line; its pointer.
+  std::string begin_node(const YAML::Mark& mark) {
+    std::string pointer = child_pointer();
+    if (open_.size() >= InputLimits::kMaxDepth) throw too_deep(line_of(mark), pointer);
+    if (++nodes_ > InputLimits::kMaxNodes)
+      throw ConvertError{line_of(mark), pointer,
+                         "the document expands to more than " + std::to_string(InputLimits::kMaxNodes) +
+                             " values (YAML aliases?)"};
+    doc_.lines[pointer] = line_of(mark);
+    return pointer;
+  }
+
+  void name_anchor(YAML::anchor_t anchor) {
+    if (anchor && !anchor_name_.empty()) names_[anchor] = anchor_name_;
+    anchor_name_.clear();
+  }
+
+  void take_key(const YAML::Mark& mark, const std::string& key, YAML::anchor_t anchor) {
+    Open& top = open_.back();
+    const std::string child = pointer_join(top.pointer, key);
+    if (top.value.contains(key))
+      throw ConvertError{line_of(mark), child,
+                         "duplicate key '" + key + "' (first at line " + std::to_string(doc_.lines[child]) + ")"};
+    doc_.key_order[top.pointer].push_back(key);
+    if (anchor) {
+      name_anchor(anchor);
+      anchors_[anchor] = Anchored{json(key), key, 1, key.size(), 1, {}};
+    }
+    top.key = key;
+    top.key_line = line_of(mark);
+    top.key_next = false;
+  }
+
+  void finish_leaf(json value, YAML::anchor_t anchor, const std::string& text) {
+    if (anchor) {
+      name_anchor(anchor);
+      anchors_[anchor] = Anchored{value, text, 1, text.size(), 1, {}};
+    }
+    place(std::move(value), 1);
+  }
+
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor, json value) {
+    if (key_expected()) throw ConvertError{line_of(mark), open_.back().pointer, "mapping keys must be scalars"};
+    const std::size_t nodes_before = nodes_;
+    std::string pointer = begin_node(mark);
+    if (value.is_object()) doc_.key_order[pointer];
+    name_anchor(anchor);
+    Open entry;
+    entry.value = std::move(value);
+    entry.pointer = std::move(pointer);
+    entry.anchor = anchor;
+    entry.nodes_before = nodes_before;
+    entry.bytes_before = bytes_;
+    open_.push_back(std::move(entry));
+  }
+
+  void close() {
+    Open done = std::move(open_.back());
+    open_.pop_back();
+    if (done.anchor) {
+      Anchored a{done.value, std::nullopt, nodes_ - done.nodes_before, bytes_ - done.bytes_before, done.height, {}};
+      const std::string& prefix = done.pointer;
+      for (auto it = doc_.key_order.lower_bound(prefix);
+           it != doc_.key_order.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+        if (it->first.size() == prefix.size() || it->first[prefix.size()] == '/')
+          a.key_order.emplace_back(it->first.substr(prefix.size()), it->second);
+      anchors_[done.anchor] = std::move(a);
+    }
+    place(std::move(done.value), done.height);
+  }
+
+  // Puts a finished value where it belongs: the root, the list's end, or the map's pending key.
+  void place(json value, std::size_t height) {
+    if (open_.empty()) {
+      root = std::move(value);
+      return;
+    }
+    Open& top = open_.back();
+    top.height = std::max(top.height, height + 1);
+    if (top.value.is_array()) {
+      top.value.push_back(std::move(value));
+      return;
+    }
+    // The key's line is where a reader looks for the entry, even when the value starts later.
+    doc_.lines[pointer_join(top.pointer, top.key)] = top.key_line;
+    top.value[top.key] = std::move(value);
+    top.key_next = true;
+  }
+
+  Document& doc_;
+  std::vector<Open> open_;
+  std::unordered_map<YAML::anchor_t, Anchored> anchors_;  // anchors whose node is complete
+  std::unordered_map<YAML::anchor_t, std::string> names_;
+  std::string anchor_name_;
+  std::size_t nodes_ = 0, bytes_ = 0, aliases_ = 0;
+};
 
 }  // namespace
 
@@ -166,10 +288,9 @@ int first_indenting_tab(const std::string& text) {
   return 0;
 }
 
-// Where each document of a text starts, for at most two documents. yaml-cpp's LoadAll never ends on
-// some malformed text (a lone ',' at the top level is read as an endless run of empty documents,
-// each a little more memory), so documents are counted one at a time, and at most two: a text has
-// one. A second one starting where the first did is the parser stuck on a character.
+// Where the documents after the first start (the parser is asked for one only). yaml-cpp's LoadAll
+// never ends on some malformed text (a lone ',' at the top level is read as an endless run of empty
+// documents, each a little more memory), so after the first document the parser is asked once more.
 struct DocumentStarts final : YAML::EventHandler {
   std::vector<YAML::Mark> starts;
   void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
@@ -183,37 +304,32 @@ struct DocumentStarts final : YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
-std::vector<YAML::Mark> document_starts(const std::string& text) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  DocumentStarts seen;
-  for (int i = 0; i < 2 && parser.HandleNextDocument(seen); ++i) {
-  }
-  return seen.starts;
-}
-
 }  // namespace
 
 Result<Document> parse_document(const std::string& text, const std::string& name) {
   Document doc;
   doc.file = name;
   try {
-    const std::vector<YAML::Mark> starts = document_starts(text);
-    if (starts.size() > 1) {
-      const YAML::Mark& second = starts[1];
-      Where w{name, second.line + 1, "", "", ""};
-      if (second.pos == starts[0].pos && static_cast<std::size_t>(second.pos) < text.size())
-        return input_error(w, std::string("syntax error: unexpected '") + text[static_cast<std::size_t>(second.pos)] + "'");
-      return input_error(w, "expected one document, found more");
-    }
-    if (starts.empty()) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    Builder builder(doc);
+    if (!parser.HandleNextDocument(builder) || !builder.start) {
       doc.value = nullptr;
       doc.lines[""] = 1;
       return doc;
     }
-    const YAML::Node root = YAML::Load(text);
-    Budget budget;
-    doc.value = convert(root, "", doc, budget, line_of(root));
+    // A text holds one document. A second one starting where the first did is the parser stuck on a
+    // character (yaml-cpp reads a lone ',' as an endless run of empty documents): counted, not read.
+    DocumentStarts more;
+    parser.HandleNextDocument(more);
+    if (!more.starts.empty()) {
+      const YAML::Mark& second = more.starts[0];
+      Where w{name, second.line + 1, "", "", ""};
+      if (second.pos == builder.start->pos && static_cast<std::size_t>(second.pos) < text.size())
+        return input_error(w, std::string("syntax error: unexpected '") + text[static_cast<std::size_t>(second.pos)] + "'");
+      return input_error(w, "expected one document, found more");
+    }
+    doc.value = std::move(builder.root);
   } catch (const YAML::ParserException& e) {
     Where w;
     w.file = name;

@@ -121,14 +121,12 @@ TEST(DocumentLimits, AValueInsideAnAliasIsFoundAtTheLineTheAliasIsWrittenOn) {
   EXPECT_EQ(doc->line_of("/base/y/1"), 3);   // the anchor's own values keep their lines
   EXPECT_EQ(doc->line_of("/copy"), 7);
   EXPECT_EQ(doc->line_of("/copy/y/1"), 7);   // a copy's values: the alias's line, not the anchor's
-  EXPECT_EQ(doc->line_of("/list/1/x"), 5);   // an alias item of a list: the list's line (yaml-cpp has none of its own)
+  EXPECT_EQ(doc->line_of("/list/1/x"), 6);   // an alias item of a list: the line of the alias
 }
 
 TEST(DocumentLimits, AnAliasInsideItsOwnAnchorIsAnErrorNotAStackOverflow) {
   const std::string error = error_of("a: &a [1, *a]\n");
-  EXPECT_NE(error.find("nested deeper than 128 levels (a YAML alias inside its own anchor?)"), std::string::npos)
-      << error;
-  EXPECT_NE(error.find("t.yaml:1: /a/1/1/1"), std::string::npos) << error;
+  EXPECT_EQ(error, "t.yaml:1: /a/1: a YAML alias inside its own anchor (*a)");
   EXPECT_NE(error_of(std::string(200, '[') + std::string(200, ']') + "\n").find("nested deeper than 128"),
             std::string::npos);
   EXPECT_EQ(error_of(std::string(100, '[') + std::string(100, ']') + "\n"), "(parsed)");
