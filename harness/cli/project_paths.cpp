@@ -19,13 +19,17 @@ std::string self_executable() {
 }
 
 std::vector<ContractClause> project_contract_clauses() {
-  const std::string doc = path_or_default("", "docs/contract.md");
-  std::error_code ec;
-  if (!fs::exists(doc, ec)) return {};
-  auto read = read_contract_clauses(doc);
-  if (read) return std::move(*read);
-  std::cerr << "requirements: " << read.error().to_string() << "\n";
-  return {};
+  // Read once per process: a command asks several times (selection, rules, reports).
+  static const std::vector<ContractClause> clauses = [] {
+    const std::string doc = path_or_default("", "docs/contract.md");
+    std::error_code ec;
+    if (!fs::exists(doc, ec)) return std::vector<ContractClause>{};
+    auto read = read_contract_clauses(doc);
+    if (read) return std::move(*read);
+    std::cerr << "requirements: " << read.error().to_string() << "\n";
+    return std::vector<ContractClause>{};
+  }();
+  return clauses;
 }
 
 Result<Unit> check_clause_selection(const Topology& topology, const std::vector<ContractClause>& clauses) {

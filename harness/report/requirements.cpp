@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <string_view>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -31,11 +31,19 @@ Result<std::vector<ContractClause>> read_contract_clauses(const std::string& con
     w.file = contract_md;
     return input_error(w, "cannot read the contract document");
   }
-  static const std::regex heading("^### ([A-Z][0-9]+) \xE2\x80\x94 (.*)$");  // "### A1 — Title"
+  // A clause's heading: "### A1 — Title" (an upper-case letter, digits, an em dash).
+  static constexpr std::string_view kPrefix = "### ", kDash = " \xE2\x80\x94 ";
   std::vector<ContractClause> clauses;
-  std::smatch m;
-  for (std::string line; std::getline(in, line);)
-    if (std::regex_match(line, m, heading)) clauses.push_back({m[1].str(), m[2].str()});
+  for (std::string line; std::getline(in, line);) {
+    if (line.compare(0, kPrefix.size(), kPrefix) != 0) continue;
+    const std::string_view rest = std::string_view(line).substr(kPrefix.size());
+    std::size_t digits = 1;
+    while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+    if (rest.empty() || rest[0] < 'A' || rest[0] > 'Z' || digits == 1 ||
+        rest.substr(digits, kDash.size()) != kDash)
+      continue;
+    clauses.push_back({std::string(rest.substr(0, digits)), std::string(rest.substr(digits + kDash.size()))});
+  }
   return clauses;
 }
 
