@@ -195,6 +195,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
 
   SupervisorOptions sup_options;
   sup_options.reports_dir = o.reports_dir;
+  sup_options.contract = &setup->profile.values();
   Supervisor supervisor(sup_options);
   SignalGuard guard([&supervisor] { supervisor.stop(); });
   auto env = supervisor.start(topology);

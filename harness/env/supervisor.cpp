@@ -250,7 +250,8 @@ struct Supervisor::Impl {
     scope.set("profile", t.profile);
     scope.set("reports", options.reports_dir);
     // {{contract.…}}: the profile's spellings (a path a component serves), read from the same file.
-    if (auto profile = load_document(t.profile)) scope.set("contract", profile->value);
+    if (options.contract) scope.set("contract", *options.contract);
+    else if (auto profile = load_document(t.profile)) scope.set("contract", profile->value);
     std::vector<std::size_t> pending = start_order(t);
     while (!pending.empty()) {
       std::vector<std::size_t> wave, later;

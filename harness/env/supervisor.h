@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "harness/env/environment.h"
 #include "harness/env/topology.h"
 
@@ -22,6 +24,9 @@ struct SupervisorOptions {
   // A PEM private key (a 0600 file) every stub authority starts with instead of generating one:
   // mutate hands its keys to all its runs. Default: TC_AUTHORITY_KEY_FILE; empty: each generates its own.
   std::string authority_key_file;
+  // The topology's profile as the caller loaded it ({{contract.…}} in spawn commands and URLs); read
+  // from topology.profile when none is given.
+  const nlohmann::json* contract = nullptr;
 };
 
 class Supervisor {
