@@ -900,8 +900,11 @@ std::string entry_text(const Model& model, const std::string& entry) {
 const std::string kIdPointer = "/" + value_key("item_id_field");
 
 // 404 not_found, and with `id_absent` no item id in the answer (I2).
-std::string expect_not_found(bool id_absent = false) {
-  std::vector<std::string> lines{error_check("not_found")};
+// A 404; with `error` its envelope's errors.not_found too, where the clause names it (W3, W5, I2; W2
+// and W4 name the status alone).
+std::string expect_not_found(bool id_absent = false, bool error = true) {
+  std::vector<std::string> lines;
+  if (error) lines.push_back(error_check("not_found"));
   if (id_absent) lines.push_back(json_check(kIdPointer, "absent", "true"));
   return expect_status("not_found", lines);
 }
@@ -981,7 +984,7 @@ std::string admin_step(const Model& model, const Principal& who, Surface s, cons
   if (s == Surface::search) url += "?" + value_key("search_query_param") + "=" + search_term(model);
   if (named) url += (s == Surface::search ? "&" : "?") + value_key("admin_tenant_param") + "=" + tenant_text(model, *named);
   std::string out = bearer_request(clause + ": " + label, "GET", url, token);
-  if (model.workspace_of(who).empty()) return out + expect_not_found();  // no workspace, no admin surface (W2)
+  if (model.workspace_of(who).empty()) return out + expect_not_found(false, false);  // no workspace, no admin surface (W2)
   const auto active = model.active_tenant(who, named, remembered);
   std::vector<std::string> lines;
   switch (s) {
@@ -999,12 +1002,13 @@ std::string admin_step(const Model& model, const Principal& who, Surface s, cons
       return out + expect_status("ok", lines);
     }
     case Surface::groups:
-      if (!active) return out + expect_not_found();
+      if (!active) return out + expect_not_found(false, false);  // W4: no widening
       for (const Item* g : items_of(model, w.groups))
         lines.push_back(json_check(value_key("groups_pointer"), g->tenant == *active ? "contains" : "not_contains", id_entry(item_text(*g))));
       return out + expect_status("ok", lines);
     case Surface::group:
-      if (!active || group->tenant != *active) return out + expect_not_found(true);
+      if (!active) return out + expect_not_found(true, false);          // W4: no widening
+      if (group->tenant != *active) return out + expect_not_found(true);  // another tenant's: missing (I2)
       return out + expect_item(*group);
     case Surface::search:
       for (const Item* g : items_of(model, w.groups))  // which of the tenant's own it finds is the platform's matching
@@ -1030,7 +1034,7 @@ std::string select_step(const Model& model, const Principal& who, const std::opt
   const std::string field = value_key("selected_tenant_field");
   const std::string body = tenant ? "{" + q(field) + ": " + q(tenant_text(model, *tenant)) + "}" : "{}";
   std::string out = bearer_request("W3: " + label, "POST", route_url_text(*route, {}), token, body);
-  if (model.workspace_of(who).empty()) return out + expect_not_found();
+  if (model.workspace_of(who).empty()) return out + expect_not_found(false, false);  // no admin surface (W2)
   if (!tenant) return out + expect_status("bad_request", {error_check("invalid_request")});
   if (!model.usable(who, *tenant)) return out + expect_not_found();
   return out + expect_status("ok", {json_check("/" + field, "equals", q(tenant_text(model, *tenant)))});
@@ -1180,11 +1184,13 @@ std::optional<FlowText> workspace_panel(const Model& model, const Probe& probe) 
   facts.path_tenant = t;
   facts.item_id = mode == 1 ? group->id : "";
   const Prediction g3 = model.predict(facts);
-  const bool refused = !g3.error.empty() || !entitled;
+  // Refused at the gateway (G1–G4); a forwarded request's missing item (G5) is I2's, after W1.
+  const bool gateway_refused = !g3.error.empty() && g3.clause != "G5";
+  const bool refused = gateway_refused || !entitled;
   f.steps += bearer_request(std::string(own || refused ? "W1" : "I2") + ": " +
                                 (mode == 0 ? "the groups" : own ? "a group of its own" : "another tenant's group") + label,
                             "GET", url);
-  if (!g3.error.empty()) {
+  if (gateway_refused) {
     f.steps += expect_status(g3.status_key, {error_check(g3.error)});
     return f;
   }

@@ -449,6 +449,35 @@ TEST(ExploreModel, EverySeed001FlowWrittenLoadsAsAScenario) {
   EXPECT_EQ(written.size(), 5u);
 }
 
+// On the panel of a tenant the user is entitled to, another tenant's group passes G3 and W1 and is
+// answered as a missing one (I2: 404 not_found, its id absent); only a panel the user is not entitled
+// to is W1's refusal.
+TEST(ExploreModel, Seed001sPanelAnswersAnotherTenantsGroupAsMissing) {
+  const Model m = seed_model("001");
+  int missing = 0, refused = 0;
+  for (std::size_t principal = 0; principal < m.principals().size(); ++principal)
+    for (int variant = 0; variant < 96; ++variant) {
+      const auto text = flow_text(m, flow_probe(FlowKind::workspace_panel, principal, variant));
+      if (!text) continue;
+      const auto at = text->steps.find("another tenant's group of ");
+      if (at == std::string::npos) continue;
+      const std::string line = text->steps.substr(at, text->steps.find('\n', at) - at);
+      const std::string clause = text->steps.substr(text->steps.rfind('"', at) + 1, 2);
+      const std::string rest = text->steps.substr(at);
+      if (line.find("not entitled") != std::string::npos) {
+        ++refused;
+        EXPECT_EQ(clause, "W1") << text->steps;
+        continue;
+      }
+      ++missing;
+      EXPECT_EQ(clause, "I2") << text->steps;
+      EXPECT_NE(rest.find("{{contract.status.not_found}}"), std::string::npos) << text->steps;
+      EXPECT_NE(rest.find("absent: true"), std::string::npos) << text->steps;
+    }
+  EXPECT_GT(missing, 0);
+  EXPECT_GT(refused, 0);
+}
+
 TEST(ExploreModel, RefusesAPlatformWhoseRulesItDoesNotHold) {
   const std::string dir = ::testing::TempDir() + "explore-unheld";
   std::filesystem::remove_all(dir);
