@@ -182,7 +182,7 @@ int explore_command(const ExploreCommandOptions& o) {
     if (!explorer.changed_principals().empty()) {
       std::cout << "matrix: the pack changed the selections or memberships of";
       for (const auto& key : explorer.changed_principals()) std::cout << " " << key;
-      std::cout << "; no flow calls them\n";
+      std::cout << "; explore calls none of them\n";
     }
   }
 

@@ -256,6 +256,10 @@ std::optional<std::string> Explorer::crafted(const Probe& probe, const std::opti
 
 std::optional<Explorer::Sent> Explorer::attempt(const Probe& probe) {
   if (probe.kind == Probe::Kind::gateway && selecting_member(model_, probe.principal)) return std::nullopt;
+  // A principal whose selection or membership the pack changed (--matrix): the model cannot tell its
+  // state, so it is called by no probe (flows check their own principals, attempt_flow).
+  const bool called = probe.kind == Probe::Kind::gateway || probe.kind == Probe::Kind::token;
+  if (called && changed_.count(model_.principals().at(probe.principal).fx_key)) return std::nullopt;
   std::optional<Sent> sent;
   switch (probe.kind) {
     case Probe::Kind::token: sent = attempt_token(probe); break;

@@ -62,7 +62,7 @@ class Explorer {
   void note_unpredicted(const HttpRequest& request);
   // A request of the pack's run: as note_unpredicted, and where it changes what the model reads from
   // the platform's declaration — a selection (its caller), a membership (the user its path names),
-  // W3, W6 — that principal is called by no flow of this run.
+  // W3, W6 — that principal is called by no probe of this run (no flow, no single request).
   void note_pack_request(const HttpRequest& request);
   // The bindings' names of those principals, sorted.
   const std::set<std::string>& changed_principals() const { return changed_; }
