@@ -956,8 +956,10 @@ const char* surface_action(Surface s) {
 
 // The word most group names share: what a search finds in every tenant.
 std::string search_term(const Model& model) {
-  std::map<std::string, int> count;
-  std::string best;
+  // The word in the group names of the most tenants (then of the most groups; the first met on a
+  // tie), so that a search without a tenant could match a group of every tenant.
+  std::map<std::string, std::pair<std::set<std::string>, int>> seen;  // word -> its tenants, its groups
+  std::vector<std::string> order;
   for (const Item* g : items_of(model, model.workspaces()->groups)) {
     std::set<std::string> words;
     std::string word;
@@ -965,9 +967,16 @@ std::string search_term(const Model& model) {
       if (std::isalnum(static_cast<unsigned char>(c))) word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       else if (!word.empty()) words.insert(std::exchange(word, ""));
     }
-    for (const auto& w : words)
-      if (++count[w] > (best.empty() ? 0 : count[best])) best = w;
+    for (const auto& w : words) {
+      auto& [tenants, groups] = seen[w];
+      if (groups++ == 0) order.push_back(w);
+      tenants.insert(g->tenant);
+    }
   }
+  std::string best;
+  auto rank = [&](const std::string& w) { return std::make_pair(seen[w].first.size(), seen[w].second); };
+  for (const auto& w : order)
+    if (best.empty() || rank(w) > rank(best)) best = w;
   return best;
 }
 
@@ -1353,7 +1362,8 @@ bool selecting_member(const Model& model, std::size_t index) {
   int rank = 0;
   for (std::size_t i = 0; i <= index && i < model.principals().size(); ++i) {
     const Principal& p = model.principals()[i];
-    if (p.is_client || usable_tenants(model, p).size() < 2) continue;
+    // An owner never selects: it changes memberships (W6) and is called alone like any other user.
+    if (p.is_client || role_of(model, p) == "owner" || usable_tenants(model, p).size() < 2) continue;
     if (i == index) return rank % 2 == 0;
     ++rank;
   }
