@@ -215,12 +215,14 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
   }
 
   std::lock_guard lock(mu_);
+  bool written = true;  // an attachment lost is a result lost: said, as for the result itself
   for (const auto& [source, text] : files) {
-    std::ofstream(dir / source) << text;
+    std::ofstream file(dir / source);
+    written = static_cast<bool>(file << text) && written;
   }
   std::ofstream out(dir / (uuid + "-result.json"));
   out << doc.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-  if (!out && !error_) error_ = environment_error("", "cannot write Allure results into " + options_.results_dir);
+  if ((!out || !written) && !error_) error_ = environment_error("", "cannot write Allure results into " + options_.results_dir);
 }
 
 Result<Unit> write_allure_environment(const std::string& results_dir, const std::map<std::string, std::string>& properties) {
