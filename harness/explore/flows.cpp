@@ -55,12 +55,18 @@ std::string bearer(const std::string& token = "access_token") {
   return K + "  headers:\n" + K + "    " + q("{{contract.headers.authorization}}") + ": " + q("Bearer {{" + token + "}}") + "\n";
 }
 
+using QueryParams = std::vector<std::pair<std::string, std::string>>;  // names and values, flow text
+
 // A step's name and request under the bearer `token`: `headers` are further header lines, `body` a
-// JSON body as flow text ("" none). The caller writes capture and expect.
+// JSON body as flow text ("" none), `query` the parameters the runner renders and percent-encodes.
+// The caller writes capture and expect.
 std::string bearer_request(const std::string& name, const char* method, const std::string& url, const std::string& token = "access_token",
-                           const std::string& body = "", const std::string& headers = "") {
+                           const std::string& body = "", const std::string& headers = "", const QueryParams& query = {}) {
+  std::string params;
+  for (const auto& [key, value] : query) params += K + "    " + q(key) + ": " + q(value) + "\n";
   return I + "- name: " + q(name) + "\n" + K + "request:\n" + K + "  method: " + method + "\n" + K + "  url: " + q(url) + "\n" +
-         bearer(token) + headers + (body.empty() ? "" : K + "  json: " + body + "\n");
+         bearer(token) + headers + (params.empty() ? "" : K + "  query:\n" + params) +
+         (body.empty() ? "" : K + "  json: " + body + "\n");
 }
 
 FlowText discovery() {
@@ -989,10 +995,11 @@ std::string admin_step(const Model& model, const Principal& who, Surface s, cons
   const Route* route = admin_route(model, surface_action(s), "GET");
   if (!route || (s == Surface::group && !group)) return "";
   const WorkspaceRules& w = *model.workspaces();
-  std::string url = s == Surface::group ? route_url_text(*route, {item_arg(model, group->id)}) : route_url_text(*route, {});
-  if (s == Surface::search) url += "?" + value_key("search_query_param") + "=" + search_term(model);
-  if (named) url += (s == Surface::search ? "&" : "?") + value_key("admin_tenant_param") + "=" + tenant_text(model, *named);
-  std::string out = bearer_request(clause + ": " + label, "GET", url, token);
+  const std::string url = s == Surface::group ? route_url_text(*route, {item_arg(model, group->id)}) : route_url_text(*route, {});
+  QueryParams query;
+  if (s == Surface::search) query.emplace_back(value_key("search_query_param"), search_term(model));
+  if (named) query.emplace_back(value_key("admin_tenant_param"), tenant_text(model, *named));
+  std::string out = bearer_request(clause + ": " + label, "GET", url, token, "", "", query);
   if (model.workspace_of(who).empty()) return out + expect_not_found(false, false);  // no workspace, no admin surface (W2)
   const auto active = model.active_tenant(who, named, remembered);
   std::vector<std::string> lines;
