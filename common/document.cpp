@@ -47,7 +47,7 @@ class Builder final : public YAML::EventHandler {
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
-    if (key_expected()) return take_key(mark, value, anchor);
+    if (key_expected()) return take_key(mark, value, anchor, tag);
     const std::string pointer = begin_node(mark);
     if ((bytes_ += value.size()) > InputLimits::kMaxScalarBytes)
       throw ConvertError{line_of(mark), pointer,
@@ -68,7 +68,7 @@ class Builder final : public YAML::EventHandler {
     if (key_expected()) {
       if (it == anchors_.end() || !it->second.key)
         throw ConvertError{line, open_.back().pointer, "mapping keys must be scalars"};
-      return take_key(mark, *it->second.key, 0);
+      return take_key(mark, *it->second.key, 0, "");
     }
     const std::string pointer = child_pointer();
     if (it == anchors_.end())  // its anchor is still open: the alias is inside it
@@ -154,7 +154,8 @@ class Builder final : public YAML::EventHandler {
     anchor_name_.clear();
   }
 
-  void take_key(const YAML::Mark& mark, const std::string& key, YAML::anchor_t anchor) {
+  // `tag`: the key's, for an anchor on it: an alias of it elsewhere is read as any scalar is.
+  void take_key(const YAML::Mark& mark, const std::string& key, YAML::anchor_t anchor, const std::string& tag) {
     Open& top = open_.back();
     const std::string child = pointer_join(top.pointer, key);
     if (top.value.contains(key))
@@ -163,7 +164,8 @@ class Builder final : public YAML::EventHandler {
     doc_.key_order[top.pointer].push_back(key);
     if (anchor) {
       name_anchor(anchor);
-      anchors_[anchor] = Anchored{json(key), key, 1, key.size(), 1, {}};
+      ScalarValue v = tag == "!" ? ScalarValue{json(key), ""} : plain_scalar(key);
+      anchors_[anchor] = Anchored{v.error.empty() ? std::move(v.value) : json(key), key, 1, key.size(), 1, {}};
     }
     top.key = key;
     top.key_line = line_of(mark);
