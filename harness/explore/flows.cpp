@@ -728,6 +728,13 @@ std::optional<FlowText> forged_state(const Model& model, const Probe& probe) {
   return f;
 }
 
+// A membership's role that is not an owner's, as the bindings name it (roles.member), else W6's own
+// word for it.
+std::string member_role(const Model& model) {
+  const json& roles = model.bindings().value("roles", json::object());
+  return roles.is_object() && roles.contains("member") && roles["member"].is_string() ? q("{{fx.roles.member}}") : "member";
+}
+
 // ---- A platform of planes (P1–P6): administration decided by the caller's roles now. ----
 
 const Route* admin_route(const Model& model, const char* action, const char* method) {
@@ -801,7 +808,7 @@ std::optional<FlowText> membership(const Model& model, const Probe& probe) {
   if (!target) return std::nullopt;
   const auto d = model.decide_admin(who, tenant, "members.write", false);
   const std::string url = "{{gateway}}{{path(fx." + member->fx_name + ", " + tenant_expr(model, tenant) + ", fx." + target->fx_key + ".sub)}}";
-  const std::string body = "{" + q("{{contract.values.member_role_field}}") + ": member}";
+  const std::string body = "{" + q("{{contract.values.member_role_field}}") + ": " + member_role(model) + "}";
   FlowText f{std::string("membership set ") + (d.error.empty() ? "by a caller allowed" : "by a caller refused"), {"P2"}, {}, "", "", {}};
   f.steps = token_step(model, probe);
   f.steps += bearer_request(d.clause + ": a member's role in " + tenant + " set to the one it has", "PUT", url, "access_token", body) +
@@ -1321,7 +1328,7 @@ std::optional<FlowText> workspace_membership(const Model& model, const Probe& pr
       const auto usable = usable_tenants(model, member);
       const Item* run = usable.empty() ? nullptr : run_of(usable.front());
       if (!run) return std::nullopt;
-      const std::string role = "{" + q(value_key("member_role_field")) + ": member}";
+      const std::string role = "{" + q(value_key("member_role_field")) + ": " + member_role(model) + "}";
       const std::string url = route_url_text(*on_workspace, {workspace_arg(model, workspace), user_arg(member)});
       f.title = "a member removed from the workspace";
       f.steps += bearer_request("W6: the owner keeps the member in the workspace", "PUT", url, "owner_token", role) + expect_status("ok", {});
