@@ -43,16 +43,13 @@ class Builder final : public YAML::EventHandler {
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (key_expected()) throw ConvertError{line_of(mark), open_.back().pointer, "mapping keys must be scalars"};
     begin_node(mark);
-    finish_leaf(nullptr, anchor, std::string());
+    finish_leaf(nullptr, anchor, std::nullopt);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
     if (key_expected()) return take_key(mark, value, anchor, tag);
     const std::string pointer = begin_node(mark);
-    if ((bytes_ += value.size()) > InputLimits::kMaxScalarBytes)
-      throw ConvertError{line_of(mark), pointer,
-                         "the document's text expands to more than " +
-                             std::to_string(InputLimits::kMaxScalarBytes >> 20) + " MiB (YAML aliases?)"};
+    charge_bytes(value.size(), line_of(mark), pointer);
     // A quoted scalar carries the non-specific tag "!": always a string.
     if (tag == "!") return finish_leaf(value, anchor, value);
     ScalarValue v = plain_scalar(value);
@@ -68,27 +65,31 @@ class Builder final : public YAML::EventHandler {
     if (key_expected()) {
       if (it == anchors_.end() || !it->second.key)
         throw ConvertError{line, open_.back().pointer, "mapping keys must be scalars"};
+      count_alias(line, open_.back().pointer);
       return take_key(mark, *it->second.key, 0, "");
     }
     const std::string pointer = child_pointer();
     if (it == anchors_.end())  // its anchor is still open: the alias is inside it
       throw ConvertError{line, pointer, "a YAML alias inside its own anchor (" + alias_name(anchor) + ")"};
     const Anchored& a = it->second;
+    if (!a.error.empty()) throw ConvertError{line, pointer, a.error};
     if ((nodes_ += a.nodes) > InputLimits::kMaxNodes)
       throw ConvertError{line, pointer,
                          "the document expands to more than " + std::to_string(InputLimits::kMaxNodes) +
                              " values (YAML aliases?)"};
-    if ((bytes_ += a.bytes) > InputLimits::kMaxScalarBytes)
-      throw ConvertError{line, pointer,
-                         "the document's text expands to more than " +
-                             std::to_string(InputLimits::kMaxScalarBytes >> 20) + " MiB (YAML aliases?)"};
-    if (++aliases_ > InputLimits::kMaxAliases)
-      throw ConvertError{line, pointer,
-                         "too many YAML aliases (more than " + std::to_string(InputLimits::kMaxAliases) + ")"};
+    charge_bytes(a.bytes, line, pointer);
+    count_alias(line, pointer);
     if (open_.size() + a.height > InputLimits::kMaxDepth) throw too_deep(line, pointer);
     doc_.lines[pointer] = line;
-    for (const auto& [relative, keys] : a.key_order) doc_.key_order[pointer + relative] = keys;
-    place(json(a.value), a.height);
+    if (a.scalar) return place(json(*a.scalar), 1);
+    // A list or map: the key order of the maps it holds, under the copy's pointer (read, then written).
+    std::vector<std::pair<std::string, std::vector<std::string>>> orders;
+    const std::string& from = a.pointer;
+    for (auto o = doc_.key_order.lower_bound(from); o != doc_.key_order.end() && o->first.compare(0, from.size(), from) == 0; ++o)
+      if (o->first.size() == from.size() || o->first[from.size()] == '/')
+        orders.emplace_back(pointer + o->first.substr(from.size()), o->second);
+    for (auto& [at, keys] : orders) doc_.key_order[at] = std::move(keys);
+    place(json(built_at(a.pointer)), a.height);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
@@ -112,12 +113,14 @@ class Builder final : public YAML::EventHandler {
     std::string key;                                 // a map: the key whose value comes next
     int key_line = 0;
   };
-  // What an anchor holds, for its aliases.
+  // What an anchor holds, for its aliases. A list or map is not copied when it closes (nested
+  // anchors would copy the same values once per level): an alias copies it from where it was built.
   struct Anchored {
-    json value;
-    std::optional<std::string> key;  // a scalar's text, when the alias is used as a map key
+    std::string pointer;              // a list or map: where it is
+    std::optional<json> scalar;       // a scalar or null: its value
+    std::optional<std::string> key;   // a scalar's text, when an alias of it is a map key
+    std::string error;                // a key's text that is no value (a number out of range)
     std::size_t nodes = 0, bytes = 0, height = 1;
-    std::vector<std::pair<std::string, std::vector<std::string>>> key_order;  // relative pointers
   };
 
   bool key_expected() const { return !open_.empty() && open_.back().value.is_object() && open_.back().key_next; }
@@ -130,6 +133,30 @@ class Builder final : public YAML::EventHandler {
 
   static ConvertError too_deep(int line, const std::string& pointer) {
     return {line, pointer, "nested deeper than " + std::to_string(InputLimits::kMaxDepth) + " levels"};
+  }
+
+  void charge_bytes(std::size_t n, int line, const std::string& pointer) {
+    if ((bytes_ += n) > InputLimits::kMaxScalarBytes)
+      throw ConvertError{line, pointer,
+                         "the document's text expands to more than " +
+                             std::to_string(InputLimits::kMaxScalarBytes >> 20) + " MiB (YAML aliases?)"};
+  }
+
+  void count_alias(int line, const std::string& pointer) {
+    if (++aliases_ > InputLimits::kMaxAliases)
+      throw ConvertError{line, pointer,
+                         "too many YAML aliases (more than " + std::to_string(InputLimits::kMaxAliases) + ")"};
+  }
+
+  // The value built at `pointer`: a closed list or map inside the deepest open one holding it (an
+  // alias comes after its anchor closed and before the root did).
+  const json& built_at(const std::string& pointer) const {
+    for (auto it = open_.rbegin(); it != open_.rend(); ++it) {
+      const std::string& base = it->pointer;
+      if (pointer.compare(0, base.size(), base) == 0 && (pointer.size() == base.size() || pointer[base.size()] == '/'))
+        return it->value.at(json::json_pointer(pointer.substr(base.size())));
+    }
+    return root.at(json::json_pointer(pointer));
   }
 
   std::string alias_name(YAML::anchor_t anchor) const {
@@ -161,21 +188,34 @@ class Builder final : public YAML::EventHandler {
     if (top.value.contains(key))
       throw ConvertError{line_of(mark), child,
                          "duplicate key '" + key + "' (first at line " + std::to_string(doc_.lines[child]) + ")"};
+    charge_bytes(key.size(), line_of(mark), child);
     doc_.key_order[top.pointer].push_back(key);
     if (anchor) {
       name_anchor(anchor);
+      Anchored a;
+      a.key = key;
+      a.nodes = 1;
+      a.bytes = key.size();
       ScalarValue v = tag == "!" ? ScalarValue{json(key), ""} : plain_scalar(key);
-      anchors_[anchor] = Anchored{v.error.empty() ? std::move(v.value) : json(key), key, 1, key.size(), 1, {}};
+      if (v.error.empty()) a.scalar = std::move(v.value);
+      else a.error = std::move(v.error);
+      anchors_[anchor] = std::move(a);
     }
     top.key = key;
     top.key_line = line_of(mark);
     top.key_next = false;
   }
 
-  void finish_leaf(json value, YAML::anchor_t anchor, const std::string& text) {
+  // `text`: a scalar's as written (none for a null, which cannot be a map key).
+  void finish_leaf(json value, YAML::anchor_t anchor, const std::optional<std::string>& text) {
     if (anchor) {
       name_anchor(anchor);
-      anchors_[anchor] = Anchored{value, text, 1, text.size(), 1, {}};
+      Anchored a;
+      a.scalar = value;
+      a.key = text;
+      a.nodes = 1;
+      a.bytes = text ? text->size() : 0;
+      anchors_[anchor] = std::move(a);
     }
     place(std::move(value), 1);
   }
@@ -199,12 +239,11 @@ class Builder final : public YAML::EventHandler {
     Open done = std::move(open_.back());
     open_.pop_back();
     if (done.anchor) {
-      Anchored a{done.value, std::nullopt, nodes_ - done.nodes_before, bytes_ - done.bytes_before, done.height, {}};
-      const std::string& prefix = done.pointer;
-      for (auto it = doc_.key_order.lower_bound(prefix);
-           it != doc_.key_order.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
-        if (it->first.size() == prefix.size() || it->first[prefix.size()] == '/')
-          a.key_order.emplace_back(it->first.substr(prefix.size()), it->second);
+      Anchored a;
+      a.pointer = done.pointer;
+      a.nodes = nodes_ - done.nodes_before;
+      a.bytes = bytes_ - done.bytes_before;
+      a.height = done.height;
       anchors_[done.anchor] = std::move(a);
     }
     place(std::move(done.value), done.height);

@@ -2,6 +2,7 @@
 // (common/document.h): real files, FIFOs and devices, numbers at the edge of a double, aliases.
 #include "common/input_file.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <fstream>
 
 #include "common/document.h"
+#include "common/json_match.h"
 
 namespace tc {
 namespace {
@@ -147,6 +149,39 @@ TEST(DocumentLimits, TextTheParserCannotGetPastIsASyntaxErrorNotAnEndlessLoop) {
   EXPECT_EQ(error_of("# a comment\n,\n  :\n"), "t.yaml:2: syntax error: unexpected ','");
   EXPECT_EQ(error_of("a: 1\n---\nb: 2\n"), "t.yaml:2: expected one document, found more");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+// An anchor is not copied until an alias uses it: anchors nested in each other around a large value
+// cost that value once, not once per level (here 8 MiB inside 120 levels: about 1 GB if copied).
+TEST(DocumentLimits, NestedAnchorsAreNotCopiedPerLevel) {
+  const int levels = 120;
+  std::string text = "big: &s \"" + std::string(8u << 20, 'x') + "\"\nnest: ";
+  for (int i = 0; i < levels; ++i) text += "&a" + std::to_string(i) + " [";
+  text += "*s";
+  text += std::string(levels, ']') + "\n";
+  rusage before{}, after{};
+  getrusage(RUSAGE_SELF, &before);
+  auto doc = parse_document(text, "t.yaml");
+  getrusage(RUSAGE_SELF, &after);
+  ASSERT_TRUE(doc.ok()) << doc.error().to_string();
+  std::string pointer = "/nest";
+  for (int i = 1; i < levels; ++i) pointer += "/0";
+  EXPECT_EQ(find_pointer(doc->value, pointer + "/0")->get_ref<const std::string&>().size(), 8u << 20);
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 256L << 10) << "kB more at the peak";  // kB
+}
+
+// Keys count too: an alias used as a key is an alias use, and a key's text is text of the document.
+TEST(DocumentLimits, AliasKeysAreCountedAndReadAsScalars) {
+  std::string text = "a: &k x\nl: [";
+  for (int i = 0; i <= 10000; ++i) text += i ? ", {*k : 1}" : "{*k : 1}";
+  text += "]\n";
+  EXPECT_NE(error_of(text).find("too many YAML aliases (more than 10000)"), std::string::npos) << error_of(text).substr(0, 200);
+  EXPECT_EQ(error_of("a: &n ~\n*n : 1\n"), "t.yaml:2: mapping keys must be scalars");
+  EXPECT_NE(error_of("&k 1e400: a\nb: *k\n").find("t.yaml:2: /b: number '1e400' is out of range"), std::string::npos)
+      << error_of("&k 1e400: a\nb: *k\n");
+  auto doc = parse_document("&k 1: a\nb: *k\n", "t.yaml");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->value["b"], 1);  // the key's text read as any plain scalar
 }
 
 TEST(DocumentLimits, AnchorsAndAliasesWithinTheBudgetAreKept) {
