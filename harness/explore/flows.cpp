@@ -819,7 +819,7 @@ std::optional<FlowText> membership(const Model& model, const Probe& probe) {
                               url, "access_token", body) + K + "expect:\n" + K + "  audit:\n" + K + "    - component: outbox\n" + K +
                (d.error.empty() ? "      present: {event: " + q("{{contract.events.membership_changed}}") + ", target_tenant: " +
                                       q(tenant_text(model, tenant)) + ", change_summary: {user: " + q(fx(target->fx_key + ".sub")) +
-                                      ", before: member, after: member}}\n"
+                                      ", before: " + member_role(model) + ", after: " + member_role(model) + "}}\n"
                                 : "      absent: {event: " + q("{{contract.events.membership_changed}}") + "}\n");
   }
   return f;
