@@ -218,11 +218,14 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
   bool written = true;  // an attachment lost is a result lost: said, as for the result itself
   for (const auto& [source, text] : files) {
     std::ofstream file(dir / source);
-    written = static_cast<bool>(file << text) && written;
+    file << text;
+    file.close();  // the bytes leave the stream's buffer here: a full disk shows now
+    written = !file.fail() && written;
   }
   std::ofstream out(dir / (uuid + "-result.json"));
   out << doc.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-  if ((!out || !written) && !error_) error_ = environment_error("", "cannot write Allure results into " + options_.results_dir);
+  out.close();
+  if ((out.fail() || !written) && !error_) error_ = environment_error("", "cannot write Allure results into " + options_.results_dir);
 }
 
 Result<Unit> write_allure_environment(const std::string& results_dir, const std::map<std::string, std::string>& properties) {
