@@ -35,6 +35,7 @@ Result<std::vector<ContractClause>> read_contract_clauses(const std::string& con
   static constexpr std::string_view kPrefix = "### ", kDash = " \xE2\x80\x94 ";
   std::vector<ContractClause> clauses;
   for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // a document with CRLF line ends
     if (line.compare(0, kPrefix.size(), kPrefix) != 0) continue;
     const std::string_view rest = std::string_view(line).substr(kPrefix.size());
     std::size_t digits = 1;

@@ -39,6 +39,22 @@ TEST(Requirements, ReadsTheClausesOfTheProjectContract) {
   EXPECT_FALSE(read_contract_clauses("/nonexistent/contract.md").ok());
 }
 
+// A heading is "### <letter><digits> — <title>"; anything else is not a clause, and CRLF line ends
+// are no part of a title.
+TEST(Requirements, ReadsOnlyClauseHeadingsWhateverTheLineEnds) {
+  const std::string file = ::testing::TempDir() + "contract-crlf.md";
+  std::ofstream(file) << "# Contract\r\n### A1 \xE2\x80\x94 First rule\r\ntext\r\n### a2 \xE2\x80\x94 lower case\r\n"
+                         "### B \xE2\x80\x94 no digits\r\n### C3 - a hyphen\r\n#### D4 \xE2\x80\x94 deeper\r\n"
+                         "### E56 \xE2\x80\x94 Last \xE2\x80\x94 with a dash\r\n";
+  auto clauses = read_contract_clauses(file);
+  ASSERT_TRUE(clauses.ok()) << clauses.error().to_string();
+  ASSERT_EQ(clauses->size(), 2u);
+  EXPECT_EQ(clauses->at(0).id, "A1");
+  EXPECT_EQ(clauses->at(0).title, "First rule");
+  EXPECT_EQ(clauses->at(1).id, "E56");
+  EXPECT_EQ(clauses->at(1).title, "Last \xE2\x80\x94 with a dash");
+}
+
 TEST(Requirements, AVerdictPerClauseFromTheScenariosCitingIt) {
   RunRecord run;
   run.cases = {record("a", {"G1", "G3"}, "passed"), record("b", {"G3"}, "passed"),
