@@ -41,7 +41,7 @@ class Builder final : public YAML::EventHandler {
   void OnAnchor(const YAML::Mark&, const std::string& name) override { anchor_name_ = name; }
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    if (key_expected()) throw ConvertError{line_of(mark), open_.back().pointer, "mapping keys must be scalars"};
+    if (key_expected()) throw not_a_key(line_of(mark));
     begin_node(mark);
     finish_leaf(nullptr, anchor, std::nullopt);
   }
@@ -63,8 +63,7 @@ class Builder final : public YAML::EventHandler {
     const int line = line_of(mark);
     auto it = anchors_.find(anchor);
     if (key_expected()) {
-      if (it == anchors_.end() || !it->second.key)
-        throw ConvertError{line, open_.back().pointer, "mapping keys must be scalars"};
+      if (it == anchors_.end() || !it->second.key) throw not_a_key(line);
       count_alias(line, open_.back().pointer);
       return take_key(mark, *it->second.key, 0, "");
     }
@@ -73,10 +72,7 @@ class Builder final : public YAML::EventHandler {
       throw ConvertError{line, pointer, "a YAML alias inside its own anchor (" + alias_name(anchor) + ")"};
     const Anchored& a = it->second;
     if (!a.error.empty()) throw ConvertError{line, pointer, a.error};
-    if ((nodes_ += a.nodes) > InputLimits::kMaxNodes)
-      throw ConvertError{line, pointer,
-                         "the document expands to more than " + std::to_string(InputLimits::kMaxNodes) +
-                             " values (YAML aliases?)"};
+    charge_nodes(a.nodes, line, pointer);
     charge_bytes(a.bytes, line, pointer);
     count_alias(line, pointer);
     if (open_.size() + a.height > InputLimits::kMaxDepth) throw too_deep(line, pointer);
@@ -86,8 +82,7 @@ class Builder final : public YAML::EventHandler {
     std::vector<std::pair<std::string, std::vector<std::string>>> orders;
     const std::string& from = a.pointer;
     for (auto o = doc_.key_order.lower_bound(from); o != doc_.key_order.end() && o->first.compare(0, from.size(), from) == 0; ++o)
-      if (o->first.size() == from.size() || o->first[from.size()] == '/')
-        orders.emplace_back(pointer + o->first.substr(from.size()), o->second);
+      if (within(o->first, from)) orders.emplace_back(pointer + o->first.substr(from.size()), o->second);
     for (auto& [at, keys] : orders) doc_.key_order[at] = std::move(keys);
     place(json(built_at(a.pointer)), a.height);
   }
@@ -104,22 +99,22 @@ class Builder final : public YAML::EventHandler {
  private:
   // A list or map being built.
   struct Open {
-    json value;
-    std::string pointer;
+    json value{};
+    std::string pointer{};
     YAML::anchor_t anchor = 0;
     std::size_t nodes_before = 0, bytes_before = 0;  // the budget spent before it: what a copy costs
     std::size_t height = 1;                          // levels from it to its deepest value
     bool key_next = true;                            // a map: the next node is a key
-    std::string key;                                 // a map: the key whose value comes next
+    std::string key{};                               // a map: the key whose value comes next
     int key_line = 0;
   };
   // What an anchor holds, for its aliases. A list or map is not copied when it closes (nested
   // anchors would copy the same values once per level): an alias copies it from where it was built.
   struct Anchored {
-    std::string pointer;              // a list or map: where it is
-    std::optional<json> scalar;       // a scalar or null: its value
-    std::optional<std::string> key;   // a scalar's text, when an alias of it is a map key
-    std::string error;                // a key's text that is no value (a number out of range)
+    std::string pointer{};             // a list or map: where it is
+    std::optional<json> scalar{};      // a scalar or null: its value
+    std::optional<std::string> key{};  // a scalar's text, when an alias of it is a map key
+    std::string error{};               // a key's text that is no value (a number out of range)
     std::size_t nodes = 0, bytes = 0, height = 1;
   };
 
@@ -135,6 +130,16 @@ class Builder final : public YAML::EventHandler {
     return {line, pointer, "nested deeper than " + std::to_string(InputLimits::kMaxDepth) + " levels"};
   }
 
+  // The map whose key is expected met a node that is no scalar.
+  ConvertError not_a_key(int line) const { return {line, open_.back().pointer, "mapping keys must be scalars"}; }
+
+  void charge_nodes(std::size_t n, int line, const std::string& pointer) {
+    if ((nodes_ += n) > InputLimits::kMaxNodes)
+      throw ConvertError{line, pointer,
+                         "the document expands to more than " + std::to_string(InputLimits::kMaxNodes) +
+                             " values (YAML aliases?)"};
+  }
+
   void charge_bytes(std::size_t n, int line, const std::string& pointer) {
     if ((bytes_ += n) > InputLimits::kMaxScalarBytes)
       throw ConvertError{line, pointer,
@@ -148,14 +153,16 @@ class Builder final : public YAML::EventHandler {
                          "too many YAML aliases (more than " + std::to_string(InputLimits::kMaxAliases) + ")"};
   }
 
+  // Whether `pointer` is `base` or a value inside it.
+  static bool within(const std::string& pointer, const std::string& base) {
+    return pointer.compare(0, base.size(), base) == 0 && (pointer.size() == base.size() || pointer[base.size()] == '/');
+  }
+
   // The value built at `pointer`: a closed list or map inside the deepest open one holding it (an
   // alias comes after its anchor closed and before the root did).
   const json& built_at(const std::string& pointer) const {
-    for (auto it = open_.rbegin(); it != open_.rend(); ++it) {
-      const std::string& base = it->pointer;
-      if (pointer.compare(0, base.size(), base) == 0 && (pointer.size() == base.size() || pointer[base.size()] == '/'))
-        return it->value.at(json::json_pointer(pointer.substr(base.size())));
-    }
+    for (auto it = open_.rbegin(); it != open_.rend(); ++it)
+      if (within(pointer, it->pointer)) return it->value.at(json::json_pointer(pointer.substr(it->pointer.size())));
     return root.at(json::json_pointer(pointer));
   }
 
@@ -168,10 +175,7 @@ class Builder final : public YAML::EventHandler {
   std::string begin_node(const YAML::Mark& mark) {
     std::string pointer = child_pointer();
     if (open_.size() >= InputLimits::kMaxDepth) throw too_deep(line_of(mark), pointer);
-    if (++nodes_ > InputLimits::kMaxNodes)
-      throw ConvertError{line_of(mark), pointer,
-                         "the document expands to more than " + std::to_string(InputLimits::kMaxNodes) +
-                             " values (YAML aliases?)"};
+    charge_nodes(1, line_of(mark), pointer);
     doc_.lines[pointer] = line_of(mark);
     return pointer;
   }
@@ -192,13 +196,9 @@ class Builder final : public YAML::EventHandler {
     doc_.key_order[top.pointer].push_back(key);
     if (anchor) {
       name_anchor(anchor);
-      Anchored a;
-      a.key = key;
-      a.nodes = 1;
-      a.bytes = key.size();
       ScalarValue v = tag == "!" ? ScalarValue{json(key), ""} : plain_scalar(key);
+      Anchored a{.key = key, .error = v.error, .nodes = 1, .bytes = key.size()};
       if (v.error.empty()) a.scalar = std::move(v.value);
-      else a.error = std::move(v.error);
       anchors_[anchor] = std::move(a);
     }
     top.key = key;
@@ -210,41 +210,27 @@ class Builder final : public YAML::EventHandler {
   void finish_leaf(json value, YAML::anchor_t anchor, const std::optional<std::string>& text) {
     if (anchor) {
       name_anchor(anchor);
-      Anchored a;
-      a.scalar = value;
-      a.key = text;
-      a.nodes = 1;
-      a.bytes = text ? text->size() : 0;
-      anchors_[anchor] = std::move(a);
+      anchors_[anchor] = Anchored{.scalar = value, .key = text, .nodes = 1, .bytes = text ? text->size() : 0};
     }
     place(std::move(value), 1);
   }
 
   void open(const YAML::Mark& mark, YAML::anchor_t anchor, json value) {
-    if (key_expected()) throw ConvertError{line_of(mark), open_.back().pointer, "mapping keys must be scalars"};
+    if (key_expected()) throw not_a_key(line_of(mark));
     const std::size_t nodes_before = nodes_;
     std::string pointer = begin_node(mark);
     if (value.is_object()) doc_.key_order[pointer];
     name_anchor(anchor);
-    Open entry;
-    entry.value = std::move(value);
-    entry.pointer = std::move(pointer);
-    entry.anchor = anchor;
-    entry.nodes_before = nodes_before;
-    entry.bytes_before = bytes_;
-    open_.push_back(std::move(entry));
+    open_.push_back(Open{.value = std::move(value), .pointer = std::move(pointer), .anchor = anchor,
+                         .nodes_before = nodes_before, .bytes_before = bytes_});
   }
 
   void close() {
     Open done = std::move(open_.back());
     open_.pop_back();
     if (done.anchor) {
-      Anchored a;
-      a.pointer = done.pointer;
-      a.nodes = nodes_ - done.nodes_before;
-      a.bytes = bytes_ - done.bytes_before;
-      a.height = done.height;
-      anchors_[done.anchor] = std::move(a);
+      anchors_[done.anchor] = Anchored{.pointer = done.pointer, .nodes = nodes_ - done.nodes_before,
+                                       .bytes = bytes_ - done.bytes_before, .height = done.height};
     }
     place(std::move(done.value), done.height);
   }
