@@ -735,6 +735,11 @@ std::string member_role(const Model& model) {
   return roles.is_object() && roles.contains("member") && roles["member"].is_string() ? q("{{fx.roles.member}}") : "member";
 }
 
+// A membership write's body giving that role.
+std::string member_role_body(const Model& model) {
+  return "{" + q("{{contract.values.member_role_field}}") + ": " + member_role(model) + "}";
+}
+
 // ---- A platform of planes (P1–P6): administration decided by the caller's roles now. ----
 
 const Route* admin_route(const Model& model, const char* action, const char* method) {
@@ -808,7 +813,8 @@ std::optional<FlowText> membership(const Model& model, const Probe& probe) {
   if (!target) return std::nullopt;
   const auto d = model.decide_admin(who, tenant, "members.write", false);
   const std::string url = "{{gateway}}{{path(fx." + member->fx_name + ", " + tenant_expr(model, tenant) + ", fx." + target->fx_key + ".sub)}}";
-  const std::string body = "{" + q("{{contract.values.member_role_field}}") + ": " + member_role(model) + "}";
+  const std::string body = member_role_body(model);
+  const std::string role = member_role(model);
   FlowText f{std::string("membership set ") + (d.error.empty() ? "by a caller allowed" : "by a caller refused"), {"P2"}, {}, "", "", {}};
   f.steps = token_step(model, probe);
   f.steps += bearer_request(d.clause + ": a member's role in " + tenant + " set to the one it has", "PUT", url, "access_token", body) +
@@ -819,7 +825,7 @@ std::optional<FlowText> membership(const Model& model, const Probe& probe) {
                               url, "access_token", body) + K + "expect:\n" + K + "  audit:\n" + K + "    - component: outbox\n" + K +
                (d.error.empty() ? "      present: {event: " + q("{{contract.events.membership_changed}}") + ", target_tenant: " +
                                       q(tenant_text(model, tenant)) + ", change_summary: {user: " + q(fx(target->fx_key + ".sub")) +
-                                      ", before: " + member_role(model) + ", after: " + member_role(model) + "}}\n"
+                                      ", before: " + role + ", after: " + role + "}}\n"
                                 : "      absent: {event: " + q("{{contract.events.membership_changed}}") + "}\n");
   }
   return f;
@@ -912,7 +918,6 @@ std::string entry_text(const Model& model, const std::string& entry) {
 
 const std::string kIdPointer = "/" + value_key("item_id_field");
 
-// 404 not_found, and with `id_absent` no item id in the answer (I2).
 // A 404; with `error` its envelope's errors.not_found too, where the clause names it (W3, W5, I2; W2
 // and W4 name the status alone).
 std::string expect_not_found(bool id_absent = false, bool error = true) {
@@ -932,10 +937,11 @@ std::vector<std::string> usable_tenants(const Model& model, const Principal& who
   return out;
 }
 
-std::string role_of(const Model& model, const Principal& who) {
+// Whether `who` owns its workspace (W6's word for the role that changes memberships).
+bool is_owner(const Model& model, const Principal& who) {
   const auto& members = model.workspaces()->members;
   const auto at = members.find(who.sub);
-  return at == members.end() ? "" : at->second.second;
+  return at != members.end() && at->second.second == "owner";
 }
 
 std::vector<std::size_t> principals_where(const Model& model, const std::function<bool(std::size_t, const Principal&)>& want) {
@@ -967,10 +973,9 @@ const char* surface_action(Surface s) {
   return "";
 }
 
-// The word most group names share: what a search finds in every tenant.
+// The word in the group names of the most tenants (then of the most groups; the first met on a tie),
+// so that a search without a tenant could match a group of every tenant.
 std::string search_term(const Model& model) {
-  // The word in the group names of the most tenants (then of the most groups; the first met on a
-  // tie), so that a search without a tenant could match a group of every tenant.
   std::map<std::string, std::pair<std::set<std::string>, int>> seen;  // word -> its tenants, its groups
   std::vector<std::string> order;
   for (const Item* g : items_of(model, model.workspaces()->groups)) {
@@ -1274,12 +1279,12 @@ std::optional<FlowText> workspace_membership(const Model& model, const Probe& pr
   const Route* run_route = admin_route(model, "admin_run", "GET");
   if (!on_tenant || !off_tenant || !on_workspace || !off_workspace || !run_route) return std::nullopt;
   const auto v = static_cast<std::size_t>(probe.variant);
-  const auto owners = principals_where(model, [&](std::size_t, const Principal& p) { return role_of(model, p) == "owner"; });
+  const auto owners = principals_where(model, [&](std::size_t, const Principal& p) { return is_owner(model, p); });
   if (owners.empty()) return std::nullopt;
   const std::size_t owner = owners[v % owners.size()];
   const std::string workspace = model.workspace_of(model.principals()[owner]);
   const auto members = principals_where(model, [&](std::size_t, const Principal& p) {
-    return model.workspace_of(p) == workspace && role_of(model, p) != "owner";
+    return model.workspace_of(p) == workspace && !is_owner(model, p);
   });
   const auto runs = items_of(model, model.workspaces()->runs);
   auto run_of = [&](const std::string& t) -> const Item* {
@@ -1298,7 +1303,7 @@ std::optional<FlowText> workspace_membership(const Model& model, const Probe& pr
   switch (v / owners.size() % 3) {
     case 0: {  // a revoked entitlement, with the member's earlier token
       const auto revocable = principals_where(model, [&](std::size_t i, const Principal& p) {
-        return model.workspace_of(p) == workspace && role_of(model, p) != "owner" && selecting_member(model, i);
+        return model.workspace_of(p) == workspace && !is_owner(model, p) && selecting_member(model, i);
       });
       if (revocable.empty()) return std::nullopt;
       const std::size_t m = revocable[v % revocable.size()];
@@ -1328,7 +1333,7 @@ std::optional<FlowText> workspace_membership(const Model& model, const Probe& pr
       const auto usable = usable_tenants(model, member);
       const Item* run = usable.empty() ? nullptr : run_of(usable.front());
       if (!run) return std::nullopt;
-      const std::string role = "{" + q(value_key("member_role_field")) + ": " + member_role(model) + "}";
+      const std::string role = member_role_body(model);
       const std::string url = route_url_text(*on_workspace, {workspace_arg(model, workspace), user_arg(member)});
       f.title = "a member removed from the workspace";
       f.steps += bearer_request("W6: the owner keeps the member in the workspace", "PUT", url, "owner_token", role) + expect_status("ok", {});
@@ -1377,7 +1382,7 @@ bool selecting_member(const Model& model, std::size_t index) {
   for (std::size_t i = 0; i <= index && i < model.principals().size(); ++i) {
     const Principal& p = model.principals()[i];
     // An owner never selects: it changes memberships (W6) and is called alone like any other user.
-    if (p.is_client || role_of(model, p) == "owner" || usable_tenants(model, p).size() < 2) continue;
+    if (p.is_client || is_owner(model, p) || usable_tenants(model, p).size() < 2) continue;
     if (i == index) return rank % 2 == 0;
     ++rank;
   }

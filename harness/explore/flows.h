@@ -28,7 +28,8 @@ struct FlowText {
 // W2, W3: the members of a workspace fall in two groups, so that what each remembers is known: of
 // the users with two usable tenants or more who are not owners, every other one selects at the
 // start of each flow it is in (`index` in the model's principals); the others never select, so
-// nothing is remembered for them. A selecting member's single requests depend on the flows before them: only flows call it.
+// nothing is remembered for them. A selecting member's single requests depend on the flows before
+// them: only flows call it.
 bool selecting_member(const Model& model, std::size_t index);
 
 // The flows this topology can run: each needs its capabilities (code: login-hint; introspection:
