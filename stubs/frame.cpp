@@ -47,8 +47,9 @@ Frame::Frame(StubContext& ctx, RoleTable table) : ctx_(ctx), table_(std::move(ta
 
 Response Frame::handle(const Request& request) {
   const auto& p = ctx_.profile;
-  Call call{request, table_.faults.fresh_correlation_id ? uuid_v4() : correlation_id_of(request, p)};
-  return finish(call, answer(call));
+  // The call outlives this function when the answer is pending: its handlers' `then` refer to it.
+  auto call = std::make_shared<Call>(Call{request, table_.faults.fresh_correlation_id ? uuid_v4() : correlation_id_of(request, p)});
+  return and_then(answer(*call), [this, call](Response r) { return finish(*call, std::move(r)); });
 }
 
 Response Frame::answer(Call& call) {

@@ -32,6 +32,8 @@ struct Call {
   void publish(Published p) { published.push_back(std::move(p)); }
 };
 
+// A handler may answer pending (Response::pending): its `then` may refer to the Call, which the
+// frame keeps alive, and the frame records the call's decisions once `then` has answered.
 using RouteHandler = std::function<Response(Call&, const PathParams&)>;
 
 struct RouteRow {

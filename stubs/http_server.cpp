@@ -1,22 +1,30 @@
 // The stubs' HTTP core on Boost.Beast, shaped like Beast's http_server_async example: an acceptor,
-// one Session per connection on its own strand, a deadline on every read, parser limits, keep-alive.
-// Complete requests go to a worker pool (handlers may block on upstream calls); the response is
-// posted back to the session's strand and written asynchronously.
+// one Session per connection on one of the event loops (one per I/O thread), a deadline on every
+// read, parser limits, keep-alive. A complete request is handled on the session's loop, or by a worker
+// when handlers may block; the answer is written asynchronously from the loop. A pending answer's
+// upstream request is an Exchange on the session's loop (Beast's http_client_async example), on the
+// connection the session kept from its last one.
 #include "stubs/http_server.h"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
+#include <limits>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include <boost/asio/connect.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -37,14 +45,55 @@ constexpr int kIoThreads = 2;
 constexpr std::chrono::seconds kDrainLimit{5};
 // How long a connection closed after an error answer is still read from (see linger_and_close).
 constexpr std::chrono::milliseconds kLinger{1000};
+// Upstream answers: the header size libcurl also accepts.
+constexpr std::uint32_t kUpstreamHeaderLimit = 100 * 1024;
+
+// Where a request the I/O threads may send goes (Pending's rule), or nullopt for a worker's HttpClient.
+struct PlainTarget {
+  std::string host;    // as url_host_port gives it; an IPv6 address in brackets
+  std::string port;
+  std::string target;  // path and query, "/" at least
+};
+
+std::optional<PlainTarget> plain_target(const HttpRequest& r) {
+  if (r.follow_redirects || r.cookies || !r.hosts.empty() || !r.source_address.empty()) return std::nullopt;
+  constexpr std::string_view scheme = "http://";
+  if (r.url.size() < scheme.size() || !std::equal(scheme.begin(), scheme.end(), r.url.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      }))
+    return std::nullopt;
+  const std::size_t end = r.url.find_first_of("/?#", scheme.size());
+  const std::string authority = r.url.substr(scheme.size(), end - scheme.size());
+  if (authority.find('@') != std::string::npos) return std::nullopt;
+  auto hp = url_host_port(r.url);
+  if (!hp) return std::nullopt;
+  std::string target = end == std::string::npos ? "" : r.url.substr(end);
+  target = target.substr(0, target.find('#'));
+  if (target.empty() || target[0] != '/') target.insert(0, "/");
+  return PlainTarget{hp->host, hp->port, std::move(target)};
+}
 
 }  // namespace
+
+Response and_then(Response r, std::function<Response(Response)> step) {
+  if (!r.pending) return step(std::move(r));
+  auto& then = r.pending->then;
+  then = [inner = std::move(then), step = std::move(step)](Result<HttpResponse> outcome) {
+    return and_then(inner(std::move(outcome)), step);
+  };
+  return r;
+}
 
 // What the acceptor, the sessions and run() share.
 struct ServerCore {
   ServerOptions options;
   Handler handler;
-  net::io_context ioc{kIoThreads};
+  // One event loop per I/O thread, each run by that thread alone, so that a request's reads, writes
+  // and upstream exchange stay on one thread; connections are spread over the loops in turn, and the
+  // acceptor lives on the first.
+  std::vector<std::unique_ptr<net::io_context>> loops = make_loops();
+  std::size_t next_loop = 0;
+  net::io_context& ioc = *loops.front();
   tcp::acceptor acceptor{ioc};
   net::thread_pool pool;
   std::uint16_t bound_port = 0;
@@ -80,9 +129,158 @@ struct ServerCore {
   }
 
   void do_accept();
+  static std::vector<std::unique_ptr<net::io_context>> make_loops() {
+    std::vector<std::unique_ptr<net::io_context>> out;
+    for (int i = 0; i < kIoThreads; ++i) out.push_back(std::make_unique<net::io_context>(1));
+    return out;
+  }
 };
 
 namespace {
+
+// One upstream request of a pending answer, on the event loop of the session it answers:
+// on the connection the session kept from its last exchange with that host and port when there is
+// one (sent again on a new connection, once, when that one turns out closed before any answer byte,
+// as libcurl does), under the request's deadline, connecting included. `done` is called exactly
+// once, with the connection when it may be kept for the next exchange.
+class Exchange : public std::enable_shared_from_this<Exchange> {
+ public:
+  using Done = std::function<void(Result<HttpResponse>, std::optional<tcp::socket>)>;
+  Exchange(net::any_io_executor executor, HttpRequest request, PlainTarget to, std::optional<tcp::socket> kept, Done done)
+      : request_(std::move(request)), to_(std::move(to)), done_(std::move(done)), socket_(std::move(kept)),
+        timer_(executor), resolver_(executor) {
+    reused_ = socket_.has_value();
+    if (!socket_) socket_.emplace(executor);
+  }
+
+  void start() {
+    started_ = std::chrono::steady_clock::now();
+    build_message();
+    timer_.expires_after(std::chrono::milliseconds(std::max(1L, request_.timeout_ms)));
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->finished_) return;
+      self->timed_out_ = true;
+      self->resolver_.cancel();
+      beast::error_code ignored;
+      self->socket_->close(ignored);
+    });
+    reused_ ? send() : connect();
+  }
+
+ private:
+  void build_message() {
+    msg_.version(11);
+    msg_.method_string(request_.method);
+    msg_.target(to_.target);
+    msg_.set(http::field::host, to_.port == "80" ? to_.host : to_.host + ":" + to_.port);
+    for (const auto& [name, value] : request_.headers.entries()) msg_.insert(name, value);
+    if (!request_.headers.has("Accept")) msg_.set(http::field::accept, "*/*");
+    // As HttpClient: a POST always carries a body (Content-Length: 0 when empty), other methods when given.
+    if (!request_.body.empty() || request_.method == "POST") msg_.content_length(request_.body.size());
+    msg_.body() = request_.body;
+  }
+
+  void connect() {
+    std::string host = to_.host;
+    if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    beast::error_code ec;
+    const auto address = net::ip::make_address(host, ec);
+    if (!ec) {
+      const unsigned long port = std::strtoul(to_.port.c_str(), nullptr, 10);
+      std::array<tcp::endpoint, 1> endpoint{tcp::endpoint(address, static_cast<unsigned short>(port))};
+      return net::async_connect(*socket_, endpoint, [self = shared_from_this()](beast::error_code e, const tcp::endpoint&) {
+        self->on_connect(e);
+      });
+    }
+    resolver_.async_resolve(host, to_.port, [self = shared_from_this()](beast::error_code e, tcp::resolver::results_type found) {
+      if (e) return self->fail(e);
+      net::async_connect(*self->socket_, found, [self](beast::error_code e2, const tcp::endpoint&) { self->on_connect(e2); });
+    });
+  }
+
+  void on_connect(beast::error_code ec) {
+    if (ec) return fail(ec);
+    beast::error_code ignored;
+    socket_->set_option(tcp::no_delay(true), ignored);
+    send();
+  }
+
+  void send() {
+    http::async_write(*socket_, msg_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->again_or_fail(ec);
+      self->receive();
+    });
+  }
+
+  void receive() {
+    parser_.emplace();
+    parser_->header_limit(kUpstreamHeaderLimit);
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    if (request_.method == "HEAD") parser_->skip(true);
+    http::async_read(*socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->again_or_fail(ec);
+      self->succeed();
+    });
+  }
+
+  // A kept-alive connection the other side had closed: once more on a new one.
+  void again_or_fail(beast::error_code ec) {
+    if (!reused_ || timed_out_ || (parser_ && parser_->got_some())) return fail(ec);
+    reused_ = false;
+    beast::error_code ignored;
+    socket_->close(ignored);
+    socket_.emplace(socket_->get_executor());
+    buffer_.clear();
+    parser_.reset();
+    connect();
+  }
+
+  void succeed() {
+    finished_ = true;
+    timer_.cancel();
+    auto& got = parser_->get();
+    HttpResponse response;
+    response.status = static_cast<int>(got.result_int());
+    for (const auto& field : got) response.headers.add(std::string(field.name_string()), std::string(field.value()));
+    response.body = std::move(got.body());
+    response.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    response.effective_url = request_.url;
+    response.hops.push_back(HttpHop{request_.method, request_.url, response.status, response.headers});
+    std::optional<tcp::socket> keep;
+    if (got.keep_alive() && buffer_.size() == 0) keep = std::move(socket_);
+    else close();
+    done_(std::move(response), std::move(keep));
+  }
+
+  void fail(beast::error_code ec) {
+    finished_ = true;
+    timer_.cancel();
+    close();
+    const std::string reason =
+        timed_out_ ? "no answer within " + std::to_string(request_.timeout_ms) + " ms" : ec.message();
+    done_(environment_error("", request_.method + " " + request_.url + ": " + reason), std::nullopt);
+  }
+
+  void close() {
+    beast::error_code ignored;
+    socket_->shutdown(tcp::socket::shutdown_both, ignored);
+    socket_->close(ignored);
+  }
+
+  HttpRequest request_;
+  PlainTarget to_;
+  Done done_;
+  std::chrono::steady_clock::time_point started_;
+  std::optional<tcp::socket> socket_;
+  net::steady_timer timer_;
+  tcp::resolver resolver_;
+  bool reused_ = false;
+  bool timed_out_ = false;
+  bool finished_ = false;
+  http::request<http::string_body> msg_;
+  beast::flat_buffer buffer_;
+  std::optional<http::response_parser<http::string_body>> parser_;
+};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -118,20 +316,58 @@ class Session : public std::enable_shared_from_this<Session> {
       return do_close();
     }
     stream_.expires_never();
-    Request request = to_request(parser_->get());
+    auto request = std::make_shared<const Request>(to_request(parser_->get()));
     bool keep_alive = parser_->get().keep_alive();
     server_.request_started();
-    net::post(server_.pool, [self = shared_from_this(), request = std::move(request), keep_alive]() mutable {
+    auto work = [self = shared_from_this(), request, keep_alive]() mutable {
       Response response;
       try {
-        response = self->server_.handler(request);
+        response = self->server_.handler(*request);
       } catch (...) {
         // The reason may hold request data or secrets; the answer says only that the handler failed.
-        response = self->server_.error(ServerFault::handler_failed, request);
+        response = self->server_.error(ServerFault::handler_failed, *request);
       }
-      net::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive]() mutable {
-        self->write(std::move(response), keep_alive, true);
+      net::dispatch(self->stream_.get_executor(), [self, response = std::move(response), request, keep_alive]() mutable {
+        self->settle(std::move(response), std::move(request), keep_alive);
       });
+    };
+    if (server_.options.workers > 0) net::post(server_.pool, std::move(work));
+    else work();
+  }
+
+  // On the session's loop: makes `response` an answer and writes it. A pending one's request is sent (on the
+  // connection this session keeps for its host, or by a worker through HttpClient when the I/O
+  // threads do not send it) and its `then` called, until an answer. `request` lives until then.
+  void settle(Response response, std::shared_ptr<const Request> request, bool keep_alive) {
+    if (!response.pending) return write(std::move(response), keep_alive, true);
+    std::shared_ptr<Pending> pending = std::move(response.pending);
+    auto next = [self = shared_from_this(), pending, request, keep_alive](Result<HttpResponse> outcome) {
+      Response answer;
+      try {
+        answer = pending->then(std::move(outcome));
+      } catch (...) {
+        answer = self->server_.error(ServerFault::handler_failed, *request);
+      }
+      self->settle(std::move(answer), request, keep_alive);
+    };
+    if (auto to = plain_target(pending->request)) {
+      std::string key = to->host + ":" + to->port;
+      std::optional<tcp::socket> kept;
+      if (auto it = upstream_.find(key); it != upstream_.end()) {
+        kept.emplace(std::move(it->second));
+        upstream_.erase(it);
+      }
+      auto done = [self = shared_from_this(), key, next](Result<HttpResponse> outcome, std::optional<tcp::socket> keep) {
+        if (keep && !self->server_.draining) self->upstream_.insert_or_assign(key, std::move(*keep));
+        next(std::move(outcome));
+      };
+      return std::make_shared<Exchange>(stream_.get_executor(), pending->request, std::move(*to), std::move(kept), std::move(done))
+          ->start();
+    }
+    net::post(server_.pool, [self = shared_from_this(), pending, next]() {
+      thread_local HttpClient client;  // one per worker, reused across requests
+      auto outcome = client.send(pending->request);
+      net::dispatch(self->stream_.get_executor(), [next, outcome = std::move(outcome)]() mutable { next(std::move(outcome)); });
     });
   }
 
@@ -202,12 +438,14 @@ class Session : public std::enable_shared_from_this<Session> {
   ServerCore& server_;
   std::string remote_;
   std::string discard_;
+  std::map<std::string, tcp::socket> upstream_;  // kept-alive upstream connections, by "host:port"
 };
 
 }  // namespace
 
 void ServerCore::do_accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  net::io_context& loop = *loops[next_loop++ % loops.size()];
+  acceptor.async_accept(loop.get_executor(), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
     if (!ec) std::make_shared<Session>(std::move(socket), *this)->start();
     do_accept();
@@ -262,12 +500,13 @@ void HttpServer::run(bool handle_signals) {
       if (!ec) stop();
     });
   }
-  // Requests being handled in the pool hold no I/O operation; without the guard the io_context could
-  // run out of work once the acceptor closes, and their answers would never be written.
-  auto guard = net::make_work_guard(s.ioc);
+  // Requests being handled by a worker hold no I/O operation; without the guards a loop could run
+  // out of work once the acceptor closes, and their answers would never be written.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  for (auto& loop : s.loops) guards.push_back(net::make_work_guard(*loop));
   net::post(s.ioc, [&s] { s.do_accept(); });
   std::vector<std::thread> threads;
-  for (int i = 0; i < kIoThreads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  for (auto& loop : s.loops) threads.emplace_back([&loop = *loop] { loop.run(); });
 
   {
     std::unique_lock lock(s.mu);
@@ -283,8 +522,8 @@ void HttpServer::run(bool handle_signals) {
     std::unique_lock lock(s.mu);
     s.cv.wait_for(lock, kDrainLimit, [&s] { return s.in_flight == 0; });
   }
-  guard.reset();
-  s.ioc.stop();
+  guards.clear();
+  for (auto& loop : s.loops) loop->stop();
   for (auto& t : threads) t.join();
 }
 

@@ -1,7 +1,9 @@
 // The stubs' HTTP/1.1 server core, written once for every role (Boost.Beast, kept inside
 // http_server.cpp). One session per connection: a deadline on every read, limits on header and body
-// size, keep-alive, and clean shutdown. Requests are read asynchronously and handed to a worker pool,
-// so a slow client never holds a worker and a slow handler never stalls reading other clients.
+// size, keep-alive, and clean shutdown. Requests are read asynchronously, so a slow client never holds
+// a thread; handlers that may block run on a worker pool, so that they never stall reading other
+// clients (ServerOptions::workers). An answer that waits on another server (Response::pending)
+// holds no thread while it waits.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -13,6 +15,8 @@
 #include <string_view>
 
 #include "common/headers.h"
+#include "common/http_client.h"
+#include "common/status.h"
 
 namespace tc::stub {
 
@@ -33,11 +37,31 @@ struct Request {
   std::multimap<std::string, std::string> form() const;
 };
 
+struct Pending;
+
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // Set: not yet an answer. The answer is pending->then(outcome of pending->request); status,
+  // headers and body are not used.
+  std::shared_ptr<Pending> pending;
 };
+
+// An answer that needs another server's first (the gateway's forward). The server sends `request`
+// on its I/O threads, with keep-alive connections it reuses and the request's deadline, and calls
+// `then` there with the outcome (the error HttpClient::send would give when the server cannot be
+// reached). A plain http:// request without redirects, cookies, host routes or a source address is
+// sent so; any other is sent by a worker through HttpClient. `then` may throw (the server answers
+// ServerFault::handler_failed) and may give another pending answer.
+struct Pending {
+  HttpRequest request;
+  std::function<Response(Result<HttpResponse>)> then;
+};
+
+// `r`, then `step`: at once when `r` is an answer, after its upstream's outcome when it is pending
+// (when that outcome's `then` throws, `step` is not called).
+Response and_then(Response r, std::function<Response(Response)> step);
 
 using Handler = std::function<Response(const Request&)>;
 
@@ -51,6 +75,8 @@ struct ServerOptions {
   std::size_t header_limit = 16 * 1024;            // bytes; over it -> ServerFault::header_too_large
   std::size_t body_limit = 1024 * 1024;            // bytes; over it -> ServerFault::payload_too_large
   std::chrono::milliseconds read_timeout{10000};   // per request, from its first byte or from idle
+  // Threads that run handlers, for handlers that may block; 0: handlers run on the I/O thread that
+  // read the request (for handlers that never wait on anything but the CPU).
   int workers = 4;
   // Required: builds the server's own answers so they carry the role's envelope and correlation id
   // (E1). `request` holds what was parsed, which may be nothing.

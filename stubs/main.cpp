@@ -257,25 +257,40 @@ int main(int argc, char** argv) {
   ServerOptions so;
   so.host = o.host;
   so.port = o.port;
+  // Only the gateway's handlers wait on another server (the Authority's keys, the sign-in code
+  // exchange); the other roles' handlers run on the I/O threads.
+  so.workers = o.role == "gateway" ? ServerOptions{}.workers : 0;
   so.error_response = [&role](ServerFault fault, const Request& r) { return role->server_error(fault, r); };
   const std::string cid_header = ctx.profile.header("correlation_id");
+  // One line per request once its answer is made (a pending one's after its upstream answered).
+  std::function<Response(const Request&, std::function<Response()>)> logged =
+      [&](const Request& request, std::function<Response()> make) {
+        auto log = [&](int status, const std::string& cid) {
+          std::string line = request.method + " " + escape_non_utf8(request.path) + " " + std::to_string(status) + " " + cid;
+          std::lock_guard lock(log_mu);
+          std::cerr << global_redactor().apply(line) + '\n';  // one write: std::cerr flushes each <<
+        };
+        try {
+          Response response = make();
+          if (auto pending = response.pending) {
+            // The server keeps `request` alive until `then` has run.
+            pending->then = [&logged, &request, then = std::move(pending->then)](Result<HttpResponse> outcome) {
+              return logged(request, [&] { return then(std::move(outcome)); });
+            };
+            return response;
+          }
+          log(response.status, response.headers.get(cid_header).value_or("-"));
+          return response;
+        } catch (const std::exception& e) {
+          // The server answers 500; the reason stays here, redacted.
+          log(500, std::string("- failed: ") + e.what());
+          throw;
+        }
+      };
   std::unique_ptr<HttpServer> server;
   try {
     server = std::make_unique<HttpServer>(so, [&](const Request& request) {
-      auto log = [&](int status, const std::string& cid) {
-        std::string line = request.method + " " + escape_non_utf8(request.path) + " " + std::to_string(status) + " " + cid;
-        std::lock_guard lock(log_mu);
-        std::cerr << global_redactor().apply(line) << '\n';
-      };
-      try {
-        Response response = role->handle(request);
-        log(response.status, response.headers.get(cid_header).value_or("-"));
-        return response;
-      } catch (const std::exception& e) {
-        // The server answers 500; the reason stays here, redacted.
-        log(500, std::string("- failed: ") + e.what());
-        throw;
-      }
+      return logged(request, [&] { return role->handle(request); });
     });
   } catch (const std::exception& e) {
     return fail(std::string("component '") + component + "': " + e.what(), kExitEnvironment);

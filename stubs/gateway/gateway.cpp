@@ -167,8 +167,11 @@ class Gateway {
   // Seed 003's tenancy rules (fixtures tenancy.yaml) for the resolved tenant: T4 lifecycle, T2 rate limit.
   std::optional<Response> check_lifecycle(Call& call, const std::optional<std::string>& tenant, Decision d);
   std::optional<Response> check_rate(Call& call, const std::optional<std::string>& tenant, Decision d);
+  // G5: a pending answer, the backend's request; `forwarded` makes the answer from its outcome.
   Response forward(Call& call, const Route& route, const PathParams& params, const gateway::Stripped& stripped,
                    const std::optional<std::string>& tenant, Decision d, const std::string& slug = "");
+  Response forwarded(Call& call, const Route& route, const std::optional<std::string>& tenant, Decision d,
+                     Result<HttpResponse> answer);
   bool owned(const std::string& name) const {
     for (const auto& n : owned_)
       if (iequals(n, name)) return true;
@@ -282,15 +285,24 @@ Response Gateway::forward(Call& call, const Route& route, const PathParams& para
   up.actor = d.actor.sub.value_or("");
   up.correlation_id = call.correlation_id;
 
-  Result<HttpResponse> answer = environment_error(route.backend, "no backend configured for role " + route.backend);
-  if (backend != ctx_.options.backends.end()) {
-    up.base_url = backend->second;
-    gateway::ForwardOptions options = forward_options_;
-    options.now = epoch_seconds();
-    auto request = gateway::upstream_request(up, p_, options);
-    if (!slug.empty()) request.headers.set(p_.header("tenant_slug"), slug);
-    answer = gateway::send_upstream(request);
-  }
+  if (backend == ctx_.options.backends.end())
+    return forwarded(call, route, tenant, d, environment_error(route.backend, "no backend configured for role " + route.backend));
+  up.base_url = backend->second;
+  gateway::ForwardOptions options = forward_options_;
+  options.now = epoch_seconds();
+  auto request = gateway::upstream_request(up, p_, options);
+  if (!slug.empty()) request.headers.set(p_.header("tenant_slug"), slug);
+  Response pending;
+  // The frame keeps `call` alive until the answer is made; routes live as long as the gateway.
+  pending.pending = std::make_shared<Pending>(Pending{
+      std::move(request), [this, &call, &route, tenant, d](Result<HttpResponse> answer) {
+        return forwarded(call, route, tenant, d, std::move(answer));
+      }});
+  return pending;
+}
+
+Response Gateway::forwarded(Call& call, const Route& route, const std::optional<std::string>& tenant, Decision d,
+                            Result<HttpResponse> answer) {
   if (!answer.ok()) {
     refuse(call, d, nullptr, "upstream_unavailable");
     return error_response("upstream_unavailable", "the " + route.backend + " backend cannot be reached",

@@ -7,8 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <atomic>
 #include <future>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -366,6 +371,260 @@ TEST(HttpServer, RunWithSignalHandlingReturnsOnSigterm) {
   auto code = reap(5000ms);
   ASSERT_TRUE(code) << "run(true) did not return after SIGTERM";
   EXPECT_EQ(*code, 0);
+}
+
+// ---- Pending answers: the server sends the upstream request itself and answers with `then`.
+
+std::string base_url(std::uint16_t port) { return "http://127.0.0.1:" + std::to_string(port); }
+
+// A pending answer for GET `url`: the upstream's status and body, and its outcome's error when it has none.
+Response pending_get(std::string url, long timeout_ms = 10000) {
+  Response r;
+  HttpRequest up;
+  up.url = std::move(url);
+  up.timeout_ms = timeout_ms;
+  up.headers.add("X-Probe", "forwarded");
+  r.pending = std::make_shared<Pending>(Pending{std::move(up), [](Result<HttpResponse> outcome) {
+                                                  Response answer;
+                                                  if (!outcome.ok()) {
+                                                    answer.status = 502;
+                                                    answer.body = outcome.error().message;
+                                                    return answer;
+                                                  }
+                                                  answer.status = outcome->status;
+                                                  answer.body = outcome->body;
+                                                  return answer;
+                                                }});
+  return r;
+}
+
+// The upstream connection a describe() answer came over ("" when the answer is not describe's).
+std::string upstream_remote(const test::RawResponse& r) {
+  auto body = nlohmann::json::parse(r.body, nullptr, false);
+  return body.is_object() && body.contains("remote") ? body["remote"].get<std::string>() : "";
+}
+
+Response describe_with_remote(const Request& r) {
+  Response out = describe(r);
+  auto body = nlohmann::json::parse(out.body);
+  body["remote"] = r.remote;
+  out.body = body.dump();
+  return out;
+}
+
+TEST(PendingAnswer, IsMadeFromTheUpstreamsAnswerWithOrWithoutWorkers) {
+  RunningServer upstream(ServerOptions{}, describe);
+  for (int workers : {0, 2}) {
+    ServerOptions o;
+    o.workers = workers;
+    RunningServer front(o, [&](const Request& r) { return pending_get(base_url(upstream.port()) + "/up" + r.target); });
+    RawConnection c(front.port());
+    ASSERT_TRUE(c.send(raw_request("GET", "/a?x=1")));
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << "workers " << workers;
+    EXPECT_EQ(r->status, 200) << r->body;
+    auto body = nlohmann::json::parse(r->body);
+    EXPECT_EQ(body["target"], "/up/a?x=1");
+    EXPECT_EQ(body["probe"], "forwarded");
+  }
+}
+
+TEST(PendingAnswer, AClientsRequestsShareOneUpstreamConnection) {
+  RunningServer upstream(ServerOptions{}, describe_with_remote);
+  RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(base_url(upstream.port()) + "/up"); });
+  RawConnection c(front.port());
+  std::set<std::string> remotes;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    remotes.insert(upstream_remote(*r));
+  }
+  EXPECT_EQ(remotes.size(), 1u) << "each request opened its own upstream connection";
+}
+
+TEST(PendingAnswer, AConnectionTheUpstreamClosedIsReplaced) {
+  ServerOptions quick;
+  quick.read_timeout = 200ms;  // the upstream closes idle connections after this
+  RunningServer upstream(quick, describe_with_remote);
+  RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(base_url(upstream.port()) + "/up"); });
+  RawConnection c(front.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto first = c.read_response();
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  std::this_thread::sleep_for(600ms);
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto second = c.read_response();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200) << second->body;
+  EXPECT_NE(upstream_remote(*second), upstream_remote(*first));
+}
+
+TEST(PendingAnswer, AnUnreachableUpstreamIsAnErrorOutcomeNamingTheRequest) {
+  std::uint16_t closed_port;
+  {
+    RunningServer gone(ServerOptions{}, describe);
+    closed_port = gone.port();
+  }
+  const std::string url = base_url(closed_port) + "/x";
+  RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(url); });
+  RawConnection c(front.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 502);
+  EXPECT_EQ(r->body.rfind("GET " + url + ": ", 0), 0u) << r->body;
+}
+
+TEST(PendingAnswer, TheDeadlineEndsAnUpstreamThatNeverAnswers) {
+  // A listening socket nobody reads: the connection is made, the answer never comes.
+  int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(silent, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(silent, 8), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::uint16_t port = ntohs(addr.sin_port);
+
+  RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(base_url(port) + "/x", 300); });
+  RawConnection c(front.port());
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto r = c.read_response(5000ms);
+  ::close(silent);
+  ASSERT_TRUE(r) << "no answer after the upstream's deadline";
+  EXPECT_EQ(r->status, 502);
+  EXPECT_NE(r->body.find("no answer within 300 ms"), std::string::npos) << r->body;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+}
+
+TEST(PendingAnswer, ThenMayThrowOrWaitAgain) {
+  RunningServer upstream(ServerOptions{}, describe);
+  RunningServer front(ServerOptions{}, [&](const Request& r) {
+    Response first = pending_get(base_url(upstream.port()) + "/first");
+    if (r.path == "/throw") {
+      first.pending->then = [](Result<HttpResponse>) -> Response { throw std::runtime_error("secret reason"); };
+    } else {
+      first.pending->then = [&](Result<HttpResponse> outcome) {
+        EXPECT_TRUE(outcome.ok());
+        return pending_get(base_url(upstream.port()) + "/second");
+      };
+    }
+    return first;
+  });
+  RawConnection c(front.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/throw")));
+  auto failed = c.read_response();
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->status, 500);
+  EXPECT_EQ(failed->body.find("secret reason"), std::string::npos) << failed->body;
+  ASSERT_TRUE(c.send(raw_request("GET", "/chain")));  // the connection stays usable
+  auto chained = c.read_response();
+  ASSERT_TRUE(chained);
+  EXPECT_EQ(chained->status, 200) << chained->body;
+  EXPECT_EQ(nlohmann::json::parse(chained->body)["target"], "/second");
+}
+
+TEST(PendingAnswer, APostCarriesItsBodyAndLength) {
+  RunningServer upstream(ServerOptions{}, describe);
+  RunningServer front(ServerOptions{}, [&](const Request& r) {
+    Response answer = pending_get(base_url(upstream.port()) + "/up");
+    answer.pending->request.method = "POST";
+    answer.pending->request.body = r.body;
+    answer.pending->request.headers.set("Content-Type", "application/x-www-form-urlencoded");
+    return answer;
+  });
+  RawConnection c(front.port());
+  for (const std::string body : {"a=1&b=two", ""}) {
+    ASSERT_TRUE(c.send(raw_request("POST", "/a", "", body)));
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    auto seen = nlohmann::json::parse(r->body);
+    EXPECT_EQ(seen["method"], "POST");
+    EXPECT_EQ(seen["body"], body);
+  }
+}
+
+// A request the I/O threads do not send (here: one that follows redirects) goes through HttpClient.
+TEST(PendingAnswer, ARequestThatFollowsRedirectsIsSentByAWorker) {
+  RunningServer upstream(ServerOptions{}, [](const Request& r) {
+    if (r.path != "/moved") return describe(r);
+    Response moved;
+    moved.status = 302;
+    moved.headers.set("Location", "/final");
+    return moved;
+  });
+  RunningServer front(ServerOptions{}, [&](const Request&) {
+    Response answer = pending_get(base_url(upstream.port()) + "/moved");
+    answer.pending->request.follow_redirects = true;
+    answer.pending->then = [](Result<HttpResponse> outcome) {
+      Response out;
+      out.status = outcome.ok() ? outcome->status : 502;
+      out.body = outcome.ok() ? std::to_string(outcome->hops.size()) + " " + outcome->effective_url : outcome.error().message;
+      return out;
+    };
+    return answer;
+  });
+  RawConnection c(front.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->body, "2 " + base_url(upstream.port()) + "/final");
+}
+
+TEST(PendingAnswer, StopLetsAPendingAnswerFinish) {
+  RunningServer upstream(small_limits(), [](const Request& r) {
+    std::this_thread::sleep_for(400ms);
+    return describe(r);
+  });
+  auto front = std::make_unique<RunningServer>(ServerOptions{}, [&](const Request&) {
+    return pending_get(base_url(upstream.port()) + "/slow");
+  });
+  RawConnection c(front->port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  std::this_thread::sleep_for(100ms);
+  auto stopped = std::async(std::launch::async, [&front] { front->stop(); });
+  auto r = c.read_response(3000ms);
+  ASSERT_TRUE(r) << "the pending answer was dropped at stop";
+  EXPECT_EQ(r->status, 200) << r->body;
+  ASSERT_EQ(stopped.wait_for(5s), std::future_status::ready);
+}
+
+TEST(PendingAnswer, AndThenStepsAnAnswerAtOnceAndAPendingOneAfterItsUpstream) {
+  std::vector<std::string> order;
+  Response now;
+  now.status = 201;
+  Response stepped = and_then(now, [&](Response r) {
+    order.push_back("step " + std::to_string(r.status));
+    r.status = 202;
+    return r;
+  });
+  EXPECT_EQ(stepped.status, 202);
+  EXPECT_EQ(order, std::vector<std::string>{"step 201"});
+
+  Response later;
+  later.pending = std::make_shared<Pending>(Pending{HttpRequest{}, [&](Result<HttpResponse>) {
+                                                      order.push_back("then");
+                                                      Response r;
+                                                      r.status = 204;
+                                                      return r;
+                                                    }});
+  Response waiting = and_then(later, [&](Response r) {
+    order.push_back("step " + std::to_string(r.status));
+    return r;
+  });
+  ASSERT_TRUE(waiting.pending);
+  EXPECT_EQ(order.size(), 1u) << "the step ran before the upstream answered";
+  Response done = waiting.pending->then(HttpResponse{});
+  EXPECT_EQ(done.status, 204);
+  EXPECT_EQ(order, (std::vector<std::string>{"step 201", "then", "step 204"}));
 }
 
 }  // namespace
