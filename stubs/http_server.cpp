@@ -219,6 +219,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     if (request_.method == "HEAD") parser_->skip(true);
     http::async_read(*socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->again_or_fail(ec);
+      // An interim answer (103 Early Hints, 102 Processing) is not the answer: read on, as libcurl does.
+      const unsigned status = self->parser_->get().result_int();
+      if (status >= 100 && status < 200 && status != 101) return self->receive();
       self->succeed();
     });
   }

@@ -1,6 +1,7 @@
 // The stubs' HTTP core over real sockets: framing, keep-alive, limits, timeouts, failures, shutdown.
 #include "stubs/http_server.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -549,6 +550,42 @@ TEST(PendingAnswer, APostCarriesItsBodyAndLength) {
     EXPECT_EQ(seen["method"], "POST");
     EXPECT_EQ(seen["body"], body);
   }
+}
+
+// An upstream that first sends an interim answer: the final one is the outcome, as with libcurl.
+TEST(PendingAnswer, AnInterimAnswerIsReadPast) {
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  std::thread upstream([listener] {
+    pollfd p{listener, POLLIN, 0};
+    if (::poll(&p, 1, 5000) <= 0) return;
+    int c = ::accept(listener, nullptr, nullptr);
+    if (c < 0) return;
+    char buf[4096];
+    (void)::recv(c, buf, sizeof buf, 0);  // the request; its content is not checked here
+    const std::string answer =
+        "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nfinal";
+    (void)::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
+    ::close(c);
+  });
+  const std::uint16_t port = ntohs(addr.sin_port);
+  RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(base_url(port) + "/x"); });
+  RawConnection c(front.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto r = c.read_response();
+  upstream.join();
+  ::close(listener);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->body, "final");
 }
 
 // A request the I/O threads do not send (here: one that follows redirects) goes through HttpClient.
