@@ -342,7 +342,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // connection this session keeps for its host, or by a worker through HttpClient when the I/O
   // threads do not send it) and its `then` called, until an answer. `request` lives until then.
   void settle(Response response, std::shared_ptr<const Request> request, bool keep_alive) {
-    if (!response.pending) return write(std::move(response), keep_alive, true);
+    if (!response.pending) return write(std::move(response), keep_alive, true, request->method == "HEAD");
     std::shared_ptr<Pending> pending = std::move(response.pending);
     auto next = [self = shared_from_this(), pending, request, keep_alive](Result<HttpResponse> outcome) {
       Response answer;
@@ -393,7 +393,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // `counted`: the answer closes a request handed to the pool (in-flight bookkeeping).
-  void write(Response response, bool keep_alive, bool counted) {
+  // `head`: the answer to a HEAD request, sent with the length its body has but without the body
+  // (RFC 9110 §9.3.2), so that the connection's next answer is read from where it starts.
+  void write(Response response, bool keep_alive, bool counted, bool head = false) {
     auto msg = std::make_shared<http::response<http::string_body>>();
     msg->version(11);
     msg->result(static_cast<unsigned>(response.status));
@@ -402,6 +404,7 @@ class Session : public std::enable_shared_from_this<Session> {
     msg->body() = std::move(response.body);
     msg->keep_alive(keep_alive && !server_.draining);
     msg->prepare_payload();
+    if (head) msg->body().clear();
     stream_.expires_after(server_.options.read_timeout);
     http::async_write(stream_, *msg, [self = shared_from_this(), msg, counted](beast::error_code ec, std::size_t) {
       if (counted) self->server_.request_finished();

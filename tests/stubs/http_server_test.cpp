@@ -154,6 +154,27 @@ TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_FALSE(c.closed_within(200ms));
 }
 
+// RFC 9110 §9.3.2: the answer to HEAD has the headers GET's would have, and no body, so the next
+// answer on the connection is read from its start.
+TEST(HttpServer, HeadIsAnsweredWithoutABodyAndTheConnectionGoesOn) {
+  RunningServer s(ServerOptions{}, describe);
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/same")));
+  auto get = c.read_response();
+  ASSERT_TRUE(get);
+  ASSERT_TRUE(c.send(raw_request("HEAD", "/same")));
+  auto head = c.read_head_response();
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_NE(head->headers.get("Content-Length").value_or("0"), "0");
+  ASSERT_TRUE(c.send(raw_request("GET", "/next?x=after")));
+  auto next = c.read_response();
+  ASSERT_TRUE(next) << "no answer after HEAD";
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(next->body, nullptr, false).value("first_x", ""), "after")
+      << "the HEAD answer carried a body: " << next->body;
+}
+
 TEST(HttpServer, ConnectionCloseIsHonoured) {
   RunningServer s(ServerOptions{}, describe);
   RawConnection c(s.port());

@@ -58,31 +58,19 @@ class RawConnection {
   // One response (Content-Length framed), or nullopt when the deadline passes or the peer closes first.
   std::optional<RawResponse> read_response(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::size_t header_end;
-    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos)
-      if (!fill(deadline)) return std::nullopt;
-    RawResponse r;
-    std::string head = buffer_.substr(0, header_end);
-    std::size_t line_end = head.find("\r\n");
-    std::string status_line = head.substr(0, line_end);
-    if (status_line.size() < 12) return std::nullopt;
-    r.status = std::stoi(status_line.substr(9, 3));
-    std::size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
-    while (pos < head.size()) {
-      std::size_t end = head.find("\r\n", pos);
-      if (end == std::string::npos) end = head.size();
-      std::string line = head.substr(pos, end - pos);
-      std::size_t colon = line.find(':');
-      if (colon != std::string::npos) r.headers.add(line.substr(0, colon), trim(line.substr(colon + 1)));
-      pos = end + 2;
-    }
-    std::size_t length = std::stoul(r.headers.get("Content-Length").value_or("0"));
-    buffer_.erase(0, header_end + 4);
+    auto r = read_head(deadline);
+    if (!r) return std::nullopt;
+    std::size_t length = std::stoul(r->headers.get("Content-Length").value_or("0"));
     while (buffer_.size() < length)
       if (!fill(deadline)) return std::nullopt;
-    r.body = buffer_.substr(0, length);
+    r->body = buffer_.substr(0, length);
     buffer_.erase(0, length);
     return r;
+  }
+
+  // The answer to a HEAD request: its status line and headers, and no body whatever Content-Length says.
+  std::optional<RawResponse> read_head_response(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+    return read_head(std::chrono::steady_clock::now() + timeout);
   }
 
   // True when the server closes (EOF or reset) before the deadline.
@@ -101,6 +89,29 @@ class RawConnection {
   }
 
  private:
+  std::optional<RawResponse> read_head(std::chrono::steady_clock::time_point deadline) {
+    std::size_t header_end;
+    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos)
+      if (!fill(deadline)) return std::nullopt;
+    RawResponse r;
+    std::string head = buffer_.substr(0, header_end);
+    std::size_t line_end = head.find("\r\n");
+    std::string status_line = head.substr(0, line_end);
+    if (status_line.size() < 12) return std::nullopt;
+    r.status = std::stoi(status_line.substr(9, 3));
+    std::size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
+    while (pos < head.size()) {
+      std::size_t end = head.find("\r\n", pos);
+      if (end == std::string::npos) end = head.size();
+      std::string line = head.substr(pos, end - pos);
+      std::size_t colon = line.find(':');
+      if (colon != std::string::npos) r.headers.add(line.substr(0, colon), trim(line.substr(colon + 1)));
+      pos = end + 2;
+    }
+    buffer_.erase(0, header_end + 4);
+    return r;
+  }
+
   bool fill(std::chrono::steady_clock::time_point deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
