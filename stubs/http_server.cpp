@@ -6,11 +6,15 @@
 // connection the session kept from its last one.
 #include "stubs/http_server.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <condition_variable>
+#include <iostream>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -29,6 +33,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/redact.h"
+
 
 namespace tc::stub {
 
@@ -45,8 +51,11 @@ constexpr int kIoThreads = 2;
 constexpr std::chrono::seconds kDrainLimit{5};
 // How long a connection closed after an error answer is still read from (see linger_and_close).
 constexpr std::chrono::milliseconds kLinger{1000};
-// Upstream answers: the header size libcurl also accepts.
-constexpr std::uint32_t kUpstreamHeaderLimit = 100 * 1024;
+// Beast throws (std::length_error) on one header field of 64 KiB or more, before any limit check:
+// a whole header under this size cannot hold such a field. Incoming requests and upstream answers alike.
+constexpr std::size_t kMaxHeaderLimit = 60 * 1024;
+// An upstream answer's body: over it, an error outcome rather than memory growing until the deadline.
+constexpr std::uint64_t kUpstreamBodyLimit = 64ull * 1024 * 1024;
 
 // Where a request the I/O threads may send goes (Pending's rule), or nullopt for a worker's HttpClient.
 struct PlainTarget {
@@ -77,10 +86,10 @@ std::optional<PlainTarget> plain_target(const HttpRequest& r) {
 
 Response and_then(Response r, std::function<Response(Response)> step) {
   if (!r.pending) return step(std::move(r));
-  auto& then = r.pending->then;
-  then = [inner = std::move(then), step = std::move(step)](Result<HttpResponse> outcome) {
-    return and_then(inner(std::move(outcome)), step);
-  };
+  // A new Pending: a copy of `r` elsewhere keeps its own `then`.
+  r.pending = std::make_shared<Pending>(Pending{r.pending->request, [inner = r.pending->then, step = std::move(step)](Result<HttpResponse> outcome) {
+                                                  return and_then(inner(std::move(outcome)), step);
+                                                }});
   return r;
 }
 
@@ -147,16 +156,18 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
   using Done = std::function<void(Result<HttpResponse>, std::optional<tcp::socket>)>;
   Exchange(net::any_io_executor executor, HttpRequest request, PlainTarget to, std::optional<tcp::socket> kept, Done done)
-      : request_(std::move(request)), to_(std::move(to)), done_(std::move(done)), socket_(std::move(kept)),
-        timer_(executor), resolver_(executor) {
+      : request_(std::move(request)), to_(std::move(to)), done_(std::move(done)), executor_(executor),
+        socket_(std::move(kept)), timer_(executor), resolver_(executor) {
     reused_ = socket_.has_value();
-    if (!socket_) socket_.emplace(executor);
+    if (!socket_) socket_.emplace(executor_);
+    // HttpClient's 0 is "no deadline"; here every exchange has one: HttpRequest's default.
+    if (request_.timeout_ms <= 0) request_.timeout_ms = HttpRequest{}.timeout_ms;
   }
 
   void start() {
     started_ = std::chrono::steady_clock::now();
     build_message();
-    timer_.expires_after(std::chrono::milliseconds(std::max(1L, request_.timeout_ms)));
+    timer_.expires_after(std::chrono::milliseconds(request_.timeout_ms));
     timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->finished_) return;
       self->timed_out_ = true;
@@ -172,8 +183,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     msg_.version(11);
     msg_.method_string(request_.method);
     msg_.target(to_.target);
-    msg_.set(http::field::host, to_.port == "80" ? to_.host : to_.host + ":" + to_.port);
-    for (const auto& [name, value] : request_.headers.entries()) msg_.insert(name, value);
+    // The framing is the message's own; a Host the caller gives replaces the URL's, as with libcurl.
+    for (const auto& [name, value] : request_.headers.entries()) {
+      const auto field = http::string_to_field(name);
+      if (field == http::field::content_length || field == http::field::transfer_encoding) continue;
+      msg_.insert(name, value);
+    }
+    if (!request_.headers.has("Host")) msg_.set(http::field::host, to_.port == "80" ? to_.host : to_.host + ":" + to_.port);
     if (!request_.headers.has("Accept")) msg_.set(http::field::accept, "*/*");
     // As HttpClient: a POST always carries a body (Content-Length: 0 when empty), other methods when given.
     if (!request_.body.empty() || request_.method == "POST") msg_.content_length(request_.body.size());
@@ -193,12 +209,15 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       });
     }
     resolver_.async_resolve(host, to_.port, [self = shared_from_this()](beast::error_code e, tcp::resolver::results_type found) {
+      // A name resolved after the deadline: async_connect would open the socket the timer closed.
+      if (self->timed_out_) return self->fail(net::error::timed_out);
       if (e) return self->fail(e);
       net::async_connect(*self->socket_, found, [self](beast::error_code e2, const tcp::endpoint&) { self->on_connect(e2); });
     });
   }
 
   void on_connect(beast::error_code ec) {
+    if (timed_out_) return fail(net::error::timed_out);
     if (ec) return fail(ec);
     beast::error_code ignored;
     socket_->set_option(tcp::no_delay(true), ignored);
@@ -214,10 +233,11 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   void receive() {
     parser_.emplace();
-    parser_->header_limit(kUpstreamHeaderLimit);
-    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser_->header_limit(static_cast<std::uint32_t>(kMaxHeaderLimit));
+    parser_->body_limit(kUpstreamBodyLimit);
     if (request_.method == "HEAD") parser_->skip(true);
     http::async_read(*socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->answered_ = self->answered_ || self->parser_->got_some();
       if (ec) return self->again_or_fail(ec);
       // An interim answer (103 Early Hints, 102 Processing) is not the answer: read on, as libcurl does.
       const unsigned status = self->parser_->get().result_int();
@@ -226,13 +246,14 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     });
   }
 
-  // A kept-alive connection the other side had closed: once more on a new one.
+  // A kept-alive connection the other side had closed before any answer byte (an interim answer
+  // included): once more on a new one.
   void again_or_fail(beast::error_code ec) {
-    if (!reused_ || timed_out_ || (parser_ && parser_->got_some())) return fail(ec);
+    if (!reused_ || timed_out_ || answered_) return fail(ec);
     reused_ = false;
     beast::error_code ignored;
     socket_->close(ignored);
-    socket_.emplace(socket_->get_executor());
+    socket_.emplace(executor_);
     buffer_.clear();
     parser_.reset();
     connect();
@@ -249,8 +270,11 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     response.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
     response.effective_url = request_.url;
     response.hops.push_back(HttpHop{request_.method, request_.url, response.status, response.headers});
+    // Kept only when the answer ended by its own framing, nothing follows it and the deadline has not
+    // closed the socket meanwhile.
     std::optional<tcp::socket> keep;
-    if (got.keep_alive() && buffer_.size() == 0) keep = std::move(socket_);
+    if (parser_->keep_alive() && response.status != 101 && buffer_.size() == 0 && !timed_out_ && socket_->is_open())
+      keep = std::move(socket_);
     else close();
     done_(std::move(response), std::move(keep));
   }
@@ -265,6 +289,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   }
 
   void close() {
+    if (!socket_) return;
     beast::error_code ignored;
     socket_->shutdown(tcp::socket::shutdown_both, ignored);
     socket_->close(ignored);
@@ -273,11 +298,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   HttpRequest request_;
   PlainTarget to_;
   Done done_;
+  net::any_io_executor executor_;
   std::chrono::steady_clock::time_point started_;
   std::optional<tcp::socket> socket_;
   net::steady_timer timer_;
   tcp::resolver resolver_;
   bool reused_ = false;
+  bool answered_ = false;  // some byte of an answer (interim or final) has arrived
   bool timed_out_ = false;
   bool finished_ = false;
   http::request<http::string_body> msg_;
@@ -299,7 +326,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_read() {
     if (server_.draining) return do_close();
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    parser_->header_limit(static_cast<std::uint32_t>(std::min(server_.options.header_limit, kMaxHeaderLimit)));
     parser_->body_limit(server_.options.body_limit);
     stream_.expires_after(server_.options.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
@@ -357,7 +384,7 @@ class Session : public std::enable_shared_from_this<Session> {
       std::string key = to->host + ":" + to->port;
       std::optional<tcp::socket> kept;
       if (auto it = upstream_.find(key); it != upstream_.end()) {
-        kept.emplace(std::move(it->second));
+        if (idle_and_open(it->second)) kept.emplace(std::move(it->second));
         upstream_.erase(it);
       }
       auto done = [self = shared_from_this(), key, next](Result<HttpResponse> outcome, std::optional<tcp::socket> keep) {
@@ -372,6 +399,14 @@ class Session : public std::enable_shared_from_this<Session> {
       auto outcome = client.send(pending->request);
       net::dispatch(self->stream_.get_executor(), [next, outcome = std::move(outcome)]() mutable { next(std::move(outcome)); });
     });
+  }
+
+  // A kept upstream connection may be used again when the other side has neither closed it nor sent
+  // anything since its last answer (bytes there would be read as the next answer), as libcurl checks.
+  static bool idle_and_open(tcp::socket& socket) {
+    char byte;
+    const auto got = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
 
   Request to_request(const http::request<http::string_body>& msg) const {
@@ -395,16 +430,15 @@ class Session : public std::enable_shared_from_this<Session> {
   // `counted`: the answer closes a request handed to the pool (in-flight bookkeeping).
   // `head`: the answer to a HEAD request, sent with the length its body has but without the body
   // (RFC 9110 §9.3.2), so that the connection's next answer is read from where it starts.
+  // A HEAD answer made without a body (a forwarded one) keeps the Content-Length it states.
   void write(Response response, bool keep_alive, bool counted, bool head = false) {
     auto msg = std::make_shared<http::response<http::string_body>>();
-    msg->version(11);
-    msg->result(static_cast<unsigned>(response.status));
-    for (const auto& [name, value] : response.headers.entries()) msg->insert(name, value);
-    msg->set(http::field::server, kServerName);
-    msg->body() = std::move(response.body);
-    msg->keep_alive(keep_alive && !server_.draining);
-    msg->prepare_payload();
-    if (head) msg->body().clear();
+    try {
+      build(*msg, std::move(response), keep_alive, head);
+    } catch (const std::exception&) {  // a status or header Beast refuses: a bare 500 is still an answer
+      *msg = {};
+      build(*msg, Response{500, {}, {}, nullptr}, false, head);
+    }
     stream_.expires_after(server_.options.read_timeout);
     http::async_write(stream_, *msg, [self = shared_from_this(), msg, counted](beast::error_code ec, std::size_t) {
       if (counted) self->server_.request_finished();
@@ -412,6 +446,18 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!msg->keep_alive()) return self->linger_and_close();
       self->do_read();
     });
+  }
+
+  void build(http::response<http::string_body>& msg, Response response, bool keep_alive, bool head) const {
+    msg.version(11);
+    msg.result(static_cast<unsigned>(response.status));
+    for (const auto& [name, value] : response.headers.entries()) msg.insert(name, value);
+    msg.set(http::field::server, kServerName);
+    msg.keep_alive(keep_alive && !server_.draining);
+    const bool stated = head && response.body.empty() && msg.find(http::field::content_length) != msg.end();
+    msg.body() = std::move(response.body);
+    if (!stated) msg.prepare_payload();
+    if (head) msg.body().clear();
   }
 
   // Closing with unread request bytes would make the kernel reset the connection and the client could
@@ -512,7 +558,19 @@ void HttpServer::run(bool handle_signals) {
   for (auto& loop : s.loops) guards.push_back(net::make_work_guard(*loop));
   net::post(s.ioc, [&s] { s.do_accept(); });
   std::vector<std::thread> threads;
-  for (auto& loop : s.loops) threads.emplace_back([&loop = *loop] { loop.run(); });
+  for (auto& loop : s.loops)
+    threads.emplace_back([&loop = *loop] {
+      // An exception out of a completion ends only the operation that threw (its session); the loop
+      // goes on serving the others.
+      for (;;) {
+        try {
+          loop.run();
+          return;
+        } catch (const std::exception& e) {
+          std::cerr << "stub server: an I/O operation failed: " + global_redactor().apply(e.what()) + '\n';
+        }
+      }
+    });
 
   {
     std::unique_lock lock(s.mu);

@@ -257,9 +257,10 @@ int main(int argc, char** argv) {
   ServerOptions so;
   so.host = o.host;
   so.port = o.port;
-  // Only the gateway's handlers wait on another server (the Authority's keys, the sign-in code
-  // exchange); the other roles' handlers run on the I/O threads.
-  so.workers = o.role == "gateway" ? ServerOptions{}.workers : 0;
+  // The gateway's handlers wait on another server (the Authority's keys, the sign-in code exchange)
+  // and the Authority's on its signing key being generated: they run on workers. A backend's never
+  // wait, and run on the I/O threads.
+  so.workers = o.role == "backend" ? 0 : ServerOptions{}.workers;
   so.error_response = [&role](ServerFault fault, const Request& r) { return role->server_error(fault, r); };
   const std::string cid_header = ctx.profile.header("correlation_id");
   // One line per request once its answer is made (a pending one's after its upstream answered).
@@ -273,10 +274,12 @@ int main(int argc, char** argv) {
         try {
           Response response = make();
           if (auto pending = response.pending) {
-            // The server keeps `request` alive until `then` has run.
-            pending->then = [&logged, &request, then = std::move(pending->then)](Result<HttpResponse> outcome) {
-              return logged(request, [&] { return then(std::move(outcome)); });
-            };
+            // A new Pending, so that a copy of the answer elsewhere keeps its own `then`. The server
+            // keeps `request` alive until `then` has run.
+            response.pending = std::make_shared<Pending>(
+                Pending{pending->request, [&logged, &request, then = pending->then](Result<HttpResponse> outcome) {
+                          return logged(request, [&] { return then(std::move(outcome)); });
+                        }});
             return response;
           }
           log(response.status, response.headers.get(cid_header).value_or("-"));

@@ -314,6 +314,9 @@ Response Gateway::forwarded(Call& call, const Route& route, const std::optional<
   r.body = std::move(answer->body);
   for (const auto& [name, value] : answer->headers.entries())
     if (!owned(name)) r.headers.add(name, value);
+  // A HEAD answer has no body to measure: the length is the backend's (RFC 9110 §9.3.2).
+  if (call.request.method == "HEAD")
+    if (auto length = answer->headers.get("Content-Length")) r.headers.set("Content-Length", *length);
   if (tenant)  // (the fault answers with the token's own tenant, not the one selected)
     r.headers.set(p_.header("tenant"), fault("gateway.answer_tenant_from_claim") && d.actor.tenant ? *d.actor.tenant : *tenant);
   r.headers.set(p_.header("correlation_id"), call.correlation_id);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <set>
 #include <thread>
@@ -434,6 +435,72 @@ Response describe_with_remote(const Request& r) {
   return out;
 }
 
+// A socket listening on loopback; its port.
+std::uint16_t listen_on_loopback(int& fd) {
+  fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 8) != 0) return 0;
+  socklen_t len = sizeof addr;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return 0;
+  return ntohs(addr.sin_port);
+}
+
+// An upstream whose connections a test answers byte by byte: `script(fd, n)` for the n-th connection
+// accepted (from 0), on a thread of its own, up to `connections` of them. Every wait has a deadline.
+class ScriptedUpstream {
+ public:
+  using Script = std::function<void(int fd, int n)>;
+  ScriptedUpstream(Script script, int connections) {
+    port_ = listen_on_loopback(listener_);
+    thread_ = std::thread([this, script = std::move(script), connections] {
+      for (int n = 0; n < connections; ++n) {
+        pollfd p{listener_, POLLIN, 0};
+        if (::poll(&p, 1, 5000) <= 0) return;
+        int c = ::accept(listener_, nullptr, nullptr);
+        if (c < 0) return;
+        ++accepted_;
+        script(c, n);
+        ::close(c);
+      }
+    });
+  }
+  ~ScriptedUpstream() {
+    thread_.join();
+    ::close(listener_);
+  }
+  std::uint16_t port() const { return port_; }
+  int accepted() const { return accepted_; }
+
+  // A request's head (its body, if any, is not read); "" when none comes within 5 s.
+  static std::string read_head(int fd) {
+    std::string got;
+    char buf[4096];
+    while (got.find("\r\n\r\n") == std::string::npos) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 5000) <= 0) return "";
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return "";
+      got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got;
+  }
+  static void send_all(int fd, const std::string& data) { (void)::send(fd, data.data(), data.size(), MSG_NOSIGNAL); }
+  // Waits (5 s at most) for the other side to close.
+  static void until_closed(int fd) {
+    char buf[4096];
+    for (pollfd p{fd, POLLIN, 0}; ::poll(&p, 1, 5000) > 0;)
+      if (::recv(fd, buf, sizeof buf, 0) <= 0) return;
+  }
+
+ private:
+  int listener_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<int> accepted_{0};
+  std::thread thread_;
+};
+
 TEST(PendingAnswer, IsMadeFromTheUpstreamsAnswerWithOrWithoutWorkers) {
   RunningServer upstream(ServerOptions{}, describe);
   for (int workers : {0, 2}) {
@@ -441,12 +508,12 @@ TEST(PendingAnswer, IsMadeFromTheUpstreamsAnswerWithOrWithoutWorkers) {
     o.workers = workers;
     RunningServer front(o, [&](const Request& r) { return pending_get(base_url(upstream.port()) + "/up" + r.target); });
     RawConnection c(front.port());
-    ASSERT_TRUE(c.send(raw_request("GET", "/a?x=1")));
+    ASSERT_TRUE(c.send(raw_request("GET", "/a/../b?x=1")));
     auto r = c.read_response();
     ASSERT_TRUE(r) << "workers " << workers;
     EXPECT_EQ(r->status, 200) << r->body;
     auto body = nlohmann::json::parse(r->body);
-    EXPECT_EQ(body["target"], "/up/a?x=1");
+    EXPECT_EQ(body["target"], "/up/a/../b?x=1");  // as written: dot segments are not removed
     EXPECT_EQ(body["probe"], "forwarded");
   }
 }
@@ -502,16 +569,9 @@ TEST(PendingAnswer, AnUnreachableUpstreamIsAnErrorOutcomeNamingTheRequest) {
 
 TEST(PendingAnswer, TheDeadlineEndsAnUpstreamThatNeverAnswers) {
   // A listening socket nobody reads: the connection is made, the answer never comes.
-  int silent = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(silent, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(silent, 8), 0);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  const std::uint16_t port = ntohs(addr.sin_port);
+  int silent = -1;
+  const std::uint16_t port = listen_on_loopback(silent);
+  ASSERT_NE(port, 0);
 
   RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(base_url(port) + "/x", 300); });
   RawConnection c(front.port());
@@ -575,35 +635,18 @@ TEST(PendingAnswer, APostCarriesItsBodyAndLength) {
 
 // An upstream that first sends an interim answer: the final one is the outcome, as with libcurl.
 TEST(PendingAnswer, AnInterimAnswerIsReadPast) {
-  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(listener, 8), 0);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  std::thread upstream([listener] {
-    pollfd p{listener, POLLIN, 0};
-    if (::poll(&p, 1, 5000) <= 0) return;
-    int c = ::accept(listener, nullptr, nullptr);
-    if (c < 0) return;
-    char buf[4096];
-    (void)::recv(c, buf, sizeof buf, 0);  // the request; its content is not checked here
-    const std::string answer =
-        "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
-        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nfinal";
-    (void)::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
-    ::close(c);
-  });
-  const std::uint16_t port = ntohs(addr.sin_port);
-  RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(base_url(port) + "/x"); });
+  ScriptedUpstream upstream(
+      [](int fd, int) {
+        ScriptedUpstream::read_head(fd);
+        ScriptedUpstream::send_all(fd,
+                                   "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+                                   "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nfinal");
+      },
+      1);
+  RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(base_url(upstream.port()) + "/x"); });
   RawConnection c(front.port());
   ASSERT_TRUE(c.send(raw_request("GET", "/a")));
   auto r = c.read_response();
-  upstream.join();
-  ::close(listener);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(r->body, "final");
@@ -638,7 +681,9 @@ TEST(PendingAnswer, ARequestThatFollowsRedirectsIsSentByAWorker) {
 }
 
 TEST(PendingAnswer, StopLetsAPendingAnswerFinish) {
-  RunningServer upstream(small_limits(), [](const Request& r) {
+  std::promise<void> reached;  // the upstream has the request: the front's answer is pending
+  RunningServer upstream(small_limits(), [&](const Request& r) {
+    reached.set_value();
     std::this_thread::sleep_for(400ms);
     return describe(r);
   });
@@ -647,12 +692,122 @@ TEST(PendingAnswer, StopLetsAPendingAnswerFinish) {
   });
   RawConnection c(front->port());
   ASSERT_TRUE(c.send(raw_request("GET", "/a")));
-  std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(reached.get_future().wait_for(5s), std::future_status::ready);
   auto stopped = std::async(std::launch::async, [&front] { front->stop(); });
   auto r = c.read_response(3000ms);
   ASSERT_TRUE(r) << "the pending answer was dropped at stop";
   EXPECT_EQ(r->status, 200) << r->body;
   ASSERT_EQ(stopped.wait_for(5s), std::future_status::ready);
+}
+
+// Beast refuses a header field of 64 KiB or more by throwing: an upstream sending one gives an error
+// outcome, and the server goes on.
+TEST(PendingAnswer, AnAnswerHeaderOverTheLimitIsAnErrorOutcome) {
+  ScriptedUpstream upstream(
+      [](int fd, int n) {
+        ScriptedUpstream::read_head(fd);
+        const std::string big = n == 0 ? "X-Big: " + std::string(70000, 'a') + "\r\n" : "";
+        ScriptedUpstream::send_all(fd, "HTTP/1.1 200 OK\r\n" + big + "Content-Length: 2\r\nConnection: close\r\n\r\nok");
+      },
+      2);
+  RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(base_url(upstream.port()) + "/x"); });
+  RawConnection c(front.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto refused = c.read_response();
+  ASSERT_TRUE(refused) << "no answer: the server ended";
+  EXPECT_EQ(refused->status, 502);
+  EXPECT_NE(refused->body.find("header limit"), std::string::npos) << refused->body;
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto next = c.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(next->body, "ok");
+}
+
+// Bytes an upstream sends after its answer (here a 408 before an idle close) are not the next
+// request's answer: the kept connection is dropped and a new one made.
+TEST(PendingAnswer, BytesAfterAnAnswerAreNotTakenForTheNext) {
+  ScriptedUpstream upstream(
+      [](int fd, int n) {
+        ScriptedUpstream::read_head(fd);
+        if (n == 0) {
+          ScriptedUpstream::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+          std::this_thread::sleep_for(50ms);
+          ScriptedUpstream::send_all(fd, "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+          return ScriptedUpstream::until_closed(fd);
+        }
+        ScriptedUpstream::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecond");
+      },
+      2);
+  RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(base_url(upstream.port()) + "/x"); });
+  RawConnection c(front.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto first = c.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, "first");
+  std::this_thread::sleep_for(300ms);  // the 408 has arrived on the kept connection
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto second = c.read_response();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200);
+  EXPECT_EQ(second->body, "second");
+  EXPECT_EQ(upstream.accepted(), 2);
+}
+
+// An upstream HEAD answer has no body whatever its Content-Length says; the answer made from it states
+// that length, and the connections on both sides go on.
+TEST(PendingAnswer, AHeadIsAnsweredWithTheUpstreamsLength) {
+  RunningServer upstream(ServerOptions{}, describe);
+  RunningServer front(ServerOptions{}, [&](const Request& r) {
+    Response answer = pending_get(base_url(upstream.port()) + "/up", 2000);
+    answer.pending->request.method = r.method;
+    answer.pending->then = [](Result<HttpResponse> outcome) {
+      Response out;
+      out.status = outcome.ok() ? outcome->status : 502;
+      if (outcome.ok()) out.headers.set("Content-Length", outcome->headers.get("Content-Length").value_or("none"));
+      return out;
+    };
+    return answer;
+  });
+  RawConnection c(front.port());
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(c.send(raw_request("HEAD", "/a")));
+    auto r = c.read_head_response();
+    ASSERT_TRUE(r) << "HEAD " << i;
+    EXPECT_EQ(r->status, 200) << "HEAD " << i;
+    EXPECT_GT(std::stoul(r->headers.get("Content-Length").value_or("0")), 0u) << "HEAD " << i;
+  }
+}
+
+// A handler's answer Beast cannot write (a header field of 64 KiB or more) is a 500, not the end of
+// the server; so is a request header that large, whatever the configured limit.
+TEST(HttpServer, WhatBeastRefusesEndsOneExchangeOnly) {
+  ServerOptions wide;
+  wide.header_limit = 1024 * 1024;
+  RunningServer s(wide, [](const Request& r) {
+    Response out = describe(r);
+    if (r.path == "/big") out.headers.set("X-Big", std::string(70000, 'a'));
+    return out;
+  });
+  {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.send(raw_request("GET", "/big")));
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << "no answer: the server ended";
+    EXPECT_EQ(r->status, 500);
+  }
+  {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.send(raw_request("GET", "/a", "X-Big: " + std::string(70000, 'a') + "\r\n")));
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << "no answer: the server ended";
+    EXPECT_EQ(r->status, 431);
+  }
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
 }
 
 TEST(PendingAnswer, AndThenStepsAnAnswerAtOnceAndAPendingOneAfterItsUpstream) {
