@@ -220,6 +220,17 @@ TEST_F(HttpClientTest, SendsMethodHeadersAndBodyAsGiven) {
   EXPECT_EQ(seen[2].body, "");
 }
 
+TEST_F(HttpClientTest, ThePathIsSentAsWrittenDotSegmentsIncluded) {
+  TestServer server([](const Seen&) { return response(200, "OK", {}, "{}"); });
+  HttpClient client;
+  HttpRequest req;
+  req.url = server.url("/api/items/../admin/./x?next=/../y");
+  ASSERT_TRUE(client.send(req).ok());
+  auto seen = server.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].target, "/api/items/../admin/./x?next=/../y");
+}
+
 TEST_F(HttpClientTest, HeadReadsNoBody) {
   TestServer server([](const Seen& s) {
     return "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Method: " + s.method + "\r\n\r\n";
