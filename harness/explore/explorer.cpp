@@ -310,7 +310,7 @@ std::optional<Explorer::Sent> Explorer::attempt_gateway(const Probe& probe) {
     req.method = route.method;
     req.url = gateway->second.url + fill(route, p) + (p.query.empty() ? "" : "?" + p.query);
     const std::string auth = str(contract, "/headers/authorization"_json_pointer);
-    if (p.token == TokenForm::other_scheme) req.headers.add(auth, "Token " + *token);
+    if (p.token == TokenForm::other_scheme) req.headers.add(auth, str(contract, "/values/basic_scheme"_json_pointer) + " " + *token);
     else if (p.token != TokenForm::none) req.headers.add(auth, str(contract, "/values/bearer_scheme"_json_pointer) + " " + *token);
     for (const auto& c : p.carriers) req.headers.add(carrier_name(model_, c), carrier_value(c));
     if (p.spoof_identity) {

@@ -52,7 +52,7 @@ std::string token_step(const Model& model, const Probe& probe, const std::string
 }
 
 std::string bearer(const std::string& token = "access_token") {
-  return K + "  headers:\n" + K + "    " + q("{{contract.headers.authorization}}") + ": " + q("Bearer {{" + token + "}}") + "\n";
+  return K + "  headers:\n" + K + "    " + q("{{contract.headers.authorization}}") + ": " + q("{{contract.values.bearer_scheme}} {{" + token + "}}") + "\n";
 }
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;  // names and values, flow text

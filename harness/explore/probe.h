@@ -29,7 +29,7 @@ struct Carrier {
 enum class TokenForm {
   issued,                     // from the token endpoint (A4)
   none,                       // no Authorization header
-  other_scheme,               // the token under another scheme than Bearer
+  other_scheme,               // the token under the profile's Basic scheme rather than its bearer one
   alg_none,                   // the issued token's claims, unsigned
   tampered,                   // the issued token with another tenant claim, signature kept
   expired_past_leeway,        // minted (capability mint): exp just outside the leeway

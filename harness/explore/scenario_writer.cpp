@@ -102,13 +102,13 @@ struct Writer {
     };
     switch (probe.token) {
       case TokenForm::none: break;
-      case TokenForm::other_scheme: add("{{contract.headers.authorization}}", "Token {{access_token}}"); break;
-      case TokenForm::alg_none: add("{{contract.headers.authorization}}", "Bearer {{token_alg_none(access_token)}}"); break;
+      case TokenForm::other_scheme: add("{{contract.headers.authorization}}", "{{contract.values.basic_scheme}} {{access_token}}"); break;
+      case TokenForm::alg_none: add("{{contract.headers.authorization}}", "{{contract.values.bearer_scheme}} {{token_alg_none(access_token)}}"); break;
       case TokenForm::tampered:
         add("{{contract.headers.authorization}}",
-            "Bearer {{token_tampered(access_token, contract.claims.tenant, " + tenant_expr(model, probe.tampered_tenant) + ")}}");
+            "{{contract.values.bearer_scheme}} {{token_tampered(access_token, contract.claims.tenant, " + tenant_expr(model, probe.tampered_tenant) + ")}}");
         break;
-      default: add("{{contract.headers.authorization}}", "Bearer {{access_token}}");
+      default: add("{{contract.headers.authorization}}", "{{contract.values.bearer_scheme}} {{access_token}}");
     }
     for (const auto& c : probe.carriers) add(name_text(c), value_text(model, c));
     if (probe.spoof_identity) {
