@@ -279,15 +279,16 @@ class Doctor {
     return "/";
   }
 
-  // GET url with the profile's correlation id header set to a fresh id (returned in `cid`).
+  // GET url with the profile's correlation id header set to a fresh id (returned in `cid`), and
+  // `token` under `scheme` when given.
   Result<HttpResponse> get_correlated(HttpClient& http, const std::string& url, std::string& cid,
-                                      const std::string& token = "") {
+                                      const std::string& token = "", const std::string& scheme = "") {
     cid = "doctor-" + random_token(12);
     HttpRequest req;
     req.url = url;
     req.timeout_ms = kCheckTimeoutMs;
     req.headers.add(profile_.header("correlation_id"), cid);
-    if (!token.empty()) req.headers.add(profile_.header("authorization"), profile_.value("bearer_scheme") + " " + token);
+    if (!token.empty()) req.headers.add(profile_.header("authorization"), scheme + " " + token);
     return http.send(req);
   }
 
@@ -306,9 +307,11 @@ class Doctor {
     if (!res) return report(false, c.name, "unauthenticated", res.error().message);
     spellings_.unauthenticated(c.name, *res);
     if (auto record = audit_record(http, c, cid)) spellings_.audit_record(c.name, *record, "authn_failed");
-    check_echo(http, c);
     const std::string header = profile_.header("www_authenticate");
     const auto challenge = res->headers.get(header);
+    // A scheme other than the profile's is reported once (values.bearer_scheme); the echo is then
+    // asked with the scheme the gateway names, so that the spellings behind it are found in the same run.
+    check_echo(http, c, challenge && !challenge->empty() ? challenge->substr(0, challenge->find(' ')) : profile_.value("bearer_scheme"));
     const bool ok = res->status == profile_.status("unauthenticated") && challenge &&
                     challenge->rfind(profile_.value("bearer_scheme"), 0) == 0;
     report(ok, c.name, "unauthenticated",
@@ -317,11 +320,11 @@ class Doctor {
   }
 
   // B4, where offered: the echo route of the bindings with the one-tenant user's token.
-  void check_echo(HttpClient& http, const Component& c) {
+  void check_echo(HttpClient& http, const Component& c, const std::string& scheme) {
     const std::string route = bound_route("platform", "echo");
     if (!env_.capabilities.count("echo") || route.empty() || token_.empty()) return;
     std::string cid;
-    auto res = get_correlated(http, c.url + route, cid, token_);
+    auto res = get_correlated(http, c.url + route, cid, token_, scheme);
     if (!res) return report(false, c.name, "echo", res.error().message);
     json body = json::parse(res->body, nullptr, false);
     if (res->status != profile_.status("ok") || body.is_discarded())

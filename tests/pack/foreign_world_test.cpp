@@ -55,7 +55,7 @@ TEST(ForeignWorld, DoctorNamesEveryDifferingSpellingAndItsKey) {
   for (const char* key : {"errors.unauthenticated", "paths.token", "paths.jwks",
                           "paths.authorize", "paths.introspect", "paths.audit", "values.default_audience",
                           "windows.access_token_ttl_seconds", "echo.headers_at", "echo.values", "echo.names",
-                          "errors.tenant_ambiguous"}) {
+                          "errors.tenant_ambiguous", "values.bearer_scheme"}) {
     SCOPED_TRACE(key);
     EXPECT_NE(out.find(std::string("change ") + key), std::string::npos) << out;
   }
