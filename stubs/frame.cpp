@@ -49,7 +49,25 @@ Response Frame::handle(const Request& request) {
   const auto& p = ctx_.profile;
   // The call outlives this function when the answer is pending: its handlers' `then` refer to it.
   auto call = std::make_shared<Call>(Call{request, table_.faults.fresh_correlation_id ? uuid_v4() : correlation_id_of(request, p)});
-  return and_then(answer(*call), [this, call](Response r) { return finish(*call, std::move(r)); });
+  return and_then(recorded_if_thrown(call, [&] { return answer(*call); }),
+                  [this, call](Response r) { return finish(*call, std::move(r)); });
+}
+
+// U1 on the failure path: a handler (or a pending answer's `then`) that throws after stating decisions
+// has them recorded before the exception goes on to the server, which answers handler_failed.
+Response Frame::recorded_if_thrown(const std::shared_ptr<Call>& call, const std::function<Response()>& make) {
+  Response r;
+  try {
+    r = make();
+  } catch (...) {
+    record(*call);
+    throw;
+  }
+  if (!r.pending) return r;
+  r.pending = std::make_shared<Pending>(Pending{r.pending->request, [this, call, then = r.pending->then](Result<HttpResponse> outcome) {
+                                                  return recorded_if_thrown(call, [&] { return then(std::move(outcome)); });
+                                                }});
+  return r;
 }
 
 Response Frame::answer(Call& call) {
@@ -81,6 +99,18 @@ Response Frame::method_not_allowed(const Call& call, const std::vector<std::stri
 // U1: every decision of the request becomes a record before the answer leaves (the runner reads
 // the audit as soon as it has the answer).
 Response Frame::finish(Call& call, Response response) {
+  record(call);
+  const auto& f = table_.faults;
+  for (const auto& [name, value] : call.echo.entries()) response.headers.set(name, value);
+  if (f.errors_without_correlation_id && response.status >= 400) {
+    auto body = nlohmann::json::parse(response.body, nullptr, false);
+    if (body.is_object() && body.erase("correlation_id") > 0) response.body = body.dump();
+  }
+  return response;
+}
+
+// The call's decisions as audit records and its published changes as outbox events, once.
+void Frame::record(Call& call) {
   const auto& f = table_.faults;
   for (const auto& d : call.decisions) {
     if ((d.allow && f.skip_allowed_records) || (!d.allow && f.skip_denied_records)) continue;
@@ -91,12 +121,8 @@ Response Frame::finish(Call& call, Response response) {
   }
   if (ctx_.outbox)
     for (const auto& p : call.published) ctx_.outbox->record(outbox_event(p, call.correlation_id, ctx_.profile));
-  for (const auto& [name, value] : call.echo.entries()) response.headers.set(name, value);
-  if (f.errors_without_correlation_id && response.status >= 400) {
-    auto body = nlohmann::json::parse(response.body, nullptr, false);
-    if (body.is_object() && body.erase("correlation_id") > 0) response.body = body.dump();
-  }
-  return response;
+  call.decisions.clear();
+  call.published.clear();
 }
 
 Response Frame::audit_query(const Call& call) const {

@@ -74,7 +74,9 @@ class Frame final : public Role {
 
  private:
   Response answer(Call& call);
+  Response recorded_if_thrown(const std::shared_ptr<Call>& call, const std::function<Response()>& make);
   Response finish(Call& call, Response response);
+  void record(Call& call);
   Response audit_query(const Call& call) const;
   Response outbox_query(const Call& call) const;
   Response method_not_allowed(const Call& call, const std::vector<std::string>& allowed) const;
