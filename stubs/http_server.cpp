@@ -166,7 +166,11 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   void start() {
     started_ = std::chrono::steady_clock::now();
-    build_message();
+    try {
+      build_message();
+    } catch (const std::exception&) {  // a method or header Beast refuses (a field of 64 KiB or more)
+      return fail({}, "the request cannot be written");
+    }
     timer_.expires_after(std::chrono::milliseconds(request_.timeout_ms));
     timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->finished_) return;
@@ -279,12 +283,12 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     done_(std::move(response), std::move(keep));
   }
 
-  void fail(beast::error_code ec) {
+  void fail(beast::error_code ec, std::string reason = {}) {
     finished_ = true;
     timer_.cancel();
     close();
-    const std::string reason =
-        timed_out_ ? "no answer within " + std::to_string(request_.timeout_ms) + " ms" : ec.message();
+    if (reason.empty())
+      reason = timed_out_ ? "no answer within " + std::to_string(request_.timeout_ms) + " ms" : ec.message();
     done_(environment_error("", request_.method + " " + request_.url + ": " + reason), std::nullopt);
   }
 
@@ -369,7 +373,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // connection this session keeps for its host, or by a worker through HttpClient when the I/O
   // threads do not send it) and its `then` called, until an answer. `request` lives until then.
   void settle(Response response, std::shared_ptr<const Request> request, bool keep_alive) {
-    if (!response.pending) return write(std::move(response), keep_alive, true, request->method == "HEAD");
+    if (!response.pending) return write(std::move(response), *request, keep_alive, true, request->method == "HEAD");
     std::shared_ptr<Pending> pending = std::move(response.pending);
     auto next = [self = shared_from_this(), pending, request, keep_alive](Result<HttpResponse> outcome) {
       Response answer;
@@ -424,20 +428,27 @@ class Session : public std::enable_shared_from_this<Session> {
     if (parser_) {
       for (const auto& field : parser_->get()) partial.headers.add(std::string(field.name_string()), std::string(field.value()));
     }
-    write(server_.error(fault, partial), false, false);
+    write(server_.error(fault, partial), partial, false, false);
   }
 
   // `counted`: the answer closes a request handed to the pool (in-flight bookkeeping).
   // `head`: the answer to a HEAD request, sent with the length its body has but without the body
   // (RFC 9110 §9.3.2), so that the connection's next answer is read from where it starts.
   // A HEAD answer made without a body (a forwarded one) keeps the Content-Length it states.
-  void write(Response response, bool keep_alive, bool counted, bool head = false) {
+  // An answer Beast refuses to write (a field of 64 KiB or more, a body on a 204) becomes the
+  // handler_failed answer to `request`, and a bare 500 if that is refused too; the connection closes.
+  void write(Response response, const Request& request, bool keep_alive, bool counted, bool head = false) {
     auto msg = std::make_shared<http::response<http::string_body>>();
     try {
       build(*msg, std::move(response), keep_alive, head);
-    } catch (const std::exception&) {  // a status or header Beast refuses: a bare 500 is still an answer
-      *msg = {};
-      build(*msg, Response{500, {}, {}, nullptr}, false, head);
+    } catch (const std::exception&) {
+      try {
+        *msg = {};
+        build(*msg, server_.error(ServerFault::handler_failed, request), false, head);
+      } catch (const std::exception&) {
+        *msg = {};
+        build(*msg, Response{500, {}, {}, nullptr}, false, head);
+      }
     }
     stream_.expires_after(server_.options.read_timeout);
     http::async_write(stream_, *msg, [self = shared_from_this(), msg, counted](beast::error_code ec, std::size_t) {
@@ -454,6 +465,14 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [name, value] : response.headers.entries()) msg.insert(name, value);
     msg.set(http::field::server, kServerName);
     msg.keep_alive(keep_alive && !server_.draining);
+    // A 1xx or 204 answer states no length (RFC 9110 §8.6); a 304 only the one it was given.
+    const unsigned status = msg.result_int();
+    if ((status >= 100 && status < 200) || status == 204 || status == 304) {
+      if (!response.body.empty()) throw std::invalid_argument("an answer with a body its status forbids");
+      if (status != 304) msg.erase(http::field::content_length);
+      msg.erase(http::field::transfer_encoding);
+      return;
+    }
     const bool stated = head && response.body.empty() && msg.find(http::field::content_length) != msg.end();
     msg.body() = std::move(response.body);
     if (!stated) msg.prepare_payload();
@@ -568,6 +587,8 @@ void HttpServer::run(bool handle_signals) {
           return;
         } catch (const std::exception& e) {
           std::cerr << "stub server: an I/O operation failed: " + global_redactor().apply(e.what()) + '\n';
+        } catch (...) {
+          std::cerr << "stub server: an I/O operation failed\n";
         }
       }
     });

@@ -176,6 +176,34 @@ TEST(HttpServer, HeadIsAnsweredWithoutABodyAndTheConnectionGoesOn) {
       << "the HEAD answer carried a body: " << next->body;
 }
 
+// RFC 9110 §8.6: a 204 states no Content-Length; a 304 only the one its handler gives. Both leave
+// the connection usable.
+TEST(HttpServer, AnswersWithoutABodyStateNoLengthOfTheirOwn) {
+  RunningServer s(ServerOptions{}, [](const Request& r) {
+    Response out;
+    out.status = r.path == "/304" ? 304 : 204;
+    if (r.query_param("length")) out.headers.set("Content-Length", "42");
+    return out;
+  });
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.send(raw_request("GET", "/204")));
+  auto none = c.read_response();
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 204);
+  EXPECT_FALSE(none->headers.get("Content-Length")) << *none->headers.get("Content-Length");
+  ASSERT_TRUE(c.send(raw_request("GET", "/304")));
+  auto plain = c.read_response();
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->status, 304);
+  EXPECT_FALSE(plain->headers.get("Content-Length"));
+  ASSERT_TRUE(c.send(raw_request("GET", "/304?length=1")));
+  auto stated = c.read_head_response();  // a 304 has no body, whatever length it states
+  ASSERT_TRUE(stated);
+  EXPECT_EQ(stated->headers.get("Content-Length"), "42");
+  ASSERT_TRUE(c.send(raw_request("GET", "/204")));
+  EXPECT_TRUE(c.read_response()) << "the connection did not go on";
+}
+
 TEST(HttpServer, ConnectionCloseIsHonoured) {
   RunningServer s(ServerOptions{}, describe);
   RawConnection c(s.port());
@@ -724,16 +752,42 @@ TEST(PendingAnswer, AnAnswerHeaderOverTheLimitIsAnErrorOutcome) {
   EXPECT_EQ(next->body, "ok");
 }
 
+// A pending request Beast refuses to write (a header field of 64 KiB or more) is an error outcome
+// at once: its `then` answers, and the connection goes on.
+TEST(PendingAnswer, ARequestThatCannotBeWrittenIsAnErrorOutcome) {
+  RunningServer upstream(ServerOptions{}, describe);
+  RunningServer front(ServerOptions{}, [&](const Request& r) {
+    Response out = pending_get(base_url(upstream.port()) + "/up");
+    if (r.path == "/big") out.pending->request.headers.add("X-Big", std::string(70000, 'a'));
+    return out;
+  });
+  RawConnection c(front.port());
+  const auto asked = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c.send(raw_request("GET", "/big")));
+  auto refused = c.read_response();
+  ASSERT_TRUE(refused) << "no answer";
+  EXPECT_EQ(refused->status, 502);
+  EXPECT_NE(refused->body.find("cannot be written"), std::string::npos) << refused->body;
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 2s);
+  ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+  auto next = c.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200) << next->body;
+}
+
 // Bytes an upstream sends after its answer (here a 408 before an idle close) are not the next
 // request's answer: the kept connection is dropped and a new one made.
 TEST(PendingAnswer, BytesAfterAnAnswerAreNotTakenForTheNext) {
+  std::promise<void> sent;
+  auto sent_408 = sent.get_future();
   ScriptedUpstream upstream(
-      [](int fd, int n) {
+      [&](int fd, int n) {
         ScriptedUpstream::read_head(fd);
         if (n == 0) {
           ScriptedUpstream::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
           std::this_thread::sleep_for(50ms);
           ScriptedUpstream::send_all(fd, "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+          sent.set_value();
           return ScriptedUpstream::until_closed(fd);
         }
         ScriptedUpstream::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecond");
@@ -745,7 +799,7 @@ TEST(PendingAnswer, BytesAfterAnAnswerAreNotTakenForTheNext) {
   auto first = c.read_response();
   ASSERT_TRUE(first);
   EXPECT_EQ(first->body, "first");
-  std::this_thread::sleep_for(300ms);  // the 408 has arrived on the kept connection
+  ASSERT_EQ(sent_408.wait_for(5s), std::future_status::ready);  // on loopback, sent is arrived
   ASSERT_TRUE(c.send(raw_request("GET", "/a")));
   auto second = c.read_response();
   ASSERT_TRUE(second);
@@ -787,14 +841,20 @@ TEST(HttpServer, WhatBeastRefusesEndsOneExchangeOnly) {
   RunningServer s(wide, [](const Request& r) {
     Response out = describe(r);
     if (r.path == "/big") out.headers.set("X-Big", std::string(70000, 'a'));
+    if (r.path == "/no-content") {
+      out.status = 204;  // with describe's body, which a 204 cannot carry
+    }
     return out;
   });
-  {
+  // Refused answers are the handler_failed answer in the profile's envelope, for this request.
+  for (const std::string path : {"/big", "/no-content"}) {
     RawConnection c(s.port());
-    ASSERT_TRUE(c.send(raw_request("GET", "/big")));
+    ASSERT_TRUE(c.send(raw_request("GET", path, "X-Correlation-Id: cid-refused\r\n")));
     auto r = c.read_response();
-    ASSERT_TRUE(r) << "no answer: the server ended";
-    EXPECT_EQ(r->status, 500);
+    ASSERT_TRUE(r) << path << ": no answer: the server ended";
+    EXPECT_EQ(r->status, 500) << path;
+    EXPECT_EQ(r->headers.get("X-Correlation-Id"), "cid-refused") << path;
+    EXPECT_EQ(nlohmann::json::parse(r->body)["error"], "internal_error") << path << ": " << r->body;
   }
   {
     RawConnection c(s.port());
