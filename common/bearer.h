@@ -18,4 +18,12 @@ std::optional<std::string> credential_of(std::string_view authorization, std::st
 // caller input.
 std::string challenge(std::string_view scheme, const std::vector<std::pair<std::string, std::string>>& params = {});
 
+// The schemes of the challenges a WWW-Authenticate value lists, in order (RFC 9110 §11.6.1: challenges
+// and their auth-params are comma-separated; quoted strings may hold commas).
+std::vector<std::string> challenge_schemes(std::string_view www_authenticate);
+
+// The scheme to answer `www_authenticate` with: `wanted` when one of its challenges names it (letter
+// case ignored, as schemes are compared), else its first challenge's; "" when it names none.
+std::string scheme_to_answer(std::string_view www_authenticate, std::string_view wanted);
+
 }  // namespace tc

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "common/bearer.h"
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/fixtures.h"
@@ -281,8 +282,11 @@ class Doctor {
 
   // GET url with the profile's correlation id header set to a fresh id (returned in `cid`), and
   // `token` under `scheme` when given.
+  Result<HttpResponse> get_correlated(HttpClient& http, const std::string& url, std::string& cid) {
+    return get_correlated(http, url, cid, "", "");
+  }
   Result<HttpResponse> get_correlated(HttpClient& http, const std::string& url, std::string& cid,
-                                      const std::string& token = "", const std::string& scheme = "") {
+                                      const std::string& token, const std::string& scheme) {
     cid = "doctor-" + random_token(12);
     HttpRequest req;
     req.url = url;
@@ -311,9 +315,10 @@ class Doctor {
     const auto challenge = res->headers.get(header);
     // A scheme other than the profile's is reported once (values.bearer_scheme); the echo is then
     // asked with the scheme the gateway names, so that the spellings behind it are found in the same run.
-    check_echo(http, c, challenge && !challenge->empty() ? challenge->substr(0, challenge->find(' ')) : profile_.value("bearer_scheme"));
-    const bool ok = res->status == profile_.status("unauthenticated") && challenge &&
-                    challenge->rfind(profile_.value("bearer_scheme"), 0) == 0;
+    const std::string wanted = profile_.value("bearer_scheme");
+    const std::string named = challenge ? scheme_to_answer(*challenge, wanted) : "";
+    check_echo(http, c, named.empty() ? wanted : named);
+    const bool ok = res->status == profile_.status("unauthenticated") && named == wanted;
     report(ok, c.name, "unauthenticated",
            "GET " + url + " without token answered " + std::to_string(res->status) + ", " + header + ": " +
                (challenge ? *challenge : "(absent)"));

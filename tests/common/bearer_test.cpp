@@ -38,5 +38,23 @@ TEST(Challenge, CallerInputCannotBreakTheQuotedString) {
   EXPECT_LE(challenge("Bearer", {{"d", std::string(1000, 'x')}}).size(), std::string("Bearer d=\"\"").size() + 200);
 }
 
+TEST(ChallengeSchemes, OneSchemePerChallengeParametersAndQuotedCommasAside) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(challenge_schemes("Bearer"), V{"Bearer"});
+  EXPECT_EQ(challenge_schemes("Bearer error=\"invalid_token\", error_description=\"a, b\""), V{"Bearer"});
+  EXPECT_EQ(challenge_schemes("Basic realm=\"x, Bearer y\", Bearer"), (V{"Basic", "Bearer"}));
+  EXPECT_EQ(challenge_schemes("Newauth realm=\"apps\", type=1, title=\"Login to \\\"apps\\\"\", Basic realm=\"simple\""),
+            (V{"Newauth", "Basic"}));
+  EXPECT_EQ(challenge_schemes("Basic abc==, Token realm = \"r\""), (V{"Basic", "Token"}));
+  EXPECT_EQ(challenge_schemes(""), V{});
+  EXPECT_EQ(challenge_schemes(" , ,"), V{});
+}
+
+TEST(ChallengeSchemes, TheWantedSchemeWhereverListedElseTheFirst) {
+  EXPECT_EQ(scheme_to_answer("Basic realm=\"r\", bearer", "Bearer"), "Bearer");
+  EXPECT_EQ(scheme_to_answer("Token realm=\"r\", Basic", "Bearer"), "Token");
+  EXPECT_EQ(scheme_to_answer("", "Bearer"), "");
+}
+
 }  // namespace
 }  // namespace tc
