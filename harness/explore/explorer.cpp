@@ -185,7 +185,7 @@ HttpRequest token_request(const json& bindings, const json& contract, const std:
   if (principal.is_client) {
     form = {{"grant_type", "client_credentials"}};
     req.headers.set(str(contract, "/headers/authorization"_json_pointer),
-                    "Basic " + base64_encode(who.value("id", std::string()) + ":" + who.value("secret", std::string())));
+                    str(contract, "/values/basic_scheme"_json_pointer) + " " + base64_encode(who.value("id", std::string()) + ":" + who.value("secret", std::string())));
   } else {
     form = {{"grant_type", "password"},
             {"client_id", str(bindings, "/clients/console/id"_json_pointer)},

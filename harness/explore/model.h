@@ -144,7 +144,7 @@ struct ConsolePrediction {
 // A request as the model sees it: who calls (claims, or no valid token), which route, with which
 // tenant values (G2's, already split and trimmed) and path tenant.
 struct RequestFacts {
-  bool has_token = true;            // an Authorization header with the Bearer scheme
+  bool has_token = true;            // an authorization header with the profile's values.bearer_scheme
   bool token_valid = true;          // signature, issuer, audience and time within the leeway
   Claims claims;
   const Route* route = nullptr;

@@ -103,7 +103,7 @@ std::string token_request_text(const Model& model, const Principal& who, const s
                     q("{{authority}}{{contract.paths.token}}") + "\n";
   if (who.is_client)
     out += indent + "    headers:\n" + indent + "      " + q("{{contract.headers.authorization}}") + ": " +
-           q("{{basic(fx." + p + ".id, fx." + p + ".secret)}}") + "\n";
+           q("{{contract.values.basic_scheme}} {{basic_credentials(fx." + p + ".id, fx." + p + ".secret)}}") + "\n";
   out += indent + "    form:\n";
   if (who.is_client) {
     out += indent + "      grant_type: client_credentials\n";

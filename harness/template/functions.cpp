@@ -149,10 +149,9 @@ std::vector<Function> make_table() {
       {"base64url", 1, 1, "base64url(x)",
        [](const auto& a, const auto&) { return ok(base64url_encode(text_of(a[0]))); }},
       {"pkce", 0, 0, "pkce()", pkce},
-      {"basic", 2, 2, "basic(user, password)",
-       [](const auto& a, const auto&) {
-         return ok("Basic " + base64_encode(text_of(a[0]) + ":" + text_of(a[1])));
-       }},
+      // RFC 7617's credentials; the scheme before them is the profile's (contract.values.basic_scheme).
+      {"basic_credentials", 2, 2, "basic_credentials(user, password)",
+       [](const auto& a, const auto&) { return ok(base64_encode(text_of(a[0]) + ":" + text_of(a[1]))); }},
       {"token_alg_none", 1, 1, "token_alg_none(token)", alg_none},
       {"token_unknown_kid", 1, 1, "token_unknown_kid(token)", unknown_kid},
       {"token_hs256_public", 2, 2, "token_hs256_public(token, jwks_url)", hs256_public},

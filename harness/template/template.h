@@ -1,6 +1,6 @@
 // Templates: "{{ expr }}" in scenario strings. expr is a variable path (gateway, contract.status.ok,
 // pkce.verifier, env.NAME, a capture, a matrix value) or a function call (uuid(), random(16),
-// now(-60), sha256(x), base64url(x), pkce(), basic(user, pass), the crafted tokens …), with string
+// now(-60), sha256(x), base64url(x), pkce(), basic_credentials(user, pass), the crafted tokens …), with string
 // and number literals as arguments. A string that is exactly one "{{ expr }}" keeps the value's
 // JSON type (so `status: "{{contract.status.ok}}"` is the number 200); elsewhere values are spliced
 // as text. An undefined variable or a bad call is an input error at the template's location.

@@ -101,7 +101,7 @@ TEST_F(FunctionsTest, PathFillsARouteInOrderAndEncodesEachValue) {
 }
 
 TEST_F(FunctionsTest, BasicAndJson) {
-  EXPECT_EQ(ok("{{ basic('ada', 'pw') }}"), json("Basic YWRhOnB3"));
+  EXPECT_EQ(ok("{{ basic_credentials('ada', 'pw') }}"), json("YWRhOnB3"));
   scope.set("obj", json{{"a", 1}});
   EXPECT_EQ(ok("{{ json(obj) }}"), json("{\"a\":1}"));
   EXPECT_EQ(ok("{{ json('x') }}"), json("\"x\""));

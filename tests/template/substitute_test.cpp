@@ -40,7 +40,7 @@ TEST_F(SubstituteTest, TextSplicesThePassedTemplate) {
 }
 
 TEST_F(SubstituteTest, ArgumentsBecomeExpressions) {
-  EXPECT_EQ(sub("{{ basic(user, password) }}"), json("{{ basic(\"bea\", env.BEA_PW) }}"));
+  EXPECT_EQ(sub("{{ basic_credentials(user, password) }}"), json("{{ basic_credentials(\"bea\", env.BEA_PW) }}"));
   EXPECT_EQ(sub("{{ now(code) }}"), json("{{ now(404) }}"));
   EXPECT_EQ(sub("{{ sha256(other) }}"), json("{{ sha256(other) }}"));
 }

@@ -113,7 +113,7 @@ TEST_F(TemplateTest, EnvReadsTheEnvironmentAndRegistersASecret) {
 
 TEST(TemplateVariables, ListsTheFirstSegmentOfEveryVariableOnce) {
   Loc loc{"f.yaml", 3, "/a"};
-  auto v = template_variables(json("{{a.b}} {{ sha256(c) }} {{ basic(a, 'x') }} {{ now(-60) }} {{ '{{' }}"), loc);
+  auto v = template_variables(json("{{a.b}} {{ sha256(c) }} {{ basic_credentials(a, 'x') }} {{ now(-60) }} {{ '{{' }}"), loc);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, (std::vector<std::string>{"a", "c"}));
   auto nested = template_variables(json{{"{{k}}", {"{{x.y}}", 1}}}, loc);
@@ -130,7 +130,7 @@ TEST(TemplateVariables, ListsTheFirstSegmentOfEveryVariableOnce) {
 
 TEST(TemplateFunctionNames, ListsTheTable) {
   auto names = template_function_names();
-  for (const char* n : {"uuid", "random", "now", "sha256", "base64url", "pkce", "basic", "token_alg_none",
+  for (const char* n : {"uuid", "random", "now", "sha256", "base64url", "pkce", "basic_credentials", "token_alg_none",
                         "token_unknown_kid", "token_hs256_public", "token_tampered", "json"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
 }
