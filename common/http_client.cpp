@@ -13,6 +13,21 @@
 namespace tc {
 namespace {
 
+// A "." or ".." segment in the path of `url` (scheme://authority/path?query#fragment).
+bool has_dot_segment(std::string_view url) {
+  const auto authority = url.find("://");
+  const auto start = url.find('/', authority == std::string_view::npos ? 0 : authority + 3);
+  if (start == std::string_view::npos) return false;
+  const std::string_view path = url.substr(start, url.find_first_of("?#", start) - start);
+  for (std::size_t i = 0; i < path.size();) {
+    const std::size_t end = std::min(path.find('/', i + 1), path.size());
+    const std::string_view segment = path.substr(i + 1, end - i - 1);
+    if (segment == "." || segment == "..") return true;
+    i = end;
+  }
+  return false;
+}
+
 bool is_ip_address(const std::string& text) {
   unsigned char buf[sizeof(struct in6_addr)];
   return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
@@ -169,7 +184,9 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   // The path as written, dot segments included: how a platform treats them may be what is tested.
-  curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
+  // A redirect's Location is resolved as a browser does (RFC 3986 §5.2), unless the request's own
+  // path has dot segments to keep (libcurl keeps them on every hop or none).
+  curl_easy_setopt(h, CURLOPT_PATH_AS_IS, !request.follow_redirects || has_dot_segment(request.url) ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.timeout_ms);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.timeout_ms);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);

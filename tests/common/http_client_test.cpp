@@ -231,6 +231,26 @@ TEST_F(HttpClientTest, ThePathIsSentAsWrittenDotSegmentsIncluded) {
   EXPECT_EQ(seen[0].target, "/api/items/../admin/./x?next=/../y");
 }
 
+// A followed redirect's relative Location is resolved as RFC 3986 §5.2 says, its dot segments removed;
+// a request's own dot segments are kept when it follows redirects too.
+TEST_F(HttpClientTest, ARedirectIsResolvedAsABrowserDoesTheRequestAsWritten) {
+  TestServer server([](const Seen& s) {
+    if (s.target.rfind("/a/", 0) == 0) return response(302, "Found", {"Location: ../b/../c/./d"}, "");
+    return response(200, "OK", {}, "{}");
+  });
+  HttpClient client;
+  HttpRequest req;
+  req.follow_redirects = true;
+  req.url = server.url("/a/x");
+  ASSERT_TRUE(client.send(req).ok());
+  req.url = server.url("/z/../a/x");
+  ASSERT_TRUE(client.send(req).ok());
+  auto seen = server.seen();
+  ASSERT_EQ(seen.size(), 3u);  // the redirect, where it leads, then the second request answered at once
+  EXPECT_EQ(seen[1].target, "/c/d");
+  EXPECT_EQ(seen[2].target, "/z/../a/x");
+}
+
 TEST_F(HttpClientTest, HeadReadsNoBody) {
   TestServer server([](const Seen& s) {
     return "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Method: " + s.method + "\r\n\r\n";
