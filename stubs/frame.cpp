@@ -54,7 +54,8 @@ Response Frame::handle(const Request& request) {
 }
 
 // U1 on the failure path: a handler (or a pending answer's `then`) that throws after stating decisions
-// has them recorded before the exception goes on to the server, which answers handler_failed.
+// has them recorded before the exception goes on to the server, which answers handler_failed. Its
+// published changes go to the outbox too: a handler publishes a change once it is committed (P6).
 Response Frame::recorded_if_thrown(const std::shared_ptr<Call>& call, const std::function<Response()>& make) {
   Response r;
   try {
