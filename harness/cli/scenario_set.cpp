@@ -45,9 +45,12 @@ std::vector<std::string> naming_roots(const std::vector<std::string>& paths) {
 namespace {
 
 // A `matrix: {each: "{{fx.PATH}}", as: NAME}` becomes one row per entry of that bound collection,
-// {NAME: "{{fx.PATH.KEY}}"}, so each case is named by its entry's key (or index).
-// `files` keeps each scenario file read here, so a file of many scenarios is parsed once.
-std::optional<Error> expand_bound_matrix(Scenario& s, const json* bindings, std::map<std::string, json>& files) {
+// {NAME: "{{fx.PATH.KEY}}"}, so each case is named by its entry's key (or index); likewise
+// "{{contract.PATH}}" over the profile, where an empty list is the profile saying the platform has
+// none (the scenario is then not applicable, not an error). `files` keeps each scenario file read
+// here, so a file of many scenarios is parsed once.
+std::optional<Error> expand_bound_matrix(Scenario& s, const json* bindings, const json* contract,
+                                         std::map<std::string, json>& files) {
   if (s.matrix_keys.size() != 1) return std::nullopt;
   auto file = files.find(s.file);
   if (file == files.end()) {
@@ -57,13 +60,24 @@ std::optional<Error> expand_bound_matrix(Scenario& s, const json* bindings, std:
   const json* range = find_pointer(file->second, pointer_join(s.loc.pointer, "matrix"));
   if (!range || !range->is_object()) return std::nullopt;
   const Loc loc{s.file, s.loc.line, pointer_join(pointer_join(s.loc.pointer, "matrix"), "each")};
-  if (!bindings) return input_error(loc.where(), "a matrix over a bound collection needs the topology's bindings");
   auto paths = template_paths(range->value("each", std::string()), loc);
   if (!paths || paths->size() != 1) return std::nullopt;  // the loader checked its form
   const std::string& path = paths->front();
-  const json* collection = find_pointer(*bindings, "/" + std::regex_replace(path.substr(3), std::regex("\\."), "/"));
+  const bool of_profile = path.rfind("contract.", 0) == 0;
+  const json* source = of_profile ? contract : bindings;
+  if (!source)
+    return input_error(loc.where(), of_profile ? "a matrix over a list of the profile needs the profile"
+                                               : "a matrix over a bound collection needs the topology's bindings");
+  const std::string within = path.substr(path.find('.') + 1);
+  const json* collection = find_pointer(*source, "/" + std::regex_replace(within, std::regex("\\."), "/"));
+  if (of_profile && collection && collection->is_structured() && collection->empty()) {
+    s.matrix.clear();
+    s.not_applicable = "for platforms whose profile lists " + within + "; this one's lists none";
+    return std::nullopt;
+  }
   if (!collection || !collection->is_structured() || collection->empty())
-    return input_error(loc.where(), "'" + path + "' is no collection of the bindings (a map or a list with entries)");
+    return input_error(loc.where(), "'" + path + "' is no collection of the " + (of_profile ? "profile" : "bindings") +
+                                        " (a map or a list with entries)");
   std::vector<json> rows;
   const std::string& as = s.matrix_keys.front();
   if (collection->is_object())
@@ -128,7 +142,8 @@ ScenarioSet load_scenario_set(const PackOptions& pack, const json* contract, con
   if (set.errors.empty() && topology) {
     std::map<std::string, json> files;
     for (auto& s : set.scenarios)
-      if (auto e = expand_bound_matrix(s, bindings ? &bindings->value : nullptr, files)) set.errors.push_back(std::move(*e));
+      if (auto e = expand_bound_matrix(s, bindings ? &bindings->value : nullptr, contract, files))
+        set.errors.push_back(std::move(*e));
   }
   std::stable_sort(set.errors.begin(), set.errors.end(),
                    [](const Error& a, const Error& b) { return a.where.file < b.where.file; });

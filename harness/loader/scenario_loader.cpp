@@ -83,15 +83,18 @@ void read_matrix(const StrictReader& r, const json& node, const std::string& ptr
   s.matrix_keys = r.keys_in_order(pointer_join(ptr, 0));
 }
 
-// `matrix: {each: "{{fx.users}}", as: user}`: one row per entry of a bound collection, expanded by
-// the command that knows the bindings (harness/cli/scenario_set.h); until then one row naming it all.
+// `matrix: {each: "{{fx.users}}", as: user}`: one row per entry of a bound collection, or of a list of
+// the profile (`{{contract.headers.tenant_aliases}}`), expanded by the command that knows both
+// (harness/cli/scenario_set.h); until then one row naming it all.
 void read_matrix_range(const StrictReader& r, const json& node, const std::string& ptr, Scenario& s) {
   r.object(node, ptr, {"each", "as"}, {"each", "as"});
   const std::string& each = r.string(node["each"], pointer_join(ptr, "each"));
   const std::string& as = r.string(node["as"], pointer_join(ptr, "as"));
-  static const std::regex bound(R"(^\{\{\s*fx(\.[A-Za-z0-9_-]+)*\s*\}\}$)");
+  static const std::regex bound(R"(^\{\{\s*(fx|contract)(\.[A-Za-z0-9_-]+)*\s*\}\}$)");
   if (!std::regex_match(each, bound))
-    r.fail(pointer_join(ptr, "each"), "each names a bound collection: \"{{fx.…}}\", got " + node["each"].dump());
+    r.fail(pointer_join(ptr, "each"),
+           "each names a bound collection or a list of the profile: \"{{fx.…}}\" or \"{{contract.…}}\", got " +
+               node["each"].dump());
   check_identifier(r, as, pointer_join(ptr, "as"), "matrix key");
   s.matrix = {json{{as, node["each"]}}};
   s.matrix_keys = {as};

@@ -80,6 +80,8 @@ struct Scenario {
   json vars = json::object();               // scenario-level templates (the file's vars merged in)
   std::vector<json> matrix;                 // rows (objects); empty: one run without row
   std::vector<std::string> matrix_keys;     // the rows' keys in file order (case names join values so)
+  std::string not_applicable;               // why it has no case here: its matrix ranges over an empty
+                                            // list of the profile (one case, skipped with this reason)
   std::vector<StepSpec> steps;
   Loc loc;
 };

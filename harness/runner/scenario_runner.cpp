@@ -46,6 +46,12 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
     publish_scenario(scenario_case, result);
     return result;
   }
+  if (!scenario.not_applicable.empty()) {
+    result.skipped = scenario.not_applicable;
+    finish();
+    publish_scenario(scenario_case, result);
+    return result;
+  }
   if (auto missing = missing_capability(scenario.requires_caps, run)) {
     result.skipped = "needs capability '" + *missing + "' that the topology does not offer";
     finish();

@@ -209,6 +209,58 @@ TEST_F(CmdRun, AMatrixMayRangeOverABoundCollection) {
   EXPECT_NE(o.err.find("unknown bound name 'fx.tenant'"), std::string::npos) << o.err;
 }
 
+// A profile's list sizes its scenarios: one case per entry, and none applicable when it is empty.
+TEST_F(CmdRun, AMatrixMayRangeOverAListOfTheProfileAndAnEmptyOneIsNotApplicable) {
+  FixedServer server(200);
+  const std::string reference = read_file(fs::path(TC_SOURCE_DIR) / "fixtures" / "contracts" / "reference.yaml");
+  auto with_aliases = [&](const std::string& list) {
+    std::string profile = reference;
+    const std::string from = "tenant_aliases: [X-Tenant-Id, X-Tenant]";
+    ASSERT_NE(profile.find(from), std::string::npos);
+    profile.replace(profile.find(from), from.size(), "tenant_aliases: " + list);
+    write_file(dir.path / "profile.yaml", profile);
+    std::string topology = external_topology(server.url());
+    topology.replace(0, topology.find('\n'), "profile: " + (dir.path / "profile.yaml").string());
+    write_file(dir.path / "topology.yaml", topology);
+  };
+  scenario("a.yaml", R"(scenarios:
+  - name: every alias
+    matrix: {each: "{{contract.headers.tenant_aliases}}", as: alias}
+    steps:
+      - name: call
+        request: {url: "{{api}}/a", headers: {"{{alias}}": tenant-alpha}}
+        expect: {status: 200}
+)");
+  with_aliases("[X-One, X-Two, X-Three]");
+  EXPECT_EQ(run({"--list"}).out, "a.every_alias/0\na.every_alias/1\na.every_alias/2\n");
+  Outcome o = run({});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_EQ(o.last_line(), "3 passed, 0 failed") << o.out;
+  const json results = json::parse(read_file(dir.path / "out" / "results.json"));
+  EXPECT_NE(results["cases"][1]["steps"][0]["transcript"].get<std::string>().find("X-Two: tenant-alpha"), std::string::npos)
+      << results.dump(2);
+
+  with_aliases("[]");
+  o = run({"--allow-empty"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_EQ(o.last_line(), "0 passed, 0 failed, 1 skipped") << o.out;
+  EXPECT_NE(o.out.find("for platforms whose profile lists headers.tenant_aliases; this one's lists none"), std::string::npos)
+      << o.out;
+  EXPECT_EQ(server.requests(), 3);
+
+  scenario("a.yaml", R"(scenarios:
+  - name: every alias
+    matrix: {each: "{{contract.headers.tenant}}", as: alias}
+    steps:
+      - name: call
+        request: {url: "{{api}}/a"}
+        expect: {status: 200}
+)");
+  o = run({});
+  EXPECT_EQ(o.code, 2) << o.out << o.err;
+  EXPECT_NE(o.err.find("'contract.headers.tenant' is no collection of the profile"), std::string::npos) << o.err;
+}
+
 TEST_F(CmdRun, AMissingCapabilityIsCountedAsSkipped) {
   FixedServer server(200);
   topology(server.url());
