@@ -68,25 +68,56 @@ bool token_form_minted(TokenForm form) {
          form == TokenForm::wrong_audience || form == TokenForm::wrong_issuer || form == TokenForm::minted;
 }
 
+namespace {
+
+// A time just inside or outside a window of the profile, `sign` × (window ± margin), the margin
+// clamp(window / divisor, low, high): as a number for one profile, or as the template expression
+// that computes it from any profile.
+struct WindowEdge {
+  const char* window;  // windows.<window>
+  long fallback;       // the reference's, where a profile lacks it
+  long divisor, low, high;
+};
+constexpr WindowEdge kLeeway{"token_leeway_seconds", 60, 2, 5, 30};
+constexpr WindowEdge kSkew{"signature_skew_seconds", 300, 5, 5, 60};
+
+long edge_offset(const json& contract, const WindowEdge& e, int sign, bool outside) {
+  const long w = contract.value(json::json_pointer(std::string("/windows/") + e.window), e.fallback);
+  const long margin = std::clamp(w / e.divisor, e.low, e.high);
+  return sign * (outside ? w + margin : w - margin);
+}
+
+std::string edge_expression(const WindowEdge& e, int sign, bool outside) {
+  const std::string w = std::string("contract.windows.") + e.window;
+  const std::string margin = "clamp(div(" + w + ", " + std::to_string(e.divisor) + "), " + std::to_string(e.low) + ", " +
+                             std::to_string(e.high) + ")";
+  const std::string size = std::string(outside ? "add(" : "sub(") + w + ", " + margin + ")";
+  return sign > 0 ? size : "sub(0, " + size + ")";
+}
+
+}  // namespace
+
 std::optional<TimeClaim> token_time_claim(const json& contract, TokenForm form) {
-  const long leeway = contract.value("/windows/token_leeway_seconds"_json_pointer, 60L);
-  const long margin = std::clamp(leeway / 2, 5L, 30L);
+  auto edge = [&](const char* claim, int sign, bool outside) {
+    return TimeClaim{claim, edge_offset(contract, kLeeway, sign, outside), edge_expression(kLeeway, sign, outside)};
+  };
   switch (form) {
-    case TokenForm::expired_past_leeway: return TimeClaim{"exp", -(leeway + margin)};
-    case TokenForm::expired_within_leeway: return TimeClaim{"exp", -(leeway - margin)};
-    case TokenForm::nbf_past_leeway: return TimeClaim{"nbf", leeway + margin};
-    case TokenForm::nbf_within_leeway: return TimeClaim{"nbf", leeway - margin};
+    case TokenForm::expired_past_leeway: return edge("exp", -1, true);
+    case TokenForm::expired_within_leeway: return edge("exp", -1, false);
+    case TokenForm::nbf_past_leeway: return edge("nbf", 1, true);
+    case TokenForm::nbf_within_leeway: return edge("nbf", 1, false);
     default: return std::nullopt;
   }
 }
 
 long signature_offset(const json& contract, const Probe& probe) {
-  const long skew = contract.value("/windows/signature_skew_seconds"_json_pointer, 300L);
-  const long margin = std::clamp(skew / 5, 5L, 60L);
-  const long sign = probe.stale_ahead ? 1 : -1;
-  if (probe.signature == Signature::stale) return sign * (skew + margin);
-  if (probe.signature == Signature::fresh) return sign * (skew - margin);
-  return 0;
+  if (probe.signature != Signature::stale && probe.signature != Signature::fresh) return 0;
+  return edge_offset(contract, kSkew, probe.stale_ahead ? 1 : -1, probe.signature == Signature::stale);
+}
+
+std::string signature_offset_expression(const Probe& probe) {
+  if (probe.signature != Signature::stale && probe.signature != Signature::fresh) return "0";
+  return edge_expression(kSkew, probe.stale_ahead ? 1 : -1, probe.signature == Signature::stale);
 }
 
 namespace {

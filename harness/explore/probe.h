@@ -101,15 +101,20 @@ inline constexpr const char* kOtherIssuer = "https://another-issuer.invalid";
 inline constexpr const char* kSpoofedActor = "spoofed-actor";
 
 // A minted token's time claim and its offset from now in seconds ({"exp", -90}: exp_in -90), just
-// outside or inside windows.token_leeway_seconds; none for a form that sets no time.
+// outside or inside windows.token_leeway_seconds; none for a form that sets no time. `expression`
+// is the same offset as a template expression over the profile, for a written scenario that holds
+// for whatever window its profile states.
 struct TimeClaim {
   const char* claim;
   long offset;
+  std::string expression;
 };
 std::optional<TimeClaim> token_time_claim(const json& contract, TokenForm form);
 // Where a direct call's signature time lies from now, in seconds (windows.signature_skew_seconds
 // and a margin): just outside it for Signature::stale, just inside for Signature::fresh, else 0.
 long signature_offset(const json& contract, const Probe& probe);
+// The same as a template expression over the profile ("0" for no signature time).
+std::string signature_offset_expression(const Probe& probe);
 
 // The declared route a request's method and path (no query) ask, with its parameters' values in
 // path order; none when no route matches.

@@ -54,7 +54,7 @@ struct Writer {
       for (const auto& s : predicted.claims.scopes) scope += (scope.empty() ? "" : " ") + s;
       out << indent << "      scope: " << q(scope) << "\n";
       if (const auto time = token_time_claim(model.contract(), probe.token))
-        out << indent << "      " << time->claim << "_in: " << time->offset << "\n";
+        out << indent << "      " << time->claim << "_in: " << q("{{" + time->expression + "}}") << "\n";
       if (probe.token == TokenForm::wrong_audience) out << indent << "      aud: " << q(kOtherAudience) << "\n";
       if (probe.token == TokenForm::wrong_issuer) out << indent << "      iss: " << q(kOtherIssuer) << "\n";
       out << indent << "  capture:\n" << indent << "    access_token: {json: /access_token}\n"
@@ -145,9 +145,8 @@ struct Writer {
     out << indent << "- name: " << q(std::string("a call straight to the backend: ") + signature_name(probe.signature)) << "\n";
     if (probe.signature == Signature::stale || probe.signature == Signature::fresh) {
       requires_caps.insert("context-secret");
-      const long offset = signature_offset(model.contract(), probe);
       out << indent << "  vars:\n"
-          << indent << "    t: " << q("{{now(" + std::to_string(offset) + ")}}") << "\n"
+          << indent << "    t: " << q("{{now(" + signature_offset_expression(probe) + ")}}") << "\n"
           << indent << "    signed: " << q("GET\n" + path + "\n" + tenant + "\n" + actor + "\n{{correlation_id}}\n{{t}}") << "\n";
     }
     out << indent << "  request:\n" << indent << "    url: " << q("{{" + route.backend + "}}" + path) << "\n"

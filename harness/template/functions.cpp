@@ -2,6 +2,7 @@
 // given token (no verification) and re-craft it with common/jwt.h; none needs a private key.
 #include "harness/template/functions.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <string_view>
@@ -59,6 +60,20 @@ FunctionResult now_seconds(const std::vector<json>& a, const TemplateContext&) {
   if (a.empty()) return ok(now);
   if (!a[0].is_number_integer()) return fail("now(offset) needs an integer number of seconds");
   return ok(now + a[0].get<long long>());
+}
+
+// Integer arithmetic, for values derived from the profile (a time just outside a window):
+// `name` over integer arguments, or a message naming the call.
+FunctionResult integers(const char* signature, const std::vector<json>& a, long long (*op)(const std::vector<long long>&)) {
+  std::vector<long long> n;
+  for (const auto& v : a) {
+    if (!v.is_number_integer()) return fail(std::string(signature) + " needs integers, got " + v.dump());
+    n.push_back(v.get<long long>());
+  }
+  constexpr long long kBound = 1LL << 53;  // far from overflow; a window is never near it
+  for (const auto x : n)
+    if (x > kBound || x < -kBound) return fail(std::string(signature) + ": " + std::to_string(x) + " is out of range");
+  return ok(op(n));
 }
 
 FunctionResult pkce(const std::vector<json>&, const TemplateContext&) {
@@ -149,6 +164,19 @@ std::vector<Function> make_table() {
       {"base64url", 1, 1, "base64url(x)",
        [](const auto& a, const auto&) { return ok(base64url_encode(text_of(a[0]))); }},
       {"pkce", 0, 0, "pkce()", pkce},
+      {"add", 2, 2, "add(a, b)",
+       [](const auto& a, const auto&) { return integers("add(a, b)", a, [](const auto& n) { return n[0] + n[1]; }); }},
+      {"sub", 2, 2, "sub(a, b)",
+       [](const auto& a, const auto&) { return integers("sub(a, b)", a, [](const auto& n) { return n[0] - n[1]; }); }},
+      {"div", 2, 2, "div(a, b)",
+       [](const auto& a, const auto&) {
+         if (a[1] == json(0)) return fail("div(a, b) by 0");
+         return integers("div(a, b)", a, [](const auto& n) { return n[0] / n[1]; });
+       }},
+      {"clamp", 3, 3, "clamp(x, low, high)",
+       [](const auto& a, const auto&) {
+         return integers("clamp(x, low, high)", a, [](const auto& n) { return std::max(n[1], std::min(n[0], n[2])); });
+       }},
       // RFC 7617's credentials; the scheme before them is the profile's (contract.values.basic_scheme).
       {"basic_credentials", 2, 2, "basic_credentials(user, password)",
        [](const auto& a, const auto&) { return ok(base64_encode(text_of(a[0]) + ":" + text_of(a[1]))); }},

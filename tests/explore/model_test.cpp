@@ -497,4 +497,34 @@ TEST(ExploreModel, RefusesAPlatformWhoseRulesItDoesNotHold) {
 }
 
 }  // namespace
+// A written scenario's times are template expressions over its profile that compute what the
+// explorer sent: the same offsets for every window.
+TEST(ExploreModel, TimeOffsetsAreWrittenAsTheExpressionsThatComputeThem) {
+  for (const long window : {0L, 7L, 30L, 60L, 301L, 3600L}) {
+    SCOPED_TRACE(window);
+    const json contract{{"windows", {{"token_leeway_seconds", window}, {"signature_skew_seconds", window}}}};
+    Scope scope;
+    scope.set("contract", contract);
+    auto rendered = [&](const std::string& expression) {
+      auto r = render(json("{{" + expression + "}}"), scope, Loc{"t.yaml", 1, "/x"});
+      EXPECT_TRUE(r.ok()) << expression;
+      return r.ok() && r->is_number_integer() ? r->get<long>() : -999999L;
+    };
+    for (auto form : {TokenForm::expired_past_leeway, TokenForm::expired_within_leeway, TokenForm::nbf_past_leeway,
+                      TokenForm::nbf_within_leeway}) {
+      const auto time = token_time_claim(contract, form);
+      ASSERT_TRUE(time);
+      EXPECT_EQ(rendered(time->expression), time->offset) << time->expression;
+    }
+    EXPECT_GT(token_time_claim(contract, TokenForm::nbf_past_leeway)->offset, window);
+    for (auto signature : {Signature::stale, Signature::fresh})
+      for (bool ahead : {false, true}) {
+        Probe probe;
+        probe.signature = signature;
+        probe.stale_ahead = ahead;
+        EXPECT_EQ(rendered(signature_offset_expression(probe)), signature_offset(contract, probe));
+      }
+  }
+}
+
 }  // namespace tc::explore

@@ -194,5 +194,19 @@ TEST_F(TokenFunctionsTest, TokenFunctionsReportBadInput) {
   EXPECT_THAT(fails("{{ token_tampered(5, 'a', 'b') }}"), HasSubstr("expects a token"));
 }
 
+TEST_F(FunctionsTest, IntegerArithmeticOverValuesOfTheProfile) {
+  scope.set("contract", json{{"windows", {{"token_leeway_seconds", 60}}}});
+  EXPECT_EQ(ok("{{add(2, 3)}}"), json(5));
+  EXPECT_EQ(ok("{{sub(0, add(contract.windows.token_leeway_seconds, 30))}}"), json(-90));
+  EXPECT_EQ(ok("{{div(-7, 2)}}"), json(-3));
+  EXPECT_EQ(ok("{{clamp(div(contract.windows.token_leeway_seconds, 2), 5, 20)}}"), json(20));
+  EXPECT_EQ(ok("{{clamp(1, 5, 20)}}"), json(5));
+  EXPECT_EQ(ok("{{now(sub(0, 60))}}").get<long long>() / 10, ok("{{now(-60)}}").get<long long>() / 10);
+  EXPECT_THAT(fails("{{add(1, '2')}}"), HasSubstr("add(a, b) needs integers, got \"2\""));
+  EXPECT_THAT(fails("{{add(1, 1.5)}}"), HasSubstr("needs integers"));
+  EXPECT_THAT(fails("{{div(1, 0)}}"), HasSubstr("div(a, b) by 0"));
+  EXPECT_THAT(fails("{{sub(0, 99999999999999999)}}"), HasSubstr("out of range"));
+}
+
 }  // namespace
 }  // namespace tc
