@@ -366,6 +366,9 @@ std::string scenario_for(const Model& model, const Finding& finding, std::uint64
   if (probe.kind == Probe::Kind::direct)  // B1's answer depends on it: the scenario is for that profile
     file << "    switches: {backend_requires_signature: "
          << (model.contract().value("/switches/backend_requires_signature"_json_pointer, true) ? "true" : "false") << "}\n";
+  else if (probe.kind == Probe::Kind::gateway && (!probe.path_tenant.empty() || !probe.carriers.empty()))
+    // G3's entitlement for a named tenant depends on it (claim tenant, or with allowed_tenants)
+    file << "    switches: {strict_claim_match: " << (model.strict_claim_match() ? "true" : "false") << "}\n";
   file << "    steps:\n" << steps.str();
   return file.str();
 }

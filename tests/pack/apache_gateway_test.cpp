@@ -16,7 +16,8 @@ namespace {
 TEST(ApacheGateway, ThePackRunsThroughHttpdAndOnlyItsBaselineFails) {
   tc::pack_test::expect_only_baseline_fails(
       "apache-gateway", tc::pack_test::reports_dir("apache-gateway", "run"), 60,
-      {"for profiles whose switches.backend_requires_signature", "capability 'context-secret'"});
+      {"for profiles whose switches.backend_requires_signature", "for profiles whose switches.strict_claim_match",
+       "capability 'context-secret'"});
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ using tc::pack_test::expect_only_baseline_fails;
 TEST(OidcProviderAuthority, ThePackRunsAgainstItAndOnlyItsBaselineFails) {
   const auto reports = tc::pack_test::reports_dir("oidc-provider", "run");
   const auto cases = expect_only_baseline_fails("oidc-provider", reports, 70,
-                                                {"for profiles whose switches.backend_requires_signature"});
+                                                {"for profiles whose switches.backend_requires_signature",
+                                                 "for profiles whose switches.strict_claim_match"});
   // The code flow's token, signed by oidc-provider, verified against its JWKS with its tenant claims.
   int verified = 0;
   for (const auto& c : cases)
