@@ -67,7 +67,9 @@ FunctionResult now_seconds(const std::vector<json>& a, const TemplateContext&) {
 FunctionResult integers(const char* signature, const std::vector<json>& a, long long (*op)(const std::vector<long long>&)) {
   std::vector<long long> n;
   for (const auto& v : a) {
-    if (!v.is_number_integer()) return fail(std::string(signature) + " needs integers, got " + v.dump());
+    if (!v.is_number_integer())  // the value as JSON text, bytes that are not UTF-8 replaced
+      return fail(std::string(signature) + " needs integers, got " +
+                  v.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 80));
     n.push_back(v.get<long long>());
   }
   constexpr long long kBound = 1LL << 53;  // far from overflow; a window is never near it

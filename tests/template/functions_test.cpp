@@ -205,6 +205,7 @@ TEST_F(FunctionsTest, IntegerArithmeticOverValuesOfTheProfile) {
   EXPECT_THAT(fails("{{add(1, '2')}}"), HasSubstr("add(a, b) needs integers, got \"2\""));
   EXPECT_THAT(fails("{{add(1, 1.5)}}"), HasSubstr("needs integers"));
   EXPECT_THAT(fails("{{div(1, 0)}}"), HasSubstr("div(a, b) by 0"));
+  EXPECT_THAT(fails("{{sub('\xff\xfe', 1)}}"), HasSubstr("needs integers"));  // not UTF-8: still a message
   EXPECT_THAT(fails("{{sub(0, 99999999999999999)}}"), HasSubstr("out of range"));
 }
 
