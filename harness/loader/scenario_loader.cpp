@@ -94,7 +94,7 @@ void read_matrix_range(const StrictReader& r, const json& node, const std::strin
   if (!std::regex_match(each, bound))
     r.fail(pointer_join(ptr, "each"),
            "each names a bound collection or a list of the profile: \"{{fx.…}}\" or \"{{contract.…}}\", got " +
-               node["each"].dump());
+               node["each"].dump(-1, ' ', false, json::error_handler_t::replace));
   check_identifier(r, as, pointer_join(ptr, "as"), "matrix key");
   s.matrix = {json{{as, node["each"]}}};
   s.matrix_keys = {as};

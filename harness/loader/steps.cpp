@@ -181,7 +181,7 @@ void bind_params(StepSpec& s, const std::map<std::string, json>& params) {
   };
   auto text = [&](std::string& s2, const Loc& loc) {
     json v = sub(json(s2), loc);
-    s2 = v.is_string() ? v.get<std::string>() : v.dump();
+    s2 = v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace);
   };
   auto pairs = [&](NameValues& nv, const Loc& loc) {
     for (auto& [k, v] : nv) {

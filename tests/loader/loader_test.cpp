@@ -3,6 +3,7 @@
 #include "harness/loader/scenario_loader.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <map>
 
 #include <gmock/gmock.h>
@@ -193,6 +194,16 @@ INSTANTIATE_TEST_SUITE_P(
         if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
       return n;
     });
+
+// Bytes that are not UTF-8 in a value the loader quotes back are an input error, not a crash.
+TEST_F(LoaderTest, AMatrixRangeThatIsNotUtf8IsAnInputError) {
+  const std::string file = ::testing::TempDir() + "tc-loader-matrix-not-utf8.yaml";
+  std::ofstream(file) << "scenarios:\n  - name: m\n    matrix: {each: \"\xff{{fx.users}}\", as: user}\n    steps:\n"
+                         "      - name: s\n        request: {url: \"{{gateway}}/\"}\n        expect: {status: 200}\n";
+  auto r = load_scenarios({file}, options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message, HasSubstr("each names a bound collection or a list of the profile"));
+}
 
 TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {
   auto r = load_scenarios({kData + "/bad/unknown-kind.yaml"}, options);
