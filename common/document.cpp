@@ -1,12 +1,9 @@
 #include "common/document.h"
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <optional>
-#include <sstream>
 #include <unordered_map>
 
 #include "common/input_file.h"
@@ -23,53 +20,82 @@ struct ConvertError {
   std::string message;
 };
 
-int line_of(const YAML::Mark& m) { return m.line >= 0 ? m.line + 1 : 0; }
+int line_of(const yaml_mark_t& m) { return static_cast<int>(m.line) + 1; }
+
+std::string text_of(const yaml_char_t* text, std::size_t length) {
+  return text ? std::string(reinterpret_cast<const char*>(text), length) : std::string();
+}
+std::string text_of(const yaml_char_t* text) { return text ? std::string(reinterpret_cast<const char*>(text)) : std::string(); }
 
 // Builds a document's JSON model, lines and key order straight from the parser's events: one pass
 // over the text, no node tree in between. What converting may cost once aliases are expanded is
 // bounded (common/input_file.h): a few hundred bytes of aliases of aliases must not become
 // gigabytes, so an alias's cost is known before it is copied.
-class Builder final : public YAML::EventHandler {
+class Builder {
  public:
   explicit Builder(Document& doc) : doc_(doc) {}
 
-  std::optional<YAML::Mark> start;  // where the document starts, once it has
   json root;
 
-  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
-  void OnDocumentEnd() override {}
-  void OnAnchor(const YAML::Mark&, const std::string& name) override { anchor_name_ = name; }
+  // One event of the document's content (not of the stream or document boundaries).
+  void on(const yaml_event_t& e) {
+    switch (e.type) {
+      case YAML_SCALAR_EVENT: {
+        const auto& s = e.data.scalar;
+        const std::string tag = text_of(s.tag), anchor = text_of(s.anchor);
+        std::string value = text_of(s.value, s.length);
+        // Quoted and block scalars, and a scalar tagged `!` or `!!str`, are strings; a plain one is
+        // read by the core schema, where null, ~ and the empty scalar are null.
+        const bool string = s.style != YAML_PLAIN_SCALAR_STYLE || tag == "!" || tag == YAML_STR_TAG;
+        if (!string && tag.empty() && is_null(value)) return on_null(line_of(e.start_mark), anchor);
+        return on_scalar(line_of(e.start_mark), string, anchor, std::move(value));
+      }
+      case YAML_ALIAS_EVENT: return on_alias(line_of(e.start_mark), text_of(e.data.alias.anchor));
+      case YAML_SEQUENCE_START_EVENT:
+        return open(line_of(e.start_mark), text_of(e.data.sequence_start.anchor), json::array());
+      case YAML_MAPPING_START_EVENT:
+        return open(line_of(e.start_mark), text_of(e.data.mapping_start.anchor), json::object());
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: return close();
+      default: return;
+    }
+  }
 
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    if (key_expected()) throw not_a_key(line_of(mark));
-    begin_node(mark);
+ private:
+  static bool is_null(const std::string& v) { return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL"; }
+
+  void on_null(int line, const std::string& anchor) {
+    if (key_expected()) throw not_a_key(line);
+    begin_node(line);
     finish_leaf(nullptr, anchor, std::nullopt);
   }
 
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
-    if (key_expected()) return take_key(mark, value, anchor, tag);
-    const std::string pointer = begin_node(mark);
-    charge_bytes(value.size(), line_of(mark), pointer);
-    // A quoted scalar carries the non-specific tag "!": always a string.
-    if (tag == "!") return finish_leaf(value, anchor, value);
+  void on_scalar(int line, bool string, const std::string& anchor, std::string value) {
+    if (key_expected()) return take_key(line, value, anchor, string);
+    const std::string pointer = begin_node(line);
+    charge_bytes(value.size(), line, pointer);
+    if (string) return finish_leaf(value, anchor, value);
     ScalarValue v = plain_scalar(value);
-    if (!v.error.empty()) throw ConvertError{line_of(mark), pointer, v.error};
+    if (!v.error.empty()) throw ConvertError{line, pointer, v.error};
     finish_leaf(std::move(v.value), anchor, value);
   }
 
   // An alias is a copy of what its anchor holds, recorded at the line the alias is written on; what
   // the copy holds is found there too (its nearest recorded ancestor), so a copy costs no line entries.
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    const int line = line_of(mark);
-    auto it = anchors_.find(anchor);
+  void on_alias(int line, const std::string& name) {
+    auto it = anchors_.find(name);
     if (key_expected()) {
       if (it == anchors_.end() || !it->second.key) throw not_a_key(line);
       count_alias(line, open_.back().pointer);
-      return take_key(mark, *it->second.key, 0, "");
+      return take_key(line, *it->second.key, "", false);
     }
     const std::string pointer = child_pointer();
-    if (it == anchors_.end())  // its anchor is still open: the alias is inside it
-      throw ConvertError{line, pointer, "a YAML alias inside its own anchor (" + alias_name(anchor) + ")"};
+    if (it == anchors_.end()) {
+      const bool open = std::any_of(open_.begin(), open_.end(), [&](const Open& o) { return o.anchor == name; });
+      throw ConvertError{line, pointer,
+                         open ? "a YAML alias inside its own anchor (*" + name + ")"
+                              : "a YAML alias of no anchor before it (*" + name + ")"};
+    }
     const Anchored& a = it->second;
     if (!a.error.empty()) throw ConvertError{line, pointer, a.error};
     charge_nodes(a.nodes, line, pointer);
@@ -87,21 +113,11 @@ class Builder final : public YAML::EventHandler {
     place(json(built_at(a.pointer)), a.height);
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
-    open(mark, anchor, json::array());
-  }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
-    open(mark, anchor, json::object());
-  }
-  void OnSequenceEnd() override { close(); }
-  void OnMapEnd() override { close(); }
-
- private:
   // A list or map being built.
   struct Open {
     json value{};
     std::string pointer{};
-    YAML::anchor_t anchor = 0;
+    std::string anchor{};
     std::size_t nodes_before = 0, bytes_before = 0;  // the budget spent before it: what a copy costs
     std::size_t height = 1;                          // levels from it to its deepest value
     bool key_next = true;                            // a map: the next node is a key
@@ -166,61 +182,48 @@ class Builder final : public YAML::EventHandler {
     return root.at(json::json_pointer(pointer));
   }
 
-  std::string alias_name(YAML::anchor_t anchor) const {
-    auto it = names_.find(anchor);
-    return it == names_.end() ? std::string("an alias") : "*" + it->second;
-  }
-
   // Counts a node that is not an alias, checks its nesting, records its line; its pointer.
-  std::string begin_node(const YAML::Mark& mark) {
+  std::string begin_node(int line) {
     std::string pointer = child_pointer();
-    if (open_.size() >= InputLimits::kMaxDepth) throw too_deep(line_of(mark), pointer);
-    charge_nodes(1, line_of(mark), pointer);
-    doc_.lines[pointer] = line_of(mark);
+    if (open_.size() >= InputLimits::kMaxDepth) throw too_deep(line, pointer);
+    charge_nodes(1, line, pointer);
+    doc_.lines[pointer] = line;
     return pointer;
   }
 
-  void name_anchor(YAML::anchor_t anchor) {
-    if (anchor && !anchor_name_.empty()) names_[anchor] = anchor_name_;
-    anchor_name_.clear();
-  }
-
-  // `tag`: the key's, for an anchor on it: an alias of it elsewhere is read as any scalar is.
-  void take_key(const YAML::Mark& mark, const std::string& key, YAML::anchor_t anchor, const std::string& tag) {
+  // `string`: the key was quoted (an alias of it elsewhere is then a string, as the key is).
+  void take_key(int line, const std::string& key, const std::string& anchor, bool string) {
     Open& top = open_.back();
     const std::string child = pointer_join(top.pointer, key);
     if (top.value.contains(key))
-      throw ConvertError{line_of(mark), child,
-                         "duplicate key '" + key + "' (first at line " + std::to_string(doc_.lines[child]) + ")"};
-    charge_bytes(key.size(), line_of(mark), child);
+      throw ConvertError{line, child, "duplicate key '" + key + "' (first at line " + std::to_string(doc_.lines[child]) + ")"};
+    charge_bytes(key.size(), line, child);
     doc_.key_order[top.pointer].push_back(key);
-    if (anchor) {
-      name_anchor(anchor);
-      ScalarValue v = tag == "!" ? ScalarValue{json(key), ""} : plain_scalar(key);
+    if (!anchor.empty()) {
+      ScalarValue v = string ? ScalarValue{json(key), ""} : plain_scalar(key);
       Anchored a{.key = key, .error = v.error, .nodes = 1, .bytes = key.size()};
       if (v.error.empty()) a.scalar = std::move(v.value);
       anchors_[anchor] = std::move(a);
     }
     top.key = key;
-    top.key_line = line_of(mark);
+    top.key_line = line;
     top.key_next = false;
   }
 
   // `text`: a scalar's as written (none for a null, which cannot be a map key).
-  void finish_leaf(json value, YAML::anchor_t anchor, const std::optional<std::string>& text) {
-    if (anchor) {
-      name_anchor(anchor);
+  void finish_leaf(json value, const std::string& anchor, const std::optional<std::string>& text) {
+    if (!anchor.empty())
       anchors_[anchor] = Anchored{.scalar = value, .key = text, .nodes = 1, .bytes = text ? text->size() : 0};
-    }
     place(std::move(value), 1);
   }
 
-  void open(const YAML::Mark& mark, YAML::anchor_t anchor, json value) {
-    if (key_expected()) throw not_a_key(line_of(mark));
+  void open(int line, const std::string& anchor, json value) {
+    if (key_expected()) throw not_a_key(line);
     const std::size_t nodes_before = nodes_;
-    std::string pointer = begin_node(mark);
+    std::string pointer = begin_node(line);
     if (value.is_object()) doc_.key_order[pointer];
-    name_anchor(anchor);
+    // From here on the name is this node's, which is not complete: an alias of it inside is an error.
+    if (!anchor.empty()) anchors_.erase(anchor);
     open_.push_back(Open{.value = std::move(value), .pointer = std::move(pointer), .anchor = anchor,
                          .nodes_before = nodes_before, .bytes_before = bytes_});
   }
@@ -228,7 +231,7 @@ class Builder final : public YAML::EventHandler {
   void close() {
     Open done = std::move(open_.back());
     open_.pop_back();
-    if (done.anchor) {
+    if (!done.anchor.empty()) {
       anchors_[done.anchor] = Anchored{.pointer = done.pointer, .nodes = nodes_ - done.nodes_before,
                                        .bytes = bytes_ - done.bytes_before, .height = done.height};
     }
@@ -255,9 +258,7 @@ class Builder final : public YAML::EventHandler {
 
   Document& doc_;
   std::vector<Open> open_;
-  std::unordered_map<YAML::anchor_t, Anchored> anchors_;  // anchors whose node is complete
-  std::unordered_map<YAML::anchor_t, std::string> names_;
-  std::string anchor_name_;
+  std::unordered_map<std::string, Anchored> anchors_;  // anchor name -> the complete node it names
   std::size_t nodes_ = 0, bytes_ = 0, aliases_ = 0;
 };
 
@@ -315,63 +316,81 @@ int first_indenting_tab(const std::string& text) {
   return 0;
 }
 
-// Where the documents after the first start (the parser is asked for one only). yaml-cpp's LoadAll
-// never ends on some malformed text (a lone ',' at the top level is read as an endless run of empty
-// documents, each a little more memory), so after the first document the parser is asked once more.
-struct DocumentStarts final : YAML::EventHandler {
-  std::vector<YAML::Mark> starts;
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
+// The parser and the event it last gave, released however parsing ends.
+struct Parser {
+  yaml_parser_t parser{};
+  yaml_event_t event{};
+  bool has_event = false;
+  explicit Parser(const std::string& text) {
+    if (!yaml_parser_initialize(&parser)) throw std::bad_alloc();
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  }
+  ~Parser() {
+    drop();
+    yaml_parser_delete(&parser);
+  }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  void drop() {
+    if (has_event) yaml_event_delete(&event);
+    has_event = false;
+  }
+  // The next event; false on a syntax error (described by `parser`).
+  bool next() {
+    drop();
+    has_event = yaml_parser_parse(&parser, &event) != 0;
+    return has_event;
+  }
 };
+
+// What the parser says is wrong, as an input error naming the line.
+Error syntax_error(const yaml_parser_t& p, const std::string& text, const std::string& name) {
+  Where w;
+  w.file = name;
+  std::size_t at = p.problem_mark.index;
+  if (p.error == YAML_READER_ERROR) {  // bytes that are no text: the parser gives an offset, no line
+    at = std::min(p.problem_offset, text.size());
+    w.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  } else {
+    w.line = static_cast<int>(p.problem_mark.line) + 1;
+  }
+  // YAML forbids tabs in indentation, and the parser then reports what it expected instead.
+  if (const int tab_line = first_indenting_tab(text); tab_line > 0 && tab_line <= w.line) {
+    w.line = tab_line;
+    return input_error(w, "syntax error: a tab character indents this line (YAML indents with spaces only)");
+  }
+  if (p.error == YAML_MEMORY_ERROR) return input_error(w, "out of memory while parsing");
+  std::string problem = p.problem ? p.problem : "not YAML";
+  // A node was due and a character that cannot start one came: name the character.
+  const bool unexpected = problem == "did not find expected node content" && at < text.size() &&
+                          static_cast<unsigned char>(text[at]) > 0x20 && static_cast<unsigned char>(text[at]) < 0x7f;
+  if (p.error == YAML_READER_ERROR) return input_error(w, "not UTF-8 text: " + problem + " at byte " + std::to_string(at));
+  if (unexpected) problem = std::string("unexpected '") + text[at] + "'";
+  else if (p.context) problem += std::string(" ") + p.context + " at line " + std::to_string(p.context_mark.line + 1);
+  return input_error(w, "syntax error: " + problem);
+}
 
 }  // namespace
 
 Result<Document> parse_document(const std::string& text, const std::string& name) {
   Document doc;
   doc.file = name;
+  Builder builder(doc);
+  bool started = false;
   try {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    Builder builder(doc);
-    if (!parser.HandleNextDocument(builder) || !builder.start) {
-      doc.value = nullptr;
-      doc.lines[""] = 1;
-      return doc;
+    Parser p(text);
+    while (true) {
+      if (!p.next()) return syntax_error(p.parser, text, name);
+      const yaml_event_t& e = p.event;
+      if (e.type == YAML_STREAM_END_EVENT) break;
+      if (e.type == YAML_STREAM_START_EVENT || e.type == YAML_DOCUMENT_END_EVENT) continue;
+      if (e.type == YAML_DOCUMENT_START_EVENT) {
+        if (started) return input_error(Where{name, line_of(e.start_mark), "", "", ""}, "expected one document, found more");
+        started = true;
+        continue;
+      }
+      builder.on(e);
     }
-    // A text holds one document. A second one starting where the first did is the parser stuck on a
-    // character (yaml-cpp reads a lone ',' as an endless run of empty documents): counted, not read.
-    DocumentStarts more;
-    parser.HandleNextDocument(more);
-    if (!more.starts.empty()) {
-      const YAML::Mark& second = more.starts[0];
-      Where w{name, second.line + 1, "", "", ""};
-      if (second.pos == builder.start->pos && static_cast<std::size_t>(second.pos) < text.size())
-        return input_error(w, std::string("syntax error: unexpected '") + text[static_cast<std::size_t>(second.pos)] + "'");
-      return input_error(w, "expected one document, found more");
-    }
-    doc.value = std::move(builder.root);
-  } catch (const YAML::ParserException& e) {
-    Where w;
-    w.file = name;
-    w.line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
-    // YAML forbids tabs in indentation, and the parser then reports what it expected instead.
-    if (const int tab_line = first_indenting_tab(text); tab_line > 0 && (w.line == 0 || tab_line <= w.line)) {
-      w.line = tab_line;
-      return input_error(w, "syntax error: a tab character indents this line (YAML indents with spaces only)");
-    }
-    return input_error(w, "syntax error: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    Where w;
-    w.file = name;
-    w.line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
-    return input_error(w, e.msg);
   } catch (const ConvertError& e) {
     Where w;
     w.file = name;
@@ -379,6 +398,12 @@ Result<Document> parse_document(const std::string& text, const std::string& name
     w.pointer = e.pointer;
     return input_error(w, e.message);
   }
+  if (!started) {  // no document at all: an empty text, or comments only
+    doc.value = nullptr;
+    doc.lines[""] = 1;
+    return doc;
+  }
+  doc.value = std::move(builder.root);
   return doc;
 }
 

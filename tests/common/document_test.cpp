@@ -84,6 +84,38 @@ TEST(Document, NonScalarKeyIsAnError) {
   EXPECT_NE(doc.error().message.find("scalar"), std::string::npos);
 }
 
+TEST(Document, TaggedAndBlockScalarsAreStrings) {
+  Document d = parse_ok("a: !!str 12\nb: ! true\nc: |\n  12\nd: >-\n  null\ne: !!str\n");
+  EXPECT_EQ(d.value["a"], "12");
+  EXPECT_EQ(d.value["b"], "true");
+  EXPECT_EQ(d.value["c"], "12\n");
+  EXPECT_EQ(d.value["d"], "null");
+  EXPECT_EQ(d.value["e"], "");  // an empty scalar tagged a string is the empty string, not null
+  EXPECT_EQ(d.line_of("/c"), 3);
+  EXPECT_EQ(d.line_of("/e"), 7);
+}
+
+TEST(Document, AnAliasNamesTheLatestAnchorOfItsName) {
+  Document d = parse_ok("a: &x 1\nb: *x\nc: &x [2]\nd: *x\n");
+  EXPECT_EQ(d.value["b"], 1);
+  EXPECT_EQ(d.value["d"], nlohmann::json::array({2}));
+  auto none = parse_document("a: 1\nb: *nowhere\n", "t.yaml");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().to_string(), "t.yaml:2: /b: a YAML alias of no anchor before it (*nowhere)");
+  // Redefined around itself: the alias inside is of the open node, not of the earlier one.
+  auto inside = parse_document("a: &x 1\nb: &x [*x]\n", "t.yaml");
+  ASSERT_FALSE(inside.ok());
+  EXPECT_EQ(inside.error().to_string(), "t.yaml:2: /b/0: a YAML alias inside its own anchor (*x)");
+}
+
+TEST(Document, TextThatIsNotUtf8IsAnErrorAtItsLine) {
+  auto r = parse_document("a: 1\nb: \"caf\xe9\"\n", "t.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().to_string(), "t.yaml:2: not UTF-8 text: invalid trailing UTF-8 octet at byte 13");
+  // An escape in a double-quoted scalar is a character, kept as UTF-8.
+  EXPECT_EQ(parse_ok("a: \"caf\\xe9\"\n").value["a"], "caf\xc3\xa9");
+}
+
 TEST(Document, LoadsJsonFilesWithLines) {
   auto path = std::filesystem::temp_directory_path() / ("tc_document_test_" + std::to_string(::getpid()) + ".json");
   {

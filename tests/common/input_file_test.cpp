@@ -142,7 +142,7 @@ TEST(DocumentLimits, TooManyAliasUsesAreAnError) {
       << error_of(text);
 }
 
-// yaml-cpp alone reads a lone ',' as an endless run of empty documents (found by fuzz_scenario_loader).
+// A lone ',' once read as an endless run of empty documents (found by fuzz_scenario_loader): one error.
 TEST(DocumentLimits, TextTheParserCannotGetPastIsASyntaxErrorNotAnEndlessLoop) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(error_of(","), "t.yaml:1: syntax error: unexpected ','");

@@ -195,14 +195,16 @@ INSTANTIATE_TEST_SUITE_P(
       return n;
     });
 
-// Bytes that are not UTF-8 in a value the loader quotes back are an input error, not a crash.
-TEST_F(LoaderTest, AMatrixRangeThatIsNotUtf8IsAnInputError) {
+// A file that is not UTF-8 text is refused where its first such byte is: no value of it reaches the
+// loader (nor any message that quotes it back).
+TEST_F(LoaderTest, AFileThatIsNotUtf8IsRefusedAtItsLine) {
   const std::string file = ::testing::TempDir() + "tc-loader-matrix-not-utf8.yaml";
   std::ofstream(file) << "scenarios:\n  - name: m\n    matrix: {each: \"\xff{{fx.users}}\", as: user}\n    steps:\n"
                          "      - name: s\n        request: {url: \"{{gateway}}/\"}\n        expect: {status: 200}\n";
   auto r = load_scenarios({file}, options);
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.error().message, HasSubstr("each names a bound collection or a list of the profile"));
+  EXPECT_EQ(r.error().where.line, 3);
+  EXPECT_THAT(r.error().message, HasSubstr("not UTF-8 text: invalid leading UTF-8 octet at byte 43"));
 }
 
 TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {
