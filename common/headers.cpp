@@ -70,6 +70,13 @@ std::vector<std::string> Headers::all(std::string_view name) const {
   return out;
 }
 
+std::optional<std::string> Headers::combined(std::string_view name) const {
+  std::optional<std::string> out;
+  for (const auto& e : entries_)
+    if (iequals(e.first, name)) out = out ? *out + ", " + e.second : e.second;
+  return out;
+}
+
 bool Headers::has(std::string_view name) const { return get(name).has_value(); }
 
 }  // namespace tc

@@ -25,6 +25,8 @@ class Headers {
   void remove(std::string_view name);                        // every value, any letter case
   std::optional<std::string> get(std::string_view name) const;  // the first value
   std::vector<std::string> all(std::string_view name) const;    // every value, in order
+  // Every value joined with ", " as RFC 9110 §5.3 combines repeated list fields; none when absent.
+  std::optional<std::string> combined(std::string_view name) const;
   bool has(std::string_view name) const;
   const std::vector<Entry>& entries() const { return entries_; }
   bool empty() const { return entries_.empty(); }

@@ -48,7 +48,7 @@ void SpellingChecks::unauthenticated(const std::string& component, const HttpRes
   const std::string error = body.is_object() && body.contains("error") ? text(body["error"]) : "";
   const std::string own = profile_.find("components." + component + ".errors.unauthenticated") ? "components." + component + ".errors.unauthenticated" : "errors.unauthenticated";
   compare(component, "errors.unauthenticated", error, p.error("unauthenticated"), own);
-  const auto challenge = res.headers.get(p.header("www_authenticate"));
+  const auto challenge = res.headers.combined(p.header("www_authenticate"));
   const std::string scheme = challenge ? scheme_to_answer(*challenge, p.value("bearer_scheme")) : "";
   compare(component, "values.bearer_scheme", scheme, p.value("bearer_scheme"),
           challenge ? "values.bearer_scheme" : "headers.www_authenticate (no " + p.header("www_authenticate") + " header)");

@@ -21,6 +21,16 @@ TEST(Headers, AListValueSplitsIntoItsElements) {
   EXPECT_EQ(split_comma_list(""), (std::vector<std::string>{""}));
 }
 
+TEST(Headers, RepeatedFieldsCombineIntoOneListInOrder) {
+  Headers h;
+  EXPECT_EQ(h.combined("WWW-Authenticate"), std::nullopt);
+  h.add("WWW-Authenticate", "Basic realm=\"r\"");
+  EXPECT_EQ(h.combined("www-authenticate"), "Basic realm=\"r\"");
+  h.add("Vary", "Accept");
+  h.add("www-authenticate", "Bearer");
+  EXPECT_EQ(h.combined("WWW-Authenticate"), "Basic realm=\"r\", Bearer");
+}
+
 TEST(Headers, KeepsOrderAndRepeatsAndComparesNamesCaselessly) {
   Headers h;
   h.add("Set-Cookie", "a=1");
