@@ -75,6 +75,11 @@ std::optional<Error> expand_bound_matrix(Scenario& s, const json* bindings, cons
     s.not_applicable = "for platforms whose profile lists " + within + "; this one's lists none";
     return std::nullopt;
   }
+  // The profile may write a one-entry list as its entry alone (`tenant_aliases: X-Tenant-Id`).
+  if (of_profile && collection && collection->is_string()) {
+    s.matrix = {json{{s.matrix_keys.front(), "{{" + path + "}}"}}};
+    return std::nullopt;
+  }
   if (!collection || !collection->is_structured() || collection->empty())
     return input_error(loc.where(), "'" + path + "' is no collection of the " + (of_profile ? "profile" : "bindings") +
                                         " (a map or a list with entries)");

@@ -90,7 +90,7 @@ void read_matrix_range(const StrictReader& r, const json& node, const std::strin
   r.object(node, ptr, {"each", "as"}, {"each", "as"});
   const std::string& each = r.string(node["each"], pointer_join(ptr, "each"));
   const std::string& as = r.string(node["as"], pointer_join(ptr, "as"));
-  static const std::regex bound(R"(^\{\{\s*(fx|contract)(\.[A-Za-z0-9_-]+)*\s*\}\}$)");
+  static const std::regex bound(R"(^\{\{\s*(fx|contract)(\.[A-Za-z0-9_-]+)+\s*\}\}$)");
   if (!std::regex_match(each, bound))
     r.fail(pointer_join(ptr, "each"),
            "each names a bound collection or a list of the profile: \"{{fx.…}}\" or \"{{contract.…}}\", got " +

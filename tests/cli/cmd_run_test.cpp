@@ -240,17 +240,26 @@ TEST_F(CmdRun, AMatrixMayRangeOverAListOfTheProfileAndAnEmptyOneIsNotApplicable)
   EXPECT_NE(results["cases"][1]["steps"][0]["transcript"].get<std::string>().find("X-Two: tenant-alpha"), std::string::npos)
       << results.dump(2);
 
+  // A profile may write a one-entry list as the entry alone.
+  with_aliases("X-Only");
+  EXPECT_EQ(run({"--list"}).out, "a.every_alias/tenant_aliases\n");
+  o = run({});
+  EXPECT_EQ(o.last_line(), "1 passed, 0 failed") << o.out;
+  EXPECT_NE(json::parse(read_file(dir.path / "out" / "results.json"))["cases"][0]["steps"][0]["transcript"].get<std::string>().find(
+                "X-Only: tenant-alpha"),
+            std::string::npos);
+
   with_aliases("[]");
   o = run({"--allow-empty"});
   EXPECT_EQ(o.code, 0) << o.out << o.err;
   EXPECT_EQ(o.last_line(), "0 passed, 0 failed, 1 skipped") << o.out;
   EXPECT_NE(o.out.find("for platforms whose profile lists headers.tenant_aliases; this one's lists none"), std::string::npos)
       << o.out;
-  EXPECT_EQ(server.requests(), 3);
+  EXPECT_EQ(server.requests(), 4);
 
   scenario("a.yaml", R"(scenarios:
   - name: every alias
-    matrix: {each: "{{contract.headers.tenant}}", as: alias}
+    matrix: {each: "{{contract.windows.token_leeway_seconds}}", as: alias}
     steps:
       - name: call
         request: {url: "{{api}}/a"}
@@ -258,7 +267,7 @@ TEST_F(CmdRun, AMatrixMayRangeOverAListOfTheProfileAndAnEmptyOneIsNotApplicable)
 )");
   o = run({});
   EXPECT_EQ(o.code, 2) << o.out << o.err;
-  EXPECT_NE(o.err.find("'contract.headers.tenant' is no collection of the profile"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("'contract.windows.token_leeway_seconds' is no collection of the profile"), std::string::npos) << o.err;
 }
 
 TEST_F(CmdRun, AMissingCapabilityIsCountedAsSkipped) {

@@ -207,6 +207,19 @@ TEST_F(LoaderTest, AFileThatIsNotUtf8IsRefusedAtItsLine) {
   EXPECT_THAT(r.error().message, HasSubstr("not UTF-8 text: invalid leading UTF-8 octet at byte 43"));
 }
 
+// A matrix ranges over something below fx or contract, never either whole.
+TEST_F(LoaderTest, AMatrixRangeNamesAPathBelowItsRoot) {
+  const std::string file = ::testing::TempDir() + "tc-loader-matrix-root.yaml";
+  for (const char* each : {"{{fx}}", "{{contract}}", "{{ fx. }}"}) {
+    std::ofstream(file) << "scenarios:\n  - name: m\n    matrix: {each: \"" << each << "\", as: user}\n    steps:\n"
+                           "      - name: s\n        request: {url: \"{{gateway}}/\"}\n        expect: {status: 200}\n";
+    auto r = load_scenarios({file}, options);
+    ASSERT_FALSE(r.ok()) << each;
+    EXPECT_EQ(r.error().where.pointer, "/scenarios/0/matrix/each") << each;
+    EXPECT_THAT(r.error().message, HasSubstr("each names a bound collection or a list of the profile")) << each;
+  }
+}
+
 TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {
   auto r = load_scenarios({kData + "/bad/unknown-kind.yaml"}, options);
   ASSERT_FALSE(r.ok());
