@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "common/document.h"
+#include "common/json_text.h"
 
 namespace tc {
 
@@ -71,18 +72,18 @@ std::optional<std::string> subset_mismatch(const nlohmann::json& expected, const
                                            const std::string& pointer) {
   if (expected.is_object()) {
     if (!actual.is_object())
-      return at(pointer) + ": expected an object, actual " + json_type_name(actual) + " " + actual.dump();
+      return at(pointer) + ": expected an object, actual " + json_type_name(actual) + " " + json_text(actual);
     for (auto it = expected.begin(); it != expected.end(); ++it) {
       std::string child = pointer_join(pointer, it.key());
       auto found = actual.find(it.key());
-      if (found == actual.end()) return at(child) + ": expected " + it.value().dump() + ", actual absent";
+      if (found == actual.end()) return at(child) + ": expected " + json_text(it.value()) + ", actual absent";
       if (auto m = subset_mismatch(it.value(), *found, child)) return m;
     }
     return std::nullopt;
   }
   if (expected.is_array()) {
     if (!actual.is_array())
-      return at(pointer) + ": expected an array, actual " + json_type_name(actual) + " " + actual.dump();
+      return at(pointer) + ": expected an array, actual " + json_type_name(actual) + " " + json_text(actual);
     // Each expected element claims a distinct actual element; greedy first fit is enough for
     // the small arrays expectations name.
     std::vector<bool> used(actual.size(), false);
@@ -96,12 +97,12 @@ std::optional<std::string> subset_mismatch(const nlohmann::json& expected, const
         }
       }
       if (!matched)
-        return at(pointer_join(pointer, i)) + ": expected " + expected[i].dump() + ", no matching element in " +
-               actual.dump();
+        return at(pointer_join(pointer, i)) + ": expected " + json_text(expected[i]) + ", no matching element in " +
+               json_text(actual);
     }
     return std::nullopt;
   }
-  if (!scalar_equal(expected, actual)) return at(pointer) + ": expected " + expected.dump() + ", actual " + actual.dump();
+  if (!scalar_equal(expected, actual)) return at(pointer) + ": expected " + json_text(expected) + ", actual " + json_text(actual);
   return std::nullopt;
 }
 

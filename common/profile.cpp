@@ -8,6 +8,7 @@
 #include "common/echo_shape.h"
 #include "common/encoding.h"
 #include "common/input_file.h"
+#include "common/json_text.h"
 #include "common/strict.h"
 
 namespace tc {
@@ -74,7 +75,7 @@ std::optional<Error> check(const Document& doc, std::map<std::string, std::regex
           (kv.value().get<long long>() < section.min || kv.value().get<long long>() > section.max))
         return input_error(doc.where(kp), std::string(section.name) + "." + kv.key() + " must be in " +
                                               std::to_string(section.min) + ".." + std::to_string(section.max) +
-                                              ", got " + kv.value().dump());
+                                              ", got " + json_text(kv.value()));
     }
   }
   if (auto echo = EchoShape::from_profile(doc.value, &doc); !echo) return echo.error();
@@ -86,7 +87,7 @@ std::optional<Error> check(const Document& doc, std::map<std::string, std::regex
       json::json_pointer checked(kv.value().get<std::string>());
     } catch (const json::exception&) {
       return input_error(doc.where(pointer_join("/values", kv.key())),
-                         "values." + kv.key() + " must be a JSON pointer (\"\" or starting with '/'), got " + kv.value().dump());
+                         "values." + kv.key() + " must be a JSON pointer (\"\" or starting with '/'), got " + json_text(kv.value()));
     }
   }
   if (auto it = doc.value.find("components"); it != doc.value.end()) {

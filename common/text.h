@@ -13,4 +13,7 @@ inline std::string join(const std::set<std::string>& items, std::string_view sep
   return join(std::vector<std::string>(items.begin(), items.end()), separator);
 }
 
+// `text` cut to at most `max` bytes between UTF-8 characters, with `mark` after it when cut.
+std::string shortened(const std::string& text, std::size_t max, std::string_view mark = "\xE2\x80\xA6");
+
 }  // namespace tc

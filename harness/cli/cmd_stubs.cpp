@@ -14,6 +14,7 @@
 #include <iostream>
 #include <map>
 
+#include "common/json_text.h"
 #include "common/profile.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/setup.h"
@@ -30,7 +31,7 @@ struct StubsOptions {
   std::vector<std::string> ports;         // NAME=PORT
 };
 
-std::string quoted(const std::string& text) { return json(text).dump(); }  // a JSON string is YAML too
+std::string quoted(const std::string& text) { return json_text(json(text)); }  // a JSON string is YAML too
 
 std::string absolute(const std::string& path) {
   std::error_code ec;

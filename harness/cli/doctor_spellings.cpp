@@ -5,12 +5,12 @@
 #include "common/bearer.h"
 #include "common/echo_shape.h"
 #include "common/headers.h"
+#include "common/json_text.h"
 #include "common/jwt.h"
 
 namespace tc::cli {
 
 namespace {
-std::string text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 // The path of an absolute URL ("https://h:1/connect/token" -> "/connect/token").
 std::string path_of(const std::string& url) {
@@ -45,7 +45,7 @@ void SpellingChecks::unauthenticated(const std::string& component, const HttpRes
   const ContractProfile p = profile_.for_component(component);
   compare(component, "status.unauthenticated", std::to_string(res.status), std::to_string(p.status("unauthenticated")));
   json body = json::parse(res.body, nullptr, false);
-  const std::string error = body.is_object() && body.contains("error") ? text(body["error"]) : "";
+  const std::string error = body.is_object() && body.contains("error") ? value_text(body["error"]) : "";
   const std::string own = profile_.find("components." + component + ".errors.unauthenticated") ? "components." + component + ".errors.unauthenticated" : "errors.unauthenticated";
   compare(component, "errors.unauthenticated", error, p.error("unauthenticated"), own);
   const auto challenge = res.headers.combined(p.header("www_authenticate"));
@@ -64,7 +64,7 @@ void SpellingChecks::discovery(const std::string& component, const json& doc, co
     compare(component, std::string("paths.") + key, path_of(doc[field].get<std::string>()), profile_.path(key));
   }
   if (doc.is_object() && doc.contains("issuer") && doc["issuer"].is_string() && doc["issuer"] != authority_url)
-    report_(true, component, "issuer", "the issuer " + text(doc["issuer"]) + " is not the component's URL " +
+    report_(true, component, "issuer", "the issuer " + value_text(doc["issuer"]) + " is not the component's URL " +
                                            authority_url + " (tokens name the issuer; nothing to change)");
 }
 
@@ -75,14 +75,14 @@ void SpellingChecks::jwks(const std::string& component, const json& jwks) {
     const bool ok = k.is_object() && k.value("kty", "") == "RSA" && k.value("alg", "RS256") == "RS256" &&
                     k.value("use", "sig") == "sig";
     report_(ok, component, "jwks key " + kid,
-            ok ? "RSA, RS256, sig" : "not an RS256 signing key (A2 is the contract's, not a spelling): " + text(k));
+            ok ? "RSA, RS256, sig" : "not an RS256 signing key (A2 is the contract's, not a spelling): " + value_text(k));
   }
 }
 
 void SpellingChecks::token(const std::string& component, const json& response, const std::string& tenant) {
   if (!response.is_object()) return;
   if (response.contains("expires_in"))
-    compare(component, "windows.access_token_ttl_seconds", text(response["expires_in"]),
+    compare(component, "windows.access_token_ttl_seconds", value_text(response["expires_in"]),
             std::to_string(profile_.window("access_token_ttl_seconds")));
   auto jwt = decode_jwt(response.value("access_token", std::string()));
   if (!jwt) return;
@@ -90,7 +90,7 @@ void SpellingChecks::token(const std::string& component, const json& response, c
   const std::string aud_claim = profile_.claim("audience");
   if (claims.contains(aud_claim)) {
     const json& aud = claims[aud_claim];
-    const std::string observed = aud.is_array() && !aud.empty() ? text(aud[0]) : text(aud);
+    const std::string observed = aud.is_array() && !aud.empty() ? value_text(aud[0]) : value_text(aud);
     compare(component, "values.default_audience", observed, profile_.value("default_audience"));
   }
   if (tenant.empty()) return;
@@ -138,8 +138,8 @@ void SpellingChecks::audit_record(const std::string& component, const json& reco
   const ContractProfile p = profile_.for_component(component);
   const std::string key = "events." + event_key;
   const std::string own = "components." + component + ".events." + event_key;
-  compare(component, key, text(record["event"]), p.event(event_key), profile_.find(own) ? own : key + " (or " + own + ")");
-  if (record.contains("outcome")) compare(component, "outcomes.deny", text(record["outcome"]), p.find("outcomes.deny") ? text(*p.find("outcomes.deny")) : "deny");
+  compare(component, key, value_text(record["event"]), p.event(event_key), profile_.find(own) ? own : key + " (or " + own + ")");
+  if (record.contains("outcome")) compare(component, "outcomes.deny", value_text(record["outcome"]), p.find("outcomes.deny") ? value_text(*p.find("outcomes.deny")) : "deny");
 }
 
 }  // namespace tc::cli

@@ -1,11 +1,12 @@
 #include "harness/explore/spelling.h"
 
 #include "common/headers.h"
+#include "common/json_text.h"
 #include "harness/template/expression.h"
 
 namespace tc::explore {
 
-std::string q(const std::string& text) { return json(text).dump(); }  // a YAML double-quoted scalar
+std::string q(const std::string& text) { return json_text(json(text)); }  // a YAML double-quoted scalar
 
 std::string fx(const std::string& key) { return "{{fx." + key + "}}"; }
 

@@ -5,12 +5,13 @@
 #include <map>
 #include <regex>
 
+#include "common/json_text.h"
+
 namespace tc {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // A row value that is one template of a variable path is named by the path's last segment
 // ("{{ fx.users.one }}" -> "one"): the name stays readable and the same in every environment.

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.h"
 #include "common/redact.h"
 #include "harness/report/run_record.h"
 
@@ -43,8 +44,6 @@ std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
 }
-
-std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 // Tenants the responses were served in: the tenant header's values on "< Name: value" lines.
 std::set<std::string> served_tenants(const ScenarioResult& result, const std::string& header) {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/json_text.h"
 #include "common/redact.h"
 
 namespace tc {
@@ -97,7 +98,7 @@ void Console::on_case(const CaseRecord& c, const ScenarioCase&, const ScenarioRe
                  c.skip_reason.empty() ? "" : (": " + c.skip_reason).c_str());
   } else if (c.failing()) {
     std::fprintf(o_.out, "%s %s%s\n", paint("FAIL", "1;31").c_str(), c.id().c_str(), ms.c_str());
-    std::string details = "scenario '" + c.scenario + "'" + (c.row.is_null() ? "" : " " + c.row.dump()) + "\n";
+    std::string details = "scenario '" + c.scenario + "'" + (c.row.is_null() ? "" : " " + json_text(c.row)) + "\n";
     for (const auto& f : c.failures) details += f + "\n";
     for (const auto& st : c.steps) {
       const bool bad = !st.error.empty() ||

@@ -5,6 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/json_text.h"
+#include "common/text.h"
+
 namespace tc {
 namespace {
 
@@ -96,7 +99,7 @@ std::string case_page(const CaseRecord& c) {
   };
   row("requirements", joined(c.requirements));
   row("tags", joined(c.tags));
-  if (!c.row.is_null()) row("matrix row", c.row.dump());
+  if (!c.row.is_null()) row("matrix row", json_text(c.row));
   row("skipped", c.skip_reason);
   out << "</table>\n";
   if (!c.failures.empty()) {
@@ -118,12 +121,8 @@ std::string index_page(const RunRecord& record) {
          "skip reason</th></tr>\n";
   for (std::size_t i = 0; i < record.cases.size(); ++i) {
     const CaseRecord& c = record.cases[i];
-    std::string why = !c.failures.empty() ? c.failures.front() : c.skip_reason;
-    if (why.size() > 240) {  // the case's page has it whole; cut between UTF-8 characters
-      std::size_t cut = 240;
-      while (cut > 0 && (static_cast<unsigned char>(why[cut]) & 0xC0) == 0x80) --cut;
-      why = why.substr(0, cut) + "…";
-    }
+    // The case's page has it whole.
+    const std::string why = shortened(!c.failures.empty() ? c.failures.front() : c.skip_reason, 240);
     out << "<tr><td>" << badge(c.outcome) << "</td><td><a href=\"" << case_file(i) << "\">" << html_escape(c.id())
         << "</a></td><td>" << html_escape(c.scenario) << "</td><td>" << ms_text(c.finished_ms - c.started_ms)
         << "</td><td>" << html_escape(why) << "</td></tr>\n";

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "common/headers.h"
+#include "common/json_text.h"
 #include "common/pattern.h"
 #include "common/text.h"
 #include "harness/runner/expectation.h"
@@ -44,7 +45,6 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
     r.fail(ap, "count takes a non-negative integer");
 }
 
-std::string text_of(const json& n) { return n.is_string() ? n.get<std::string>() : n.dump(); }
 
 Outcome check_one(const std::string& kind, const std::string& name, const json& check, const Headers& headers) {
   auto values = headers.all(name);
@@ -54,15 +54,15 @@ Outcome check_one(const std::string& kind, const std::string& name, const json& 
     return ok ? passed_outcome(kind, name + " " + op, expected, act) : failed_outcome(kind, name + " " + op, expected, act);
   };
   if (!check.is_object()) {
-    std::string want = text_of(check);
+    std::string want = value_text(check);
     return verdict(!values.empty() && joined == want, "equals", as_json_string(want), actual);
   }
   if (check.size() != 1) return failed_outcome(kind, name, "one check", "spec rendered to " + brief(check));
   const std::string op = check.begin().key();
   const json& arg = check.begin().value();
-  if (op == "equals") return verdict(!values.empty() && joined == text_of(arg), op, as_json_string(text_of(arg)), actual);
+  if (op == "equals") return verdict(!values.empty() && joined == value_text(arg), op, as_json_string(value_text(arg)), actual);
   if (op == "contains" || op == "not_contains") {
-    std::string want = text_of(arg);
+    std::string want = value_text(arg);
     bool found = std::find(values.begin(), values.end(), want) != values.end();
     return verdict(found == (op == "contains"), op, (op == "contains" ? "a value " : "no value ") + as_json_string(want), actual);
   }
@@ -72,16 +72,16 @@ Outcome check_one(const std::string& kind, const std::string& name, const json& 
     for (const auto& v : values)
       for (const auto& e : split_comma_list(v)) have.push_back(to_lower(e));
     std::string lacking;
-    for (const auto& want : split_comma_list(text_of(arg)))
+    for (const auto& want : split_comma_list(value_text(arg)))
       if (!want.empty() && std::find(have.begin(), have.end(), to_lower(want)) == have.end())
         lacking += (lacking.empty() ? "" : ", ") + want;
-    return verdict(!values.empty() && lacking.empty(), op, "the tokens " + as_json_string(text_of(arg)),
+    return verdict(!values.empty() && lacking.empty(), op, "the tokens " + as_json_string(value_text(arg)),
                    actual + (lacking.empty() || values.empty() ? "" : ", without " + lacking));
   }
   if (op == "matches") {
-    auto re = compiled_regex(text_of(arg));
-    if (!re) return failed_outcome(kind, name + " matches", "a valid regular expression", text_of(arg));
-    return verdict(!values.empty() && std::regex_search(joined, **re), op, "/" + text_of(arg) + "/", actual);
+    auto re = compiled_regex(value_text(arg));
+    if (!re) return failed_outcome(kind, name + " matches", "a valid regular expression", value_text(arg));
+    return verdict(!values.empty() && std::regex_search(joined, **re), op, "/" + value_text(arg) + "/", actual);
   }
   if (op == "present" || op == "absent") {
     bool want_present = (op == "present") == (arg.is_boolean() && arg.get<bool>());

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/json_match.h"
+#include "common/json_text.h"
 #include "common/jwt.h"
 #include "harness/runner/expectation.h"
 #include "harness/runner/response_source.h"
@@ -57,7 +58,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
   }
   if (auto absent = c.spec.find("absent_claims"); absent != c.spec.end() && absent->is_array()) {
     for (const auto& n : *absent) {
-      std::string name = n.is_string() ? n.get<std::string>() : n.dump();
+      std::string name = value_text(n);
       auto it = jwt->payload.find(name);
       bool ok = it == jwt->payload.end();
       out.push_back(ok ? passed_outcome(kKind, "claim " + name + " absent", "(absent)", "(absent)")

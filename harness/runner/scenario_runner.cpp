@@ -31,6 +31,19 @@ StepResult run_step_guarded(const StepSpec& step, Scope& scope, RunContext& run,
                    "internal error: the runner failed inside this step: " + what};
   return sr;
 }
+
+// render_vars, guarded as a step is: what it throws is the block's error (kind internal).
+Result<Unit> render_vars_guarded(const json& vars, Scope& scope, const Loc& loc, const TemplateContext& ctx) {
+  std::string what;
+  try {
+    return render_vars(vars, scope, loc, ctx);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "an exception that is not a std::exception";
+  }
+  return Error{ErrorKind::internal, loc.where(), "internal error: the runner failed rendering this block: " + what};
+}
 }  // namespace
 
 ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) {
@@ -95,7 +108,7 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
     if (!block->is_object()) continue;
     Loc loc = scenario.loc;
     loc.pointer = pointer_join(scenario.loc.pointer, key);
-    auto r = render_vars(*block, scope, loc, ctx);
+    auto r = render_vars_guarded(*block, scope, loc, ctx);
     if (r) continue;
     StepResult setup;
     setup.name = std::string("(scenario ") + key + ")";

@@ -1,6 +1,7 @@
 #include "harness/runner/step_runner.h"
 
 #include "common/encoding.h"
+#include "common/json_text.h"
 #include "harness/runner/capture.h"
 #include "harness/runner/expectation.h"
 #include "harness/runner/transcript.h"
@@ -57,7 +58,7 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
   if (spec.json_body) {
     auto body = render(*spec.json_body, scope, at(spec.loc, "json"), ctx);
     if (!body) return body.error();
-    req.body = body->dump();
+    req.body = json_text(*body);
     content_type("application/json");
   } else if (!spec.form.empty()) {
     auto form = render_pairs(spec.form, scope, at(spec.loc, "form"), ctx);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/json_text.h"
 #include "common/redact.h"
 #include "common/text.h"
 #include "harness/runner/scenario_runner.h"
@@ -24,7 +25,7 @@ class ScenarioTest : public testing::Test {
       auto lines = step.failure_lines();
       if (lines.empty()) continue;
       std::string message = "scenario '" + s.name + "'";
-      if (!case_.row.is_null()) message += " " + case_.row.dump();
+      if (!case_.row.is_null()) message += " " + json_text(case_.row);
       message += "\n";
       for (const auto& l : lines) message += l + "\n";
       message += step.transcript;

@@ -9,12 +9,13 @@
 
 #include "common/crypto.h"
 #include "common/encoding.h"
+#include "common/json_text.h"
 #include "common/jwt.h"
+#include "common/text.h"
 
 namespace tc::tmpl {
 namespace {
 
-std::string text_of(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 // ASCII case mapping (header names are ASCII; other bytes are kept).
 std::string ascii_case(std::string s, bool upper) {
@@ -64,17 +65,20 @@ FunctionResult now_seconds(const std::vector<json>& a, const TemplateContext&) {
 
 // Integer arithmetic, for values derived from the profile (a time just outside a window):
 // `name` over integer arguments, or a message naming the call.
+constexpr unsigned long long kBound = 1ULL << 53;
+
 FunctionResult integers(const char* signature, const std::vector<json>& a, long long (*op)(const std::vector<long long>&)) {
   std::vector<long long> n;
   for (const auto& v : a) {
-    if (!v.is_number_integer())  // the value as JSON text, bytes that are not UTF-8 replaced
-      return fail(std::string(signature) + " needs integers, got " +
-                  v.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 80));
+    if (!v.is_number_integer()) return fail(std::string(signature) + " needs integers, got " + shortened(json_text(v), 80));
+    // Beyond 2^53 is far from any window, and an unsigned value there would wrap as a signed one.
+    const bool out_of_range = v.is_number_unsigned()
+                                  ? v.get<unsigned long long>() > kBound
+                                  : (v.get<long long>() > static_cast<long long>(kBound) || v.get<long long>() < -static_cast<long long>(kBound));
+    if (out_of_range)
+      return fail(std::string(signature) + ": " + json_text(v) + " is out of range");
     n.push_back(v.get<long long>());
   }
-  constexpr long long kBound = 1LL << 53;  // far from overflow; a window is never near it
-  for (const auto x : n)
-    if (x > kBound || x < -kBound) return fail(std::string(signature) + ": " + std::to_string(x) + " is out of range");
   return ok(op(n));
 }
 
@@ -84,7 +88,7 @@ FunctionResult pkce(const std::vector<json>&, const TemplateContext&) {
 }
 
 Result<Jwt> token_arg(const json& v) {
-  if (!v.is_string()) return input_error({}, "expects a token (a string), got " + v.dump());
+  if (!v.is_string()) return input_error({}, "expects a token (a string), got " + json_text(v));
   return decode_jwt(v.get<std::string>());
 }
 
@@ -105,10 +109,10 @@ FunctionResult hs256_public(const std::vector<json>& a, const TemplateContext& c
   auto jwt = token_arg(a[0]);
   if (!jwt) return fail("token_hs256_public: " + jwt.error().message);
   if (!ctx.fetch_json) return fail("token_hs256_public: no way to fetch the JWKS here");
-  auto jwks = ctx.fetch_json(text_of(a[1]));
-  if (!jwks) return fail("token_hs256_public: fetching " + text_of(a[1]) + ": " + jwks.error().message);
+  auto jwks = ctx.fetch_json(value_text(a[1]));
+  if (!jwks) return fail("token_hs256_public: fetching " + value_text(a[1]) + ": " + jwks.error().message);
   if (!jwks->is_object() || !jwks->contains("keys") || !(*jwks)["keys"].is_array())
-    return fail("token_hs256_public: " + text_of(a[1]) + " is not a JWKS (no \"keys\" array)");
+    return fail("token_hs256_public: " + value_text(a[1]) + " is not a JWKS (no \"keys\" array)");
   const json* chosen = nullptr;
   std::string kid = jwt->header.value("kid", std::string());
   for (const auto& k : (*jwks)["keys"]) {
@@ -128,13 +132,13 @@ FunctionResult hs256_public(const std::vector<json>& a, const TemplateContext& c
 FunctionResult tampered(const std::vector<json>& a, const TemplateContext&) {
   auto jwt = token_arg(a[0]);
   if (!jwt) return fail("token_tampered: " + jwt.error().message);
-  return ok(craft_tampered(a[0].get<std::string>(), json{{text_of(a[1]), a[2]}}));
+  return ok(craft_tampered(a[0].get<std::string>(), json{{value_text(a[1]), a[2]}}));
 }
 
 // A bound route ("/api/items/{id}") with its {placeholders} filled in order, each value encoded as one
 // path segment: the pack names routes, the platform's bindings spell them (docs/scenario-format.md).
 FunctionResult fill_path(const std::vector<json>& a, const TemplateContext&) {
-  const std::string route = text_of(a[0]);
+  const std::string route = value_text(a[0]);
   std::string out;
   std::size_t next = 1, i = 0;
   while (i < route.size()) {
@@ -145,7 +149,7 @@ FunctionResult fill_path(const std::vector<json>& a, const TemplateContext&) {
     if (next >= a.size())
       return fail("path: route \"" + route + "\" has more placeholders than the " + std::to_string(a.size() - 1) +
                   " value(s) given");
-    out += route.substr(i, open - i) + url_encode(text_of(a[next++]));
+    out += route.substr(i, open - i) + url_encode(value_text(a[next++]));
     i = close + 1;
   }
   if (next != a.size())
@@ -160,11 +164,11 @@ std::vector<Function> make_table() {
       {"random", 1, 1, "random(n)", random_chars},
       {"now", 0, 1, "now() | now(±seconds)", now_seconds},
       {"sha256", 1, 1, "sha256(x)",
-       [](const auto& a, const auto&) { return ok(hex_encode(sha256(text_of(a[0])))); }},
+       [](const auto& a, const auto&) { return ok(hex_encode(sha256(value_text(a[0])))); }},
       {"hmac_sha256", 2, 2, "hmac_sha256(key, data)",
-       [](const auto& a, const auto&) { return ok(hex_encode(hmac_sha256(text_of(a[0]), text_of(a[1])))); }},
+       [](const auto& a, const auto&) { return ok(hex_encode(hmac_sha256(value_text(a[0]), value_text(a[1])))); }},
       {"base64url", 1, 1, "base64url(x)",
-       [](const auto& a, const auto&) { return ok(base64url_encode(text_of(a[0]))); }},
+       [](const auto& a, const auto&) { return ok(base64url_encode(value_text(a[0]))); }},
       {"pkce", 0, 0, "pkce()", pkce},
       {"add", 2, 2, "add(a, b)",
        [](const auto& a, const auto&) { return integers("add(a, b)", a, [](const auto& n) { return n[0] + n[1]; }); }},
@@ -181,17 +185,17 @@ std::vector<Function> make_table() {
        }},
       // RFC 7617's credentials; the scheme before them is the profile's (contract.values.basic_scheme).
       {"basic_credentials", 2, 2, "basic_credentials(user, password)",
-       [](const auto& a, const auto&) { return ok(base64_encode(text_of(a[0]) + ":" + text_of(a[1]))); }},
+       [](const auto& a, const auto&) { return ok(base64_encode(value_text(a[0]) + ":" + value_text(a[1]))); }},
       {"token_alg_none", 1, 1, "token_alg_none(token)", alg_none},
       {"token_unknown_kid", 1, 1, "token_unknown_kid(token)", unknown_kid},
       {"token_hs256_public", 2, 2, "token_hs256_public(token, jwks_url)", hs256_public},
       {"token_tampered", 3, 3, "token_tampered(token, claim, value)", tampered},
       {"path", 1, 8, "path(route, value, …)", fill_path},
-      {"json", 1, 1, "json(x)", [](const auto& a, const auto&) { return ok(a[0].dump()); }},
-      {"lower", 1, 1, "lower(x)", [](const auto& a, const auto&) { return ok(ascii_case(text_of(a[0]), false)); }},
-      {"upper", 1, 1, "upper(x)", [](const auto& a, const auto&) { return ok(ascii_case(text_of(a[0]), true)); }},
-      {"caseless", 1, 1, "caseless(x)", [](const auto& a, const auto&) { return ok(caseless(text_of(a[0]))); }},
-      {"url_encode", 1, 1, "url_encode(x)", [](const auto& a, const auto&) { return ok(url_encode(text_of(a[0]))); }},
+      {"json", 1, 1, "json(x)", [](const auto& a, const auto&) { return ok(json_text(a[0])); }},
+      {"lower", 1, 1, "lower(x)", [](const auto& a, const auto&) { return ok(ascii_case(value_text(a[0]), false)); }},
+      {"upper", 1, 1, "upper(x)", [](const auto& a, const auto&) { return ok(ascii_case(value_text(a[0]), true)); }},
+      {"caseless", 1, 1, "caseless(x)", [](const auto& a, const auto&) { return ok(caseless(value_text(a[0]))); }},
+      {"url_encode", 1, 1, "url_encode(x)", [](const auto& a, const auto&) { return ok(url_encode(value_text(a[0]))); }},
   };
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/json_text.h"
 #include "harness/template/expression.h"
 #include "harness/template/functions.h"
 #include "harness/template/template.h"
@@ -93,7 +94,7 @@ Result<json> render_string(const std::string& text, const Scope& scope, const Lo
     }
     auto v = eval(seg.expr, scope, text, loc, ctx);
     if (!v) return v.error();
-    out += v->is_string() ? v->get<std::string>() : v->dump();
+    out += value_text(*v);
   }
   return json(std::move(out));
 }

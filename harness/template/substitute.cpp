@@ -1,5 +1,6 @@
 #include "harness/template/substitute.h"
 
+#include "common/json_text.h"
 #include "harness/template/expression.h"
 
 namespace tc {
@@ -70,7 +71,7 @@ struct Rewriter {
         return lit;
       }
     }
-    error = "parameter '" + e.path[0] + "' is passed as " + v->dump() +
+    error = "parameter '" + e.path[0] + "' is passed as " + json_text(*v) +
             ", which cannot be a function argument (pass a literal or a single {{ expression }})";
     return std::nullopt;
   }
@@ -94,7 +95,7 @@ struct Rewriter {
       } else if (is_param(seg.expr)) {
         auto v = value_at(seg.expr.path);
         if (!v) return fail();
-        out += v->is_string() ? v->get<std::string>() : tmpl::escape_literal(v->dump());
+        out += v->is_string() ? v->get<std::string>() : tmpl::escape_literal(json_text(*v));
       } else {
         auto e = as_expr(seg.expr);
         if (!e) return fail();
@@ -121,7 +122,7 @@ Result<json> substitute_params(const json& node, const Params& params, const Loc
       if (!key) return key.error();
       auto val = substitute_params(v, params, loc);
       if (!val) return val.error();
-      out[key->is_string() ? key->get<std::string>() : key->dump()] = std::move(*val);
+      out[value_text(*key)] = std::move(*val);
     }
     return out;
   }

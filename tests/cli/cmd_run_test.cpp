@@ -153,6 +153,29 @@ TEST_F(CmdRun, VariablesFromTheCommandLineAreShownAndSecretsAreNot) {
   EXPECT_EQ(run({"--var", "api=shadowing-a-component"}).code, 2);
 }
 
+// A variable's bytes need not be UTF-8 (a command line is bytes): quoting one as JSON text, in the
+// scenario's vars or a step, replaces what is not UTF-8 instead of ending the run.
+TEST_F(CmdRun, AVariableThatIsNotUtf8IsQuotedNotFatal) {
+  FixedServer server(200);
+  topology(server.url());
+  scenario("a.yaml", R"(scenarios:
+  - name: a value that is not utf-8
+    vars:
+      quoted: "{{json(v)}}"
+    steps:
+      - name: call
+        request:
+          url: "{{api}}/x"
+          headers: {X-Quoted: "{{quoted}}", X-Again: "{{json(v)}}"}
+        expect: {status: 200}
+)");
+  Outcome o = run({"--var", "v=caf\xe9"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  const json results = json::parse(read_file(dir.path / "out" / "results.json"));
+  ASSERT_EQ(results["cases"].size(), 1u) << results.dump(2);
+  EXPECT_EQ(results["cases"][0]["outcome"], "passed") << results.dump(2);
+}
+
 TEST_F(CmdRun, AMatrixMayNameBoundEntriesAndItsCasesAreNamedByThem) {
   FixedServer server(200);
   write_file(dir.path / "topology.yaml", external_topology(server.url()) + "bindings: " + std::string(TC_SOURCE_DIR) +

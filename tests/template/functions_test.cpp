@@ -207,6 +207,13 @@ TEST_F(FunctionsTest, IntegerArithmeticOverValuesOfTheProfile) {
   EXPECT_THAT(fails("{{div(1, 0)}}"), HasSubstr("div(a, b) by 0"));
   EXPECT_THAT(fails("{{sub('\xff\xfe', 1)}}"), HasSubstr("needs integers"));  // not UTF-8: still a message
   EXPECT_THAT(fails("{{sub(0, 99999999999999999)}}"), HasSubstr("out of range"));
+  // A value above 2^63 (a number captured from a body) is out of range, not wrapped into it.
+  scope.set("big", json(18446744073709551000ULL));
+  EXPECT_THAT(fails("{{add(big, 1)}}"), HasSubstr("add(a, b): 18446744073709551000 is out of range"));
+  // A long value is cut between characters in the message.
+  scope.set("long", json(std::string(78, 'a') + "\xC3\xA9\xC3\xA9"));
+  const std::string message = fails("{{add(long, 1)}}");
+  EXPECT_THAT(message, HasSubstr("got \"" + std::string(78, 'a') + "\xE2\x80\xA6")) << message;
 }
 
 }  // namespace
