@@ -12,6 +12,8 @@
 #include "harness/explore/flows.h"
 #include "harness/explore/model.h"
 #include "harness/explore/probe.h"
+#include "harness/explore/scenario_writer.h"
+#include "harness/explore/explorer.h"
 #include "harness/explore/spelling.h"
 #include "harness/loader/scenario_loader.h"
 #include "harness/runner/expectation.h"
@@ -525,6 +527,41 @@ TEST(ExploreModel, TimeOffsetsAreWrittenAsTheExpressionsThatComputeThem) {
         EXPECT_EQ(rendered(signature_offset_expression(probe)), signature_offset(contract, probe));
       }
   }
+}
+
+// A written scenario names no entry of a profile's lists by index: run against a profile that lists
+// fewer aliases or identity headers, it would not load, and the whole pack with it.
+TEST(ExploreModel, AWrittenEchoScenarioNamesNoListEntryByIndex) {
+  std::size_t echo = model().routes().size();
+  for (std::size_t i = 0; i < model().routes().size(); ++i)
+    if (model().routes()[i].kind == Route::Kind::echo) echo = i;
+  ASSERT_LT(echo, model().routes().size()) << "the reference platform declares an echo route";
+  Finding finding;
+  finding.clause = "G2";
+  finding.check = "received headers";
+  finding.violations = {Violation{"G2", "received headers", "the caller's identity headers absent", "present"}};
+  finding.probe.kind = Probe::Kind::gateway;
+  finding.probe.route = echo;
+  for (std::size_t i = 0; i < model().principals().size(); ++i)
+    if (model().principals()[i].fx_key == "users.one") finding.probe.principal = i;
+  finding.probe.carriers = {Carrier{.header = 0, .tenant = "tenant-alpha"}};
+  finding.probe.spoof_identity = true;
+  const std::string text = scenario_for(model(), finding, 7, "a test");
+  EXPECT_NE(text.find("received"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"{{contract.headers.tenant}}\": [{equals:"), std::string::npos) << text;
+  EXPECT_EQ(text.find("tenant_aliases."), std::string::npos) << text;
+  EXPECT_EQ(text.find("identity."), std::string::npos) << text;
+  // The spoofed identity headers: one per case, from the running profile's list.
+  EXPECT_NE(text.find("matrix: {each: \"{{contract.headers.identity}}\", as: identity_header}"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"{{identity_header}}\": \"spoofed-actor\""), std::string::npos) << text;
+  register_builtin_expectations();
+  const std::string file = ::testing::TempDir() + "explored-echo.yaml";
+  std::ofstream(file) << text;
+  LoadOptions options;
+  options.contract = &model().contract();
+  options.builtins = {"fx", "authority", "gateway", "platform", "scanner", "graph"};
+  auto loaded = load_scenarios({file}, options);
+  EXPECT_TRUE(loaded.ok()) << loaded.error().to_string() << "\n" << text;
 }
 
 }  // namespace tc::explore
