@@ -81,16 +81,18 @@ struct WindowEdge {
 constexpr WindowEdge kLeeway{"token_leeway_seconds", 60, 2, 5, 30};
 constexpr WindowEdge kSkew{"signature_skew_seconds", 300, 5, 5, 60};
 
+// Inside, the margin is at most half the window, so the time stays inside however small the window.
 long edge_offset(const json& contract, const WindowEdge& e, int sign, bool outside) {
   const long w = contract.value(json::json_pointer(std::string("/windows/") + e.window), e.fallback);
   const long margin = std::clamp(w / e.divisor, e.low, e.high);
-  return sign * (outside ? w + margin : w - margin);
+  return sign * (outside ? w + margin : w - std::min(margin, w / 2));
 }
 
 std::string edge_expression(const WindowEdge& e, int sign, bool outside) {
   const std::string w = std::string("contract.windows.") + e.window;
-  const std::string margin = "clamp(div(" + w + ", " + std::to_string(e.divisor) + "), " + std::to_string(e.low) + ", " +
-                             std::to_string(e.high) + ")";
+  std::string margin = "clamp(div(" + w + ", " + std::to_string(e.divisor) + "), " + std::to_string(e.low) + ", " +
+                       std::to_string(e.high) + ")";
+  if (!outside) margin = "clamp(" + margin + ", 0, div(" + w + ", 2))";
   const std::string size = std::string(outside ? "add(" : "sub(") + w + ", " + margin + ")";
   return sign > 0 ? size : "sub(0, " + size + ")";
 }

@@ -502,7 +502,7 @@ TEST(ExploreModel, RefusesAPlatformWhoseRulesItDoesNotHold) {
 // A written scenario's times are template expressions over its profile that compute what the
 // explorer sent: the same offsets for every window.
 TEST(ExploreModel, TimeOffsetsAreWrittenAsTheExpressionsThatComputeThem) {
-  for (const long window : {0L, 7L, 30L, 60L, 301L, 3600L}) {
+  for (const long window : {0L, 1L, 2L, 3L, 7L, 30L, 60L, 301L, 3600L}) {
     SCOPED_TRACE(window);
     const json contract{{"windows", {{"token_leeway_seconds", window}, {"signature_skew_seconds", window}}}};
     Scope scope;
@@ -519,12 +519,19 @@ TEST(ExploreModel, TimeOffsetsAreWrittenAsTheExpressionsThatComputeThem) {
       EXPECT_EQ(rendered(time->expression), time->offset) << time->expression;
     }
     EXPECT_GT(token_time_claim(contract, TokenForm::nbf_past_leeway)->offset, window);
+    EXPECT_LT(token_time_claim(contract, TokenForm::expired_past_leeway)->offset, -window);
+    // Inside is inside, however small the window: at least 5 s, or half the window, from its edge.
+    const long margin = std::min(5L, window / 2);
+    for (auto form : {TokenForm::expired_within_leeway, TokenForm::nbf_within_leeway})
+      EXPECT_LE(std::abs(token_time_claim(contract, form)->offset), window - margin);
     for (auto signature : {Signature::stale, Signature::fresh})
       for (bool ahead : {false, true}) {
         Probe probe;
         probe.signature = signature;
         probe.stale_ahead = ahead;
         EXPECT_EQ(rendered(signature_offset_expression(probe)), signature_offset(contract, probe));
+        if (signature == Signature::fresh) EXPECT_LE(std::abs(signature_offset(contract, probe)), window - margin);
+        if (signature == Signature::stale) EXPECT_GT(std::abs(signature_offset(contract, probe)), window);
       }
   }
 }
