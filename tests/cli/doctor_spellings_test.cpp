@@ -50,7 +50,8 @@ TEST(DoctorSpellings, TheBearerSchemeIsFoundInAnyChallengeField) {
 
   HttpResponse basic_only = refused();
   basic_only.headers.add("WWW-Authenticate", "Basic realm=\"platform\"");
-  const Line* other = line_of(unauthenticated_lines(basic_only), "bearer_scheme");
+  const auto basic_lines = unauthenticated_lines(basic_only);
+  const Line* other = line_of(basic_lines, "bearer_scheme");
   ASSERT_NE(other, nullptr);
   EXPECT_FALSE(other->ok);
   EXPECT_NE(other->detail.find("Basic"), std::string::npos) << other->detail;
