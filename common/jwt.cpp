@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "common/encoding.h"
+#include "common/json_text.h"
 
 namespace tc {
 namespace {
@@ -12,7 +13,7 @@ constexpr const char* kUnknownKid = "tenantcheck-unknown-kid";
 
 // Bytes that are not UTF-8 (a claim name a scenario wrote so) become U+FFFD rather than an exception.
 std::string encode_json(const nlohmann::json& v) {
-  return base64url_encode(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return base64url_encode(json_text(v));
 }
 
 // The three dot-separated segments, or empty when the token does not have exactly three.

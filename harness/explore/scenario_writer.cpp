@@ -17,8 +17,7 @@ constexpr const char* kIdentityHeader = "identity_header";
 
 // Whether the probe spoofs identity headers the profile it was written from lists.
 bool spoofs_identity_headers(const Model& model, const Probe& probe) {
-  const json identity = model.contract().value("/headers/identity"_json_pointer, json::array());
-  return probe.spoof_identity && (identity.is_string() || !identity.empty());
+  return probe.spoof_identity && !model.contract().value("/headers/identity"_json_pointer, json::array()).empty();
 }
 
 std::string url_text(const Model& model, const Probe& probe, const std::string& item_id) {

@@ -12,7 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // A row value that is one template of a variable path is named by the path's last segment
 // ("{{ fx.users.one }}" -> "one"): the name stays readable and the same in every environment.
 std::string row_value_name(const json& v) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "common/json_text.h"
 #include "common/text.h"
 #include "harness/loader/steps.h"
 #include "harness/loader/variables.h"
@@ -18,7 +19,6 @@ bool offered(const Scenario& s, const LoadOptions& options) {
     if (!options.capabilities->count(cap)) return false;
   return true;
 }
-
 
 namespace fs = std::filesystem;
 using namespace tc::loader;
@@ -94,7 +94,7 @@ void read_matrix_range(const StrictReader& r, const json& node, const std::strin
   if (!std::regex_match(each, bound))
     r.fail(pointer_join(ptr, "each"),
            "each names a bound collection or a list of the profile: \"{{fx.…}}\" or \"{{contract.…}}\", got " +
-               node["each"].dump(-1, ' ', false, json::error_handler_t::replace));
+               json_text(node["each"]));
   check_identifier(r, as, pointer_join(ptr, "as"), "matrix key");
   s.matrix = {json{{as, node["each"]}}};
   s.matrix_keys = {as};

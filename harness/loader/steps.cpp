@@ -4,6 +4,7 @@
 
 #include "common/http_client.h"
 #include "common/input_file.h"
+#include "common/json_text.h"
 #include "common/strict.h"
 #include "common/text.h"
 #include "harness/loader/expectation_registry.h"
@@ -15,7 +16,6 @@ namespace tc::loader {
 namespace {
 
 namespace fs = std::filesystem;
-
 
 const std::vector<std::string> kStepKeys{"name", "vars", "request", "capture", "expect", "cleanup", "requires"};
 const std::vector<std::string> kIncludeKeys{"include", "with", "requires"};
@@ -181,7 +181,7 @@ void bind_params(StepSpec& s, const std::map<std::string, json>& params) {
   };
   auto text = [&](std::string& s2, const Loc& loc) {
     json v = sub(json(s2), loc);
-    s2 = v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace);
+    s2 = value_text(v);
   };
   auto pairs = [&](NameValues& nv, const Loc& loc) {
     for (auto& [k, v] : nv) {

@@ -222,7 +222,7 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
     written = !file.fail() && written;
   }
   std::ofstream out(dir / (uuid + "-result.json"));
-  out << doc.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  out << json_text(doc) << "\n";
   out.close();
   if ((out.fail() || !written) && !error_) error_ = environment_error("", "cannot write Allure results into " + options_.results_dir);
 }

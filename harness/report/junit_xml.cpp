@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/json_text.h"
 #include "common/text.h"
 #include "common/utc_time.h"
 
@@ -86,7 +87,7 @@ void write_case(std::ostream& out, const CaseRecord& c) {
   out << "    <testcase name=\"" << xml_text(c.test) << "\" classname=\"" << xml_text(c.suite) << "\" time=\""
       << seconds(c.finished_ms - c.started_ms) << "\" file=\"" << xml_text(c.file) << "\" line=\"" << c.line << "\"";
   std::string header = "scenario: " + c.scenario + "\nfile: " + c.file + ":" + std::to_string(c.line) + "\n";
-  if (!c.row.is_null()) header += "row: " + c.row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (!c.row.is_null()) header += "row: " + json_text(c.row) + "\n";
   if (!c.requirements.empty()) header += "requirements: " + join(c.requirements, ", ") + "\n";
   if (!c.tags.empty()) header += "tags: " + join(c.tags, ", ") + "\n";
   out << ">\n";

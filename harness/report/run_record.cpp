@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/json_text.h"
 #include "common/redact.h"
 #include "common/strict.h"
 
@@ -163,7 +164,7 @@ Result<Unit> write_run_record(const RunRecord& record, const std::string& report
   fs::create_directories(reports_dir, ec);
   const fs::path path = fs::path(reports_dir) / "results.json";
   std::ofstream out(path);
-  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  out << json_text(doc, 2) << "\n";
   if (!out) return environment_error("", "cannot write " + path.string());
   return Unit{};
 }

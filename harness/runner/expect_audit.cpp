@@ -6,6 +6,7 @@
 // lines), http (a URL template with {{correlation_id}}; a JSON array or {"records": […]}), none (the
 // check is skipped, never passed).
 #include "common/json_match.h"
+#include "common/json_text.h"
 #include "harness/runner/audit_records.h"
 #include "harness/runner/expectation.h"
 
@@ -44,7 +45,7 @@ std::string describe(const std::vector<json>& records, const std::string& cid) {
 // Records whole, for reports: the short `actual` of a message line drops fields a reviewer reads.
 template <class Records>
 Outcome with_evidence(Outcome o, const Records& records) {
-  o.evidence = json(records).dump(2, ' ', false, json::error_handler_t::replace);
+  o.evidence = json_text(json(records), 2);
   if (o.evidence.size() > kEvidenceLimit) o.evidence = o.evidence.substr(0, kEvidenceLimit) + "\n… (cut at 1 MiB)";
   return o;
 }

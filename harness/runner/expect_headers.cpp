@@ -45,7 +45,6 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
     r.fail(ap, "count takes a non-negative integer");
 }
 
-
 Outcome check_one(const std::string& kind, const std::string& name, const json& check, const Headers& headers) {
   auto values = headers.all(name);
   const std::string joined = join(values, ", ");

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "common/encoding.h"
+#include "common/json_text.h"
 
 namespace tc {
 
@@ -76,7 +77,7 @@ Outcome skipped_outcome(std::string kind, std::string description, std::string r
 }
 
 std::string brief(const json& value, std::size_t limit) {
-  std::string s = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string s = json_text(value);
   if (s.size() > limit) s = s.substr(0, limit) + "…";
   return s;
 }

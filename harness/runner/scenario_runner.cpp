@@ -12,37 +12,40 @@ std::optional<std::string> missing_capability(const std::vector<std::string>& ca
   return std::nullopt;
 }
 
+// What `f` threw, as text; nothing when it returned.
+template <class F>
+std::optional<std::string> thrown_by(F&& f) {
+  try {
+    f();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  } catch (...) {
+    return std::string("an exception that is not a std::exception");
+  }
+}
+
 // run_step, except that nothing it throws can take the case out of the reports: an exception is
 // the step's error (kind internal), and the case's outcome is error.
 StepResult run_step_guarded(const StepSpec& step, Scope& scope, RunContext& run, CookieJar& jar) {
-  std::string what;
-  try {
-    return run_step(step, scope, run, &jar);
-  } catch (const std::exception& e) {
-    what = e.what();
-  } catch (...) {
-    what = "an exception that is not a std::exception";
-  }
   StepResult sr;
+  const auto what = thrown_by([&] { sr = run_step(step, scope, run, &jar); });
+  if (!what) return sr;
+  sr = StepResult{};
   sr.name = step.name;
   sr.loc = step.loc;
   sr.ran = true;
   sr.error = Error{ErrorKind::internal, Where{step.loc.file, step.loc.line, step.loc.pointer, "", ""},
-                   "internal error: the runner failed inside this step: " + what};
+                   "internal error: the runner failed inside this step: " + *what};
   return sr;
 }
 
 // render_vars, guarded as a step is: what it throws is the block's error (kind internal).
 Result<Unit> render_vars_guarded(const json& vars, Scope& scope, const Loc& loc, const TemplateContext& ctx) {
-  std::string what;
-  try {
-    return render_vars(vars, scope, loc, ctx);
-  } catch (const std::exception& e) {
-    what = e.what();
-  } catch (...) {
-    what = "an exception that is not a std::exception";
-  }
-  return Error{ErrorKind::internal, loc.where(), "internal error: the runner failed rendering this block: " + what};
+  Result<Unit> r = Unit{};
+  const auto what = thrown_by([&] { r = render_vars(vars, scope, loc, ctx); });
+  if (!what) return r;
+  return Error{ErrorKind::internal, loc.where(), "internal error: the runner failed rendering this block: " + *what};
 }
 }  // namespace
 

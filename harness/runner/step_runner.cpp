@@ -13,7 +13,6 @@ TemplateContext template_context(RunContext& run) {
   return TemplateContext{[&run](const std::string& url) { return run.fetch_json(url); }};
 }
 
-
 Loc at(const Loc& base, const std::string& token) {
   Loc l = base;
   l.pointer = pointer_join(base.pointer, token);

@@ -16,7 +16,6 @@
 namespace tc::tmpl {
 namespace {
 
-
 // ASCII case mapping (header names are ASCII; other bytes are kept).
 std::string ascii_case(std::string s, bool upper) {
   for (char& c : s)
