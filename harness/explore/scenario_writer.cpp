@@ -205,15 +205,17 @@ struct Writer {
       if (p.error.empty() && route.kind == Route::Kind::item)
         json_checks.push_back("{pointer: " + q("/{{contract.values.item_tenant_field}}") + ", equals: " +
                               q(tenant_text(model, *p.resolved_tenant)) + "}");
-      // The canonical header and the actor only: a written scenario names no entry of a profile's
-      // lists by index (another profile may list fewer), and the pack's scenarios range over the
-      // aliases and identity headers of whatever profile they run with.
+      // A written scenario names no entry of a profile's lists by index (another profile may list
+      // fewer): the canonical header, the actor, and the identity header of the case's matrix.
       if (p.error.empty() && route.kind == Route::Kind::echo) {
         received_checks.push_back(q("{{contract.headers.tenant}}") + ": [{equals: " + q(tenant_text(model, *p.resolved_tenant)) +
                                   "}, {count: 1}]");
         const Principal& who = model.principals().at(probe.principal);
         received_checks.push_back(q("{{contract.headers.actor}}") + ": [{equals: " +
                                   q(fx(who.fx_key + (who.is_client ? ".id" : ".sub"))) + "}, {count: 1}]");
+        // The identity header this case spoofs (its matrix) never reaches the backend (G2).
+        if (spoofs_identity_headers(model, probe))
+          received_checks.push_back(q("{{" + std::string(kIdentityHeader) + "}}") + ": {absent: true}");
       }
     }
     if (p.error == "not_found" && !p.item_owner.empty()) {

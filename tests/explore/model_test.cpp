@@ -561,6 +561,7 @@ TEST(ExploreModel, AWrittenEchoScenarioNamesNoListEntryByIndex) {
   // The spoofed identity headers: one per case, from the running profile's list.
   EXPECT_NE(text.find("matrix: {each: \"{{contract.headers.identity}}\", as: identity_header}"), std::string::npos) << text;
   EXPECT_NE(text.find("\"{{identity_header}}\": \"spoofed-actor\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"{{identity_header}}\": {absent: true}"), std::string::npos) << text;
   register_builtin_expectations();
   const std::string file = ::testing::TempDir() + "explored-echo.yaml";
   std::ofstream(file) << text;
