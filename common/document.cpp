@@ -3,6 +3,7 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 #include <unordered_map>
 
@@ -343,11 +344,20 @@ struct Parser {
   }
 };
 
+// The byte offset of character `index` of `text`: libyaml's marks count characters, after a
+// byte-order mark.
+std::size_t byte_of_character(const std::string& text, std::size_t index) {
+  std::size_t n = 0;
+  for (std::size_t i = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0; i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && n++ == index) return i;
+  return text.size();
+}
+
 // What the parser says is wrong, as an input error naming the line.
 Error syntax_error(const yaml_parser_t& p, const std::string& text, const std::string& name) {
   Where w;
   w.file = name;
-  std::size_t at = p.problem_mark.index;
+  std::size_t at = byte_of_character(text, p.problem_mark.index);
   if (p.error == YAML_READER_ERROR) {  // bytes that are no text: the parser gives an offset, no line
     at = std::min(p.problem_offset, text.size());
     w.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
@@ -364,7 +374,14 @@ Error syntax_error(const yaml_parser_t& p, const std::string& text, const std::s
   // A node was due and a character that cannot start one came: name the character.
   const bool unexpected = problem == "did not find expected node content" && at < text.size() &&
                           static_cast<unsigned char>(text[at]) > 0x20 && static_cast<unsigned char>(text[at]) < 0x7f;
-  if (p.error == YAML_READER_ERROR) return input_error(w, "not UTF-8 text: " + problem + " at byte " + std::to_string(at));
+  if (p.error == YAML_READER_ERROR) {
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(p.problem_value));
+    // Text that is UTF-8 may still hold a character YAML leaves out (ESC, DEL, C1 controls, U+FFFE).
+    if (problem.rfind("control characters", 0) == 0)
+      return input_error(w, std::string("a character YAML does not allow (") + code + ") at byte " + std::to_string(at));
+    return input_error(w, "not UTF-8 text: " + problem + " at byte " + std::to_string(at));
+  }
   if (unexpected) problem = std::string("unexpected '") + text[at] + "'";
   else if (p.context) problem += std::string(" ") + p.context + " at line " + std::to_string(p.context_mark.line + 1);
   return input_error(w, "syntax error: " + problem);

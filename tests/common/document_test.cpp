@@ -112,6 +112,13 @@ TEST(Document, TextThatIsNotUtf8IsAnErrorAtItsLine) {
   auto r = parse_document("a: 1\nb: \"caf\xe9\"\n", "t.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().to_string(), "t.yaml:2: not UTF-8 text: invalid trailing UTF-8 octet at byte 13");
+  // UTF-8 text may still hold a character YAML leaves out.
+  auto control = parse_document("a: 1\nb: x\x1by\n", "t.yaml");
+  ASSERT_FALSE(control.ok());
+  EXPECT_EQ(control.error().to_string(), "t.yaml:2: a character YAML does not allow (U+001B) at byte 9");
+  // The character a syntax error names is found however many bytes the characters before it take.
+  EXPECT_EQ(parse_document("# \xC3\xA9\xC3\xA9\nkey: ]\n", "t.yaml").error().to_string(), "t.yaml:2: syntax error: unexpected ']'");
+  EXPECT_EQ(parse_document("\xEF\xBB\xBF" "a: 1\nb: ,\n", "t.yaml").error().to_string(), "t.yaml:2: syntax error: unexpected ','");
   // An escape in a double-quoted scalar is a character, kept as UTF-8.
   EXPECT_EQ(parse_ok("a: \"caf\\xe9\"\n").value["a"], "caf\xc3\xa9");
 }
