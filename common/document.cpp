@@ -86,17 +86,13 @@ class Builder {
   void on_alias(int line, const std::string& name) {
     auto it = anchors_.find(name);
     if (key_expected()) {
-      if (it == anchors_.end() || !it->second.key) throw not_a_key(line);
+      if (it == anchors_.end()) throw no_anchor(line, open_.back().pointer, name);
+      if (!it->second.key) throw not_a_key(line);
       count_alias(line, open_.back().pointer);
       return take_key(line, *it->second.key, "", false);
     }
     const std::string pointer = child_pointer();
-    if (it == anchors_.end()) {
-      const bool open = std::any_of(open_.begin(), open_.end(), [&](const Open& o) { return o.anchor == name; });
-      throw ConvertError{line, pointer,
-                         open ? "a YAML alias inside its own anchor (*" + name + ")"
-                              : "a YAML alias of no anchor before it (*" + name + ")"};
-    }
+    if (it == anchors_.end()) throw no_anchor(line, pointer, name);
     const Anchored& a = it->second;
     if (!a.error.empty()) throw ConvertError{line, pointer, a.error};
     charge_nodes(a.nodes, line, pointer);
@@ -145,6 +141,13 @@ class Builder {
 
   static ConvertError too_deep(int line, const std::string& pointer) {
     return {line, pointer, "nested deeper than " + std::to_string(InputLimits::kMaxDepth) + " levels"};
+  }
+
+  // An alias whose anchor is not (or not yet wholly) defined.
+  ConvertError no_anchor(int line, const std::string& pointer, const std::string& name) const {
+    const bool open = std::any_of(open_.begin(), open_.end(), [&](const Open& o) { return o.anchor == name; });
+    return {line, pointer,
+            open ? "a YAML alias inside its own anchor (*" + name + ")" : "a YAML alias of no anchor before it (*" + name + ")"};
   }
 
   // The map whose key is expected met a node that is no scalar.

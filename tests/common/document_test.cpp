@@ -106,6 +106,14 @@ TEST(Document, AnAliasNamesTheLatestAnchorOfItsName) {
   auto inside = parse_document("a: &x 1\nb: &x [*x]\n", "t.yaml");
   ASSERT_FALSE(inside.ok());
   EXPECT_EQ(inside.error().to_string(), "t.yaml:2: /b/0: a YAML alias inside its own anchor (*x)");
+  // The same when the alias is a key; a key that aliases a list or map is no scalar.
+  EXPECT_EQ(parse_document("a: 1\n*nowhere : 2\n", "t.yaml").error().to_string(),
+            "t.yaml:2: a YAML alias of no anchor before it (*nowhere)");
+  EXPECT_EQ(parse_document("a: &x\n  *x : 2\n", "t.yaml").error().to_string(),
+            "t.yaml:2: /a: a YAML alias inside its own anchor (*x)");
+  EXPECT_EQ(parse_document("a: &x [1]\nb: {*x : 2}\n", "t.yaml").error().to_string(),
+            "t.yaml:2: /b: mapping keys must be scalars");
+  EXPECT_EQ(parse_ok("a: &x k\nb: {*x : 2}\n").value["b"]["k"], 2);
 }
 
 TEST(Document, TextThatIsNotUtf8IsAnErrorAtItsLine) {
