@@ -137,6 +137,14 @@ Result<ContractProfile> ContractProfile::load(const std::string& path) {
   return profile;
 }
 
+bool ContractProfile::reads_as_list(std::string_view dotted) {
+  const auto dot = dotted.find('.');
+  if (dot == std::string_view::npos || dotted.find('.', dot + 1) != std::string_view::npos) return false;
+  for (const auto& section : kSections)
+    if (dotted.substr(0, dot) == section.name) return section.kind == Kind::string_or_list;
+  return false;
+}
+
 const json* ContractProfile::find(std::string_view dotted) const {
   const json* node = &doc_.value;
   std::size_t pos = 0;

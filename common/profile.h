@@ -32,6 +32,10 @@ class ContractProfile {
   // The value at a dotted path ("status.tenant_conflict"), nullptr when absent.
   const json* find(std::string_view dotted) const;
 
+  // Whether the profile reads the value at `dotted` ("headers.tenant_aliases") as a string or a
+  // list of strings, so that a lone string there is a one-entry list.
+  static bool reads_as_list(std::string_view dotted);
+
   // The profile as one component (authority, gateway, a backend role) spells it: its
   // components.<component>.events and .errors entries over events and errors; the rest is shared.
   ContractProfile for_component(std::string_view component) const;

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "common/json_match.h"
+#include "common/profile.h"
 #include "harness/cli/project_paths.h"
 #include "harness/loader/naming.h"
 #include "harness/loader/scenario_loader.h"
@@ -75,8 +76,9 @@ std::optional<Error> expand_bound_matrix(Scenario& s, const json* bindings, cons
     s.not_applicable = "for platforms whose profile lists " + within + "; this one's lists none";
     return std::nullopt;
   }
-  // The profile may write a one-entry list as its entry alone (`tenant_aliases: X-Tenant-Id`).
-  if (of_profile && collection && collection->is_string()) {
+  // The profile may write a one-entry list as its entry alone (`tenant_aliases: X-Tenant-Id`)
+  // where it reads a string or a list; any other string is no collection.
+  if (of_profile && collection && collection->is_string() && ContractProfile::reads_as_list(within)) {
     s.matrix = {json{{s.matrix_keys.front(), "{{" + path + "}}"}}};
     return std::nullopt;
   }

@@ -291,6 +291,19 @@ TEST_F(CmdRun, AMatrixMayRangeOverAListOfTheProfileAndAnEmptyOneIsNotApplicable)
   o = run({});
   EXPECT_EQ(o.code, 2) << o.out << o.err;
   EXPECT_NE(o.err.find("'contract.windows.token_leeway_seconds' is no collection of the profile"), std::string::npos) << o.err;
+
+  // A string the profile does not read as a list is no one-entry list (a path named by mistake).
+  scenario("a.yaml", R"(scenarios:
+  - name: every alias
+    matrix: {each: "{{contract.paths.introspect}}", as: alias}
+    steps:
+      - name: call
+        request: {url: "{{api}}/a"}
+        expect: {status: 200}
+)");
+  o = run({});
+  EXPECT_EQ(o.code, 2) << o.out << o.err;
+  EXPECT_NE(o.err.find("'contract.paths.introspect' is no collection of the profile"), std::string::npos) << o.err;
 }
 
 TEST_F(CmdRun, AMissingCapabilityIsCountedAsSkipped) {
