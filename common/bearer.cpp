@@ -71,8 +71,10 @@ std::vector<std::string> challenge_schemes(std::string_view value) {
   return out;
 }
 
-std::string scheme_to_answer(std::string_view www_authenticate, std::string_view wanted) {
-  const auto schemes = challenge_schemes(www_authenticate);
+std::string scheme_to_answer(const std::vector<std::string>& fields, std::string_view wanted) {
+  std::vector<std::string> schemes;
+  for (const auto& field : fields)
+    for (auto& s : challenge_schemes(field)) schemes.push_back(std::move(s));
   for (const auto& s : schemes)
     if (iequals(s, wanted)) return std::string(wanted);
   return schemes.empty() ? "" : schemes.front();

@@ -22,8 +22,9 @@ std::string challenge(std::string_view scheme, const std::vector<std::pair<std::
 // and their auth-params are comma-separated; quoted strings may hold commas).
 std::vector<std::string> challenge_schemes(std::string_view www_authenticate);
 
-// The scheme to answer `www_authenticate` with: `wanted` when one of its challenges names it (letter
-// case ignored, as schemes are compared), else its first challenge's; "" when it names none.
-std::string scheme_to_answer(std::string_view www_authenticate, std::string_view wanted);
+// The scheme to answer the WWW-Authenticate fields `fields` with: `wanted` when one of their
+// challenges names it (letter case ignored, as schemes are compared), else the first challenge's;
+// "" when they name none. Each field is read on its own, so a malformed one cannot hide the next.
+std::string scheme_to_answer(const std::vector<std::string>& fields, std::string_view wanted);
 
 }  // namespace tc

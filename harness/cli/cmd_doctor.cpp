@@ -312,11 +312,11 @@ class Doctor {
     spellings_.unauthenticated(c.name, *res);
     if (auto record = audit_record(http, c, cid)) spellings_.audit_record(c.name, *record, "authn_failed");
     const std::string header = profile_.header("www_authenticate");
-    const auto challenge = res->headers.combined(header);  // a challenge per field, or several in one
+    const auto challenge = res->headers.combined(header);  // every field, as the report shows them
     // A scheme other than the profile's is reported once (values.bearer_scheme); the echo is then
     // asked with the scheme the gateway names, so that the spellings behind it are found in the same run.
     const std::string wanted = profile_.value("bearer_scheme");
-    const std::string named = challenge ? scheme_to_answer(*challenge, wanted) : "";
+    const std::string named = scheme_to_answer(res->headers.all(header), wanted);
     check_echo(http, c, named.empty() ? wanted : named);
     const bool ok = res->status == profile_.status("unauthenticated") && named == wanted;
     report(ok, c.name, "unauthenticated",

@@ -51,9 +51,14 @@ TEST(ChallengeSchemes, OneSchemePerChallengeParametersAndQuotedCommasAside) {
 }
 
 TEST(ChallengeSchemes, TheWantedSchemeWhereverListedElseTheFirst) {
-  EXPECT_EQ(scheme_to_answer("Basic realm=\"r\", bearer", "Bearer"), "Bearer");
-  EXPECT_EQ(scheme_to_answer("Token realm=\"r\", Basic", "Bearer"), "Token");
-  EXPECT_EQ(scheme_to_answer("", "Bearer"), "");
+  using V = std::vector<std::string>;
+  EXPECT_EQ(scheme_to_answer(V{"Basic realm=\"r\", bearer"}, "Bearer"), "Bearer");
+  EXPECT_EQ(scheme_to_answer(V{"Token realm=\"r\", Basic"}, "Bearer"), "Token");
+  EXPECT_EQ(scheme_to_answer(V{""}, "Bearer"), "");
+  EXPECT_EQ(scheme_to_answer(V{}, "Bearer"), "");
+  // A field whose quoted string never closes does not swallow the field after it.
+  EXPECT_EQ(scheme_to_answer(V{"Basic realm=\"open", "Bearer"}, "Bearer"), "Bearer");
+  EXPECT_EQ(scheme_to_answer(V{"Token", "Basic"}, "Bearer"), "Token");
 }
 
 }  // namespace
