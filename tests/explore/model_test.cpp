@@ -520,18 +520,27 @@ TEST(ExploreModel, TimeOffsetsAreWrittenAsTheExpressionsThatComputeThem) {
     }
     EXPECT_GT(token_time_claim(contract, TokenForm::nbf_past_leeway)->offset, window);
     EXPECT_LT(token_time_claim(contract, TokenForm::expired_past_leeway)->offset, -window);
-    // Inside is inside, however small the window: at least 5 s, or half the window, from its edge.
+    // Inside is inside, however small the window: at least 5 s, or half the window, from its edge,
+    // and on the side the form names (an expiry past, a start ahead).
     const long margin = std::min(5L, window / 2);
-    for (auto form : {TokenForm::expired_within_leeway, TokenForm::nbf_within_leeway})
-      EXPECT_LE(std::abs(token_time_claim(contract, form)->offset), window - margin);
+    const long expired = token_time_claim(contract, TokenForm::expired_within_leeway)->offset;
+    const long not_yet = token_time_claim(contract, TokenForm::nbf_within_leeway)->offset;
+    EXPECT_LE(expired, 0);
+    EXPECT_GE(expired, -(window - margin));
+    EXPECT_GE(not_yet, 0);
+    EXPECT_LE(not_yet, window - margin);
     for (auto signature : {Signature::stale, Signature::fresh})
       for (bool ahead : {false, true}) {
+        SCOPED_TRACE(std::string(signature == Signature::stale ? "stale" : "fresh") + (ahead ? " ahead" : " behind"));
         Probe probe;
         probe.signature = signature;
         probe.stale_ahead = ahead;
-        EXPECT_EQ(rendered(signature_offset_expression(probe)), signature_offset(contract, probe));
-        if (signature == Signature::fresh) EXPECT_LE(std::abs(signature_offset(contract, probe)), window - margin);
-        if (signature == Signature::stale) EXPECT_GT(std::abs(signature_offset(contract, probe)), window);
+        const long offset = signature_offset(contract, probe);
+        EXPECT_EQ(rendered(signature_offset_expression(probe)), offset);
+        const long along = ahead ? offset : -offset;  // the offset towards the side the probe names
+        EXPECT_GE(along, 0);
+        if (signature == Signature::fresh) EXPECT_LE(along, window - margin);
+        if (signature == Signature::stale) EXPECT_GT(along, window);
       }
   }
 }
