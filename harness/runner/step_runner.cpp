@@ -57,7 +57,15 @@ Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, 
   if (spec.json_body) {
     auto body = render(*spec.json_body, scope, at(spec.loc, "json"), ctx);
     if (!body) return body.error();
-    req.body = json_text(*body);
+    // JSON text is UTF-8 (RFC 8259 §8.1): a value that is not (a variable's bytes) is never
+    // replaced on its way to the wire; a raw `body:` sends bytes as they are.
+    try {
+      req.body = body->dump();
+    } catch (const json::type_error&) {
+      return input_error(at(spec.loc, "json").where(),
+                         "the JSON body holds a value that is not UTF-8 text; JSON text is UTF-8 (send such bytes "
+                         "with body:)");
+    }
     content_type("application/json");
   } else if (!spec.form.empty()) {
     auto form = render_pairs(spec.form, scope, at(spec.loc, "form"), ctx);

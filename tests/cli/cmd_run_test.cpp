@@ -174,6 +174,24 @@ TEST_F(CmdRun, AVariableThatIsNotUtf8IsQuotedNotFatal) {
   const json results = json::parse(read_file(dir.path / "out" / "results.json"));
   ASSERT_EQ(results["cases"].size(), 1u) << results.dump(2);
   EXPECT_EQ(results["cases"][0]["outcome"], "passed") << results.dump(2);
+  EXPECT_EQ(server.requests(), 1);
+
+  // JSON text is UTF-8: such a value in a JSON body is an error of its step, not replaced on the wire.
+  scenario("a.yaml", R"(scenarios:
+  - name: a json body that is not utf-8
+    steps:
+      - name: call
+        request:
+          url: "{{api}}/x"
+          json: {name: "{{v}}"}
+        expect: {status: 200}
+)");
+  o = run({"--var", "v=caf\xe9"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("a.yaml:5: /scenarios/0/steps/0/request/json: the JSON body holds a value that is not UTF-8 text"),
+            std::string::npos)
+      << o.out;
+  EXPECT_EQ(server.requests(), 1);
 }
 
 TEST_F(CmdRun, AMatrixMayNameBoundEntriesAndItsCasesAreNamedByThem) {
