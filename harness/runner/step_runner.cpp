@@ -1,5 +1,7 @@
 #include "harness/runner/step_runner.h"
 
+#include <algorithm>
+
 #include "common/encoding.h"
 #include "common/json_text.h"
 #include "harness/runner/capture.h"
@@ -114,6 +116,23 @@ Result<json> render_per_component(const json& spec, const Scope& scope, RunConte
   }
   return out;
 }
+
+// Whether the step's status expectation admits the profile's too-many-requests status: such a step
+// asks for that answer, so the run neither waits nor sends it again (RunContext::send).
+bool expects_too_many(const StepSpec& step, const Scope& scope, const TemplateContext& ctx) {
+  const json* too_many = scope.lookup("contract.status.too_many_requests");
+  if (!too_many || !too_many->is_number_integer()) return false;
+  const std::string code = std::to_string(too_many->get<long long>());
+  auto is_it = [&](const json& v) { return v == *too_many || (v.is_string() && v.get_ref<const std::string&>() == code); };
+  for (const auto& e : step.expectations) {
+    if (e.kind != "status") continue;
+    auto status = render(e.spec, scope, e.loc, ctx);
+    if (!status) continue;  // the expectation reports its own template error
+    if (status->is_array() ? std::any_of(status->begin(), status->end(), is_it) : is_it(*status)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<Unit> render_vars(const json& vars, Scope& scope, const Loc& loc, const TemplateContext& ctx) {
@@ -172,7 +191,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   result.url = req->url;
   req->cookies = jar;
 
-  auto response = run.send(*req);
+  auto response = run.send(*req, !expects_too_many(step, scope, ctx));
   if (!response && run.deadline_error()) {  // the run's deadline: passed before, or while it waited
     result.error = response.error();
     return result;

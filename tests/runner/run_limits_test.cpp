@@ -86,6 +86,21 @@ TEST(RunLimits, RetriesStopOnceTheirWaitsWouldPassTheBound) {
   EXPECT_TRUE(r.failed());
 }
 
+// A step that asks for the too-many-requests answer gets it at once: a retry after Retry-After
+// would show it the next window's answer instead, and it would fail a platform that limits.
+TEST(RunLimits, AStepThatExpectsTheTooManyAnswerIsNotRetried) {
+  for (const json& expected : {json("{{contract.status.too_many_requests}}"), json::array({200, 429}), json("429")}) {
+    SCOPED_TRACE(expected.dump());
+    Limiter server(1, "1");
+    auto run = make_run({component("api", server.url())});
+    Scope scope(&run->root_scope());
+    auto r = run_step(step("over the limit", "{{api}}/x", {expect("status", expected)}), scope, *run);
+    EXPECT_FALSE(r.failed()) << failures(r);
+    EXPECT_EQ(r.status, 429);
+    EXPECT_EQ(server.arrivals().size(), 1u);
+  }
+}
+
 TEST(RunLimits, AnUnreadableRetryAfterIsNotRetried) {
   Limiter server(5, "Wed, 21 Oct 2026 07:28:00 GMT");
   step_under(server, RunLimits{});
