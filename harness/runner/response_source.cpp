@@ -53,11 +53,18 @@ Result<json> jwt_claim(const HttpResponse& response, const std::string& from, co
 }
 
 Result<std::string> regex_group(const HttpResponse& response, const std::string& from, const std::regex& pattern) {
-  auto text = response_text(response, from);
-  if (!text) return text;
+  // A header: each of its fields in turn (Set-Cookie is one cookie per field), the first match wins.
+  std::vector<std::string> texts;
+  if (from.rfind("header:", 0) == 0) texts = response.headers.all(from.substr(7));
+  if (texts.empty()) {
+    auto text = response_text(response, from);
+    if (!text) return text;
+    texts.push_back(std::move(*text));
+  }
   std::smatch m;
-  if (!std::regex_search(*text, m, pattern)) return input_error({}, "no match");
-  return m.size() > 1 ? m[1].str() : m[0].str();
+  for (const auto& text : texts)
+    if (std::regex_search(text, m, pattern)) return m.size() > 1 ? m[1].str() : m[0].str();
+  return input_error({}, "no match");
 }
 
 Result<HttpResponse> hop_response(const HttpResponse& response, int index) {

@@ -43,7 +43,8 @@ Result<HttpResponse> hop_response(const HttpResponse& response, int index);
 // The value of cookie `name` that `jar` holds for `host` (CookieJar::for_host; the first of several).
 Result<std::string> cookie_value(const CookieJar* jar, const std::string& host, const std::string& name);
 
-// Group 1 of the first match of `pattern` in the text at `from`, else the whole match.
+// Group 1 of the first match of `pattern` in the text at `from`, else the whole match; from a header,
+// in each of its fields in order.
 Result<std::string> regex_group(const HttpResponse& response, const std::string& from, const std::regex& pattern);
 
 }  // namespace tc

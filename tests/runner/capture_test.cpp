@@ -51,6 +51,28 @@ TEST(Capture, EverySourceFeedsALaterStep) {
   EXPECT_EQ(reqs[1].query_param("n"), "3");
 }
 
+// A regex over a header tries each of its fields: one Set-Cookie per cookie, the wanted one not first.
+TEST(Capture, ARegexOverAHeaderFindsItsMatchInAnyOfItsFields) {
+  TestServer server([](const stub::Request&) {
+    Headers h;
+    h.add("Set-Cookie", "session=s1; Path=/; HttpOnly");
+    h.add("Set-Cookie", "state=signed.v4lue; Path=/; HttpOnly");
+    return respond(200, "", h);
+  });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  StepSpec s = step("cookies", "{{api}}/x");
+  s.captures = {cap("state", CaptureSpec::Source::regex, "^state=([^;]*)", "header:Set-Cookie"),
+                cap("first", CaptureSpec::Source::regex, "=([^;]*)", "header:Set-Cookie")};
+  auto r = run_step(s, scope, *run);
+  EXPECT_FALSE(r.failed()) << failures(r);
+  ASSERT_NE(scope.lookup("state"), nullptr);
+  EXPECT_EQ(*scope.lookup("state"), "signed.v4lue");
+  EXPECT_EQ(*scope.lookup("first"), "s1");  // the first field that matches
+  s.captures = {cap("none", CaptureSpec::Source::regex, "^other=", "header:Set-Cookie")};
+  EXPECT_TRUE(run_step(s, scope, *run).failed());
+}
+
 // The scheme that marks a token in an Authorization-style value is the profile's, not a literal.
 TEST(Capture, AClaimOfATokenBehindTheProfilesBearerScheme) {
   RsaKey key = RsaKey::generate(2048);
