@@ -1,7 +1,8 @@
 // expect: jwt — the token at `from` ("json:/pointer" or "header:Name", the profile's Bearer scheme
 // dropped; harness/runner/response_source.h) must
 // verify against the JWKS at `jwks` (fetched once per run), carry `claims` (subset match, claim by
-// claim) and none of `absent_claims`.
+// claim; a claim written as a list has those elements and no other, in any order) and none of
+// `absent_claims`.
 #include <algorithm>
 
 #include "common/json_match.h"
@@ -51,7 +52,9 @@ std::vector<Outcome> evaluate(const StepContext& c) {
     for (const auto& [name, want] : claims->items()) {
       auto it = jwt->payload.find(name);
       std::string actual = it == jwt->payload.end() ? "(absent)" : brief(*it);
-      bool ok = it != jwt->payload.end() && !subset_mismatch(want, *it);
+      // A list claim (allowed tenants, audiences) is an entitlement: an element more is another one.
+      const bool same_size = !want.is_array() || (it != jwt->payload.end() && it->is_array() && it->size() == want.size());
+      bool ok = it != jwt->payload.end() && same_size && !subset_mismatch(want, *it);
       out.push_back(ok ? passed_outcome(kKind, "claim " + name, brief(want), actual)
                        : failed_outcome(kKind, "claim " + name, brief(want), actual));
     }

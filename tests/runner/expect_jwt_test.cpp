@@ -64,6 +64,27 @@ TEST(ExpectJwt, FailsOnAWrongClaimAPresentClaimAndABadSignature) {
   EXPECT_TRUE(signature_failed) << failures(r);
 }
 
+// A list claim is an entitlement: the listed elements in any order pass, one more fails.
+TEST(ExpectJwt, AListClaimHasTheListedElementsAndNoOther) {
+  Issuer issuer;
+  issuer.payload["stellaops:allowed_tenants"] = json::array({"tenant-bravo", "tenant-alpha"});
+  auto run = make_run({component("authority", issuer.server->url())});
+  Scope scope(&run->root_scope());
+  json spec = {{"from", "json:/access_token"},
+               {"jwks", "{{authority}}/jwks"},
+               {"claims", {{"stellaops:allowed_tenants", json::array({"tenant-alpha", "tenant-bravo"})}}}};
+  auto r = run_step(step("t", "{{authority}}/token", {expect("jwt", spec)}), scope, *run);
+  EXPECT_FALSE(r.failed()) << failures(r);
+  issuer.payload["stellaops:allowed_tenants"].push_back("tenant-charlie");
+  r = run_step(step("t", "{{authority}}/token", {expect("jwt", spec)}), scope, *run);
+  const std::string f = failures(r);
+  ASSERT_EQ(r.failure_lines().size(), 1u) << f;
+  EXPECT_NE(f.find("jwt claim stellaops:allowed_tenants"), std::string::npos) << f;
+  issuer.payload["stellaops:allowed_tenants"] = "tenant-alpha tenant-bravo";  // no list at all
+  r = run_step(step("t", "{{authority}}/token", {expect("jwt", spec)}), scope, *run);
+  EXPECT_TRUE(r.failed());
+}
+
 TEST(ExpectJwt, AMissingTokenFails) {
   TestServer server([](const stub::Request&) { return respond(200, "{}"); });
   auto run = make_run({component("api", server.url())});
