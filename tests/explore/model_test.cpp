@@ -539,8 +539,11 @@ TEST(ExploreModel, TimeOffsetsAreWrittenAsTheExpressionsThatComputeThem) {
         EXPECT_EQ(rendered(signature_offset_expression(probe)), offset);
         const long along = ahead ? offset : -offset;  // the offset towards the side the probe names
         EXPECT_GE(along, 0);
-        if (signature == Signature::fresh) EXPECT_LE(along, window - margin);
-        if (signature == Signature::stale) EXPECT_GT(along, window);
+        if (signature == Signature::fresh) {
+          EXPECT_LE(along, window - margin);
+        } else {
+          EXPECT_GT(along, window);
+        }
       }
   }
 }
@@ -560,7 +563,9 @@ TEST(ExploreModel, AWrittenEchoScenarioNamesNoListEntryByIndex) {
   finding.probe.route = echo;
   for (std::size_t i = 0; i < model().principals().size(); ++i)
     if (model().principals()[i].fx_key == "users.one") finding.probe.principal = i;
-  finding.probe.carriers = {Carrier{.header = 0, .tenant = "tenant-alpha"}};
+  Carrier carrier;
+  carrier.tenant = "tenant-alpha";
+  finding.probe.carriers = {carrier};
   finding.probe.spoof_identity = true;
   const std::string text = scenario_for(model(), finding, 7, "a test");
   EXPECT_NE(text.find("received"), std::string::npos) << text;
