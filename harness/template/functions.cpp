@@ -195,6 +195,14 @@ std::vector<Function> make_table() {
       {"upper", 1, 1, "upper(x)", [](const auto& a, const auto&) { return ok(ascii_case(value_text(a[0]), true)); }},
       {"caseless", 1, 1, "caseless(x)", [](const auto& a, const auto&) { return ok(caseless(value_text(a[0]))); }},
       {"url_encode", 1, 1, "url_encode(x)", [](const auto& a, const auto&) { return ok(url_encode(value_text(a[0]))); }},
+      // As the json check `length`: a list's entries, a map's keys, a string's bytes.
+      {"length", 1, 1, "length(x)",
+       [](const auto& a, const auto&) {
+         const json& x = a[0];
+         if (x.is_string()) return ok(x.template get_ref<const std::string&>().size());
+         if (x.is_array() || x.is_object()) return ok(x.size());
+         return fail("length(x) of " + std::string(x.type_name()) + " " + json_text(x) + ": a list, a map or a string");
+       }},
   };
 }
 

@@ -91,6 +91,15 @@ TEST_F(FunctionsTest, CaselessIsARegexOfTheTextInAnyLetterCase) {
   EXPECT_FALSE(std::regex_search("axb", dot));
 }
 
+TEST_F(FunctionsTest, LengthCountsEntriesKeysOrBytes) {
+  scope.set("body", json{{"error", "not_found"}, {"error_description", "x"}, {"correlation_id", "c"}});
+  scope.set("list", json::array({1, 2}));
+  EXPECT_EQ(ok("{{length(body)}}"), json(3));
+  EXPECT_EQ(ok("{{length(list)}}"), json(2));
+  EXPECT_EQ(ok("{{length('caf\u00e9')}}"), json(5));
+  EXPECT_THAT(fails("{{length(7)}}"), HasSubstr("length(x) of number 7: a list, a map or a string"));
+}
+
 TEST_F(FunctionsTest, PathFillsARouteInOrderAndEncodesEachValue) {
   scope.set("route", "/orgs/{org}/records/{recordId}");
   EXPECT_EQ(ok("{{ path(route, 'north-wind', 'rec 1/2') }}"), json("/orgs/north-wind/records/rec%201%2F2"));
