@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/crypto.h"
+#include "common/document.h"
 #include "common/encoding.h"
 #include "common/json_text.h"
 #include "common/jwt.h"
@@ -195,6 +196,13 @@ std::vector<Function> make_table() {
       {"upper", 1, 1, "upper(x)", [](const auto& a, const auto&) { return ok(ascii_case(value_text(a[0]), true)); }},
       {"caseless", 1, 1, "caseless(x)", [](const auto& a, const auto&) { return ok(caseless(value_text(a[0]))); }},
       {"url_encode", 1, 1, "url_encode(x)", [](const auto& a, const auto&) { return ok(url_encode(value_text(a[0]))); }},
+      // A JSON pointer of the keys in order, each escaped (RFC 6901): a claim named by a URL is one key.
+      {"pointer", 1, 8, "pointer(key, …)",
+       [](const auto& a, const auto&) {
+         std::string out;
+         for (const auto& key : a) out = pointer_join(out, value_text(key));
+         return ok(out);
+       }},
       // As the json check `length`: a list's entries, a map's keys, a string's bytes.
       {"length", 1, 1, "length(x)",
        [](const auto& a, const auto&) {

@@ -91,6 +91,11 @@ TEST_F(FunctionsTest, CaselessIsARegexOfTheTextInAnyLetterCase) {
   EXPECT_FALSE(std::regex_search("axb", dot));
 }
 
+TEST_F(FunctionsTest, PointerEscapesEachKey) {
+  EXPECT_EQ(ok("{{pointer('stellaops:tenant')}}"), json("/stellaops:tenant"));
+  EXPECT_EQ(ok("{{pointer('https://x.test/tenant', 'a~b', 0)}}"), json("/https:~1~1x.test~1tenant/a~0b/0"));
+}
+
 TEST_F(FunctionsTest, LengthCountsEntriesKeysOrBytes) {
   scope.set("body", json{{"error", "not_found"}, {"error_description", "x"}, {"correlation_id", "c"}});
   scope.set("list", json::array({1, 2}));
