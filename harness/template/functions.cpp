@@ -196,6 +196,7 @@ std::vector<Function> make_table() {
       {"upper", 1, 1, "upper(x)", [](const auto& a, const auto&) { return ok(ascii_case(value_text(a[0]), true)); }},
       {"caseless", 1, 1, "caseless(x)", [](const auto& a, const auto&) { return ok(caseless(value_text(a[0]))); }},
       {"url_encode", 1, 1, "url_encode(x)", [](const auto& a, const auto&) { return ok(url_encode(value_text(a[0]))); }},
+      {"url_decode", 1, 1, "url_decode(x)", [](const auto& a, const auto&) { return ok(url_decode(value_text(a[0]))); }},
       // A JSON pointer of the keys in order, each escaped (RFC 6901): a claim named by a URL is one key.
       {"pointer", 1, 8, "pointer(key, …)",
        [](const auto& a, const auto&) {

@@ -91,6 +91,11 @@ TEST_F(FunctionsTest, CaselessIsARegexOfTheTextInAnyLetterCase) {
   EXPECT_FALSE(std::regex_search("axb", dot));
 }
 
+TEST_F(FunctionsTest, UrlDecodeUndoesUrlEncode) {
+  EXPECT_EQ(ok("{{url_decode('a%2Fb+c%3D')}}"), json("a/b c="));
+  EXPECT_EQ(ok("{{url_decode(url_encode('x y/&=z'))}}"), json("x y/&=z"));
+}
+
 TEST_F(FunctionsTest, PointerEscapesEachKey) {
   EXPECT_EQ(ok("{{pointer('stellaops:tenant')}}"), json("/stellaops:tenant"));
   EXPECT_EQ(ok("{{pointer('https://x.test/tenant', 'a~b', 0)}}"), json("/https:~1~1x.test~1tenant/a~0b/0"));
