@@ -58,9 +58,7 @@ struct Writer {
           out << (i ? ", " : "") << q(tenant_text(model, predicted.claims.allowed_tenants[i]));
         out << "]\n";
       }
-      std::string scope;
-      for (const auto& s : predicted.claims.scopes) scope += (scope.empty() ? "" : " ") + s;
-      out << indent << "      scope: " << q(scope) << "\n";
+      out << indent << "      scope: " << q(scope_text(model, predicted.claims.scopes)) << "\n";
       if (const auto time = token_time_claim(model.contract(), probe.token))
         out << indent << "      " << time->claim << "_in: " << q("{{" + time->expression + "}}") << "\n";
       if (probe.token == TokenForm::wrong_audience) out << indent << "      aud: " << q(kOtherAudience) << "\n";

@@ -1,5 +1,8 @@
 #include "harness/explore/spelling.h"
 
+#include <set>
+#include <sstream>
+
 #include "common/headers.h"
 #include "common/json_text.h"
 #include "harness/template/expression.h"
@@ -27,6 +30,22 @@ std::string tenant_expr(const Model& model, const std::string& tenant) {
   for (const auto& known : model.tenants())  // another letter case of a named tenant keeps its name
     if (to_upper(known) == tenant && tenant != known && !model.tenant_fx(known).empty()) return "upper(fx." + model.tenant_fx(known) + ")";
   return literal(tenant);
+}
+
+std::string scope_text(const Model& model, const std::vector<std::string>& scopes) {
+  auto words = [](const std::string& text) {
+    std::set<std::string> out;
+    std::istringstream in(text);
+    for (std::string w; in >> w;) out.insert(w);
+    return out;
+  };
+  const std::set<std::string> wanted(scopes.begin(), scopes.end());
+  if (auto named = model.bindings().find("scopes"); named != model.bindings().end() && named->is_object())
+    for (const auto& [key, value] : named->items())
+      if (value.is_string() && words(value.get<std::string>()) == wanted) return fx("scopes." + key);
+  std::string text;
+  for (const auto& s : scopes) text += (text.empty() ? "" : " ") + s;
+  return text;
 }
 
 std::string item_expr(const Model& model, const std::string& id) {

@@ -29,6 +29,9 @@ struct PathArg {
 std::string route_url_text(const Route& route, const std::vector<PathArg>& args);
 // The same with the route's tenant parameter `path_tenant` and every other parameter `item_id`.
 std::string route_url_text(const Model& model, const Route& route, const std::string& path_tenant, const std::string& item_id);
+// Scopes as a token's space-separated scope: the bindings' name of the same set ({{fx.scopes.all}}),
+// else the scopes themselves, so that a written token asks what the running platform calls that set.
+std::string scope_text(const Model& model, const std::vector<std::string>& scopes);
 // A tenant parameter as sent: a known tenant by its name, a padded or upper-case one from that name.
 std::string parameter_text(const Model& model, const std::string& tenant);
 // A carrier's value and header name as templates.

@@ -586,4 +586,14 @@ TEST(ExploreModel, AWrittenEchoScenarioNamesNoListEntryByIndex) {
   EXPECT_TRUE(loaded.ok()) << loaded.error().to_string() << "\n" << text;
 }
 
+// A token's scopes are written by the bindings' name of that set, so that another platform's
+// bindings ask its own scopes; a set the bindings do not name is written as it is.
+TEST(ExploreModel, ScopesAreWrittenByTheBindingsNameOfTheSet) {
+  EXPECT_EQ(scope_text(model(), {"graph.write", "openid", "profile", "offline_access", "platform.read", "platform.write",
+                                 "scanner.read", "scanner.write", "graph.read"}),
+            "{{fx.scopes.all}}");
+  EXPECT_EQ(scope_text(model(), {"platform.read"}), "{{fx.scopes.read}}");
+  EXPECT_EQ(scope_text(model(), {"platform.read", "graph.read"}), "platform.read graph.read");
+}
+
 }  // namespace tc::explore
