@@ -24,14 +24,14 @@ std::string ascii_case(std::string s, bool upper) {
   return s;
 }
 
-// A regular expression (ECMAScript, as `matches` reads it) that matches `s` in any ASCII letter
-// case: each letter a class of both cases, every other character escaped when it is special.
-// For what a standard says is case-insensitive, such as an HTTP authentication scheme (RFC 9110 §11.1).
-std::string caseless(const std::string& s) {
+// A regular expression (ECMAScript, as `matches` reads it) that matches `s` exactly, every special
+// character escaped; with `any_case`, each ASCII letter a class of both cases — for what a standard
+// says is case-insensitive, such as an HTTP authentication scheme (RFC 9110 §11.1).
+std::string literal_regex(const std::string& s, bool any_case) {
   std::string out;
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
-    if (u < 128 && std::isalpha(u)) {
+    if (any_case && u < 128 && std::isalpha(u)) {
       out += '[';
       out += static_cast<char>(std::toupper(u));
       out += static_cast<char>(std::tolower(u));
@@ -194,7 +194,9 @@ std::vector<Function> make_table() {
       {"json", 1, 1, "json(x)", [](const auto& a, const auto&) { return ok(json_text(a[0])); }},
       {"lower", 1, 1, "lower(x)", [](const auto& a, const auto&) { return ok(ascii_case(value_text(a[0]), false)); }},
       {"upper", 1, 1, "upper(x)", [](const auto& a, const auto&) { return ok(ascii_case(value_text(a[0]), true)); }},
-      {"caseless", 1, 1, "caseless(x)", [](const auto& a, const auto&) { return ok(caseless(value_text(a[0]))); }},
+      {"caseless", 1, 1, "caseless(x)", [](const auto& a, const auto&) { return ok(literal_regex(value_text(a[0]), true)); }},
+      {"regex_escape", 1, 1, "regex_escape(x)",
+       [](const auto& a, const auto&) { return ok(literal_regex(value_text(a[0]), false)); }},
       {"url_encode", 1, 1, "url_encode(x)", [](const auto& a, const auto&) { return ok(url_encode(value_text(a[0]))); }},
       {"url_decode", 1, 1, "url_decode(x)", [](const auto& a, const auto&) { return ok(url_decode(value_text(a[0]))); }},
       // A JSON pointer of the keys in order, each escaped (RFC 6901): a claim named by a URL is one key.

@@ -91,6 +91,16 @@ TEST_F(FunctionsTest, CaselessIsARegexOfTheTextInAnyLetterCase) {
   EXPECT_FALSE(std::regex_search("axb", dot));
 }
 
+TEST_F(FunctionsTest, RegexEscapeMatchesTheTextExactly) {
+  const std::string uri = "https://c.test/cb?x=(1)+[2]";
+  scope.set("uri", uri);
+  EXPECT_EQ(ok("{{regex_escape('a.b+c')}}"), json("a\\.b\\+c"));
+  const std::regex re("^" + ok("{{regex_escape(uri)}}").get<std::string>() + "$");
+  EXPECT_TRUE(std::regex_search(uri, re));
+  for (const char* no : {"https://c.test/CB?x=(1)+[2]", "https://cxtest/cb?x=(1)+[2]", "https://c.test/cb?x=(1)[2]"})
+    EXPECT_FALSE(std::regex_search(no, re)) << no;
+}
+
 TEST_F(FunctionsTest, UrlDecodeUndoesUrlEncode) {
   EXPECT_EQ(ok("{{url_decode('a%2Fb+c%3D')}}"), json("a/b c="));
   EXPECT_EQ(ok("{{url_decode(url_encode('x y/&=z'))}}"), json("x y/&=z"));
