@@ -1,8 +1,8 @@
 // expect: jwt — the token at `from` ("json:/pointer" or "header:Name", the profile's Bearer scheme
 // dropped; harness/runner/response_source.h) must
 // verify against the JWKS at `jwks` (fetched once per run), carry `claims` (subset match, claim by
-// claim; a claim written as a list has those elements and no other, in any order) and none of
-// `absent_claims`.
+// claim; a claim written as a list has those elements and no other, in any order; the profile's
+// audience claim written as one value may be a list holding it) and none of `absent_claims`.
 #include <algorithm>
 
 #include "common/json_match.h"
@@ -48,13 +48,17 @@ std::vector<Outcome> evaluate(const StepContext& c) {
     out.push_back(why.empty() ? passed_outcome(kKind, "signature", expected, "verified")
                               : failed_outcome(kKind, "signature", expected, why));
   }
+  const json* audience = c.scope.lookup("contract.claims.audience");
   if (auto claims = c.spec.find("claims"); claims != c.spec.end() && claims->is_object()) {
     for (const auto& [name, want] : claims->items()) {
       auto it = jwt->payload.find(name);
       std::string actual = it == jwt->payload.end() ? "(absent)" : brief(*it);
-      // A list claim (allowed tenants, audiences) is an entitlement: an element more is another one.
+      // A list claim (allowed tenants) is an entitlement: an element more is another one.
       const bool same_size = !want.is_array() || (it != jwt->payload.end() && it->is_array() && it->size() == want.size());
       bool ok = it != jwt->payload.end() && same_size && !subset_mismatch(want, *it);
+      // The audience may be one string or a list of them (RFC 7519 §4.1.3): a list naming it names it.
+      if (!ok && audience && *audience == name && want.is_string() && it != jwt->payload.end() && it->is_array())
+        ok = std::find(it->begin(), it->end(), want) != it->end();
       out.push_back(ok ? passed_outcome(kKind, "claim " + name, brief(want), actual)
                        : failed_outcome(kKind, "claim " + name, brief(want), actual));
     }

@@ -85,6 +85,24 @@ TEST(ExpectJwt, AListClaimHasTheListedElementsAndNoOther) {
   EXPECT_TRUE(r.failed());
 }
 
+// The audience is one string or a list of them (RFC 7519 §4.1.3); no other claim is read so.
+TEST(ExpectJwt, TheAudienceMayBeAListHoldingIt) {
+  Issuer issuer;
+  issuer.payload["aud"] = json::array({"stellaops-api", "other-api"});
+  issuer.payload["stellaops:tenant"] = json::array({"tenant-bravo"});
+  auto run = make_run({component("authority", issuer.server->url())});
+  Scope scope(&run->root_scope());
+  json spec = {{"from", "json:/access_token"},
+               {"jwks", "{{authority}}/jwks"},
+               {"claims", {{"{{contract.claims.audience}}", "stellaops-api"}}}};
+  auto r = run_step(step("t", "{{authority}}/token", {expect("jwt", spec)}), scope, *run);
+  EXPECT_FALSE(r.failed()) << failures(r);
+  spec["claims"] = {{"{{contract.claims.audience}}", "third-api"}};
+  EXPECT_TRUE(run_step(step("t", "{{authority}}/token", {expect("jwt", spec)}), scope, *run).failed());
+  spec["claims"] = {{"{{contract.claims.tenant}}", "tenant-bravo"}};
+  EXPECT_TRUE(run_step(step("t", "{{authority}}/token", {expect("jwt", spec)}), scope, *run).failed());
+}
+
 TEST(ExpectJwt, AMissingTokenFails) {
   TestServer server([](const stub::Request&) { return respond(200, "{}"); });
   auto run = make_run({component("api", server.url())});
