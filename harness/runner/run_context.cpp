@@ -118,7 +118,7 @@ void RunContext::pace() {
   std::this_thread::sleep_until(slot);
 }
 
-Result<HttpResponse> RunContext::send(const HttpRequest& request, bool retry_too_many) {
+Result<HttpResponse> RunContext::send(const HttpRequest& request, const std::function<bool()>& asks_for_it) {
   const json* too_many = root_.lookup("contract.status.too_many_requests");
   const json* retry_after = root_.lookup("contract.headers.retry_after");
   long waited_s = 0;
@@ -128,8 +128,8 @@ Result<HttpResponse> RunContext::send(const HttpRequest& request, bool retry_too
     requests_sent_.fetch_add(1, std::memory_order_relaxed);
     if (observer_) observer_(request);
     auto response = client_with(component_for(request)).send(request);
-    if (!retry_too_many || !response || !too_many || !retry_after || !retry_after->is_string() ||
-        response->status != *too_many)
+    if (!response || !too_many || !retry_after || !retry_after->is_string() || response->status != *too_many ||
+        (asks_for_it && asks_for_it()))
       return response;
     auto delay = response->headers.get(retry_after->get_ref<const std::string&>());
     if (!delay || delay->empty() || delay->find_first_not_of("0123456789") != std::string::npos || delay->size() > 6)

@@ -53,9 +53,9 @@ class RunContext {
   // Every request of the run goes through here (steps, audit polls, JSON fetches): none once the
   // deadline has passed (the deadline error), each under the rate cap, and a too-many-requests
   // answer with Retry-After (seconds) sent again after that delay while the waits stay within
-  // max_retry_wait_s — then the answer stands; `retry_too_many` false lets it stand at once (a step
-  // that asks for that answer). Transport errors are returned as the client gives them.
-  Result<HttpResponse> send(const HttpRequest& request, bool retry_too_many = true);
+  // max_retry_wait_s — then the answer stands; it stands at once when `asks_for_it` (called only
+  // then) says the caller asked for that answer. Transport errors are returned as the client gives them.
+  Result<HttpResponse> send(const HttpRequest& request, const std::function<bool()>& asks_for_it = {});
   // Requests sent so far through send(), retries after 429 included.
   long requests_sent() const { return requests_sent_.load(std::memory_order_relaxed); }
   // GET `url` and parse its JSON body; successful answers are cached for the run. Errors: a

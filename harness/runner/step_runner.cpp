@@ -191,7 +191,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   result.url = req->url;
   req->cookies = jar;
 
-  auto response = run.send(*req, !expects_too_many(step, scope, ctx));
+  auto response = run.send(*req, [&] { return expects_too_many(step, scope, ctx); });
   if (!response && run.deadline_error()) {  // the run's deadline: passed before, or while it waited
     result.error = response.error();
     return result;
