@@ -298,7 +298,7 @@ std::optional<FlowText> introspect(const Model& model, const Probe& probe) {
              q("{{authority}}{{contract.paths.introspect}}") + "\n" + bearer("caller_token") + K +
              "  form: {token: \"{{access_token}}\"}\n" + K + "expect:\n" + K + "  status: " + status("ok") + "\n" + K + "  json:\n";
   if (revoked)
-    f.steps += K + "    - {pointer: /active, equals: false}\n" + K + "    - {pointer: " + q("/{{contract.claims.subject}}") +
+    f.steps += K + "    - {pointer: /active, equals: false}\n" + K + "    - {pointer: " + q("{{pointer(contract.claims.subject)}}") +
                ", absent: true}\n";
   else
     f.steps += K + "    - {pointer: /active, equals: true}\n" + K + "    - {pointer: /selected_tenant, equals: " +
