@@ -131,10 +131,11 @@ struct ServerCore {
     std::lock_guard lock(mu);
     ++in_flight;
   }
+  // Only the drain waits for in_flight: woken for every answer, run()'s thread would switch in and
+  // out once per request for nothing.
   void request_finished() {
     std::lock_guard lock(mu);
-    --in_flight;
-    cv.notify_all();
+    if (--in_flight == 0 && draining) cv.notify_all();
   }
 
   void do_accept();
