@@ -60,6 +60,8 @@ struct RoleTable {
   std::function<std::optional<Response>(Call&)> guard;
   FrameFaults faults;
   std::shared_ptr<void> state;  // the role's own state, kept alive as long as the frame
+  // Role::may_wait; unset: every request may.
+  std::function<bool(const Request&)> may_wait;
 };
 
 // The server's own answer for `fault` (ServerOptions::error_response) in the profile's envelope:
@@ -70,6 +72,7 @@ class Frame final : public Role {
  public:
   Frame(StubContext& ctx, RoleTable table);
   Response handle(const Request& request) override;
+  bool may_wait(const Request& request) const override { return !table_.may_wait || table_.may_wait(request); }
   Response server_error(ServerFault fault, const Request& request) override;
 
  private:

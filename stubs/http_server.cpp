@@ -366,7 +366,8 @@ class Session : public std::enable_shared_from_this<Session> {
         self->settle(std::move(response), std::move(request), keep_alive);
       });
     };
-    if (server_.options.workers > 0) net::post(server_.pool, std::move(work));
+    if (server_.options.workers > 0 && (!server_.options.may_wait || server_.options.may_wait(*request)))
+      net::post(server_.pool, std::move(work));
     else work();
   }
 

@@ -78,6 +78,9 @@ struct ServerOptions {
   // Threads that run handlers, for handlers that may block; 0: handlers run on the I/O thread that
   // read the request (for handlers that never wait on anything but the CPU).
   int workers = 4;
+  // With workers: whether a request's handler may wait (it then runs on a worker; otherwise on the
+  // I/O thread that read it, sparing two thread hand-offs). Unset: every handler may.
+  std::function<bool(const Request&)> may_wait;
   // Required: builds the server's own answers so they carry the role's envelope and correlation id
   // (E1). `request` holds what was parsed, which may be nothing.
   std::function<Response(ServerFault fault, const Request& request)> error_response;

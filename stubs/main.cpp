@@ -261,6 +261,7 @@ int main(int argc, char** argv) {
   // and the Authority's on its signing key being generated: they run on workers. A backend's never
   // wait, and run on the I/O threads.
   so.workers = o.role == "backend" ? 0 : ServerOptions{}.workers;
+  so.may_wait = [&role](const Request& r) { return role->may_wait(r); };
   so.error_response = [&role](ServerFault fault, const Request& r) { return role->server_error(fault, r); };
   const std::string cid_header = ctx.profile.header("correlation_id");
   // One line per request once its answer is made (a pending one's after its upstream answered).

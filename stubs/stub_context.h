@@ -58,6 +58,9 @@ class Role {
  public:
   virtual ~Role() = default;
   virtual Response handle(const Request& request) = 0;
+  // Whether handling `request` may wait on another server (ServerOptions::may_wait); called on the
+  // I/O thread before handle(), so it must not wait itself.
+  virtual bool may_wait(const Request&) const { return true; }
   // The server's own answers (ServerOptions::error_response), in the role's envelope.
   virtual Response server_error(ServerFault fault, const Request& request) = 0;
 };

@@ -134,6 +134,9 @@ class Gateway {
   // comes from the host (H1), the host's tenant is worked out first and echoed on every answer (H2),
   // and a sign-in platform's principal is its session (H5).
   std::optional<Response> authenticate(Call& call);
+  // Whether answering `request` may fetch the Authority's keys or exchange a sign-in code: not for a
+  // bearer token that verified with the key set as it is (the forward itself waits on nothing).
+  bool may_wait(const Request& request) const;
   // G2–G5 for a request on `route`.
   Response serve(Call& call, const Route& route, const PathParams& params);
 
@@ -243,6 +246,12 @@ std::optional<Response> Gateway::authenticate_on_host(Call& call) {
   if (tenant) d.attempted_tenant = tenant->id;
   refuse(call, d, "authn_failed", "unauthenticated");
   return error_response("unauthenticated", "a session on this tenant's host is required", call.correlation_id, p_);
+}
+
+bool Gateway::may_wait(const Request& request) const {
+  if (sign_in_) return true;
+  auto token = bearer_token(request, p_);
+  return token && !jwks_.verified(*token);
 }
 
 std::optional<Response> Gateway::authenticate_bearer(Call& call) {
@@ -499,6 +508,7 @@ std::unique_ptr<Role> make_gateway(StubContext& ctx) {
                             [g = gateway.get(), &route](Call& call, const PathParams& params) { return g->serve(call, route, params); },
                             route.open});
   table.guard = [g = gateway.get()](Call& call) { return g->authenticate(call); };
+  table.may_wait = [g = gateway.get()](const Request& request) { return g->may_wait(request); };
   table.faults.fresh_correlation_id = ctx.faults.on("gateway.correlation_id_replaced");
   table.faults.errors_without_correlation_id = ctx.faults.on("gateway.error_without_correlation_id");
   table.faults.skip_allowed_records = ctx.faults.on("gateway.no_audit_on_allow");

@@ -529,6 +529,35 @@ class ScriptedUpstream {
   std::thread thread_;
 };
 
+// A request whose handler cannot wait is answered on the I/O thread: with the one worker held by a
+// request that waits, it is still answered at once instead of queueing behind it.
+TEST(HttpServer, ARequestThatCannotWaitIsNotQueuedBehindTheWorkers) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  ServerOptions o;
+  o.workers = 1;
+  o.may_wait = [](const Request& r) { return r.path == "/waits"; };
+  RunningServer s(o, [released](const Request& r) {
+    if (r.path == "/waits") released.wait_for(5s);
+    Response out;
+    out.status = 200;
+    out.body = r.path;
+    return out;
+  });
+  RawConnection waiting(s.port());
+  ASSERT_TRUE(waiting.send(raw_request("GET", "/waits")));
+  std::this_thread::sleep_for(100ms);  // the worker now holds /waits
+  RawConnection quick(s.port());
+  ASSERT_TRUE(quick.send(raw_request("GET", "/quick")));
+  auto r = quick.read_response(1500ms);
+  ASSERT_TRUE(r) << "answered only after the waiting request";
+  EXPECT_EQ(r->body, "/quick");
+  release.set_value();
+  auto w = waiting.read_response();
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->body, "/waits");
+}
+
 TEST(PendingAnswer, IsMadeFromTheUpstreamsAnswerWithOrWithoutWorkers) {
   RunningServer upstream(ServerOptions{}, describe);
   for (int workers : {0, 2}) {
