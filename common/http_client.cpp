@@ -234,9 +234,20 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
 
   // The caller's headers exactly; libcurl's own additions that the caller did not ask for are
   // suppressed ("Name:" removes a header, "Name;" sends one with an empty value).
+  // RFC 6265 §5.4: one Cookie field. libcurl writes the jar's cookies in a field of its own, so the
+  // caller's cookies join them there (CURLOPT_COOKIE) — on a request that follows no redirect, as
+  // that option goes to every host a redirect reaches, where a written Cookie header does not.
+  const bool one_cookie_field = request.cookies && !request.follow_redirects;
+  std::string own_cookies;
   curl_slist* raw = nullptr;
-  for (const auto& [name, value] : request.headers.entries())
+  for (const auto& [name, value] : request.headers.entries()) {
+    if (one_cookie_field && iequals(name, "Cookie")) {
+      if (!value.empty()) own_cookies += (own_cookies.empty() ? "" : "; ") + value;
+      continue;
+    }
     raw = curl_slist_append(raw, (value.empty() ? name + ";" : name + ": " + value).c_str());
+  }
+  if (!own_cookies.empty()) curl_easy_setopt(h, CURLOPT_COOKIE, own_cookies.c_str());
   if (!request.headers.has("Expect")) raw = curl_slist_append(raw, "Expect:");
   if (!request.headers.has("Content-Type")) raw = curl_slist_append(raw, "Content-Type:");
   std::unique_ptr<curl_slist, SlistFree> list(raw);

@@ -165,6 +165,27 @@ TEST(BrowserFlow, EveryCaseStartsWithAnEmptyJar) {
   EXPECT_EQ(cookie_header(reqs[4]), "shared=whole-domain-02");     // its own cookies only
 }
 
+// A Cookie header the step writes joins the jar's cookies in one field (RFC 6265 §5.4), not a second.
+TEST(BrowserFlow, AWrittenCookieJoinsTheJarsInOneField) {
+  TestServer server(browser_world);
+  auto run = make_run({component("api", server.url())});
+  Scenario s;
+  s.file = "scenarios/browser.yaml";
+  s.name = "browser";
+  s.loc = loc_at(3, "/scenarios/0");
+  StepSpec again = browser_step("again", "http://acme.photos.test/home");
+  again.request.headers = {{"Cookie", "state=st-1"}};
+  s.steps = {sign_in({expect("status", 200)}), again};
+  ScenarioCase one{&s, json::object(), "browser", "browser"};
+  EXPECT_FALSE(run_scenario(one, *run).failed());
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 4u);
+  ASSERT_EQ(reqs[3].headers.all("Cookie").size(), 1u) << cookie_header(reqs[3]);
+  const std::string cookie = cookie_header(reqs[3]);
+  EXPECT_NE(cookie.find("sid=acme-session-0001"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("state=st-1"), std::string::npos) << cookie;
+}
+
 TEST(BrowserFlow, SessionCookieValuesNeverReachReports) {
   TestServer server(browser_world);
   auto run = make_run({component("api", server.url())});
