@@ -148,14 +148,20 @@ TEST(BrowserFlow, CapturesReadAHopOrTheJar) {
   EXPECT_NE(lines.find("no hop 5 (3 responses)"), std::string::npos) << lines;
 }
 
-TEST(BrowserFlow, EveryCaseStartsWithAnEmptyJar) {
-  TestServer server(browser_world);
-  auto run = make_run({component("api", server.url())});
+// A scenario of `steps` as a case runs them, with one jar.
+Scenario browser_scenario(std::vector<StepSpec> steps) {
   Scenario s;
   s.file = "scenarios/browser.yaml";
   s.name = "browser";
   s.loc = loc_at(3, "/scenarios/0");
-  s.steps = {sign_in({expect("status", 200)})};
+  s.steps = std::move(steps);
+  return s;
+}
+
+TEST(BrowserFlow, EveryCaseStartsWithAnEmptyJar) {
+  TestServer server(browser_world);
+  auto run = make_run({component("api", server.url())});
+  Scenario s = browser_scenario({sign_in({expect("status", 200)})});
   ScenarioCase one{&s, json{{"row", 1}}, "browser", "browser/1"}, two{&s, json{{"row", 2}}, "browser", "browser/2"};
   EXPECT_FALSE(run_scenario(one, *run).failed());
   EXPECT_FALSE(run_scenario(two, *run).failed());
@@ -169,13 +175,9 @@ TEST(BrowserFlow, EveryCaseStartsWithAnEmptyJar) {
 TEST(BrowserFlow, AWrittenCookieJoinsTheJarsInOneField) {
   TestServer server(browser_world);
   auto run = make_run({component("api", server.url())});
-  Scenario s;
-  s.file = "scenarios/browser.yaml";
-  s.name = "browser";
-  s.loc = loc_at(3, "/scenarios/0");
   StepSpec again = browser_step("again", "http://acme.photos.test/home");
   again.request.headers = {{"Cookie", "state=st-1"}};
-  s.steps = {sign_in({expect("status", 200)}), again};
+  Scenario s = browser_scenario({sign_in({expect("status", 200)}), again});
   ScenarioCase one{&s, json::object(), "browser", "browser"};
   EXPECT_FALSE(run_scenario(one, *run).failed());
   auto reqs = server.requests();
