@@ -9,6 +9,7 @@
 // A check that cannot be made in this environment is skipped with a reason, never passed.
 #pragma once
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,10 @@ std::string as_json_string(std::string_view text);
 // The checks of `expect: headers` on any header list, for every kind that checks one (received).
 void read_header_checks(const json& spec, const StrictReader& r, const std::string& pointer);
 std::vector<Outcome> check_headers(const std::string& kind, const json& spec, const Headers& headers);
+
+// The codes a rendered `expect: status` admits (an integer, a string of digits, or a list of
+// those), nullopt when it is none of these. The status check and the run's 429 retry read it.
+std::optional<std::vector<long long>> status_codes(const json& rendered);
 
 // For readers of specs: a string holding "{{" is a template, checked only after rendering.
 bool is_template(const json& node);
