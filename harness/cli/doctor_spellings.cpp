@@ -48,10 +48,10 @@ void SpellingChecks::unauthenticated(const std::string& component, const HttpRes
   const std::string error = body.is_object() && body.contains("error") ? value_text(body["error"]) : "";
   const std::string own = profile_.find("components." + component + ".errors.unauthenticated") ? "components." + component + ".errors.unauthenticated" : "errors.unauthenticated";
   compare(component, "errors.unauthenticated", error, p.error("unauthenticated"), own);
-  const auto challenge = res.headers.combined(p.header("www_authenticate"));
-  const std::string scheme = scheme_to_answer(res.headers.all(p.header("www_authenticate")), p.value("bearer_scheme"));
+  const auto challenges = res.headers.all(p.header("www_authenticate"));
+  const std::string scheme = scheme_to_answer(challenges, p.value("bearer_scheme"));
   compare(component, "values.bearer_scheme", scheme, p.value("bearer_scheme"),
-          challenge ? "values.bearer_scheme" : "headers.www_authenticate (no " + p.header("www_authenticate") + " header)");
+          !challenges.empty() ? "values.bearer_scheme" : "headers.www_authenticate (no " + p.header("www_authenticate") + " header)");
 }
 
 void SpellingChecks::discovery(const std::string& component, const json& doc, const std::string& authority_url) {

@@ -5,6 +5,7 @@
 
 #include "common/headers.h"
 #include "common/json_text.h"
+#include "common/text.h"
 #include "harness/template/expression.h"
 
 namespace tc::explore {
@@ -43,9 +44,7 @@ std::string scope_text(const Model& model, const std::vector<std::string>& scope
   if (auto named = model.bindings().find("scopes"); named != model.bindings().end() && named->is_object())
     for (const auto& [key, value] : named->items())
       if (value.is_string() && words(value.get<std::string>()) == wanted) return fx("scopes." + key);
-  std::string text;
-  for (const auto& s : scopes) text += (text.empty() ? "" : " ") + s;
-  return text;
+  return join(scopes, " ");
 }
 
 std::string item_expr(const Model& model, const std::string& id) {
