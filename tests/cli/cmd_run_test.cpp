@@ -298,30 +298,16 @@ TEST_F(CmdRun, AMatrixMayRangeOverAListOfTheProfileAndAnEmptyOneIsNotApplicable)
       << o.out;
   EXPECT_EQ(server.requests(), 4);
 
-  scenario("a.yaml", R"(scenarios:
-  - name: every alias
-    matrix: {each: "{{contract.windows.token_leeway_seconds}}", as: alias}
-    steps:
-      - name: call
-        request: {url: "{{api}}/a"}
-        expect: {status: 200}
-)");
-  o = run({});
-  EXPECT_EQ(o.code, 2) << o.out << o.err;
-  EXPECT_NE(o.err.find("'contract.windows.token_leeway_seconds' is no collection of the profile"), std::string::npos) << o.err;
-
-  // A string the profile does not read as a list is no one-entry list (a path named by mistake).
-  scenario("a.yaml", R"(scenarios:
-  - name: every alias
-    matrix: {each: "{{contract.paths.introspect}}", as: alias}
-    steps:
-      - name: call
-        request: {url: "{{api}}/a"}
-        expect: {status: 200}
-)");
-  o = run({});
-  EXPECT_EQ(o.code, 2) << o.out << o.err;
-  EXPECT_NE(o.err.find("'contract.paths.introspect' is no collection of the profile"), std::string::npos) << o.err;
+  // A number is no collection, nor is a string the profile does not read as a list (a path named
+  // by mistake).
+  for (const std::string range : {"contract.windows.token_leeway_seconds", "contract.paths.introspect"}) {
+    scenario("a.yaml", "scenarios:\n  - name: every alias\n    matrix: {each: \"{{" + range +
+                           "}}\", as: alias}\n    steps:\n      - name: call\n        request: {url: \"{{api}}/a\"}\n"
+                           "        expect: {status: 200}\n");
+    o = run({});
+    EXPECT_EQ(o.code, 2) << o.out << o.err;
+    EXPECT_NE(o.err.find("'" + range + "' is no collection of the profile"), std::string::npos) << o.err;
+  }
 }
 
 TEST_F(CmdRun, AMissingCapabilityIsCountedAsSkipped) {
