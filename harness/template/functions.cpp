@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstring>
 #include <string_view>
 
 #include "common/crypto.h"
@@ -80,6 +81,22 @@ FunctionResult integers(const char* signature, const std::vector<json>& a, long 
     n.push_back(v.get<long long>());
   }
   return ok(op(n));
+}
+
+// An integer drawn uniformly from [low, high] (from the OS CSPRNG; draws past the largest whole
+// multiple of the span are drawn again, so no value is likelier than another).
+FunctionResult random_integer(const std::vector<json>& a, const TemplateContext&) {
+  auto bounds = integers("random_int(low, high)", a, [](const auto& n) { return n[1] - n[0]; });
+  if (!bounds.error.empty()) return bounds;
+  if (bounds.value.get<long long>() < 0) return fail("random_int(low, high) needs low <= high, got " + json_text(a[0]) + " > " + json_text(a[1]));
+  const auto span = static_cast<unsigned long long>(bounds.value.get<long long>()) + 1;  // at most 2^54 + 1
+  const unsigned long long limit = ~0ULL - ~0ULL % span;
+  unsigned long long draw = 0;
+  do {
+    const std::string bytes = random_bytes(sizeof draw);
+    std::memcpy(&draw, bytes.data(), sizeof draw);
+  } while (draw >= limit);
+  return ok(a[0].get<long long>() + static_cast<long long>(draw % span));
 }
 
 FunctionResult pkce(const std::vector<json>&, const TemplateContext&) {
@@ -162,6 +179,7 @@ std::vector<Function> make_table() {
   return {
       {"uuid", 0, 0, "uuid()", [](const auto&, const auto&) { return ok(uuid_v4()); }},
       {"random", 1, 1, "random(n)", random_chars},
+      {"random_int", 2, 2, "random_int(low, high)", random_integer},
       {"now", 0, 1, "now() | now(±seconds)", now_seconds},
       {"sha256", 1, 1, "sha256(x)",
        [](const auto& a, const auto&) { return ok(hex_encode(sha256(value_text(a[0])))); }},

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <memory>
 #include <regex>
+#include <set>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -232,6 +233,17 @@ TEST_F(FunctionsTest, IntegerArithmeticOverValuesOfTheProfile) {
   EXPECT_EQ(ok("{{clamp(1, 5, 20)}}"), json(5));
   EXPECT_EQ(ok("{{now(sub(0, 60))}}").get<long long>() / 10, ok("{{now(-60)}}").get<long long>() / 10);
   EXPECT_THAT(fails("{{add(1, '2')}}"), HasSubstr("add(a, b) needs integers, got \"2\""));
+  // A number, not text: a platform that validates a field as an integer gets one.
+  std::set<long long> drawn;
+  for (int i = 0; i < 400; ++i) {
+    const json v = ok("{{random_int(1, add(contract.windows.token_leeway_seconds, -56))}}");
+    ASSERT_TRUE(v.is_number_integer()) << v;
+    drawn.insert(v.get<long long>());
+  }
+  EXPECT_EQ(drawn, (std::set<long long>{1, 2, 3, 4})) << "every value of the range, and none outside it";
+  EXPECT_EQ(ok("{{random_int(-3, -3)}}"), json(-3));
+  EXPECT_THAT(fails("{{random_int(5, 4)}}"), HasSubstr("random_int(low, high) needs low <= high, got 5 > 4"));
+  EXPECT_THAT(fails("{{random_int(1, 'x')}}"), HasSubstr("random_int(low, high) needs integers"));
   EXPECT_THAT(fails("{{add(1, 1.5)}}"), HasSubstr("needs integers"));
   EXPECT_THAT(fails("{{div(1, 0)}}"), HasSubstr("div(a, b) by 0"));
   EXPECT_THAT(fails("{{sub('\xff\xfe', 1)}}"), HasSubstr("needs integers"));  // not UTF-8: still a message
