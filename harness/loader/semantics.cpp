@@ -83,6 +83,7 @@ class Checker {
   void step(const StepSpec& st, bool runs_here) {
     text(st.name, at(st.loc, "name"));
     deep(st.vars, at(st.loc, "vars"));
+    deep(st.repeat, at(st.loc, "repeat"));
     const RequestSpec& r = st.request;
     text(r.url, at(r.loc, "url"));
     if (r.method.find("{{") != std::string::npos) text(r.method, at(r.loc, "method"));

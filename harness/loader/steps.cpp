@@ -17,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kStepKeys{"name", "vars", "request", "capture", "expect", "cleanup", "requires"};
+const std::vector<std::string> kStepKeys{"name", "vars", "request", "capture", "expect", "cleanup", "requires", "repeat"};
 const std::vector<std::string> kIncludeKeys{"include", "with", "requires"};
 const std::vector<std::string> kRequestKeys{"method", "url", "headers", "query", "form",
                                             "json", "body", "timeout_ms", "follow_redirects", "hosts", "source_address"};
@@ -169,6 +169,15 @@ StepSpec read_request_step(const StrictReader& r, const json& node, const std::s
   if (node.contains("expect")) s.expectations = read_expectations(r, node["expect"], pointer_join(ptr, "expect"));
   if (node.contains("cleanup")) s.cleanup = r.boolean(node["cleanup"], pointer_join(ptr, "cleanup"));
   if (node.contains("requires")) s.requires_caps = r.strings(node["requires"], pointer_join(ptr, "requires"));
+  if (node.contains("repeat")) {
+    const json& n = node["repeat"];
+    const bool count = n.is_number_integer() && n.get<std::int64_t>() >= 1 && n.get<std::int64_t>() <= kMaxRepeat;
+    const bool templated = n.is_string() && n.get<std::string>().find("{{") != std::string::npos;
+    if (!count && !templated)
+      r.fail(pointer_join(ptr, "repeat"), "repeat is a whole number from 1 to " + std::to_string(kMaxRepeat) +
+                                              ", or a template that renders to one, got " + shortened(json_text(n), 80));
+    s.repeat = n;
+  }
   return s;
 }
 
@@ -191,6 +200,7 @@ void bind_params(StepSpec& s, const std::map<std::string, json>& params) {
   };
   text(s.name, s.loc);
   s.vars = sub(s.vars, s.loc);
+  if (!s.repeat.is_null()) s.repeat = sub(s.repeat, s.loc);
   RequestSpec& r = s.request;
   text(r.method, r.loc);
   text(r.url, r.loc);

@@ -156,6 +156,7 @@ void check_variables(const Scenario& s, const json& file_vars, const Loc& file_v
   for (const auto& k : keys_of(s.vars)) defined.insert(k);
   for (const auto& step : s.steps) {
     // Included steps carry their step file's locations; their pointers are relative to that file.
+    if (!step.repeat.is_null()) c.check(step.repeat, child(c, step.loc, "repeat"), defined);  // before the step's vars
     check_block(c, step.vars, child(c, step.loc, "vars"), defined);
     std::set<std::string> in_step = defined;
     for (const auto& k : keys_of(step.vars)) in_step.insert(k);

@@ -57,6 +57,8 @@ struct ExpectationSpec {
   Loc loc;
 };
 
+inline constexpr int kMaxRepeat = 1000;
+
 struct StepSpec {
   std::string name;
   json vars = json::object();               // name -> template, rendered before the request
@@ -65,6 +67,9 @@ struct StepSpec {
   std::vector<ExpectationSpec> expectations;
   bool cleanup = false;                     // runs even when an earlier step failed
   std::vector<std::string> requires_caps;   // capabilities this step needs, else it is skipped (the others run)
+  // How many times the step is sent, one after another: null (once), an integer 1..kMaxRepeat, or
+  // a template rendered before the first send ("{{fx.limits.standard}}").
+  json repeat;
   std::string included_from;                // the step file it came from, if any
   Loc loc;
 };

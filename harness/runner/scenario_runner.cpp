@@ -2,6 +2,11 @@
 
 #include "harness/runner/step_runner.h"
 
+#include "common/document.h"
+#include "common/json_text.h"
+#include "common/text.h"
+#include "harness/template/template.h"
+
 namespace tc {
 
 namespace {
@@ -46,6 +51,24 @@ Result<Unit> render_vars_guarded(const json& vars, Scope& scope, const Loc& loc,
   const auto what = thrown_by([&] { r = render_vars(vars, scope, loc, ctx); });
   if (!what) return r;
   return Error{ErrorKind::internal, loc.where(), "internal error: the runner failed rendering this block: " + *what};
+}
+// How many times `step` is sent: 1, its integer, or its template rendered now (a whole number
+// 1..kMaxRepeat, or the step's input error naming the repeat).
+Result<int> repeat_count(const StepSpec& step, const Scope& scope, const TemplateContext& ctx) {
+  if (step.repeat.is_null()) return 1;
+  Loc loc = step.loc;
+  loc.pointer = pointer_join(step.loc.pointer, "repeat");
+  auto v = render(step.repeat, scope, loc, ctx);
+  if (!v) return v.error();
+  long long n = 0;
+  if (v->is_number_integer()) n = v->get<long long>();
+  else if (v->is_string() && !v->get<std::string>().empty() && v->get<std::string>().size() < 10 &&
+           v->get<std::string>().find_first_not_of("0123456789") == std::string::npos)
+    n = std::stoll(v->get<std::string>());
+  if (n < 1 || n > kMaxRepeat)
+    return input_error(loc.where(), "repeat is a whole number from 1 to " + std::to_string(kMaxRepeat) + ", got " +
+                                        shortened(json_text(*v), 80));
+  return static_cast<int>(n);
 }
 }  // namespace
 
@@ -130,21 +153,45 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
   // One browser session per case: cookies never pass from one case (or matrix row) to another.
   CookieJar jar;
   bool failed = false;
+  auto record = [&](StepResult sr) {
+    publish_step(scenario_case, sr);
+    result.steps.push_back(std::move(sr));
+  };
   for (const auto& step : scenario.steps) {
-    const std::size_t errors_before = run.environment_errors().size();
-    StepResult sr;
     if (auto missing = missing_capability(step.requires_caps, run)) {
+      StepResult sr;
       sr.name = step.name;
       sr.loc = step.loc;
       sr.skipped = "needs capability '" + *missing + "' that the topology does not offer";
-    } else if (failed && !step.cleanup) {
+      record(std::move(sr));
+      continue;
+    }
+    if (failed && !step.cleanup) {
+      StepResult sr;
       sr.name = step.name;
       sr.loc = step.loc;
-    } else {
+      record(std::move(sr));
+      continue;
+    }
+    const auto times = repeat_count(step, scope, ctx);
+    if (!times) {  // the step's error: nothing sent
+      StepResult sr;
+      sr.name = step.name;
+      sr.loc = step.loc;
+      sr.ran = true;
+      sr.error = times.error();
+      sr.started_ms = sr.finished_ms = epoch_ms();
+      failed = true;
+      record(std::move(sr));
+      continue;
+    }
+    for (int k = 1; k <= *times; ++k) {
+      const std::size_t errors_before = run.environment_errors().size();
       const std::int64_t started = epoch_ms();
-      sr = run_step_guarded(step, scope, run, jar);
+      StepResult sr = run_step_guarded(step, scope, run, jar);
       sr.started_ms = started;
       sr.finished_ms = epoch_ms();
+      if (*times > 1) sr.name += " (" + std::to_string(k) + " of " + std::to_string(*times) + ")";
       if (sr.failed()) failed = true;
       if (sr.broken() && !result.environment_error)
         result.environment_error = sr.error;
@@ -159,9 +206,10 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
           run.record_environment_error(alive.error());
           result.environment_error = alive.error();
         }
+      const bool stop = sr.failed();
+      record(std::move(sr));
+      if (stop) break;  // the sends after a failed one are not made
     }
-    publish_step(scenario_case, sr);
-    result.steps.push_back(std::move(sr));
   }
   finish();
   publish_scenario(scenario_case, result);

@@ -157,6 +157,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "unknown key 'hedaers' (expected one of: method, url, headers, query, form, json, body, timeout_ms, "
                 "follow_redirects, hosts, source_address)"},
         BadCase{"wrong-type.yaml", "", 7, "/scenarios/0/steps/0/request/timeout_ms", "expected a positive integer"},
+        BadCase{"repeat-zero.yaml", "", 5, "/scenarios/0/steps/0/repeat",
+                "repeat is a whole number from 1 to 1000, or a template that renders to one, got 0"},
+        BadCase{"repeat-undefined.yaml", "", 5, "/scenarios/0/steps/0/repeat", "undefined variable 'times'"},
         BadCase{"missing-url.yaml", "", 5, "/scenarios/0/steps/0/request", "missing required key 'url'"},
         BadCase{"undefined-variable.yaml", "", 6, "/scenarios/0/steps/0/request/url",
                 "undefined variable 'tokn' in \"{{gateway}}/{{tokn}}\""},
@@ -230,11 +233,11 @@ TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {
 TEST_F(LoaderTest, ChecksEveryFileAndReportsOneErrorPerScenario) {
   options.check_env = true;
   LoadReport all = load_all_scenarios({kData + "/bad", kData + "/good"}, options);
-  EXPECT_EQ(all.errors.size(), 27u);
+  EXPECT_EQ(all.errors.size(), 29u);
   // The good files still load, and so do the first of duplicate-scenario.yaml's two scenarios and
   // json-absent-false.yaml (its json checks are the runner's to read, not this stand-in's).
   EXPECT_EQ(all.scenarios.size(), 5u);
-  EXPECT_EQ(all.scenario_files, 30);
+  EXPECT_EQ(all.scenario_files, 32);
   auto first = load_scenarios({kData + "/bad", kData + "/good"}, options);
   ASSERT_FALSE(first.ok());
   EXPECT_THAT(first.error().where.file, EndsWith("bad/capture-later.yaml"));  // sorted: the first bad file

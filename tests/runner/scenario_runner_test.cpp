@@ -1,4 +1,7 @@
 #include "harness/runner/scenario_runner.h"
+
+#include <atomic>
+
 #include "runner_fixture.h"
 
 namespace tc {
@@ -45,6 +48,46 @@ TEST_F(ScenarioRunnerTest, StepsAfterAFailureAreNotRunExceptCleanup) {
   EXPECT_NE(message.find("step 'second' (scenarios/test.yaml:10): status: expected 200, actual 500"), std::string::npos)
       << message;
   EXPECT_NE(message.find("< HTTP/1.1 500"), std::string::npos) << message;
+}
+
+// A step with `repeat` is sent that many times, one result each, and stops at the first that fails.
+TEST_F(ScenarioRunnerTest, ARepeatedStepIsSentItsCountOfTimesUntilOneFails) {
+  std::atomic<int> served{0};
+  TestServer budget{[&served](const stub::Request&) { return respond(++served <= 2 ? 200 : 429, "{}"); }};
+  auto run = make_run({component("api", budget.url())});
+  Scenario s = scenario();
+  s.vars = json{{"limit", 3}};
+  s.steps = {step("spend", "{{api}}/items", {expect("status", 200)}), step("after", "{{api}}/items")};
+  s.steps[0].repeat = "{{limit}}";
+  ScenarioCase c{&s, json(), "flow", "a_flow"};
+  ScenarioResult r = run_scenario(c, *run);
+  EXPECT_TRUE(r.failed());
+  EXPECT_EQ(recorder.steps, (std::vector<std::string>{"spend (1 of 3)", "spend (2 of 3)", "spend (3 of 3)", "after (not run)"}));
+  EXPECT_EQ(budget.requests().size(), 3u);
+
+  recorder.steps.clear();
+  s.vars = json{{"limit", 2}};
+  served = 0;
+  r = run_scenario(c, *run);
+  EXPECT_FALSE(r.failed()) << r.failure_message();
+  EXPECT_EQ(recorder.steps, (std::vector<std::string>{"spend (1 of 2)", "spend (2 of 2)", "after"}));
+  EXPECT_EQ(budget.requests().size(), 3u + 3u);
+
+  // A count that is no whole number in range is the step's error, and nothing is sent.
+  for (const json& bad : {json(0), json("three"), json(1001), json(2.5)}) {
+    recorder.steps.clear();
+    s.vars = json{{"limit", bad}};
+    const std::size_t before = budget.requests().size();
+    r = run_scenario(c, *run);
+    ASSERT_EQ(r.steps.size(), 2u) << bad;
+    ASSERT_TRUE(r.steps[0].error) << bad;
+    EXPECT_EQ(r.steps[0].error->kind, ErrorKind::input);
+    EXPECT_NE(r.steps[0].error->message.find("repeat is a whole number from 1 to 1000, got " + bad.dump()), std::string::npos)
+        << r.steps[0].error->message;
+    EXPECT_EQ(r.steps[0].error->where.pointer, s.steps[0].loc.pointer + "/repeat");
+    EXPECT_EQ(budget.requests().size(), before) << bad;
+    EXPECT_FALSE(r.steps[1].ran);
+  }
 }
 
 TEST_F(ScenarioRunnerTest, AMissingCapabilitySkipsWithTheReason) {
