@@ -314,6 +314,13 @@ const Item* Model::find_item(const std::string& id) const {
   return nullptr;
 }
 
+bool Model::other_case_of_item(const std::string& id) const {
+  if (find_item(id)) return false;
+  for (const auto& i : items_)
+    if (iequals(i.id, id)) return true;
+  return false;
+}
+
 std::string Model::tenant_fx(const std::string& tenant) const {
   for (const auto& [id, key] : tenant_fx_)
     if (id == tenant) return key;
@@ -566,6 +573,7 @@ Prediction Model::predict(const RequestFacts& f) const {
       p.error = "not_found";
       p.backend_event = "data_not_found";
       if (item && item->backend == f.route->backend) p.item_owner = item->tenant;
+      p.owner_open = other_case_of_item(f.item_id);
     }
   } else if (f.route->kind == Route::Kind::write) {
     p.status = status("created");

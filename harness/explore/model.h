@@ -129,6 +129,7 @@ struct Prediction {
   std::vector<std::string> gateway_events;  // events.* keys, in order (G6)
   std::string backend_event;        // events.* key of the backend's record; "" when it must not be called
   std::string item_owner;           // an item read: the tenant owning the id ("" an id of no tenant)
+  bool owner_open = false;          // the id is another letter case of a known one: no owner is predicted
   std::vector<std::string> attempted_tenants;  // G3's distinct values, sorted
   std::optional<std::string> counted_tenant;   // the tenant whose budget the request spends (T2)
 };
@@ -193,6 +194,9 @@ class Model {
   const std::string& missing_id() const { return missing_id_; }
   const std::string& missing_fx() const { return missing_fx_; }  // its bindings' name ("" unbound)
   const Item* find_item(const std::string& id) const;
+  // Whether `id` is no known item's id but another letter case of one: the contract leaves the
+  // letter case of item ids to the platform, so whether such an id has an owner is its own.
+  bool other_case_of_item(const std::string& id) const;
   // The bindings' name of a tenant id ("tenants.alpha"), "" when unbound.
   std::string tenant_fx(const std::string& tenant) const;
   // Whether the bindings name a tenant `key` ("tenants.bravo").

@@ -210,12 +210,8 @@ std::vector<std::string> probe_features(const Model& model, const Probe& probe) 
   if (!route.tenant_param.empty()) f.insert("path tenant");
   if (!probe.query.empty()) f.insert("query string");
   if (route.kind == Route::Kind::item) {
-    const Item* item = model.find_item(probe.item_id);
-    if (!item) {
-      bool case_of_known = false;
-      for (const auto& i : model.items()) case_of_known |= iequals(i.id, probe.item_id);
-      f.insert(case_of_known ? "item id letter case" : "missing item");
-    }
+    if (!model.find_item(probe.item_id))
+      f.insert(model.other_case_of_item(probe.item_id) ? "item id letter case" : "missing item");
   }
   return {f.begin(), f.end()};
 }

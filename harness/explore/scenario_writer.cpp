@@ -252,7 +252,7 @@ struct Writer {
       out << indent << "    - component: " << q(route.backend) << "\n" << indent << "      present: {event: "
           << q("{{contract.events." + p.backend_event + "}}");
       if (p.resolved_tenant) out << ", resolved_tenant: " << q(tenant_text(model, *p.resolved_tenant));
-      if (p.backend_event == "data_not_found")
+      if (p.backend_event == "data_not_found" && !p.owner_open)
         out << ", target_tenant: " << (p.item_owner.empty() ? "null" : q(tenant_text(model, p.item_owner)));
       out << "}\n";
     } else if (p.clause != "G5") {

@@ -158,8 +158,14 @@ TEST(ExploreModel, AnotherTenantsItemIsAnsweredAsAMissingOneAndTheOwnerIsRecorde
   EXPECT_EQ(p.status, 404);
   EXPECT_EQ(p.backend_event, "data_not_found");
   EXPECT_EQ(p.item_owner, "tenant-bravo");
+  EXPECT_FALSE(p.owner_open);
   f.item_id = "PLAT-ALPHA-1";  // ids compare exactly
   EXPECT_EQ(model().predict(f).item_owner, "");
+  // Whether another letter case of a known id has an owner is the platform's (the contract does not
+  // say): its record's target_tenant is neither predicted nor written.
+  EXPECT_TRUE(model().predict(f).owner_open);
+  f.item_id = "plat-nowhere-1";
+  EXPECT_FALSE(model().predict(f).owner_open) << "an id of no item has no owner";
   f.item_id = "plat-alpha-1";
   p = model().predict(f);
   EXPECT_EQ(p.status, 200);
