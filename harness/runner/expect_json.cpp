@@ -31,7 +31,12 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
     if (is_template(arg)) continue;
     if (key == "length" && !(arg.is_number_integer() && arg.get<long long>() >= 0))
       r.fail(kp, "length takes a non-negative integer");
-    if (key == "type") r.one_of(r.string(arg, kp), kp, kTypes);
+    if (key == "type" && arg.is_array()) {  // one of several types
+      if (arg.empty()) r.fail(kp, "type takes a type or a non-empty list of types");
+      for (std::size_t i = 0; i < arg.size(); ++i) r.one_of(r.string(arg[i], pointer_join(kp, i)), pointer_join(kp, i), kTypes);
+    } else if (key == "type") {
+      r.one_of(r.string(arg, kp), kp, kTypes);
+    }
     if (key == "absent" && !r.boolean(arg, kp)) r.fail(kp, "absent takes true (a value that must be there: type, or equals)");
     if (key == "matches") r.regex(arg, kp);
   }
@@ -66,8 +71,15 @@ Outcome check_one(const json& check, const json& body) {
     return verdict(!mismatch, brief(arg), mismatch ? *mismatch + " in " + actual : actual);
   }
   if (op == "type") {
-    std::string t = arg.is_string() ? arg.get<std::string>() : brief(arg);
-    return verdict(node && is_of_type(*node, t), t, node ? json_type_name(*node) + " " + actual : actual);
+    const json types = arg.is_array() ? arg : json::array({arg});
+    std::string wanted;
+    bool ok = false;
+    for (const auto& t : types) {
+      const std::string name = t.is_string() ? t.get<std::string>() : brief(t);
+      wanted += (wanted.empty() ? "" : " or ") + name;
+      ok = ok || (node && is_of_type(*node, name));
+    }
+    return verdict(ok, wanted, node ? json_type_name(*node) + " " + actual : actual);
   }
   if (op == "length") {
     bool sized = node && (node->is_array() || node->is_object() || node->is_string());

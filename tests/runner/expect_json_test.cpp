@@ -51,6 +51,23 @@ TEST(ExpectJson, FailingChecksNameExpectedAndActual) {
   EXPECT_NE(f.find("json /tenant absent: expected (absent), actual \"tenant-alpha\""), std::string::npos) << f;
 }
 
+// A list of types: the value is of one of them; absent or of another type fails, naming them all.
+TEST(ExpectJson, TypeMayListTheTypesAValueMayHave) {
+  TestServer server([](const stub::Request&) { return respond(200, kBody); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  json passing = json::array({{{"pointer", "/items"}, {"type", {"object", "array"}}},
+                              {{"pointer", "/count"}, {"type", {"string", "integer"}}}});
+  auto r = run_step(step("j", "{{api}}/x", {expect("json", passing)}), scope, *run);
+  EXPECT_TRUE(r.failure_lines().empty()) << failures(r);
+  json failing = json::array({{{"pointer", "/count"}, {"type", {"object", "array"}}},
+                              {{"pointer", "/nowhere"}, {"type", {"object", "array"}}}});
+  r = run_step(step("j", "{{api}}/x", {expect("json", failing)}), scope, *run);
+  const std::string f = failures(r);
+  EXPECT_NE(f.find("json /count type: expected object or array, actual integer 2"), std::string::npos) << f;
+  EXPECT_NE(f.find("json /nowhere type: expected object or array, actual (absent)"), std::string::npos) << f;
+}
+
 TEST(ExpectJson, ABodyThatIsNotJsonFailsEveryCheck) {
   TestServer server([](const stub::Request&) { return respond(200, "<html>"); });
   auto run = make_run({component("api", server.url())});
