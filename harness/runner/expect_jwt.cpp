@@ -2,7 +2,8 @@
 // dropped; harness/runner/response_source.h) must
 // verify against the JWKS at `jwks` (fetched once per run), carry `claims` (subset match, claim by
 // claim; a claim written as a list has those elements and no other, in any order; the profile's
-// audience claim written as one value may be a list holding it) and none of `absent_claims`.
+// audience claim written as one value may be a list holding it) and none of `absent_claims`; its
+// JOSE `header` has the members given (subset match: `header: {kid: "{{new_kid}}"}`).
 #include <algorithm>
 
 #include "common/json_match.h"
@@ -17,13 +18,14 @@ namespace {
 constexpr const char* kKind = "jwt";
 
 void read(const json& spec, const StrictReader& r, const std::string& pointer) {
-  r.object(spec, pointer, {"from", "jwks", "claims", "absent_claims"}, {"from", "jwks"});
+  r.object(spec, pointer, {"from", "jwks", "claims", "absent_claims", "header"}, {"from", "jwks"});
   const std::string& from = r.string(spec["from"], pointer_join(pointer, "from"));
   if (!is_template(spec["from"]) && from.rfind("json:", 0) != 0 && from.rfind("header:", 0) != 0)
     r.fail(pointer_join(pointer, "from"), "from is \"json:/pointer\" or \"header:Name\"");
   r.string(spec["jwks"], pointer_join(pointer, "jwks"));
   if (spec.contains("claims") && !is_template(spec["claims"])) r.map(spec["claims"], pointer_join(pointer, "claims"));
   if (spec.contains("absent_claims")) r.strings(spec["absent_claims"], pointer_join(pointer, "absent_claims"));
+  if (spec.contains("header") && !is_template(spec["header"])) r.map(spec["header"], pointer_join(pointer, "header"));
 }
 
 std::vector<Outcome> evaluate(const StepContext& c) {
@@ -47,6 +49,15 @@ std::vector<Outcome> evaluate(const StepContext& c) {
     std::string expected = "verified with " + jwks_url;
     out.push_back(why.empty() ? passed_outcome(kKind, "signature", expected, "verified")
                               : failed_outcome(kKind, "signature", expected, why));
+  }
+  if (auto header = c.spec.find("header"); header != c.spec.end() && header->is_object()) {
+    for (const auto& [name, want] : header->items()) {
+      auto it = jwt->header.find(name);
+      const std::string actual = it == jwt->header.end() ? "(absent)" : brief(*it);
+      const bool ok = it != jwt->header.end() && !subset_mismatch(want, *it);
+      out.push_back(ok ? passed_outcome(kKind, "header " + name, brief(want), actual)
+                       : failed_outcome(kKind, "header " + name, brief(want), actual));
+    }
   }
   const json* audience = c.scope.lookup("contract.claims.audience");
   if (auto claims = c.spec.find("claims"); claims != c.spec.end() && claims->is_object()) {

@@ -65,6 +65,24 @@ TEST(ExpectJwt, FailsOnAWrongClaimAPresentClaimAndABadSignature) {
 }
 
 // A list claim is an entitlement: the listed elements in any order pass, one more fails.
+// Which key signed a token is the header's kid: a token that verifies with some key of the set is
+// not yet one signed by the key a step names (a rotation that goes on signing with the old key).
+TEST(ExpectJwt, TheHeaderHasTheMembersGiven) {
+  Issuer issuer;
+  auto run = make_run({component("authority", issuer.server->url())});
+  Scope scope(&run->root_scope());
+  json spec = {{"from", "json:/access_token"}, {"jwks", "{{authority}}/jwks"}, {"header", {{"kid", "k1"}, {"alg", "RS256"}}}};
+  auto r = run_step(step("t", "{{authority}}/token", {expect("jwt", spec)}), scope, *run);
+  EXPECT_FALSE(r.failed()) << failures(r);
+  EXPECT_EQ(r.outcomes.size(), 3u) << "the signature and two header members";
+  spec["header"] = {{"kid", "k2"}, {"x5t", "abc"}};
+  r = run_step(step("t", "{{authority}}/token", {expect("jwt", spec)}), scope, *run);
+  const std::string f = failures(r);
+  EXPECT_EQ(r.failure_lines().size(), 2u) << f;
+  EXPECT_NE(f.find("jwt header kid: expected \"k2\", actual \"k1\""), std::string::npos) << f;
+  EXPECT_NE(f.find("jwt header x5t: expected \"abc\", actual (absent)"), std::string::npos) << f;
+}
+
 TEST(ExpectJwt, AListClaimHasTheListedElementsAndNoOther) {
   Issuer issuer;
   issuer.payload["stellaops:allowed_tenants"] = json::array({"tenant-bravo", "tenant-alpha"});
