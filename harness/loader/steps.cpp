@@ -157,6 +157,15 @@ std::vector<ExpectationSpec> read_expectations(const StrictReader& r, const json
   return out;
 }
 
+// Why a step's `repeat` cannot be a count, if it cannot: a whole number 1..kMaxRepeat or a template.
+std::optional<std::string> repeat_refused(const json& n) {
+  const bool count = n.is_number_integer() && n.get<std::int64_t>() >= 1 && n.get<std::int64_t>() <= kMaxRepeat;
+  const bool templated = n.is_string() && tmpl::has_template(n.get<std::string>());
+  if (count || templated) return std::nullopt;
+  return "repeat is a whole number from 1 to " + std::to_string(kMaxRepeat) + ", or a template that renders to one, got " +
+         shortened(json_text(n), 80);
+}
+
 StepSpec read_request_step(const StrictReader& r, const json& node, const std::string& ptr) {
   r.object(node, ptr, kStepKeys, {"name", "request"});
   StepSpec s;
@@ -170,13 +179,8 @@ StepSpec read_request_step(const StrictReader& r, const json& node, const std::s
   if (node.contains("cleanup")) s.cleanup = r.boolean(node["cleanup"], pointer_join(ptr, "cleanup"));
   if (node.contains("requires")) s.requires_caps = r.strings(node["requires"], pointer_join(ptr, "requires"));
   if (node.contains("repeat")) {
-    const json& n = node["repeat"];
-    const bool count = n.is_number_integer() && n.get<std::int64_t>() >= 1 && n.get<std::int64_t>() <= kMaxRepeat;
-    const bool templated = n.is_string() && n.get<std::string>().find("{{") != std::string::npos;
-    if (!count && !templated)
-      r.fail(pointer_join(ptr, "repeat"), "repeat is a whole number from 1 to " + std::to_string(kMaxRepeat) +
-                                              ", or a template that renders to one, got " + shortened(json_text(n), 80));
-    s.repeat = n;
+    if (auto why = repeat_refused(node["repeat"])) r.fail(pointer_join(ptr, "repeat"), *why);
+    s.repeat = node["repeat"];
   }
   return s;
 }
@@ -274,6 +278,10 @@ std::vector<StepSpec> read_include(const StrictReader& r, const json& node, cons
   if (node.contains("requires")) required = r.strings(node["requires"], pointer_join(ptr, "requires"));
   for (auto& s : steps) {
     bind_params(s, bound);
+    // A count passed as a plain value is checked here, where it is written, as one written in the step.
+    if (!s.repeat.is_null())
+      if (auto why = repeat_refused(s.repeat))
+        r.fail(node.contains("with") ? with_ptr : ptr, "step '" + s.name + "' of '" + rel + "': " + *why);
     for (const auto& cap : required)
       if (std::find(s.requires_caps.begin(), s.requires_caps.end(), cap) == s.requires_caps.end())
         s.requires_caps.push_back(cap);

@@ -173,14 +173,18 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
       record(std::move(sr));
       continue;
     }
-    const auto times = repeat_count(step, scope, ctx);
+    Result<int> times = 1;
+    if (const auto what = thrown_by([&] { times = repeat_count(step, scope, ctx); }))
+      times = Error{ErrorKind::internal, step.loc.where(), "internal error: the runner failed rendering repeat: " + *what};
     if (!times) {  // the step's error: nothing sent
       StepResult sr;
       sr.name = step.name;
+      if (auto name = render_text(step.name, scope, step.loc, ctx)) sr.name = *name;  // as run_step names it
       sr.loc = step.loc;
       sr.ran = true;
       sr.error = times.error();
       sr.started_ms = sr.finished_ms = epoch_ms();
+      if (sr.broken() && !result.environment_error) result.environment_error = sr.error;
       failed = true;
       record(std::move(sr));
       continue;

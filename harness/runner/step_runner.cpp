@@ -190,7 +190,9 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   result.url = req->url;
   req->cookies = jar;
 
-  auto response = run.send(*req, [&] { return expects_too_many(step, scope, ctx); });
+  // A repeated step counts its sends (a budget spent send by send): a 429 among them is its answer,
+  // not one to wait out and send again.
+  auto response = run.send(*req, [&] { return !step.repeat.is_null() || expects_too_many(step, scope, ctx); });
   if (!response && run.deadline_error()) {  // the run's deadline: passed before, or while it waited
     result.error = response.error();
     return result;

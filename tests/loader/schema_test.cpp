@@ -113,7 +113,8 @@ TEST_F(SchemaTest, TheLoaderAndTheSchemaRejectTheSameBadFiles) {
       {"hosts-with-port.yaml", "acme.photos.test:8080"},
       {"empty-header-checks.yaml", "/scenarios/0/steps/0/expect/headers"},
       {"json-absent-false.yaml", "absent takes true"},
-      {"switch-not-boolean.yaml", "/scenarios/0/switches/backend_requires_signature"}};
+      {"switch-not-boolean.yaml", "/scenarios/0/switches/backend_requires_signature"},
+      {"repeat-zero.yaml", "/scenarios/0/steps/0/repeat"}};
   std::vector<std::string> files;
   for (const auto& [name, reason] : bad) files.push_back(kData + "/bad/" + name);
   auto results = validate(files);

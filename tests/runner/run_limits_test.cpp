@@ -101,6 +101,20 @@ TEST(RunLimits, AStepThatExpectsTheTooManyAnswerIsNotRetried) {
   }
 }
 
+// A repeated step counts its sends: a 429 within them stands (else a budget lower than the bindings'
+// would pass, each send waiting out the window).
+TEST(RunLimits, ARepeatedStepsTooManyAnswerIsNotRetried) {
+  Limiter server(1, "1");
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  StepSpec spend = step("spend", "{{api}}/x", {expect("status", 200)});
+  spend.repeat = 2;
+  auto r = run_step(spend, scope, *run);
+  EXPECT_TRUE(r.failed());
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(server.arrivals().size(), 1u);
+}
+
 TEST(RunLimits, AnUnreadableRetryAfterIsNotRetried) {
   Limiter server(5, "Wed, 21 Oct 2026 07:28:00 GMT");
   step_under(server, RunLimits{});
