@@ -33,7 +33,8 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
       r.fail(kp, "length takes a non-negative integer");
     if (key == "type" && arg.is_array()) {  // one of several types
       if (arg.empty()) r.fail(kp, "type takes a type or a non-empty list of types");
-      for (std::size_t i = 0; i < arg.size(); ++i) r.one_of(r.string(arg[i], pointer_join(kp, i)), pointer_join(kp, i), kTypes);
+      for (std::size_t i = 0; i < arg.size(); ++i)
+        if (!is_template(arg[i])) r.one_of(r.string(arg[i], pointer_join(kp, i)), pointer_join(kp, i), kTypes);
     } else if (key == "type") {
       r.one_of(r.string(arg, kp), kp, kTypes);
     }

@@ -64,7 +64,6 @@ TEST(ExpectJwt, FailsOnAWrongClaimAPresentClaimAndABadSignature) {
   EXPECT_TRUE(signature_failed) << failures(r);
 }
 
-// A list claim is an entitlement: the listed elements in any order pass, one more fails.
 // Which key signed a token is the header's kid: a token that verifies with some key of the set is
 // not yet one signed by the key a step names (a rotation that goes on signing with the old key).
 TEST(ExpectJwt, TheHeaderHasTheMembersGiven) {
@@ -83,6 +82,7 @@ TEST(ExpectJwt, TheHeaderHasTheMembersGiven) {
   EXPECT_NE(f.find("jwt header x5t: expected \"abc\", actual (absent)"), std::string::npos) << f;
 }
 
+// A list claim is an entitlement: the listed elements in any order pass, one more fails.
 TEST(ExpectJwt, AListClaimHasTheListedElementsAndNoOther) {
   Issuer issuer;
   issuer.payload["stellaops:allowed_tenants"] = json::array({"tenant-bravo", "tenant-alpha"});
