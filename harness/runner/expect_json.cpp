@@ -1,6 +1,7 @@
 // expect: json — a list of checks on the JSON body, each at `pointer` (default the root) with one of
 // equals, length, contains (an element subset-matches), not_contains, type, matches (regex search in
-// a string), absent, subset (common/json_match.h).
+// a string), absent, subset (common/json_match.h), each (a list of checks every element of an array
+// passes, their pointers read from the element).
 #include <algorithm>
 
 #include "common/json_match.h"
@@ -11,8 +12,15 @@ namespace tc {
 
 namespace {
 constexpr const char* kKind = "json";
-const std::vector<std::string> kOps = {"equals", "length", "contains", "not_contains", "type", "matches", "absent", "subset"};
+const std::vector<std::string> kOps = {"equals", "length", "contains", "not_contains", "type", "matches", "absent", "subset", "each"};
 const std::vector<std::string> kTypes = {"null", "boolean", "integer", "number", "string", "array", "object"};
+
+void read_check(const json& check, const StrictReader& r, const std::string& p);
+
+void read(const json& spec, const StrictReader& r, const std::string& pointer) {
+  r.array(spec, pointer, true);
+  for (std::size_t i = 0; i < spec.size(); ++i) read_check(spec[i], r, pointer_join(pointer, i));
+}
 
 void read_check(const json& check, const StrictReader& r, const std::string& p) {
   std::vector<std::string> keys = kOps;
@@ -40,13 +48,9 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
     }
     if (key == "absent" && !r.boolean(arg, kp)) r.fail(kp, "absent takes true (a value that must be there: type, or equals)");
     if (key == "matches") r.regex(arg, kp);
+    if (key == "each") read(arg, r, kp);  // the checks every element passes
   }
-  if (op.empty()) r.fail(p, "a json check needs one of equals, length, contains, not_contains, type, matches, absent, subset");
-}
-
-void read(const json& spec, const StrictReader& r, const std::string& pointer) {
-  r.array(spec, pointer, true);
-  for (std::size_t i = 0; i < spec.size(); ++i) read_check(spec[i], r, pointer_join(pointer, i));
+  if (op.empty()) r.fail(p, "a json check needs one of equals, length, contains, not_contains, type, matches, absent, subset, each");
 }
 
 Outcome check_one(const json& check, const json& body) {
@@ -93,6 +97,19 @@ Outcome check_one(const json& check, const json& body) {
     bool found = is_array && std::any_of(node->begin(), node->end(), [&](const json& e) { return !subset_mismatch(arg, e); });
     if (op == "contains") return verdict(found, "an element matching " + brief(arg), actual);
     return verdict(is_array && !found, "an array with no element matching " + brief(arg), actual);
+  }
+  if (op == "each") {
+    if (!node || !node->is_array()) return verdict(false, "an array", actual);
+    if (!arg.is_array()) return verdict(false, "a list of checks", brief(arg));
+    std::string first;  // the first element that fails a check, and how
+    for (std::size_t i = 0; i < node->size() && first.empty(); ++i)
+      for (const auto& inner : arg) {
+        const Outcome o = check_one(inner, (*node)[i]);
+        if (!o.failed()) continue;
+        first = "element " + std::to_string(i) + ": " + o.description + ": expected " + o.expected + ", actual " + o.actual;
+        break;
+      }
+    return verdict(first.empty(), "every element passing " + brief(arg), first.empty() ? std::to_string(node->size()) + " element(s)" : first);
   }
   if (op == "matches") {
     std::string pattern = arg.is_string() ? arg.get<std::string>() : brief(arg);

@@ -68,6 +68,31 @@ TEST(ExpectJson, TypeMayListTheTypesAValueMayHave) {
   EXPECT_NE(f.find("json /nowhere type: expected object or array, actual (absent)"), std::string::npos) << f;
 }
 
+// `each`: every element of the array passes the checks, read from the element; the first element
+// that fails one is named. A list holding only one tenant's items is every item, not the absence of
+// the tenants a pack happens to know.
+TEST(ExpectJson, EachElementOfAnArrayPassesTheChecks) {
+  TestServer server([](const stub::Request& r) {
+    if (r.path == "/leak")
+      return respond(200, R"({"items":[{"id":"a-1","tenant":"tenant-alpha"},{"id":"d-1","tenant":"tenant-delta"}]})");
+    return respond(200, kBody);
+  });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  const json checks = json::array({{{"pointer", "/items"},
+                                    {"each", json::array({{{"pointer", "/tenant"}, {"equals", "tenant-alpha"}},
+                                                          {{"pointer", "/id"}, {"type", "string"}}})}}});
+  auto r = run_step(step("j", "{{api}}/x", {expect("json", checks)}), scope, *run);
+  EXPECT_TRUE(r.failure_lines().empty()) << failures(r);
+  r = run_step(step("j", "{{api}}/leak", {expect("json", checks)}), scope, *run);
+  std::string f = failures(r);
+  EXPECT_NE(f.find("actual element 1: /tenant equals: expected \"tenant-alpha\", actual \"tenant-delta\""), std::string::npos) << f;
+  const json not_a_list = json::array({{{"pointer", "/tenant"}, {"each", json::array({{{"pointer", ""}, {"type", "string"}}})}}});
+  r = run_step(step("j", "{{api}}/x", {expect("json", not_a_list)}), scope, *run);
+  f = failures(r);
+  EXPECT_NE(f.find("json /tenant each: expected an array, actual \"tenant-alpha\""), std::string::npos) << f;
+}
+
 TEST(ExpectJson, ABodyThatIsNotJsonFailsEveryCheck) {
   TestServer server([](const stub::Request&) { return respond(200, "<html>"); });
   auto run = make_run({component("api", server.url())});
@@ -90,6 +115,12 @@ TEST(ExpectJson, ValidatorRejectsUnknownOpsAndTwoOps) {
   EXPECT_FALSE(kind->validate(json::array({{{"pointer", "/a"}, {"equals", 1}, {"absent", true}}}), doc, "/j").ok());
   EXPECT_FALSE(kind->validate(json::array({{{"pointer", "a"}, {"equals", 1}}}), doc, "/j").ok());
   EXPECT_FALSE(kind->validate(json::array({{{"type", "text"}}}), doc, "/j").ok());
+  // `each` holds checks of its own, read as strictly, and named by their place inside it.
+  EXPECT_TRUE(kind->validate(json::array({{{"pointer", "/items"}, {"each", json::array({{{"pointer", "/id"}, {"type", "string"}}})}}}), doc, "/j").ok());
+  auto inner = kind->validate(json::array({{{"pointer", "/items"}, {"each", json::array({{{"pointer", "/id"}, {"typ", "string"}}})}}}), doc, "/j");
+  ASSERT_FALSE(inner.ok());
+  EXPECT_EQ(inner.error().where.pointer, "/j/0/each/0/typ") << inner.error().to_string();
+  EXPECT_FALSE(kind->validate(json::array({{{"pointer", "/items"}, {"each", {{"pointer", "/id"}}}}}), doc, "/j").ok()) << "a list of checks";
 }
 
 }  // namespace
