@@ -592,6 +592,36 @@ TEST(ExploreModel, AWrittenEchoScenarioNamesNoListEntryByIndex) {
   EXPECT_TRUE(loaded.ok()) << loaded.error().to_string() << "\n" << text;
 }
 
+// A written list check holds every item to the served tenant, not only away from the tenants the
+// model knows: a platform with a tenant the bindings do not name is held to it too.
+TEST(ExploreModel, AWrittenListCheckHoldsEveryItemToTheServedTenant) {
+  std::size_t list = model().routes().size();
+  for (std::size_t i = 0; i < model().routes().size(); ++i)
+    if (model().routes()[i].kind == Route::Kind::list && model().routes()[i].tenant_param.empty() && list == model().routes().size())
+      list = i;
+  ASSERT_LT(list, model().routes().size()) << "the reference platform declares a list route without a path tenant";
+  Finding finding;
+  finding.clause = "I1";
+  finding.check = "status";
+  finding.violations = {Violation{"I1", "status", "200", "500"}};
+  finding.probe.kind = Probe::Kind::gateway;
+  finding.probe.route = list;
+  for (std::size_t i = 0; i < model().principals().size(); ++i)
+    if (model().principals()[i].fx_key == "users.one") finding.probe.principal = i;
+  const std::string text = scenario_for(model(), finding, 7, "a test");
+  EXPECT_NE(text.find("each: [{pointer: \"{{pointer(contract.values.item_tenant_field)}}\", equals: \"{{fx.tenants.alpha}}\"}]"),
+            std::string::npos) << text;
+  EXPECT_EQ(text.find("not_contains: {\"{{contract.values.item_tenant_field}}\""), std::string::npos) << text;
+  register_builtin_expectations();
+  const std::string file = ::testing::TempDir() + "explored-list.yaml";
+  std::ofstream(file) << text;
+  LoadOptions options;
+  options.contract = &model().contract();
+  options.builtins = {"fx", "authority", "gateway", "platform", "scanner", "graph"};
+  auto loaded = load_scenarios({file}, options);
+  EXPECT_TRUE(loaded.ok()) << loaded.error().to_string() << "\n" << text;
+}
+
 // A token's scopes are written by the bindings' name of that set, so that another platform's
 // bindings ask its own scopes; a set the bindings do not name is written as it is.
 TEST(ExploreModel, ScopesAreWrittenByTheBindingsNameOfTheSet) {
