@@ -59,6 +59,31 @@ RequestFacts facts(const std::string& fx_key, const Route& r, std::vector<std::s
 
 const Route& list() { return route("GET", "/api/platform/items"); }
 
+// A gateway probe of users.one on the route at `route_index`, found violating `v`.
+Finding gateway_finding(std::size_t route_index, Violation v) {
+  Finding finding;
+  finding.clause = v.clause;
+  finding.check = v.check;
+  finding.violations = {std::move(v)};
+  finding.probe.kind = Probe::Kind::gateway;
+  finding.probe.route = route_index;
+  for (std::size_t i = 0; i < model().principals().size(); ++i)
+    if (model().principals()[i].fx_key == "users.one") finding.probe.principal = i;
+  return finding;
+}
+
+// A written scenario loads against the reference profile, as the pack would load it.
+void expect_loads(const std::string& text, const std::string& name) {
+  register_builtin_expectations();
+  const std::string file = ::testing::TempDir() + name;
+  std::ofstream(file) << text;
+  LoadOptions options;
+  options.contract = &model().contract();
+  options.builtins = {"fx", "authority", "gateway", "platform", "scanner", "graph"};
+  auto loaded = load_scenarios({file}, options);
+  EXPECT_TRUE(loaded.ok()) << loaded.error().to_string() << "\n" << text;
+}
+
 TEST(ExploreModel, ReadsThePlatformDeclarationAndNamesEachPartAsTheBindingsDo) {
   EXPECT_EQ(model().tenant_headers(), (std::vector<std::string>{"X-StellaOps-Tenant", "X-Tenant-Id", "X-Tenant"}));
   EXPECT_EQ(model().principals().size(), 9u);  // five users and four confidential clients; the public console is none
@@ -561,14 +586,7 @@ TEST(ExploreModel, AWrittenEchoScenarioNamesNoListEntryByIndex) {
   for (std::size_t i = 0; i < model().routes().size(); ++i)
     if (model().routes()[i].kind == Route::Kind::echo) echo = i;
   ASSERT_LT(echo, model().routes().size()) << "the reference platform declares an echo route";
-  Finding finding;
-  finding.clause = "G2";
-  finding.check = "received headers";
-  finding.violations = {Violation{"G2", "received headers", "the caller's identity headers absent", "present"}};
-  finding.probe.kind = Probe::Kind::gateway;
-  finding.probe.route = echo;
-  for (std::size_t i = 0; i < model().principals().size(); ++i)
-    if (model().principals()[i].fx_key == "users.one") finding.probe.principal = i;
+  Finding finding = gateway_finding(echo, Violation{"G2", "received headers", "the caller's identity headers absent", "present"});
   Carrier carrier;
   carrier.tenant = "tenant-alpha";
   finding.probe.carriers = {carrier};
@@ -582,14 +600,7 @@ TEST(ExploreModel, AWrittenEchoScenarioNamesNoListEntryByIndex) {
   EXPECT_NE(text.find("matrix: {each: \"{{contract.headers.identity}}\", as: identity_header}"), std::string::npos) << text;
   EXPECT_NE(text.find("\"{{identity_header}}\": \"spoofed-actor\""), std::string::npos) << text;
   EXPECT_NE(text.find("\"{{identity_header}}\": {absent: true}"), std::string::npos) << text;
-  register_builtin_expectations();
-  const std::string file = ::testing::TempDir() + "explored-echo.yaml";
-  std::ofstream(file) << text;
-  LoadOptions options;
-  options.contract = &model().contract();
-  options.builtins = {"fx", "authority", "gateway", "platform", "scanner", "graph"};
-  auto loaded = load_scenarios({file}, options);
-  EXPECT_TRUE(loaded.ok()) << loaded.error().to_string() << "\n" << text;
+  expect_loads(text, "explored-echo.yaml");
 }
 
 // A written list check holds every item to the served tenant, not only away from the tenants the
@@ -600,26 +611,12 @@ TEST(ExploreModel, AWrittenListCheckHoldsEveryItemToTheServedTenant) {
     if (model().routes()[i].kind == Route::Kind::list && model().routes()[i].tenant_param.empty() && list == model().routes().size())
       list = i;
   ASSERT_LT(list, model().routes().size()) << "the reference platform declares a list route without a path tenant";
-  Finding finding;
-  finding.clause = "I1";
-  finding.check = "status";
-  finding.violations = {Violation{"I1", "status", "200", "500"}};
-  finding.probe.kind = Probe::Kind::gateway;
-  finding.probe.route = list;
-  for (std::size_t i = 0; i < model().principals().size(); ++i)
-    if (model().principals()[i].fx_key == "users.one") finding.probe.principal = i;
+  const Finding finding = gateway_finding(list, Violation{"I1", "status", "200", "500"});
   const std::string text = scenario_for(model(), finding, 7, "a test");
   EXPECT_NE(text.find("each: [{pointer: \"{{pointer(contract.values.item_tenant_field)}}\", equals: \"{{fx.tenants.alpha}}\"}]"),
             std::string::npos) << text;
   EXPECT_EQ(text.find("not_contains: {\"{{contract.values.item_tenant_field}}\""), std::string::npos) << text;
-  register_builtin_expectations();
-  const std::string file = ::testing::TempDir() + "explored-list.yaml";
-  std::ofstream(file) << text;
-  LoadOptions options;
-  options.contract = &model().contract();
-  options.builtins = {"fx", "authority", "gateway", "platform", "scanner", "graph"};
-  auto loaded = load_scenarios({file}, options);
-  EXPECT_TRUE(loaded.ok()) << loaded.error().to_string() << "\n" << text;
+  expect_loads(text, "explored-list.yaml");
 }
 
 // A token's scopes are written by the bindings' name of that set, so that another platform's
