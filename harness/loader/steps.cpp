@@ -159,11 +159,10 @@ std::vector<ExpectationSpec> read_expectations(const StrictReader& r, const json
 
 // Why a step's `repeat` cannot be a count, if it cannot: a whole number 1..kMaxRepeat or a template.
 std::optional<std::string> repeat_refused(const json& n) {
-  const bool count = n.is_number_integer() && n.get<std::int64_t>() >= 1 && n.get<std::int64_t>() <= kMaxRepeat;
+  const bool count = n.is_number_integer() && is_repeat_count(n.get<long long>());
   const bool templated = n.is_string() && tmpl::has_template(n.get<std::string>());
   if (count || templated) return std::nullopt;
-  return "repeat is a whole number from 1 to " + std::to_string(kMaxRepeat) + ", or a template that renders to one, got " +
-         shortened(json_text(n), 80);
+  return repeat_rule() + ", or a template that renders to one, got " + shortened(json_text(n), 80);
 }
 
 StepSpec read_request_step(const StrictReader& r, const json& node, const std::string& ptr) {

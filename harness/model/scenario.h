@@ -57,7 +57,10 @@ struct ExpectationSpec {
   Loc loc;
 };
 
+// A step's repeat count: a whole number 1..kMaxRepeat. repeat_rule() begins every refusal of one.
 inline constexpr int kMaxRepeat = 1000;
+inline bool is_repeat_count(long long n) { return n >= 1 && n <= kMaxRepeat; }
+inline std::string repeat_rule() { return "repeat is a whole number from 1 to " + std::to_string(kMaxRepeat); }
 
 struct StepSpec {
   std::string name;

@@ -31,15 +31,20 @@ std::vector<Outcome> evaluate(const StepContext& c) {
 }
 }  // namespace
 
+std::optional<long long> whole_number(const json& rendered) {
+  if (rendered.is_number_integer()) return rendered.get<long long>();
+  if (!rendered.is_string()) return std::nullopt;
+  const std::string& s = rendered.get_ref<const std::string&>();
+  if (s.empty() || s.size() >= 10 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoll(s);
+}
+
 std::optional<std::vector<long long>> status_codes(const json& rendered) {
   std::vector<long long> codes;
   auto add = [&](const json& n) {
-    if (n.is_number_integer()) codes.push_back(n.get<long long>());
-    else if (n.is_string() && !n.get_ref<const std::string&>().empty() && n.get_ref<const std::string&>().size() < 10 &&
-             n.get_ref<const std::string&>().find_first_not_of("0123456789") == std::string::npos)
-      codes.push_back(std::stoll(n.get<std::string>()));
-    else return false;
-    return true;
+    const auto code = whole_number(n);
+    if (code) codes.push_back(*code);
+    return code.has_value();
   };
   if (!(rendered.is_array() ? std::all_of(rendered.begin(), rendered.end(), add) : add(rendered))) return std::nullopt;
   return codes;

@@ -61,8 +61,11 @@ std::string as_json_string(std::string_view text);
 void read_header_checks(const json& spec, const StrictReader& r, const std::string& pointer);
 std::vector<Outcome> check_headers(const std::string& kind, const json& spec, const Headers& headers);
 
-// The codes a rendered `expect: status` admits (an integer, a string of digits, or a list of
-// those), nullopt when it is none of these. The status check and the run's 429 retry read it.
+// A rendered value read as a whole number: an integer, or a string of 1–9 digits (what a template
+// gives for a number written inside text); nullopt otherwise.
+std::optional<long long> whole_number(const json& rendered);
+// The codes a rendered `expect: status` admits (a whole number or a list of them), nullopt when it
+// is none of these. The status check and the run's 429 retry read it.
 std::optional<std::vector<long long>> status_codes(const json& rendered);
 
 // For readers of specs: a string holding "{{" is a template, checked only after rendering.

@@ -5,6 +5,7 @@
 #include "common/document.h"
 #include "common/json_text.h"
 #include "common/text.h"
+#include "harness/runner/expectation.h"
 #include "harness/template/template.h"
 
 namespace tc {
@@ -60,15 +61,17 @@ Result<int> repeat_count(const StepSpec& step, const Scope& scope, const Templat
   loc.pointer = pointer_join(step.loc.pointer, "repeat");
   auto v = render(step.repeat, scope, loc, ctx);
   if (!v) return v.error();
-  long long n = 0;
-  if (v->is_number_integer()) n = v->get<long long>();
-  else if (v->is_string() && !v->get<std::string>().empty() && v->get<std::string>().size() < 10 &&
-           v->get<std::string>().find_first_not_of("0123456789") == std::string::npos)
-    n = std::stoll(v->get<std::string>());
-  if (n < 1 || n > kMaxRepeat)
-    return input_error(loc.where(), "repeat is a whole number from 1 to " + std::to_string(kMaxRepeat) + ", got " +
-                                        shortened(json_text(*v), 80));
-  return static_cast<int>(n);
+  const auto n = whole_number(*v);
+  if (!n || !is_repeat_count(*n)) return input_error(loc.where(), repeat_rule() + ", got " + shortened(json_text(*v), 80));
+  return static_cast<int>(*n);
+}
+
+// The result of a step that sends nothing: named and placed, not run unless the caller says so.
+StepResult unsent(const StepSpec& step) {
+  StepResult sr;
+  sr.name = step.name;
+  sr.loc = step.loc;
+  return sr;
 }
 }  // namespace
 
@@ -159,28 +162,21 @@ ScenarioResult run_scenario(const ScenarioCase& scenario_case, RunContext& run) 
   };
   for (const auto& step : scenario.steps) {
     if (auto missing = missing_capability(step.requires_caps, run)) {
-      StepResult sr;
-      sr.name = step.name;
-      sr.loc = step.loc;
+      StepResult sr = unsent(step);
       sr.skipped = "needs capability '" + *missing + "' that the topology does not offer";
       record(std::move(sr));
       continue;
     }
     if (failed && !step.cleanup) {
-      StepResult sr;
-      sr.name = step.name;
-      sr.loc = step.loc;
-      record(std::move(sr));
+      record(unsent(step));
       continue;
     }
     Result<int> times = 1;
     if (const auto what = thrown_by([&] { times = repeat_count(step, scope, ctx); }))
       times = Error{ErrorKind::internal, step.loc.where(), "internal error: the runner failed rendering repeat: " + *what};
     if (!times) {  // the step's error: nothing sent
-      StepResult sr;
-      sr.name = step.name;
+      StepResult sr = unsent(step);
       if (auto name = render_text(step.name, scope, step.loc, ctx)) sr.name = *name;  // as run_step names it
-      sr.loc = step.loc;
       sr.ran = true;
       sr.error = times.error();
       sr.started_ms = sr.finished_ms = epoch_ms();
