@@ -89,7 +89,8 @@ std::optional<std::string> missing_spelling(const ContractProfile& profile, cons
                           "values.all_tenants_scope", "values.operations_scope_pointer", "values.operations_tenant_filter_pointer",
                           "values.operations_kpis_pointer", "values.operations_runs_pointer", "values.groups_pointer",
                           "values.search_results_pointer", "values.navigation_pointer", "values.member_role_field",
-                          "values.member_tenants_field", "status.forbidden", "errors.forbidden", "status.bad_request",
+                          "values.member_tenants_field", "values.item_id_field", "values.item_tenant_field",
+                          "values.item_name_field", "status.forbidden", "errors.forbidden", "status.bad_request",
                           "errors.invalid_request", "events.membership_changed", "events.authz_denied",
                           "events.tenant_missing", "events.tenant_selected", "events.tenant_forbidden", "events.data_read", "events.data_not_found"})
       keys.push_back(k);

@@ -32,8 +32,7 @@ class Backend {
         profile_(ctx.profile),
         role_(ctx.options.backend_role),
         paths_(paths_of(ctx)),
-        store_(seed_items(ctx), role_, ItemFields{ctx.profile.value("item_id_field"), ctx.profile.value("item_tenant_field"),
-                                              ctx.profile.value("item_name_field")}),
+        store_(seed_items(ctx), role_, ItemFields::of(ctx.profile)),
         items_at_(json::json_pointer(ctx.profile.value("items_pointer"))),
         echo_shape_(EchoShape::from_profile(ctx.profile.values()).value()) {}  // checked when the profile loaded
 

@@ -9,15 +9,7 @@ namespace tc::stub {
 
 ItemStore::ItemStore(std::vector<Item> seed, std::string id_prefix, ItemFields fields)
     : items_(std::move(seed)), id_prefix_(std::move(id_prefix)), names_(std::move(fields)) {
-  // Fixture items spell id, tenant and name as fixtures/*/items.yaml does; answers as the profile does.
-  for (auto& item : items_) {
-    json fields = item.fields.is_object() ? item.fields : json::object();
-    json name = fields.value("name", json());
-    for (const char* fixture_field : {"id", "tenant", "name"}) fields.erase(fixture_field);
-    if (!name.is_null()) fields[names_.name] = std::move(name);
-    item.fields = std::move(fields);
-    stamp(item);
-  }
+  for (auto& item : items_) item.fields = spelt(item, names_);
 }
 
 void ItemStore::stamp(Item& item) const {

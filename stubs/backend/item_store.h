@@ -10,16 +10,9 @@
 #include <vector>
 
 #include "common/fixtures.h"
+#include "stubs/item_fields.h"
 
 namespace tc::stub {
-
-// How an item is spelt in answers: the fields that carry its id, its tenant and its name (profile
-// `values.item_id_field`, `item_tenant_field`, `item_name_field`); fixture items are renamed to them.
-struct ItemFields {
-  std::string id = "id";
-  std::string tenant = "tenant";
-  std::string name = "name";
-};
 
 class ItemStore {
  public:

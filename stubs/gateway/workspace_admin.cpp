@@ -32,7 +32,17 @@ std::optional<json> body_field(const Request& request, const std::string& name) 
 }  // namespace
 
 WorkspaceAdmin::WorkspaceAdmin(StubContext& ctx, Memberships& members, WorkspaceAdminFaults faults)
-    : ctx_(ctx), p_(ctx.profile), members_(members), faults_(faults) {}
+    : ctx_(ctx), p_(ctx.profile), members_(members), faults_(faults) {
+  const ItemFields names = ItemFields::of(p_);
+  const auto spelt_items = [&](const std::string& role) {
+    std::vector<Item> out = ctx_.fixtures.items.at(role);
+    for (Item& item : out) item.fields = spelt(item, names);
+    return out;
+  };
+  runs_ = spelt_items(ctx_.tenancy.admin->runs);
+  groups_ = spelt_items(ctx_.tenancy.admin->groups);
+  name_field_ = names.name;
+}
 
 const std::vector<std::string>& WorkspaceAdmin::tenants_of_workspace(const std::string& workspace) const {
   return ctx_.tenancy.workspaces.at(workspace).tenants;
@@ -146,7 +156,7 @@ Response WorkspaceAdmin::operations(Call& call, Decision d, const Active& active
   json runs = json::array();
   json kpis = json::object();
   long total = 0;
-  for (const auto& item : ctx_.fixtures.items.at(ctx_.tenancy.admin->runs)) {
+  for (const auto& item : runs_) {
     if (!contains(tenants, item.tenant)) continue;
     runs.push_back(item.fields);
     ++total;
@@ -165,7 +175,7 @@ Response WorkspaceAdmin::operations(Call& call, Decision d, const Active& active
 }
 
 Response WorkspaceAdmin::run(Call& call, Decision d, const std::string& sub, const std::string& run_id) {
-  const auto& runs = ctx_.fixtures.items.at(ctx_.tenancy.admin->runs);
+  const auto& runs = runs_;
   auto it = std::find_if(runs.begin(), runs.end(), [&](const Item& item) { return item.id == run_id; });
   if (it == runs.end()) return not_found(call, d, "no such run");
   d.attempted_tenant = it->tenant;
@@ -187,7 +197,7 @@ Response WorkspaceAdmin::groups(Call& call, Decision d, const Active& active, co
   // W4: no active tenant is a 404, never a wider list.
   if (tenants.empty()) return not_found(call, d, "no tenant is selected");
   json list = json::array();
-  for (const auto& item : ctx_.fixtures.items.at(ctx_.tenancy.admin->groups)) {
+  for (const auto& item : groups_) {
     if (!contains(tenants, item.tenant)) continue;
     if (group_id && item.id == *group_id) return read(call, std::move(d), item.fields);
     list.push_back(item.fields);
@@ -205,9 +215,9 @@ Response WorkspaceAdmin::search(Call& call, Decision d, const Active& active) {
   else if (faults_.search_tenant_owned) tenants = tenants_of_workspace(active.workspace);
   // W4: with no active tenant, no tenant-owned result.
   json results = json::array();
-  for (const auto& item : ctx_.fixtures.items.at(ctx_.tenancy.admin->groups)) {
+  for (const auto& item : groups_) {
     if (!contains(tenants, item.tenant)) continue;
-    const auto field = item.fields.find("name");
+    const auto field = item.fields.find(name_field_);
     const auto name = field != item.fields.end() && field->is_string() ? to_lower(field->get<std::string>()) : std::string();
     if (query.empty() || name.find(query) != std::string::npos) results.push_back(item.fields);
   }

@@ -14,6 +14,7 @@
 
 #include "stubs/frame.h"
 #include "stubs/gateway/memberships.h"
+#include "stubs/item_fields.h"
 
 namespace tc::stub::gateway {
 
@@ -73,6 +74,8 @@ class WorkspaceAdmin {
   const ContractProfile& p_;
   Memberships& members_;                           // live: owners change them (W6)
   WorkspaceAdminFaults faults_;
+  std::vector<Item> runs_, groups_;                // the fixtures' runs and groups, spelt as answers are
+  std::string name_field_;                         // a group's name, which search reads
   mutable std::mutex mu_;                          // guards remembered_
   std::map<std::string, std::string> remembered_;  // sub -> the tenant its last explicit selection chose
 };

@@ -1,5 +1,6 @@
-// Each seed platform's pack reads how a backend spells its item answers from the profile
-// (values.items_pointer, item_id_field, item_tenant_field, item_name_field), never from the pack:
+// Each seed platform's pack reads how a backend (and seed 001's workspace-admin surfaces) spells its
+// item answers from the profile (values.items_pointer, item_id_field, item_tenant_field,
+// item_name_field), never from the pack:
 // run against a copy of the seed's world whose profile spells them otherwise (/data, uid, tenant_id,
 // title), which the stubs then serve, every case still passes.
 #include <fstream>
