@@ -4,7 +4,9 @@
 // a synchronous source (it records before it answers) is read once, its answer final either way.
 // Sources: stub (GET <location><contract.paths.audit>?correlation_id=…), jsonl (a file of JSON
 // lines), http (a URL template with {{correlation_id}}; a JSON array or {"records": […]}), none (the
-// check is skipped, never passed).
+// check is skipped, never passed). With `well_formed: true` the record `present` found must also have
+// the shape U1 gives every record (common/audit_shape.h).
+#include "common/audit_shape.h"
 #include "common/json_match.h"
 #include "common/json_text.h"
 #include "harness/runner/audit_records.h"
@@ -16,12 +18,16 @@ namespace {
 constexpr const char* kKind = "audit";
 
 void read_entry(const json& e, const StrictReader& r, const std::string& p) {
-  r.object(e, p, {"component", "present", "absent", "correlation_id"}, {"component"});
+  r.object(e, p, {"component", "present", "absent", "correlation_id", "well_formed"}, {"component"});
   for (const char* key : {"component", "correlation_id"})
     if (e.contains(key)) r.string(e[key], pointer_join(p, key));
   for (const char* key : {"present", "absent"})
     if (e.contains(key)) r.map(e[key], pointer_join(p, key));
   if (e.contains("present") == e.contains("absent")) r.fail(p, "an audit check has one of present or absent");
+  if (e.contains("well_formed")) {
+    r.boolean(e["well_formed"], pointer_join(p, "well_formed"));
+    if (!e.contains("present")) r.fail(pointer_join(p, "well_formed"), "well_formed asks of the record present finds");
+  }
 }
 
 void read(const json& spec, const StrictReader& r, const std::string& pointer) {
@@ -55,7 +61,9 @@ Outcome check_entry(const StepContext& c, const json& entry) {
   const bool want_present = entry.contains("present");
   const json pattern = want_present ? entry["present"] : entry.value("absent", json::object());
   const std::string desc = name + (want_present ? " present" : " absent");
-  const std::string expected = (want_present ? "a record matching " : "no record matching ") + brief(pattern);
+  const bool well_formed = want_present && entry.value("well_formed", false);
+  const std::string expected = (want_present ? "a record matching " : "no record matching ") + brief(pattern) +
+                               (well_formed ? ", shaped as U1 says" : "");
   auto it = c.environment.components.find(name);
   if (it == c.environment.components.end())
     return failed_outcome(kKind, desc, expected, "no component '" + name + "' in the topology");
@@ -75,8 +83,12 @@ Outcome check_entry(const StepContext& c, const json& entry) {
     return failed_outcome(kKind, desc, expected, "audit source unavailable: " + records.error().to_string());
   }
   const std::vector<json>& last = *records;
-  if (const json* hit = first_match(last, pattern))
+  if (const json* hit = first_match(last, pattern)) {
+    if (well_formed)
+      if (auto problem = audit_shape_problem(*hit))
+        return with_evidence(failed_outcome(kKind, desc, expected, *problem + ": " + brief(*hit)), *hit);
     return with_evidence((want_present ? passed_outcome : failed_outcome)(kKind, desc, expected, brief(*hit)), *hit);
+  }
   if (want_present) return with_evidence(failed_outcome(kKind, desc, expected, describe(last, cid)), last);
   return with_evidence(passed_outcome(kKind, desc, expected, describe(last, cid)), last);
 }

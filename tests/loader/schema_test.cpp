@@ -114,7 +114,8 @@ TEST_F(SchemaTest, TheLoaderAndTheSchemaRejectTheSameBadFiles) {
       {"empty-header-checks.yaml", "/scenarios/0/steps/0/expect/headers"},
       {"json-absent-false.yaml", "absent takes true"},
       {"switch-not-boolean.yaml", "/scenarios/0/switches/backend_requires_signature"},
-      {"repeat-zero.yaml", "/scenarios/0/steps/0/repeat"}};
+      {"repeat-zero.yaml", "/scenarios/0/steps/0/repeat"},
+      {"well-formed-absent.yaml", "well_formed"}};
   std::vector<std::string> files;
   for (const auto& [name, reason] : bad) files.push_back(kData + "/bad/" + name);
   auto results = validate(files);

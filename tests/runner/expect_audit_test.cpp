@@ -17,8 +17,9 @@ long ms_since(Clock::time_point t) {
 // the request; /_audit?correlation_id= answers the records of that id.
 class AuditedServer {
  public:
-  explicit AuditedServer(long delay_ms, std::string event = "data.read") {
-    server_ = std::make_unique<TestServer>([this, delay_ms, event](const stub::Request& r) {
+  // `extra`: further fields of every record.
+  explicit AuditedServer(long delay_ms, std::string event = "data.read", json extra = json::object()) {
+    server_ = std::make_unique<TestServer>([this, delay_ms, event, extra](const stub::Request& r) {
       std::lock_guard lock(mu_);
       if (r.path == "/_audit") {
         ++reads_;
@@ -28,6 +29,7 @@ class AuditedServer {
         return respond(200, out.dump());
       }
       json rec = {{"event", event}, {"correlation_id", r.headers.get("X-Correlation-Id").value_or("")}, {"tenant", "tenant-alpha"}};
+      rec.update(extra);
       records_.emplace_back(Clock::now() + std::chrono::milliseconds(delay_ms), rec);
       return respond(200, "{}");
     });
@@ -107,6 +109,62 @@ TEST(ExpectAudit, ASynchronousAbsenceStillFailsWhenTheRecordIsThere) {
   Outcome o = only(r, "audit");
   EXPECT_TRUE(o.failed());
   EXPECT_NE(o.actual.find("data.write"), std::string::npos) << o.actual;
+}
+
+// The fields U1 adds to event and correlation_id, absent values null.
+json u1_fields(const std::string& ts) {
+  return {{"ts", ts}, {"component", "platform"}, {"outcome", "allow"}, {"status", 200},
+          {"actor", {{"sub", "user-ada"}, {"client_id", nullptr}, {"tenant", nullptr}}}, {"resolved_tenant", "tenant-alpha"},
+          {"attempted_tenant", nullptr}, {"target_tenant", nullptr}, {"reason", nullptr}, {"method", "GET"},
+          {"path", "/act"}, {"change_summary", nullptr}};
+}
+
+Outcome well_formed_check(const std::string& url) {
+  auto run = make_run({component("platform", url, synchronous_audit(url))});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("a", "{{platform}}/act", {expect("audit", json::array({
+      {{"component", "platform"}, {"present", {{"event", "data.read"}}}, {"well_formed", true}}}))}), scope, *run);
+  return only(r, "audit");
+}
+
+TEST(ExpectAudit, WellFormedHoldsTheRecordFoundToTheShapeU1Gives) {
+  AuditedServer full(0, "data.read", u1_fields("2026-12-05T10:11:12.345Z"));
+  EXPECT_TRUE(well_formed_check(full.url()).passed()) << well_formed_check(full.url()).actual;
+  AuditedServer offset(0, "data.read", u1_fields("2026-12-05T10:11:12+00:00"));
+  EXPECT_TRUE(well_formed_check(offset.url()).passed());
+
+  AuditedServer partial(0);  // event, correlation_id and tenant only: a subset match alone passes it
+  const Outcome o = well_formed_check(partial.url());
+  EXPECT_TRUE(o.failed());
+  EXPECT_NE(o.expected.find("shaped as U1 says"), std::string::npos) << o.expected;
+  EXPECT_NE(o.actual.find("no field 'ts'"), std::string::npos) << o.actual;
+
+  json without_method = u1_fields("2026-12-05T10:11:12Z");
+  without_method.erase("method");
+  AuditedServer omitted(0, "data.read", without_method);
+  EXPECT_NE(well_formed_check(omitted.url()).actual.find("no field 'method'"), std::string::npos);
+
+  json no_actor_tenant = u1_fields("2026-12-05T10:11:12Z");
+  no_actor_tenant["actor"].erase("tenant");
+  AuditedServer actor(0, "data.read", no_actor_tenant);
+  EXPECT_NE(well_formed_check(actor.url()).actual.find("actor has no field 'tenant'"), std::string::npos);
+
+  json with_query = u1_fields("2026-12-05T10:11:12Z");
+  with_query["path"] = "/act?tenant=tenant-alpha";
+  AuditedServer query(0, "data.read", with_query);
+  EXPECT_NE(well_formed_check(query.url()).actual.find("path is not a request's path without its query"), std::string::npos);
+
+  json status_text = u1_fields("2026-12-05T10:11:12Z");
+  status_text["status"] = "200";
+  AuditedServer text(0, "data.read", status_text);
+  EXPECT_NE(well_formed_check(text.url()).actual.find("status is not an integer or null"), std::string::npos);
+
+  for (const char* ts : {"2026-12-05 10:11:12Z", "2026-12-05T10:11:12+01:00", "2026-13-05T10:11:12Z", "1733393472"}) {
+    AuditedServer local(0, "data.read", u1_fields(ts));
+    const Outcome bad = well_formed_check(local.url());
+    EXPECT_TRUE(bad.failed()) << ts;
+    EXPECT_NE(bad.actual.find("not an RFC 3339 time in UTC"), std::string::npos) << ts << ": " << bad.actual;
+  }
 }
 
 TEST(ExpectAudit, ASynchronousPresenceFailsAtOnceWhenTheRecordIsMissing) {
