@@ -21,14 +21,8 @@ TEST(NodeBackend, ThePackRunsAgainstItAndOnlyItsBaselineFails) {
       /*baseline_may_be_empty=*/true);
   // The backends' own records were read: the pack's audit checks of platform, scanner and graph ran
   // against backend.mjs's audit query, and passed (none skipped for want of a source).
-  int backend_audit_checks = 0;
-  for (const auto& c : cases)
-    for (const auto& step : c.steps)
-      for (const auto& o : step.outcomes)
-        if (o.kind == "audit" && (o.description.starts_with("platform ") || o.description.starts_with("scanner ") ||
-                                  o.description.starts_with("graph ")))
-          backend_audit_checks += o.status == "passed";
-  EXPECT_GE(backend_audit_checks, 30) << "the backends' audit records were checked";
+  EXPECT_GE(tc::pack_test::passed_audit_checks(cases, {"platform", "scanner", "graph"}), 30)
+      << "the backends' audit records were checked";
 }
 
 }  // namespace

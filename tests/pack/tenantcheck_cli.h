@@ -129,4 +129,16 @@ inline void expect_mutate_kills_all(const std::string& topology, const std::file
   EXPECT_EQ(doc->value["fault_free"]["verdict"], "passed") << out;
 }
 
+// How many audit checks of the named components passed in `cases`: a replaced component's own
+// records were read, not skipped for want of a source.
+inline int passed_audit_checks(const std::vector<CaseRecord>& cases, const std::vector<std::string>& components) {
+  int passed = 0;
+  for (const auto& c : cases)
+    for (const auto& step : c.steps)
+      for (const auto& o : step.outcomes)
+        for (const auto& component : components)
+          passed += o.kind == "audit" && o.status == "passed" && o.description.starts_with(component + " ");
+  return passed;
+}
+
 }  // namespace tc::pack_test
