@@ -1,8 +1,10 @@
 #include "common/audit_shape.h"
 
+#include <algorithm>
 #include <initializer_list>
 #include <string_view>
 
+#include "common/redact.h"
 #include "common/utc_time.h"
 
 namespace tc {
@@ -66,6 +68,15 @@ std::optional<std::string> audit_shape_problem(const json& record) {
   const auto& path = record["path"].get_ref<const std::string&>();
   if (path.empty() || path.front() != '/' || path.find('?') != std::string::npos)
     return "the record's path is not a request's path without its query: " + record["path"].dump();
+  // One value, or on a conflict the sorted list of the distinct values (two or more).
+  if (const auto& attempted = record["attempted_tenant"]; attempted.is_array()) {
+    const bool strings = std::all_of(attempted.begin(), attempted.end(), [](const json& v) { return v.is_string(); });
+    if (!strings || attempted.size() < 2 || !std::is_sorted(attempted.begin(), attempted.end()) ||
+        std::adjacent_find(attempted.begin(), attempted.end()) != attempted.end())
+      return "the record's attempted_tenant list is not the sorted list of two or more distinct values: " +
+             attempted.dump();
+  }
+  if (holds_jwt(record.dump())) return "the record holds a token (U1: secrets never appear in a record)";
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
@@ -126,30 +127,36 @@ bool base64url_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-// kPatterns[0] by hand, in one pass: every JWT-shaped run of `text` masked, or nothing when it has
-// none. Equivalent to the pattern: "eyJ", base64url, a dot, base64url, then perhaps a dot and base64url.
-std::optional<std::string> mask_jwts(std::string_view text) {
-  std::optional<std::string> out;
-  std::size_t copied = 0;
-  for (std::size_t at = text.find(kJwtStart); at != std::string_view::npos; at = text.find(kJwtStart, at)) {
+// kPatterns[0] by hand: the first JWT-shaped run of `text` at or after `from`, as [start, end), or
+// nullopt. Equivalent to the pattern: "eyJ", base64url, a dot, base64url, then perhaps a dot and
+// base64url.
+std::optional<std::pair<std::size_t, std::size_t>> find_jwt(std::string_view text, std::size_t from) {
+  for (std::size_t at = text.find(kJwtStart, from); at != std::string_view::npos; at = text.find(kJwtStart, at + 1)) {
     std::size_t i = at + kJwtStart.size();
     const auto skip = [&] {
       while (i < text.size() && base64url_char(text[i])) ++i;
     };
     skip();
-    if (i == text.size() || text[i] != '.') {
-      ++at;
-      continue;
-    }
+    if (i == text.size() || text[i] != '.') continue;
     ++i;
     skip();
     if (i < text.size() && text[i] == '.') {
       ++i;
       skip();
     }
+    return std::pair{at, i};
+  }
+  return std::nullopt;
+}
+
+// Every JWT-shaped run of `text` masked, in one pass, or nothing when it has none.
+std::optional<std::string> mask_jwts(std::string_view text) {
+  std::optional<std::string> out;
+  std::size_t copied = 0;
+  for (auto jwt = find_jwt(text, 0); jwt; jwt = find_jwt(text, jwt->second)) {
     if (!out) out.emplace().reserve(text.size());
-    out->append(text.substr(copied, at - copied)).append(kRedacted);
-    copied = at = i;
+    out->append(text.substr(copied, jwt->first - copied)).append(kRedacted);
+    copied = jwt->second;
   }
   if (out) out->append(text.substr(copied));
   return out;
@@ -330,6 +337,8 @@ std::string Redactor::apply(std::string_view text) const {
         out.replace(at, form.size(), kRedacted);
   return out;
 }
+
+bool holds_jwt(std::string_view text) { return find_jwt(text, 0).has_value(); }
 
 Redactor& global_redactor() {
   static Redactor redactor;

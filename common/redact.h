@@ -37,6 +37,9 @@ class Redactor {
   mutable std::shared_ptr<std::vector<std::string>> pending_forms_;  // the forms of the others
 };
 
+// Whether `text` holds a JWT-shaped run (what the redactor masks as a token, whole or cut short).
+bool holds_jwt(std::string_view text);
+
 // The process-wide redactor that outputs use.
 Redactor& global_redactor();
 

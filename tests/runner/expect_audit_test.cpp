@@ -159,6 +159,23 @@ TEST(ExpectAudit, WellFormedHoldsTheRecordFoundToTheShapeU1Gives) {
   AuditedServer text(0, "data.read", status_text);
   EXPECT_NE(well_formed_check(text.url()).actual.find("status is not an integer or null"), std::string::npos);
 
+  for (const json& list : {json{"tenant-bravo", "tenant-alpha"}, json{"tenant-alpha", "tenant-alpha"}, json{"tenant-alpha"}}) {
+    json attempted = u1_fields("2026-12-05T10:11:12Z");
+    attempted["attempted_tenant"] = list;
+    AuditedServer conflict(0, "data.read", attempted);
+    EXPECT_NE(well_formed_check(conflict.url()).actual.find("not the sorted list of two or more distinct values"),
+              std::string::npos) << list;
+  }
+  json sorted = u1_fields("2026-12-05T10:11:12Z");
+  sorted["attempted_tenant"] = {"tenant-alpha", "tenant-bravo"};
+  AuditedServer conflict(0, "data.read", sorted);
+  EXPECT_TRUE(well_formed_check(conflict.url()).passed());
+
+  json token = u1_fields("2026-12-05T10:11:12Z");
+  token["reason"] = "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl";
+  AuditedServer leak(0, "data.read", token);
+  EXPECT_NE(well_formed_check(leak.url()).actual.find("the record holds a token"), std::string::npos);
+
   for (const char* ts : {"2026-12-05 10:11:12Z", "2026-12-05T10:11:12+01:00", "2026-13-05T10:11:12Z", "1733393472"}) {
     AuditedServer local(0, "data.read", u1_fields(ts));
     const Outcome bad = well_formed_check(local.url());
