@@ -5,7 +5,10 @@
 // Sources: stub (GET <location><contract.paths.audit>?correlation_id=…), jsonl (a file of JSON
 // lines), http (a URL template with {{correlation_id}}; a JSON array or {"records": […]}), none (the
 // check is skipped, never passed). With `well_formed: true` the record `present` found must also have
-// the shape U1 gives every record (common/audit_shape.h).
+// the shape U1 gives every record (common/audit_shape.h); with `after: PATTERN` it must come after a
+// record matching PATTERN in the order the source gives them (O1: records in check order).
+#include <algorithm>
+
 #include "common/audit_shape.h"
 #include "common/json_match.h"
 #include "common/json_text.h"
@@ -18,16 +21,17 @@ namespace {
 constexpr const char* kKind = "audit";
 
 void read_entry(const json& e, const StrictReader& r, const std::string& p) {
-  r.object(e, p, {"component", "present", "absent", "correlation_id", "well_formed"}, {"component"});
+  r.object(e, p, {"component", "present", "absent", "correlation_id", "well_formed", "after"}, {"component"});
   for (const char* key : {"component", "correlation_id"})
     if (e.contains(key)) r.string(e[key], pointer_join(p, key));
-  for (const char* key : {"present", "absent"})
+  for (const char* key : {"present", "absent", "after"})
     if (e.contains(key)) r.map(e[key], pointer_join(p, key));
   if (e.contains("present") == e.contains("absent")) r.fail(p, "an audit check has one of present or absent");
   if (e.contains("well_formed")) {
     r.boolean(e["well_formed"], pointer_join(p, "well_formed"));
     if (!e.contains("present")) r.fail(pointer_join(p, "well_formed"), "well_formed asks of the record present finds");
   }
+  if (e.contains("after") && !e.contains("present")) r.fail(pointer_join(p, "after"), "after orders the record present finds");
 }
 
 void read(const json& spec, const StrictReader& r, const std::string& pointer) {
@@ -35,10 +39,16 @@ void read(const json& spec, const StrictReader& r, const std::string& pointer) {
   for (std::size_t i = 0; i < spec.size(); ++i) read_entry(spec[i], r, pointer_join(pointer, i));
 }
 
-const json* first_match(const std::vector<json>& records, const json& pattern) {
-  for (const auto& r : records)
-    if (!subset_mismatch(pattern, r)) return &r;
-  return nullptr;
+// The first record matching `pattern`; with `after`, the first one after a record matching `after`.
+const json* first_match(const std::vector<json>& records, const json& pattern, const json* after = nullptr) {
+  auto from = records.begin();
+  if (after) {
+    from = std::find_if(records.begin(), records.end(), [&](const json& r) { return !subset_mismatch(*after, r); });
+    if (from == records.end()) return nullptr;
+    ++from;
+  }
+  const auto hit = std::find_if(from, records.end(), [&](const json& r) { return !subset_mismatch(pattern, r); });
+  return hit == records.end() ? nullptr : &*hit;
 }
 
 std::string describe(const std::vector<json>& records, const std::string& cid) {
@@ -62,7 +72,9 @@ Outcome check_entry(const StepContext& c, const json& entry) {
   const json pattern = want_present ? entry["present"] : entry.value("absent", json::object());
   const std::string desc = name + (want_present ? " present" : " absent");
   const bool well_formed = want_present && entry.value("well_formed", false);
+  const json* after = want_present && entry.contains("after") ? &entry["after"] : nullptr;
   const std::string expected = (want_present ? "a record matching " : "no record matching ") + brief(pattern) +
+                               (after ? " after a record matching " + brief(*after) : "") +
                                (well_formed ? ", shaped as U1 says" : "");
   auto it = c.environment.components.find(name);
   if (it == c.environment.components.end())
@@ -77,13 +89,13 @@ Outcome check_entry(const StepContext& c, const json& entry) {
   const json* path = c.scope.lookup("contract.paths.audit");
   const std::string audit_path = path && path->is_string() ? path->get<std::string>() : "";
   auto records = poll_audit_records(comp, audit_path, cid, [&](const HttpRequest& r) { return c.run.send(r); },
-                                    [&](const std::vector<json>& rs) { return first_match(rs, pattern) != nullptr; });
+                                    [&](const std::vector<json>& rs) { return first_match(rs, pattern, after) != nullptr; });
   if (!records) {
     if (records.error().kind == ErrorKind::environment) c.run.record_environment_error(records.error());
     return failed_outcome(kKind, desc, expected, "audit source unavailable: " + records.error().to_string());
   }
   const std::vector<json>& last = *records;
-  if (const json* hit = first_match(last, pattern)) {
+  if (const json* hit = first_match(last, pattern, after)) {
     if (well_formed)
       if (auto problem = audit_shape_problem(*hit))
         return with_evidence(failed_outcome(kKind, desc, expected, *problem + ": " + brief(*hit)), *hit);

@@ -162,6 +162,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"repeat-undefined.yaml", "", 5, "/scenarios/0/steps/0/repeat", "undefined variable 'times'"},
         BadCase{"repeat-include.yaml", "", 5, "/scenarios/0/steps/0/with",
                 "step 'spend' of '../steps/repeated.yaml': repeat is a whole number from 1 to 1000, or a template that renders to one, got 0"},
+        BadCase{"order-of-an-absence.yaml", "", 11, "/scenarios/0/steps/0/expect/audit/0/after",
+                "after orders the record present finds"},
         BadCase{"well-formed-absent.yaml", "", 11, "/scenarios/0/steps/0/expect/audit/0/well_formed",
                 "well_formed asks of the record present finds"},
         BadCase{"missing-url.yaml", "", 5, "/scenarios/0/steps/0/request", "missing required key 'url'"},
@@ -237,11 +239,11 @@ TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {
 TEST_F(LoaderTest, ChecksEveryFileAndReportsOneErrorPerScenario) {
   options.check_env = true;
   LoadReport all = load_all_scenarios({kData + "/bad", kData + "/good"}, options);
-  EXPECT_EQ(all.errors.size(), 31u);
+  EXPECT_EQ(all.errors.size(), 32u);
   // The good files still load, and so do the first of duplicate-scenario.yaml's two scenarios and
   // json-absent-false.yaml (its json checks are the runner's to read, not this stand-in's).
   EXPECT_EQ(all.scenarios.size(), 5u);
-  EXPECT_EQ(all.scenario_files, 34);
+  EXPECT_EQ(all.scenario_files, 35);
   auto first = load_scenarios({kData + "/bad", kData + "/good"}, options);
   ASSERT_FALSE(first.ok());
   EXPECT_THAT(first.error().where.file, EndsWith("bad/capture-later.yaml"));  // sorted: the first bad file

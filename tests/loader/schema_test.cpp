@@ -115,7 +115,8 @@ TEST_F(SchemaTest, TheLoaderAndTheSchemaRejectTheSameBadFiles) {
       {"json-absent-false.yaml", "absent takes true"},
       {"switch-not-boolean.yaml", "/scenarios/0/switches/backend_requires_signature"},
       {"repeat-zero.yaml", "/scenarios/0/steps/0/repeat"},
-      {"well-formed-absent.yaml", "well_formed"}};
+      {"well-formed-absent.yaml", "well_formed"},
+      {"order-of-an-absence.yaml", "after orders"}};
   std::vector<std::string> files;
   for (const auto& [name, reason] : bad) files.push_back(kData + "/bad/" + name);
   auto results = validate(files);

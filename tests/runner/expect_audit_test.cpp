@@ -184,6 +184,52 @@ TEST(ExpectAudit, WellFormedHoldsTheRecordFoundToTheShapeU1Gives) {
   }
 }
 
+// A component whose /act records the events `order` names, in that order, under the request's id.
+class OrderedServer {
+ public:
+  explicit OrderedServer(std::vector<std::string> order) {
+    server_ = std::make_unique<TestServer>([this, order](const stub::Request& r) {
+      std::lock_guard lock(mu_);
+      if (r.path == "/_audit") {
+        json out = json::array();
+        for (const auto& rec : records_)
+          if (rec["correlation_id"] == r.query_param("correlation_id").value_or("")) out.push_back(rec);
+        return respond(200, out.dump());
+      }
+      for (const auto& event : order)
+        records_.push_back({{"event", event}, {"correlation_id", r.headers.get("X-Correlation-Id").value_or("")}});
+      return respond(200, "{}");
+    });
+  }
+  std::string url() const { return server_->url(); }
+
+ private:
+  std::mutex mu_;
+  std::vector<json> records_;
+  std::unique_ptr<TestServer> server_;
+};
+
+Outcome ordered_check(const std::string& url) {
+  auto run = make_run({component("gateway", url, synchronous_audit(url))});
+  Scope scope(&run->root_scope());
+  auto r = run_step(step("a", "{{gateway}}/act", {expect("audit", json::array({
+      {{"component", "gateway"}, {"present", {{"event", "request.forwarded"}}}, {"after", {{"event", "tenant.selected"}}}}}))}),
+      scope, *run);
+  return only(r, "audit");
+}
+
+TEST(ExpectAudit, AfterHoldsTheRecordFoundToComeAfterAnother) {
+  OrderedServer in_order({"tenant.selected", "request.forwarded"});
+  EXPECT_TRUE(ordered_check(in_order.url()).passed()) << ordered_check(in_order.url()).actual;
+  OrderedServer reversed({"request.forwarded", "tenant.selected"});
+  const Outcome o = ordered_check(reversed.url());
+  EXPECT_TRUE(o.failed());
+  EXPECT_EQ(o.expected, "a record matching {\"event\":\"request.forwarded\"} after a record matching {\"event\":\"tenant.selected\"}");
+  EXPECT_NE(o.actual.find("2 record(s)"), std::string::npos) << o.actual;
+  OrderedServer alone({"request.forwarded"});
+  EXPECT_TRUE(ordered_check(alone.url()).failed());
+}
+
 TEST(ExpectAudit, ASynchronousPresenceFailsAtOnceWhenTheRecordIsMissing) {
   AuditedServer server(0);
   auto run = make_run({component("platform", server.url(), synchronous_audit(server.url()))});
