@@ -115,8 +115,10 @@ TEST_F(SchemaTest, TheLoaderAndTheSchemaRejectTheSameBadFiles) {
       {"json-absent-false.yaml", "absent takes true"},
       {"switch-not-boolean.yaml", "/scenarios/0/switches/backend_requires_signature"},
       {"repeat-zero.yaml", "/scenarios/0/steps/0/repeat"},
-      {"well-formed-absent.yaml", "well_formed"},
-      {"order-of-an-absence.yaml", "after orders"}};
+      {"well-formed-absent.yaml",   // the audit kind is registered here, so its own reader answers
+       "well-formed-absent.yaml:11: /scenarios/0/steps/0/expect/audit/0/well_formed: well_formed asks of the record present finds"},
+      {"order-of-an-absence.yaml",
+       "order-of-an-absence.yaml:11: /scenarios/0/steps/0/expect/audit/0/after: after orders the record present finds"}};
   std::vector<std::string> files;
   for (const auto& [name, reason] : bad) files.push_back(kData + "/bad/" + name);
   auto results = validate(files);
