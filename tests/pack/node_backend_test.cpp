@@ -1,4 +1,4 @@
-// The pack against an independent Backend (compose/examples/node-backend: backend.mjs, Node.js 20
+// The pack against an independent Backend (compose/examples/node-backend: backend.mjs, Node.js 18 or later
 // with its built-in modules only, written from docs/contract.md's B1–B5, U1–U2, E1 and I1–I4 without
 // the stub backend's code) as platform, scanner and graph, behind the stub Gateway and Authority.
 // What it does not meet is its baseline, one entry per deviation with a reason: the run passes with

@@ -1,5 +1,5 @@
 // An independent Backend of the reference platform, written from docs/contract.md (B1–B5, U1–U2, E1,
-// I1–I4) and the fixtures alone, with Node.js 20's built-in modules only. One program for the three
+// I1–I4) and the fixtures alone, with the built-in modules of Node.js 18 or later only. One program for the three
 // roles (platform, scanner, graph): `node backend.mjs --role platform` or TC_ROLE=platform.
 //
 // Settings (argument, else environment):

@@ -1,5 +1,5 @@
 // An independent Gateway for the tenantcheck reference contract (docs/contract.md O1, E1, G1–G6,
-// U1–U2, I1–I4), written from the contract text, the profile and the fixtures alone. Node.js 20,
+// U1–U2, I1–I4), written from the contract text, the profile and the fixtures alone. Node.js 18 or later,
 // built-in modules only. Configuration comes from the environment (run-gateway, topology.yaml):
 //   TC_PORT            port to listen on (127.0.0.1)
 //   TC_AUTHORITY       the Authority's base URL (discovery gives issuer and jwks_uri)
