@@ -113,11 +113,21 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
   };
 
   // Every text of a step from its record (run_record.h), redacted there; the result only says
-  // what happened (ran, broken, failed).
+  // what happened (ran, broken, failed). A step that did not pass keeps its transcript and evidence
+  // on itself, where a reader of the failure looks; the passed steps' texts go, in order, into one
+  // attachment of the case (a file per passed step would cost more than the step's request).
+  std::string passed_texts;
+  auto keep_passed = [&passed_texts](const std::string& heading, const std::string& text) {
+    passed_texts += "── " + heading + "\n" + text + (text.empty() || text.back() != '\n' ? "\n\n" : "\n");
+  };
   json steps = json::array();
   for (std::size_t i = 0; i < result.steps.size(); ++i) {
     const StepResult& step = result.steps[i];
     const StepRecord& record = c.steps[i];
+    const bool passed = step.ran && !step.broken() && !step.failed();
+    std::string title = record.name;
+    if (!record.method.empty()) title += " — " + record.method + " " + record.url;
+    if (passed && !record.transcript.empty()) keep_passed(title + ": transcript", record.transcript);
     json children = json::array();
     for (const auto& o : record.outcomes) {
       json child{{"name", o.kind + (o.description.empty() ? "" : " " + o.description)},
@@ -131,13 +141,14 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
                                              {{"name", "actual"}, {"value", o.actual}}})}};
       if (o.status == "failed") child["statusDetails"] = {{"message", "expected " + o.expected + ", actual " + o.actual}};
       if (o.status == "skipped") child["statusDetails"] = {{"message", o.reason}};
-      if (!o.evidence.empty())  // whole, not the short `actual` of the message
-        child["attachments"].push_back(attach(o.kind == "audit" ? "audit record" : o.kind + " evidence", o.evidence, true));
+      if (!o.evidence.empty()) {  // whole, not the short `actual` of the message
+        const std::string what = o.kind == "audit" ? "audit record" : o.kind + " evidence";
+        if (passed) keep_passed(title + ": " + what + (o.description.empty() ? "" : " (" + o.description + ")"), o.evidence);
+        else child["attachments"].push_back(attach(what, o.evidence, true));
+      }
       children.push_back(std::move(child));
     }
     const char* status = !step.ran ? "skipped" : step.broken() ? "broken" : step.failed() ? "failed" : "passed";
-    std::string title = record.name;
-    if (!record.method.empty()) title += " — " + record.method + " " + record.url;
     json node{{"name", title},                {"status", status},         {"stage", "finished"},
               {"start", record.started_ms},    {"stop", record.finished_ms}, {"steps", std::move(children)},
               {"attachments", json::array()}, {"parameters", json::array()}};
@@ -149,7 +160,7 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
     if (!lines.empty()) node["statusDetails"] = {{"message", redact.apply(lines)}};
     if (!step.ran)
       node["statusDetails"] = {{"message", redact.apply(step.skipped ? "skipped: " + *step.skipped : "not run: an earlier step failed")}};
-    if (!record.transcript.empty()) node["attachments"].push_back(attach("transcript", record.transcript, true));
+    if (!passed && !record.transcript.empty()) node["attachments"].push_back(attach("transcript", record.transcript, true));
     steps.push_back(std::move(node));
   }
 
@@ -202,6 +213,7 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
            {"parameters", std::move(parameters)},
            {"steps", std::move(steps)},
            {"attachments", json::array()}};
+  if (!passed_texts.empty()) doc["attachments"].push_back(attach("passed steps: transcripts and evidence", passed_texts, true));
   if (result.skipped) {
     doc["statusDetails"] = {{"message", c.skip_reason}};
   } else if (result.failed()) {

@@ -161,8 +161,13 @@ TEST_F(AllureTest, AFailingCaseHasItsStepsExpectationsAttachmentsLabelsAndLinks)
   EXPECT_GT(record.size(), 400u);
   EXPECT_NE(record.find("\"resolved_tenant\": \"tenant-charlie\""), std::string::npos) << record;
   EXPECT_EQ(r["steps"][2]["status"], "skipped");
-  ASSERT_EQ(r["attachments"].size(), 1u);
-  EXPECT_EQ(r["attachments"][0]["name"], "log tail: gateway");
+  EXPECT_TRUE(r["steps"][0]["attachments"].empty()) << "a passed step's transcript is the case's";
+  ASSERT_EQ(r["attachments"].size(), 2u);
+  EXPECT_EQ(r["attachments"][0]["name"], "passed steps: transcripts and evidence");
+  const std::string passed = slurp(dir / r["attachments"][0]["source"].get<std::string>());
+  EXPECT_EQ(passed.find("── password token — POST http://127.0.0.1:1/token: transcript\n> POST"), 0u) << passed;
+  EXPECT_EQ(passed.find("header charlie"), std::string::npos) << "the failed step's texts are its own";
+  EXPECT_EQ(r["attachments"][1]["name"], "log tail: gateway");
 
   // Nothing written holds the planted secret.
   int files = 0;
@@ -171,6 +176,36 @@ TEST_F(AllureTest, AFailingCaseHasItsStepsExpectationsAttachmentsLabelsAndLinks)
     EXPECT_EQ(slurp(e.path()).find(kSecret), std::string::npos) << e.path();
   }
   EXPECT_EQ(files, 1 + 1 + 4) << "categories.json, the result, 4 attachments";
+}
+
+TEST_F(AllureTest, APassingCaseKeepsEveryStepsTextsInOrderInOneAttachment) {
+  ScenarioResult r = failing();
+  r.steps[1].outcomes[0] = Outcome{Outcome::Status::passed, "status", "equals", "200", "200", ""};
+  r.steps.pop_back();
+  AllureWriter w = open();
+  w.on_scenario(sc, r);
+  ASSERT_FALSE(w.error()) << w.error()->to_string();
+  const json result = only_result();
+  EXPECT_EQ(result["status"], "passed");
+  for (const auto& step : result["steps"]) {
+    EXPECT_TRUE(step["attachments"].empty()) << step;
+    for (const auto& check : step["steps"]) EXPECT_TRUE(check["attachments"].empty()) << check;
+  }
+  ASSERT_EQ(result["attachments"].size(), 1u) << "no log tail for a passing case";
+  const std::string text = slurp(dir / result["attachments"][0]["source"].get<std::string>());
+  const auto token = text.find("── password token — POST http://127.0.0.1:1/token: transcript\n");
+  const auto call = text.find("── header charlie — GET http://127.0.0.1:1/api: transcript\n> GET /api\n");
+  const auto record = text.find("── header charlie — GET http://127.0.0.1:1/api: audit record (gateway present)\n");
+  ASSERT_NE(token, std::string::npos) << text;
+  ASSERT_NE(call, std::string::npos) << text;
+  ASSERT_NE(record, std::string::npos) << text;
+  EXPECT_LT(token, call);
+  EXPECT_LT(call, record);
+  EXPECT_NE(text.find("\"resolved_tenant\": \"tenant-charlie\""), std::string::npos) << "the record whole";
+  EXPECT_EQ(text.find(kSecret), std::string::npos);
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) ++files, (void)e;
+  EXPECT_EQ(files, 1 + 1 + 1) << "categories.json, the result, one attachment";
 }
 
 TEST_F(AllureTest, OutcomesMapToAllureStatusesAndCategories) {
