@@ -137,7 +137,11 @@ Scenario read_scenario(const StrictReader& r, const json& node, const std::strin
 
 // One scenario file; throws Rejected on an error of its top level, and adds the first error of
 // each scenario to `errors` (the other scenarios are still read: every error of the file is shown).
-std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions& options, std::vector<Error>& errors) {
+// The file joins the documents its steps are read from (an include of its own steps) as it is.
+std::vector<Scenario> read_scenario_file(Document&& file, const LoadOptions& options, std::vector<Error>& errors) {
+  DocumentCache cache;
+  const std::string key = fs::weakly_canonical(file.file).string();
+  const Document& doc = cache.emplace(key, std::move(file)).first->second;
   const StrictReader r(doc);
   const json& top = doc.value;
   r.object(top, "", kFileKeys, {"scenarios"});
@@ -145,8 +149,6 @@ std::vector<Scenario> read_scenario_file(const Document& doc, const LoadOptions&
   const std::vector<std::string> tags = r.strings_or_empty(top, "", "tags");
   const json file_vars = top.contains("vars") ? read_vars(r, top["vars"], "/vars") : json::object();
   r.array(top["scenarios"], "/scenarios", true);
-  DocumentCache cache;
-  cache.emplace(fs::weakly_canonical(doc.file).string(), doc);
   VariableRules rules{options.contract, options.endpoints, options.check_env, options.builtins};
   VariableRules skipped_rules = rules;
   skipped_rules.endpoints.clear();  // any component name: the scenario will not run here
@@ -203,7 +205,7 @@ LoadReport load_all_scenarios(const std::vector<std::string>& paths, const LoadO
                                                           "file (no 'steps' key)"));
       continue;
     }
-    auto read = read_strictly([&] { return read_scenario_file(*doc, options, report.errors); });
+    auto read = read_strictly([&] { return read_scenario_file(std::move(*doc), options, report.errors); });
     if (!read) report.errors.push_back(read.error());
     else for (auto& s : *read) report.scenarios.push_back(std::move(s));
   }
