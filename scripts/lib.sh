@@ -8,7 +8,7 @@ TC_CMAKE_ARGS="${TC_CMAKE_ARGS:-}"
 # Debian packages the build and the default run need. Test-only tools are added by scripts/test.
 TC_PACKAGES=(g++ cmake git ninja-build pkg-config ca-certificates curl
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libyaml-dev
-  libboost1.81-dev libcurl4-openssl-dev libssl-dev libcli11-dev libre2-dev)
+  libboost1.81-dev libcurl4-openssl-dev libssl-dev libcli11-dev libre2-dev libjemalloc-dev)
 
 # Tools our own tests use beside the build (Node.js runs the independent JWT and schema checks), and
 # the stock gateway the pack is also run through (compose/examples/apache-gateway: httpd's binary and

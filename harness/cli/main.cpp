@@ -5,6 +5,14 @@
 
 #include "harness/cli/commands.h"
 
+#ifdef TC_JEMALLOC
+// jemalloc reads its options from this symbol at start-up (harness/CMakeLists.txt): the heap and
+// jemalloc's own metadata on transparent huge pages, where the kernel offers them.
+extern "C" {
+const char* malloc_conf = "thp:always,metadata_thp:always";
+}
+#endif
+
 int main(int argc, char** argv) {
   CLI::App app{"tenantcheck: end-to-end conformance harness for multi-tenant platforms", "tenantcheck"};
   app.set_version_flag("--version", std::string("tenantcheck ") + TC_VERSION);
