@@ -2,12 +2,12 @@
 // one <uuid>-result.json per scenario case with a step per request and a nested step per
 // expectation (expected and actual as parameters); a step that did not pass has its transcript and
 // its checks' evidence (the audit record matched) attached, the passed steps' texts are one
-// attachment of the case, in step order; labels suite, feature (the scenario's sequence: its folder), story (the scenario),
-// tag, severity ("critical" when it cites an isolation invariant I1–I4, else "normal") and tenant
-// (every tenant a response was served in, by the profile's tenant header); a link per clause id to
-// its heading in the contract document; the matrix row as parameters; on failure, each component's
-// log tail. Statuses: failed = a contract violation, broken = an environment error. Everything
-// written has passed through the global redactor.
+// attachment of the case, in step order; labels suite, feature (the scenario's sequence: its
+// folder), story (the scenario), tag, severity ("critical" when it cites an isolation invariant
+// I1–I4, else "normal") and tenant (every tenant a response was served in, by the profile's tenant
+// header); a link per clause id to its heading in the contract document; the matrix row as
+// parameters; on failure, each component's log tail. Statuses: failed = a contract violation,
+// broken = an environment error. Everything written has passed through the global redactor.
 #pragma once
 #include <functional>
 #include <map>
