@@ -1,21 +1,20 @@
-// Boost.Process v2 launches; everything after the launch (signals, reaping) is plain POSIX on the pid,
-// so the supervisor controls exactly when a child is signalled and reaped.
-#define BOOST_PROCESS_USE_STD_FS 1
+// A child is started with fork and execve, and everything after (signals, reaping) is plain POSIX on
+// the pid, so the supervisor controls exactly when a child is signalled and reaped. Not Boost.Process:
+// its launcher notifies an Asio context in the forked child, which allocates, and a child forked
+// while another thread of ours held an allocator lock waited for it for ever (and the parent with it).
 #include "harness/env/child_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <type_traits>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/optional.hpp>   // Boost 1.81's v2 config names boost::optional without including it under USE_STD_FS
-#include <boost/process/v2/process.hpp>
-#include <boost/process/v2/stdio.hpp>
 
 #include <cerrno>
 #include <chrono>
@@ -28,42 +27,44 @@ extern char** environ;
 namespace tc {
 namespace {
 
-namespace bp = boost::process::v2;
+[[noreturn]] void report_errno_and_exit(int report) {
+  const int e = errno;
+  [[maybe_unused]] const ssize_t w = ::write(report, &e, sizeof e);
+  ::_exit(127);
+}
 
-// Initializer run by the v2 posix launcher: on_setup in the parent before fork (installs the
-// prepared environment), on_exec_setup in the child between fork and exec (only async-signal-safe calls).
-struct BindToParent {
-  const char* const* envp;
-  pid_t parent;
-  const std::map<int, int>* fds;   // the child's number -> ours
-
-  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&, const char* const*) {
-    launcher.env = envp;
-    for (const auto& [target, fd] : *fds) launcher.fd_whitelist.push_back(target);
-    return {};
+// The child's side, between fork and exec: async-signal-safe calls only, and no allocation (the
+// parent has other threads, whose locks a forked child inherits held). On failure it reports errno
+// through `report` and exits 127.
+[[noreturn]] void exec_child(const char* exe, const char* const* argv, const char* const* envp, pid_t parent,
+                             int null_fd, int log_fd, const std::pair<int, int>* fds, std::size_t n_fds,
+                             int report, int max_fd) {
+  auto fail = [report] { report_errno_and_exit(report); };
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) fail();
+  // The parent may have died between fork and prctl: then nobody would ever signal us.
+  if (::getppid() != parent) ::_exit(127);
+  // Its own process group, so that teardown reaches whatever it starts (the parent sets it too,
+  // whichever runs first).
+  ::setpgid(0, 0);
+  if ((null_fd >= 0 && ::dup2(null_fd, 0) == -1) || ::dup2(log_fd, 1) == -1 || ::dup2(log_fd, 2) == -1) fail();
+  // Nothing else of ours crosses the exec but the descriptors the spec hands on.
+  if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
+    for (int fd = 3; fd < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  for (std::size_t i = 0; i < n_fds; ++i) {
+    const auto [target, fd] = fds[i];
+    // dup2 onto itself keeps close-on-exec: clear it instead.
+    const int r = fd == target ? ::fcntl(fd, F_SETFD, 0) : ::dup2(fd, target);
+    if (r == -1) fail();
   }
-
-  bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) return bp::error_code(errno, bp::system_category());
-    // The parent may have died between fork and prctl: then nobody would ever signal us.
-    if (::getppid() != parent) ::_exit(127);
-    // Its own process group, so that teardown reaches whatever it starts (the parent sets it too,
-    // whichever runs first).
-    ::setpgid(0, 0);
-    for (const auto& [target, fd] : *fds) {
-      // dup2 onto itself keeps close-on-exec: clear it instead.
-      const int r = fd == target ? ::fcntl(fd, F_SETFD, 0) : ::dup2(fd, target);
-      if (r == -1) return bp::error_code(errno, bp::system_category());
-    }
-    // A child inherits the signal mask and ignored signals across exec; the runner may block
-    // SIGINT/SIGTERM while it waits for them, and the child must still stop on SIGTERM.
-    sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGHUP}) ::signal(sig, SIG_DFL);
-    return {};
-  }
-};
+  // A child inherits the signal mask and ignored signals across exec; the runner may block
+  // SIGINT/SIGTERM while it waits for them, and the child must still stop on SIGTERM.
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGHUP}) ::signal(sig, SIG_DFL);
+  ::execve(exe, const_cast<char* const*>(argv), const_cast<char* const*>(envp));
+  report_errno_and_exit(report);
+}
 
 }  // namespace
 
@@ -105,22 +106,47 @@ Result<ChildProcess> ChildProcess::start(const ChildSpec& spec) {
   if (log_fd < 0) return environment_error("", "cannot open log file " + spec.log_file + ": " + std::strerror(errno));
   int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-  boost::asio::io_context ctx;
-  bp::error_code ec;
-  pid_t pid = -1;
-  {
-    bp::posix::default_launcher launcher;
-    auto proc = launcher(ctx, ec, exe, spec.args, bp::process_stdio{null_fd, log_fd, log_fd},
-                         BindToParent{envp.data(), ::getpid(), &spec.fds});
-    if (!ec) {
-      pid = proc.id();
-      ::setpgid(pid, pid);
-      proc.detach();   // from here on the pid is ours: no terminate on destruction
+  // Everything the child needs is made here, before the fork.
+  std::vector<const char*> argv{exe.c_str()};
+  for (const auto& a : spec.args) argv.push_back(a.c_str());
+  argv.push_back(nullptr);
+  const std::vector<std::pair<int, int>> fds(spec.fds.begin(), spec.fds.end());
+  const long open_max = ::sysconf(_SC_OPEN_MAX);
+  const int max_fd = open_max > 0 && open_max < 65536 ? static_cast<int>(open_max) : 65536;
+  const pid_t parent = ::getpid();
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) == -1) {
+    ::close(log_fd);
+    if (null_fd >= 0) ::close(null_fd);
+    return environment_error("", std::string("cannot start ") + exe + ": pipe: " + std::strerror(errno));
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(report[0]);
+    exec_child(exe.c_str(), argv.data(), envp.data(), parent, null_fd, log_fd, fds.data(), fds.size(), report[1], max_fd);
+  }
+  const int fork_errno = errno;
+  ::close(report[1]);
+  int exec_errno = 0;
+  if (pid > 0) {
+    ::setpgid(pid, pid);
+    // The pipe closes at the child's exec (close-on-exec) or carries its errno: the read ends
+    // either way, since the child takes no lock before it execs or exits.
+    ssize_t got;
+    while ((got = ::read(report[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+    }
+    if (got != static_cast<ssize_t>(sizeof exec_errno)) exec_errno = 0;
+    if (exec_errno) {
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
     }
   }
+  ::close(report[0]);
   ::close(log_fd);
   if (null_fd >= 0) ::close(null_fd);
-  if (ec || pid <= 0) return environment_error("", "cannot start " + exe + ": " + ec.message());
+  if (pid < 0) return environment_error("", "cannot start " + exe + ": fork: " + std::strerror(fork_errno));
+  if (exec_errno) return environment_error("", "cannot start " + exe + ": " + std::strerror(exec_errno));
   return ChildProcess(pid);
 }
 

@@ -1,4 +1,4 @@
-// One child process of a topology: started with Boost.Process v2, stdout and stderr appended to a
+// One child process of a topology: started with fork and execve, stdout and stderr appended to a
 // log file (or handed to a descriptor), and bound to this process's life: between fork and exec the
 // child asks the kernel for SIGKILL when its parent dies (PR_SET_PDEATHSIG), so none survives a
 // SIGKILL of the runner. The child leads its own process group, and the group is what is signalled:

@@ -1,4 +1,4 @@
-// Starts a topology's components (Boost.Process v2), waits for their readiness, captures their output
+// Starts a topology's components (fork and execve), waits for their readiness, captures their output
 // to <reports>/logs/<component>.log, and tears them down (SIGTERM, then SIGKILL after a grace period).
 // Children are bound to this process's life: none survives SIGINT, SIGTERM or SIGKILL of the runner.
 #pragma once
