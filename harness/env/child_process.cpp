@@ -13,9 +13,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <type_traits>
-
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -39,14 +36,14 @@ namespace {
 [[noreturn]] void exec_child(const char* exe, const char* const* argv, const char* const* envp, pid_t parent,
                              int null_fd, int log_fd, const std::pair<int, int>* fds, std::size_t n_fds,
                              int report, int max_fd) {
-  auto fail = [report] { report_errno_and_exit(report); };
-  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) fail();
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) report_errno_and_exit(report);
   // The parent may have died between fork and prctl: then nobody would ever signal us.
   if (::getppid() != parent) ::_exit(127);
   // Its own process group, so that teardown reaches whatever it starts (the parent sets it too,
   // whichever runs first).
   ::setpgid(0, 0);
-  if ((null_fd >= 0 && ::dup2(null_fd, 0) == -1) || ::dup2(log_fd, 1) == -1 || ::dup2(log_fd, 2) == -1) fail();
+  if ((null_fd >= 0 && ::dup2(null_fd, 0) == -1) || ::dup2(log_fd, 1) == -1 || ::dup2(log_fd, 2) == -1)
+    report_errno_and_exit(report);
   // Nothing else of ours crosses the exec but the descriptors the spec hands on.
   if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
     for (int fd = 3; fd < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -54,7 +51,7 @@ namespace {
     const auto [target, fd] = fds[i];
     // dup2 onto itself keeps close-on-exec: clear it instead.
     const int r = fd == target ? ::fcntl(fd, F_SETFD, 0) : ::dup2(fd, target);
-    if (r == -1) fail();
+    if (r == -1) report_errno_and_exit(report);
   }
   // A child inherits the signal mask and ignored signals across exec; the runner may block
   // SIGINT/SIGTERM while it waits for them, and the child must still stop on SIGTERM.
