@@ -2,7 +2,11 @@
 // variables, files) may hold bytes that are not UTF-8; nlohmann's dump() throws on those, so every
 // place that turns a value into text goes through here and gets U+FFFD for such bytes instead.
 #pragma once
+#include <concepts>
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,5 +19,50 @@ inline std::string json_text(const nlohmann::json& v, int indent = -1) {
 
 // A string's own text; any other value's JSON text.
 inline std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : json_text(v); }
+
+// JSON text appended to `out` as it is produced, for a report too large to build as a value first
+// (a run's record, an Allure result): the same text json_text writes for the same value, with keys
+// in the order written. The caller keeps the structure well formed (a key before each value in an
+// object, every container closed).
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out, int indent = -1) : out_(out), indent_(indent) {}
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
+  JsonWriter& key(std::string_view name);
+  JsonWriter& value(std::string_view text);
+  JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
+  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  JsonWriter& value(bool b);
+  template <std::integral T>
+    requires(!std::same_as<T, bool>)
+  JsonWriter& value(T n) {
+    before_value();
+    out_ += std::to_string(n);
+    return *this;
+  }
+  JsonWriter& value(double d);
+  JsonWriter& value(const nlohmann::json& v);  // a whole value
+  // A list of strings.
+  JsonWriter& value(const std::vector<std::string>& texts);
+  template <class T>
+  JsonWriter& field(std::string_view name, const T& v) {
+    key(name);
+    return value(v);
+  }
+
+ private:
+  JsonWriter& open(char bracket);
+  JsonWriter& close(char bracket);
+  void before_value();
+  void newline(std::size_t depth);
+
+  std::string& out_;
+  int indent_;
+  std::vector<bool> empty_;  // per open container: nothing written in it yet
+  bool after_key_ = false;
+};
 
 }  // namespace tc

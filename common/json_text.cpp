@@ -1,0 +1,121 @@
+#include "common/json_text.h"
+
+#include "common/encoding.h"
+
+namespace tc {
+
+namespace {
+
+// A string as dump() writes it without ensure_ascii: the quote, the backslash and the control
+// characters escaped, everything else as it is. Text that is not UTF-8 goes through dump() itself,
+// so its replacement characters are the ones every other writer gives.
+void append_string(std::string& out, std::string_view s) {
+  if (!is_utf8(s)) {
+    out += json_text(nlohmann::json(std::string(s)));
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet appended
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+}  // namespace
+
+void JsonWriter::newline(std::size_t depth) {
+  if (indent_ < 0) return;
+  out_ += '\n';
+  out_.append(depth * static_cast<std::size_t>(indent_), ' ');
+}
+
+void JsonWriter::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (empty_.empty()) return;  // the top-level value
+  if (!empty_.back()) out_ += ',';
+  empty_.back() = false;
+  newline(empty_.size());
+}
+
+JsonWriter& JsonWriter::open(char bracket) {
+  before_value();
+  out_ += bracket;
+  empty_.push_back(true);
+  return *this;
+}
+
+JsonWriter& JsonWriter::close(char bracket) {
+  const bool empty = empty_.back();
+  empty_.pop_back();
+  if (!empty) newline(empty_.size());
+  out_ += bracket;
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  before_value();
+  append_string(out_, name);
+  out_ += indent_ < 0 ? ":" : ": ";
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+  before_value();
+  append_string(out_, text);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool b) {
+  before_value();
+  out_ += b ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double d) { return value(nlohmann::json(d)); }
+
+JsonWriter& JsonWriter::value(const nlohmann::json& v) {
+  before_value();
+  const std::string text = json_text(v, indent_);
+  if (indent_ < 0 || !v.is_structured()) {
+    out_ += text;
+    return *this;
+  }
+  // dump() indents from column 0; its lines move to this depth (a string holds no raw newline).
+  const std::string margin(empty_.size() * static_cast<std::size_t>(indent_), ' ');
+  for (char c : text) {
+    out_ += c;
+    if (c == '\n') out_ += margin;
+  }
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(const std::vector<std::string>& texts) {
+  begin_array();
+  for (const auto& t : texts) value(t);
+  return end_array();
+}
+
+}  // namespace tc

@@ -1,0 +1,77 @@
+#include "common/json_text.h"
+
+#include <gtest/gtest.h>
+
+namespace tc {
+namespace {
+
+using nlohmann::json;
+
+// Writes `v` through the writer, container by container, as a report writer would.
+void write(JsonWriter& w, const json& v) {
+  if (v.is_object()) {
+    w.begin_object();
+    for (const auto& [k, item] : v.items()) {
+      w.key(k);
+      write(w, item);
+    }
+    w.end_object();
+  } else if (v.is_array()) {
+    w.begin_array();
+    for (const auto& item : v) write(w, item);
+    w.end_array();
+  } else if (v.is_string()) {
+    w.value(v.get_ref<const std::string&>());
+  } else if (v.is_boolean()) {
+    w.value(v.get<bool>());
+  } else if (v.is_number_integer()) {
+    w.value(v.get<std::int64_t>());
+  } else if (v.is_number_float()) {
+    w.value(v.get<double>());
+  } else {
+    w.value(v);
+  }
+}
+
+TEST(JsonWriter, WritesWhatJsonTextWritesOnOneLineAndIndented) {
+  std::string controls;
+  for (int c = 0; c < 0x20; ++c) controls += static_cast<char>(c);
+  const json doc = {
+      {"text", "a \"quoted\" back\\slash, a tab\t and a line\nbreak, é and \xF0\x9F\x94\x91, DEL \x7F"},
+      {"controls", controls},
+      {"not utf-8", "caf\xE9 \xC0\xAF \xED\xA0\x80 end"},
+      {"numbers", {0, -7, 1234567890123LL, 2.5, 12.0, 0.1}},
+      {"flags", {true, false, nullptr}},
+      {"empty list", json::array()},
+      {"empty map", json::object()},
+      {"nested", {{"a", {{"b", json::array({json::object(), json::array({1})})}}}}},
+  };
+  for (int indent : {-1, 2, 4}) {
+    std::string out;
+    JsonWriter w(out, indent);
+    write(w, doc);
+    EXPECT_EQ(out, json_text(doc, indent)) << "indent " << indent;
+  }
+}
+
+TEST(JsonWriter, AWholeValueWrittenInsideKeepsTheIndentationOfWhereItGoes) {
+  const json row = {{"tenant", "tenant-alpha"}, {"ids", {1, 2}}, {"none", json::array()}};
+  const json doc = {{"cases", json::array({{{"row", row}, {"line", 3}}})}};
+  std::string out;
+  JsonWriter w(out, 2);
+  w.begin_object().key("cases").begin_array().begin_object().field("line", 3).field("row", row);
+  w.end_object().end_array().end_object();
+  EXPECT_EQ(out, json_text(doc, 2));
+  EXPECT_EQ(json::parse(out), doc);
+}
+
+TEST(JsonWriter, KeysComeInTheOrderWrittenAndListsOfTextsAsLists) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field("z", "last first").field("a", std::vector<std::string>{"x", "y"}).field("m", std::vector<std::string>{});
+  w.end_object();
+  EXPECT_EQ(out, R"({"z":"last first","a":["x","y"],"m":[]})");
+}
+
+}  // namespace
+}  // namespace tc
