@@ -104,23 +104,75 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
   const Scenario& s = *sc.scenario;
   const std::string uuid = new_uuid();
   const fs::path dir(options_.results_dir);
+  const std::string full_name = sc.suite_name + "." + sc.test_name;
+  const std::string status = c.outcome == "error" ? "broken" : c.outcome;  // Allure's word for it
   std::vector<std::pair<std::string, std::string>> files;  // attachment file name, content
+  // The result is written as it is built (a case of many steps would otherwise be built as a JSON
+  // value first, every text copied into it).
+  std::string text;
+  JsonWriter w(text);
   // Text from a record is redacted already and written as it is; any other text is redacted here.
-  auto attach = [&](const std::string& name, const std::string& text, bool redacted = false) {
+  auto attach = [&](const std::string& name, const std::string& content, bool redacted = false) {
     const std::string source = uuid + "-" + std::to_string(files.size()) + "-attachment.txt";
-    files.emplace_back(source, redacted ? text : redact.apply(text));
-    return json{{"name", name}, {"source", source}, {"type", "text/plain"}};
+    files.emplace_back(source, redacted ? content : redact.apply(content));
+    w.begin_object().field("name", name).field("source", source).field("type", "text/plain").end_object();
   };
+  auto name_value = [&w](const std::string& name, const std::string& value) {
+    w.begin_object().field("name", name).field("value", value).end_object();
+  };
+
+  std::string name = s.name;
+  std::vector<std::pair<std::string, std::string>> parameters;
+  if (sc.row.is_object()) {
+    std::string label;
+    for (const auto& key : s.matrix_keys) {
+      if (!sc.row.contains(key)) continue;
+      const std::string v = redact.apply(value_text(sc.row[key]));
+      parameters.emplace_back(key, v);
+      label += (label.empty() ? "" : ", ") + key + "=" + v;
+    }
+    name += " [" + label + "]";
+  }
+  w.begin_object().field("uuid", uuid).field("historyId", fnv_hex(full_name)).field("testCaseId", fnv_hex(full_name));
+  w.field("name", name);  // the scenario's own words: not redacted ("a bare Bearer challenge" is no token)
+  w.field("fullName", full_name).field("description", s.description).field("status", status).field("stage", "finished");
+  w.field("start", result.started_ms).field("stop", result.finished_ms);
+
+  w.key("labels").begin_array();
+  name_value("suite", sc.suite_name);
+  name_value("feature", fs::path(s.file).parent_path().filename().string());
+  name_value("story", s.name);
+  for (const auto& t : s.tags) name_value("tag", t);
+  const bool invariant = std::any_of(s.requirements.begin(), s.requirements.end(),
+                                     [](const std::string& r) { return !r.empty() && r[0] == 'I'; });
+  name_value("severity", invariant ? "critical" : "normal");
+  for (const auto& t : served_tenants(result, options_.tenant_header)) name_value("tenant", redact.apply(t));
+  name_value("framework", "tenantcheck");
+  w.end_array();
+
+  w.key("links").begin_array();
+  for (const auto& id : s.requirements) {
+    std::string anchor = lower(id);
+    for (const auto& clause : options_.clauses)
+      if (clause.id == id) anchor = heading_anchor(clause.id + " \xE2\x80\x94 " + clause.title);
+    w.begin_object().field("name", id).field("url", options_.contract_url + "#" + anchor).field("type", "requirement");
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("parameters").begin_array();
+  for (const auto& [key, value] : parameters) name_value(key, value);
+  w.end_array();
 
   // Every text of a step from its record (run_record.h), redacted there; the result only says
   // what happened (ran, broken, failed). A step that did not pass keeps its transcript and evidence
   // on itself, where a reader of the failure looks; the passed steps' texts go, in order, into one
   // attachment of the case (a file per passed step would cost more than the step's request).
   std::string passed_texts;
-  auto keep_passed = [&passed_texts](const std::string& heading, const std::string& text) {
-    passed_texts += "── " + heading + "\n" + text + (text.empty() || text.back() != '\n' ? "\n\n" : "\n");
+  auto keep_passed = [&passed_texts](const std::string& heading, const std::string& content) {
+    passed_texts += "── " + heading + "\n" + content + (content.empty() || content.back() != '\n' ? "\n\n" : "\n");
   };
-  json steps = json::array();
+  w.key("steps").begin_array();
   for (std::size_t i = 0; i < result.steps.size(); ++i) {
     const StepResult& step = result.steps[i];
     const StepRecord& record = c.steps[i];
@@ -128,102 +180,61 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
     std::string title = record.name;
     if (!record.method.empty()) title += " — " + record.method + " " + record.url;
     if (passed && !record.transcript.empty()) keep_passed(title + ": transcript", record.transcript);
-    json children = json::array();
+    const char* step_status = !step.ran ? "skipped" : step.broken() ? "broken" : step.failed() ? "failed" : "passed";
+    w.begin_object().field("name", title).field("status", step_status).field("stage", "finished");
+    w.field("start", record.started_ms).field("stop", record.finished_ms);
+    w.key("steps").begin_array();
     for (const auto& o : record.outcomes) {
-      json child{{"name", o.kind + (o.description.empty() ? "" : " " + o.description)},
-                 {"status", o.status},
-                 {"stage", "finished"},
-                 {"start", record.started_ms},
-                 {"stop", record.finished_ms},
-                 {"steps", json::array()},
-                 {"attachments", json::array()},
-                 {"parameters", json::array({{{"name", "expected"}, {"value", o.expected}},
-                                             {{"name", "actual"}, {"value", o.actual}}})}};
-      if (o.status == "failed") child["statusDetails"] = {{"message", "expected " + o.expected + ", actual " + o.actual}};
-      if (o.status == "skipped") child["statusDetails"] = {{"message", o.reason}};
+      w.begin_object().field("name", o.kind + (o.description.empty() ? "" : " " + o.description));
+      w.field("status", o.status).field("stage", "finished").field("start", record.started_ms).field("stop", record.finished_ms);
+      w.key("steps").begin_array().end_array();
+      w.key("attachments").begin_array();
       if (!o.evidence.empty()) {  // whole, not the short `actual` of the message
         const std::string what = o.kind == "audit" ? "audit record" : o.kind + " evidence";
         if (passed) keep_passed(title + ": " + what + (o.description.empty() ? "" : " (" + o.description + ")"), o.evidence);
-        else child["attachments"].push_back(attach(what, o.evidence, true));
+        else attach(what, o.evidence, true);
       }
-      children.push_back(std::move(child));
+      w.end_array();
+      w.key("parameters").begin_array();
+      name_value("expected", o.expected);
+      name_value("actual", o.actual);
+      w.end_array();
+      if (o.status == "failed")
+        w.key("statusDetails").begin_object().field("message", "expected " + o.expected + ", actual " + o.actual).end_object();
+      if (o.status == "skipped") w.key("statusDetails").begin_object().field("message", o.reason).end_object();
+      w.end_object();
     }
-    const char* status = !step.ran ? "skipped" : step.broken() ? "broken" : step.failed() ? "failed" : "passed";
-    json node{{"name", title},                {"status", status},         {"stage", "finished"},
-              {"start", record.started_ms},    {"stop", record.finished_ms}, {"steps", std::move(children)},
-              {"attachments", json::array()}, {"parameters", json::array()}};
-    if (record.status) node["parameters"].push_back({{"name", "status"}, {"value", std::to_string(record.status)}});
-    if (!record.correlation_id.empty())
-      node["parameters"].push_back({{"name", "correlation id"}, {"value", record.correlation_id}});
+    w.end_array();
+    w.key("attachments").begin_array();
+    if (!passed && !record.transcript.empty()) attach("transcript", record.transcript, true);
+    w.end_array();
+    w.key("parameters").begin_array();
+    if (record.status) name_value("status", std::to_string(record.status));
+    if (!record.correlation_id.empty()) name_value("correlation id", record.correlation_id);
+    w.end_array();
     std::string lines;
     for (const auto& l : step.failure_lines()) lines += l + "\n";
-    if (!lines.empty()) node["statusDetails"] = {{"message", redact.apply(lines)}};
-    if (!step.ran)
-      node["statusDetails"] = {{"message", redact.apply(step.skipped ? "skipped: " + *step.skipped : "not run: an earlier step failed")}};
-    if (!passed && !record.transcript.empty()) node["attachments"].push_back(attach("transcript", record.transcript, true));
-    steps.push_back(std::move(node));
+    if (!step.ran) lines = step.skipped ? "skipped: " + *step.skipped : "not run: an earlier step failed";
+    if (!lines.empty()) w.key("statusDetails").begin_object().field("message", redact.apply(lines)).end_object();
+    w.end_object();
   }
+  w.end_array();
 
-  const std::string full_name = sc.suite_name + "." + sc.test_name;
-  const std::string status = c.outcome == "error" ? "broken" : c.outcome;  // Allure's word for it
-  std::string name = s.name;
-  json parameters = json::array();
-  if (sc.row.is_object()) {
-    std::string label;
-    for (const auto& key : s.matrix_keys) {
-      if (!sc.row.contains(key)) continue;
-      const std::string v = redact.apply(value_text(sc.row[key]));
-      parameters.push_back({{"name", key}, {"value", v}});
-      label += (label.empty() ? "" : ", ") + key + "=" + v;
-    }
-    name += " [" + label + "]";
-  }
-  json labels = json::array();
-  auto label = [&labels](const std::string& n, const std::string& v) { labels.push_back({{"name", n}, {"value", v}}); };
-  label("suite", sc.suite_name);
-  label("feature", fs::path(s.file).parent_path().filename().string());
-  label("story", s.name);
-  for (const auto& t : s.tags) label("tag", t);
-  const bool invariant = std::any_of(s.requirements.begin(), s.requirements.end(),
-                                     [](const std::string& r) { return !r.empty() && r[0] == 'I'; });
-  label("severity", invariant ? "critical" : "normal");
-  for (const auto& t : served_tenants(result, options_.tenant_header)) label("tenant", redact.apply(t));
-  label("framework", "tenantcheck");
-
-  json links = json::array();
-  for (const auto& id : s.requirements) {
-    std::string anchor = lower(id);
-    for (const auto& c : options_.clauses)
-      if (c.id == id) anchor = heading_anchor(c.id + " \xE2\x80\x94 " + c.title);
-    links.push_back({{"name", id}, {"url", options_.contract_url + "#" + anchor}, {"type", "requirement"}});
-  }
-
-  json doc{{"uuid", uuid},
-           {"historyId", fnv_hex(full_name)},
-           {"testCaseId", fnv_hex(full_name)},
-           {"name", name},  // the scenario's own words: not redacted ("a bare Bearer challenge" is no token)
-           {"fullName", full_name},
-           {"description", s.description},
-           {"status", status},
-           {"stage", "finished"},
-           {"start", result.started_ms},
-           {"stop", result.finished_ms},
-           {"labels", std::move(labels)},
-           {"links", std::move(links)},
-           {"parameters", std::move(parameters)},
-           {"steps", std::move(steps)},
-           {"attachments", json::array()}};
-  if (!passed_texts.empty()) doc["attachments"].push_back(attach("passed steps: transcripts and evidence", passed_texts, true));
+  w.key("attachments").begin_array();
+  if (!passed_texts.empty()) attach("passed steps: transcripts and evidence", passed_texts, true);
+  if (!result.skipped && result.failed() && options_.log_tails)
+    for (const auto& [component, tail] : options_.log_tails())
+      if (!tail.empty()) attach("log tail: " + component, tail);
+  w.end_array();
   if (result.skipped) {
-    doc["statusDetails"] = {{"message", c.skip_reason}};
+    w.key("statusDetails").begin_object().field("message", c.skip_reason).end_object();
   } else if (result.failed()) {
     std::string message;  // the record's failure lines, the case's environment error among them
     for (const auto& l : c.failures) message += l + "\n";
-    doc["statusDetails"] = {{"message", message}, {"trace", redact.apply(result.failure_message())}};
-    if (options_.log_tails)
-      for (const auto& [component, tail] : options_.log_tails())
-        if (!tail.empty()) doc["attachments"].push_back(attach("log tail: " + component, tail));
+    w.key("statusDetails").begin_object().field("message", message).field("trace", redact.apply(result.failure_message()));
+    w.end_object();
   }
+  w.end_object();
 
   std::lock_guard lock(mu_);
   bool written = true;  // an attachment lost is a result lost: said, as for the result itself
@@ -234,7 +245,7 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
     written = !file.fail() && written;
   }
   std::ofstream out(dir / (uuid + "-result.json"));
-  out << json_text(doc) << "\n";
+  out << text << "\n";
   out.close();
   if ((out.fail() || !written) && !error_) error_ = environment_error("", "cannot write Allure results into " + options_.results_dir);
 }

@@ -11,10 +11,49 @@
 
 namespace tc {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutcomeRecord, status, kind, description, expected, actual, reason,
-                                                evidence)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StepRecord, name, file, line, ran, method, url, correlation_id, status,
-                                                elapsed_ms, started_ms, finished_ms, error, transcript, outcomes)
+namespace {
+
+// The fields of a check's and of a step's record in results.json, in its order: the one list that
+// writing and reading both go through.
+template <class Record, class Visit>
+void outcome_fields(Record& o, Visit&& field) {
+  field("status", o.status);
+  field("kind", o.kind);
+  field("description", o.description);
+  field("expected", o.expected);
+  field("actual", o.actual);
+  field("reason", o.reason);
+  field("evidence", o.evidence);
+}
+
+template <class Record, class Visit>
+void step_fields(Record& s, Visit&& field) {
+  field("name", s.name);
+  field("file", s.file);
+  field("line", s.line);
+  field("ran", s.ran);
+  field("method", s.method);
+  field("url", s.url);
+  field("correlation_id", s.correlation_id);
+  field("status", s.status);
+  field("elapsed_ms", s.elapsed_ms);
+  field("started_ms", s.started_ms);
+  field("finished_ms", s.finished_ms);
+  field("error", s.error);
+  field("transcript", s.transcript);
+  field("outcomes", s.outcomes);
+}
+
+}  // namespace
+
+// Read field by field; a field missing keeps its default (records of older runs), one of another
+// type is a json::type_error.
+void from_json(const nlohmann::json& j, OutcomeRecord& o) {
+  outcome_fields(o, [&j](const char* key, auto& v) { v = j.value(key, v); });
+}
+void from_json(const nlohmann::json& j, StepRecord& s) {
+  step_fields(s, [&j](const char* key, auto& v) { v = j.value(key, v); });
+}
 
 namespace {
 
@@ -31,17 +70,37 @@ json redacted(const json& v) {
   return out;
 }
 
-json to_json(const CaseRecord& c) {
-  json steps = json::array();
-  for (const auto& st : c.steps) steps.push_back(st);
-  return json{{"suite", c.suite},         {"test", c.test},
-              {"scenario", c.scenario},   {"file", c.file},
-              {"line", c.line},           {"tags", c.tags},
-              {"requirements", c.requirements}, {"row", c.row},
-              {"outcome", c.outcome},     {"failures", c.failures},
-              {"skip_reason", c.skip_reason}, {"output", c.output},
-              {"started_ms", c.started_ms}, {"finished_ms", c.finished_ms},
-              {"after_deadline", c.after_deadline}, {"steps", std::move(steps)}};
+void write_step(JsonWriter& w, const StepRecord& step) {
+  w.begin_object();
+  step_fields(step, [&w](const char* key, const auto& v) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::vector<OutcomeRecord>>) {
+      w.key(key).begin_array();
+      for (const auto& o : v) {
+        w.begin_object();
+        outcome_fields(o, [&w](const char* k, const std::string& text) { w.field(k, text); });
+        w.end_object();
+      }
+      w.end_array();
+    } else {
+      w.field(key, v);
+    }
+  });
+  w.end_object();
+}
+
+// In the order read_run_record reads them.
+void write_case(JsonWriter& w, const CaseRecord& c) {
+  w.begin_object();
+  w.field("suite", c.suite).field("test", c.test).field("scenario", c.scenario).field("file", c.file);
+  w.field("line", c.line).field("tags", c.tags).field("requirements", c.requirements);
+  w.field("outcome", c.outcome).field("failures", c.failures).field("skip_reason", c.skip_reason);
+  w.field("output", c.output).field("started_ms", c.started_ms).field("finished_ms", c.finished_ms);
+  w.field("after_deadline", c.after_deadline);
+  w.key("steps").begin_array();
+  for (const auto& st : c.steps) write_step(w, st);
+  w.end_array();
+  w.field("row", c.row);
+  w.end_object();
 }
 
 std::string outcome_status(const Outcome& o) {
@@ -158,13 +217,26 @@ void RunRecorder::set_property(const std::string& name, const std::string& value
 }
 
 Result<Unit> write_run_record(const RunRecord& record, const std::string& reports_dir) {
-  json doc{{"format", kFormat}, {"properties", record.properties}, {"summary", record.counts()}, {"cases", json::array()}};
-  for (const auto& c : record.cases) doc["cases"].push_back(to_json(c));
+  // Written as it is produced: a run of many steps would otherwise be built as a JSON value first,
+  // every text copied into it, and then written.
+  std::string text;
+  JsonWriter w(text, 2);
+  w.begin_object().field("format", kFormat);
+  w.key("properties").begin_object();
+  for (const auto& [name, value] : record.properties) w.field(name, value);
+  w.end_object();
+  w.key("summary").begin_object();
+  for (const auto& [outcome, n] : record.counts()) w.field(outcome, n);
+  w.end_object();
+  w.key("cases").begin_array();
+  for (const auto& c : record.cases) write_case(w, c);
+  w.end_array().end_object();
+  text += '\n';
   std::error_code ec;
   fs::create_directories(reports_dir, ec);
   const fs::path path = fs::path(reports_dir) / "results.json";
   std::ofstream out(path);
-  out << json_text(doc, 2) << "\n";
+  out << text;
   if (!out) return environment_error("", "cannot write " + path.string());
   return Unit{};
 }
