@@ -33,8 +33,9 @@ namespace {
 // The child's side, between fork and exec: async-signal-safe calls only, and no allocation (the
 // parent has other threads, whose locks a forked child inherits held). On failure it reports errno
 // through `report` and exits 127.
+// `fds` is the child's own copy (target, source), changed in place.
 [[noreturn]] void exec_child(const char* exe, const char* const* argv, const char* const* envp, pid_t parent,
-                             int null_fd, int log_fd, const std::pair<int, int>* fds, std::size_t n_fds,
+                             int null_fd, int log_fd, std::pair<int, int>* fds, std::size_t n_fds,
                              int report, int max_fd) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) report_errno_and_exit(report);
   // The parent may have died between fork and prctl: then nobody would ever signal us.
@@ -42,17 +43,24 @@ namespace {
   // Its own process group, so that teardown reaches whatever it starts (the parent sets it too,
   // whichever runs first).
   ::setpgid(0, 0);
+  // Every descriptor read from below moves above every number written to (stdio and the spec's
+  // targets), so that no dup2 replaces one still needed: a target that is the report pipe's number
+  // would make an exec failure look like success, one that is another's source would hand on the
+  // wrong file.
+  int floor = 3;
+  for (std::size_t i = 0; i < n_fds; ++i) floor = std::max(floor, fds[i].first + 1);
+  auto lift = [floor](int fd) { return fd >= 0 && fd < floor ? ::fcntl(fd, F_DUPFD_CLOEXEC, floor) : fd; };
+  if ((report = lift(report)) == -1) ::_exit(127);
+  if ((null_fd >= 0 && (null_fd = lift(null_fd)) == -1) || (log_fd = lift(log_fd)) == -1) report_errno_and_exit(report);
+  for (std::size_t i = 0; i < n_fds; ++i)
+    if ((fds[i].second = lift(fds[i].second)) == -1) report_errno_and_exit(report);
   if ((null_fd >= 0 && ::dup2(null_fd, 0) == -1) || ::dup2(log_fd, 1) == -1 || ::dup2(log_fd, 2) == -1)
     report_errno_and_exit(report);
   // Nothing else of ours crosses the exec but the descriptors the spec hands on.
   if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
     for (int fd = 3; fd < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-  for (std::size_t i = 0; i < n_fds; ++i) {
-    const auto [target, fd] = fds[i];
-    // dup2 onto itself keeps close-on-exec: clear it instead.
-    const int r = fd == target ? ::fcntl(fd, F_SETFD, 0) : ::dup2(fd, target);
-    if (r == -1) report_errno_and_exit(report);
-  }
+  for (std::size_t i = 0; i < n_fds; ++i)  // every source is above every target now
+    if (::dup2(fds[i].second, fds[i].first) == -1) report_errno_and_exit(report);
   // A child inherits the signal mask and ignored signals across exec; the runner may block
   // SIGINT/SIGTERM while it waits for them, and the child must still stop on SIGTERM.
   sigset_t none;
@@ -107,7 +115,7 @@ Result<ChildProcess> ChildProcess::start(const ChildSpec& spec) {
   std::vector<const char*> argv{exe.c_str()};
   for (const auto& a : spec.args) argv.push_back(a.c_str());
   argv.push_back(nullptr);
-  const std::vector<std::pair<int, int>> fds(spec.fds.begin(), spec.fds.end());
+  std::vector<std::pair<int, int>> fds(spec.fds.begin(), spec.fds.end());
   const long open_max = ::sysconf(_SC_OPEN_MAX);
   const int max_fd = open_max > 0 && open_max < 65536 ? static_cast<int>(open_max) : 65536;
   const pid_t parent = ::getpid();

@@ -23,7 +23,8 @@ struct ChildSpec {
   std::map<std::string, std::string> env;      // added to (or replacing in) this process's environment
   std::string log_file;                        // stdout and stderr, truncated at start (without output_fd)
   int output_fd = -1;                          // stdout and stderr to this descriptor instead
-  std::map<int, int> fds{};                    // further descriptors the child inherits: its number -> ours
+  // Further descriptors the child inherits: its number (3 or more) -> ours; the numbers may cross.
+  std::map<int, int> fds{};
 };
 
 class ChildProcess {
