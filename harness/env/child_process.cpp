@@ -43,23 +43,40 @@ namespace {
   // Its own process group, so that teardown reaches whatever it starts (the parent sets it too,
   // whichever runs first).
   ::setpgid(0, 0);
-  // Every descriptor read from below moves above every number written to (stdio and the spec's
-  // targets), so that no dup2 replaces one still needed: a target that is the report pipe's number
-  // would make an exec failure look like success, one that is another's source would hand on the
-  // wrong file.
+  // A descriptor read from below whose number is written to (stdio, a spec target) moves above every
+  // such number first, so that no dup2 replaces one still needed: a target that is the report pipe's
+  // number would make an exec failure look like success, one that is another's source would hand on
+  // the wrong file. Descriptors out of the way stay where they are.
   int floor = 3;
   for (std::size_t i = 0; i < n_fds; ++i) floor = std::max(floor, fds[i].first + 1);
-  auto lift = [floor](int fd) { return fd >= 0 && fd < floor ? ::fcntl(fd, F_DUPFD_CLOEXEC, floor) : fd; };
-  if ((report = lift(report)) == -1) ::_exit(127);
-  if ((null_fd >= 0 && (null_fd = lift(null_fd)) == -1) || (log_fd = lift(log_fd)) == -1) report_errno_and_exit(report);
-  for (std::size_t i = 0; i < n_fds; ++i)
-    if ((fds[i].second = lift(fds[i].second)) == -1) report_errno_and_exit(report);
+  auto in_the_way = [fds, n_fds](int fd) {
+    if (fd < 3) return fd >= 0;
+    for (std::size_t i = 0; i < n_fds; ++i)
+      if (fds[i].first == fd) return true;
+    return false;
+  };
+  auto lift = [&](int& fd) {
+    if (!in_the_way(fd)) return true;
+    const int up = ::fcntl(fd, F_DUPFD_CLOEXEC, floor);
+    if (up == -1) return false;
+    fd = up;
+    return true;
+  };
+  if (!lift(report) || !lift(null_fd) || !lift(log_fd)) report_errno_and_exit(report);
+  for (std::size_t i = 0; i < n_fds; ++i) {
+    const int source = fds[i].second;
+    if (!in_the_way(source)) continue;
+    int up = source;
+    if (!lift(up)) report_errno_and_exit(report);
+    for (std::size_t j = i; j < n_fds; ++j)  // one copy however many numbers it is handed on as
+      if (fds[j].second == source) fds[j].second = up;
+  }
   if ((null_fd >= 0 && ::dup2(null_fd, 0) == -1) || ::dup2(log_fd, 1) == -1 || ::dup2(log_fd, 2) == -1)
     report_errno_and_exit(report);
   // Nothing else of ours crosses the exec but the descriptors the spec hands on.
   if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
     for (int fd = 3; fd < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-  for (std::size_t i = 0; i < n_fds; ++i)  // every source is above every target now
+  for (std::size_t i = 0; i < n_fds; ++i)  // no source is any target's number now
     if (::dup2(fds[i].second, fds[i].first) == -1) report_errno_and_exit(report);
   // A child inherits the signal mask and ignored signals across exec; the runner may block
   // SIGINT/SIGTERM while it waits for them, and the child must still stop on SIGTERM.
