@@ -168,9 +168,22 @@ RsaKey::RsaKey(RsaKey&&) noexcept = default;
 RsaKey& RsaKey::operator=(RsaKey&&) noexcept = default;
 RsaKey::~RsaKey() = default;
 
-RsaKey RsaKey::generate(int bits) {
-  EVP_PKEY* raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits));
-  if (!raw) throw std::runtime_error(openssl_error("RSA key generation"));
+RsaKey RsaKey::generate(int bits, const std::atomic<bool>* stop) {
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), bits) != 1)
+    throw std::runtime_error(openssl_error("RSA key generation"));
+  if (stop) {
+    // OpenSSL calls back while it searches for primes; 0 stops the search.
+    EVP_PKEY_CTX_set_app_data(ctx.get(), const_cast<std::atomic<bool>*>(stop));
+    EVP_PKEY_CTX_set_cb(ctx.get(), [](EVP_PKEY_CTX* c) {
+      return static_cast<const std::atomic<bool>*>(EVP_PKEY_CTX_get_app_data(c))->load() ? 0 : 1;
+    });
+  }
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_generate(ctx.get(), &raw) != 1) {
+    if (stop && stop->load()) throw std::runtime_error("RSA key generation: stopped");
+    throw std::runtime_error(openssl_error("RSA key generation"));
+  }
   auto impl = std::make_unique<Impl>();
   impl->key.reset(raw);
   return RsaKey(std::move(impl));

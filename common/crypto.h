@@ -1,5 +1,6 @@
 // Hashes, HMAC, randomness and RSA keys on OpenSSL 3. Thread-safe: no shared mutable state.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,7 +22,10 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 // through private_pem(), for a process that hands its key to a child (0600 file, removed after).
 class RsaKey {
  public:
-  static RsaKey generate(int bits = 2048);
+  // Throws std::runtime_error when generation fails, or when `stop` is set while it runs (it is
+  // looked at between candidate primes, so a process that stops need not wait for a key it will
+  // not use).
+  static RsaKey generate(int bits = 2048, const std::atomic<bool>* stop = nullptr);
   // The keys of PEM private keys one after another (PKCS#8), in order; throws std::runtime_error when
   // there is none, or when a block is not an RSA private key.
   static std::vector<RsaKey> from_private_pems(std::string_view pems);

@@ -11,7 +11,9 @@ namespace tc::stub::authority {
 namespace {
 std::string new_kid(std::size_t n) { return "k" + std::to_string(n) + "-" + random_token(6); }
 
-std::shared_ptr<const RsaKey> generate() { return std::make_shared<const RsaKey>(RsaKey::generate()); }
+std::shared_ptr<const RsaKey> generate(const std::atomic<bool>& stop) {
+  return std::make_shared<const RsaKey>(RsaKey::generate(2048, &stop));
+}
 
 using Key = KeyStore::Key;
 
@@ -36,14 +38,18 @@ KeyStore::KeyStore(const std::string& private_pems) {
     else
       next_.push_back(std::move(key));
   }
-  if (keys_.empty()) keys_.push_back({new_kid(1), in_background(generate)});
+  if (keys_.empty()) keys_.push_back({new_kid(1), in_background([stop = stop_] { return generate(*stop); })});
   // The spare waits for the first key, so the two never compete for a core at start.
   if (next_.empty())
-    next_.push_back(in_background([first = keys_.front().key] {
+    next_.push_back(in_background([first = keys_.front().key, stop = stop_] {
       first.wait();
-      return generate();
+      return generate(*stop);
     }));
 }
+
+// The futures of std::async wait for their task when destroyed: a generation still running stops
+// rather than hold up the process's exit.
+KeyStore::~KeyStore() { stop_->store(true); }
 
 std::string KeyStore::rotate() {
   Key next;
@@ -56,7 +62,7 @@ std::string KeyStore::rotate() {
   }
   // Once the keys at hand are taken, a rotation generates its key here, outside the lock: signing
   // must not wait for it.
-  if (!next.valid()) next = ready(generate());
+  if (!next.valid()) next = ready(generate(*stop_));
   next.wait();
   std::lock_guard lock(mu_);
   keys_.push_back({new_kid(keys_.size() + 1), std::move(next)});

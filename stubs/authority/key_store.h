@@ -6,6 +6,7 @@
 // when no key is handed over for rotations, one spare is generated after it for the first rotation.
 // Thread-safe.
 #pragma once
+#include <atomic>
 #include <deque>
 #include <future>
 #include <map>
@@ -30,6 +31,10 @@ class KeyStore {
   // runs). The first is the first key, kid "k1-<random>", else generated; each further one is taken
   // by a rotation, in order. Throws std::runtime_error on a PEM block that is not an RSA key.
   explicit KeyStore(const std::string& private_pems = "");
+  // Stops a generation still running (its key is never used) instead of waiting for it.
+  ~KeyStore();
+  KeyStore(const KeyStore&) = delete;
+  KeyStore& operator=(const KeyStore&) = delete;
   // Adds a key that signs from now on (the next handed-over or spare key, else a new one); returns
   // its kid ("k<n>-<random>").
   std::string rotate();
@@ -47,6 +52,8 @@ class KeyStore {
     std::string kid;
     Key key;  // get() waits while the key is still being generated; rethrows a generation failure
   };
+  // Set when the store goes: the background generations hold it, and stop at it.
+  std::shared_ptr<std::atomic<bool>> stop_ = std::make_shared<std::atomic<bool>>(false);
   mutable std::mutex mu_;
   std::vector<Entry> keys_;
   std::deque<Key> next_;  // the keys the next rotations take, in order

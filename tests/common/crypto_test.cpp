@@ -1,5 +1,7 @@
 #include "common/crypto.h"
 
+#include <atomic>
+
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -101,6 +103,21 @@ TEST(Crypto, PemFromKeyAndFromJwkAgree) {
   auto from_jwk = jwk_to_pem(key().public_jwk("k1"));
   ASSERT_TRUE(from_jwk.has_value());
   EXPECT_EQ(*from_jwk, pem);
+}
+
+TEST(Crypto, AKeyGenerationToldToStopStopsWithAnErrorAndOneLeftAloneMakesAKey) {
+  std::atomic<bool> stop{true};
+  try {
+    RsaKey::generate(2048, &stop);
+    FAIL() << "a key was generated although told to stop";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "RSA key generation: stopped");
+  }
+  stop = false;
+  const RsaKey made = RsaKey::generate(2048, &stop);
+  const std::string sig = made.sign_rs256("data");
+  EXPECT_EQ(sig.size(), 256u);
+  EXPECT_TRUE(RsaPublicKey::from_jwk(made.public_jwk("k"))->verify_rs256("data", sig));
 }
 
 TEST(Crypto, MovedKeyStillSigns) {
