@@ -24,6 +24,8 @@ void write(JsonWriter& w, const json& v) {
     w.value(v.get_ref<const std::string&>());
   } else if (v.is_boolean()) {
     w.value(v.get<bool>());
+  } else if (v.is_number_unsigned()) {
+    w.value(v.get<std::uint64_t>());
   } else if (v.is_number_integer()) {
     w.value(v.get<std::int64_t>());
   } else if (v.is_number_float()) {
@@ -39,8 +41,9 @@ TEST(JsonWriter, WritesWhatJsonTextWritesOnOneLineAndIndented) {
   const json doc = {
       {"text", "a \"quoted\" back\\slash, a tab\t and a line\nbreak, é and \xF0\x9F\x94\x91, DEL \x7F"},
       {"controls", controls},
-      {"not utf-8", "caf\xE9 \xC0\xAF \xED\xA0\x80 end"},
-      {"numbers", {0, -7, 1234567890123LL, 2.5, 12.0, 0.1}},
+      {"not utf-8", "caf\xE9 \xC0\xAF end"},
+      {"a surrogate alone", "\xED\xA0\x80"},
+      {"numbers", {0, -7, 1234567890123LL, 18446744073709551615ULL, -9223372036854775807LL - 1, 2.5, 12.0, 0.1, -0.0}},
       {"flags", {true, false, nullptr}},
       {"empty list", json::array()},
       {"empty map", json::object()},
