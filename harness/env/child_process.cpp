@@ -65,10 +65,9 @@ namespace {
   if (!lift(report) || !lift(null_fd) || !lift(log_fd)) report_errno_and_exit(report);
   for (std::size_t i = 0; i < n_fds; ++i) {
     const int source = fds[i].second;
-    if (!in_the_way(source)) continue;
     int up = source;
     if (!lift(up)) report_errno_and_exit(report);
-    for (std::size_t j = i; j < n_fds; ++j)  // one copy however many numbers it is handed on as
+    for (std::size_t j = i; up != source && j < n_fds; ++j)  // one copy however many numbers it is handed on as
       if (fds[j].second == source) fds[j].second = up;
   }
   if ((null_fd >= 0 && ::dup2(null_fd, 0) == -1) || ::dup2(log_fd, 1) == -1 || ::dup2(log_fd, 2) == -1)

@@ -120,6 +120,9 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
   auto name_value = [&w](const std::string& name, const std::string& value) {
     w.begin_object().field("name", name).field("value", value).end_object();
   };
+  auto status_message = [&w](const std::string& message) {
+    w.key("statusDetails").begin_object().field("message", message).end_object();
+  };
 
   std::string name = s.name;
   std::vector<std::pair<std::string, std::string>> parameters;
@@ -199,9 +202,8 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
       name_value("expected", o.expected);
       name_value("actual", o.actual);
       w.end_array();
-      if (o.status == "failed")
-        w.key("statusDetails").begin_object().field("message", "expected " + o.expected + ", actual " + o.actual).end_object();
-      if (o.status == "skipped") w.key("statusDetails").begin_object().field("message", o.reason).end_object();
+      if (o.status == "failed") status_message("expected " + o.expected + ", actual " + o.actual);
+      if (o.status == "skipped") status_message(o.reason);
       w.end_object();
     }
     w.end_array();
@@ -215,7 +217,7 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
     std::string lines;
     for (const auto& l : step.failure_lines()) lines += l + "\n";
     if (!step.ran) lines = step.skipped ? "skipped: " + *step.skipped : "not run: an earlier step failed";
-    if (!lines.empty()) w.key("statusDetails").begin_object().field("message", redact.apply(lines)).end_object();
+    if (!lines.empty()) status_message(redact.apply(lines));
     w.end_object();
   }
   w.end_array();
@@ -227,7 +229,7 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
       if (!tail.empty()) attach("log tail: " + component, tail);
   w.end_array();
   if (result.skipped) {
-    w.key("statusDetails").begin_object().field("message", c.skip_reason).end_object();
+    status_message(c.skip_reason);
   } else if (result.failed()) {
     std::string message;  // the record's failure lines, the case's environment error among them
     for (const auto& l : c.failures) message += l + "\n";
