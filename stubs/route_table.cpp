@@ -5,51 +5,70 @@
 namespace tc::stub {
 namespace {
 
-std::vector<std::string> segments(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    auto slash = path.find('/', start);
-    if (slash == std::string::npos) slash = path.size();
-    out.push_back(path.substr(start, slash - start));
-    start = slash + 1;
+// The '/'-separated segments of a path, one at a time, without copying: "" yields one empty segment,
+// "/a/" yields "", "a", "".
+class Segments {
+ public:
+  explicit Segments(std::string_view path) : rest_(path) {}
+  // The next segment, or nullopt after the last.
+  std::optional<std::string_view> next() {
+    if (done_) return std::nullopt;
+    const auto slash = rest_.find('/');
+    if (slash == std::string_view::npos) {
+      done_ = true;
+      return rest_;
+    }
+    auto segment = rest_.substr(0, slash);
+    rest_.remove_prefix(slash + 1);
+    return segment;
   }
-  return out;
-}
 
-bool is_param(const std::string& segment) {
+ private:
+  std::string_view rest_;
+  bool done_ = false;
+};
+
+bool is_param(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
+
+std::string_view param_name(std::string_view segment) { return segment.substr(1, segment.size() - 2); }
 
 }  // namespace
 
 std::optional<PathParams> fit_path(const std::string& templ, const std::string& path) {
-  auto t = segments(templ);
-  auto p = segments(path);
-  if (t.size() != p.size()) return std::nullopt;
+  Segments t(templ), p(path);
   PathParams params;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (is_param(t[i])) {
-      if (p[i].empty()) return std::nullopt;
-      params[t[i].substr(1, t[i].size() - 2)] = p[i];
-    } else if (t[i] != p[i]) {
+  while (true) {
+    auto ts = t.next();
+    auto ps = p.next();
+    if (!ts || !ps) {
+      if (ts || ps) return std::nullopt;  // one has more segments than the other
+      return params;
+    }
+    if (is_param(*ts)) {
+      if (ps->empty()) return std::nullopt;
+      params[std::string(param_name(*ts))] = std::string(*ps);
+    } else if (*ts != *ps) {
       return std::nullopt;
     }
   }
-  return params;
 }
 
 std::string fill_path(const std::string& templ, const PathParams& params) {
   std::string out;
+  out.reserve(templ.size());
   bool first = true;
-  for (const auto& segment : segments(templ)) {
+  Segments t(templ);
+  while (auto segment = t.next()) {
     if (!first) out += '/';
     first = false;
-    if (is_param(segment)) {
-      auto it = params.find(segment.substr(1, segment.size() - 2));
-      out += it == params.end() ? segment : url_encode(it->second);
+    if (is_param(*segment)) {
+      auto it = params.find(std::string(param_name(*segment)));
+      if (it == params.end()) out += *segment;
+      else out += url_encode(it->second);
     } else {
-      out += segment;
+      out += *segment;
     }
   }
   return out;

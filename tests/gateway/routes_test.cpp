@@ -49,6 +49,20 @@ TEST(RouteMatch, LiteralRouteWinsOverParameterRoute) {
   EXPECT_EQ(match_route(table, "GET", "/x/other").route->scope, "s1");
 }
 
+TEST(FitPath, SegmentsCompareOneByOneAndParametersTakeOneNonEmptySegment) {
+  auto fit = fit_path("/a/{id}/b", "/a/1/b");
+  ASSERT_TRUE(fit);
+  EXPECT_EQ(*fit, (PathParams{{"id", "1"}}));
+  for (const char* path : {"/a//b", "/a/1/b/", "/a/1", "a/1/b", "/a/1/b/c", "/A/1/b"})
+    EXPECT_FALSE(fit_path("/a/{id}/b", path)) << path;
+  EXPECT_TRUE(fit_path("", ""));
+  EXPECT_TRUE(fit_path("/", "/"));
+  EXPECT_FALSE(fit_path("/", ""));
+  EXPECT_FALSE(fit_path("", "/"));
+  EXPECT_EQ(fill_path("/a/{x}/{y}/", {{"x", "1/2"}}), "/a/1%2F2/{y}/");
+  EXPECT_EQ(fill_path("", {}), "");
+}
+
 TEST(RouteMatch, PathTenantRouteAndItsUpstream) {
   auto m = match_route(routes(), "GET", "/v1/tenant-bravo/platform/items");
   ASSERT_NE(m.route, nullptr);
