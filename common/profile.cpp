@@ -150,7 +150,7 @@ const json* ContractProfile::find(std::string_view dotted) const {
   std::size_t pos = 0;
   while (true) {
     std::size_t dot = dotted.find('.', pos);
-    std::string key(dotted.substr(pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos));
+    const auto key = dotted.substr(pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos);
     if (!node->is_object()) return nullptr;
     auto it = node->find(key);
     if (it == node->end()) return nullptr;
@@ -180,11 +180,13 @@ ContractProfile ContractProfile::for_component(std::string_view component) const
 
 namespace {
 
+// Looked up a level at a time with the keys as they are (the object's comparator is transparent), so
+// a stub asking for a spelling on every request builds no string to find it.
 const json& require(const ContractProfile& p, std::string_view section, std::string_view name) {
-  std::string dotted = std::string(section) + "." + std::string(name);
-  const json* v = p.find(dotted);
-  if (!v) throw std::out_of_range("contract profile has no key '" + dotted + "'");
-  return *v;
+  const json& root = p.values();
+  if (auto s = root.find(section); s != root.end() && s->is_object())
+    if (auto v = s->find(name); v != s->end()) return *v;
+  throw std::out_of_range("contract profile has no key '" + std::string(section) + "." + std::string(name) + "'");
 }
 
 std::string require_string(const ContractProfile& p, std::string_view section, std::string_view name) {
