@@ -6,6 +6,7 @@
 
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "common/encoding.h"
 
@@ -29,6 +30,32 @@ TEST(Crypto, HmacSha256Rfc4231TestCases) {
   // Test case 2
   EXPECT_EQ(hex_encode(hmac_sha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+// A thread keeps its last key keyed (common/crypto.cpp): a key used again, another key between, an
+// empty key and a key longer than the hash's block all give the MAC a fresh computation gives.
+TEST(Crypto, HmacSha256KeysInTurnAndAcrossThreads) {
+  const std::string case1 = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+  const std::string case2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  const std::string case6 = "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54";
+  const std::string empty = "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad";
+  auto round = [&] {
+    int wrong = 0;
+    for (int i = 0; i < 3; ++i) {
+      wrong += hex_encode(hmac_sha256("Jefe", "what do ya want for nothing?")) != case2;
+      wrong += hex_encode(hmac_sha256("Jefe", "what do ya want for nothing?")) != case2;
+      wrong += hex_encode(hmac_sha256(std::string(20, '\x0b'), "Hi There")) != case1;
+      wrong += hex_encode(hmac_sha256("", "")) != empty;
+      wrong += hex_encode(hmac_sha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")) != case6;
+    }
+    return wrong;
+  };
+  EXPECT_EQ(round(), 0);
+  std::vector<int> wrong(4, -1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&, t] { wrong[t] = round(); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong, std::vector<int>(4, 0));
 }
 
 TEST(Crypto, RandomTokensAndUuidsAreFreshAndWellFormed) {
