@@ -158,7 +158,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   using Done = std::function<void(Result<HttpResponse>, std::optional<tcp::socket>)>;
   Exchange(net::any_io_executor executor, HttpRequest request, PlainTarget to, std::optional<tcp::socket> kept, Done done)
       : request_(std::move(request)), to_(std::move(to)), done_(std::move(done)), executor_(executor),
-        socket_(std::move(kept)), timer_(executor), resolver_(executor) {
+        socket_(std::move(kept)), timer_(executor) {
     reused_ = socket_.has_value();
     if (!socket_) socket_.emplace(executor_);
     // HttpClient's 0 is "no deadline"; here every exchange has one: HttpRequest's default.
@@ -176,7 +176,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->finished_) return;
       self->timed_out_ = true;
-      self->resolver_.cancel();
+      if (self->resolver_) self->resolver_->cancel();
       beast::error_code ignored;
       self->socket_->close(ignored);
     });
@@ -213,7 +213,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
         self->on_connect(e);
       });
     }
-    resolver_.async_resolve(host, to_.port, [self = shared_from_this()](beast::error_code e, tcp::resolver::results_type found) {
+    if (!resolver_) resolver_.emplace(executor_);
+    resolver_->async_resolve(host, to_.port, [self = shared_from_this()](beast::error_code e, tcp::resolver::results_type found) {
       // A name resolved after the deadline: async_connect would open the socket the timer closed.
       if (self->timed_out_) return self->fail(net::error::timed_out);
       if (e) return self->fail(e);
@@ -307,7 +308,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   std::chrono::steady_clock::time_point started_;
   std::optional<tcp::socket> socket_;
   net::steady_timer timer_;
-  tcp::resolver resolver_;
+  std::optional<tcp::resolver> resolver_;  // only for a host name, made when one is resolved
   bool reused_ = false;
   bool answered_ = false;  // some byte of an answer (interim or final) has arrived
   bool timed_out_ = false;

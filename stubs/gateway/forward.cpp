@@ -8,15 +8,15 @@ std::string upstream_path(const Route& route, const PathParams& params) {
   return fill_path(route.upstream.empty() ? route.path : route.upstream, params);
 }
 
-HttpRequest upstream_request(const Upstream& up, const ContractProfile& profile, const ForwardOptions& options) {
+HttpRequest upstream_request(Upstream up, const ContractProfile& profile, const ForwardOptions& options) {
   HttpRequest r;
   r.method = up.method;
   std::string base = up.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   r.url = base + up.path + (up.query.empty() ? "" : "?" + up.query);
-  r.body = up.body;
+  r.body = std::move(up.body);
   r.timeout_ms = 10000;
-  r.headers = up.headers;
+  r.headers = std::move(up.headers);
   if (up.tenant) {
     auto set_tenant = [&](const std::string& name) {
       if (options.keep_caller_tenant && r.headers.has(name)) return;

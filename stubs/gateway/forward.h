@@ -42,7 +42,7 @@ struct ForwardOptions {
 std::string upstream_path(const Route& route, const PathParams& params);
 
 // The request the backend receives (deadline 10 s).
-HttpRequest upstream_request(const Upstream& up, const ContractProfile& profile, const ForwardOptions& options);
+HttpRequest upstream_request(Upstream up, const ContractProfile& profile, const ForwardOptions& options);
 
 // Sends with this thread's own client (one per worker thread, reused across requests).
 Result<HttpResponse> send_upstream(const HttpRequest& request);

@@ -299,7 +299,7 @@ Response Gateway::forward(Call& call, const Route& route, const PathParams& para
   up.base_url = backend->second;
   gateway::ForwardOptions options = forward_options_;
   options.now = epoch_seconds();
-  auto request = gateway::upstream_request(up, p_, options);
+  auto request = gateway::upstream_request(std::move(up), p_, options);
   if (!slug.empty()) request.headers.set(p_.header("tenant_slug"), slug);
   Response pending;
   // The frame keeps `call` alive until the answer is made; routes live as long as the gateway.
