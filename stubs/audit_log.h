@@ -6,14 +6,35 @@
 #include <cstdint>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.h"
+
 namespace tc::stub {
+
+// The members of one audit record, written straight into its line in the order given: text that is
+// not UTF-8 stored escaped (\xNN), as AuditLog promises.
+class AuditFields {
+ public:
+  explicit AuditFields(JsonWriter& out) : out_(out) {}
+  AuditFields& text(std::string_view key, std::string_view value);
+  AuditFields& text_or_null(std::string_view key, const std::optional<std::string>& value);  // null when unknown
+  AuditFields& number(std::string_view key, long long value);
+  AuditFields& value(std::string_view key, const nlohmann::json& value);  // any JSON value
+  AuditFields& begin_object(std::string_view key);
+  AuditFields& end_object();
+
+ private:
+  JsonWriter& out_;
+};
 
 class AuditLog {
  public:
@@ -24,10 +45,14 @@ class AuditLog {
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
-  // Adds ts (RFC 3339 UTC, milliseconds) and component, then stores and appends the record. Bytes
-  // that are not UTF-8 are stored escaped (\xNN). Throws std::runtime_error when the file cannot be
-  // written: a decision that cannot be recorded must not be answered as if it were.
-  void record(nlohmann::json record);
+  // Stores and appends the record: ts (RFC 3339 UTC, milliseconds) and component, then the members
+  // `members` writes. `correlation_id` and `event` are what query() finds it by (empty: by neither).
+  // Throws std::runtime_error when the file cannot be written: a decision that cannot be recorded
+  // must not be answered as if it were.
+  void record(std::string_view correlation_id, std::string_view event, const std::function<void(AuditFields&)>& members);
+  // The same for a record given as a JSON object (its ts and component replaced), found by its
+  // correlation_id and event members when they are strings.
+  void record(const nlohmann::json& record);
   // Retained records whose correlation_id and event equal the given ones (an empty filter matches
   // all), oldest first.
   std::vector<nlohmann::json> query(const std::string& correlation_id, const std::string& event) const;

@@ -46,20 +46,25 @@ json outbox_event(const Published& p, const std::string& correlation_id, const C
           {"change_summary", p.change_summary}};
 }
 
-json audit_record(const Decision& d, const std::string& method, const std::string& path,
-                  const std::string& correlation_id, const ContractProfile& profile) {
-  return {{"event", profile.event(d.event)},
-          {"outcome", profile.outcome(d.allow)},
-          {"status", d.status},
-          {"correlation_id", correlation_id},
-          {"actor", actor_json(d.actor)},
-          {"resolved_tenant", d.resolved_tenant},
-          {"attempted_tenant", d.attempted_tenant},
-          {"target_tenant", d.target_tenant},
-          {"reason", d.reason.empty() ? json(nullptr) : json(profile.error(d.reason))},
-          {"method", method},
-          {"path", path},
-          {"change_summary", d.change_summary}};
+void record_decision(AuditLog& log, const Decision& d, const std::string& method, const std::string& path,
+                     const std::string* correlation_id, const ContractProfile& profile) {
+  const std::string event = profile.event(d.event);
+  log.record(correlation_id ? *correlation_id : "", event, [&](AuditFields& out) {
+    out.text("event", event).text("outcome", profile.outcome(d.allow)).number("status", d.status);
+    if (correlation_id) out.text("correlation_id", *correlation_id);
+    out.begin_object("actor")
+        .text_or_null("sub", d.actor.sub)
+        .text_or_null("client_id", d.actor.client_id)
+        .text_or_null("tenant", d.actor.tenant)
+        .end_object();
+    out.value("resolved_tenant", d.resolved_tenant)
+        .value("attempted_tenant", d.attempted_tenant)
+        .value("target_tenant", d.target_tenant)
+        .text_or_null("reason", d.reason.empty() ? std::nullopt : std::optional<std::string>(profile.error(d.reason)))
+        .text("method", method)
+        .text("path", path)
+        .value("change_summary", d.change_summary);
+  });
 }
 
 }  // namespace tc::stub

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/profile.h"
+#include "stubs/audit_log.h"
 
 namespace tc::stub {
 
@@ -44,9 +45,10 @@ struct Published {
 // component are stamped by the AuditLog that keeps the outbox).
 nlohmann::json outbox_event(const Published& p, const std::string& correlation_id, const ContractProfile& profile);
 
-// The U1 record of `d` (every field present; ts and component are stamped by the AuditLog).
-nlohmann::json audit_record(const Decision& d, const std::string& method, const std::string& path,
-                            const std::string& correlation_id, const ContractProfile& profile);
+// U1: `d`, a decision on a request with `method` and `path`, stored in `log` as its record (every
+// field present; ts and component are the log's). `correlation_id` null: the record has none (a fault).
+void record_decision(AuditLog& log, const Decision& d, const std::string& method, const std::string& path,
+                     const std::string* correlation_id, const ContractProfile& profile);
 
 // JSON null for an unknown value.
 nlohmann::json or_null(const std::optional<std::string>& value);

@@ -116,9 +116,8 @@ void Frame::record(Call& call) {
   for (const auto& d : call.decisions) {
     if ((d.allow && f.skip_allowed_records) || (!d.allow && f.skip_denied_records)) continue;
     const std::string cid = f.records_with_own_correlation_id ? uuid_v4() : call.correlation_id;
-    auto record = audit_record(d, call.request.method, call.request.path, cid, ctx_.profile);
-    if (f.records_without_correlation_id) record.erase("correlation_id");
-    ctx_.audit->record(std::move(record));
+    record_decision(*ctx_.audit, d, call.request.method, call.request.path,
+                    f.records_without_correlation_id ? nullptr : &cid, ctx_.profile);
   }
   if (ctx_.outbox)
     for (const auto& p : call.published) ctx_.outbox->record(outbox_event(p, call.correlation_id, ctx_.profile));

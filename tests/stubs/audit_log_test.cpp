@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -134,6 +135,41 @@ TEST_F(AuditLogTest, BytesThatAreNotUtf8AreStoredEscaped) {
   auto lines = read_lines();
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0]["path"], "/a\\xff\\xfeb");
+}
+
+// A record written member by member (record_decision's way): stamped first, members in the order
+// given, text that is not UTF-8 escaped in values, keys, nested values and the query's index alike.
+TEST_F(AuditLogTest, MembersAreWrittenInOrderAndTextThatIsNotUtf8IsEscaped) {
+  AuditLog log("gateway", file_);
+  const std::string cid = std::string("c\xff") + "1";
+  log.record(cid, "denied", [&](AuditFields& out) {
+    out.text("event", "denied").text("correlation_id", cid).number("status", 403).text_or_null("reason", std::nullopt);
+    out.begin_object("actor").text_or_null("sub", std::string("u\xfe")).text_or_null("tenant", std::nullopt).end_object();
+    out.value("attempted_tenant", nlohmann::json::array({"a", std::string("b\xfe")})).text(std::string("k\xff"), "v");
+  });
+  log.record("", "denied", [](AuditFields& out) { out.text("event", "denied"); });
+  std::ifstream in(file_);
+  std::string first;
+  std::getline(in, first);
+  EXPECT_EQ(first.rfind("{\"ts\":", 0), 0u) << first;
+  std::vector<std::size_t> at;
+  for (const char* key : {"\"ts\"", "\"component\"", "\"event\"", "\"correlation_id\"", "\"status\"", "\"reason\"",
+                          "\"actor\"", "\"attempted_tenant\""})
+    at.push_back(first.find(key));
+  EXPECT_TRUE(std::is_sorted(at.begin(), at.end()) && at.back() != std::string::npos) << first;
+  auto lines = read_lines();
+  ASSERT_EQ(lines.size(), 2u);
+  const auto& r = lines[0];
+  EXPECT_EQ(r["component"], "gateway");
+  EXPECT_EQ(r["correlation_id"], "c\\xff1");
+  EXPECT_EQ(r["status"], 403);
+  EXPECT_TRUE(r["reason"].is_null());
+  EXPECT_EQ(r["actor"], (nlohmann::json{{"sub", "u\\xfe"}, {"tenant", nullptr}}));
+  EXPECT_EQ(r["attempted_tenant"], (nlohmann::json{"a", "b\\xfe"}));
+  EXPECT_EQ(r["k\\xff"], "v");
+  EXPECT_EQ(log.query("c\\xff1", "denied").size(), 1u);  // found by the id as stored
+  EXPECT_EQ(log.query("", "denied").size(), 2u);
+  EXPECT_FALSE(lines[1].contains("correlation_id"));
 }
 
 TEST_F(AuditLogTest, AFileThatCannotBeWrittenFailsTheRecordAndKeepsNothing) {
