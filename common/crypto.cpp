@@ -100,7 +100,14 @@ namespace {
 struct KeyedHmac {
   std::string key;
   EVP_MAC_CTX* ctx = nullptr;
-  ~KeyedHmac() { EVP_MAC_CTX_free(ctx); }
+  ~KeyedHmac() {
+    EVP_MAC_CTX_free(ctx);
+    forget_key();
+  }
+  void forget_key() {
+    OPENSSL_cleanse(key.data(), key.size());
+    key.clear();
+  }
 };
 }  // namespace
 
@@ -115,14 +122,15 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   };
   if (last.ctx == nullptr || last.key != key) {
     EVP_MAC_CTX_free(last.ctx);
-    last.key.clear();
+    last.ctx = nullptr;
+    last.forget_key();
+    last.key = key;  // before the context is keyed: a failure from here on leaves no context
     last.ctx = EVP_MAC_CTX_new(mac);
     char digest[] = "SHA256";
     const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
     static const unsigned char no_key = 0;  // an empty key still needs a pointer to be set
     const auto* bytes = key.empty() ? &no_key : reinterpret_cast<const unsigned char*>(key.data());
     if (last.ctx == nullptr || !EVP_MAC_init(last.ctx, bytes, key.size(), params)) throw fail();
-    last.key = key;
   } else if (!EVP_MAC_init(last.ctx, nullptr, 0, nullptr)) {
     throw fail();
   }

@@ -46,9 +46,10 @@ class AuditLog {
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
   // Stores and appends the record: ts (RFC 3339 UTC, milliseconds) and component, then the members
-  // `members` writes. `correlation_id` and `event` are what query() finds it by (empty: by neither).
-  // Throws std::runtime_error when the file cannot be written: a decision that cannot be recorded
-  // must not be answered as if it were.
+  // `members` writes (never ts or component). `correlation_id` and `event` are what query() finds it
+  // by (empty: by neither). Bytes that are not UTF-8, in the record and in what it is found by, are
+  // stored escaped (\xNN), and a query names them so. Throws std::runtime_error when the file cannot
+  // be written: a decision that cannot be recorded must not be answered as if it were.
   void record(std::string_view correlation_id, std::string_view event, const std::function<void(AuditFields&)>& members);
   // The same for a record given as a JSON object (its ts and component replaced), found by its
   // correlation_id and event members when they are strings.
