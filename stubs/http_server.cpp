@@ -74,12 +74,24 @@ std::optional<PlainTarget> plain_target(const HttpRequest& r) {
   const std::size_t end = r.url.find_first_of("/?#", scheme.size());
   const std::string authority = r.url.substr(scheme.size(), end - scheme.size());
   if (authority.find('@') != std::string::npos) return std::nullopt;
-  auto hp = url_host_port(r.url);
-  if (!hp) return std::nullopt;
   std::string target = end == std::string::npos ? "" : r.url.substr(end);
+  // What libcurl's URL parser refuses after the authority: a control byte or a space (the request
+  // then goes to a worker's HttpClient, which says so).
+  for (unsigned char c : target)
+    if (c <= 0x20 || c == 0x7f) return std::nullopt;
+  // Host and port depend on the authority alone: parsed once for the last one this thread saw (a
+  // gateway forwards to a few backends), rather than the whole URL for every request.
+  thread_local std::string last_authority;
+  thread_local std::optional<HostPort> last_hp;
+  if (last_authority != authority || !last_hp) {
+    last_hp = url_host_port(std::string(scheme) + authority);
+    last_authority = authority;
+  }
+  if (!last_hp) return std::nullopt;
+  const HostPort& hp = *last_hp;
   target = target.substr(0, target.find('#'));
   if (target.empty() || target[0] != '/') target.insert(0, "/");
-  return PlainTarget{hp->host, hp->port, std::move(target)};
+  return PlainTarget{hp.host, hp.port, std::move(target)};
 }
 
 }  // namespace

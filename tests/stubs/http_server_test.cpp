@@ -575,6 +575,36 @@ TEST(PendingAnswer, IsMadeFromTheUpstreamsAnswerWithOrWithoutWorkers) {
   }
 }
 
+// Upstreams named by address and by name, in turn from one loop, each reached as named; a URL
+// whose target holds a space is refused as libcurl refuses it, not sent.
+TEST(PendingAnswer, UpstreamsInTurnAreEachReachedAndAMalformedTargetIsAnError) {
+  RunningServer a(ServerOptions{}, [](const Request&) { return Response{200, {}, "a"}; });
+  RunningServer b(ServerOptions{}, [](const Request&) { return Response{200, {}, "b"}; });
+  const std::vector<std::string> bases = {base_url(a.port()), "http://localhost:" + std::to_string(b.port()),
+                                          "HTTP://127.0.0.1:" + std::to_string(b.port())};
+  for (int workers : {0, 2}) {
+    ServerOptions o;
+    o.workers = workers;
+    int turn = 0;
+    RunningServer front(o, [&](const Request& r) {
+      if (r.path == "/bad") return pending_get(bases[0] + "/up?x=a b");
+      return pending_get(bases[turn++ % bases.size()] + "/up");
+    });
+    RawConnection c(front.port());
+    for (const char* expected : {"a", "b", "b", "a", "b", "b"}) {
+      ASSERT_TRUE(c.send(raw_request("GET", "/a")));
+      auto r = c.read_response();
+      ASSERT_TRUE(r) << "workers " << workers;
+      EXPECT_EQ(r->status, 200) << r->body;
+      EXPECT_EQ(r->body, expected) << "workers " << workers;
+    }
+    ASSERT_TRUE(c.send(raw_request("GET", "/bad")));
+    auto bad = c.read_response();
+    ASSERT_TRUE(bad) << "workers " << workers;
+    EXPECT_EQ(bad->status, 502) << bad->body;
+  }
+}
+
 TEST(PendingAnswer, AClientsRequestsShareOneUpstreamConnection) {
   RunningServer upstream(ServerOptions{}, describe_with_remote);
   RunningServer front(ServerOptions{}, [&](const Request&) { return pending_get(base_url(upstream.port()) + "/up"); });
