@@ -189,19 +189,19 @@ const json& require(const ContractProfile& p, std::string_view section, std::str
   throw std::out_of_range("contract profile has no key '" + std::string(section) + "." + std::string(name) + "'");
 }
 
-std::string require_string(const ContractProfile& p, std::string_view section, std::string_view name) {
+const std::string& require_string(const ContractProfile& p, std::string_view section, std::string_view name) {
   const json& v = require(p, section, name);
   if (!v.is_string())
     throw std::out_of_range("contract profile key '" + std::string(section) + "." + std::string(name) +
                             "' is not a string");
-  return v.get<std::string>();
+  return v.get_ref<const std::string&>();
 }
 
 }  // namespace
 
 int ContractProfile::status(std::string_view name) const { return require(*this, "status", name).get<int>(); }
-std::string ContractProfile::error(std::string_view name) const { return require_string(*this, "errors", name); }
-std::string ContractProfile::header(std::string_view name) const { return require_string(*this, "headers", name); }
+const std::string& ContractProfile::error(std::string_view name) const { return require_string(*this, "errors", name); }
+const std::string& ContractProfile::header(std::string_view name) const { return require_string(*this, "headers", name); }
 
 std::vector<std::string> ContractProfile::header_list(std::string_view name) const {
   const json& v = require(*this, "headers", name);
@@ -209,12 +209,12 @@ std::vector<std::string> ContractProfile::header_list(std::string_view name) con
   return v.get<std::vector<std::string>>();
 }
 
-std::string ContractProfile::claim(std::string_view name) const { return require_string(*this, "claims", name); }
-std::string ContractProfile::event(std::string_view name) const { return require_string(*this, "events", name); }
-std::string ContractProfile::outcome(bool allow) const { return require_string(*this, "outcomes", allow ? "allow" : "deny"); }
-std::string ContractProfile::value(std::string_view name) const { return require_string(*this, "values", name); }
-std::string ContractProfile::path(std::string_view name) const { return require_string(*this, "paths", name); }
-std::string ContractProfile::pattern(std::string_view name) const { return require_string(*this, "patterns", name); }
+const std::string& ContractProfile::claim(std::string_view name) const { return require_string(*this, "claims", name); }
+const std::string& ContractProfile::event(std::string_view name) const { return require_string(*this, "events", name); }
+const std::string& ContractProfile::outcome(bool allow) const { return require_string(*this, "outcomes", allow ? "allow" : "deny"); }
+const std::string& ContractProfile::value(std::string_view name) const { return require_string(*this, "values", name); }
+const std::string& ContractProfile::path(std::string_view name) const { return require_string(*this, "paths", name); }
+const std::string& ContractProfile::pattern(std::string_view name) const { return require_string(*this, "patterns", name); }
 const std::regex& ContractProfile::regex(std::string_view name) const {
   auto it = regexes_.find(std::string(name));
   if (it == regexes_.end()) throw std::out_of_range("contract profile has no patterns." + std::string(name));

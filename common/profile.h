@@ -41,17 +41,17 @@ class ContractProfile {
   ContractProfile for_component(std::string_view component) const;
 
   // Shorthands for the sections; each throws std::out_of_range naming the key if absent (load()
-  // has checked the keys the code uses).
+  // has checked the keys the code uses). Texts are the profile's own, alive as long as it is.
   int status(std::string_view name) const;             // status.<name>
-  std::string error(std::string_view name) const;      // errors.<name>
-  std::string header(std::string_view name) const;     // headers.<name>
+  const std::string& error(std::string_view name) const;      // errors.<name>
+  const std::string& header(std::string_view name) const;     // headers.<name>
   std::vector<std::string> header_list(std::string_view name) const;  // headers.<name> (array)
-  std::string claim(std::string_view name) const;      // claims.<name>
-  std::string event(std::string_view name) const;      // events.<name>
-  std::string outcome(bool allow) const;               // outcomes.allow / outcomes.deny
-  std::string value(std::string_view name) const;      // values.<name>
-  std::string path(std::string_view name) const;       // paths.<name>
-  std::string pattern(std::string_view name) const;    // patterns.<name>
+  const std::string& claim(std::string_view name) const;      // claims.<name>
+  const std::string& event(std::string_view name) const;      // events.<name>
+  const std::string& outcome(bool allow) const;               // outcomes.allow / outcomes.deny
+  const std::string& value(std::string_view name) const;      // values.<name>
+  const std::string& path(std::string_view name) const;       // paths.<name>
+  const std::string& pattern(std::string_view name) const;    // patterns.<name>
   const std::regex& regex(std::string_view name) const;  // patterns.<name>, compiled once at load
   long long window(std::string_view name) const;       // windows.<name>
   bool flag(std::string_view name) const;              // switches.<name>
