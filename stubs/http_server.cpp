@@ -57,6 +57,9 @@ constexpr std::size_t kMaxHeaderLimit = 60 * 1024;
 // An upstream answer's body: over it, an error outcome rather than memory growing until the deadline.
 constexpr std::uint64_t kUpstreamBodyLimit = 64ull * 1024 * 1024;
 
+// The longest URL libcurl's parser takes (CURL_MAX_INPUT_LENGTH); a longer one goes to a worker, which says so.
+constexpr std::size_t kCurlMaxUrl = 8000000;
+
 // Where a request the I/O threads may send goes (Pending's rule), or nullopt for a worker's HttpClient.
 struct PlainTarget {
   std::string host;    // as url_host_port gives it; an IPv6 address in brackets
@@ -75,17 +78,19 @@ std::optional<PlainTarget> plain_target(const HttpRequest& r) {
   const std::string authority = r.url.substr(scheme.size(), end - scheme.size());
   if (authority.find('@') != std::string::npos) return std::nullopt;
   std::string target = end == std::string::npos ? "" : r.url.substr(end);
-  // What libcurl's URL parser refuses after the authority: a control byte or a space (the request
-  // then goes to a worker's HttpClient, which says so).
+  // What libcurl's URL parser refuses after the authority: a control byte or a space, or a URL over
+  // its length limit (the request then goes to a worker's HttpClient, which says so).
   for (unsigned char c : target)
     if (c <= 0x20 || c == 0x7f) return std::nullopt;
+  if (r.url.size() > kCurlMaxUrl) return std::nullopt;
   // Host and port depend on the authority alone: parsed once for the last one this thread saw (a
   // gateway forwards to a few backends), rather than the whole URL for every request.
   thread_local std::string last_authority;
   thread_local std::optional<HostPort> last_hp;
   if (last_authority != authority || !last_hp) {
-    last_hp = url_host_port(std::string(scheme) + authority);
+    last_hp.reset();  // a failure below leaves nothing cached
     last_authority = authority;
+    last_hp = url_host_port(std::string(scheme) + authority);
   }
   if (!last_hp) return std::nullopt;
   const HostPort& hp = *last_hp;
