@@ -48,7 +48,7 @@ json outbox_event(const Published& p, const std::string& correlation_id, const C
 
 void record_decision(AuditLog& log, const Decision& d, const std::string& method, const std::string& path,
                      const std::string* correlation_id, const ContractProfile& profile) {
-  const std::string event = profile.event(d.event);
+  const std::string& event = profile.event(d.event);  // the profile's own text
   log.record(correlation_id ? *correlation_id : "", event, [&](AuditFields& out) {
     out.text("event", event).text("outcome", profile.outcome(d.allow)).number("status", d.status);
     if (correlation_id) out.text("correlation_id", *correlation_id);
