@@ -97,6 +97,18 @@ JsonWriter& JsonWriter::value(bool b) {
 JsonWriter& JsonWriter::value(double d) { return value(nlohmann::json(d)); }
 
 JsonWriter& JsonWriter::value(const nlohmann::json& v) {
+  using Type = nlohmann::json::value_t;
+  switch (v.type()) {  // a scalar written directly: the same text, without dump()'s string
+    case Type::string: return value(v.get_ref<const std::string&>());
+    case Type::boolean: return value(v.get<bool>());
+    case Type::number_integer: return value(v.get<std::int64_t>());
+    case Type::number_unsigned: return value(v.get<std::uint64_t>());
+    case Type::null:
+      before_value();
+      out_ += "null";
+      return *this;
+    default: break;
+  }
   before_value();
   const std::string text = json_text(v, indent_);
   if (indent_ < 0 || !v.is_structured()) {

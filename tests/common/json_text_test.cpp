@@ -7,19 +7,22 @@ namespace {
 
 using nlohmann::json;
 
-// Writes `v` through the writer, container by container, as a report writer would.
-void write(JsonWriter& w, const json& v) {
+// Writes `v` through the writer, container by container, as a report writer would; each scalar as
+// its C++ type, or as a whole JSON value when `whole_scalars`.
+void write(JsonWriter& w, const json& v, bool whole_scalars = false) {
   if (v.is_object()) {
     w.begin_object();
     for (const auto& [k, item] : v.items()) {
       w.key(k);
-      write(w, item);
+      write(w, item, whole_scalars);
     }
     w.end_object();
   } else if (v.is_array()) {
     w.begin_array();
-    for (const auto& item : v) write(w, item);
+    for (const auto& item : v) write(w, item, whole_scalars);
     w.end_array();
+  } else if (whole_scalars) {
+    w.value(v);
   } else if (v.is_string()) {
     w.value(v.get_ref<const std::string&>());
   } else if (v.is_boolean()) {
@@ -49,12 +52,13 @@ TEST(JsonWriter, WritesWhatJsonTextWritesOnOneLineAndIndented) {
       {"empty map", json::object()},
       {"nested", {{"a", {{"b", json::array({json::object(), json::array({1})})}}}}},
   };
-  for (int indent : {-1, 2, 4}) {
-    std::string out;
-    JsonWriter w(out, indent);
-    write(w, doc);
-    EXPECT_EQ(out, json_text(doc, indent)) << "indent " << indent;
-  }
+  for (int indent : {-1, 2, 4})
+    for (bool whole_scalars : {false, true}) {
+      std::string out;
+      JsonWriter w(out, indent);
+      write(w, doc, whole_scalars);
+      EXPECT_EQ(out, json_text(doc, indent)) << "indent " << indent << (whole_scalars ? ", scalars as values" : "");
+    }
 }
 
 TEST(JsonWriter, AWholeValueWrittenInsideKeepsTheIndentationOfWhereItGoes) {
