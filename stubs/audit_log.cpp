@@ -139,7 +139,7 @@ void AuditLog::record(std::string_view correlation_id, std::string_view event, c
     const Entry& oldest = records_.front();
     auto it = by_cid_.find(oldest.correlation_id);
     if (it != by_cid_.end()) {
-      it->second.pop_front();  // the oldest number of that id is this record's
+      it->second.erase(it->second.begin());  // the oldest number of that id is this record's
       if (it->second.empty()) by_cid_.erase(it);
     }
     records_.pop_front();

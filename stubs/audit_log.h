@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
 #include <nlohmann/json.hpp>
 
 #include "common/json_text.h"
@@ -69,7 +70,8 @@ class AuditLog {
   mutable std::mutex mu_;
   std::deque<Entry> records_;                                          // records_[i] has number first_ + i
   std::uint64_t first_ = 0;
-  std::unordered_map<std::string, std::deque<std::uint64_t>> by_cid_;  // numbers, oldest first
+  // Numbers, oldest first; an id has a record or two, so they are kept inline.
+  std::unordered_map<std::string, boost::container::small_vector<std::uint64_t, 2>> by_cid_;
 };
 
 }  // namespace tc::stub
