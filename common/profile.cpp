@@ -134,7 +134,38 @@ Result<ContractProfile> ContractProfile::load(const std::string& path) {
   if (auto err = check(doc.value(), profile.regexes_)) return *err;
   profile.doc_ = std::move(doc).value();
   profile.hash_ = hex_encode(sha256(bytes));
+  profile.index();
   return profile;
+}
+
+ContractProfile::ContractProfile(const ContractProfile& other)
+    : doc_(other.doc_), hash_(other.hash_), regexes_(other.regexes_) {
+  index();
+}
+
+ContractProfile::ContractProfile(ContractProfile&& other)
+    : doc_(std::move(other.doc_)), hash_(std::move(other.hash_)), regexes_(std::move(other.regexes_)) {
+  index();
+  other.index_.clear();
+}
+
+ContractProfile& ContractProfile::operator=(ContractProfile other) {
+  doc_ = std::move(other.doc_);
+  hash_ = std::move(other.hash_);
+  regexes_ = std::move(other.regexes_);
+  index();
+  other.index_.clear();
+  return *this;
+}
+
+void ContractProfile::index() {
+  index_.assign(std::size(kSections), {});
+  if (!doc_.value.is_object()) return;
+  for (std::size_t i = 0; i < std::size(kSections); ++i) {
+    auto section = doc_.value.find(kSections[i].name);
+    if (section == doc_.value.end() || !section->is_object()) continue;
+    for (auto kv = section->begin(); kv != section->end(); ++kv) index_[i].emplace(kv.key(), &kv.value());
+  }
 }
 
 bool ContractProfile::reads_as_list(std::string_view dotted) {
@@ -175,54 +206,60 @@ json component_spellings(const json& profile_values, std::string_view component)
 ContractProfile ContractProfile::for_component(std::string_view component) const {
   ContractProfile view = *this;
   view.doc_.value = component_spellings(doc_.value, component);
+  view.index();
   return view;
 }
 
 namespace {
 
-// Looked up a level at a time with the keys as they are (the object's comparator is transparent), so
-// a stub asking for a spelling on every request builds no string to find it.
-const json& require(const ContractProfile& p, std::string_view section, std::string_view name) {
-  const json& root = p.values();
-  if (auto s = root.find(section); s != root.end() && s->is_object())
-    if (auto v = s->find(name); v != s->end()) return *v;
-  throw std::out_of_range("contract profile has no key '" + std::string(section) + "." + std::string(name) + "'");
-}
-
-const std::string& require_string(const ContractProfile& p, std::string_view section, std::string_view name) {
-  const json& v = require(p, section, name);
-  if (!v.is_string())
-    throw std::out_of_range("contract profile key '" + std::string(section) + "." + std::string(name) +
-                            "' is not a string");
-  return v.get_ref<const std::string&>();
+// The position of a section in kSections, worked out at compile time.
+consteval std::size_t section_at(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kSections); ++i)
+    if (name == kSections[i].name) return i;
+  throw "not a section of the profile";
 }
 
 }  // namespace
 
-int ContractProfile::status(std::string_view name) const { return require(*this, "status", name).get<int>(); }
-const std::string& ContractProfile::error(std::string_view name) const { return require_string(*this, "errors", name); }
-const std::string& ContractProfile::header(std::string_view name) const { return require_string(*this, "headers", name); }
+const json& ContractProfile::entry(std::size_t section, std::string_view name) const {
+  if (section < index_.size())
+    if (auto it = index_[section].find(name); it != index_[section].end()) return *it->second;
+  throw std::out_of_range("contract profile has no key '" + std::string(kSections[section].name) + "." +
+                          std::string(name) + "'");
+}
+
+const std::string& ContractProfile::text(std::size_t section, std::string_view name) const {
+  const json& v = entry(section, name);
+  if (!v.is_string())
+    throw std::out_of_range("contract profile key '" + std::string(kSections[section].name) + "." +
+                            std::string(name) + "' is not a string");
+  return v.get_ref<const std::string&>();
+}
+
+int ContractProfile::status(std::string_view name) const { return entry(section_at("status"), name).get<int>(); }
+const std::string& ContractProfile::error(std::string_view name) const { return text(section_at("errors"), name); }
+const std::string& ContractProfile::header(std::string_view name) const { return text(section_at("headers"), name); }
 
 std::vector<std::string> ContractProfile::header_list(std::string_view name) const {
-  const json& v = require(*this, "headers", name);
+  const json& v = entry(section_at("headers"), name);
   if (v.is_string()) return {v.get<std::string>()};
   return v.get<std::vector<std::string>>();
 }
 
-const std::string& ContractProfile::claim(std::string_view name) const { return require_string(*this, "claims", name); }
-const std::string& ContractProfile::event(std::string_view name) const { return require_string(*this, "events", name); }
-const std::string& ContractProfile::outcome(bool allow) const { return require_string(*this, "outcomes", allow ? "allow" : "deny"); }
-const std::string& ContractProfile::value(std::string_view name) const { return require_string(*this, "values", name); }
-const std::string& ContractProfile::path(std::string_view name) const { return require_string(*this, "paths", name); }
-const std::string& ContractProfile::pattern(std::string_view name) const { return require_string(*this, "patterns", name); }
+const std::string& ContractProfile::claim(std::string_view name) const { return text(section_at("claims"), name); }
+const std::string& ContractProfile::event(std::string_view name) const { return text(section_at("events"), name); }
+const std::string& ContractProfile::outcome(bool allow) const { return text(section_at("outcomes"), allow ? "allow" : "deny"); }
+const std::string& ContractProfile::value(std::string_view name) const { return text(section_at("values"), name); }
+const std::string& ContractProfile::path(std::string_view name) const { return text(section_at("paths"), name); }
+const std::string& ContractProfile::pattern(std::string_view name) const { return text(section_at("patterns"), name); }
 const std::regex& ContractProfile::regex(std::string_view name) const {
   auto it = regexes_.find(std::string(name));
   if (it == regexes_.end()) throw std::out_of_range("contract profile has no patterns." + std::string(name));
   return it->second;
 }
 long long ContractProfile::window(std::string_view name) const {
-  return require(*this, "windows", name).get<long long>();
+  return entry(section_at("windows"), name).get<long long>();
 }
-bool ContractProfile::flag(std::string_view name) const { return require(*this, "switches", name).get<bool>(); }
+bool ContractProfile::flag(std::string_view name) const { return entry(section_at("switches"), name).get<bool>(); }
 
 }  // namespace tc

@@ -5,6 +5,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/document.h"
@@ -23,6 +24,11 @@ class ContractProfile {
   // A missing section or mistyped value is an input error naming file, line and pointer; a key the
   // code asks for that the profile lacks makes the accessor throw (below).
   static Result<ContractProfile> load(const std::string& path);
+
+  ContractProfile() = default;
+  ContractProfile(const ContractProfile& other);
+  ContractProfile(ContractProfile&& other);
+  ContractProfile& operator=(ContractProfile other);
 
   const Document& document() const { return doc_; }
   const json& values() const { return doc_.value; }
@@ -57,9 +63,17 @@ class ContractProfile {
   bool flag(std::string_view name) const;              // switches.<name>
 
  private:
+  // The value of `name` in the section at `section` (load()'s order); throws as the shorthands say.
+  const json& entry(std::size_t section, std::string_view name) const;
+  const std::string& text(std::size_t section, std::string_view name) const;
+  void index();  // index_ from doc_
+
   Document doc_;
   std::string hash_;
   std::map<std::string, std::regex> regexes_;
+  // Per section, its entries by name: views into doc_, rebuilt whenever doc_ is copied, moved or
+  // replaced. A stub looks spellings up on every request; a hash beats two ordered-map walks.
+  std::vector<std::unordered_map<std::string_view, const json*>> index_;
 };
 
 }  // namespace tc

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <sstream>
 #include <tuple>
@@ -175,6 +176,30 @@ TEST(Profile, AComponentSpellsItsOwnEventsAndErrorsOverTheSharedOnes) {
   EXPECT_EQ(p->for_component("authority").event("tenant_conflict"), "tenant.conflict");
   EXPECT_EQ(p->event("tenant_conflict"), "tenant.conflict");
   EXPECT_EQ(component_spellings(p->values(), "gateway")["errors"]["tenant_conflict"], "clash");
+}
+
+// A spelling is handed out by reference into the profile's own document: a copy, an assignment and
+// a move each hand out their own, and keep doing so when the profile they came from is gone.
+TEST(Profile, CopiesAndMovesSpellFromTheirOwnDocument) {
+  auto loaded = ContractProfile::load(kReference);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
+  auto original = std::make_unique<ContractProfile>(std::move(*loaded));
+  const auto own = [](const ContractProfile& p) -> const std::string* {
+    return &p.values()["events"]["data_read"].get_ref<const std::string&>();
+  };
+  EXPECT_EQ(&original->event("data_read"), own(*original));
+  ContractProfile copy = *original;
+  ContractProfile assigned;
+  EXPECT_THROW(assigned.event("data_read"), std::out_of_range);  // an empty profile spells nothing
+  assigned = *original;
+  ContractProfile moved = std::move(*original);
+  original.reset();
+  for (const ContractProfile* p : {&copy, &assigned, &moved}) {
+    EXPECT_EQ(&p->event("data_read"), own(*p));
+    EXPECT_EQ(p->event("data_read"), "data.read");
+    EXPECT_EQ(p->status("tenant_conflict"), 409);
+    EXPECT_THROW(p->event("no_such_event"), std::out_of_range);
+  }
 }
 
 TEST(Profile, AComponentOverrideOfAnUnknownKeyIsAnInputError) {
