@@ -22,7 +22,12 @@ namespace tc::stub {
 struct Call {
   const Request& request;
   std::string correlation_id;
-  nlohmann::json principal = nullptr;  // what the guard established (the gateway: verified claims)
+  // What the guard established (the gateway: verified claims, shared with its cache of tokens).
+  std::shared_ptr<const nlohmann::json> principal{};
+  const nlohmann::json& claims() const {  // *principal, or null when the guard established none
+    static const nlohmann::json none;
+    return principal ? *principal : none;
+  }
   std::vector<Decision> decisions{};   // recorded by the frame, in order, before the answer is sent
   bool open_route = false;             // the matched route needs no credentials (the guard still runs)
   Headers echo{};                      // set on every answer of the call, the guard's included

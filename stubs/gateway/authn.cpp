@@ -58,11 +58,11 @@ std::shared_ptr<const nlohmann::json> JwksCache::verified(const std::string& tok
   return it == verified_.end() ? nullptr : it->second;
 }
 
-void JwksCache::remember_verified(const std::string& token, nlohmann::json claims, std::uint64_t generation) {
+void JwksCache::remember_verified(const std::string& token, std::shared_ptr<const nlohmann::json> claims, std::uint64_t generation) {
   std::lock_guard lock(mu_);
   if (generation != generation_) return;
   if (verified_.size() >= kMaxVerified) verified_.clear();
-  verified_.emplace(token, std::make_shared<const nlohmann::json>(std::move(claims)));
+  verified_.emplace(token, std::move(claims));
 }
 
 namespace {
@@ -78,27 +78,26 @@ bool audience_matches(const nlohmann::json& aud, const std::string& audience) {
 }  // namespace
 
 TokenVerdict check_token(const std::string& token, JwksCache& jwks, const TokenRules& rules) {
-  std::shared_ptr<const nlohmann::json> remembered = jwks.verified(token);
-  std::optional<Jwt> decoded_jwt;
-  if (!remembered) {
+  std::shared_ptr<const nlohmann::json> payload = jwks.verified(token);
+  if (!payload) {
     auto decoded = decode_jwt(token);
     if (!decoded.ok()) return {"malformed token: " + decoded.error().message, nullptr};
-    const Jwt& jwt = *decoded;
+    Jwt& jwt = *decoded;
     const auto& header = jwt.header;
     std::string alg = header.contains("alg") && header["alg"].is_string() ? header["alg"].get<std::string>() : "";
     bool unsigned_accepted = rules.accept_alg_none && (alg == "none" || alg == "None" || alg == "NONE");
+    std::uint64_t generation = 0;
     if (!unsigned_accepted) {
       if (alg != "RS256") return {"alg '" + alg + "' is not allowed", nullptr};
       if (!header.contains("kid") || !header["kid"].is_string()) return {"token names no kid", nullptr};
-      std::uint64_t generation = 0;
       auto key = jwks.public_key(header["kid"].get<std::string>(), &generation);
       if (!key) return {"unknown kid", nullptr};
       if (!*key || !(*key)->verify_rs256(jwt.signing_input, jwt.signature)) return {"signature does not verify", nullptr};
-      jwks.remember_verified(token, jwt.payload, generation);
     }
-    decoded_jwt = std::move(*decoded);
+    payload = std::make_shared<const nlohmann::json>(std::move(jwt.payload));
+    if (!unsigned_accepted) jwks.remember_verified(token, payload, generation);
   }
-  const auto& claims = remembered ? *remembered : decoded_jwt->payload;
+  const nlohmann::json& claims = *payload;
   if (!claims.is_object()) return {"payload is not a JSON object", nullptr};
   auto iss = claims.find(rules.issuer_claim);
   if (iss == claims.end() || !iss->is_string() ||
@@ -120,7 +119,7 @@ TokenVerdict check_token(const std::string& token, JwksCache& jwks, const TokenR
     why = check_time_claims(claims, rules.now, rules.leeway_seconds);
   }
   if (!why.empty()) return {why, nullptr};
-  return {"", claims};
+  return {"", std::move(payload)};
 }
 
 }  // namespace tc::stub::gateway

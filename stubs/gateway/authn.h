@@ -39,7 +39,7 @@ class JwksCache {
   std::shared_ptr<const nlohmann::json> verified(const std::string& token) const;
   // Remembers that `token` verified, unless the key set was fetched again since `generation` (at
   // most kMaxVerified tokens: the oldest are forgotten together).
-  void remember_verified(const std::string& token, nlohmann::json claims, std::uint64_t generation);
+  void remember_verified(const std::string& token, std::shared_ptr<const nlohmann::json> claims, std::uint64_t generation);
   static constexpr std::size_t kMaxVerified = 4096;
 
  private:
@@ -73,7 +73,7 @@ struct TokenRules {
 
 struct TokenVerdict {
   std::string problem;             // empty when the token is acceptable, else why not (no secrets)
-  nlohmann::json claims;           // the payload when acceptable
+  std::shared_ptr<const nlohmann::json> claims;  // the payload when acceptable (not copied per request)
   bool ok() const { return problem.empty(); }
 };
 

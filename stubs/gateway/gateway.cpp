@@ -238,7 +238,7 @@ std::optional<Response> Gateway::authenticate_on_host(Call& call) {
   if (!sign_in_) return authenticate_bearer(call);
   auto principal = sign_in_->session_principal(call.request, tenant);
   if (principal) {
-    call.principal = std::move(*principal);
+    call.principal = std::make_shared<const json>(std::move(*principal));
     return std::nullopt;
   }
   // Another tenant's session is no session here (H5): the same answer as none.
@@ -267,7 +267,7 @@ std::optional<Response> Gateway::authenticate_bearer(Call& call) {
 
 std::optional<Response> Gateway::check_scope(Call& call, const Route& route, Decision d) {
   if (fault("gateway.scope_unchecked")) return std::nullopt;
-  const json& claims = call.principal;
+  const json& claims = call.claims();
   auto scope_claim = claims.find(p_.claim("scope"));
   auto granted = gateway::granted_scopes(scope_claim == claims.end() ? json(nullptr) : *scope_claim);
   if (gateway::has_scope(granted, route.scope)) return std::nullopt;
@@ -341,7 +341,7 @@ Response Gateway::forwarded(Call& call, const Route& route, const std::optional<
 
 gateway::TenantDecision Gateway::resolve_tenant(Call& call, const Route& route, const PathParams& params,
                                                 const gateway::Stripped& stripped, Decision d) {
-  const json& claims = call.principal;
+  const json& claims = call.claims();
   gateway::TenantInput input;
   input.values = stripped.tenant_values;
   if (input.values.empty() && fault("gateway.query_tenant_selects"))  // (the fault: a query names the tenant)
@@ -434,7 +434,7 @@ std::optional<Response> Gateway::check_host_tenant(Call& call, const Route& rout
 
 Response Gateway::serve(Call& call, const Route& route, const PathParams& params) {
   Decision d;
-  d.actor = Actor::from_claims(call.principal, p_);
+  d.actor = Actor::from_claims(call.claims(), p_);
   // The gateway's own actions; a platform without the tenancy section one needs has none of its
   // routes (the stub program checks).
   if (route.action != "forward") {
@@ -474,7 +474,7 @@ Response Gateway::serve(Call& call, const Route& route, const PathParams& params
   // W1, W5, P2: on a platform whose memberships change, a tenant-scoped request needs the membership
   // the user holds now; the token's allowed tenants bound it, they do not grant it.
   if (memberships_ && tenant.tenant) {
-    auto panel = admin_ ? admin_->panel_tenant(call.principal, *tenant.tenant)
+    auto panel = admin_ ? admin_->panel_tenant(call.claims(), *tenant.tenant)
                         : memberships_->member(d.actor.sub.value_or(""), *tenant.tenant) ? tenant.tenant : std::nullopt;
     if (!panel) {
       d.attempted_tenant = *tenant.tenant;

@@ -139,7 +139,7 @@ void PlaneAdmin::publish(Call& call, const Decision& d, const char* event, json 
 
 Response PlaneAdmin::serve(Call& call, const Route& route, const PathParams& params) {
   Decision d;
-  d.actor = Actor::from_claims(call.principal, p_);
+  d.actor = Actor::from_claims(call.claims(), p_);
   if (route.action == "platform_policy") {
     d.target_tenant = ctx_.tenancy.planes->platform;
     return policy(call, d);
@@ -153,7 +153,7 @@ Response PlaneAdmin::serve(Call& call, const Route& route, const PathParams& par
 }
 
 Response PlaneAdmin::members(Call& call, Decision d, const std::string& tenant) {
-  const auto v = authorize(call.principal, d.actor.sub.value_or(""), tenant, "members.read");
+  const auto v = authorize(call.claims(), d.actor.sub.value_or(""), tenant, "members.read");
   if (!v.error.empty()) return deny(call, d, v);
   json list = json::array();
   for (const auto& [sub, role] : members_.members_of(tenant))
@@ -165,7 +165,7 @@ Response PlaneAdmin::members(Call& call, Decision d, const std::string& tenant) 
 
 Response PlaneAdmin::change(Call& call, Decision d, const std::string& tenant, const std::string& user) {
   if (faults_.outbox_before_authorization) publish(call, d, "membership_changed", {{"user", user}});
-  const auto v = authorize(call.principal, d.actor.sub.value_or(""), tenant, "members.write");
+  const auto v = authorize(call.claims(), d.actor.sub.value_or(""), tenant, "members.write");
   if (!v.error.empty()) return deny(call, d, v);
   if (!ctx_.fixtures.user_by_sub(user)) return deny(call, d, {"not_found"});
   const bool remove = call.request.method == "DELETE";
@@ -198,7 +198,7 @@ Response PlaneAdmin::change(Call& call, Decision d, const std::string& tenant, c
 
 Response PlaneAdmin::policy(Call& call, Decision d) {
   const bool write = call.request.method != "GET";
-  const auto v = authorize(call.principal, d.actor.sub.value_or(""), ctx_.tenancy.planes->platform, write ? "policy.write" : "policy.read");
+  const auto v = authorize(call.claims(), d.actor.sub.value_or(""), ctx_.tenancy.planes->platform, write ? "policy.write" : "policy.read");
   if (!v.error.empty()) return deny(call, d, v);
   std::lock_guard lock(mu_);
   if (!write) return allow(call, d, "data_read", v, global_);

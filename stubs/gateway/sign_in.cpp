@@ -120,7 +120,7 @@ Response SignIn::redirect(Call& call, const std::string& location, const std::st
   d.event = event;
   d.status = p_.status("redirect");
   if (tenant) d.resolved_tenant = tenant->id;
-  d.actor = Actor::from_claims(call.principal, p_);
+  d.actor = Actor::from_claims(call.claims(), p_);
   call.decide(d);
   return redirect_response(location, call.correlation_id, p_);
 }
@@ -229,7 +229,7 @@ Response SignIn::callback(Call& call, const PathParams& params, const HostTenant
   auto verdict = token.empty() ? TokenVerdict{"no access token", nullptr} : check_token(token, jwks_, rules);
   if (answer->status != p_.status("ok") || !verdict.ok())
     return finish(reject(call, tenant, "access_denied", "the provider did not grant the sign-in"));
-  const std::string sub = string_claim(verdict.claims, p_.claim("subject")).value_or("");
+  const std::string sub = string_claim(*verdict.claims, p_.claim("subject")).value_or("");
   const User* user = ctx_.fixtures.user_by_sub(sub);
   const bool member = user && (tenant.placeholder ||
                                std::find(user->tenants.begin(), user->tenants.end(), tenant.id) != user->tenants.end());
@@ -242,7 +242,7 @@ Response SignIn::callback(Call& call, const PathParams& params, const HostTenant
     make_room(sessions_);
     sessions_[cookie_value] = s;
   }
-  call.principal = json{{p_.claim("subject"), sub}, {p_.claim("tenant"), tenant.id}};
+  call.principal = std::make_shared<const json>(json{{p_.claim("subject"), sub}, {p_.claim("tenant"), tenant.id}});
   Response r = redirect(call, pending->callback, "session_created", tenant);
   r.headers.add(p_.header("set_cookie"), cookie_line(p_.value("session_cookie"), cookie_value, secure()));
   return finish(std::move(r));
@@ -251,7 +251,7 @@ Response SignIn::callback(Call& call, const PathParams& params, const HostTenant
 Response SignIn::session(Call& call, const std::optional<HostTenant>& tenant) {
   // The guard let the call through with a session, which exists only on a tenant host.
   if (!tenant) return error_response("unauthenticated", "no session here", call.correlation_id, p_);
-  const json& who = call.principal;
+  const json& who = call.claims();
   const std::string sub = string_claim(who, p_.claim("subject")).value_or("");
   const User* user = ctx_.fixtures.user_by_sub(sub);
   json body = json::object();

@@ -81,7 +81,7 @@ WorkspaceAdmin::Active WorkspaceAdmin::active_tenant(const Call& call, const std
   const auto& tenants = tenants_of_workspace(a.workspace);
   std::lock_guard lock(mu_);
   // Active: a tenant of the caller's workspace it is entitled to now (W2).
-  auto usable = [&](const std::string& t) { return contains(tenants, t) && entitled(call.principal, sub, t); };
+  auto usable = [&](const std::string& t) { return contains(tenants, t) && entitled(call.claims(), sub, t); };
   std::optional<std::string> named, remembered;
   if (auto value = call.request.query_param(p_.value("admin_tenant_param"))) {
     if (faults_.unentitled_tenant_active || usable(*value)) named = *value;
@@ -95,7 +95,7 @@ WorkspaceAdmin::Active WorkspaceAdmin::active_tenant(const Call& call, const std
 
 Response WorkspaceAdmin::serve(Call& call, const Route& route, const PathParams& params) {
   Decision d;
-  d.actor = Actor::from_claims(call.principal, p_);
+  d.actor = Actor::from_claims(call.claims(), p_);
   const auto sub = d.actor.sub.value_or("");
   const auto args = params_in_order(route.path, params);
   const auto& admin = *ctx_.tenancy.admin;
@@ -103,7 +103,7 @@ Response WorkspaceAdmin::serve(Call& call, const Route& route, const PathParams&
   if (route.action == "workspace_member" || route.action == "tenant_member") return change_member(call, d, sub, route, params);
   if (route.action == "admin_run") return run(call, d, sub, args.at(0));
   if (route.action == "tenant_navigation") {
-    auto tenant = panel_tenant(call.principal, args.at(0));
+    auto tenant = panel_tenant(call.claims(), args.at(0));
     d.attempted_tenant = args.at(0);
     if (!tenant) return not_found(call, d, "no such tenant");
     d.resolved_tenant = *tenant;
@@ -152,7 +152,7 @@ Response WorkspaceAdmin::operations(Call& call, Decision d, const Active& active
   if (filter) tenants = {*filter};
   else
     for (const auto& t : of_workspace)
-      if (entitled(call.principal, d.actor.sub.value_or(""), t)) tenants.push_back(t);
+      if (entitled(call.claims(), d.actor.sub.value_or(""), t)) tenants.push_back(t);
   json runs = json::array();
   json kpis = json::object();
   long total = 0;
@@ -181,7 +181,7 @@ Response WorkspaceAdmin::run(Call& call, Decision d, const std::string& sub, con
   d.attempted_tenant = it->tenant;
   const auto workspace = members_.workspace_of(sub);
   const bool member = !workspace.empty() && workspace == workspace_of_tenant(it->tenant);
-  const bool entitled_now = entitled(call.principal, sub, it->tenant);
+  const bool entitled_now = entitled(call.claims(), sub, it->tenant);
   // W5: both, now; either failing is the answer of a run that does not exist (I2).
   if ((!member && !faults_.run_without_membership) || (!entitled_now && !faults_.run_without_entitlement))
     return not_found(call, d, "no such run");
@@ -240,7 +240,7 @@ Response WorkspaceAdmin::select(Call& call, Decision d, const std::string& sub) 
     return refuse(call, d, "tenant_missing", "invalid_request", "the selection names no tenant (" + field + ")", "bad_request");
   d.attempted_tenant = *tenant;
   const auto ws = members_.workspace_of(sub);
-  const bool usable = !ws.empty() && contains(tenants_of_workspace(ws), *tenant) && entitled(call.principal, sub, *tenant);
+  const bool usable = !ws.empty() && contains(tenants_of_workspace(ws), *tenant) && entitled(call.claims(), sub, *tenant);
   if (!usable && !faults_.select_unentitled) {
     // W3: a tenant the user may not choose is not remembered, and answers as one that does not exist.
     d.event = "tenant_forbidden";
