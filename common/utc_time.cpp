@@ -18,15 +18,22 @@ std::string format_utc(std::int64_t epoch_ms, const char* format) {
 // strftime and snprintf cost more than the rest of the record.
 std::string rfc3339_ms(std::int64_t epoch_ms) {
   using namespace std::chrono;
+  constexpr std::int64_t kYear0 = -62'167'219'200'000, kYear10000 = 253'402'300'800'000;
+  const std::int64_t secs = epoch_ms / 1000 - (epoch_ms % 1000 < 0 ? 1 : 0);  // floored
+  const int millis = static_cast<int>(epoch_ms - secs * 1000);
+  if (epoch_ms < kYear0 || epoch_ms >= kYear10000) {  // a year of other than four digits: strftime's
+    const std::time_t whole = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&whole, &tm);
+    char buf[96];
+    const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof buf - n, ".%03dZ", millis);
+    return buf;
+  }
   const sys_time<milliseconds> t{milliseconds(epoch_ms)};
   const sys_days day = floor<days>(t);
   const year_month_day ymd(day);
   const int y = static_cast<int>(ymd.year());
-  if (y < 0 || y > 9999) {  // not four digits: as strftime spells such a year
-    char ms[8];
-    std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>((t - floor<seconds>(t)).count()));
-    return format_utc(floor<seconds>(t).time_since_epoch().count() * 1000, "%Y-%m-%dT%H:%M:%S") + ms;
-  }
   const hh_mm_ss hms(t - day);
   char buf[] = "0000-00-00T00:00:00.000Z";
   const auto put = [&](int at, int width, long long v) {

@@ -1,4 +1,4 @@
-// Wall-clock times as reports print them: UTC, formatted with strftime.
+// Wall-clock times as reports and audit records print them, in UTC.
 #pragma once
 #include <cstdint>
 #include <string>
