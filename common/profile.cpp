@@ -143,17 +143,20 @@ ContractProfile::ContractProfile(const ContractProfile& other)
   index();
 }
 
-ContractProfile::ContractProfile(ContractProfile&& other)
-    : doc_(std::move(other.doc_)), hash_(std::move(other.hash_)), regexes_(std::move(other.regexes_)) {
-  index();
+// A moved JSON document keeps its nodes where they are, so the index moves with it.
+ContractProfile::ContractProfile(ContractProfile&& other) noexcept
+    : doc_(std::move(other.doc_)),
+      hash_(std::move(other.hash_)),
+      regexes_(std::move(other.regexes_)),
+      index_(std::move(other.index_)) {
   other.index_.clear();
 }
 
-ContractProfile& ContractProfile::operator=(ContractProfile other) {
+ContractProfile& ContractProfile::operator=(ContractProfile other) noexcept {
   doc_ = std::move(other.doc_);
   hash_ = std::move(other.hash_);
   regexes_ = std::move(other.regexes_);
-  index();
+  index_ = std::move(other.index_);
   other.index_.clear();
   return *this;
 }

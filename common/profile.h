@@ -27,8 +27,8 @@ class ContractProfile {
 
   ContractProfile() = default;
   ContractProfile(const ContractProfile& other);
-  ContractProfile(ContractProfile&& other);
-  ContractProfile& operator=(ContractProfile other);
+  ContractProfile(ContractProfile&& other) noexcept;
+  ContractProfile& operator=(ContractProfile other) noexcept;
 
   const Document& document() const { return doc_; }
   const json& values() const { return doc_.value; }
