@@ -133,14 +133,19 @@ void AuditLog::record(std::string_view correlation_id, std::string_view event, c
     }
   }
   const std::uint64_t number = first_ + records_.size();
-  if (!entry.correlation_id.empty()) by_cid_[entry.correlation_id].push_back(number);
+  if (!entry.correlation_id.empty()) by_cid_[entry.correlation_id].list.push_back(number);
   records_.push_back(std::move(entry));
   if (records_.size() > retention_) {
     const Entry& oldest = records_.front();
     auto it = by_cid_.find(oldest.correlation_id);
     if (it != by_cid_.end()) {
-      it->second.erase(it->second.begin());  // the oldest number of that id is this record's
-      if (it->second.empty()) by_cid_.erase(it);
+      Numbers& numbers = it->second;  // its oldest number is this record's
+      if (++numbers.head == numbers.list.size()) {
+        by_cid_.erase(it);
+      } else if (numbers.head * 2 >= numbers.list.size()) {
+        numbers.list.erase(numbers.list.begin(), numbers.list.begin() + static_cast<std::ptrdiff_t>(numbers.head));
+        numbers.head = 0;
+      }
     }
     records_.pop_front();
     ++first_;
@@ -159,7 +164,8 @@ std::vector<json> AuditLog::query(const std::string& correlation_id, const std::
   }
   auto it = by_cid_.find(correlation_id);
   if (it == by_cid_.end()) return out;
-  for (std::uint64_t number : it->second) take(records_[number - first_]);
+  const Numbers& numbers = it->second;
+  for (std::size_t i = numbers.head; i < numbers.list.size(); ++i) take(records_[numbers.list[i] - first_]);
   return out;
 }
 

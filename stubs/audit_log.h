@@ -70,9 +70,14 @@ class AuditLog {
   mutable std::mutex mu_;
   std::deque<Entry> records_;                                          // records_[i] has number first_ + i
   std::uint64_t first_ = 0;
-  // Numbers, oldest first; an id has a record or two, so they are kept inline, in an open-addressed
-  // table (ten thousand ids in chained buckets cost a cache miss per step).
-  boost::unordered_flat_map<std::string, boost::container::small_vector<std::uint64_t, 2>> by_cid_;
+  // An id's record numbers, oldest first from `head`: a record or two nearly always, so kept inline;
+  // the oldest leave by moving `head`, the list is compacted when half of it has left.
+  struct Numbers {
+    boost::container::small_vector<std::uint64_t, 2> list;
+    std::size_t head = 0;
+  };
+  // In an open-addressed table: ten thousand ids in chained buckets cost a cache miss per step.
+  boost::unordered_flat_map<std::string, Numbers> by_cid_;
 };
 
 }  // namespace tc::stub

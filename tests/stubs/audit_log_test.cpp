@@ -124,6 +124,25 @@ TEST_F(AuditLogTest, KeepsTheLastRetainedRecordsAndFindsThemByCorrelationId) {
   EXPECT_EQ(log.query("c9", "f").size(), 3u);
 }
 
+// An id sent again and again (a client reusing its correlation id) keeps being found, record by
+// record, as the oldest of its records leave the retention window.
+TEST_F(AuditLogTest, AnIdReusedAcrossTheRetentionWindowFindsExactlyItsRetainedRecords) {
+  constexpr int kRetention = 7;
+  AuditLog log("gateway", file_, kRetention);
+  for (int i = 0; i < 60; ++i) {
+    const std::string cid = i % 5 == 4 ? "other" : "same";
+    log.record({{"event", "e"}, {"correlation_id", cid}, {"n", i}});
+    for (const std::string& id : {std::string("same"), std::string("other")}) {
+      std::vector<int> want;  // the retained records (the last kRetention) with this id, oldest first
+      for (int n = std::max(0, i - kRetention + 1); n <= i; ++n)
+        if ((n % 5 == 4 ? "other" : "same") == id) want.push_back(n);
+      std::vector<int> got;
+      for (const auto& r : log.query(id, "")) got.push_back(r["n"].get<int>());
+      ASSERT_EQ(got, want) << "after record " << i << ", id " << id;
+    }
+  }
+}
+
 // Issue: one record with bytes that are not UTF-8 made every later unfiltered query fail.
 TEST_F(AuditLogTest, BytesThatAreNotUtf8AreStoredEscaped) {
   AuditLog log("platform", file_);
