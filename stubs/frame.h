@@ -22,7 +22,8 @@ namespace tc::stub {
 struct Call {
   const Request& request;
   std::string correlation_id;
-  // What the guard established (the gateway: verified claims, shared with its cache of tokens).
+  // What the guard established (the gateway: the verified claims, for a signed token the object its
+  // cache of verified tokens holds). Read-only; replacing it ends references claims() gave out.
   std::shared_ptr<const nlohmann::json> principal{};
   const nlohmann::json& claims() const {  // *principal, or null when the guard established none
     static const nlohmann::json none;
