@@ -6,12 +6,20 @@
 
 namespace tc {
 
-std::string format_utc(std::int64_t epoch_ms, const char* format) {
-  const std::time_t secs = static_cast<std::time_t>(epoch_ms / 1000);
+namespace {
+
+// `secs` since the epoch in UTC through strftime's `format`.
+std::string format_seconds(std::time_t secs, const char* format) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
   return std::string(buf, std::strftime(buf, sizeof buf, format, &tm));
+}
+
+}  // namespace
+
+std::string format_utc(std::int64_t epoch_ms, const char* format) {
+  return format_seconds(static_cast<std::time_t>(epoch_ms / 1000), format);
 }
 
 // Digits placed by hand from the civil calendar: a stub stamps every audit record with this, and
@@ -22,30 +30,25 @@ std::string rfc3339_ms(std::int64_t epoch_ms) {
   const std::int64_t secs = epoch_ms / 1000 - (epoch_ms % 1000 < 0 ? 1 : 0);  // floored
   const int millis = static_cast<int>(epoch_ms - secs * 1000);
   if (epoch_ms < kYear0 || epoch_ms >= kYear10000) {  // a year of other than four digits: strftime's
-    const std::time_t whole = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&whole, &tm);
-    char buf[96];
-    const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::snprintf(buf + n, sizeof buf - n, ".%03dZ", millis);
-    return buf;
+    char fraction[8];
+    std::snprintf(fraction, sizeof fraction, ".%03dZ", millis);
+    return format_seconds(static_cast<std::time_t>(secs), "%Y-%m-%dT%H:%M:%S") + fraction;
   }
-  const sys_time<milliseconds> t{milliseconds(epoch_ms)};
+  const sys_seconds t{seconds(secs)};
   const sys_days day = floor<days>(t);
   const year_month_day ymd(day);
-  const int y = static_cast<int>(ymd.year());
   const hh_mm_ss hms(t - day);
   char buf[] = "0000-00-00T00:00:00.000Z";
   const auto put = [&](int at, int width, long long v) {
     for (int i = at + width - 1; i >= at; --i, v /= 10) buf[i] = static_cast<char>('0' + v % 10);
   };
-  put(0, 4, y);
+  put(0, 4, static_cast<int>(ymd.year()));
   put(5, 2, static_cast<unsigned>(ymd.month()));
   put(8, 2, static_cast<unsigned>(ymd.day()));
   put(11, 2, hms.hours().count());
   put(14, 2, hms.minutes().count());
   put(17, 2, hms.seconds().count());
-  put(20, 3, hms.subseconds().count());
+  put(20, 3, millis);
   return std::string(buf, sizeof buf - 1);
 }
 
