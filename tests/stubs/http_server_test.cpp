@@ -579,8 +579,8 @@ TEST(PendingAnswer, IsMadeFromTheUpstreamsAnswerWithOrWithoutWorkers) {
 // each reached as named; a URL whose target holds a space is refused as libcurl refuses it, not sent.
 // (No host names: a fresh system may resolve none, not even localhost.)
 TEST(PendingAnswer, UpstreamsInTurnAreEachReachedAndAMalformedTargetIsAnError) {
-  RunningServer a(ServerOptions{}, [](const Request&) { return Response{200, {}, "a"}; });
-  RunningServer b(ServerOptions{}, [](const Request&) { return Response{200, {}, "b"}; });
+  RunningServer a(ServerOptions{}, [](const Request&) { return Response{200, {}, "a", {}}; });
+  RunningServer b(ServerOptions{}, [](const Request&) { return Response{200, {}, "b", {}}; });
   const std::vector<std::string> bases = {base_url(a.port()), base_url(b.port()), "HTTP://127.0.0.1:" + std::to_string(b.port())};
   for (int workers : {0, 2}) {
     ServerOptions o;
