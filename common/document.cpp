@@ -99,7 +99,7 @@ class Builder {
     charge_bytes(a.bytes, line, pointer);
     count_alias(line, pointer);
     if (open_.size() + a.height > InputLimits::kMaxDepth) throw too_deep(line, pointer);
-    doc_.lines[pointer] = line;
+    record_line(pointer, line);
     if (a.scalar) return place(json(*a.scalar), 1);
     // A list or map: the key order of the maps it holds, under the copy's pointer (read, then written).
     std::vector<std::pair<std::string, std::vector<std::string>>> orders;
@@ -120,6 +120,7 @@ class Builder {
     bool key_next = true;                            // a map: the next node is a key
     std::string key{};                               // a map: the key whose value comes next
     int key_line = 0;
+    std::vector<std::string>* keys = nullptr;        // a map: its keys in file order (in key_order)
   };
   // What an anchor holds, for its aliases. A list or map is not copied when it closes (nested
   // anchors would copy the same values once per level): an alias copies it from where it was built.
@@ -191,8 +192,15 @@ class Builder {
     std::string pointer = child_pointer();
     if (open_.size() >= InputLimits::kMaxDepth) throw too_deep(line, pointer);
     charge_nodes(1, line, pointer);
-    doc_.lines[pointer] = line;
+    record_line(pointer, line);
     return pointer;
+  }
+
+  // A node's line: a map entry's is its key's, where a reader looks for it even when the value
+  // starts later.
+  void record_line(const std::string& pointer, int line) {
+    const bool entry = !open_.empty() && open_.back().value.is_object();
+    doc_.lines.insert_or_assign(pointer, entry ? open_.back().key_line : line);
   }
 
   // `string`: the key was quoted (an alias of it elsewhere is then a string, as the key is).
@@ -202,7 +210,7 @@ class Builder {
     if (top.value.contains(key))
       throw ConvertError{line, child, "duplicate key '" + key + "' (first at line " + std::to_string(doc_.lines[child]) + ")"};
     charge_bytes(key.size(), line, child);
-    doc_.key_order[top.pointer].push_back(key);
+    top.keys->push_back(key);
     if (!anchor.empty()) {
       ScalarValue v = string ? ScalarValue{json(key), ""} : plain_scalar(key);
       Anchored a{.key = key, .error = v.error, .nodes = 1, .bytes = key.size()};
@@ -225,11 +233,11 @@ class Builder {
     if (key_expected()) throw not_a_key(line);
     const std::size_t nodes_before = nodes_;
     std::string pointer = begin_node(line);
-    if (value.is_object()) doc_.key_order[pointer];
+    std::vector<std::string>* keys = value.is_object() ? &doc_.key_order[pointer] : nullptr;
     // From here on the name is this node's, which is not complete: an alias of it inside is an error.
     if (!anchor.empty()) anchors_.erase(anchor);
     open_.push_back(Open{.value = std::move(value), .pointer = std::move(pointer), .anchor = anchor,
-                         .nodes_before = nodes_before, .bytes_before = bytes_});
+                         .nodes_before = nodes_before, .bytes_before = bytes_, .keys = keys});
   }
 
   void close() {
@@ -254,8 +262,6 @@ class Builder {
       top.value.push_back(std::move(value));
       return;
     }
-    // The key's line is where a reader looks for the entry, even when the value starts later.
-    doc_.lines[pointer_join(top.pointer, top.key)] = top.key_line;
     top.value[top.key] = std::move(value);
     top.key_next = true;
   }

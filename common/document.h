@@ -4,6 +4,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -17,7 +18,7 @@ using json = nlohmann::json;
 struct Document {
   std::string file;                     // as given (relative paths stay relative in messages)
   json value;
-  std::map<std::string, int> lines;     // JSON pointer ("" for the root) -> 1-based line
+  std::unordered_map<std::string, int> lines;  // JSON pointer ("" for the root) -> 1-based line
   // JSON pointer of a map -> its keys as the file wrote them (the JSON model sorts them).
   std::map<std::string, std::vector<std::string>> key_order;
 
