@@ -177,7 +177,9 @@ std::optional<std::string> mask_jwts(std::string_view text) {
 struct Redactor::Program {
   static constexpr std::size_t kKeyBytes = 8;
   std::unique_ptr<RE2> any;                      // every alternative, leftmost first
-  std::vector<std::unique_ptr<RE2>> patterns;    // kPatterns, each alone
+  // kPatterns, each alone: compiled at the first span that is no secret form (most texts have none).
+  mutable std::vector<std::unique_ptr<RE2>> patterns;
+  mutable std::once_flag patterns_built;
   std::unordered_set<std::string_view> forms;    // the short forms: views into form_text
   std::vector<std::string> form_text;            // every form, longest first
   std::unordered_map<std::uint64_t, std::vector<std::string_view>> long_forms;  // by first bytes, longest first
@@ -211,7 +213,6 @@ struct Redactor::Program {
       all += (all.empty() ? "" : "|") + RE2::QuoteMeta(f);
       forms.insert(f);
     }
-    for (const auto& p : kPatterns) patterns.push_back(std::make_unique<RE2>(p.re, byte_options()));
     for (std::size_t i = first_pattern; i < std::size(kPatterns); ++i)
       all += std::string(all.empty() ? "" : "|") + "(?:" + kPatterns[i].re + ")";
     any = std::make_unique<RE2>(all, byte_options());
@@ -278,6 +279,9 @@ struct Redactor::Program {
   // The span [start, end) of `input` masked as the first pattern that matches it whole says.
   void keep_context(const re2::StringPiece& input, std::size_t start, std::size_t end, std::string& out) const {
     re2::StringPiece groups[3];
+    std::call_once(patterns_built, [this] {
+      for (const auto& p : kPatterns) patterns.push_back(std::make_unique<RE2>(p.re, byte_options()));
+    });
     for (std::size_t i = first_pattern; i < patterns.size(); ++i) {
       const RE2& re = *patterns[i];
       const int n = std::min(3, 1 + re.NumberOfCapturingGroups());
