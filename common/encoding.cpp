@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace tc {
 namespace {
@@ -135,6 +136,13 @@ std::string url_decode(std::string_view text) {
 
 namespace {
 
+// Whether the eight bytes at `p` are all ASCII.
+bool ascii8(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return (w & 0x8080808080808080ULL) == 0;
+}
+
 // The length of the well-formed UTF-8 sequence at the start of `s`, 0 when there is none.
 std::size_t utf8_sequence(std::string_view s) {
   const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
@@ -156,6 +164,10 @@ std::size_t utf8_sequence(std::string_view s) {
 
 bool is_utf8(std::string_view bytes) {
   for (std::size_t i = 0; i < bytes.size();) {
+    if (i + 8 <= bytes.size() && ascii8(bytes.data() + i)) {
+      i += 8;
+      continue;
+    }
     if (static_cast<unsigned char>(bytes[i]) < 0x80) {
       ++i;
       continue;

@@ -56,6 +56,12 @@ TEST(Utf8, WellFormedTextPassesHostileBytesDoNot) {
   EXPECT_FALSE(is_utf8("\xed\xa0\x80"));      // a surrogate
   EXPECT_FALSE(is_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(is_utf8("\xe2\x82"));          // cut short
+  // ASCII is passed over eight bytes at a time: a bad byte is found at any offset of a long text.
+  const std::string ascii = "GET /items/1 HTTP/1.1 Host: 127.0.0.1";
+  for (std::size_t at = 0; at <= ascii.size(); ++at) {
+    EXPECT_FALSE(is_utf8(ascii.substr(0, at) + "\xe9" + ascii.substr(at))) << at;
+    EXPECT_TRUE(is_utf8(ascii.substr(0, at) + "\xc3\xa9" + ascii.substr(at))) << at;
+  }
 }
 
 TEST(Utf8, EscapingKeepsTextAndWritesBadBytesAsHex) {

@@ -61,6 +61,21 @@ TEST(JsonWriter, WritesWhatJsonTextWritesOnOneLineAndIndented) {
     }
 }
 
+// Plain text is passed over eight bytes at a time: a byte that needs escaping, or a byte that is
+// no UTF-8, is found at every offset of a long text and beside every other kind of byte.
+TEST(JsonWriter, EscapesWhatDumpEscapesAtEveryOffsetOfALongText) {
+  const std::string specials[] = {"\"", "\\", "\n", std::string(1, '\0'), "\x1f", "\x7f", " ", "!", "#", "[", "]",
+                                  "\xc3\xa9", "\xf0\x9f\x94\x91", "\xe9", "\xc0\xaf", "\xed\xa0\x80"};
+  const std::string plain = "tenant-alpha items/plat-alpha-1 Content-Type: application/json";
+  for (const auto& special : specials)
+    for (std::size_t at = 0; at <= 20; ++at) {
+      const std::string text = plain.substr(0, at) + special + plain.substr(at) + special;
+      std::string out;
+      JsonWriter(out).value(text);
+      EXPECT_EQ(out, json_text(json(text))) << "at " << at;
+    }
+}
+
 TEST(JsonWriter, AWholeValueWrittenInsideKeepsTheIndentationOfWhereItGoes) {
   const json row = {{"tenant", "tenant-alpha"}, {"ids", {1, 2}}, {"none", json::array()}};
   const json doc = {{"cases", json::array({{{"row", row}, {"line", 3}}})}};
