@@ -136,17 +136,19 @@ std::string index_page(const RunRecord& record) {
 std::string html_escape(const std::string& text) {
   std::string out;
   out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
+  for (std::size_t i = 0;;) {
+    const std::size_t at = text.find_first_of("&<>\"'", i);  // what lies between goes as one run
+    out.append(text, i, at == std::string::npos ? std::string::npos : at - i);
+    if (at == std::string::npos) return out;
+    switch (text[at]) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
+      default: out += "&#39;";
     }
+    i = at + 1;
   }
-  return out;
 }
 
 Result<Unit> write_html_report(const RunRecord& record, const std::string& reports_dir) {

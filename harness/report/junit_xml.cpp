@@ -1,5 +1,6 @@
 #include "harness/report/junit_xml.h"
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -38,9 +39,20 @@ bool xml_char(char32_t c) {
 // Characters XML 1.0 allows, escaped; anything else (control characters, broken or overlong UTF-8,
 // surrogates, U+FFFE/FFFF) becomes '?'.
 std::string xml_text(const std::string& in) {
+  // Printable ASCII other than the five markup characters, and tab and line breaks, go as runs.
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x7F; ++c) plain[c] = c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+    plain['\t'] = plain['\n'] = plain['\r'] = true;
+    return plain;
+  }();
   std::string out;
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size();) {
+    std::size_t run = i;
+    while (run < in.size() && kPlain[static_cast<unsigned char>(in[run])]) ++run;
+    out.append(in, i, run - i);
+    if ((i = run) == in.size()) break;
     const auto [cp, len] = decode(in, i);
     if (len == 0 || !xml_char(cp)) {
       out += '?';
