@@ -1,5 +1,6 @@
 #include "harness/report/html_report.h"
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -134,12 +135,18 @@ std::string index_page(const RunRecord& record) {
 }  // namespace
 
 std::string html_escape(const std::string& text) {
+  static constexpr auto kMarkup = [] {
+    std::array<bool, 256> markup{};
+    for (unsigned char c : std::string_view("&<>\"'")) markup[c] = true;
+    return markup;
+  }();
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0;;) {
-    const std::size_t at = text.find_first_of("&<>\"'", i);  // what lies between goes as one run
-    out.append(text, i, at == std::string::npos ? std::string::npos : at - i);
-    if (at == std::string::npos) return out;
+    std::size_t at = i;  // what lies between markup characters goes as one run
+    while (at < text.size() && !kMarkup[static_cast<unsigned char>(text[at])]) ++at;
+    out.append(text, i, at - i);
+    if (at == text.size()) return out;
     switch (text[at]) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
