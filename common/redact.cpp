@@ -53,6 +53,11 @@ constexpr Pattern kPatterns[] = {
 // Base64 pieces shorter than this are left alone: they would mask ordinary text.
 constexpr std::size_t kMinBase64Piece = 6;
 
+// Secrets and their forms shorter than this are ignored (they would mask ordinary text); every
+// pattern's shortest match is longer too (a JWT "eyJ" and a dot; the others a keyword), so a text
+// shorter than this holds nothing to mask.
+constexpr std::size_t kMinSecret = 4;
+
 // `value` as a JSON string's content (without quotes), or nothing when it is not UTF-8.
 std::vector<std::string> json_escaped(const std::string& value) {
   std::vector<std::string> out;
@@ -197,7 +202,7 @@ struct Redactor::Program {
     std::unordered_set<std::string> seen;
     for (const auto& s : secrets)
       for (auto& f : forms_of(s))
-        if (f.size() >= 4 && seen.insert(f).second) form_text.push_back(std::move(f));
+        if (f.size() >= kMinSecret && seen.insert(f).second) form_text.push_back(std::move(f));
     std::stable_sort(form_text.begin(), form_text.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     const bool jwt_in_a_form = std::any_of(form_text.begin(), form_text.end(),
                                            [](const std::string& f) { return f.find(kJwtStart) != std::string::npos; });
@@ -300,14 +305,14 @@ Redactor::Redactor() = default;
 Redactor::~Redactor() = default;
 
 void Redactor::add_secret(std::string value) {
-  if (value.size() < 4) return;
+  if (value.size() < kMinSecret) return;
   std::lock_guard lock(mu_);
   if (std::find(secrets_.begin(), secrets_.end(), value) != secrets_.end()) return;
   // A new list of pending forms, longest first: an apply under way keeps the one it copied.
   auto pending = pending_forms_ ? std::make_shared<std::vector<std::string>>(*pending_forms_)
                                 : std::make_shared<std::vector<std::string>>();
   for (auto& f : forms_of(value)) {
-    if (f.size() < 4 || std::find(pending->begin(), pending->end(), f) != pending->end()) continue;
+    if (f.size() < kMinSecret || std::find(pending->begin(), pending->end(), f) != pending->end()) continue;
     // The program would mask a shorter secret inside this one before the search saw it whole: the
     // program is built again, with it.
     if (program_ && std::any_of(program_->form_text.begin(), program_->form_text.end(),
@@ -321,6 +326,7 @@ void Redactor::add_secret(std::string value) {
 }
 
 std::string Redactor::apply(std::string_view text) const {
+  if (text.size() < kMinSecret) return std::string(text);  // most of a record's fields: empty or a status
   std::shared_ptr<const Program> program;
   std::shared_ptr<std::vector<std::string>> pending;
   {

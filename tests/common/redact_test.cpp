@@ -30,6 +30,16 @@ TEST(Redact, RegisteredSecretsAreMaskedLongestFirst) {
   EXPECT_EQ(out, "id=" + std::string(kRedacted) + " and " + std::string(kRedacted) + ", pw stays");
 }
 
+TEST(Redact, ATextAsShortAsTheShortestSecretIsReadLikeAnyOther) {
+  Redactor r;
+  r.add_secret("k3y!");  // the shortest secret kept
+  EXPECT_EQ(r.apply("k3y!"), kRedacted);
+  EXPECT_EQ(r.apply("k3y"), "k3y");
+  EXPECT_EQ(r.apply(""), "");
+  EXPECT_EQ(r.apply("eyJ."), kRedacted);  // the shortest JWT-shaped run
+  EXPECT_EQ(r.apply("eyJ"), "eyJ");
+}
+
 TEST(Redact, BearerAndBasicCredentials) {
   Redactor r;
   std::string basic = base64_encode("svc-alpha:s3cr3t-value");
