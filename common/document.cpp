@@ -3,6 +3,7 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <optional>
 #include <unordered_map>
@@ -440,19 +441,27 @@ Result<Document> load_document(const std::string& path) {
 }
 
 std::string pointer_join(const std::string& base, const std::string& token) {
-  std::string out = base;
-  out += '/';
-  for (char c : token) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
+  std::string out;
+  out.reserve(base.size() + 1 + token.size());
+  out.append(base).push_back('/');
+  for (std::size_t i = 0;;) {  // the text between a '~' or '/' and the next goes as one run
+    std::size_t at = i;
+    while (at < token.size() && token[at] != '~' && token[at] != '/') ++at;
+    out.append(token, i, at - i);
+    if (at == token.size()) return out;
+    out += token[at] == '~' ? "~0" : "~1";
+    i = at + 1;
   }
-  return out;
 }
 
-std::string pointer_join(const std::string& base, std::size_t index) { return base + "/" + std::to_string(index); }
+std::string pointer_join(const std::string& base, std::size_t index) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+  std::string out;
+  out.reserve(base.size() + 1 + static_cast<std::size_t>(end - digits));
+  out.append(base).push_back('/');
+  out.append(digits, end);
+  return out;
+}
 
 }  // namespace tc

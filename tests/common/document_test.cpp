@@ -159,6 +159,11 @@ TEST(Document, PointerJoinEscapes) {
   EXPECT_EQ(pointer_join("/a", "b/c"), "/a/b~1c");
   EXPECT_EQ(pointer_join("", "m~n"), "/m~0n");
   EXPECT_EQ(pointer_join("/a", std::size_t{3}), "/a/3");
+  EXPECT_EQ(pointer_join("", ""), "/");
+  EXPECT_EQ(pointer_join("/a", "~/~~//x"), "/a/~0~1~0~0~1~1x");
+  EXPECT_EQ(pointer_join("/a", "application/json"), "/a/application~1json");
+  EXPECT_EQ(pointer_join("", std::size_t{0}), "/0");
+  EXPECT_EQ(pointer_join("/steps", std::size_t{18446744073709551615ULL}), "/steps/18446744073709551615");
 }
 
 }  // namespace
