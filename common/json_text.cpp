@@ -1,5 +1,6 @@
 #include "common/json_text.h"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -9,54 +10,86 @@ namespace tc {
 
 namespace {
 
-// Whether none of the eight bytes at `p` is a control character, a quote or a backslash (bytes of
-// 0x80 and above are plain here: the text is UTF-8). Word-at-a-time: a zero byte of w ^ c is a byte
+// The eight bytes at `p` as a word, and whether none of them is a control character, a quote or a
+// backslash (`ascii`: nor a byte of 0x80 or above). Word-at-a-time: a zero byte of w ^ c is a byte
 // equal to c; a byte below 0x20 borrows when 0x20 is taken from it.
+template <bool ascii>
 bool plain8(const char* p) {
   constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
   std::uint64_t w;
   std::memcpy(&w, p, sizeof w);
-  const std::uint64_t ascii = ~w & highs;  // the high bit of each byte below 0x80
+  const std::uint64_t low = ~w & highs;  // the high bit of each byte below 0x80
   const auto zero_byte = [&](std::uint64_t v) { return (v - ones) & ~v & highs; };
-  const std::uint64_t control = (w - 0x20 * ones) & ascii;
-  return (control | zero_byte(w ^ ('"' * ones)) | zero_byte(w ^ ('\\' * ones))) == 0;
+  const std::uint64_t control = (w - 0x20 * ones) & low;
+  return (control | zero_byte(w ^ ('"' * ones)) | zero_byte(w ^ ('\\' * ones)) | (ascii ? w & highs : 0)) == 0;
 }
+
+// What dump() writes for each byte that it escapes (empty: the byte as it is).
+constexpr auto kEscapes = [] {
+  std::array<std::array<char, 7>, 256> e{};  // the escape, NUL-terminated
+  constexpr char hex[] = "0123456789abcdef";
+  for (int c = 0; c < 0x20; ++c) e[c] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf], 0};
+  e['\b'] = {'\\', 'b'};
+  e['\f'] = {'\\', 'f'};
+  e['\n'] = {'\\', 'n'};
+  e['\r'] = {'\\', 'r'};
+  e['\t'] = {'\\', 't'};
+  e['"'] = {'\\', '"'};
+  e['\\'] = {'\\', '\\'};
+  return e;
+}();
+constexpr auto kEscapeLength = [] {
+  std::array<std::uint8_t, 256> n{};
+  for (int c = 0; c < 256; ++c)
+    while (kEscapes[c][n[c]] != 0) ++n[c];
+  return n;
+}();
 
 // A string as dump() writes it without ensure_ascii: the quote, the backslash and the control
 // characters escaped, everything else as it is. Text that is not UTF-8 goes through dump() itself,
-// so its replacement characters are the ones every other writer gives.
+// so its replacement characters are the ones every other writer gives. Two passes: the escaped
+// length, then the text written into its place.
 void append_string(std::string& out, std::string_view s) {
-  if (!is_utf8(s)) {
+  std::size_t longer = 0;  // what the escapes add
+  bool high = false;       // a byte of 0x80 or above: UTF-8 to check
+  for (std::size_t i = 0; i < s.size();) {
+    if (i + 8 <= s.size() && plain8<true>(s.data() + i)) {
+      i += 8;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(s[i++]);
+    high |= c >= 0x80;
+    if (kEscapeLength[c] != 0) longer += kEscapeLength[c] - 1u;
+  }
+  if (high && !is_utf8(s)) {
     out += json_text(nlohmann::json(std::string(s)));
     return;
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.reserve(out.size() + s.size() + 2);
-  out += '"';
-  std::size_t run = 0;  // start of the bytes not yet appended
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    while (i + 8 <= s.size() && plain8(s.data() + i)) i += 8;  // most text needs no escape
-    if (i == s.size()) break;
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xf];
+  const std::size_t at = out.size();
+  out.resize(at + s.size() + longer + 2);
+  char* p = out.data() + at;
+  *p++ = '"';
+  if (longer == 0) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  } else {
+    for (std::size_t i = 0; i < s.size();) {
+      if (i + 8 <= s.size() && plain8<false>(s.data() + i)) {
+        std::memcpy(p, s.data() + i, 8);
+        p += 8;
+        i += 8;
+        continue;
+      }
+      const auto c = static_cast<unsigned char>(s[i++]);
+      if (const std::uint8_t n = kEscapeLength[c]; n != 0) {
+        std::memcpy(p, kEscapes[c].data(), n);
+        p += n;
+      } else {
+        *p++ = static_cast<char>(c);
+      }
     }
   }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
+  *p = '"';
 }
 
 }  // namespace
