@@ -185,6 +185,10 @@ std::string escape_non_utf8(std::string_view bytes) {
   out.reserve(bytes.size());
   std::size_t kept = 0;  // bytes before `kept` are in `out`; [kept, i) is text to copy as is
   for (std::size_t i = 0; i < bytes.size();) {
+    if (i + 8 <= bytes.size() && ascii8(bytes.data() + i)) {
+      i += 8;
+      continue;
+    }
     if (static_cast<unsigned char>(bytes[i]) < 0x80) {
       ++i;
       continue;

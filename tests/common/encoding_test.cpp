@@ -68,6 +68,14 @@ TEST(Utf8, EscapingKeepsTextAndWritesBadBytesAsHex) {
   EXPECT_EQ(escape_non_utf8("caf\xc3\xa9"), "caf\xc3\xa9");
   EXPECT_EQ(escape_non_utf8("a\xff" "b\xe2\x82"), "a\\xffb\\xe2\\x82");
   EXPECT_TRUE(is_utf8(escape_non_utf8("\xc0\xaf\xfe")));
+  // ASCII is passed over eight bytes at a time: a bad byte is found at any offset of a long text.
+  const std::string ascii = "GET /items/1 HTTP/1.1 Host: 127.0.0.1";
+  for (std::size_t at = 0; at <= ascii.size(); ++at) {
+    EXPECT_EQ(escape_non_utf8(ascii.substr(0, at) + "\xe9" + ascii.substr(at)),
+              ascii.substr(0, at) + "\\xe9" + ascii.substr(at)) << at;
+    EXPECT_EQ(escape_non_utf8(ascii.substr(0, at) + "\xc3\xa9" + ascii.substr(at)),
+              ascii.substr(0, at) + "\xc3\xa9" + ascii.substr(at)) << at;
+  }
 }
 
 }  // namespace
