@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "common/encoding.h"
 
@@ -45,13 +46,10 @@ constexpr auto kEscapeLength = [] {
   return n;
 }();
 
-// A string as dump() writes it without ensure_ascii: the quote, the backslash and the control
-// characters escaped, everything else as it is. Text that is not UTF-8 goes through dump() itself,
-// so its replacement characters are the ones every other writer gives. Two passes: the escaped
-// length, then the text written into its place.
-void append_string(std::string& out, std::string_view s) {
-  std::size_t longer = 0;  // what the escapes add
-  bool high = false;       // a byte of 0x80 or above: UTF-8 to check
+// What a string's escapes add to its length; nullopt when it is not UTF-8.
+std::optional<std::size_t> escaped_extra(std::string_view s) {
+  std::size_t longer = 0;
+  bool high = false;  // a byte of 0x80 or above: UTF-8 to check
   for (std::size_t i = 0; i < s.size();) {
     if (i + 8 <= s.size() && plain8<true>(s.data() + i)) {
       i += 8;
@@ -61,13 +59,12 @@ void append_string(std::string& out, std::string_view s) {
     high |= c >= 0x80;
     if (kEscapeLength[c] != 0) longer += kEscapeLength[c] - 1u;
   }
-  if (high && !is_utf8(s)) {
-    out += json_text(nlohmann::json(std::string(s)));
-    return;
-  }
-  const std::size_t at = out.size();
-  out.resize(at + s.size() + longer + 2);
-  char* p = out.data() + at;
+  if (high && !is_utf8(s)) return std::nullopt;
+  return longer;
+}
+
+// Writes `s` quoted and escaped at `p` (its escapes adding `longer` bytes); the end.
+char* put_string(char* p, std::string_view s, std::size_t longer) {
   *p++ = '"';
   if (longer == 0) {
     std::memcpy(p, s.data(), s.size());
@@ -89,7 +86,8 @@ void append_string(std::string& out, std::string_view s) {
       }
     }
   }
-  *p = '"';
+  *p++ = '"';
+  return p;
 }
 
 }  // namespace
@@ -100,15 +98,46 @@ void JsonWriter::newline(std::size_t depth) {
   out_.append(depth * static_cast<std::size_t>(indent_), ' ');
 }
 
-void JsonWriter::before_value() {
+std::size_t JsonWriter::separator_size() const {
+  if (after_key_ || empty_.empty()) return 0;  // after a key, or the top-level value
+  return (empty_.back() ? 0 : 1) + (indent_ < 0 ? 0 : 1 + empty_.size() * static_cast<std::size_t>(indent_));
+}
+
+char* JsonWriter::put_separator(char* p) {
   if (after_key_) {
     after_key_ = false;
+    return p;
+  }
+  if (empty_.empty()) return p;
+  if (!empty_.back()) *p++ = ',';
+  empty_.back() = false;
+  if (indent_ < 0) return p;
+  *p++ = '\n';
+  const std::size_t n = empty_.size() * static_cast<std::size_t>(indent_);
+  std::memset(p, ' ', n);
+  return p + n;
+}
+
+void JsonWriter::before_value() {
+  const std::size_t at = out_.size();
+  out_.resize(at + separator_size());
+  put_separator(out_.data() + at);
+}
+
+// The separator, the string and `after` in one piece of the output. Text that is not UTF-8 goes
+// through dump() itself, so its replacement characters are the ones every other writer gives.
+void JsonWriter::put(std::string_view text, std::string_view after) {
+  const std::optional<std::size_t> longer = escaped_extra(text);
+  if (!longer) {
+    before_value();
+    out_ += json_text(nlohmann::json(std::string(text)));
+    out_ += after;
     return;
   }
-  if (empty_.empty()) return;  // the top-level value
-  if (!empty_.back()) out_ += ',';
-  empty_.back() = false;
-  newline(empty_.size());
+  const std::size_t at = out_.size();
+  out_.resize(at + separator_size() + text.size() + *longer + 2 + after.size());
+  char* p = put_string(put_separator(out_.data() + at), text, *longer);
+  std::memcpy(p, after.data(), after.size());
 }
 
 JsonWriter& JsonWriter::open(char bracket) {
@@ -127,16 +156,13 @@ JsonWriter& JsonWriter::close(char bracket) {
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  before_value();
-  append_string(out_, name);
-  out_ += indent_ < 0 ? ":" : ": ";
+  put(name, indent_ < 0 ? ":" : ": ");
   after_key_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::string_view text) {
-  before_value();
-  append_string(out_, text);
+  put(text, "");
   return *this;
 }
 

@@ -57,11 +57,17 @@ class JsonWriter {
   JsonWriter& open(char bracket);
   JsonWriter& close(char bracket);
   void before_value();
+  // What goes before the next value (a comma, a new line and its indentation), its length and
+  // written at `p` (the end returned); separator_size() then put_separator() let one resize of the
+  // output take a separator and the value after it.
+  std::size_t separator_size() const;
+  char* put_separator(char* p);
+  void put(std::string_view text, std::string_view after);  // a separator, `text` quoted, `after`
   void newline(std::size_t depth);
 
   std::string& out_;
   int indent_;
-  std::vector<bool> empty_;  // per open container: nothing written in it yet
+  std::vector<unsigned char> empty_;  // per open container: nothing written in it yet
   bool after_key_ = false;
 };
 
