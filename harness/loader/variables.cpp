@@ -6,34 +6,48 @@
 #include <map>
 
 #include "common/redact.h"
+#include "harness/template/expression.h"
 #include "harness/template/template.h"
 
 namespace tc::loader {
 namespace {
 
+// Where a node is: its file, its JSON pointer and the line of the nearest node above it whose line
+// is known; the node's own line is looked up only when a message names it.
+struct At {
+  const std::string* file;
+  std::string pointer;
+  int line;
+};
+
+At at(const Loc& loc) { return At{&loc.file, loc.pointer, loc.line}; }
+At child(const At& parent, const std::string& token) {
+  return At{parent.file, pointer_join(parent.pointer, token), parent.line};
+}
+At child(const Loc& loc, const std::string& token) { return child(at(loc), token); }
+
 class Checker {
  public:
   Checker(const VariableRules& rules, const DocumentCache& cache) : rules_(rules), cache_(cache) {}
 
-  // Checks every string (and key) of `node`, found at `loc` in its file.
-  void check(const json& node, const Loc& loc, const std::set<std::string>& defined) const {
-    auto at = [&](const std::string& token) {
-      std::string p = pointer_join(loc.pointer, token);
-      return Loc{loc.file, line_of(loc.file, p, loc.line), p};
-    };
+  // Checks every string (and key) of `node`, found at `where` in its file.
+  void check(const json& node, const At& where, const std::set<std::string>& defined) const {
     if (node.is_string()) {
-      check_text(node.get<std::string>(), loc, defined);
+      check_text(node.get_ref<const std::string&>(), where, defined);
     } else if (node.is_object()) {
       for (const auto& [k, v] : node.items()) {
-        check_text(k, at(k), defined);
-        check(v, at(k), defined);
+        const At key = child(where, k);
+        check_text(k, key, defined);
+        check(v, key, defined);
       }
     } else if (node.is_array()) {
-      for (std::size_t i = 0; i < node.size(); ++i) check(node[i], at(std::to_string(i)), defined);
+      for (std::size_t i = 0; i < node.size(); ++i) check(node[i], child(where, std::to_string(i)), defined);
     }
   }
 
-  void check_text(const std::string& text, const Loc& loc, const std::set<std::string>& defined) const {
+  void check_text(const std::string& text, const At& where, const std::set<std::string>& defined) const {
+    if (!tmpl::has_template(text)) return;  // nothing to check, and no line to look up
+    const Loc loc = loc_of(where);
     auto paths = template_paths(text, loc);
     if (!paths) reject(paths.error());
     for (const auto& path : *paths) {
@@ -57,10 +71,11 @@ class Checker {
     }
   }
 
-  int line_of(const std::string& file, const std::string& pointer, int fallback) const {
+  // The node's Loc, its line looked up in the document it came from.
+  Loc loc_of(const At& where) const {
     for (const auto& [key, doc] : cache_)
-      if (doc.file == file) return doc.line_of(pointer);
-    return fallback;
+      if (doc.file == *where.file) return Loc{*where.file, doc.line_of(where.pointer), where.pointer};
+    return Loc{*where.file, where.line, where.pointer};
   }
 
  private:
@@ -88,13 +103,9 @@ class Checker {
   const DocumentCache& cache_;
 };
 
-Loc child(const Checker& c, const Loc& loc, const std::string& token) {
-  std::string p = pointer_join(loc.pointer, token);
-  return Loc{loc.file, c.line_of(loc.file, p, loc.line), p};
-}
-
 // Finds a cycle among the variables of one block (a value naming a sibling depends on it).
-void check_cycles(const Checker& c, const json& block, const Loc& loc) {
+void check_cycles(const Checker& c, const json& block, const At& where) {
+  const Loc loc = c.loc_of(where);
   std::map<std::string, std::vector<std::string>> deps;
   for (const auto& [name, value] : block.items()) {
     auto vars = template_variables(value, loc);
@@ -111,7 +122,7 @@ void check_cycles(const Checker& c, const json& block, const Loc& loc) {
       if (state[d] == 1) {
         std::string cycle;
         for (auto it = std::find(path.begin(), path.end(), d); it != path.end(); ++it) cycle += *it + " -> ";
-        reject(input_error(child(c, loc, d).where(), "variables use each other: " + cycle + d));
+        reject(input_error(c.loc_of(child(where, d)).where(), "variables use each other: " + cycle + d));
       }
       if (state[d] == 0) visit(d);
     }
@@ -123,11 +134,12 @@ void check_cycles(const Checker& c, const json& block, const Loc& loc) {
 }
 
 // A vars block: its values see `defined` and their siblings (without cycles).
-void check_block(const Checker& c, const json& block, const Loc& loc, const std::set<std::string>& defined) {
+void check_block(const Checker& c, const json& block, const At& where, const std::set<std::string>& defined) {
+  if (block.empty()) return;
   std::set<std::string> visible = defined;
   for (const auto& [k, v] : block.items()) visible.insert(k);
-  c.check(block, loc, visible);
-  check_cycles(c, block, loc);
+  c.check(block, where, visible);
+  check_cycles(c, block, where);
 }
 
 std::set<std::string> keys_of(const json& obj) {
@@ -148,37 +160,37 @@ void check_variables(const Scenario& s, const json& file_vars, const Loc& file_v
                      const DocumentCache& cache) {
   Checker c(rules, cache);
   std::set<std::string> defined;
-  check_block(c, file_vars, file_vars_loc, defined);
+  check_block(c, file_vars, at(file_vars_loc), defined);
   for (const auto& k : keys_of(file_vars)) defined.insert(k);
   if (!s.matrix.empty())
     for (const auto& k : keys_of(s.matrix.front())) defined.insert(k);
-  check_block(c, s.vars, child(c, s.loc, "vars"), defined);
+  check_block(c, s.vars, child(s.loc, "vars"), defined);
   for (const auto& k : keys_of(s.vars)) defined.insert(k);
   for (const auto& step : s.steps) {
     // Included steps carry their step file's locations; their pointers are relative to that file.
-    if (!step.repeat.is_null()) c.check(step.repeat, child(c, step.loc, "repeat"), defined);  // before the step's vars
-    check_block(c, step.vars, child(c, step.loc, "vars"), defined);
+    if (!step.repeat.is_null()) c.check(step.repeat, child(step.loc, "repeat"), defined);  // before the step's vars
+    check_block(c, step.vars, child(step.loc, "vars"), defined);
     std::set<std::string> in_step = defined;
     for (const auto& k : keys_of(step.vars)) in_step.insert(k);
     const RequestSpec& r = step.request;
-    c.check(json(r.method), child(c, r.loc, "method"), in_step);
-    c.check(json(r.url), child(c, r.loc, "url"), in_step);
+    c.check(json(r.method), child(r.loc, "method"), in_step);
+    c.check(json(r.url), child(r.loc, "url"), in_step);
     for (auto [key, list] : {std::pair{"headers", &r.headers}, std::pair{"query", &r.query}, std::pair{"form", &r.form},
                              std::pair{"hosts", &r.hosts}}) {
-      Loc base = child(c, r.loc, key);
+      const At base = child(r.loc, key);
       for (const auto& [name, value] : *list) {
         c.check(json(name), base, in_step);
-        c.check(json(value), child(c, base, name), in_step);
+        c.check(json(value), child(base, name), in_step);
       }
     }
-    if (r.json_body) c.check(*r.json_body, child(c, r.loc, "json"), in_step);
-    if (r.body) c.check(json(*r.body), child(c, r.loc, "body"), in_step);
-    if (!r.source_address.empty()) c.check(json(r.source_address), child(c, r.loc, "source_address"), in_step);
+    if (r.json_body) c.check(*r.json_body, child(r.loc, "json"), in_step);
+    if (r.body) c.check(json(*r.body), child(r.loc, "body"), in_step);
+    if (!r.source_address.empty()) c.check(json(r.source_address), child(r.loc, "source_address"), in_step);
     for (const auto& cap : step.captures) {
-      c.check(json(cap.expr), cap.loc, in_step);
-      c.check(json(cap.from), cap.loc, in_step);
+      c.check(json(cap.expr), at(cap.loc), in_step);
+      c.check(json(cap.from), at(cap.loc), in_step);
     }
-    for (const auto& e : step.expectations) c.check(e.spec, e.loc, in_step);
+    for (const auto& e : step.expectations) c.check(e.spec, at(e.loc), in_step);
     for (const auto& cap : step.captures) defined.insert(cap.name);
   }
 }
