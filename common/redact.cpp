@@ -53,9 +53,9 @@ constexpr Pattern kPatterns[] = {
 // Base64 pieces shorter than this are left alone: they would mask ordinary text.
 constexpr std::size_t kMinBase64Piece = 6;
 
-// Secrets and their forms shorter than this are ignored (they would mask ordinary text); every
-// pattern's shortest match is longer too (a JWT "eyJ" and a dot; the others a keyword), so a text
-// shorter than this holds nothing to mask.
+// Secrets and their forms shorter than this are ignored (they would mask ordinary text); no
+// pattern's match is shorter either (a JWT "eyJ" and a dot; the others a keyword and more), so a
+// text shorter than this holds nothing to mask.
 constexpr std::size_t kMinSecret = 4;
 
 // `value` as a JSON string's content (without quotes), or nothing when it is not UTF-8.
@@ -284,8 +284,10 @@ struct Redactor::Program {
   // The span [start, end) of `input` masked as the first pattern that matches it whole says.
   void keep_context(const re2::StringPiece& input, std::size_t start, std::size_t end, std::string& out) const {
     re2::StringPiece groups[3];
-    std::call_once(patterns_built, [this] {
-      for (const auto& p : kPatterns) patterns.push_back(std::make_unique<RE2>(p.re, byte_options()));
+    std::call_once(patterns_built, [this] {  // built whole before it is kept: a throw leaves none
+      std::vector<std::unique_ptr<RE2>> built;
+      for (const auto& p : kPatterns) built.push_back(std::make_unique<RE2>(p.re, byte_options()));
+      patterns = std::move(built);
     });
     for (std::size_t i = first_pattern; i < patterns.size(); ++i) {
       const RE2& re = *patterns[i];
