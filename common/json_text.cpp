@@ -67,7 +67,7 @@ std::optional<std::size_t> escaped_extra(std::string_view s) {
 char* put_string(char* p, std::string_view s, std::size_t longer) {
   *p++ = '"';
   if (longer == 0) {
-    std::memcpy(p, s.data(), s.size());
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view may hold no pointer
     p += s.size();
   } else {
     for (std::size_t i = 0; i < s.size();) {
@@ -137,7 +137,7 @@ void JsonWriter::put(std::string_view text, std::string_view after) {
   const std::size_t at = out_.size();
   out_.resize(at + separator_size() + text.size() + *longer + 2 + after.size());
   char* p = put_string(put_separator(out_.data() + at), text, *longer);
-  std::memcpy(p, after.data(), after.size());
+  if (!after.empty()) std::memcpy(p, after.data(), after.size());
 }
 
 JsonWriter& JsonWriter::open(char bracket) {

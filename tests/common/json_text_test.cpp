@@ -76,6 +76,12 @@ TEST(JsonWriter, EscapesWhatDumpEscapesAtEveryOffsetOfALongText) {
     }
 }
 
+TEST(JsonWriter, AnEmptyViewWithoutAPointerIsAnEmptyString) {
+  std::string out;
+  JsonWriter(out).begin_object().key(std::string_view{}).value(std::string_view{}).end_object();
+  EXPECT_EQ(out, R"({"":""})");
+}
+
 TEST(JsonWriter, AWholeValueWrittenInsideKeepsTheIndentationOfWhereItGoes) {
   const json row = {{"tenant", "tenant-alpha"}, {"ids", {1, 2}}, {"none", json::array()}};
   const json doc = {{"cases", json::array({{{"row", row}, {"line", 3}}})}};
