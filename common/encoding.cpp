@@ -136,11 +136,15 @@ std::string url_decode(std::string_view text) {
 
 namespace {
 
-// Whether the eight bytes at `p` are all ASCII.
-bool ascii8(const char* p) {
-  std::uint64_t w;
-  std::memcpy(&w, p, sizeof w);
-  return (w & 0x8080808080808080ULL) == 0;
+// The position of the first byte of `s` at or after `i` that is not ASCII (s.size() when none is):
+// eight bytes at a time, then one at a time.
+std::size_t skip_ascii(std::string_view s, std::size_t i) {
+  for (std::uint64_t w; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&w, s.data() + i, sizeof w);
+    if ((w & 0x8080808080808080ULL) != 0) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
 }
 
 // The length of the well-formed UTF-8 sequence at the start of `s`, 0 when there is none.
@@ -163,15 +167,7 @@ std::size_t utf8_sequence(std::string_view s) {
 }  // namespace
 
 bool is_utf8(std::string_view bytes) {
-  for (std::size_t i = 0; i < bytes.size();) {
-    if (i + 8 <= bytes.size() && ascii8(bytes.data() + i)) {
-      i += 8;
-      continue;
-    }
-    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
-      ++i;
-      continue;
-    }
+  for (std::size_t i = skip_ascii(bytes, 0); i < bytes.size(); i = skip_ascii(bytes, i)) {
     const std::size_t n = utf8_sequence(bytes.substr(i));
     if (n == 0) return false;
     i += n;
@@ -184,15 +180,7 @@ std::string escape_non_utf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());
   std::size_t kept = 0;  // bytes before `kept` are in `out`; [kept, i) is text to copy as is
-  for (std::size_t i = 0; i < bytes.size();) {
-    if (i + 8 <= bytes.size() && ascii8(bytes.data() + i)) {
-      i += 8;
-      continue;
-    }
-    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
-      ++i;
-      continue;
-    }
+  for (std::size_t i = skip_ascii(bytes, 0); i < bytes.size(); i = skip_ascii(bytes, i)) {
     if (const std::size_t n = utf8_sequence(bytes.substr(i))) {
       i += n;
       continue;
