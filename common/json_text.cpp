@@ -1,6 +1,7 @@
 #include "common/json_text.h"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -11,18 +12,21 @@ namespace tc {
 
 namespace {
 
-// The eight bytes at `p` as a word, and whether none of them is a control character, a quote or a
-// backslash (`ascii`: nor a byte of 0x80 or above). Word-at-a-time: a zero byte of w ^ c is a byte
-// equal to c; a byte below 0x20 borrows when 0x20 is taken from it.
+// Of the eight bytes at `p`, where the first control character, quote or backslash is (`ascii`:
+// or byte of 0x80 or above), 8 when none is. Word-at-a-time: a zero byte of w ^ c is a byte equal to
+// c; a byte below 0x20 borrows when 0x20 is taken from it. A borrow only marks bytes after a marked
+// one, so the lowest mark is exact.
 template <bool ascii>
-bool plain8(const char* p) {
+std::size_t first_special8(const char* p) {
   constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
   std::uint64_t w;
   std::memcpy(&w, p, sizeof w);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);  // the first byte lowest
   const std::uint64_t low = ~w & highs;  // the high bit of each byte below 0x80
   const auto zero_byte = [&](std::uint64_t v) { return (v - ones) & ~v & highs; };
   const std::uint64_t control = (w - 0x20 * ones) & low;
-  return (control | zero_byte(w ^ ('"' * ones)) | zero_byte(w ^ ('\\' * ones)) | (ascii ? w & highs : 0)) == 0;
+  const std::uint64_t marks = control | zero_byte(w ^ ('"' * ones)) | zero_byte(w ^ ('\\' * ones)) | (ascii ? w & highs : 0);
+  return static_cast<std::size_t>(std::countr_zero(marks)) / 8;  // 64 / 8 when none is marked
 }
 
 // What dump() writes for each byte that it escapes (empty: the byte as it is).
@@ -51,9 +55,10 @@ std::optional<std::size_t> escaped_extra(std::string_view s) {
   std::size_t longer = 0;
   bool high = false;  // a byte of 0x80 or above: UTF-8 to check
   for (std::size_t i = 0; i < s.size();) {
-    if (i + 8 <= s.size() && plain8<true>(s.data() + i)) {
-      i += 8;
-      continue;
+    if (i + 8 <= s.size()) {
+      const std::size_t plain = first_special8<true>(s.data() + i);
+      i += plain;
+      if (plain == 8) continue;
     }
     const auto c = static_cast<unsigned char>(s[i++]);
     high |= c >= 0x80;
@@ -71,16 +76,23 @@ char* put_string(char* p, std::string_view s, std::size_t longer) {
     p += s.size();
   } else {
     for (std::size_t i = 0; i < s.size();) {
-      if (i + 8 <= s.size() && plain8<false>(s.data() + i)) {
+      if (i + 8 <= s.size()) {
+        // The word goes out whole (the rest of `s` still to come has room for it), and the output
+        // moves on by its plain bytes only.
+        const std::size_t plain = first_special8<false>(s.data() + i);
         std::memcpy(p, s.data() + i, 8);
-        p += 8;
-        i += 8;
-        continue;
+        p += plain;
+        i += plain;
+        if (plain == 8) continue;
       }
       const auto c = static_cast<unsigned char>(s[i++]);
-      if (const std::uint8_t n = kEscapeLength[c]; n != 0) {
-        std::memcpy(p, kEscapes[c].data(), n);
-        p += n;
+      if (const std::uint8_t n = kEscapeLength[c]; n == 2) {
+        p[0] = kEscapes[c][0];
+        p[1] = kEscapes[c][1];
+        p += 2;
+      } else if (n != 0) {
+        std::memcpy(p, kEscapes[c].data(), 6);
+        p += 6;
       } else {
         *p++ = static_cast<char>(c);
       }

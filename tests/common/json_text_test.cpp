@@ -76,6 +76,21 @@ TEST(JsonWriter, EscapesWhatDumpEscapesAtEveryOffsetOfALongText) {
     }
 }
 
+// A word holding several bytes to escape, side by side or apart (a JSON body in a transcript has a
+// quote every few bytes), and bytes that sit just above one of them in the word.
+TEST(JsonWriter, EscapesSeveralBytesOfOneWordWhereverTheyFall) {
+  const std::string specials[] = {"\"", "\\", "\n", std::string(1, '\0'), "\x1f", " ", "\x01", "!", "\x21", "\xc3\xa9", "\xe9"};
+  const std::string plain = "{\"tenant\":\"tenant-alpha\",\"items\":[{\"id\":\"plat-alpha-1\"}]}";
+  for (const auto& first : specials)
+    for (const auto& second : specials)
+      for (std::size_t at = 0; at <= 17; ++at) {
+        const std::string text = plain.substr(0, at) + first + second + plain.substr(at) + first + "x" + second;
+        std::string out;
+        JsonWriter(out).value(text);
+        EXPECT_EQ(out, json_text(json(text))) << "at " << at;
+      }
+}
+
 TEST(JsonWriter, AnEmptyViewWithoutAPointerIsAnEmptyString) {
   std::string out;
   JsonWriter(out).begin_object().key(std::string_view{}).value(std::string_view{}).end_object();
