@@ -186,14 +186,14 @@ CaseRecord make_case_record(const ScenarioCase& sc, const ScenarioResult& result
   if (result.environment_error && !a_step_says_it)
     c.failures.push_back(redact.apply(result.environment_error->to_string()));
   for (const auto& step : result.steps) {
-    c.steps.push_back(make_step_record(step));
+    // The output from the step's record: redacted as the record is, a secret learnt since included.
+    const StepRecord& r = c.steps.emplace_back(make_step_record(step));
     for (const auto& line : step.failure_lines()) c.failures.push_back(redact.apply(line));
-    if (step.skipped)
-      c.output += "--- step '" + step.name + "' (" + step.loc.file + ":" + std::to_string(step.loc.line) +
-                  ") skipped: " + *step.skipped + "\n";
+    const std::string heading = "--- step '" + r.name + "' (" + r.file + ":" + std::to_string(r.line) + ")";
+    if (step.skipped) c.output += heading + " skipped: " + redact.apply(*step.skipped) + "\n";
     if (!step.ran) continue;
-    c.output += "--- step '" + step.name + "' (" + step.loc.file + ":" + std::to_string(step.loc.line) + ")\n";
-    if (!step.transcript.empty()) c.output += step.transcript + "\n";   // redacted when captured
+    c.output += heading + "\n";
+    if (!r.transcript.empty()) c.output += r.transcript + "\n";
   }
   return c;
 }

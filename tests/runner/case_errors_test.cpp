@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/redact.h"
 #include "harness/report/allure.h"
 #include "harness/report/run_record.h"
 #include "harness/report/run_reports.h"
@@ -116,6 +117,33 @@ TEST_F(CaseReports, AnExceptionInsideACaseReachesEveryReportAsAnError) {
   const auto allure = allure_result();
   EXPECT_EQ(allure.value("status", ""), "broken") << allure.dump(2);
   EXPECT_NE(allure.dump().find("planted failure inside an expectation"), std::string::npos);
+}
+
+// A secret may be learnt after a step's transcript was redacted: here an expectation reads an
+// environment value (a secret from then on) that the response had already echoed. Every report of
+// the case masks it, the transcript of the step and the case's output alike.
+TEST_F(CaseReports, ASecretLearntAfterTheTranscriptIsMaskedInEveryReport) {
+  register_builtin_expectations();
+  const std::string late = "late-learnt-value-Q7x2";
+  ::setenv("TC_TEST_LATE_SECRET", late.c_str(), 1);
+  TestServer server([&](const stub::Request&) { return respond(200, "{\"echo\":\"" + late + "\"}"); });
+  auto ctx = make_run({component("api", server.url())});
+  RunRecord record = run(*ctx, {step("echo", "{{api}}/x",
+                                     {expect("json", json::array({{{"pointer", "/echo"}, {"equals", "{{env.TC_TEST_LATE_SECRET}}"}}}))})});
+  ::unsetenv("TC_TEST_LATE_SECRET");
+  ASSERT_EQ(record.cases.size(), 1u);
+  const CaseRecord& c = record.cases.front();
+  EXPECT_EQ(c.outcome, "passed");
+  ASSERT_EQ(c.steps.size(), 1u);
+  EXPECT_EQ(c.steps[0].transcript.find(late), std::string::npos) << c.steps[0].transcript;
+  EXPECT_NE(c.steps[0].transcript.find("{\"echo\":\"" + std::string(kRedacted) + "\"}"), std::string::npos) << c.steps[0].transcript;
+  EXPECT_EQ(c.output.find(late), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find(kRedacted), std::string::npos) << c.output;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) {
+      EXPECT_EQ(slurp(e.path()).find(late), std::string::npos) << e.path();
+    }
+  }
 }
 
 }  // namespace
