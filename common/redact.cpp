@@ -350,6 +350,11 @@ std::string Redactor::apply(std::string_view text) const {
   return out;
 }
 
+std::size_t Redactor::generation() const {
+  std::lock_guard lock(mu_);
+  return secrets_.size();
+}
+
 bool holds_jwt(std::string_view text) { return find_jwt(text, 0).has_value(); }
 
 Redactor& global_redactor() {

@@ -23,6 +23,9 @@ class Redactor {
   // Values shorter than 4 characters are ignored (they would mask ordinary text).
   void add_secret(std::string value);
   std::string apply(std::string_view text) const;
+  // How many secrets have been added: a text applied while it was N needs no apply again while it
+  // still is (apply gives back what it was given then).
+  std::size_t generation() const;
 
   struct Program;  // the compiled alternatives (redact.cpp)
 

@@ -124,7 +124,9 @@ StepRecord make_step_record(const StepResult& step) {
   r.started_ms = step.started_ms;
   r.finished_ms = step.finished_ms;
   if (step.error) r.error = redact.apply(step.error->to_string());
-  r.transcript = redact.apply(step.transcript);
+  // Redacted when captured: again only when a secret was learnt since (an environment value that
+  // an expectation of the step read, say).
+  r.transcript = step.transcript_redacted_at == redact.generation() ? step.transcript : redact.apply(step.transcript);
   for (const auto& o : step.outcomes)
     r.outcomes.push_back(OutcomeRecord{outcome_status(o), o.kind, redact.apply(o.description), redact.apply(o.expected),
                                        redact.apply(o.actual), redact.apply(o.reason), redact.apply(o.evidence)});

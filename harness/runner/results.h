@@ -46,6 +46,8 @@ struct StepResult {
   std::vector<Outcome> outcomes;      // captures, then expectations, in order
   std::optional<Error> error;         // template, input or transport (environment) error
   std::string transcript;             // request and response as HTTP text, redacted
+  // The global redactor's generation() just before the transcript was redacted, when it was.
+  std::optional<std::size_t> transcript_redacted_at;
   bool failed() const;
   // An error of the environment or of tenantcheck itself: the step could not be judged (a case
   // holding one is an error, not a contract violation).

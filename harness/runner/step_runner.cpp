@@ -4,6 +4,7 @@
 
 #include "common/encoding.h"
 #include "common/json_text.h"
+#include "common/redact.h"
 #include "harness/runner/capture.h"
 #include "harness/runner/expectation.h"
 #include "harness/runner/transcript.h"
@@ -213,6 +214,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
     for (const auto& set_cookie : hop.headers.all("Set-Cookie")) register_cookie_secret(set_cookie);
   result.status = response->status;
   result.elapsed_ms = response->elapsed_ms;
+  result.transcript_redacted_at = global_redactor().generation();
   result.transcript = format_transcript(*req, &*response);
 
   // A capture's expression and source may be templates ("header:{{contract.headers.location}}").

@@ -30,6 +30,25 @@ TEST(Redact, RegisteredSecretsAreMaskedLongestFirst) {
   EXPECT_EQ(out, "id=" + std::string(kRedacted) + " and " + std::string(kRedacted) + ", pw stays");
 }
 
+// The generation moves with each secret kept, and a text applied at one generation is given back
+// as it is by another apply at the same one (what lets a record skip a transcript redacted earlier).
+TEST(Redact, TheGenerationCountsTheSecretsKeptAndAnApplyAtTheSameOneChangesNothing) {
+  Redactor r;
+  EXPECT_EQ(r.generation(), 0u);
+  r.add_secret("opaque-session-8f2a");
+  r.add_secret("opaque-session-8f2a");  // again: nothing new
+  r.add_secret("pw");                   // too short: ignored
+  EXPECT_EQ(r.generation(), 1u);
+  const std::string text = "Cookie: sid=opaque-session-8f2a\n{\"token\":\"t0k3n-value\"} password=hunter22&x=1 "
+                           "Authorization: Bearer abcdef123456 eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+  const std::string once = r.apply(text);
+  EXPECT_EQ(once.find("opaque-session-8f2a"), std::string::npos) << once;
+  EXPECT_EQ(r.apply(once), once);
+  r.add_secret("hunter22-later");
+  EXPECT_EQ(r.generation(), 2u);
+  EXPECT_EQ(r.apply("and hunter22-later"), "and " + std::string(kRedacted));
+}
+
 TEST(Redact, ATextAsShortAsTheShortestSecretIsReadLikeAnyOther) {
   Redactor r;
   r.add_secret("k3y!");  // the shortest secret kept
