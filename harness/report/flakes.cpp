@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/redact.h"
+
 namespace tc {
 
 std::string outcome_fingerprint(const ScenarioResult& result) {
@@ -35,13 +37,16 @@ int FlakeDetector::repetitions() const {
 }
 
 std::vector<Flake> FlakeDetector::flakes() const {
+  // Kept as the steps ran, shown as every report shows them: redacted with every secret learnt by now.
+  const Redactor& redact = global_redactor();
   std::lock_guard lock(mu_);
   std::vector<Flake> out;
   for (const auto& [test, seen] : runs_)
     for (std::size_t i = 1; i < seen.size(); ++i)
       if (seen[i].fingerprint != seen[0].fingerprint) {
-        out.push_back(Flake{test, 1, static_cast<int>(i) + 1, seen[0].fingerprint, seen[i].fingerprint,
-                            seen[0].transcript, seen[i].transcript});
+        out.push_back(Flake{test, 1, static_cast<int>(i) + 1, redact.apply(seen[0].fingerprint),
+                            redact.apply(seen[i].fingerprint), redact.apply(seen[0].transcript),
+                            redact.apply(seen[i].transcript)});
         break;
       }
   return out;

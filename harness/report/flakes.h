@@ -1,7 +1,8 @@
 // Determinism across repetitions (--gtest_repeat): every scenario case's outcome fingerprint — skipped
 // or not, and per step whether it ran, its status code and whether it passed — is kept per
 // repetition (a case the run's deadline kept from running is left out). A case whose fingerprint
-// differs between two repetitions is a flake, reported with both repetitions' transcripts.
+// differs between two repetitions is a flake, reported with both repetitions' transcripts (a flake's
+// texts redacted when it is read, with every secret learnt by then).
 #pragma once
 #include <map>
 #include <mutex>

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "cmd_run_fixture.h"
+#include "common/redact.h"
 
 namespace tc::cli_test {
 namespace {
@@ -496,6 +497,34 @@ TEST_F(CmdRun, AnOutcomeThatDiffersBetweenRepetitionsIsAFlakeWithBothTranscripts
   json flakes = json::parse(read_file(dir.path / "out" / "flakes.json"));
   ASSERT_EQ(flakes["flakes"].size(), 1u) << flakes.dump(2);
   EXPECT_NE(flakes["flakes"][0]["transcripts"][1].get<std::string>().find("< HTTP/1.1 503"), std::string::npos);
+}
+
+// A flake's fingerprints and transcripts name the steps as they ran: a step named after an
+// environment value (a secret) shows it masked, on the error stream and in flakes.json.
+TEST_F(CmdRun, AFlakeShowsNoSecretThatAStepNameOrTranscriptHeld) {
+  const std::string planted = "planted-flake-name-K4v9";
+  ::setenv("TC_FLAKE_PLANTED", planted.c_str(), 1);
+  FixedServer server(std::vector<int>{200, 503});
+  topology(server.url());
+  scenario("a.yaml", R"(scenarios:
+  - name: call the api
+    steps:
+      - name: "call {{env.TC_FLAKE_PLANTED}}"
+        request: {url: "{{api}}/items"}
+        expect: {status: 200}
+)");
+  Outcome o = run({"--gtest_repeat=2"});
+  ::unsetenv("TC_FLAKE_PLANTED");
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.err.find("determinism: 2 repetitions, 1 flake(s)"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("[call " + std::string(kRedacted) + " 503 fail]"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find(planted), std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find(planted), std::string::npos) << o.out;
+  for (const auto& e : fs::recursive_directory_iterator(dir.path / "out")) {
+    if (e.is_regular_file()) {
+      EXPECT_EQ(read_file(e.path()).find(planted), std::string::npos) << e.path();
+    }
+  }
 }
 
 TEST_F(CmdRun, RepetitionsThatAgreeAreNoFlake) {
