@@ -1,5 +1,7 @@
 #include "common/document.h"
 
+#include <string_view>
+
 #include <yaml.h>
 
 #include <algorithm>
@@ -48,7 +50,7 @@ class Builder {
         std::string value = text_of(s.value, s.length);
         // Quoted and block scalars, and a scalar tagged `!` or `!!str`, are strings; a plain one is
         // read by the core schema, where null, ~ and the empty scalar are null.
-        const bool string = s.style != YAML_PLAIN_SCALAR_STYLE || tag == "!" || tag == YAML_STR_TAG;
+        const bool string = s.style != YAML_PLAIN_SCALAR_STYLE || tag == std::string_view("!") || tag == std::string_view(YAML_STR_TAG);
         if (!string && tag.empty() && is_null(value)) return on_null(line_of(e.start_mark), anchor);
         return on_scalar(line_of(e.start_mark), string, anchor, std::move(value));
       }
@@ -64,7 +66,7 @@ class Builder {
   }
 
  private:
-  static bool is_null(const std::string& v) { return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL"; }
+  static bool is_null(std::string_view v) { return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL"; }
 
   void on_null(int line, const std::string& anchor) {
     if (key_expected()) throw not_a_key(line);
