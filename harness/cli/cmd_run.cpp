@@ -254,8 +254,9 @@ int run_tests(CLI::App* sub, RunOptions o) {
   recorder.set_property("target.build", target_build(run));
   recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
   if (shard) recorder.set_property("shard", o.shard);
-  FlakeDetector flakes;
-  const std::vector<ResultSink*> sinks{&console, &flakes, &recorder};
+  FlakeDetector flakes;  // kept only when the cases repeat (--gtest_repeat): every transcript of the run
+  std::vector<ResultSink*> sinks{&console, &recorder};
+  if (GTEST_FLAG_GET(repeat) != 1) sinks.push_back(&flakes);
   for (ResultSink* sink : sinks) add_result_sink(sink);
 
   const int failed = RUN_ALL_TESTS();
