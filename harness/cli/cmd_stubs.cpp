@@ -16,6 +16,7 @@
 
 #include "common/json_text.h"
 #include "common/profile.h"
+#include "common/redact.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/setup.h"
 #include "harness/env/supervisor.h"
@@ -62,14 +63,22 @@ std::string running_topology(const Topology& t, const Environment& env, const st
   for (const auto& cap : t.capabilities)
     if (cap != "context-secret" || (secret && *secret)) caps += (caps.empty() ? "" : ", ") + cap;
   out += "capabilities: [" + caps + "]\ncomponents:\n";
+  // A value read from the environment is a secret: the file keeps the template that reads it, which
+  // the run renders again.
+  const auto as_written = [](const std::string& written, const std::string& rendered) {
+    return written.find("{{env.") != std::string::npos ? written : rendered;
+  };
   for (const auto& spec : t.components) {
     const Component& c = env.components.at(spec.name);
-    out += "  " + spec.name + ":\n    external: {url: " + quoted(c.url) + "}\n    audit: ";
+    const std::string url = spec.kind == "external" ? as_written(spec.url, c.url) : c.url;
+    out += "  " + spec.name + ":\n    external: {url: " + quoted(url) + "}\n    audit: ";
     if (c.audit.kind == "stub")
       out += "{http: " + quoted(c.url + audit_path + "?correlation_id={{correlation_id}}") +
              ", deadline_ms: " + std::to_string(c.audit.deadline_ms) + "}\n";
     else if (c.audit.kind == "none") out += "none\n";
-    else out += "{" + c.audit.kind + ": " + quoted(c.audit.location) + ", deadline_ms: " + std::to_string(c.audit.deadline_ms) + "}\n";
+    else
+      out += "{" + c.audit.kind + ": " + quoted(as_written(spec.audit.location, c.audit.location)) +
+             ", deadline_ms: " + std::to_string(c.audit.deadline_ms) + "}\n";
   }
   return out;
 }
@@ -137,7 +146,7 @@ int stubs_up(const StubsOptions& o) {
   }
   for (const auto& c : topology.components) {
     const Component& comp = env->components.at(c.name);
-    std::cout << c.name << "\t" << comp.url << "\t" << c.kind;
+    std::cout << c.name << "\t" << global_redactor().apply(comp.url) << "\t" << c.kind;
     if (!comp.log_file.empty()) std::cout << "\tlog " << comp.log_file;
     std::cout << "\n";
   }

@@ -84,6 +84,35 @@ TEST(StubsUp, WritesATopologyARunCanPointAtWithAFixedPortOnRequest) {
   EXPECT_EQ(cli->describe_exit(), "exited with status 0") << test::read_file(log);
 }
 
+// Values read from the environment are secrets: the printed list masks them and the written
+// topology keeps the templates that read them, so a run renders them again from its environment.
+TEST(StubsUp, NeitherTheListNorTheWrittenTopologyHoldsAValueFromTheEnvironment) {
+  test::ScratchDir dir;
+  const std::string url = "http://127.0.0.1:9/planted-url-N5w1", audit = "http://127.0.0.1:9/planted-audit-P8k3";
+  const std::string env_file = dir.write("external.yaml",
+                                         "profile: " + test::source_path("fixtures/contracts/reference.yaml") +
+                                             "\ncomponents:\n  api:\n    external: {url: \"{{env.TC_PLANTED_URL}}\"}\n"
+                                             "    audit: {http: \"{{env.TC_PLANTED_AUDIT}}?id={{correlation_id}}\", deadline_ms: 500}\n");
+  const std::string log = dir.path() + "/stubs-up.out", written = dir.path() + "/running.yaml";
+  auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
+                                           {"stubs", "up", "--env", env_file, "--reports", dir.path() + "/stubs",
+                                            "--write-topology", written},
+                                           {{"TC_PLANTED_URL", url}, {"TC_PLANTED_AUDIT", audit}},
+                                           log});
+  ASSERT_TRUE(cli.ok()) << cli.error().to_string();
+  ASSERT_TRUE(test::wait_for_text(log, "up: ", 30000)) << test::read_file(log);
+  cli->signal(SIGTERM);
+  ASSERT_TRUE(cli->wait_for(15000));
+  const std::string out = test::read_file(log), topology = test::read_file(written);
+  EXPECT_THAT(out, HasSubstr("api\t«redacted»\texternal")) << out;
+  EXPECT_THAT(topology, HasSubstr("external: {url: \"{{env.TC_PLANTED_URL}}\"}")) << topology;
+  EXPECT_THAT(topology, HasSubstr("{http: \"{{env.TC_PLANTED_AUDIT}}?id={{correlation_id}}\"")) << topology;
+  for (const std::string& text : {out, topology}) {
+    EXPECT_THAT(text, Not(HasSubstr("planted-url-N5w1")));
+    EXPECT_THAT(text, Not(HasSubstr("planted-audit-P8k3")));
+  }
+}
+
 // A platform's topology names its pack and its clauses: the written one keeps both, so a run against
 // the running stubs runs that platform's pack, not the reference one, and reports its own matrix.
 TEST(StubsUp, TheWrittenTopologyOfAPlatformKeepsItsPackAndItsClauses) {
