@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -61,6 +62,7 @@ struct Supervisor::Impl {
   // redacted line by line: a component never writes into the reports itself.
   RedactedPipes pipes;
   std::set<std::string> piped;  // the files `pipes` wrote
+  std::optional<std::size_t> secrets_when_piped;  // the redactor's generation() at the first of them
   // stop() may come from a signal-watching thread while start() runs: children, and every call on
   // them, are guarded by `mu`; once stopping, nothing new is launched.
   mutable std::mutex mu;
@@ -90,10 +92,13 @@ struct Supervisor::Impl {
   }
 
   // A spawned build may write into <reports>/logs or <reports>/audit itself (its own --audit-file):
-  // once it is gone, each such file is redacted in place, line by line. Ours came through `pipes`.
+  // once it is gone, each such file is redacted in place, line by line. Ours came through `pipes`,
+  // redacted with the secrets known as each line came: when one was learnt after the first line
+  // (a session cookie a component had already logged), they are redacted again too.
   void redact_components_own_files() const {
+    const bool learnt_since = secrets_when_piped && global_redactor().generation() != *secrets_when_piped;
     for (const char* folder : {"logs", "audit"})
-      redact_files_in_place((fs::path(options.reports_dir) / folder).string(), piped);
+      redact_files_in_place((fs::path(options.reports_dir) / folder).string(), learnt_since ? std::set<std::string>{} : piped);
   }
 
   Error failure(const std::string& name, const std::string& reason, const std::string& log_file) const {
@@ -118,6 +123,7 @@ struct Supervisor::Impl {
     auto close_write_ends = [&] {
       for (int fd : write_ends) ::close(fd);
     };
+    if (!secrets_when_piped) secrets_when_piped = global_redactor().generation();
     auto output = pipes.open(log_file);
     if (!output) return failure(name, output.error().message, "");
     piped.insert(log_file);

@@ -125,6 +125,28 @@ TEST_F(ComponentOutput, AStubsLogAndAuditFileAreRedactedAsTheyAreWritten) {
     }
 }
 
+// A secret learnt after a component logged it (a session a build logs as it creates it, then
+// answers with): the logs and audit files are read again at teardown, the value masked.
+TEST_F(ComponentOutput, ASecretLearntAfterAComponentLoggedItIsMaskedAtTeardown) {
+  const std::string late = "learnt-late-value-H6t2";
+  Supervisor supervisor(options_for(dir));
+  auto env = supervisor.start(load(source_path("compose/local.yaml")));
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  HttpClient http;
+  HttpRequest req;
+  req.url = env->components.at("gateway").url + "/api/platform/items/" + late;
+  ASSERT_TRUE(http.send(req).ok());
+  const std::string log = env->components.at("gateway").log_file;
+  ASSERT_THAT(await_content(log, late), HasSubstr(late));  // not yet a secret: logged as it came
+  global_redactor().add_secret(late);
+  supervisor.stop();
+  EXPECT_THAT(read_file(log), HasSubstr(kRedacted.data()));
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path() + "/reports"))
+    if (entry.is_regular_file()) {
+      EXPECT_THAT(read_file(entry.path().string()), Not(HasSubstr(late))) << entry.path();
+    }
+}
+
 // Problem: a spawned component's own children outlived the run (only the child was signalled).
 TEST_F(ComponentOutput, WhatASpawnedComponentStartedIsGoneAfterTheStop) {
   const std::string pid_file = dir.path() + "/grandchild.pid";
