@@ -47,8 +47,10 @@ class Checks {
   void report(bool ok, const std::string& component, const std::string& check, const std::string& detail) {
     ++total_;
     if (!ok) ++failed_;
-    // Staging URLs and credentials come from the environment: registered secrets, masked here too.
-    std::cout << (ok ? "OK" : "FAIL") << " " << component << " " << check << ": " << global_redactor().apply(detail)
+    // Staging URLs, credentials and tenant ids come from the environment: registered secrets, masked
+    // here too (a tenant id stands where a component's name does).
+    const Redactor& redact = global_redactor();
+    std::cout << (ok ? "OK" : "FAIL") << " " << redact.apply(component) << " " << check << ": " << redact.apply(detail)
               << std::endl;
   }
   // "OK|FAIL doctor: N checks, N failed"; the exit code.

@@ -225,17 +225,20 @@ TEST(Doctor, TheOnboardingChecksRunAgainstABoundStagingWithItsSecretsMasked) {
   // A value from the environment in a check's own path is printed in its line: masked too.
   b = replaced(b, "get: \"{{path(fx.routes.data.applications, tenant)}}\"",
                "get: \"{{path(fx.routes.data.applications, tenant)}}?probe={{env.TC_ONBOARDING_PROBE}}\"");
+  // So is a tenant id from the environment, printed where a component's name is.
+  b = replaced(b, "volta: \"tenant:volta\"", "volta: \"{{env.TC_ONBOARDING_TENANT}}\"");
   std::map<std::string, std::string> env = passwords;
   env["TC_ONBOARDING_PROBE"] = "probe-value-7f3a";
+  env["TC_ONBOARDING_TENANT"] = "tenant:volta";
   auto file = dir.write("staging-bindings.yaml", b);
   auto run = test::run_cli({"doctor", "--env", written, "--bindings", file, "--reports", dir.path() + "/doctor"},
                            dir.path() + "/doctor.out", 60000, env);
   up->signal(SIGTERM);
   EXPECT_TRUE(up->wait_for(15000));
   EXPECT_EQ(run.exit, "exited with status 0") << run.output;
-  for (const char* tenant : {"tenant:coulomb", "tenant:volta"})
+  for (const std::string tenant : {"tenant:coulomb", "«redacted»"})
     for (const auto& check : kOnboardingChecks)
-      EXPECT_THAT(run.output, HasSubstr(std::string("OK ") + tenant + " onboarding." + check + ":")) << run.output;
+      EXPECT_THAT(run.output, HasSubstr("OK " + tenant + " onboarding." + check + ":")) << run.output;
   EXPECT_THAT(run.output, HasSubstr("OK tenant:coulomb onboarding.applications: GET /v1/tenants/tenant%3Acoulomb/applications?probe="));
   for (const auto& [name, value] : env) EXPECT_THAT(run.output, Not(HasSubstr(value)));
 }
