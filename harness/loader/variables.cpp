@@ -172,6 +172,7 @@ void check_variables(const Scenario& s, const json& file_vars, const Loc& file_v
     check_block(c, step.vars, child(step.loc, "vars"), defined);
     std::set<std::string> in_step = defined;
     for (const auto& k : keys_of(step.vars)) in_step.insert(k);
+    c.check(json(step.name), child(step.loc, "name"), in_step);  // rendered before the request
     const RequestSpec& r = step.request;
     c.check(json(r.method), child(r.loc, "method"), in_step);
     c.check(json(r.url), child(r.loc, "url"), in_step);

@@ -166,6 +166,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"undefined-variable.yaml", "", 6, "/scenarios/0/steps/0/request/url",
                 "undefined variable 'tokn' in \"{{gateway}}/{{tokn}}\""},
         BadCase{"capture-later.yaml", "", 5, "/scenarios/0/steps/0/request/url", "undefined variable 'token'"},
+        BadCase{"name-undefined.yaml", "", 4, "/scenarios/0/steps/0/name", "undefined variable 'nowhere' in \"call {{nowhere}}\""},
         BadCase{"vars-cycle.yaml", "", 4, "/scenarios/0/vars/a", "variables use each other: a -> b -> a"},
         BadCase{"contract-path.yaml", "", 7, "/scenarios/0/steps/0/expect/status",
                 "unknown contract value 'contract.status.okk'"},
@@ -235,11 +236,11 @@ TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {
 TEST_F(LoaderTest, ChecksEveryFileAndReportsOneErrorPerScenario) {
   options.check_env = true;
   LoadReport all = load_all_scenarios({kData + "/bad", kData + "/good"}, options);
-  EXPECT_EQ(all.errors.size(), 32u);
+  EXPECT_EQ(all.errors.size(), 33u);
   // The good files still load, and so do the first of duplicate-scenario.yaml's two scenarios and
   // json-absent-false.yaml (its json checks are the runner's to read, not this stand-in's).
   EXPECT_EQ(all.scenarios.size(), 5u);
-  EXPECT_EQ(all.scenario_files, 35);
+  EXPECT_EQ(all.scenario_files, 36);
   auto first = load_scenarios({kData + "/bad", kData + "/good"}, options);
   ASSERT_FALSE(first.ok());
   EXPECT_THAT(first.error().where.file, EndsWith("bad/capture-later.yaml"));  // sorted: the first bad file
