@@ -8,6 +8,7 @@
 #pragma once
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,5 +46,10 @@ bool holds_jwt(std::string_view text);
 
 // The process-wide redactor that outputs use.
 Redactor& global_redactor();
+
+// Every regular file directly in `folder` but those in `except`, rewritten with each line passed
+// through global_redactor(): for what was written before a secret was learnt, or by a component
+// itself. A file that cannot be read or written is left as it is.
+void redact_files_in_place(const std::string& folder, const std::set<std::string>& except = {});
 
 }  // namespace tc

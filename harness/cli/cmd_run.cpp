@@ -259,6 +259,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   if (GTEST_FLAG_GET(repeat) != 1) sinks.push_back(&flakes);
   for (ResultSink* sink : sinks) add_result_sink(sink);
 
+  const std::size_t secrets_before_cases = global_redactor().generation();
   const int failed = RUN_ALL_TESTS();
   for (ResultSink* sink : sinks) remove_result_sink(sink);
   auto alive = supervisor.check_alive();
@@ -281,6 +282,8 @@ int run_tests(CLI::App* sub, RunOptions o) {
     print_component_log(alive.error(), supervisor);
     code = kExitEnvironment;
   }
+  // Each case was written with the secrets known when it ended (its Allure result at once).
+  if (global_redactor().generation() != secrets_before_cases) redact_run_reports_again(o.reports_dir);
   // A shard may hold no case of a small selection: the merge of all shards is judged instead.
   // --gtest_list_tests runs nothing by design.
   if (!shard) code = judge_empty(record, o.allow_empty || GTEST_FLAG_GET(list_tests), code);

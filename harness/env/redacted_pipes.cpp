@@ -165,31 +165,4 @@ void RedactedPipes::close(long ms) {
   impl_->thread.join();
 }
 
-namespace {
-
-void redact_file_in_place(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return;
-  std::string text, line;
-  while (std::getline(in, line)) text += global_redactor().apply(line) + "\n";
-  in.close();
-  const std::string redacted = file + ".redacting";
-  std::ofstream out(redacted, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  std::error_code ec;
-  if (out) std::filesystem::rename(redacted, file, ec);
-  if (!out || ec) std::filesystem::remove(redacted, ec);
-}
-
-}  // namespace
-
-void redact_files_in_place(const std::string& folder, const std::set<std::string>& except) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
-    const std::string file = entry.path().string();
-    if (entry.is_regular_file(ec) && !except.count(file)) redact_file_in_place(file);
-  }
-}
-
 }  // namespace tc

@@ -4,7 +4,6 @@
 // kMaxLine is written in pieces of that size; a last line without newline is written at the end.
 #pragma once
 #include <memory>
-#include <set>
 #include <string>
 
 #include "common/status.h"
@@ -36,9 +35,5 @@ class RedactedPipes {
   std::unique_ptr<Impl> impl_;
 };
 
-// Every regular file directly in `folder` but those in `except`, rewritten with each line redacted:
-// for what a component wrote into the reports folder itself, once it is gone. Unreadable or
-// unwritable files are left as they are.
-void redact_files_in_place(const std::string& folder, const std::set<std::string>& except);
 
 }  // namespace tc

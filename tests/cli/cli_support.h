@@ -222,8 +222,14 @@ class FixedServer {
       const int status_ = cycle_[static_cast<std::size_t>(requests_++) % cycle_.size()];
       if (delay_ms_) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
       std::string body = "{\"ok\":" + std::string(status_ < 400 ? "true" : "false") + "}";
-      std::string reply = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+      // GET /set-cookie/VALUE is answered with a session cookie of that value.
+      const std::string cookie_path = "GET /set-cookie/";
+      std::string cookie;
+      if (data.compare(0, cookie_path.size(), cookie_path) == 0)
+        cookie = "Set-Cookie: sid=" + data.substr(cookie_path.size(), data.find(' ', cookie_path.size()) - cookie_path.size()) +
+                 "; HttpOnly\r\n";
+      std::string reply = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Type: application/json\r\n" + cookie +
+                          "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
       (void)!write(c, reply.data(), reply.size());
       close(c);
     }

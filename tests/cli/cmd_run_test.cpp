@@ -527,6 +527,39 @@ TEST_F(CmdRun, AFlakeShowsNoSecretThatAStepNameOrTranscriptHeld) {
   }
 }
 
+// A secret learnt in a later case (a session cookie whose value an earlier case had already sent)
+// is masked in everything the run wrote, the earlier case's Allure result among it.
+TEST_F(CmdRun, ASecretLearntInALaterCaseIsMaskedInTheReportsOfTheEarlierOnes) {
+  const std::string late = "late-cookie-Vq83xZ1p";
+  FixedServer server(200);
+  topology(server.url());
+  scenario("a.yaml", R"(scenarios:
+  - name: the value goes out first
+    steps:
+      - name: send it
+        request: {url: "{{api}}/items/)" + late + R"("}
+        expect: {status: 200}
+  - name: then comes back as a session
+    steps:
+      - name: get the cookie
+        request: {url: "{{api}}/set-cookie/)" + late + R"("}
+        expect: {status: 200}
+)");
+  Outcome o = run({});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_EQ(o.last_line(), "2 passed, 0 failed") << o.out;
+  EXPECT_EQ(o.out.find(late), std::string::npos) << o.out;
+  EXPECT_EQ(o.err.find(late), std::string::npos) << o.err;
+  int files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir.path / "out")) {
+    if (!e.is_regular_file()) continue;
+    ++files;
+    EXPECT_EQ(read_file(e.path()).find(late), std::string::npos) << e.path();
+  }
+  EXPECT_GE(files, 8) << "results, JUnit, requirements, HTML and Allure files";
+  EXPECT_NE(read_file(dir.path / "out" / "results.json").find("/items/" + std::string(kRedacted)), std::string::npos);
+}
+
 TEST_F(CmdRun, RepetitionsThatAgreeAreNoFlake) {
   FixedServer server(200);
   topology(server.url());
