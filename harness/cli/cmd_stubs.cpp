@@ -63,21 +63,24 @@ std::string running_topology(const Topology& t, const Environment& env, const st
   for (const auto& cap : t.capabilities)
     if (cap != "context-secret" || (secret && *secret)) caps += (caps.empty() ? "" : ", ") + cap;
   out += "capabilities: [" + caps + "]\ncomponents:\n";
-  // A value read from the environment is a secret: the file keeps the template that reads it, which
-  // the run renders again.
-  const auto as_written = [](const std::string& written, const std::string& rendered) {
-    return written.find("{{env.") != std::string::npos ? written : rendered;
+  // A value holding a secret (read from the environment, directly or through another component's
+  // URL) is written as the topology wrote it, a template the run renders again; where that template
+  // cannot stand in the file (a spawned component's {{port}}), masked.
+  const Redactor& redact = global_redactor();
+  const auto as_written = [&redact](const ComponentSpec& spec, const std::string& written, const std::string& rendered) {
+    if (redact.apply(rendered) == rendered) return rendered;
+    return spec.kind == "external" ? written : redact.apply(rendered);
   };
   for (const auto& spec : t.components) {
     const Component& c = env.components.at(spec.name);
-    const std::string url = spec.kind == "external" ? as_written(spec.url, c.url) : c.url;
+    const std::string url = as_written(spec, spec.url, c.url);
     out += "  " + spec.name + ":\n    external: {url: " + quoted(url) + "}\n    audit: ";
     if (c.audit.kind == "stub")
       out += "{http: " + quoted(c.url + audit_path + "?correlation_id={{correlation_id}}") +
              ", deadline_ms: " + std::to_string(c.audit.deadline_ms) + "}\n";
     else if (c.audit.kind == "none") out += "none\n";
     else
-      out += "{" + c.audit.kind + ": " + quoted(as_written(spec.audit.location, c.audit.location)) +
+      out += "{" + c.audit.kind + ": " + quoted(as_written(spec, spec.audit.location, c.audit.location)) +
              ", deadline_ms: " + std::to_string(c.audit.deadline_ms) + "}\n";
   }
   return out;

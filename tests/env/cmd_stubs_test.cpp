@@ -92,7 +92,8 @@ TEST(StubsUp, NeitherTheListNorTheWrittenTopologyHoldsAValueFromTheEnvironment) 
   const std::string env_file = dir.write("external.yaml",
                                          "profile: " + test::source_path("fixtures/contracts/reference.yaml") +
                                              "\ncomponents:\n  api:\n    external: {url: \"{{env.TC_PLANTED_URL}}\"}\n"
-                                             "    audit: {http: \"{{env.TC_PLANTED_AUDIT}}?id={{correlation_id}}\", deadline_ms: 500}\n");
+                                             "    audit: {http: \"{{ env.TC_PLANTED_AUDIT }}?id={{correlation_id}}\", deadline_ms: 500}\n"
+                                             "  v2:\n    external: {url: \"{{api}}/v2\"}\n");
   const std::string log = dir.path() + "/stubs-up.out", written = dir.path() + "/running.yaml";
   auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
                                            {"stubs", "up", "--env", env_file, "--reports", dir.path() + "/stubs",
@@ -106,7 +107,9 @@ TEST(StubsUp, NeitherTheListNorTheWrittenTopologyHoldsAValueFromTheEnvironment) 
   const std::string out = test::read_file(log), topology = test::read_file(written);
   EXPECT_THAT(out, HasSubstr("api\t«redacted»\texternal")) << out;
   EXPECT_THAT(topology, HasSubstr("external: {url: \"{{env.TC_PLANTED_URL}}\"}")) << topology;
-  EXPECT_THAT(topology, HasSubstr("{http: \"{{env.TC_PLANTED_AUDIT}}?id={{correlation_id}}\"")) << topology;
+  EXPECT_THAT(topology, HasSubstr("{http: \"{{ env.TC_PLANTED_AUDIT }}?id={{correlation_id}}\"")) << topology;
+  EXPECT_THAT(topology, HasSubstr("external: {url: \"{{api}}/v2\"}")) << topology;  // the secret through another URL
+  EXPECT_THAT(out, HasSubstr("v2\t«redacted»/v2\texternal")) << out;
   for (const std::string& text : {out, topology}) {
     EXPECT_THAT(text, Not(HasSubstr("planted-url-N5w1")));
     EXPECT_THAT(text, Not(HasSubstr("planted-audit-P8k3")));
