@@ -265,9 +265,13 @@ int run_tests(CLI::App* sub, RunOptions o) {
   auto alive = supervisor.check_alive();
   supervisor.stop();
 
-  const RunRecord record = recorder.record();
+  RunRecord record = recorder.record();
+  // Each case was recorded, and its Allure result written, with the secrets known when it ended.
+  const bool learnt_during_cases = global_redactor().generation() != secrets_before_cases;
+  if (learnt_during_cases) redact_again(record);
   if (auto written = write_run_reports(record, o.reports_dir, clauses); !written)
     std::cerr << "reports: " << written.error().to_string() << "\n";
+  if (learnt_during_cases) allure->redact_written_again();
   if (auto e = allure->error()) std::cerr << "reports: " << e->to_string() << "\n";
 
   int code = failed ? kExitFailed : kExitPassed;
@@ -282,8 +286,6 @@ int run_tests(CLI::App* sub, RunOptions o) {
     print_component_log(alive.error(), supervisor);
     code = kExitEnvironment;
   }
-  // Each case was written with the secrets known when it ended (its Allure result at once).
-  if (global_redactor().generation() != secrets_before_cases) redact_run_reports_again(o.reports_dir);
   // A shard may hold no case of a small selection: the merge of all shards is judged instead.
   // --gtest_list_tests runs nothing by design.
   if (!shard) code = judge_empty(record, o.allow_empty || GTEST_FLAG_GET(list_tests), code);

@@ -264,4 +264,6 @@ std::optional<Error> AllureWriter::error() const {
   return error_;
 }
 
+void AllureWriter::redact_written_again() const { redact_files_in_place(options_.results_dir); }
+
 }  // namespace tc

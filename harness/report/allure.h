@@ -42,6 +42,9 @@ class AllureWriter : public ResultSink, public CaseSink {
   void on_case(const CaseRecord& record, const ScenarioCase& scenario, const ScenarioResult& result) override;
   // The first write that failed, if any.
   std::optional<Error> error() const;
+  // Every result and attachment written so far, redacted again in place: for cases written before
+  // the run learnt a secret (their JSON and text hold only forms the redactor knows).
+  void redact_written_again() const;
 
   AllureWriter(AllureWriter&& other) noexcept : options_(std::move(other.options_)) {}
 

@@ -70,6 +70,31 @@ json redacted(const json& v) {
   return out;
 }
 
+}  // namespace
+
+void redact_again(RunRecord& record) {
+  const Redactor& redact = global_redactor();
+  const auto text = [&redact](std::string& s) { s = redact.apply(s); };
+  for (auto& [name, value] : record.properties) text(value);
+  for (auto& c : record.cases) {
+    for (auto& f : c.failures) text(f);
+    text(c.skip_reason);
+    text(c.output);
+    c.row = redacted(c.row);
+    for (auto& s : c.steps)
+      step_fields(s, [&text](const char*, auto& v) {
+        using Value = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<Value, std::string>) {
+          text(v);
+        } else if constexpr (std::is_same_v<Value, std::vector<OutcomeRecord>>) {
+          for (auto& o : v) outcome_fields(o, [&text](const char*, std::string& t) { text(t); });
+        }
+      });
+  }
+}
+
+namespace {
+
 void write_step(JsonWriter& w, const StepRecord& step) {
   w.begin_object();
   step_fields(step, [&w](const char* key, const auto& v) {

@@ -67,6 +67,9 @@ struct RunRecord {
   std::string summary_line() const;
 };
 
+// Every text of `record` redacted again: for cases recorded before the run learnt a secret.
+void redact_again(RunRecord& record);
+
 // A case's outcome from its result: skipped, error (an environment error), failed or passed.
 std::string case_outcome(const ScenarioResult& result);
 // The outcome of a case that ran more than once (repetitions, shards): failed (error included) over

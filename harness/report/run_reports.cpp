@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-#include "common/redact.h"
 #include "harness/report/allure.h"
 #include "harness/report/html_report.h"
 #include "harness/report/junit_xml.h"
@@ -24,12 +23,6 @@ Result<Unit> write_run_reports(const RunRecord& record, const std::string& repor
   if (std::filesystem::is_directory(allure, ec)) keep(write_allure_environment(allure.string(), record.properties));
   if (first) return *first;
   return Unit{};
-}
-
-void redact_run_reports_again(const std::string& reports_dir) {
-  namespace fs = std::filesystem;
-  for (const fs::path& folder : {fs::path(reports_dir), fs::path(reports_dir) / "html", fs::path(reports_dir) / "allure-results"})
-    redact_files_in_place(folder.string());
 }
 
 void clear_run_reports(const std::string& reports_dir) {

@@ -16,11 +16,6 @@ namespace tc {
 Result<Unit> write_run_reports(const RunRecord& record, const std::string& reports_dir,
                                const std::vector<ContractClause>& clauses);
 
-// Everything write_run_reports and the Allure writer put in `reports_dir`, redacted again in place:
-// for a run that learnt a secret after its first case was recorded (a session cookie whose value an
-// earlier case had sent). A secret's HTML- or XML-escaped form is no form the redactor knows.
-void redact_run_reports_again(const std::string& reports_dir);
-
 // Removes what an earlier run left in `reports_dir` (results, JUnit, Allure results, requirements,
 // HTML, baseline and flakes), so that a run that ends early leaves none of it to be read as its own.
 void clear_run_reports(const std::string& reports_dir);
