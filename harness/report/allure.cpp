@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/headers.h"
 #include "common/json_text.h"
 #include "common/redact.h"
 #include "harness/report/run_record.h"
@@ -49,18 +50,17 @@ std::string lower(std::string s) {
 std::set<std::string> served_tenants(const ScenarioResult& result, const std::string& header) {
   std::set<std::string> tenants;
   if (header.empty()) return tenants;
-  const std::string prefix = "< " + lower(header) + ":";
+  const std::string prefix = "< " + header + ":";
   for (const auto& step : result.steps) {
-    std::size_t pos = 0;
-    const std::string& t = step.transcript;
-    while (pos < t.size()) {
+    const std::string_view t = step.transcript;
+    for (std::size_t pos = 0; pos < t.size();) {
       std::size_t end = t.find('\n', pos);
-      if (end == std::string::npos) end = t.size();
-      const std::string line = t.substr(pos, end - pos);
-      if (lower(line.substr(0, prefix.size())) == prefix) {
-        std::string v = line.substr(prefix.size());
-        v.erase(0, v.find_first_not_of(' '));
-        if (!v.empty()) tenants.insert(v);
+      if (end == std::string_view::npos) end = t.size();
+      const std::string_view line = t.substr(pos, end - pos);
+      if (line.size() >= prefix.size() && iequals(line.substr(0, prefix.size()), prefix)) {
+        std::string_view v = line.substr(prefix.size());
+        v.remove_prefix(std::min(v.find_first_not_of(' '), v.size()));
+        if (!v.empty()) tenants.emplace(v);
       }
       pos = end + 1;
     }
