@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <string_view>
 
 #include "common/json_text.h"
 #include "common/text.h"
@@ -30,10 +30,51 @@ white-space:pre-wrap;word-break:break-all;margin:4px 0;font:12px/1.4 ui-monospac
 .step.bad{border-color:#cf222e;border-width:2px} .meta{color:#57606a} .fail{color:#cf222e}
 )";
 
-std::string badge(const std::string& outcome) {
-  const std::string word = outcome == "error" ? "environment error" : outcome;
-  return "<span class=\"badge " + html_escape(outcome) + "\">" + html_escape(word) + "</span>";
+// `text` appended to `out`, the five characters HTML gives a meaning escaped.
+void append_escaped(std::string& out, std::string_view text) {
+  static constexpr auto kMarkup = [] {
+    std::array<bool, 256> markup{};
+    for (unsigned char c : std::string_view("&<>\"'")) markup[c] = true;
+    return markup;
+  }();
+  for (std::size_t i = 0;;) {
+    std::size_t at = i;  // what lies between markup characters goes as one run
+    while (at < text.size() && !kMarkup[static_cast<unsigned char>(text[at])]) ++at;
+    out.append(text, i, at - i);
+    if (at == text.size()) return;
+    switch (text[at]) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += "&#39;";
+    }
+    i = at + 1;
+  }
 }
+
+// A page's text, built in one string: markup appended as it is, `text` escaped.
+struct Html {
+  std::string out;
+  Html& operator<<(std::string_view markup) {
+    out += markup;
+    return *this;
+  }
+  Html& operator<<(long long n) { return *this << std::string_view(std::to_string(n)); }
+  Html& text(std::string_view t) {
+    append_escaped(out, t);
+    return *this;
+  }
+  Html& badge(const std::string& outcome) {
+    *this << "<span class=\"badge ";
+    text(outcome) << "\">";
+    return text(outcome == "error" ? "environment error" : outcome) << "</span>";
+  }
+  Html& pre(std::string_view t) {
+    *this << "<pre>";
+    return text(t) << "</pre>\n";
+  }
+};
 
 std::string ms_text(std::int64_t ms) {
   char buf[32];
@@ -42,11 +83,11 @@ std::string ms_text(std::int64_t ms) {
 }
 
 std::string page(const std::string& title, const std::string& body) {
-  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
-         "</title><style>" + kStyle + "</style></head><body>\n" + body + "</body></html>\n";
+  Html h;
+  h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>";
+  h.text(title) << "</title><style>" << kStyle << "</style></head><body>\n" << body << "</body></html>\n";
+  return std::move(h.out);
 }
-
-std::string pre(const std::string& text) { return "<pre>" + html_escape(text) + "</pre>\n"; }
 
 std::string case_file(std::size_t index) {
   char buf[32];
@@ -54,44 +95,49 @@ std::string case_file(std::size_t index) {
   return buf;
 }
 
-std::string step_html(const StepRecord& st) {
+void step_html(Html& h, const StepRecord& st) {
   const bool bad = !st.error.empty() ||
                    std::any_of(st.outcomes.begin(), st.outcomes.end(), [](const auto& o) { return o.status == "failed"; });
-  std::ostringstream out;
-  out << "<div class=\"step" << (bad ? " bad" : "") << "\"><h2>" << badge(!st.ran ? "skipped" : bad ? "failed" : "passed")
-      << " " << html_escape(st.name) << "</h2>\n<div class=\"meta\">" << html_escape(st.file) << ":" << st.line;
-  if (!st.method.empty()) out << " · " << html_escape(st.method + " " + st.url);
-  if (st.status) out << " → " << st.status << " (" << ms_text(static_cast<std::int64_t>(st.elapsed_ms)) << ")";
-  if (!st.correlation_id.empty()) out << " · correlation id " << html_escape(st.correlation_id);
-  out << "</div>\n";
-  if (!st.ran) out << "<p class=\"meta\">not run: an earlier step failed</p>\n";
-  if (!st.error.empty()) out << "<p class=\"fail\">" << html_escape(st.error) << "</p>\n";
+  h << "<div class=\"step" << (bad ? " bad" : "") << "\"><h2>";
+  h.badge(!st.ran ? "skipped" : bad ? "failed" : "passed") << " ";
+  h.text(st.name) << "</h2>\n<div class=\"meta\">";
+  h.text(st.file) << ":" << st.line;
+  if (!st.method.empty()) (h << " · ").text(st.method + " " + st.url);
+  if (st.status) h << " → " << st.status << " (" << ms_text(static_cast<std::int64_t>(st.elapsed_ms)) << ")";
+  if (!st.correlation_id.empty()) (h << " · correlation id ").text(st.correlation_id);
+  h << "</div>\n";
+  if (!st.ran) h << "<p class=\"meta\">not run: an earlier step failed</p>\n";
+  if (!st.error.empty()) (h << "<p class=\"fail\">").text(st.error) << "</p>\n";
   if (!st.outcomes.empty()) {
-    out << "<table class=\"checks\"><tr><th></th><th>check</th><th>expected</th><th>actual</th></tr>\n";
+    h << "<table class=\"checks\"><tr><th></th><th>check</th><th>expected</th><th>actual</th></tr>\n";
     for (const auto& o : st.outcomes) {
-      out << "<tr><td>" << badge(o.status) << "</td><td>" << html_escape(o.kind + " " + o.description) << "</td><td>"
-          << html_escape(o.expected) << "</td><td>" << html_escape(o.status == "skipped" ? o.reason : o.actual)
-          << "</td></tr>\n";
+      h << "<tr><td>";
+      h.badge(o.status) << "</td><td>";
+      h.text(o.kind + " " + o.description) << "</td><td>";
+      h.text(o.expected) << "</td><td>";
+      h.text(o.status == "skipped" ? o.reason : o.actual) << "</td></tr>\n";
     }
-    out << "</table>\n";
+    h << "</table>\n";
     for (const auto& o : st.outcomes)
-      if (!o.evidence.empty())
-        out << "<div class=\"meta\">" << html_escape(o.kind == "audit" ? "audit record — " + o.description
-                                                                        : o.kind + " evidence — " + o.description)
-            << "</div>\n" << pre(o.evidence);
+      if (!o.evidence.empty()) {
+        h << "<div class=\"meta\">";
+        h.text(o.kind == "audit" ? "audit record — " + o.description : o.kind + " evidence — " + o.description) << "</div>\n";
+        h.pre(o.evidence);
+      }
   }
-  if (!st.transcript.empty()) out << "<div class=\"meta\">transcript</div>\n" << pre(st.transcript);
-  out << "</div>\n";
-  return out.str();
+  if (!st.transcript.empty()) (h << "<div class=\"meta\">transcript</div>\n").pre(st.transcript);
+  h << "</div>\n";
 }
 
 std::string case_page(const CaseRecord& c) {
-  std::ostringstream out;
-  out << "<p><a href=\"index.html\">← all cases</a></p>\n<h1>" << badge(c.outcome) << " " << html_escape(c.scenario)
-      << "</h1>\n<div class=\"meta\">" << html_escape(c.id()) << " · " << html_escape(c.file) << ":" << c.line << " · "
-      << ms_text(c.finished_ms - c.started_ms) << "</div>\n<table>\n";
-  auto row = [&out](const std::string& name, const std::string& value) {
-    if (!value.empty()) out << "<tr><th>" << name << "</th><td>" << html_escape(value) << "</td></tr>\n";
+  Html h;
+  h << "<p><a href=\"index.html\">← all cases</a></p>\n<h1>";
+  h.badge(c.outcome) << " ";
+  h.text(c.scenario) << "</h1>\n<div class=\"meta\">";
+  h.text(c.id()) << " · ";
+  h.text(c.file) << ":" << c.line << " · " << ms_text(c.finished_ms - c.started_ms) << "</div>\n<table>\n";
+  auto row = [&h](const std::string& name, const std::string& value) {
+    if (!value.empty()) (h << "<tr><th>" << name << "</th><td>").text(value) << "</td></tr>\n";
   };
   auto joined = [](const std::vector<std::string>& items) {
     std::string s;
@@ -102,60 +148,49 @@ std::string case_page(const CaseRecord& c) {
   row("tags", joined(c.tags));
   if (!c.row.is_null()) row("matrix row", json_text(c.row));
   row("skipped", c.skip_reason);
-  out << "</table>\n";
+  h << "</table>\n";
   if (!c.failures.empty()) {
-    out << "<h2 class=\"fail\">Failures</h2>\n";
+    h << "<h2 class=\"fail\">Failures</h2>\n";
     std::string lines;
     for (const auto& f : c.failures) lines += f + "\n";
-    out << pre(lines);
+    h.pre(lines);
   }
-  for (const auto& st : c.steps) out << step_html(st);
-  return page(c.id(), out.str());
+  for (const auto& st : c.steps) step_html(h, st);
+  return page(c.id(), h.out);
 }
 
 std::string index_page(const RunRecord& record) {
-  std::ostringstream out;
-  out << "<h1>tenantcheck run</h1>\n<p>" << html_escape(record.summary_line()) << "</p>\n<table>\n";
-  for (const auto& [k, v] : record.properties)
-    out << "<tr><th>" << html_escape(k) << "</th><td>" << html_escape(v) << "</td></tr>\n";
-  out << "</table>\n<h2>Cases</h2>\n<table class=\"cases\"><tr><th></th><th>case</th><th>scenario</th><th>time</th><th>first failure or "
-         "skip reason</th></tr>\n";
+  Html h;
+  h << "<h1>tenantcheck run</h1>\n<p>";
+  h.text(record.summary_line()) << "</p>\n<table>\n";
+  for (const auto& [k, v] : record.properties) {
+    h << "<tr><th>";
+    h.text(k) << "</th><td>";
+    h.text(v) << "</td></tr>\n";
+  }
+  h << "</table>\n<h2>Cases</h2>\n<table class=\"cases\"><tr><th></th><th>case</th><th>scenario</th><th>time</th><th>first failure or "
+       "skip reason</th></tr>\n";
   for (std::size_t i = 0; i < record.cases.size(); ++i) {
     const CaseRecord& c = record.cases[i];
     // The case's page has it whole.
     const std::string why = shortened(!c.failures.empty() ? c.failures.front() : c.skip_reason, 240);
-    out << "<tr><td>" << badge(c.outcome) << "</td><td><a href=\"" << case_file(i) << "\">" << html_escape(c.id())
-        << "</a></td><td>" << html_escape(c.scenario) << "</td><td>" << ms_text(c.finished_ms - c.started_ms)
-        << "</td><td>" << html_escape(why) << "</td></tr>\n";
+    h << "<tr><td>";
+    h.badge(c.outcome) << "</td><td><a href=\"" << case_file(i) << "\">";
+    h.text(c.id()) << "</a></td><td>";
+    h.text(c.scenario) << "</td><td>" << ms_text(c.finished_ms - c.started_ms) << "</td><td>";
+    h.text(why) << "</td></tr>\n";
   }
-  out << "</table>\n";
-  return page("tenantcheck run", out.str());
+  h << "</table>\n";
+  return page("tenantcheck run", h.out);
 }
 
 }  // namespace
 
 std::string html_escape(const std::string& text) {
-  static constexpr auto kMarkup = [] {
-    std::array<bool, 256> markup{};
-    for (unsigned char c : std::string_view("&<>\"'")) markup[c] = true;
-    return markup;
-  }();
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0;;) {
-    std::size_t at = i;  // what lies between markup characters goes as one run
-    while (at < text.size() && !kMarkup[static_cast<unsigned char>(text[at])]) ++at;
-    out.append(text, i, at - i);
-    if (at == text.size()) return out;
-    switch (text[at]) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += "&#39;";
-    }
-    i = at + 1;
-  }
+  append_escaped(out, text);
+  return out;
 }
 
 Result<Unit> write_html_report(const RunRecord& record, const std::string& reports_dir) {
