@@ -1,13 +1,12 @@
 #include "common/document.h"
 
-#include <string_view>
-
 #include <yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include "common/input_file.h"
