@@ -187,31 +187,48 @@ JsonWriter& JsonWriter::value(bool b) {
 JsonWriter& JsonWriter::value(double d) { return value(nlohmann::json(d)); }
 
 JsonWriter& JsonWriter::value(const nlohmann::json& v) {
+  put_value(v, std::string::npos);
+  return *this;
+}
+
+// Containers are written member by member, so a caller that wants only the start of the text stops
+// once it has `stop` bytes; scalars other than strings, booleans and integers go through dump().
+bool JsonWriter::put_value(const nlohmann::json& v, std::size_t stop) {
   using Type = nlohmann::json::value_t;
-  switch (v.type()) {  // a scalar written directly: the same text, without dump()'s string
-    case Type::string: return value(v.get_ref<const std::string&>());
-    case Type::boolean: return value(v.get<bool>());
-    case Type::number_integer: return value(v.get<std::int64_t>());
-    case Type::number_unsigned: return value(v.get<std::uint64_t>());
+  switch (v.type()) {
+    case Type::string: value(v.get_ref<const std::string&>()); break;
+    case Type::boolean: value(v.get<bool>()); break;
+    case Type::number_integer: value(v.get<std::int64_t>()); break;
+    case Type::number_unsigned: value(v.get<std::uint64_t>()); break;
     case Type::null:
       before_value();
       out_ += "null";
-      return *this;
-    default: break;
+      break;
+    case Type::object:
+      begin_object();
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        key(it.key());
+        if (!put_value(*it, stop)) return false;
+      }
+      end_object();
+      break;
+    case Type::array:
+      begin_array();
+      for (const auto& item : v)
+        if (!put_value(item, stop)) return false;
+      end_array();
+      break;
+    default:
+      before_value();
+      out_ += json_text(v);
   }
-  before_value();
-  const std::string text = json_text(v, indent_);
-  if (indent_ < 0 || !v.is_structured()) {
-    out_ += text;
-    return *this;
-  }
-  // dump() indents from column 0; its lines move to this depth (a string holds no raw newline).
-  const std::string margin(empty_.size() * static_cast<std::size_t>(indent_), ' ');
-  for (char c : text) {
-    out_ += c;
-    if (c == '\n') out_ += margin;
-  }
-  return *this;
+  return out_.size() <= stop;
+}
+
+std::string json_text_head(const nlohmann::json& v, std::size_t n) {
+  std::string out;
+  JsonWriter(out).put_value(v, n);
+  return out;
 }
 
 JsonWriter& JsonWriter::value(const std::vector<std::string>& texts) {

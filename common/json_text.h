@@ -20,6 +20,10 @@ inline std::string json_text(const nlohmann::json& v, int indent = -1) {
 // A string's own text; any other value's JSON text.
 inline std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : json_text(v); }
 
+// The start of json_text(v): at least its first `n` bytes (all of it when shorter); a long value's
+// rest is not written.
+std::string json_text_head(const nlohmann::json& v, std::size_t n);
+
 // JSON text appended to `out` as it is produced, for a report too large to build as a value first
 // (a run's record, an Allure result): the same text json_text writes for the same value, with keys
 // in the order written. The caller keeps the structure well formed (a key before each value in an
@@ -44,7 +48,7 @@ class JsonWriter {
     return *this;
   }
   JsonWriter& value(double d);
-  JsonWriter& value(const nlohmann::json& v);  // a whole value
+  JsonWriter& value(const nlohmann::json& v);  // a whole value, member by member
   // A list of strings.
   JsonWriter& value(const std::vector<std::string>& texts);
   template <class T>
@@ -64,6 +68,9 @@ class JsonWriter {
   char* put_separator(char* p);
   void put(std::string_view text, std::string_view after);  // a separator, `text` quoted, `after`
   void newline(std::size_t depth);
+  // Writes `v`, stopping once the output is longer than `stop` bytes; whether it wrote all of it.
+  bool put_value(const nlohmann::json& v, std::size_t stop);
+  friend std::string json_text_head(const nlohmann::json& v, std::size_t n);
 
   std::string& out_;
   int indent_;

@@ -77,12 +77,19 @@ Outcome skipped_outcome(std::string kind, std::string description, std::string r
 }
 
 std::string brief(const json& value, std::size_t limit) {
-  std::string s = json_text(value);
-  if (s.size() > limit) s = s.substr(0, limit) + "…";
+  std::string s = json_text_head(value, limit);
+  if (s.size() > limit) s.replace(limit, std::string::npos, "…");
   return s;
 }
 
-std::string as_json_string(std::string_view text) { return json(escape_non_utf8(text)).dump(); }
+std::string as_json_string(std::string_view text) {
+  std::string out;
+  if (is_utf8(text))
+    JsonWriter(out).value(text);
+  else
+    JsonWriter(out).value(escape_non_utf8(text));
+  return out;
+}
 
 bool is_template(const json& node) {
   return node.is_string() && node.get_ref<const std::string&>().find("{{") != std::string::npos;

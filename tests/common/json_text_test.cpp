@@ -61,6 +61,36 @@ TEST(JsonWriter, WritesWhatJsonTextWritesOnOneLineAndIndented) {
     }
 }
 
+// The same document given to value() whole: containers written member by member, not by dump().
+TEST(JsonWriter, AWholeDocumentIsWhatJsonTextWrites) {
+  const json doc = {{"a", {{"b", json::array({json::object(), json::array({1, 2.5, "x\ny"})})}}},
+                    {"caf\xE9", {nullptr, true, -3, 18446744073709551615ULL}},
+                    {"empty", json::array()}};
+  for (int indent : {-1, 2}) {
+    std::string out;
+    JsonWriter(out, indent).value(doc);
+    EXPECT_EQ(out, json_text(doc, indent)) << "indent " << indent;
+  }
+}
+
+// A message shows the start of a value: every prefix is json_text's own, and a long value is cut
+// short rather than written out.
+TEST(JsonWriter, TheHeadOfAValueIsTheStartOfItsTextWithoutTheRest) {
+  json items = json::array();
+  for (int i = 0; i < 200; ++i) items.push_back({{"id", "item-" + std::to_string(i)}, {"tags", {"a", "b\"c"}}});
+  const json doc = {{"items", items}, {"tenant", "tenant-alpha"}};
+  const std::string whole = json_text(doc);
+  for (std::size_t n : {0, 1, 7, 8, 9, 40, 300, 301}) {
+    const std::string head = json_text_head(doc, n);
+    ASSERT_GE(head.size(), n);
+    EXPECT_EQ(head, whole.substr(0, head.size())) << "n " << n;
+    EXPECT_LT(head.size(), n + 64) << "n " << n;  // a member or so past n, not the whole value
+  }
+  EXPECT_EQ(json_text_head(doc, whole.size()), whole);
+  EXPECT_EQ(json_text_head(doc, whole.size() + 10), whole);
+  EXPECT_EQ(json_text_head(json("short"), 100), "\"short\"");
+}
+
 // Plain text is passed over eight bytes at a time: a byte that needs escaping, or a byte that is
 // no UTF-8, is found at every offset of a long text and beside every other kind of byte.
 TEST(JsonWriter, EscapesWhatDumpEscapesAtEveryOffsetOfALongText) {
