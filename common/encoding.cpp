@@ -98,16 +98,26 @@ std::string hex_encode(std::string_view bytes) {
 
 std::string url_encode(std::string_view text) {
   static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
+  static constexpr auto unreserved = [] {
+    std::array<bool, 256> u{};
+    for (int c = 0; c < 256; ++c)
+      u[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+             c == '_' || c == '~';
+    return u;
+  }();
+  // Sized once: a reserved byte takes three.
+  std::size_t size = text.size();
+  for (unsigned char c : text) size += unreserved[c] ? 0 : 2;
+  std::string out(size, '\0');
+  char* p = out.data();
   for (unsigned char c : text) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
+    if (unreserved[c]) {
+      *p++ = static_cast<char>(c);
     } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
+      p[0] = '%';
+      p[1] = digits[c >> 4];
+      p[2] = digits[c & 15];
+      p += 3;
     }
   }
   return out;

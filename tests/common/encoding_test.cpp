@@ -1,5 +1,8 @@
 #include "common/encoding.h"
 
+#include <cctype>
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 namespace tc {
@@ -76,6 +79,27 @@ TEST(Utf8, EscapingKeepsTextAndWritesBadBytesAsHex) {
     EXPECT_EQ(escape_non_utf8(ascii.substr(0, at) + "\xc3\xa9" + ascii.substr(at)),
               ascii.substr(0, at) + "\xc3\xa9" + ascii.substr(at)) << at;
   }
+}
+
+// Every byte: RFC 3986's unreserved characters as they are, each other byte as %XX (upper-case
+// hex), so a form or query value reaches the platform exactly as written.
+TEST(UrlEncode, KeepsTheUnreservedAndEncodesEveryOtherByte) {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  const std::string encoded = url_encode(all);
+  std::size_t at = 0;
+  for (int c = 0; c < 256; ++c) {
+    const bool unreserved = (std::isalnum(c) && c < 0x80) || c == '-' || c == '.' || c == '_' || c == '~';
+    char hex[4];
+    std::snprintf(hex, sizeof hex, "%%%02X", c);
+    const std::string want = unreserved ? std::string(1, static_cast<char>(c)) : std::string(hex);
+    ASSERT_EQ(encoded.substr(at, want.size()), want) << "byte " << c;
+    at += want.size();
+  }
+  EXPECT_EQ(at, encoded.size());
+  EXPECT_EQ(percent_decode(encoded), all);
+  EXPECT_EQ(url_encode("tenant alpha/ü&x=1"), "tenant%20alpha%2F%C3%BC%26x%3D1");
+  EXPECT_EQ(url_encode(""), "");
 }
 
 }  // namespace
