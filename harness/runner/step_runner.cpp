@@ -28,9 +28,12 @@ Result<std::string> render_pairs(const NameValues& pairs, const Scope& scope, co
   for (const auto& [name, value] : pairs) {
     auto n = render_text(name, scope, loc, ctx);
     if (!n) return n.error();
-    auto v = render_text(value, scope, at(loc, name), ctx);
+    auto v = render_text(value, scope, loc, {name}, ctx);
     if (!v) return v.error();
-    out += (out.empty() ? "" : "&") + url_encode(*n) + "=" + url_encode(*v);
+    if (!out.empty()) out += '&';
+    out += url_encode(*n);
+    out += '=';
+    out += url_encode(*v);
   }
   return out;
 }
@@ -38,18 +41,18 @@ Result<std::string> render_pairs(const NameValues& pairs, const Scope& scope, co
 // The request as it will be sent (without the correlation id).
 Result<HttpRequest> render_request(const RequestSpec& spec, const Scope& scope, const TemplateContext& ctx) {
   HttpRequest req;
-  auto method = render_text(spec.method, scope, at(spec.loc, "method"), ctx);
+  auto method = render_text(spec.method, scope, spec.loc, {"method"}, ctx);
   if (!method) return method.error();
-  auto url = render_text(spec.url, scope, at(spec.loc, "url"), ctx);
+  auto url = render_text(spec.url, scope, spec.loc, {"url"}, ctx);
   if (!url) return url.error();
-  req.method = *method;
-  req.url = *url;
+  req.method = std::move(*method);
+  req.url = std::move(*url);
   for (const auto& [name, value] : spec.headers) {
-    auto n = render_text(name, scope, at(spec.loc, "headers"), ctx);
+    auto n = render_text(name, scope, spec.loc, {"headers"}, ctx);
     if (!n) return n.error();
-    auto v = render_text(value, scope, at(at(spec.loc, "headers"), name), ctx);
+    auto v = render_text(value, scope, spec.loc, {"headers", name}, ctx);
     if (!v) return v.error();
-    req.headers.add(*n, *v);
+    req.headers.add(std::move(*n), std::move(*v));
   }
   auto query = render_pairs(spec.query, scope, at(spec.loc, "query"), ctx);
   if (!query) return query.error();
@@ -167,12 +170,13 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   const json* cid_header = scope.lookup("contract.headers.correlation_id");
   result.correlation_id = run.new_correlation_id();
   scope.set("correlation_id", result.correlation_id);
-  if (auto r = render_vars(step.vars, scope, at(step.loc, "vars"), ctx); !r) {
-    result.error = r.error();
-    return result;
-  }
+  if (!step.vars.empty())
+    if (auto r = render_vars(step.vars, scope, at(step.loc, "vars"), ctx); !r) {
+      result.error = r.error();
+      return result;
+    }
   // A name may use the step's variables (an included step's parameters): reports show it rendered.
-  if (auto name = render_text(step.name, scope, at(step.loc, "name"), ctx)) result.name = *name;
+  if (auto name = render_text(step.name, scope, step.loc, {"name"}, ctx)) result.name = std::move(*name);
   auto req = render_request(step.request, scope, ctx);
   if (!req) {
     result.error = req.error();

@@ -79,6 +79,30 @@ Result<json> eval(const tmpl::Expr& e, const Scope& scope, const std::string& te
   return std::move(r.value);
 }
 
+// A template's text: its segments, each expression's value spliced as text. A variable is read
+// where it is, not copied.
+Result<std::string> splice(const tmpl::Parsed& t, const Scope& scope, const std::string& text, const Loc& loc,
+                           const TemplateContext& ctx) {
+  std::string out;
+  for (const auto& seg : t.segments) {
+    if (!seg.is_expr) {
+      out += seg.text;
+      continue;
+    }
+    const json* value = seg.expr.kind == tmpl::Expr::Kind::path ? scope.lookup(seg.expr.path) : nullptr;
+    if (value && value->is_string()) {
+      out += value->get_ref<const std::string&>();
+    } else if (value) {
+      out += json_text(*value);
+    } else {
+      auto v = eval(seg.expr, scope, text, loc, ctx);  // a call, or the undefined variable's error
+      if (!v) return v.error();
+      out += value_text(*v);
+    }
+  }
+  return out;
+}
+
 Result<json> render_string(const std::string& text, const Scope& scope, const Loc& loc, const TemplateContext& ctx,
                            bool keep_type) {
   if (!tmpl::has_template(text)) return json(text);
@@ -86,17 +110,9 @@ Result<json> render_string(const std::string& text, const Scope& scope, const Lo
   if (!p) return p.error();
   const tmpl::Parsed& t = **p;
   if (keep_type && t.single_expr()) return eval(t.segments[0].expr, scope, text, loc, ctx);
-  std::string out;
-  for (const auto& seg : t.segments) {
-    if (!seg.is_expr) {
-      out += seg.text;
-      continue;
-    }
-    auto v = eval(seg.expr, scope, text, loc, ctx);
-    if (!v) return v.error();
-    out += value_text(*v);
-  }
-  return json(std::move(out));
+  auto out = splice(t, scope, text, loc, ctx);
+  if (!out) return out.error();
+  return json(std::move(*out));
 }
 
 Result<Unit> collect(const json& node, const Loc& loc, std::vector<std::string>& out, bool first_only) {
@@ -130,11 +146,17 @@ Result<json> render(const json& node, const Scope& scope, const Loc& loc, const 
   if (node.is_string()) return render_string(node.get<std::string>(), scope, loc, ctx, true);
   // A mistake inside names the member or element it is in.
   auto inside = [&loc](const auto& token) { return Loc{loc.file, loc.line, pointer_join(loc.pointer, token)}; };
+  // A member that holds no template is itself: no location is built for it.
+  auto plain = [](const json& v) { return !v.is_structured() && !(v.is_string() && tmpl::has_template(v.get_ref<const std::string&>())); };
   if (node.is_object()) {
     json out = json::object();
     for (const auto& [k, v] : node.items()) {
       auto key = render_string(k, scope, loc, ctx, false);
       if (!key) return key.error();
+      if (plain(v)) {
+        out[key->get<std::string>()] = v;
+        continue;
+      }
       auto val = render(v, scope, inside(k), ctx);
       if (!val) return val.error();
       out[key->get<std::string>()] = std::move(*val);
@@ -144,6 +166,10 @@ Result<json> render(const json& node, const Scope& scope, const Loc& loc, const 
   if (node.is_array()) {
     json out = json::array();
     for (std::size_t i = 0; i < node.size(); ++i) {
+      if (plain(node[i])) {
+        out.push_back(node[i]);
+        continue;
+      }
       auto val = render(node[i], scope, inside(i), ctx);
       if (!val) return val.error();
       out.push_back(std::move(*val));
@@ -155,9 +181,20 @@ Result<json> render(const json& node, const Scope& scope, const Loc& loc, const 
 
 Result<std::string> render_text(const std::string& text, const Scope& scope, const Loc& loc,
                                 const TemplateContext& ctx) {
-  auto v = render_string(text, scope, loc, ctx, false);
-  if (!v) return v.error();
-  return v->get<std::string>();
+  if (!tmpl::has_template(text)) return text;
+  auto p = parse(text, loc);
+  if (!p) return p.error();
+  return splice(**p, scope, text, loc, ctx);
+}
+
+Result<std::string> render_text(const std::string& text, const Scope& scope, const Loc& loc,
+                                std::initializer_list<std::string_view> tokens, const TemplateContext& ctx) {
+  auto v = render_text(text, scope, loc, ctx);
+  if (v) return v;
+  // A text's every error is at `loc` itself (render_string): only its pointer moves down.
+  Error e = v.error();
+  for (std::string_view t : tokens) e.where.pointer = pointer_join(e.where.pointer, std::string(t));
+  return e;
 }
 
 Result<std::vector<std::string>> template_paths(const std::string& text, const Loc& loc) {

@@ -6,8 +6,10 @@
 // as text. An undefined variable or a bad call is an input error at the template's location.
 #pragma once
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -45,6 +47,10 @@ struct TemplateContext {
 Result<json> render(const json& node, const Scope& scope, const Loc& loc, const TemplateContext& ctx = {});
 Result<std::string> render_text(const std::string& text, const Scope& scope, const Loc& loc,
                                 const TemplateContext& ctx = {});
+// The same for a text at `tokens` below `loc`'s pointer ({"headers", name}): the pointer is joined
+// only when an error names it.
+Result<std::string> render_text(const std::string& text, const Scope& scope, const Loc& loc,
+                                std::initializer_list<std::string_view> tokens, const TemplateContext& ctx);
 
 // The first segment of every variable a template uses (function names excluded), for the loader's
 // undefined-variable check; a syntax error in the template is an input error at `loc`.

@@ -56,6 +56,33 @@ TEST_F(TemplateTest, RenderTextAlwaysSplices) {
   EXPECT_EQ(*r, "200");
 }
 
+// A request's header or form value names its place below the request; the pointer is escaped.
+TEST_F(TemplateTest, ATextBelowALocationNamesItsOwnPointerOnlyInAnError) {
+  const Loc request{"scenarios/x.yaml", 7, "/scenarios/0/steps/1/request"};
+  auto r = render_text("{{gateway}}/a", scope, request, {"headers", "X-A/b~c"}, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "http://127.0.0.1:8080/a");
+  auto e = render_text("x {{nope}}", scope, request, {"headers", "X-A/b~c"}, {});
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().where.file, "scenarios/x.yaml");
+  EXPECT_EQ(e.error().where.line, 7);
+  EXPECT_EQ(e.error().where.pointer, "/scenarios/0/steps/1/request/headers/X-A~1b~0c");
+  EXPECT_EQ(e.error().message, "undefined variable 'nope' in \"x {{nope}}\"");
+  auto syntax = render_text("{{ 'open }}", scope, request, {"url"}, {});
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_EQ(syntax.error().where.pointer, "/scenarios/0/steps/1/request/url");
+}
+
+// Members without a template are copied as they are; those with one, at any depth, are rendered
+// and name their own place in an error.
+TEST_F(TemplateTest, PlainMembersBesideTemplatedOnesStayAndErrorsNameTheMember) {
+  json in = {{"a", "plain {x}"}, {"n", 3}, {"z", json::array({"{{gateway}}", "no", 1.5, false})}};
+  EXPECT_EQ(ok(in), json({{"a", "plain {x}"}, {"n", 3}, {"z", {"http://127.0.0.1:8080", "no", 1.5, false}}}));
+  auto r = render(json({{"ok", "fine"}, {"deep", json::array({"x", {{"k", "{{nope}}"}}})}}), scope, loc);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().where.pointer, "/scenarios/0/steps/1/request/url/deep/1/k");
+}
+
 TEST_F(TemplateTest, PlainStringsAndLoneBracesStayAsTheyAre) {
   EXPECT_EQ(ok("no template } here }}"), json("no template } here }}"));
   EXPECT_EQ(ok("{{ '{{' }}literal{{ \"}}\" }}"), json("{{literal}}"));
