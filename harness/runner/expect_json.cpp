@@ -56,14 +56,17 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
 Outcome check_one(const json& check, const json& body) {
   std::string pointer = check.value("pointer", std::string());
   std::string op, where = pointer.empty() ? "(root)" : pointer;
-  json arg;
-  for (const auto& [k, v] : check.items())
-    if (k != "pointer") op = k, arg = v;
+  static const json kNone;
+  const json* arg_at = &kNone;  // the check's argument, read where the spec holds it
+  for (auto it = check.begin(); it != check.end(); ++it)
+    if (it.key() != "pointer") op = it.key(), arg_at = &*it;
+  const json& arg = *arg_at;
   const std::string desc = where + " " + op;
   const json* node = find_pointer(body, pointer);
   const std::string actual = node ? brief(*node) : "(absent)";
-  auto verdict = [&](bool ok, const std::string& expected, const std::string& act) {
-    return ok ? passed_outcome(kKind, desc, expected, act) : failed_outcome(kKind, desc, expected, act);
+  auto verdict = [&](bool ok, std::string expected, std::string act) {
+    return ok ? passed_outcome(kKind, desc, std::move(expected), std::move(act))
+              : failed_outcome(kKind, desc, std::move(expected), std::move(act));
   };
   if (op == "absent") {
     bool want_absent = arg.is_boolean() && arg.get<bool>();
@@ -125,6 +128,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
   if (!c.spec.is_array()) return {failed_outcome(kKind, "", "a list of checks", brief(c.spec))};
   const json& body = c.response.body_json();
   std::vector<Outcome> out;
+  out.reserve(c.spec.size());
   for (const auto& check : c.spec) {
     if (body.is_discarded()) {
       std::string head = c.response.body.substr(0, 120);
