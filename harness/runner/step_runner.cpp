@@ -1,6 +1,7 @@
 #include "harness/runner/step_runner.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "common/encoding.h"
 #include "common/json_text.h"
@@ -128,7 +129,7 @@ bool expects_too_many(const StepSpec& step, const Scope& scope, const TemplateCo
   if (!too_many || !too_many->is_number_integer()) return false;
   for (const auto& e : step.expectations) {
     if (e.kind != "status") continue;
-    auto status = render(e.spec, scope, e.loc, ctx);
+    auto status = holds_template(e.spec) ? render(e.spec, scope, e.loc, ctx) : Result<json>(e.spec);
     if (!status) continue;  // the expectation reports its own template error
     const auto codes = status_codes(*status);
     if (codes && std::find(codes->begin(), codes->end(), too_many->get<long long>()) != codes->end()) return true;
@@ -234,24 +235,29 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
     cap.from = *from;
   }
   result.outcomes = apply_captures(captures, *response, scenario_scope, jar);
+  result.outcomes.reserve(result.outcomes.size() + 4 * step.expectations.size());  // a few outcomes each
   // Expectations read the profile as the answering component spells it (profile `components`).
   const Component* answering = run.component_for(*req);
   Scope spelled(&scope);
   spelled.refer("contract", run.contract_for(answering ? answering->name : ""));
   for (const auto& exp : step.expectations) {
-    auto spec = expectation_spelling(exp.kind) == Spelling::item_component
-                    ? render_per_component(exp.spec, spelled, run, exp.loc, ctx)
-                    : render(exp.spec, spelled, exp.loc, ctx);
-    if (!spec) {
-      result.outcomes.push_back(failed_outcome(exp.kind, "(spec)", "a spec that renders", spec.error().to_string()));
+    // A spec without templates is read where the step holds it.
+    std::optional<Result<json>> rendered;
+    if (holds_template(exp.spec))
+      rendered = expectation_spelling(exp.kind) == Spelling::item_component
+                     ? render_per_component(exp.spec, spelled, run, exp.loc, ctx)
+                     : render(exp.spec, spelled, exp.loc, ctx);
+    if (rendered && !*rendered) {
+      result.outcomes.push_back(failed_outcome(exp.kind, "(spec)", "a spec that renders", rendered->error().to_string()));
       continue;
     }
+    const json& spec = rendered ? **rendered : exp.spec;
     const Evaluator* evaluate = find_expectation_evaluator(exp.kind);
     if (!evaluate) {
       result.outcomes.push_back(failed_outcome(exp.kind, "", "a registered expectation kind", "unknown kind"));
       continue;
     }
-    StepContext sc{*spec, *response, spelled, run.environment(), run, result.correlation_id, exp.loc, jar};
+    StepContext sc{spec, *response, spelled, run.environment(), run, result.correlation_id, exp.loc, jar};
     for (auto& o : (*evaluate)(sc)) {
       if (o.kind.empty()) o.kind = exp.kind;
       result.outcomes.push_back(std::move(o));

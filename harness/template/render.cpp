@@ -187,6 +187,17 @@ Result<std::string> render_text(const std::string& text, const Scope& scope, con
   return splice(**p, scope, text, loc, ctx);
 }
 
+bool holds_template(const json& node) {
+  if (node.is_string()) return tmpl::has_template(node.get_ref<const std::string&>());
+  if (node.is_object())
+    for (auto it = node.begin(); it != node.end(); ++it)
+      if (tmpl::has_template(it.key()) || holds_template(*it)) return true;
+  if (node.is_array())
+    for (const auto& v : node)
+      if (holds_template(v)) return true;
+  return false;
+}
+
 Result<std::string> render_text(const std::string& text, const Scope& scope, const Loc& loc,
                                 std::initializer_list<std::string_view> tokens, const TemplateContext& ctx) {
   auto v = render_text(text, scope, loc, ctx);

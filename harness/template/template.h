@@ -52,6 +52,10 @@ Result<std::string> render_text(const std::string& text, const Scope& scope, con
 Result<std::string> render_text(const std::string& text, const Scope& scope, const Loc& loc,
                                 std::initializer_list<std::string_view> tokens, const TemplateContext& ctx);
 
+// Whether any string of `node`, a key included, holds a template: when none does, rendering it
+// gives it back unchanged.
+bool holds_template(const json& node);
+
 // The first segment of every variable a template uses (function names excluded), for the loader's
 // undefined-variable check; a syntax error in the template is an input error at `loc`.
 Result<std::vector<std::string>> template_variables(const std::string& text, const Loc& loc);

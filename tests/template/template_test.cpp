@@ -83,6 +83,15 @@ TEST_F(TemplateTest, PlainMembersBesideTemplatedOnesStayAndErrorsNameTheMember) 
   EXPECT_EQ(r.error().where.pointer, "/scenarios/0/steps/1/request/url/deep/1/k");
 }
 
+// A step reads a spec without templates as it is; one template anywhere, a key included, is seen.
+TEST(HoldsTemplate, FindsATemplateAtAnyDepthKeysIncluded) {
+  EXPECT_FALSE(holds_template(json({{"status", 200}, {"json", {{{"pointer", "/a"}, {"equals", "x } {"}}}}})));
+  EXPECT_FALSE(holds_template(json(nullptr)));
+  EXPECT_TRUE(holds_template(json("{{x}}")));
+  EXPECT_TRUE(holds_template(json({{"a", {1, {{"b", "at {{ x }}"}}}}})));
+  EXPECT_TRUE(holds_template(json({{"a", {{"{{contract.headers.vary}}", "plain"}}}})));
+}
+
 TEST_F(TemplateTest, PlainStringsAndLoneBracesStayAsTheyAre) {
   EXPECT_EQ(ok("no template } here }}"), json("no template } here }}"));
   EXPECT_EQ(ok("{{ '{{' }}literal{{ \"}}\" }}"), json("{{literal}}"));
