@@ -336,10 +336,20 @@ void Redactor::add_secret(std::string value) {
 
 std::string Redactor::apply(std::string_view text) const {
   if (text.size() < kMinSecret) return std::string(text);  // most of a record's fields: empty or a status
+  const bool short_text = text.size() <= kRecalledBytes;
   std::shared_ptr<const Program> program;
   std::shared_ptr<std::vector<std::string>> pending;
+  std::size_t generation = 0;
   {
     std::lock_guard lock(mu_);
+    if (short_text) {
+      if (recalled_generation_ != secrets_.size()) {
+        recalled_.clear();
+        recalled_generation_ = secrets_.size();
+      }
+      if (auto it = recalled_.find(text); it != recalled_.end()) return it->second;
+    }
+    generation = secrets_.size();
     const std::size_t added = secrets_.size() - built_;
     if (!program_ || added > std::max<std::size_t>(16, built_ / 4)) {
       program_ = std::make_shared<const Program>(secrets_);
@@ -354,6 +364,13 @@ std::string Redactor::apply(std::string_view text) const {
     for (const auto& form : *pending)
       for (auto at = out.find(form); at != std::string::npos; at = out.find(form, at + kRedacted.size()))
         out.replace(at, form.size(), kRedacted);
+  if (short_text) {
+    std::lock_guard lock(mu_);
+    if (recalled_generation_ == generation) {  // no secret came since: the answer still holds
+      if (recalled_.size() >= kRecalledTexts) recalled_.clear();
+      recalled_.emplace(std::string(text), out);
+    }
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace tc {
@@ -39,6 +40,16 @@ class Redactor {
   mutable std::shared_ptr<const Program> program_;
   mutable std::size_t built_ = 0;                          // secrets_[0, built_) are in program_
   mutable std::shared_ptr<std::vector<std::string>> pending_forms_;  // the forms of the others
+  // Short texts already applied with the secrets there are now, and what apply gave: a record's
+  // fields (check names, expected values, statuses) repeat step after step. Emptied when a secret
+  // is added or when it is full.
+  static constexpr std::size_t kRecalledBytes = 256, kRecalledTexts = 4096;
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> recalled_;
+  mutable std::size_t recalled_generation_ = 0;
 };
 
 // Whether `text` holds a JWT-shaped run (what the redactor masks as a token, whole or cut short).

@@ -49,6 +49,23 @@ TEST(Redact, TheGenerationCountsTheSecretsKeptAndAnApplyAtTheSameOneChangesNothi
   EXPECT_EQ(r.apply("and hunter22-later"), "and " + std::string(kRedacted));
 }
 
+// A short text's answer is kept for the next apply of the same text; a secret added since masks it
+// there too (the kept answers are dropped), and a long text is never kept.
+TEST(Redact, AShortTextAppliedAgainAfterANewSecretIsMaskedAgain) {
+  Redactor r;
+  const std::string short_text = "expected \"tenant-alpha-77\" in /tenant";
+  const std::string long_text = std::string(300, 'x') + " tenant-alpha-77";
+  EXPECT_EQ(r.apply(short_text), short_text);
+  EXPECT_EQ(r.apply(short_text), short_text);
+  EXPECT_EQ(r.apply(long_text), long_text);
+  r.add_secret("tenant-alpha-77");
+  EXPECT_EQ(r.apply(short_text), "expected \"" + std::string(kRedacted) + "\" in /tenant");
+  EXPECT_EQ(r.apply(long_text), std::string(300, 'x') + " " + std::string(kRedacted));
+  for (int i = 0; i < 5000; ++i) r.apply("check " + std::to_string(i));  // more texts than are kept
+  EXPECT_EQ(r.apply(short_text), "expected \"" + std::string(kRedacted) + "\" in /tenant");
+  EXPECT_EQ(r.apply("check 4999"), "check 4999");
+}
+
 TEST(Redact, ATextAsShortAsTheShortestSecretIsReadLikeAnyOther) {
   Redactor r;
   r.add_secret("k3y!");  // the shortest secret kept
