@@ -33,10 +33,6 @@ bool is_ip_address(const std::string& text) {
   return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
 }
 
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct Collected {
   CURL* easy = nullptr;
@@ -158,8 +154,13 @@ struct HttpClient::Impl {
   CURL* easy = nullptr;
 };
 
+void http_global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
 HttpClient::HttpClient(TlsOptions tls) : impl_(std::make_unique<Impl>()) {
-  global_init();
+  http_global_init();
   impl_->tls = std::move(tls);
   impl_->easy = curl_easy_init();
 }

@@ -82,6 +82,10 @@ std::optional<HostPort> url_host_port(const std::string& url);
 // Its host alone; empty when it is not a URL.
 std::string url_host(const std::string& url);
 
+// libcurl's and OpenSSL's start, once per process: a client's construction does it, or a program
+// ahead of its first client (off its critical path).
+void http_global_init();
+
 class HttpClient {
  public:
   explicit HttpClient(TlsOptions tls = {});

@@ -350,12 +350,7 @@ std::string Redactor::apply(std::string_view text) const {
       if (auto it = recalled_.find(text); it != recalled_.end()) return it->second;
     }
     generation = secrets_.size();
-    const std::size_t added = secrets_.size() - built_;
-    if (!program_ || added > std::max<std::size_t>(16, built_ / 4)) {
-      program_ = std::make_shared<const Program>(secrets_);
-      built_ = secrets_.size();
-      pending_forms_.reset();
-    }
+    build_if_due();
     program = program_;
     pending = pending_forms_;
   }
@@ -372,6 +367,20 @@ std::string Redactor::apply(std::string_view text) const {
     }
   }
   return out;
+}
+
+void Redactor::build_if_due() const {
+  const std::size_t added = secrets_.size() - built_;
+  if (!program_ || added > std::max<std::size_t>(16, built_ / 4)) {
+    program_ = std::make_shared<const Program>(secrets_);
+    built_ = secrets_.size();
+    pending_forms_.reset();
+  }
+}
+
+void Redactor::prepare() const {
+  std::lock_guard lock(mu_);
+  build_if_due();
 }
 
 std::size_t Redactor::generation() const {

@@ -25,6 +25,9 @@ class Redactor {
   // Values shorter than 4 characters are ignored (they would mask ordinary text).
   void add_secret(std::string value);
   std::string apply(std::string_view text) const;
+  // Builds the scan for the secrets known now, which the next apply would otherwise build (RE2's
+  // compilation: a program may do it ahead, off its critical path).
+  void prepare() const;
   // How many secrets have been added: a text applied while it was N needs no apply again while it
   // still is (apply gives back what it was given then).
   std::size_t generation() const;
@@ -32,6 +35,8 @@ class Redactor {
   struct Program;  // the compiled alternatives (redact.cpp)
 
  private:
+  void build_if_due() const;  // with mu_ held: program_ built when there is none or it is stale
+
   mutable std::mutex mu_;
   std::vector<std::string> secrets_;
   // Built at an apply when none is, or when the secrets added since outnumber a quarter of those in

@@ -66,6 +66,16 @@ TEST(Redact, AShortTextAppliedAgainAfterANewSecretIsMaskedAgain) {
   EXPECT_EQ(r.apply("check 4999"), "check 4999");
 }
 
+// A run builds the scan ahead, while the pack loads; secrets learnt after it are masked as well.
+TEST(Redact, AScanBuiltAheadMasksTheSecretsKnownThenAndThoseAddedAfter) {
+  Redactor r;
+  r.add_secret("known-before-0001");
+  r.prepare();
+  r.add_secret("learnt-after-0002");
+  EXPECT_EQ(r.apply("a known-before-0001 b learnt-after-0002 c password=hunter22"),
+            "a " + std::string(kRedacted) + " b " + std::string(kRedacted) + " c password=" + std::string(kRedacted));
+}
+
 TEST(Redact, ATextAsShortAsTheShortestSecretIsReadLikeAnyOther) {
   Redactor r;
   r.add_secret("k3y!");  // the shortest secret kept
