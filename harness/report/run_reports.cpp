@@ -1,6 +1,7 @@
 #include "harness/report/run_reports.h"
 
 #include <filesystem>
+#include <thread>
 
 #include "harness/report/allure.h"
 #include "harness/report/html_report.h"
@@ -14,10 +15,22 @@ Result<Unit> write_run_reports(const RunRecord& record, const std::string& repor
   auto keep = [&first](const Result<Unit>& r) {
     if (!r && !first) first = r.error();
   };
-  keep(write_run_record(record, reports_dir));
-  keep(write_junit(record, reports_dir));
-  keep(RequirementsMatrix(record).write(clauses, reports_dir));
-  keep(write_html_report(record, reports_dir));
+  // The record's JSON is written on the other core beside the other reports (each only reads the
+  // record); the first error is still the first report's.
+  Result<Unit> json = Unit{}, junit = Unit{}, requirements = Unit{}, html = Unit{};
+  {
+    std::jthread json_writer([&] {
+      try {  // nothing may leave a thread: a throw there would end the program
+        json = write_run_record(record, reports_dir);
+      } catch (const std::exception& e) {
+        json = environment_error("", "cannot write results.json: " + std::string(e.what()));
+      }
+    });
+    junit = write_junit(record, reports_dir);
+    requirements = RequirementsMatrix(record).write(clauses, reports_dir);
+    html = write_html_report(record, reports_dir);
+  }
+  for (const auto* r : {&json, &junit, &requirements, &html}) keep(*r);
   const auto allure = std::filesystem::path(reports_dir) / "allure-results";
   std::error_code ec;
   if (std::filesystem::is_directory(allure, ec)) keep(write_allure_environment(allure.string(), record.properties));

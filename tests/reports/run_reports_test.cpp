@@ -1,0 +1,76 @@
+// write_run_reports: every report of a run in a folder it creates (the record's JSON is written on
+// another thread beside the others), and the first report's error when none can be written.
+#include "harness/report/run_reports.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/runner/run_context.h"
+
+namespace tc {
+namespace {
+
+namespace fs = std::filesystem;
+
+RunRecord two_cases() {
+  RunRecord r;
+  r.properties = {{"harness.version", "0.1.0"}};
+  for (const char* outcome : {"passed", "failed"}) {
+    CaseRecord c;
+    c.suite = "tenancy";
+    c.test = std::string("case_") + outcome;
+    c.scenario = c.test;
+    c.file = "scenarios/tenancy.yaml";
+    c.line = 3;
+    c.outcome = outcome;
+    if (c.outcome == "failed") c.failures = {"step 'call' (tenancy.yaml:5): status equals: expected 404, actual 403"};
+    r.cases.push_back(c);
+  }
+  return r;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Scratch {
+  fs::path dir = fs::temp_directory_path() / ("tc-run-reports-" + random_alnum(8));
+  ~Scratch() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
+TEST(RunReports, EveryReportIsWrittenIntoANestedFolderTheyCreateTogether) {
+  Scratch s;
+  const fs::path reports = s.dir / "a" / "b";
+  ASSERT_TRUE(write_run_reports(two_cases(), reports.string(), {}).ok());
+  const auto results = nlohmann::json::parse(slurp(reports / "results.json"));
+  ASSERT_EQ(results.at("cases").size(), 2u);
+  EXPECT_EQ(results["cases"][1]["outcome"], "failed");
+  EXPECT_NE(slurp(reports / "junit.xml").find("case_failed"), std::string::npos);
+  EXPECT_TRUE(fs::exists(reports / "requirements.json"));
+  EXPECT_TRUE(fs::exists(reports / "requirements.md"));
+  EXPECT_NE(slurp(reports / "html" / "index.html").find("case_failed"), std::string::npos);
+}
+
+TEST(RunReports, WhenNoneCanBeWrittenTheErrorIsTheRecordsOwn) {
+  Scratch s;
+  fs::create_directories(s.dir);
+  const fs::path blocked = s.dir / "a-file";
+  std::ofstream(blocked) << "not a folder";
+  auto r = write_run_reports(two_cases(), blocked.string(), {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find((blocked / "results.json").string()), std::string::npos) << r.error().message;
+}
+
+}  // namespace
+}  // namespace tc
