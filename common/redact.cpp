@@ -322,11 +322,12 @@ void Redactor::add_secret(std::string value) {
                                 : std::make_shared<std::vector<std::string>>();
   for (auto& f : forms_of(value)) {
     if (f.size() < kMinSecret || std::find(pending->begin(), pending->end(), f) != pending->end()) continue;
-    // The program would mask a shorter secret inside this one before the search saw it whole: the
-    // program is built again, with it.
-    if (program_ && std::any_of(program_->form_text.begin(), program_->form_text.end(),
-                                [&](const std::string& known) { return f.find(known) != std::string::npos; }))
-      program_.reset();
+    // The program would mask part of this secret (a shorter secret inside it, or a pattern: a
+    // `password=` in an environment value) before the plain search saw it whole: the program is
+    // built again, with it. One it masks whole (a JWT) needs no new program. (A program built
+    // before a load registers its secrets is the usual case: Redactor::prepare.)
+    if (program_)
+      if (const std::string masked = program_->apply(f); masked != f && masked != kRedacted) program_.reset();
     pending->push_back(std::move(f));
   }
   std::stable_sort(pending->begin(), pending->end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });

@@ -46,8 +46,8 @@ class Redactor {
   mutable std::size_t built_ = 0;                          // secrets_[0, built_) are in program_
   mutable std::shared_ptr<std::vector<std::string>> pending_forms_;  // the forms of the others
   // Short texts already applied with the secrets there are now, and what apply gave: a record's
-  // fields (check names, expected values, statuses) repeat step after step. Emptied when a secret
-  // is added or when it is full.
+  // fields (check names, expected values, statuses) repeat step after step. Emptied by the first
+  // apply after a secret is added, and when it is full.
   static constexpr std::size_t kRecalledBytes = 256, kRecalledTexts = 4096;
   struct TextHash {
     using is_transparent = void;

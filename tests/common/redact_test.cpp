@@ -76,6 +76,25 @@ TEST(Redact, AScanBuiltAheadMasksTheSecretsKnownThenAndThoseAddedAfter) {
             "a " + std::string(kRedacted) + " b " + std::string(kRedacted) + " c password=" + std::string(kRedacted));
 }
 
+// A secret learnt after the scan was built, holding what a pattern masks (an environment value
+// with `password=` in it), is masked whole, not from the pattern on; so is one holding an earlier
+// secret. Checked with the scan built ahead (prepare) and by an apply.
+TEST(Redact, ASecretLearntAfterTheScanThatHoldsAPatternIsMaskedWhole) {
+  for (bool ahead : {true, false}) {
+    Redactor r;
+    r.add_secret("earlier-secret-42");
+    if (ahead)
+      r.prepare();
+    else
+      r.apply("builds the scan");
+    r.add_secret("tk-7731:password=hunter22");
+    EXPECT_EQ(r.apply("key tk-7731:password=hunter22 end"), "key " + std::string(kRedacted) + " end") << ahead;
+    r.add_secret("pre-earlier-secret-42-post");
+    EXPECT_EQ(r.apply("k pre-earlier-secret-42-post e"), "k " + std::string(kRedacted) + " e") << ahead;
+    EXPECT_EQ(r.apply("k earlier-secret-42 e"), "k " + std::string(kRedacted) + " e") << ahead;
+  }
+}
+
 TEST(Redact, ATextAsShortAsTheShortestSecretIsReadLikeAnyOther) {
   Redactor r;
   r.add_secret("k3y!");  // the shortest secret kept
