@@ -1,5 +1,7 @@
 #include "harness/runner/transcript.h"
 
+#include <algorithm>
+
 #include "common/encoding.h"
 #include "common/redact.h"
 
@@ -33,7 +35,8 @@ void append_body(std::string& out, std::string_view prefix, const std::string& b
 
 std::string format_transcript(const HttpRequest& request, const HttpResponse* response, std::size_t body_limit) {
   std::string out;
-  out.reserve(512 + request.body.size() + (response ? response->body.size() : 0));
+  out.reserve(512 + std::min(request.body.size(), body_limit) +
+              (response ? std::min(response->body.size(), body_limit) : 0));  // what is shown of each body
   append_all(out, "> ", request.method, " ", request.url, " HTTP/1.1\n");
   append_headers(out, "> ", request.headers);
   append_body(out, ">", request.body, body_limit);
