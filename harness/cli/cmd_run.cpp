@@ -14,6 +14,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "common/crypto.h"
@@ -163,11 +164,19 @@ int run_tests(CLI::App* sub, RunOptions o) {
   if (!variables) return print_error(variables.error());
   // What the first request and the first redaction would build (libcurl's and OpenSSL's start, the
   // redactor's scan) is built on the other core while the pack loads. Joined before any component
-  // starts, so no thread of ours runs while a process is spawned; joined on every return.
-  std::jthread ahead([] {
-    http_global_init();
-    global_redactor().prepare();
-  });
+  // starts, so no thread of ours runs while a process is spawned; joined on every return. Without a
+  // thread to be had, each is built at its first use, as before.
+  std::jthread ahead;
+  try {
+    ahead = std::jthread([] {
+      try {
+        http_global_init();
+        global_redactor().prepare();
+      } catch (const std::exception&) {  // built again at the first use, which reports its own error
+      }
+    });
+  } catch (const std::system_error&) {
+  }
   std::set<std::string> variable_names;
   for (const auto& [name, value] : variables->items()) variable_names.insert(name);
   auto set = load_scenario_set(o.pack, &profile.values(), &topology,
@@ -192,7 +201,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
     return kExitPassed;
   }
 
-  ahead.join();
+  if (ahead.joinable()) ahead.join();
   if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
   clear_run_reports(o.reports_dir);        // nothing of an earlier run may pass for this one's
 

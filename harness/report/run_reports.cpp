@@ -1,6 +1,7 @@
 #include "harness/report/run_reports.h"
 
 #include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include "harness/report/allure.h"
@@ -17,20 +18,26 @@ Result<Unit> write_run_reports(const RunRecord& record, const std::string& repor
   };
   // The record's JSON is written on the other core beside the other reports (each only reads the
   // record); the first error is still the first report's.
-  Result<Unit> json = Unit{}, junit = Unit{}, requirements = Unit{}, html = Unit{};
+  Result<Unit> record_json = Unit{}, junit = Unit{}, requirements = Unit{}, html = Unit{};
+  auto write_record_json = [&] {
+    try {  // nothing may leave a thread: a throw there would end the program
+      record_json = write_run_record(record, reports_dir);
+    } catch (const std::exception& e) {
+      record_json = environment_error("", "cannot write results.json: " + std::string(e.what()));
+    }
+  };
   {
-    std::jthread json_writer([&] {
-      try {  // nothing may leave a thread: a throw there would end the program
-        json = write_run_record(record, reports_dir);
-      } catch (const std::exception& e) {
-        json = environment_error("", "cannot write results.json: " + std::string(e.what()));
-      }
-    });
+    std::jthread writer;
+    try {
+      writer = std::jthread(write_record_json);
+    } catch (const std::system_error&) {  // no thread to be had: written here, first
+      write_record_json();
+    }
     junit = write_junit(record, reports_dir);
     requirements = RequirementsMatrix(record).write(clauses, reports_dir);
     html = write_html_report(record, reports_dir);
   }
-  for (const auto* r : {&json, &junit, &requirements, &html}) keep(*r);
+  for (const auto* r : {&record_json, &junit, &requirements, &html}) keep(*r);
   const auto allure = std::filesystem::path(reports_dir) / "allure-results";
   std::error_code ec;
   if (std::filesystem::is_directory(allure, ec)) keep(write_allure_environment(allure.string(), record.properties));
