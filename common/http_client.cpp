@@ -33,7 +33,6 @@ bool is_ip_address(const std::string& text) {
   return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
 }
 
-
 struct Collected {
   CURL* easy = nullptr;
   std::vector<HttpHop> hops;

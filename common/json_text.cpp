@@ -192,7 +192,7 @@ JsonWriter& JsonWriter::value(const nlohmann::json& v) {
 }
 
 // Containers are written member by member, so a caller that wants only the start of the text stops
-// once it has `stop` bytes; scalars other than strings, booleans and integers go through dump().
+// once it has `stop` bytes; floats (and binary values) go through dump(), other scalars directly.
 bool JsonWriter::put_value(const nlohmann::json& v, std::size_t stop) {
   using Type = nlohmann::json::value_t;
   switch (v.type()) {

@@ -202,7 +202,7 @@ Result<std::string> render_text(const std::string& text, const Scope& scope, con
                                 std::initializer_list<std::string_view> tokens, const TemplateContext& ctx) {
   auto v = render_text(text, scope, loc, ctx);
   if (v) return v;
-  // A text's every error is at `loc` itself (render_string): only its pointer moves down.
+  // A text's every error is at `loc` itself (parse, splice): only its pointer moves down.
   Error e = v.error();
   for (std::string_view t : tokens) e.where.pointer = pointer_join(e.where.pointer, std::string(t));
   return e;
