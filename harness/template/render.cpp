@@ -147,13 +147,12 @@ Result<json> render(const json& node, const Scope& scope, const Loc& loc, const 
   // A mistake inside names the member or element it is in.
   auto inside = [&loc](const auto& token) { return Loc{loc.file, loc.line, pointer_join(loc.pointer, token)}; };
   // A member that holds no template is itself: no location is built for it.
-  auto plain = [](const json& v) { return !v.is_structured() && !(v.is_string() && tmpl::has_template(v.get_ref<const std::string&>())); };
   if (node.is_object()) {
     json out = json::object();
     for (const auto& [k, v] : node.items()) {
       auto key = render_string(k, scope, loc, ctx, false);
       if (!key) return key.error();
-      if (plain(v)) {
+      if (!holds_template(v)) {
         out[key->get<std::string>()] = v;
         continue;
       }
@@ -166,7 +165,7 @@ Result<json> render(const json& node, const Scope& scope, const Loc& loc, const 
   if (node.is_array()) {
     json out = json::array();
     for (std::size_t i = 0; i < node.size(); ++i) {
-      if (plain(node[i])) {
+      if (!holds_template(node[i])) {
         out.push_back(node[i]);
         continue;
       }
