@@ -129,7 +129,7 @@ bool expects_too_many(const StepSpec& step, const Scope& scope, const TemplateCo
   if (!too_many || !too_many->is_number_integer()) return false;
   for (const auto& e : step.expectations) {
     if (e.kind != "status") continue;
-    auto status = holds_template(e.spec) ? render(e.spec, scope, e.loc, ctx) : Result<json>(e.spec);
+    auto status = render(e.spec, scope, e.loc, ctx);
     if (!status) continue;  // the expectation reports its own template error
     const auto codes = status_codes(*status);
     if (codes && std::find(codes->begin(), codes->end(), too_many->get<long long>()) != codes->end()) return true;
