@@ -68,8 +68,9 @@ std::string running_topology(const Topology& t, const Environment& env, const st
   // cannot stand in the file (a spawned component's {{port}}), masked.
   const Redactor& redact = global_redactor();
   const auto as_written = [&redact](const ComponentSpec& spec, const std::string& written, const std::string& rendered) {
-    if (redact.apply(rendered) == rendered) return rendered;
-    return spec.kind == "external" ? written : redact.apply(rendered);
+    std::string masked = redact.apply(rendered);
+    if (masked == rendered) return rendered;
+    return spec.kind == "external" ? written : masked;
   };
   for (const auto& spec : t.components) {
     const Component& c = env.components.at(spec.name);
