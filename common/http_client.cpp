@@ -2,16 +2,77 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
-#include <mutex>
 #include <string_view>
+#include <type_traits>
 
 #include "common/headers.h"
 
 namespace tc {
 namespace {
+
+// libcurl, opened at its first need (http_global_init, a client's construction) rather than by the
+// program loader: with what it links (TLS, HTTP/2, IDN, SSH, Kerberos, LDAP …) opening it costs a
+// few milliseconds, which a run spends on its other core while its pack loads, and a stub that
+// sends nothing never. libcurl.so.4 is libcurl's ABI name since 7.16.
+struct Curl {
+  decltype(&curl_global_init) global_init = nullptr;
+  decltype(&curl_easy_init) easy_init = nullptr;
+  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&curl_easy_reset) easy_reset = nullptr;
+  decltype(&curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&curl_easy_perform) easy_perform = nullptr;
+  decltype(&curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&curl_slist_append) slist_append = nullptr;
+  decltype(&curl_slist_free_all) slist_free_all = nullptr;
+  decltype(&curl_url) url = nullptr;
+  decltype(&curl_url_set) url_set = nullptr;
+  decltype(&curl_url_get) url_get = nullptr;
+  decltype(&curl_url_cleanup) url_cleanup = nullptr;
+  decltype(&curl_free) free = nullptr;
+  std::string error;  // why it could not be opened; empty when every function was found
+  bool usable() const { return error.empty(); }
+};
+
+// Opened and started (curl_global_init) once per process; never closed.
+const Curl& curl_library() {
+  static const Curl lib = [] {
+    Curl c;
+    constexpr const char* kName = "libcurl.so.4";
+    void* handle = ::dlopen(kName, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+      const char* why = ::dlerror();
+      c.error = std::string("cannot load ") + kName + (why ? std::string(": ") + why : std::string());
+      return c;
+    }
+    auto find = [&](auto& fn, const char* symbol) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(handle, symbol));
+      if (!fn && c.error.empty()) c.error = std::string(kName) + " has no " + symbol;
+    };
+    find(c.global_init, "curl_global_init");
+    find(c.easy_init, "curl_easy_init");
+    find(c.easy_cleanup, "curl_easy_cleanup");
+    find(c.easy_reset, "curl_easy_reset");
+    find(c.easy_setopt, "curl_easy_setopt");
+    find(c.easy_getinfo, "curl_easy_getinfo");
+    find(c.easy_perform, "curl_easy_perform");
+    find(c.easy_strerror, "curl_easy_strerror");
+    find(c.slist_append, "curl_slist_append");
+    find(c.slist_free_all, "curl_slist_free_all");
+    find(c.url, "curl_url");
+    find(c.url_set, "curl_url_set");
+    find(c.url_get, "curl_url_get");
+    find(c.url_cleanup, "curl_url_cleanup");
+    find(c.free, "curl_free");
+    if (c.usable() && c.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) c.error = std::string(kName) + ": curl_global_init failed";
+    return c;
+  }();
+  return lib;
+}
 
 // A "." or ".." segment in the path of `url` (scheme://authority/path?query#fragment).
 bool has_dot_segment(std::string_view url) {
@@ -51,8 +112,9 @@ size_t on_header(char* data, size_t size, size_t nitems, void* user) {
     if (sp != std::string_view::npos) hop.status = std::atoi(std::string(line.substr(sp + 1, 3)).c_str());
     char* url = nullptr;
     char* method = nullptr;
-    curl_easy_getinfo(out->easy, CURLINFO_EFFECTIVE_URL, &url);
-    curl_easy_getinfo(out->easy, CURLINFO_EFFECTIVE_METHOD, &method);
+    const Curl& api = curl_library();
+    api.easy_getinfo(out->easy, CURLINFO_EFFECTIVE_URL, &url);
+    api.easy_getinfo(out->easy, CURLINFO_EFFECTIVE_METHOD, &method);
     hop.url = url ? url : "";
     hop.method = method ? method : "";
     if (!out->hops.empty() && out->hops.back().status < 200) out->hops.pop_back();  // interim 1xx
@@ -91,11 +153,11 @@ bool allowed_scheme(std::string_view url) {
 }
 
 struct SlistFree {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+  void operator()(curl_slist* l) const { curl_library().slist_free_all(l); }
 };
 
 struct UrlFree {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+  void operator()(CURLU* u) const { curl_library().url_cleanup(u); }
 };
 
 // "HOST::TO_HOST:TO_PORT" for CURLOPT_CONNECT_TO (any port of HOST), or empty when `to` is no URL.
@@ -108,38 +170,42 @@ std::string connect_to(const HostRoute& route) {
 // without a jar runs with none.
 void load_cookies(CURL* h, const CookieJar* jar) {
   if (!jar) return;
-  curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
-  for (const auto& line : jar->lines()) curl_easy_setopt(h, CURLOPT_COOKIELIST, line.c_str());
+  const Curl& api = curl_library();
+  api.easy_setopt(h, CURLOPT_COOKIEFILE, "");
+  for (const auto& line : jar->lines()) api.easy_setopt(h, CURLOPT_COOKIELIST, line.c_str());
 }
 
 // The engine's cookies back into the jar, every hop's included; the engine is then switched off
 // (CURLOPT_COOKIEFILE NULL, libcurl 7.77+), which also frees the list CURLOPT_COOKIEFILE "" made:
 // curl_easy_reset would drop that list without freeing it.
 void store_cookies(CURL* h, CookieJar* jar) {
+  const Curl& api = curl_library();
   if (jar) {
     curl_slist* list = nullptr;
-    curl_easy_getinfo(h, CURLINFO_COOKIELIST, &list);
+    api.easy_getinfo(h, CURLINFO_COOKIELIST, &list);
     std::unique_ptr<curl_slist, SlistFree> owned(list);
     std::vector<std::string> lines;
     for (curl_slist* l = list; l; l = l->next) lines.emplace_back(l->data);
     jar->replace(std::move(lines));
   }
-  curl_easy_setopt(h, CURLOPT_COOKIEFILE, static_cast<char*>(nullptr));
+  api.easy_setopt(h, CURLOPT_COOKIEFILE, static_cast<char*>(nullptr));
 }
 
 }  // namespace
 
 std::optional<HostPort> url_host_port(const std::string& url) {
-  std::unique_ptr<CURLU, UrlFree> u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
+  const Curl& api = curl_library();
+  if (!api.usable()) return std::nullopt;  // a client's first request says why
+  std::unique_ptr<CURLU, UrlFree> u(api.url());
+  if (!u || api.url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
   char* host = nullptr;
   char* port = nullptr;
   std::optional<HostPort> out;
-  if (curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-      curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+  if (api.url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+      api.url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
     out = HostPort{to_lower(host), port};
-  curl_free(host);
-  curl_free(port);
+  api.free(host);
+  api.free(port);
   return out;
 }
 
@@ -153,83 +219,85 @@ struct HttpClient::Impl {
   CURL* easy = nullptr;
 };
 
-void http_global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+Result<Unit> http_global_init() {
+  const Curl& api = curl_library();
+  if (!api.usable()) return environment_error("", api.error);
+  return Unit{};
 }
 
 HttpClient::HttpClient(TlsOptions tls) : impl_(std::make_unique<Impl>()) {
-  http_global_init();
+  const Curl& api = curl_library();
   impl_->tls = std::move(tls);
-  impl_->easy = curl_easy_init();
+  if (api.usable()) impl_->easy = api.easy_init();
 }
 
 HttpClient::~HttpClient() {
-  if (impl_ && impl_->easy) curl_easy_cleanup(impl_->easy);
+  if (impl_ && impl_->easy) curl_library().easy_cleanup(impl_->easy);
 }
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   const std::string what = request.method + " " + request.url;
+  const Curl& api = curl_library();
   CURL* h = impl_->easy;
-  if (!h) return environment_error("", what + ": cannot create a libcurl handle");
+  if (!h) return environment_error("", what + ": " + (api.usable() ? "cannot create a libcurl handle" : api.error));
   if (!allowed_scheme(request.url))
     return environment_error("", what + ": unsupported URL scheme (only http:// and https:// are allowed)");
   // Reset clears the previous request's options but keeps the connection cache (keep-alive).
-  curl_easy_reset(h);
+  api.easy_reset(h);
 
   char errbuf[CURL_ERROR_SIZE] = {0};
   Collected got;
   got.easy = h;
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  api.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(h, CURLOPT_URL, request.url.c_str());
   // The path as written, dot segments included: how a platform treats them may be what is tested.
   // A redirect's Location is resolved as a browser does (RFC 3986 §5.2), unless the request's own
   // path has dot segments to keep (libcurl keeps them on every hop or none).
-  curl_easy_setopt(h, CURLOPT_PATH_AS_IS, !request.follow_redirects || has_dot_segment(request.url) ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.timeout_ms);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.timeout_ms);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+  api.easy_setopt(h, CURLOPT_PATH_AS_IS, !request.follow_redirects || has_dot_segment(request.url) ? 1L : 0L);
+  api.easy_setopt(h, CURLOPT_TIMEOUT_MS, request.timeout_ms);
+  api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.timeout_ms);
+  api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
   if (!request.source_address.empty()) {
     if (!is_ip_address(request.source_address))
       return environment_error("", what + ": source address '" + request.source_address + "' is not an IP address");
     const std::string local = "host!" + request.source_address;
-    curl_easy_setopt(h, CURLOPT_INTERFACE, local.c_str());
+    api.easy_setopt(h, CURLOPT_INTERFACE, local.c_str());
     // A connection is the caller it came from: never one of another source's, and never kept for
     // a later request that names no source (it would arrive as the trusted proxy).
-    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+    api.easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+    api.easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
   }
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(kMaxRedirects));
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &got);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &got);
+  api.easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(kMaxRedirects));
+  api.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  api.easy_setopt(h, CURLOPT_HEADERDATA, &got);
+  api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  api.easy_setopt(h, CURLOPT_WRITEDATA, &got);
 
   const TlsOptions& tls = impl_->tls;
-  if (!tls.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, tls.ca_file.c_str());
-  if (!tls.cert_file.empty()) curl_easy_setopt(h, CURLOPT_SSLCERT, tls.cert_file.c_str());
-  if (!tls.key_file.empty()) curl_easy_setopt(h, CURLOPT_SSLKEY, tls.key_file.c_str());
+  if (!tls.ca_file.empty()) api.easy_setopt(h, CURLOPT_CAINFO, tls.ca_file.c_str());
+  if (!tls.cert_file.empty()) api.easy_setopt(h, CURLOPT_SSLCERT, tls.cert_file.c_str());
+  if (!tls.key_file.empty()) api.easy_setopt(h, CURLOPT_SSLKEY, tls.key_file.c_str());
   if (tls.insecure) {
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    api.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    api.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
   }
 
   if (request.method == "HEAD") {
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    api.easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET" && request.body.empty()) {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    api.easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else if (request.method != "POST") {
     // A POST is libcurl's own (POSTFIELDS below), so that a redirect turns it into a GET as in a
     // browser; a custom method would be kept on every hop.
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    api.easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   // A POST always carries a body (possibly empty, so Content-Length: 0); other methods only when given.
   if (!request.body.empty() || request.method == "POST") {
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    api.easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
   }
 
   // The caller's headers exactly; libcurl's own additions that the caller did not ask for are
@@ -245,13 +313,13 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
       if (!value.empty()) own_cookies += (own_cookies.empty() ? "" : "; ") + value;
       continue;
     }
-    raw = curl_slist_append(raw, (value.empty() ? name + ";" : name + ": " + value).c_str());
+    raw = api.slist_append(raw, (value.empty() ? name + ";" : name + ": " + value).c_str());
   }
-  if (!own_cookies.empty()) curl_easy_setopt(h, CURLOPT_COOKIE, own_cookies.c_str());
-  if (!request.headers.has("Expect")) raw = curl_slist_append(raw, "Expect:");
-  if (!request.headers.has("Content-Type")) raw = curl_slist_append(raw, "Content-Type:");
+  if (!own_cookies.empty()) api.easy_setopt(h, CURLOPT_COOKIE, own_cookies.c_str());
+  if (!request.headers.has("Expect")) raw = api.slist_append(raw, "Expect:");
+  if (!request.headers.has("Content-Type")) raw = api.slist_append(raw, "Content-Type:");
   std::unique_ptr<curl_slist, SlistFree> list(raw);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list.get());
+  api.easy_setopt(h, CURLOPT_HTTPHEADER, list.get());
 
   std::vector<std::string> entries;
   for (const auto& route : request.hosts) {
@@ -260,17 +328,17 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
       return input_error({}, what + ": host " + route.host + " is routed to '" + route.to + "', which is not a URL");
   }
   curl_slist* routes = nullptr;
-  for (const auto& entry : entries) routes = curl_slist_append(routes, entry.c_str());
+  for (const auto& entry : entries) routes = api.slist_append(routes, entry.c_str());
   std::unique_ptr<curl_slist, SlistFree> route_list(routes);
-  if (routes) curl_easy_setopt(h, CURLOPT_CONNECT_TO, routes);
+  if (routes) api.easy_setopt(h, CURLOPT_CONNECT_TO, routes);
 
   load_cookies(h, request.cookies);
-  CURLcode rc = curl_easy_perform(h);
+  CURLcode rc = api.easy_perform(h);
   store_cookies(h, request.cookies);
   if (rc != CURLE_OK) {
-    std::string message = errbuf[0] ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+    std::string message = errbuf[0] ? std::string(errbuf) : std::string(api.easy_strerror(rc));
     char* last = nullptr;
-    curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &last);
+    api.easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &last);
     if (rc == CURLE_TOO_MANY_REDIRECTS)
       message = "redirected more than " + std::to_string(kMaxRedirects) + " times (a redirect loop?), last to " +
                 (last ? last : "?");
@@ -281,13 +349,13 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
 
   HttpResponse response;
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
   curl_off_t total_us = 0;
-  curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us);
+  api.easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us);
   response.elapsed_ms = static_cast<double>(total_us) / 1000.0;
   char* effective = nullptr;
-  curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
+  api.easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
   response.effective_url = effective ? effective : request.url;
   if (!got.hops.empty()) response.headers = got.hops.back().headers;
   response.hops = std::move(got.hops);

@@ -77,14 +77,16 @@ struct HostPort {
   std::string host;  // lower case; an IPv6 address in brackets
   std::string port;  // the scheme's default when the URL names none
 };
-// The host and port `url` connects to; nullopt when it is not a URL.
+// The host and port `url` connects to; nullopt when it is not a URL (or libcurl cannot be opened).
 std::optional<HostPort> url_host_port(const std::string& url);
 // Its host alone; empty when it is not a URL.
 std::string url_host(const std::string& url);
 
-// libcurl's and OpenSSL's start, once per process: a client's construction does it, or a program
-// ahead of its first client (off its critical path).
-void http_global_init();
+// libcurl opened (the program does not link it: its libraries cost milliseconds to load) and
+// started with OpenSSL, once per process: a client's construction does it, or a program ahead of
+// its first client (off its critical path). An environment error saying why when it cannot be
+// opened; every client's request then answers with that error.
+Result<Unit> http_global_init();
 
 class HttpClient {
  public:

@@ -162,15 +162,16 @@ int run_tests(CLI::App* sub, RunOptions o) {
 
   auto variables = o.variables.resolve(taken_variable_names(&topology));
   if (!variables) return print_error(variables.error());
-  // What the first request and the first redaction would build (libcurl's and OpenSSL's start, the
-  // redactor's scan) is built on the other core while the pack loads. Joined before any component
-  // starts, so no thread of ours runs while a process is spawned; joined on every return. Without a
-  // thread to be had, each is built at its first use, as before.
+  // What the first request and the first redaction would build (libcurl opened and started with
+  // OpenSSL, the redactor's scan) is built on the other core while the pack loads. Joined before any
+  // component starts, so no thread of ours runs while a process is spawned; joined on every return.
+  // Without a thread to be had, each is built at its first use, as before; a libcurl that cannot be
+  // opened is reported once joined.
   std::jthread ahead;
   try {
     ahead = std::jthread([] {
       try {
-        http_global_init();
+        static_cast<void>(http_global_init());  // reported below, once joined
         global_redactor().prepare();
       } catch (const std::exception&) {  // built again at the first use, which reports its own error
       }
@@ -202,6 +203,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   }
 
   if (ahead.joinable()) ahead.join();
+  if (auto http = http_global_init(); !http) return print_error(http.error());
   if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
   clear_run_reports(o.reports_dir);        // nothing of an earlier run may pass for this one's
 

@@ -419,6 +419,24 @@ TEST_F(CmdRun, AnUnreachableComponentExitsThreeNamingIt) {
   EXPECT_NE(o.err.find("component 'api'"), std::string::npos) << o.err;
 }
 
+// libcurl is opened by the run, not by the program loader: where the library found is no library,
+// the run says so, exits three, starts nothing and sends nothing.
+TEST_F(CmdRun, ALibcurlThatCannotBeOpenedExitsThreeSayingWhy) {
+  FixedServer server(200);
+  topology(server.url());
+  scenario("a.yaml", kOneScenario);
+  const fs::path libs = dir.path / "libs";
+  fs::create_directories(libs);
+  write_file(libs / "libcurl.so.4", "not a library\n");
+  setenv("LD_LIBRARY_PATH", libs.c_str(), 1);
+  Outcome o = run({});
+  unsetenv("LD_LIBRARY_PATH");
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_NE(o.err.find("cannot load libcurl.so.4"), std::string::npos) << o.err;
+  EXPECT_EQ(server.requests(), 0);
+  EXPECT_FALSE(fs::exists(dir.path / "out" / "results.json"));
+}
+
 TEST_F(CmdRun, AnUnknownFlagIsAUsageErrorNamingIt) {
   FixedServer server(200);
   topology(server.url());
