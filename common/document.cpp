@@ -103,13 +103,26 @@ class Builder {
     if (open_.size() + a.height > InputLimits::kMaxDepth) throw too_deep(line, pointer);
     record_line(pointer, line);
     if (a.scalar) return place(json(*a.scalar), 1);
-    // A list or map: the key order of the maps it holds, under the copy's pointer (read, then written).
-    std::vector<std::pair<std::string, std::vector<std::string>>> orders;
-    const std::string& from = a.pointer;
-    for (auto o = doc_.key_order.lower_bound(from); o != doc_.key_order.end() && o->first.compare(0, from.size(), from) == 0; ++o)
-      if (within(o->first, from)) orders.emplace_back(pointer + o->first.substr(from.size()), o->second);
-    for (auto& [at, keys] : orders) doc_.key_order[at] = std::move(keys);
-    place(json(built_at(a.pointer)), a.height);
+    // A list or map: the key order of the maps it holds, under the copy's pointer.
+    const json& copied = built_at(a.pointer);
+    copy_key_orders(copied, a.pointer, pointer);
+    place(json(copied), a.height);
+  }
+
+  // The file order of every map within `value` (at `from`), recorded again under `to`: a walk of
+  // the copy, whose size its alias has already been charged for.
+  void copy_key_orders(const json& value, const std::string& from, const std::string& to) {
+    if (value.is_object()) {
+      if (auto it = doc_.key_order.find(from); it != doc_.key_order.end()) {
+        std::vector<std::string> keys = it->second;  // copied first: the insertion may rehash
+        doc_.key_order[to] = std::move(keys);
+      }
+      for (const auto& [key, v] : value.items())
+        if (v.is_structured()) copy_key_orders(v, pointer_join(from, key), pointer_join(to, key));
+    } else if (value.is_array()) {
+      for (std::size_t i = 0; i < value.size(); ++i)
+        if (value[i].is_structured()) copy_key_orders(value[i], pointer_join(from, i), pointer_join(to, i));
+    }
   }
 
   // A list or map being built.
@@ -120,7 +133,8 @@ class Builder {
     std::size_t nodes_before = 0, bytes_before = 0;  // the budget spent before it: what a copy costs
     std::size_t height = 1;                          // levels from it to its deepest value
     bool key_next = true;                            // a map: the next node is a key
-    std::string key{};                               // a map: the key whose value comes next
+    json* slot = nullptr;                            // a map: where the value of its last key goes
+    std::string key_pointer{};                       // a map: that value's pointer
     int key_line = 0;
     std::vector<std::string>* keys = nullptr;        // a map: its keys in file order (in key_order)
   };
@@ -139,7 +153,7 @@ class Builder {
   std::string child_pointer() const {
     if (open_.empty()) return "";
     const Open& top = open_.back();
-    return top.value.is_array() ? pointer_join(top.pointer, top.value.size()) : pointer_join(top.pointer, top.key);
+    return top.value.is_array() ? pointer_join(top.pointer, top.value.size()) : top.key_pointer;
   }
 
   static ConvertError too_deep(int line, const std::string& pointer) {
@@ -208,8 +222,10 @@ class Builder {
   // `string`: the key was quoted (an alias of it elsewhere is then a string, as the key is).
   void take_key(int line, const std::string& key, const std::string& anchor, bool string) {
     Open& top = open_.back();
-    const std::string child = pointer_join(top.pointer, key);
-    if (top.value.contains(key))
+    std::string child = pointer_join(top.pointer, key);
+    // The value's place is made now (null until the value comes), found once.
+    const auto [at, fresh] = top.value.get_ref<json::object_t&>().emplace(key, nullptr);
+    if (!fresh)
       throw ConvertError{line, child, "duplicate key '" + key + "' (first at line " + std::to_string(doc_.lines[child]) + ")"};
     charge_bytes(key.size(), line, child);
     top.keys->push_back(key);
@@ -219,7 +235,8 @@ class Builder {
       if (v.error.empty()) a.scalar = std::move(v.value);
       anchors_[anchor] = std::move(a);
     }
-    top.key = key;
+    top.slot = &at->second;
+    top.key_pointer = std::move(child);
     top.key_line = line;
     top.key_next = false;
   }
@@ -264,7 +281,7 @@ class Builder {
       top.value.push_back(std::move(value));
       return;
     }
-    top.value[top.key] = std::move(value);
+    *top.slot = std::move(value);
     top.key_next = true;
   }
 

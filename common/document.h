@@ -2,7 +2,6 @@
 // every later error can name file, line and JSON pointer. Loading itself is strict: a syntax error
 // names file and line; duplicate keys are errors.
 #pragma once
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -20,7 +19,7 @@ struct Document {
   json value;
   std::unordered_map<std::string, int> lines;  // JSON pointer ("" for the root) -> 1-based line
   // JSON pointer of a map -> its keys as the file wrote them (the JSON model sorts them).
-  std::map<std::string, std::vector<std::string>> key_order;
+  std::unordered_map<std::string, std::vector<std::string>> key_order;
 
   // The line of `pointer`, or of its nearest ancestor that has one.
   int line_of(const std::string& pointer) const;

@@ -116,6 +116,28 @@ TEST(Document, AnAliasNamesTheLatestAnchorOfItsName) {
   EXPECT_EQ(parse_ok("a: &x k\nb: {*x : 2}\n").value["b"]["k"], 2);
 }
 
+// A map's keys keep the file's order (the model sorts them), in an alias's copy too, at every
+// depth of it, an alias of an alias included; a sibling whose pointer shares the anchor's prefix
+// ("/base2") is not part of the copy.
+TEST(Document, KeysKeepTheFileOrderInAnAliasCopy) {
+  Document d = parse_ok(
+      "base: &b {z: 1, a: {y: 2, b: [{q: 1, p: 2}]}}\n"
+      "base2: {n: 1, m: 2}\n"
+      "copy: *b\n"
+      "list: [&l {s: 1, r: 2}, *l]\n"
+      "again: {w: *b}\n");
+  using Keys = std::vector<std::string>;
+  EXPECT_EQ(d.keys_of(""), (Keys{"base", "base2", "copy", "list", "again"}));
+  EXPECT_EQ(d.keys_of("/copy"), (Keys{"z", "a"}));
+  EXPECT_EQ(d.keys_of("/copy/a"), (Keys{"y", "b"}));
+  EXPECT_EQ(d.keys_of("/copy/a/b/0"), (Keys{"q", "p"}));
+  EXPECT_EQ(d.keys_of("/list/1"), (Keys{"s", "r"}));
+  EXPECT_EQ(d.keys_of("/again/w/a/b/0"), (Keys{"q", "p"}));
+  EXPECT_EQ(d.keys_of("/base2"), (Keys{"n", "m"}));
+  EXPECT_EQ(d.key_order.count("/copy2"), 0u);
+  EXPECT_EQ(d.line_of("/copy/a/y"), 3);  // a copy's values are found at the alias's line
+}
+
 TEST(Document, TextThatIsNotUtf8IsAnErrorAtItsLine) {
   auto r = parse_document("a: 1\nb: \"caf\xe9\"\n", "t.yaml");
   ASSERT_FALSE(r.ok());
