@@ -38,9 +38,10 @@ struct Curl {
   bool usable() const { return error.empty(); }
 };
 
-// Opened and started (curl_global_init) once per process; never closed.
+// Opened and started (curl_global_init) once per process; never closed, nor destroyed (a
+// thread_local client may be destroyed after the statics).
 const Curl& curl_library() {
-  static const Curl lib = [] {
+  static const Curl& lib = *new Curl([] {
     Curl c;
     constexpr const char* kName = "libcurl.so.4";
     void* handle = ::dlopen(kName, RTLD_NOW | RTLD_LOCAL);
@@ -70,7 +71,7 @@ const Curl& curl_library() {
     find(c.free, "curl_free");
     if (c.usable() && c.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) c.error = std::string(kName) + ": curl_global_init failed";
     return c;
-  }();
+  }());
   return lib;
 }
 

@@ -79,7 +79,7 @@ struct HostPort {
 };
 // The host and port `url` connects to; nullopt when it is not a URL (or libcurl cannot be opened).
 std::optional<HostPort> url_host_port(const std::string& url);
-// Its host alone; empty when it is not a URL.
+// Its host alone; empty when it is not a URL (or libcurl cannot be opened).
 std::string url_host(const std::string& url);
 
 // libcurl opened (the program does not link it: its libraries cost milliseconds to load) and

@@ -166,12 +166,12 @@ int run_tests(CLI::App* sub, RunOptions o) {
   // OpenSSL, the redactor's scan) is built on the other core while the pack loads. Joined before any
   // component starts, so no thread of ours runs while a process is spawned; joined on every return.
   // Without a thread to be had, each is built at its first use, as before; a libcurl that cannot be
-  // opened is reported once joined.
+  // opened is reported by the environment's start.
   std::jthread ahead;
   try {
     ahead = std::jthread([] {
       try {
-        static_cast<void>(http_global_init());  // reported below, once joined
+        static_cast<void>(http_global_init());  // reported by supervisor.start
         global_redactor().prepare();
       } catch (const std::exception&) {  // built again at the first use, which reports its own error
       }
@@ -203,7 +203,6 @@ int run_tests(CLI::App* sub, RunOptions o) {
   }
 
   if (ahead.joinable()) ahead.join();
-  if (auto http = http_global_init(); !http) return print_error(http.error());
   if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
   clear_run_reports(o.reports_dir);        // nothing of an earlier run may pass for this one's
 

@@ -19,6 +19,7 @@
 
 #include "common/crypto.h"
 #include "common/document.h"
+#include "common/http_client.h"
 #include "common/redact.h"
 #include "harness/env/child_process.h"
 #include "harness/env/launch_spec.h"
@@ -309,6 +310,8 @@ Supervisor::~Supervisor() { stop(); }
 
 Result<Environment> Supervisor::start(const Topology& topology) {
   impl_->terminate_all();
+  // Readiness and every request need libcurl: without it, say so before anything is started.
+  if (auto http = http_global_init(); !http) return http.error();
   {
     std::lock_guard lock(impl_->mu);
     impl_->stopping = false;

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+#include <optional>
 #include <regex>
 
 #include "cmd_run_fixture.h"
@@ -428,9 +430,12 @@ TEST_F(CmdRun, ALibcurlThatCannotBeOpenedExitsThreeSayingWhy) {
   const fs::path libs = dir.path / "libs";
   fs::create_directories(libs);
   write_file(libs / "libcurl.so.4", "not a library\n");
+  const char* before = std::getenv("LD_LIBRARY_PATH");
+  const std::optional<std::string> kept = before ? std::optional<std::string>(before) : std::nullopt;
   setenv("LD_LIBRARY_PATH", libs.c_str(), 1);
   Outcome o = run({});
-  unsetenv("LD_LIBRARY_PATH");
+  if (kept) setenv("LD_LIBRARY_PATH", kept->c_str(), 1);
+  else unsetenv("LD_LIBRARY_PATH");
   EXPECT_EQ(o.code, 3) << o.out << o.err;
   EXPECT_NE(o.err.find("cannot load libcurl.so.4"), std::string::npos) << o.err;
   EXPECT_EQ(server.requests(), 0);
