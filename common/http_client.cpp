@@ -17,23 +17,17 @@ namespace {
 // libcurl, opened at its first need (http_global_init, a client's construction) rather than by the
 // program loader: with what it links (TLS, HTTP/2, IDN, SSH, Kerberos, LDAP …) opening it costs a
 // few milliseconds, which a run spends on its other core while its pack loads, and a stub that
-// sends nothing never. libcurl.so.4 is libcurl's ABI name since 7.16.
+// sends nothing never. libcurl.so.4 is libcurl's ABI name since 7.16. Each function used is named
+// once, in this list: `curl_NAME` is the table's NAME.
+#define TC_CURL_FUNCTIONS(X)                                                                        \
+  X(global_init) X(easy_init) X(easy_cleanup) X(easy_reset) X(easy_setopt) X(easy_getinfo)          \
+  X(easy_perform) X(easy_strerror) X(slist_append) X(slist_free_all) X(url) X(url_set) X(url_get) \
+  X(url_cleanup) X(free)
+
 struct Curl {
-  decltype(&curl_global_init) global_init = nullptr;
-  decltype(&curl_easy_init) easy_init = nullptr;
-  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
-  decltype(&curl_easy_reset) easy_reset = nullptr;
-  decltype(&curl_easy_setopt) easy_setopt = nullptr;
-  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
-  decltype(&curl_easy_perform) easy_perform = nullptr;
-  decltype(&curl_easy_strerror) easy_strerror = nullptr;
-  decltype(&curl_slist_append) slist_append = nullptr;
-  decltype(&curl_slist_free_all) slist_free_all = nullptr;
-  decltype(&curl_url) url = nullptr;
-  decltype(&curl_url_set) url_set = nullptr;
-  decltype(&curl_url_get) url_get = nullptr;
-  decltype(&curl_url_cleanup) url_cleanup = nullptr;
-  decltype(&curl_free) free = nullptr;
+#define TC_CURL_FIELD(name) decltype(&curl_##name) name = nullptr;
+  TC_CURL_FUNCTIONS(TC_CURL_FIELD)
+#undef TC_CURL_FIELD
   std::string error;  // why it could not be opened; empty when every function was found
   bool usable() const { return error.empty(); }
 };
@@ -54,22 +48,11 @@ const Curl& curl_library() {
       fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(handle, symbol));
       if (!fn && c.error.empty()) c.error = std::string(kName) + " has no " + symbol;
     };
-    find(c.global_init, "curl_global_init");
-    find(c.easy_init, "curl_easy_init");
-    find(c.easy_cleanup, "curl_easy_cleanup");
-    find(c.easy_reset, "curl_easy_reset");
-    find(c.easy_setopt, "curl_easy_setopt");
-    find(c.easy_getinfo, "curl_easy_getinfo");
-    find(c.easy_perform, "curl_easy_perform");
-    find(c.easy_strerror, "curl_easy_strerror");
-    find(c.slist_append, "curl_slist_append");
-    find(c.slist_free_all, "curl_slist_free_all");
-    find(c.url, "curl_url");
-    find(c.url_set, "curl_url_set");
-    find(c.url_get, "curl_url_get");
-    find(c.url_cleanup, "curl_url_cleanup");
-    find(c.free, "curl_free");
-    if (c.usable() && c.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) c.error = std::string(kName) + ": curl_global_init failed";
+#define TC_CURL_FIND(name) find(c.name, "curl_" #name);
+    TC_CURL_FUNCTIONS(TC_CURL_FIND)
+#undef TC_CURL_FIND
+    if (c.usable() && c.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      c.error = std::string(kName) + ": curl_global_init failed";
     return c;
   }());
   return lib;
