@@ -8,6 +8,7 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,10 +34,21 @@ class Scope {
   bool defines(const std::string& top_name) const;
 
  private:
+  // A variable of this layer: its value held here (set) or another's read (refer). A layer holds
+  // few, so they are searched in order. A value set keeps its place when it is set again.
+  struct Variable {
+    std::string name;
+    std::unique_ptr<json> held;
+    const json* value = nullptr;
+  };
+  Variable* find(std::string_view name);
+  const Variable* find(std::string_view name) const;
+  template <class Segments>
+  const json* lookup_segments(const Segments& segments) const;
+
   const Scope* parent_ = nullptr;
-  json vars_ = json::object();
-  std::map<std::string, const json*, std::less<>> refs_;
-  mutable std::map<std::string, json> env_cache_;
+  std::vector<Variable> vars_;
+  mutable std::map<std::string, json, std::less<>> env_cache_;
 };
 
 // Hooks a function may need beyond its arguments (fetching a JWKS for token_hs256_public).

@@ -113,6 +113,37 @@ TEST_F(TemplateTest, InnerScopesShadowOuterOnes) {
   EXPECT_FALSE(inner.defines("nothing"));
 }
 
+TEST(ScopeLayer, AVariableSetAgainKeepsItsPlaceAndSetAndReferReplaceEachOther) {
+  Scope scope;
+  scope.set("seen", "first");
+  const json* seen = scope.lookup("seen");
+  ASSERT_NE(seen, nullptr);
+  for (int i = 0; i < 64; ++i) scope.set("v" + std::to_string(i), i);  // the layer grows
+  scope.set("seen", "second");
+  EXPECT_EQ(scope.lookup("seen"), seen);  // a pointer read earlier reads the value set since
+  EXPECT_EQ(*seen, json("second"));
+  EXPECT_EQ(*scope.lookup("v63"), json(63));
+
+  const json profile = {{"status", {{"ok", 200}}}, {"list", {"a", "b"}}};
+  scope.refer("seen", profile);  // a referred value replaces the one set
+  EXPECT_EQ(scope.lookup("seen.status.ok"), &profile["status"]["ok"]);
+  EXPECT_EQ(*scope.lookup(std::vector<std::string>{"seen", "list", "1"}), json("b"));
+  EXPECT_EQ(scope.lookup("seen.list.2"), nullptr);
+  EXPECT_EQ(scope.lookup("seen.list.x"), nullptr);
+  EXPECT_EQ(scope.lookup("seen.status.ok.deeper"), nullptr);
+  scope.set("seen", "third");  // and a value set replaces the referred one
+  EXPECT_EQ(*scope.lookup("seen"), json("third"));
+  EXPECT_EQ(profile["status"]["ok"], json(200));  // the referred value was read, never written
+
+  Scope inner(&scope);
+  EXPECT_EQ(*inner.lookup("seen"), json("third"));
+  inner.refer("seen", profile);  // an inner layer shadows, the outer keeps its own
+  EXPECT_EQ(*inner.lookup("seen.status.ok"), json(200));
+  EXPECT_EQ(*scope.lookup("seen"), json("third"));
+  EXPECT_TRUE(inner.defines("v0"));
+  EXPECT_FALSE(inner.defines("v64"));
+}
+
 TEST_F(TemplateTest, AnUndefinedVariableIsAnInputErrorAtTheLocation) {
   Error e = err("{{foo}}");
   EXPECT_EQ(e.kind, ErrorKind::input);
