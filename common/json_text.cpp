@@ -12,12 +12,12 @@ namespace tc {
 
 namespace {
 
-// Of the eight bytes at `p`, where the first control character, quote or backslash is (`ascii`:
-// or byte of 0x80 or above), 8 when none is. Word-at-a-time: a zero byte of w ^ c is a byte equal to
-// c; a byte below 0x20 borrows when 0x20 is taken from it. A borrow only marks bytes after a marked
-// one, so the lowest mark is exact.
+// Of the eight bytes at `p`, the control characters, quotes and backslashes (`ascii`: and bytes of
+// 0x80 or above), each marked by its high bit (the first byte lowest). Word-at-a-time: a zero byte
+// of w ^ c is a byte equal to c; a byte below 0x20 borrows when 0x20 is taken from it. A borrow only
+// marks bytes after a marked one, so the lowest mark is exact; a later one may mark a plain byte.
 template <bool ascii>
-std::size_t first_special8(const char* p) {
+std::uint64_t special_marks8(const char* p) {
   constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
   std::uint64_t w;
   std::memcpy(&w, p, sizeof w);
@@ -25,8 +25,13 @@ std::size_t first_special8(const char* p) {
   const std::uint64_t low = ~w & highs;  // the high bit of each byte below 0x80
   const auto zero_byte = [&](std::uint64_t v) { return (v - ones) & ~v & highs; };
   const std::uint64_t control = (w - 0x20 * ones) & low;
-  const std::uint64_t marks = control | zero_byte(w ^ ('"' * ones)) | zero_byte(w ^ ('\\' * ones)) | (ascii ? w & highs : 0);
-  return static_cast<std::size_t>(std::countr_zero(marks)) / 8;  // 64 / 8 when none is marked
+  return control | zero_byte(w ^ ('"' * ones)) | zero_byte(w ^ ('\\' * ones)) | (ascii ? w & highs : 0);
+}
+
+// Of the eight bytes at `p`, where the first special one is (as special_marks8), 8 when none is.
+template <bool ascii>
+std::size_t first_special8(const char* p) {
+  return static_cast<std::size_t>(std::countr_zero(special_marks8<ascii>(p))) / 8;  // 64 / 8 when none is marked
 }
 
 // What dump() writes for each byte that it escapes (empty: the byte as it is).
@@ -50,19 +55,24 @@ constexpr auto kEscapeLength = [] {
   return n;
 }();
 
-// What a string's escapes add to its length; nullopt when it is not UTF-8.
+// What a string's escapes add to its length; nullopt when it is not UTF-8. Eight bytes at a time,
+// the last few read padded with plain ones; each marked byte looked up (a plain one adds nothing).
 std::optional<std::size_t> escaped_extra(std::string_view s) {
   std::size_t longer = 0;
   bool high = false;  // a byte of 0x80 or above: UTF-8 to check
-  for (std::size_t i = 0; i < s.size();) {
-    if (i + 8 <= s.size()) {
-      const std::size_t plain = first_special8<true>(s.data() + i);
-      i += plain;
-      if (plain == 8) continue;
+  const auto add_marked = [&](const char* p, std::uint64_t marks) {
+    for (; marks != 0; marks &= marks - 1) {
+      const auto c = static_cast<unsigned char>(p[std::countr_zero(marks) / 8]);
+      high |= c >= 0x80;
+      longer += kEscapeLength[c] == 0 ? 0 : kEscapeLength[c] - 1u;
     }
-    const auto c = static_cast<unsigned char>(s[i++]);
-    high |= c >= 0x80;
-    if (kEscapeLength[c] != 0) longer += kEscapeLength[c] - 1u;
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) add_marked(s.data() + i, special_marks8<true>(s.data() + i));
+  if (i < s.size()) {
+    char tail[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};
+    std::memcpy(tail, s.data() + i, s.size() - i);
+    add_marked(tail, special_marks8<true>(tail));
   }
   if (high && !is_utf8(s)) return std::nullopt;
   return longer;
