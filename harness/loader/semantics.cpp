@@ -80,33 +80,42 @@ class Checker {
     }
   }
 
+  // A step's findings in file order. Bound names (fx.…) are looked for only where there are
+  // bindings: without them no template can name one, and no location is built.
   void step(const StepSpec& st, bool runs_here) {
-    text(st.name, at(st.loc, "name"));
-    deep(st.vars, at(st.loc, "vars"));
-    deep(st.repeat, at(st.loc, "repeat"));
+    const bool bound = rules_.bindings != nullptr;
+    if (bound) {
+      text(st.name, at(st.loc, "name"));
+      deep(st.vars, at(st.loc, "vars"));
+      deep(st.repeat, at(st.loc, "repeat"));
+    }
     const RequestSpec& r = st.request;
-    text(r.url, at(r.loc, "url"));
-    if (r.method.find("{{") != std::string::npos) text(r.method, at(r.loc, "method"));
-    else if (!kMethods.count(r.method))
+    if (bound) text(r.url, at(r.loc, "url"));
+    if (r.method.find("{{") != std::string::npos) {
+      if (bound) text(r.method, at(r.loc, "method"));
+    } else if (!kMethods.count(r.method)) {
       fail(at(r.loc, "method"), "'" + r.method + "' is not an HTTP method (" +
                                     std::string(kMethods.count(upper(r.method)) ? "methods are upper case: " : "") +
                                     joined(std::vector<std::string>{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD",
                                                                     "OPTIONS", "TRACE", "CONNECT"}) +
                                     ")");
-    for (const auto* pairs : {&r.headers, &r.query, &r.form, &r.hosts})
-      for (const auto& [k, v] : *pairs) {
-        text(k, r.loc);
-        text(v, r.loc);
+    }
+    if (bound) {
+      for (const auto* pairs : {&r.headers, &r.query, &r.form, &r.hosts})
+        for (const auto& [k, v] : *pairs) {
+          text(k, r.loc);
+          text(v, r.loc);
+        }
+      if (r.json_body) deep(*r.json_body, at(r.loc, "json"));
+      if (!r.source_address.empty()) text(r.source_address, at(r.loc, "source_address"));
+      if (r.body) text(*r.body, at(r.loc, "body"));
+      for (const auto& c : st.captures) {
+        text(c.expr, c.loc);
+        text(c.from, c.loc);
       }
-    if (r.json_body) deep(*r.json_body, at(r.loc, "json"));
-    if (!r.source_address.empty()) text(r.source_address, at(r.loc, "source_address"));
-    if (r.body) text(*r.body, at(r.loc, "body"));
-    for (const auto& c : st.captures) {
-      text(c.expr, c.loc);
-      text(c.from, c.loc);
     }
     for (const auto& e : st.expectations) {
-      deep(e.spec, e.loc);
+      if (bound) deep(e.spec, e.loc);
       if (e.kind == "audit" && runs_here) audit_components(e);
     }
     if (st.expectations.empty() && !says_expect(st.loc))
@@ -178,8 +187,10 @@ class Checker {
           fail(at(at(s.loc, "requirements"), std::to_string(i)),
                "unknown requirement '" + s.requirements[i] + "': not a clause id of the contract (" +
                    joined(rules_.clause_ids, 40) + ")");
-    deep(s.vars, at(s.loc, "vars"));
-    for (std::size_t i = 0; i < s.matrix.size(); ++i) deep(s.matrix[i], at(at(s.loc, "matrix"), std::to_string(i)));
+    if (rules_.bindings) {
+      deep(s.vars, at(s.loc, "vars"));
+      for (std::size_t i = 0; i < s.matrix.size(); ++i) deep(s.matrix[i], at(at(s.loc, "matrix"), std::to_string(i)));
+    }
     for (const auto& st : s.steps) {
       step(st, runs_here);
       if (!st.included_from.empty()) step_file_params(st.included_from);
