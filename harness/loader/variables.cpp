@@ -30,18 +30,21 @@ class Checker {
  public:
   Checker(const VariableRules& rules, const DocumentCache& cache) : rules_(rules), cache_(cache) {}
 
-  // Checks every string (and key) of `node`, found at `where` in its file.
+  // Checks every string (and key) of `node`, found at `where` in its file. A member or element
+  // without a template has nothing to check: its location is not built.
   void check(const json& node, const At& where, const std::set<std::string>& defined) const {
     if (node.is_string()) {
       check_text(node.get_ref<const std::string&>(), where, defined);
     } else if (node.is_object()) {
-      for (const auto& [k, v] : node.items()) {
-        const At key = child(where, k);
-        check_text(k, key, defined);
-        check(v, key, defined);
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        if (!tmpl::has_template(it.key()) && !holds_template(*it)) continue;
+        const At key = child(where, it.key());
+        check_text(it.key(), key, defined);
+        check(*it, key, defined);
       }
     } else if (node.is_array()) {
-      for (std::size_t i = 0; i < node.size(); ++i) check(node[i], child(where, std::to_string(i)), defined);
+      for (std::size_t i = 0; i < node.size(); ++i)
+        if (holds_template(node[i])) check(node[i], child(where, std::to_string(i)), defined);
     }
   }
 
