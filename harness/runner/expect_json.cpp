@@ -13,6 +13,12 @@ namespace tc {
 namespace {
 constexpr const char* kKind = "json";
 const std::vector<std::string> kOps = {"equals", "length", "contains", "not_contains", "type", "matches", "absent", "subset", "each"};
+// The keys a check may have: one operation, and where it reads.
+const std::vector<std::string> kCheckKeys = [] {
+  std::vector<std::string> keys = kOps;
+  keys.push_back("pointer");
+  return keys;
+}();
 const std::vector<std::string> kTypes = {"null", "boolean", "integer", "number", "string", "array", "object"};
 
 void read_check(const json& check, const StrictReader& r, const std::string& p);
@@ -23,9 +29,7 @@ void read(const json& spec, const StrictReader& r, const std::string& pointer) {
 }
 
 void read_check(const json& check, const StrictReader& r, const std::string& p) {
-  std::vector<std::string> keys = kOps;
-  keys.push_back("pointer");
-  r.object(check, p, keys);
+  r.object(check, p, kCheckKeys);
   std::string op;
   for (const auto& [key, arg] : check.items()) {
     const std::string kp = pointer_join(p, key);
