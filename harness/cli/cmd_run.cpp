@@ -205,6 +205,8 @@ int run_tests(CLI::App* sub, RunOptions o) {
   if (ahead.joinable()) ahead.join();
   if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
   clear_run_reports(o.reports_dir);        // nothing of an earlier run may pass for this one's
+  // Every request needs libcurl: a run that cannot open it says so before it says what it runs.
+  if (auto http = http_global_init(); !http) return print_error(http.error());
 
   Console console({stdout, o.verbose, colour_wanted(stdout)});
   console.header({{"tenantcheck", TC_VERSION},

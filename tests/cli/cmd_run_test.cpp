@@ -438,6 +438,7 @@ TEST_F(CmdRun, ALibcurlThatCannotBeOpenedExitsThreeSayingWhy) {
   else unsetenv("LD_LIBRARY_PATH");
   EXPECT_EQ(o.code, 3) << o.out << o.err;
   EXPECT_NE(o.err.find("cannot load libcurl.so.4"), std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find("topology"), std::string::npos) << "no run header before the error: " << o.out;
   EXPECT_EQ(server.requests(), 0);
   EXPECT_FALSE(fs::exists(dir.path / "out" / "results.json"));
 }
