@@ -38,7 +38,10 @@ const Curl& curl_library() {
   static const Curl& lib = *new Curl([] {
     Curl c;
     constexpr const char* kName = "libcurl.so.4";
-    void* handle = ::dlopen(kName, RTLD_NOW | RTLD_LOCAL);
+    // Its functions bound at their first call, as the program loader binds a linked library's: its
+    // many libraries' relocations all at once cost a start-up a millisecond. The functions used
+    // here are looked up below, so a libcurl without one is still told at once.
+    void* handle = ::dlopen(kName, RTLD_LAZY | RTLD_LOCAL);
     if (!handle) {
       const char* why = ::dlerror();
       c.error = std::string("cannot load ") + kName + (why ? std::string(": ") + why : std::string());
