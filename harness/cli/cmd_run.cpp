@@ -152,21 +152,11 @@ int run_tests(CLI::App* sub, RunOptions o) {
   }
 
   register_builtin_expectations();
-  auto setup = load_setup(o.setup, SetupUse::start_environment);
-  if (!setup) return print_error(setup.error());
-  if (auto selection = check_clause_selection(*setup->topology, project_contract_clauses()); !selection)
-    return print_error(selection.error());
-  Topology& topology = *setup->topology;
-  const ContractProfile& profile = setup->profile;
-  if (auto placed = add_faults(topology, o.faults); !placed) return print_error(placed.error());
-
-  auto variables = o.variables.resolve(taken_variable_names(&topology));
-  if (!variables) return print_error(variables.error());
   // What the first request and the first redaction would build (libcurl opened and started with
-  // OpenSSL, the redactor's scan) is built on the other core while the pack loads. Joined before any
-  // component starts, so no thread of ours runs while a process is spawned; joined on every return.
-  // Without a thread to be had, each is built at its first use, as before; a libcurl that cannot be
-  // opened is reported by the environment's start.
+  // OpenSSL, the redactor's scan) is built on the other core while the setup and the pack load:
+  // opening libcurl takes longer than reading both. Joined before any component starts, so no thread
+  // of ours runs while a process is spawned; joined on every return. Without a thread to be had, each
+  // is built at its first use, as before; a libcurl that cannot be opened is reported after the join.
   std::jthread ahead;
   try {
     ahead = std::jthread([] {
@@ -178,6 +168,16 @@ int run_tests(CLI::App* sub, RunOptions o) {
     });
   } catch (const std::system_error&) {
   }
+  auto setup = load_setup(o.setup, SetupUse::start_environment);
+  if (!setup) return print_error(setup.error());
+  if (auto selection = check_clause_selection(*setup->topology, project_contract_clauses()); !selection)
+    return print_error(selection.error());
+  Topology& topology = *setup->topology;
+  const ContractProfile& profile = setup->profile;
+  if (auto placed = add_faults(topology, o.faults); !placed) return print_error(placed.error());
+
+  auto variables = o.variables.resolve(taken_variable_names(&topology));
+  if (!variables) return print_error(variables.error());
   std::set<std::string> variable_names;
   for (const auto& [name, value] : variables->items()) variable_names.insert(name);
   auto set = load_scenario_set(o.pack, &profile.values(), &topology,
