@@ -161,7 +161,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   try {
     ahead = std::jthread([] {
       try {
-        static_cast<void>(http_global_init());  // reported by supervisor.start
+        static_cast<void>(http_global_init());  // reported below, once joined
         global_redactor().prepare();
       } catch (const std::exception&) {  // built again at the first use, which reports its own error
       }
@@ -203,10 +203,10 @@ int run_tests(CLI::App* sub, RunOptions o) {
   }
 
   if (ahead.joinable()) ahead.join();
+  // Every request needs libcurl: a run that cannot open it says so before a shard or a header.
+  if (auto http = http_global_init(); !http) return print_error(http.error());
   if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
   clear_run_reports(o.reports_dir);        // nothing of an earlier run may pass for this one's
-  // Every request needs libcurl: a run that cannot open it says so before it says what it runs.
-  if (auto http = http_global_init(); !http) return print_error(http.error());
 
   Console console({stdout, o.verbose, colour_wanted(stdout)});
   console.header({{"tenantcheck", TC_VERSION},
