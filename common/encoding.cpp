@@ -105,19 +105,19 @@ std::string url_encode(std::string_view text) {
              c == '_' || c == '~';
     return u;
   }();
-  // Sized once: a reserved byte takes three.
-  std::size_t size = text.size();
-  for (unsigned char c : text) size += unreserved[c] ? 0 : 2;
-  std::string out(size, '\0');
-  char* p = out.data();
-  for (unsigned char c : text) {
-    if (unreserved[c]) {
-      *p++ = static_cast<char>(c);
-    } else {
-      p[0] = '%';
-      p[1] = digits[c >> 4];
-      p[2] = digits[c & 15];
-      p += 3;
+  // A run of unreserved bytes is copied whole (a token is one run); each reserved byte takes three.
+  std::string out;
+  out.reserve(text.size() + 8);
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p != end) {
+    const char* run = p;
+    while (p != end && unreserved[static_cast<unsigned char>(*p)]) ++p;
+    out.append(run, static_cast<std::size_t>(p - run));
+    for (; p != end && !unreserved[static_cast<unsigned char>(*p)]; ++p) {
+      const auto c = static_cast<unsigned char>(*p);
+      const char escaped[3] = {'%', digits[c >> 4], digits[c & 15]};
+      out.append(escaped, 3);
     }
   }
   return out;

@@ -50,6 +50,18 @@ TEST(Encoding, HexAndUrlEncoding) {
   EXPECT_EQ(url_decode(url_encode("x&y=z +")), "x&y=z +");
 }
 
+TEST(Encoding, UrlEncodeKeepsUnreservedRunsAndEscapesEveryOtherByte) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  const std::string encoded = url_encode(bytes);
+  EXPECT_EQ(url_decode(encoded), bytes);
+  // 66 unreserved bytes kept, the other 190 written as %XX.
+  EXPECT_EQ(encoded.size(), 66 + 3 * 190u);
+  EXPECT_EQ(url_encode("eyJhbGciOiJSUzI1NiJ9.e30.c2ln~x"), "eyJhbGciOiJSUzI1NiJ9.e30.c2ln~x");
+  EXPECT_EQ(url_encode("=="), "%3D%3D");
+  EXPECT_EQ(url_encode(""), "");
+}
+
 TEST(Utf8, WellFormedTextPassesHostileBytesDoNot) {
   EXPECT_TRUE(is_utf8(""));
   EXPECT_TRUE(is_utf8("tenant-alpha"));
