@@ -142,21 +142,47 @@ Result<Unit> collect(const json& node, const Loc& loc, std::vector<std::string>&
 
 }  // namespace
 
-Result<json> render(const json& node, const Scope& scope, const Loc& loc, const TemplateContext& ctx) {
-  if (node.is_string()) return render_string(node.get<std::string>(), scope, loc, ctx, true);
-  // A mistake inside names the member or element it is in.
-  auto inside = [&loc](const auto& token) { return Loc{loc.file, loc.line, pointer_join(loc.pointer, token)}; };
-  // A member that holds no template is itself: no location is built for it.
+namespace {
+
+// Where a member or element being rendered is below the node render() was given: a chain of
+// tokens on the stack, joined into a pointer only when an error names it.
+struct Below {
+  const Below* up;
+  const std::string* key;  // an object's member, else
+  std::size_t index;       // an array's element
+};
+
+std::string pointer_below(const std::string& base, const Below* below) {
+  if (!below) return base;
+  std::string up = pointer_below(base, below->up);
+  return below->key ? pointer_join(up, *below->key) : pointer_join(up, below->index);
+}
+
+// A text's every error is at the location it is rendered at (parse, splice): the pointer of the
+// member that holds it is set on the way out.
+template <class T>
+Result<T> at_member(Result<T> r, const Loc& loc, const Below* below) {
+  if (r || !below) return r;
+  Error e = r.error();
+  e.where.pointer = pointer_below(loc.pointer, below);
+  return e;
+}
+
+Result<json> render_node(const json& node, const Scope& scope, const Loc& loc, const Below* below,
+                         const TemplateContext& ctx) {
+  if (node.is_string()) return at_member(render_string(node.get_ref<const std::string&>(), scope, loc, ctx, true), loc, below);
+  // A member that holds no template is itself.
   if (node.is_object()) {
     json out = json::object();
-    for (const auto& [k, v] : node.items()) {
-      auto key = render_string(k, scope, loc, ctx, false);
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      auto key = at_member(render_string(it.key(), scope, loc, ctx, false), loc, below);
       if (!key) return key.error();
-      if (!holds_template(v)) {
-        out[key->get<std::string>()] = v;
+      if (!holds_template(*it)) {
+        out[key->get<std::string>()] = *it;
         continue;
       }
-      auto val = render(v, scope, inside(k), ctx);
+      const Below member{below, &it.key(), 0};
+      auto val = render_node(*it, scope, loc, &member, ctx);
       if (!val) return val.error();
       out[key->get<std::string>()] = std::move(*val);
     }
@@ -169,13 +195,21 @@ Result<json> render(const json& node, const Scope& scope, const Loc& loc, const 
         out.push_back(node[i]);
         continue;
       }
-      auto val = render(node[i], scope, inside(i), ctx);
+      const Below element{below, nullptr, i};
+      auto val = render_node(node[i], scope, loc, &element, ctx);
       if (!val) return val.error();
       out.push_back(std::move(*val));
     }
     return out;
   }
   return node;
+}
+
+}  // namespace
+
+// A mistake inside names the member or element it is in.
+Result<json> render(const json& node, const Scope& scope, const Loc& loc, const TemplateContext& ctx) {
+  return render_node(node, scope, loc, nullptr, ctx);
 }
 
 Result<std::string> render_text(const std::string& text, const Scope& scope, const Loc& loc,

@@ -81,6 +81,15 @@ TEST_F(TemplateTest, PlainMembersBesideTemplatedOnesStayAndErrorsNameTheMember) 
   auto r = render(json({{"ok", "fine"}, {"deep", json::array({"x", {{"k", "{{nope}}"}}})}}), scope, loc);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().where.pointer, "/scenarios/0/steps/1/request/url/deep/1/k");
+  EXPECT_EQ(r.error().where.file, loc.file);
+  EXPECT_EQ(r.error().where.line, loc.line);
+  // A key's mistake names the object holding it; a token is escaped.
+  auto key = render(json({{"a/b", {{"c~", {{"{{nope}}", 1}}}}}}), scope, loc);
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().where.pointer, "/scenarios/0/steps/1/request/url/a~1b/c~0");
+  auto top = render(json("{{nope}}"), scope, loc);
+  ASSERT_FALSE(top.ok());
+  EXPECT_EQ(top.error().where.pointer, loc.pointer);
 }
 
 // A step reads a spec without templates as it is; one template anywhere, a key included, is seen.
