@@ -1,5 +1,6 @@
 #include "common/json_text.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -237,6 +238,8 @@ bool JsonWriter::put_value(const nlohmann::json& v, std::size_t stop) {
 
 std::string json_text_head(const nlohmann::json& v, std::size_t n) {
   std::string out;
+  // A container is written member by member: room for the head kept, taken once.
+  if (v.is_structured()) out.reserve(std::min<std::size_t>(n, 1024) + 16);
   JsonWriter(out).put_value(v, n);
   return out;
 }

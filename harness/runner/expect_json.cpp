@@ -57,7 +57,21 @@ void read_check(const json& check, const StrictReader& r, const std::string& p) 
   if (op.empty()) r.fail(p, "a json check needs one of equals, length, contains, not_contains, type, matches, absent, subset, each");
 }
 
-Outcome check_one(const json& check, const json& body) {
+// The brief text of each node the checks of one expectation read: several checks often read one
+// node (a list's length, then what it contains).
+class Briefs {
+ public:
+  const std::string& of(const json& node) {
+    for (const auto& [at, text] : seen_)
+      if (at == &node) return text;
+    return seen_.emplace_back(&node, brief(node)).second;
+  }
+
+ private:
+  std::vector<std::pair<const json*, std::string>> seen_;
+};
+
+Outcome check_one(const json& check, const json& body, Briefs& briefs) {
   std::string pointer = check.value("pointer", std::string());
   std::string op, where = pointer.empty() ? "(root)" : pointer;
   static const json kNone;
@@ -67,7 +81,7 @@ Outcome check_one(const json& check, const json& body) {
   const json& arg = *arg_at;
   const std::string desc = where + " " + op;
   const json* node = find_pointer(body, pointer);
-  const std::string actual = node ? brief(*node) : "(absent)";
+  const std::string actual = node ? briefs.of(*node) : "(absent)";
   auto verdict = [&](bool ok, std::string expected, std::string act) {
     return ok ? passed_outcome(kKind, desc, std::move(expected), std::move(act))
               : failed_outcome(kKind, desc, std::move(expected), std::move(act));
@@ -109,13 +123,15 @@ Outcome check_one(const json& check, const json& body) {
     if (!node || !node->is_array()) return verdict(false, "an array", actual);
     if (!arg.is_array()) return verdict(false, "a list of checks", brief(arg));
     std::string first;  // the first element that fails a check, and how
-    for (std::size_t i = 0; i < node->size() && first.empty(); ++i)
+    for (std::size_t i = 0; i < node->size() && first.empty(); ++i) {
+      Briefs of_element;  // one element's nodes: the memo stays as short as the list of checks
       for (const auto& inner : arg) {
-        const Outcome o = check_one(inner, (*node)[i]);
+        const Outcome o = check_one(inner, (*node)[i], of_element);
         if (!o.failed()) continue;
         first = "element " + std::to_string(i) + ": " + o.description + ": expected " + o.expected + ", actual " + o.actual;
         break;
       }
+    }
     return verdict(first.empty(), "every element passing " + brief(arg), first.empty() ? std::to_string(node->size()) + " element(s)" : first);
   }
   if (op == "matches") {
@@ -133,6 +149,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
   const json& body = c.response.body_json();
   std::vector<Outcome> out;
   out.reserve(c.spec.size());
+  Briefs briefs;
   for (const auto& check : c.spec) {
     if (body.is_discarded()) {
       std::string head = c.response.body.substr(0, 120);
@@ -140,7 +157,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
                                    c.response.body.empty() ? "(empty body)" : "not JSON: " + as_json_string(head)));
       continue;
     }
-    out.push_back(check_one(check, body));
+    out.push_back(check_one(check, body, briefs));
   }
   return out;
 }

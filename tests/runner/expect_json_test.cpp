@@ -51,6 +51,28 @@ TEST(ExpectJson, FailingChecksNameExpectedAndActual) {
   EXPECT_NE(f.find("json /tenant absent: expected (absent), actual \"tenant-alpha\""), std::string::npos) << f;
 }
 
+// Checks reading one node each report its whole text, also when an earlier check read it; an
+// `each` check reports each element's own.
+TEST(ExpectJson, ChecksOnOneNodeEachReportItsText) {
+  TestServer server([](const stub::Request&) { return respond(200, kBody); });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  json checks = json::array({
+      {{"pointer", "/items"}, {"length", 3}},
+      {{"pointer", "/items"}, {"contains", {{"id", "plat-bravo-1"}}}},
+      {{"pointer", "/items/1"}, {"equals", "x"}},
+      {{"pointer", "/items"}, {"each", json::array({{{"pointer", "/id"}, {"equals", "plat-alpha-1"}}})}},
+  });
+  auto r = run_step(step("j", "{{api}}/x", {expect("json", checks)}), scope, *run);
+  ASSERT_EQ(r.outcomes.size(), checks.size());
+  const std::string items = json::parse(kBody)["items"].dump();
+  const std::string second = json::parse(kBody)["items"][1].dump();
+  EXPECT_EQ(r.outcomes[0].actual, "length 2 " + items);
+  EXPECT_EQ(r.outcomes[1].actual, items);
+  EXPECT_EQ(r.outcomes[2].actual, second);
+  EXPECT_EQ(r.outcomes[3].actual, "element 1: /id equals: expected \"plat-alpha-1\", actual \"plat-alpha-2\"");
+}
+
 // A list of types: the value is of one of them; absent or of another type fails, naming them all.
 TEST(ExpectJson, TypeMayListTheTypesAValueMayHave) {
   TestServer server([](const stub::Request&) { return respond(200, kBody); });
