@@ -9,6 +9,7 @@
 
 namespace tc {
 
+// ASCII letter case only, whatever the locale (field names, schemes and tokens are ASCII).
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
 std::string to_upper(std::string_view s);

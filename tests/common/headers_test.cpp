@@ -9,6 +9,13 @@ TEST(Headers, StringHelpers) {
   EXPECT_TRUE(iequals("X-Tenant", "x-tenant"));
   EXPECT_FALSE(iequals("X-Tenant", "X-Tenant-Id"));
   EXPECT_EQ(to_lower("Content-TYPE"), "content-type");
+  EXPECT_EQ(to_upper("basic-Z09@[`{"), "BASIC-Z09@[`{");
+  // ASCII letters only: the bytes around them (@ [ ` {) and bytes of 0x80 or above stay as they are.
+  EXPECT_FALSE(iequals("@", "`"));
+  EXPECT_FALSE(iequals("[", "{"));
+  EXPECT_TRUE(iequals("\xc3\x89t\xc3\xa9", "\xc3\x89T\xc3\xa9"));
+  EXPECT_FALSE(iequals("\xc3\x89", "\xc3\xa9"));
+  EXPECT_EQ(to_lower("\xc3\x89AZ"), "\xc3\x89az");
   EXPECT_EQ(trim(" \t a b \r\n"), "a b");
   EXPECT_EQ(trim("   "), "");
 }
