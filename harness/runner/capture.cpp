@@ -61,6 +61,7 @@ std::vector<Outcome> apply_captures(const std::vector<CaptureSpec>& captures, co
                                     Scope& into, const CookieJar* jar) {
   const std::string scheme = bearer_scheme(into);
   std::vector<Outcome> out;
+  out.reserve(captures.size());
   for (const auto& cap : captures) {
     std::string desc = cap.name;
     auto value = capture_from(cap, response, jar, scheme, desc);

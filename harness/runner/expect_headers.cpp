@@ -104,8 +104,9 @@ void read_header_checks(const json& spec, const StrictReader& r, const std::stri
 }
 
 std::vector<Outcome> check_headers(const std::string& kind, const json& spec, const Headers& headers) {
-  std::vector<Outcome> out;
   if (!spec.is_object()) return {failed_outcome(kind, "", "a map of header checks", brief(spec))};
+  std::vector<Outcome> out;
+  out.reserve(spec.size());
   for (const auto& [name, check] : spec.items()) {
     if (!check.is_array()) {
       out.push_back(check_one(kind, name, check, headers));
