@@ -131,31 +131,48 @@ RE2::Options byte_options() {
   return o;
 }
 
-// A JWT's segments are read a byte at a time, one table look-up each.
+// The bytes of a JWT's segments (base64url), one table look-up each.
 constexpr auto kBase64url = [] {
   std::array<bool, 256> b{};
   for (int c = 0; c < 256; ++c) b[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   return b;
 }();
-bool base64url_char(char c) { return kBase64url[static_cast<unsigned char>(c)]; }
+
+// Where the next "eyJ" starts at or after `from`, or npos. Its 'J' is looked for (memchr: most text
+// has few capital Js), then the two bytes before it.
+std::size_t find_jwt_start(std::string_view text, std::size_t from) {
+  static_assert(kJwtStart == "eyJ");
+  if (from + kJwtStart.size() > text.size()) return std::string_view::npos;
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  for (const char* p = begin + from + 2; p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, 'J', static_cast<std::size_t>(end - p)));
+    if (!p) break;
+    if (p[-1] == 'y' && p[-2] == 'e') return static_cast<std::size_t>(p - 2 - begin);
+  }
+  return std::string_view::npos;
+}
+
+// The end of the base64url run starting at `i`: eight bytes at a time while all eight are in it.
+std::size_t skip_base64url(std::string_view text, std::size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  while (i + 8 <= n && (kBase64url[p[i]] & kBase64url[p[i + 1]] & kBase64url[p[i + 2]] & kBase64url[p[i + 3]] &
+                        kBase64url[p[i + 4]] & kBase64url[p[i + 5]] & kBase64url[p[i + 6]] & kBase64url[p[i + 7]]))
+    i += 8;
+  while (i < n && kBase64url[p[i]]) ++i;
+  return i;
+}
 
 // kPatterns[0] by hand: the first JWT-shaped run of `text` at or after `from`, as [start, end), or
 // nullopt. Equivalent to the pattern: "eyJ", base64url, a dot, base64url, then perhaps a dot and
 // base64url.
 std::optional<std::pair<std::size_t, std::size_t>> find_jwt(std::string_view text, std::size_t from) {
-  for (std::size_t at = text.find(kJwtStart, from); at != std::string_view::npos; at = text.find(kJwtStart, at + 1)) {
-    std::size_t i = at + kJwtStart.size();
-    const auto skip = [&] {
-      while (i < text.size() && base64url_char(text[i])) ++i;
-    };
-    skip();
+  for (std::size_t at = find_jwt_start(text, from); at != std::string_view::npos; at = find_jwt_start(text, at + 1)) {
+    std::size_t i = skip_base64url(text, at + kJwtStart.size());
     if (i == text.size() || text[i] != '.') continue;
-    ++i;
-    skip();
-    if (i < text.size() && text[i] == '.') {
-      ++i;
-      skip();
-    }
+    i = skip_base64url(text, i + 1);
+    if (i < text.size() && text[i] == '.') i = skip_base64url(text, i + 1);
     return std::pair{at, i};
   }
   return std::nullopt;

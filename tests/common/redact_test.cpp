@@ -149,9 +149,23 @@ TEST(Redact, JwtScanGivesWhatTheJwtPatternGives) {
       "glued" + jwt + ".more.dots and eyJnodot and eyJ. and eyJa.b.c.d and " + jwt.substr(0, header.size() + 5) + "…",
       "eyJ", "eyJx.", "no token here at all", "",
   };
+  std::vector<std::string> all(std::begin(texts), std::end(texts));
+  // Where the scan looks ("eyJ" found by its J) and where a segment ends (eight bytes at a time).
+  for (const char* t : {"eeyJa.b", "eyeyJa.b", "JJ eyJ J.x", "yJa.b", "ey", "eyJa.b" /* at the start */,
+                        "x.eyJa.b.", "eyJa..", "eyJ.eyJa.b"})
+    all.emplace_back(t);
+  all.push_back(jwt + jwt);
+  all.push_back(jwt + " " + jwt);
+  for (std::size_t cut = 0; cut < 20; ++cut) {
+    std::string long_segment = "eyJ" + std::string(24, 'A') + "." + std::string(24, 'b');
+    long_segment.insert(3 + cut, "!");
+    all.push_back(long_segment + " tail");
+    long_segment.insert(28 + cut, "=");
+    all.push_back("at " + long_segment);
+  }
   Redactor scanned, by_re2;
   by_re2.add_secret("planted-eyJ-secret");  // a secret form with "eyJ": the JWT pattern stays in RE2
-  for (const auto& text : texts) {
+  for (const auto& text : all) {
     EXPECT_EQ(scanned.apply(text), by_re2.apply(text)) << text;
     EXPECT_EQ(scanned.apply(text).find(jwt.substr(0, 12)), std::string::npos) << text;
   }
