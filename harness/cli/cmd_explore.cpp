@@ -256,6 +256,7 @@ int explore_command(const ExploreCommandOptions& o) {
   const RunRecord record = recorder.record();
   if (auto written = write_run_reports(record, o.reports_dir, clauses); !written)
     std::cerr << "reports: " << written.error().to_string() << "\n";
+  if (auto e = allure->error()) std::cerr << "reports: " << e->to_string() << "\n";  // as run says it
 
   std::cout << "explore: " << summary.probes << " probes, " << summary.requests << " requests in " << std::fixed
             << std::setprecision(1) << summary.seconds << " s (" << std::setprecision(0) << rate << " requests/s), "
