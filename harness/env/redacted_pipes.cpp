@@ -74,8 +74,11 @@ struct Stream {
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
+      // Nothing more for now, or the end: read's errno says which, before writing (a failed write of
+      // the file's, a full disk, sets its own and must not end the pipe).
+      const bool more_later = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
       flush(n == 0);
-      return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+      return more_later;
     }
   }
 
