@@ -447,7 +447,15 @@ std::optional<Explorer::Sent> Explorer::attempt_flow(const Probe& probe) {
   std::error_code ec;
   std::filesystem::create_directories(options_.scratch_dir, ec);
   const std::string file = (std::filesystem::path(options_.scratch_dir) / "flow.yaml").string();
-  std::ofstream(file) << "scenarios:\n" << sent.scenario;
+  std::ofstream out(file);
+  out << "scenarios:\n" << sent.scenario;
+  out.close();
+  if (out.fail()) {  // the scratch folder, not the model: said once
+    const std::string why = "cannot write the exploration's flow file " + file;
+    if (std::none_of(summary_.errors.begin(), summary_.errors.end(), [&](const Error& e) { return e.message == why; }))
+      summary_.errors.push_back(Error{ErrorKind::environment, Where{file, 0, "", {}, {}}, why});
+    return std::nullopt;
+  }
   const Environment& env = run_.environment();
   LoadOptions load;
   load.contract = &model_.contract();
