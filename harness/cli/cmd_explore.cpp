@@ -254,9 +254,15 @@ int explore_command(const ExploreCommandOptions& o) {
     recorder.on_scenario(c, result);
   }
   const RunRecord record = recorder.record();
-  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written)
+  bool reports_lost = false;  // as for run: a report not written is an environment error
+  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) {
     std::cerr << "reports: " << written.error().to_string() << "\n";
-  if (auto e = allure->error()) std::cerr << "reports: " << e->to_string() << "\n";  // as run says it
+    reports_lost = true;
+  }
+  if (auto e = allure->error()) {
+    std::cerr << "reports: " << e->to_string() << "\n";
+    reports_lost = true;
+  }
 
   std::cout << "explore: " << summary.probes << " probes, " << summary.requests << " requests in " << std::fixed
             << std::setprecision(1) << summary.seconds << " s (" << std::setprecision(0) << rate << " requests/s), "
@@ -273,6 +279,7 @@ int explore_command(const ExploreCommandOptions& o) {
     print_component_log(alive.error(), supervisor);
     code = kExitEnvironment;
   }
+  if (reports_lost) code = std::max<int>(code, kExitEnvironment);
   if (code == kExitPassed && summary.probes == 0) {
     std::cerr << "error: the exploration judged nothing (a budget of " << o.budget << " requests)\n";
     code = kExitNothingTested;

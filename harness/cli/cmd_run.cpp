@@ -291,10 +291,16 @@ int run_tests(CLI::App* sub, RunOptions o) {
   // Each case was recorded, and its Allure result written, with the secrets known when it ended.
   const bool learnt_during_cases = global_redactor().generation() != secrets_before_cases;
   if (learnt_during_cases) redact_again(record);
-  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written)
+  bool reports_lost = false;  // a report the run could not write: its verdict would go unrecorded
+  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) {
     std::cerr << "reports: " << written.error().to_string() << "\n";
+    reports_lost = true;
+  }
   if (learnt_during_cases) allure->redact_written_again();
-  if (auto e = allure->error()) std::cerr << "reports: " << e->to_string() << "\n";
+  if (auto e = allure->error()) {
+    std::cerr << "reports: " << e->to_string() << "\n";
+    reports_lost = true;
+  }
 
   int code = failed ? kExitFailed : kExitPassed;
   if (baseline) code = judge_by_baseline(*baseline, record, o.reports_dir, std::cout) ? kExitFailed : kExitPassed;
@@ -308,6 +314,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
     print_component_log(alive.error(), supervisor);
     code = kExitEnvironment;
   }
+  if (reports_lost) code = kExitEnvironment;
   // A shard may hold no case of a small selection: the merge of all shards is judged instead.
   // --gtest_list_tests runs nothing by design.
   if (!shard) code = judge_empty(record, o.allow_empty || GTEST_FLAG_GET(list_tests), code);

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -63,6 +64,28 @@ struct Outcome {
     auto pos = s.rfind('\n');
     return pos == std::string::npos ? s : s.substr(pos + 1);
   }
+};
+
+// Files of at most `bytes` for what starts while it lives (a full disk, made without mounting one):
+// a longer write fails with EFBIG, SIGXFSZ ignored. The limit and the disposition before are put back.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &before_);
+    ::sigaction(SIGXFSZ, nullptr, &signal_before_);
+    ::signal(SIGXFSZ, SIG_IGN);
+    rlimit limited = before_;
+    limited.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &limited);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &before_);
+    ::sigaction(SIGXFSZ, &signal_before_, nullptr);
+  }
+
+ private:
+  rlimit before_{};
+  struct sigaction signal_before_ {};
 };
 
 // A null-terminated array of the strings' pointers, for posix_spawn (the strings must outlive it).

@@ -37,6 +37,22 @@ TEST(CmdExplore, AFaultFreePlatformGivesNoFindingAndOnePassingCase) {
   EXPECT_TRUE(fs::exists(dir.path / "out" / "html" / "index.html"));
 }
 
+// As for run: what explore cannot write into its reports folder (its scratch flows among it) is
+// said, and the exit is 3; the stubs outlive the full disk (their output is lost, not their pipes).
+TEST(CmdExplore, AReportThatCannotBeWrittenIsAnEnvironmentError) {
+  TempDir dir;
+  Outcome o;
+  {
+    FileSizeLimit limit(2048);
+    o = run_cli({"explore", "--seed", "5", "--budget", "300", "--reports", "out"}, dir.path, std::chrono::seconds(120));
+  }
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_NE(o.err.find("reports: "), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("internal error"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("exited"), std::string::npos) << "no stub died: " << o.err;
+  EXPECT_NE(o.out.find("explore: "), std::string::npos) << o.out;
+}
+
 TEST(CmdExplore, FindingsOfAFaultAreScenariosThatFailOnItAndPassWithoutIt) {
   TempDir dir;
   const std::vector<std::string> explore = {"explore", "--seed", "11", "--budget", "2500", "--fault", "gateway.conflict_allowed"};

@@ -30,6 +30,26 @@ TEST_F(CmdRun, TheConsoleHasAHeaderDurationsATotalAndNoGoogleTestLines) {
   EXPECT_EQ(o.out.find("\033["), std::string::npos) << "no colour into a pipe";
 }
 
+// A run whose reports cannot be written says so and exits 3: a passing verdict no report holds is
+// not a pass.
+TEST_F(CmdRun, AReportThatCannotBeWrittenIsAnEnvironmentError) {
+  FixedServer server(200);
+  topology(server.url());
+  scenario("api/call-api.yaml", kOneScenario);
+  Outcome o;
+  {
+    FileSizeLimit limit(2048);  // the console's lines fit; the reports do not
+    o = run({});
+  }
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_NE(o.err.find("reports: "), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("cannot write"), std::string::npos) << o.err;
+  EXPECT_NE(o.out.find("PASS api_call_api.call_the_api"), std::string::npos) << "the verdict is still printed: " << o.out;
+  Outcome unlimited = run({});
+  EXPECT_EQ(unlimited.code, 0) << unlimited.out << unlimited.err;
+  EXPECT_EQ(unlimited.err.find("reports: "), std::string::npos) << unlimited.err;
+}
+
 TEST_F(CmdRun, VerbosePrintsEveryRequestAndResponseRedactedAsItHappens) {
   FixedServer server(200);
   topology(server.url());
