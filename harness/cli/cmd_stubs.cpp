@@ -142,6 +142,7 @@ int stubs_up(const StubsOptions& o) {
   if (!o.write_topology.empty()) {
     std::ofstream out(o.write_topology);
     out << running_topology(topology, *env, audit_path);
+    out.close();  // the bytes leave the stream's buffer here: a full disk shows now
     if (!out) {
       supervisor.stop();
       return print_error(usage_error("--write-topology", "cannot write " + o.write_topology));

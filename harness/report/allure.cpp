@@ -91,6 +91,7 @@ Result<AllureWriter> AllureWriter::open(AllureOptions options) {
        {{"name", "Environment errors"}, {"matchedStatuses", {"broken"}}}});
   std::ofstream out(fs::path(options.results_dir) / "categories.json");
   out << categories.dump(2) << "\n";
+  out.close();  // the bytes leave the stream's buffer here: a full disk shows now
   if (!out) return environment_error("", "cannot write " + options.results_dir + "/categories.json");
   return AllureWriter(std::move(options));
 }
@@ -255,6 +256,7 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
 Result<Unit> write_allure_environment(const std::string& results_dir, const std::map<std::string, std::string>& properties) {
   std::ofstream out(fs::path(results_dir) / "environment.properties");
   for (const auto& [k, v] : properties) out << k << "=" << global_redactor().apply(v) << "\n";
+  out.close();  // the bytes leave the stream's buffer here: a full disk shows now
   if (!out) return environment_error("", "cannot write " + results_dir + "/environment.properties");
   return Unit{};
 }

@@ -202,6 +202,7 @@ Result<Unit> write_html_report(const RunRecord& record, const std::string& repor
   auto write = [&dir](const std::string& name, const std::string& text) -> Result<Unit> {
     std::ofstream out(dir / name, std::ios::binary);
     out << text;
+    out.close();  // the bytes leave the stream's buffer here: a full disk shows now
     if (!out) return environment_error("", "cannot write " + (dir / name).string());
     return Unit{};
   };

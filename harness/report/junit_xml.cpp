@@ -154,6 +154,7 @@ Result<Unit> write_junit(const RunRecord& record, const std::string& reports_dir
   const auto path = std::filesystem::path(reports_dir) / "junit.xml";
   std::ofstream out(path);
   out << junit_xml(record);
+  out.close();  // the bytes leave the stream's buffer here: a full disk shows now
   if (!out) return environment_error("", "cannot write " + path.string());
   return Unit{};
 }

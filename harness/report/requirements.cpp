@@ -102,6 +102,8 @@ Result<Unit> RequirementsMatrix::write(const std::vector<ContractClause>& clause
      << ", the scenarios that cite it and their outcomes.\n\n";
   for (const char* v : {"passed", "failed", "skipped", "not covered"}) md << "- " << v << ": " << counts[v] << "\n";
   md << "\n| clause | title | verdict | scenarios |\n|---|---|---|---|\n" << rows;
+  json_out.close();  // the bytes leave the streams' buffers here: a full disk shows now
+  md.close();
   if (!json_out || !md) return environment_error("", "cannot write requirements.json/.md into " + reports_dir);
   return Unit{};
 }

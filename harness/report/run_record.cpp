@@ -264,6 +264,7 @@ Result<Unit> write_run_record(const RunRecord& record, const std::string& report
   const fs::path path = fs::path(reports_dir) / "results.json";
   std::ofstream out(path);
   out << text;
+  out.close();  // the bytes leave the stream's buffer here: a full disk shows now
   if (!out) return environment_error("", "cannot write " + path.string());
   return Unit{};
 }

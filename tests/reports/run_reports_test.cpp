@@ -72,5 +72,20 @@ TEST(RunReports, WhenNoneCanBeWrittenTheErrorIsTheRecordsOwn) {
   EXPECT_NE(r.error().message.find((blocked / "results.json").string()), std::string::npos) << r.error().message;
 }
 
+// A report short enough to stay in its stream's buffer until the file is closed still says when
+// the disk took none of it: each file, in turn, a link to /dev/full (every write fails, ENOSPC).
+TEST(RunReports, AShortReportTheDiskCannotTakeIsAnError) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
+  for (const char* name : {"results.json", "junit.xml", "requirements.json", "requirements.md"}) {
+    Scratch s;
+    fs::create_directories(s.dir);
+    fs::create_symlink("/dev/full", s.dir / name);
+    auto r = write_run_reports(two_cases(), s.dir.string(), {});
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_NE(r.error().message.find(std::string(name).substr(0, std::string(name).find('.'))), std::string::npos)
+        << name << ": " << r.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace tc
