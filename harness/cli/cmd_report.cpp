@@ -37,9 +37,17 @@ int merge(const ReportOptions& o) {
   auto merged = merge_report_folders(o.dirs, o.out, project_contract_clauses());
   if (!merged) return print_error(merged.error());
   bool failing = merged->failing();
-  if (baseline) failing = judge_by_baseline(*baseline, *merged, o.out, std::cout);
+  bool lost = false;  // baseline.json not written: an environment error, as for the merge itself
+  if (baseline) {
+    if (auto judged = judge_by_baseline(*baseline, *merged, o.out, std::cout)) {
+      failing = *judged;
+    } else {
+      std::cerr << "reports: " << judged.error().to_string() << "\n";
+      lost = true;
+    }
+  }
   std::cout << "merged " << o.dirs.size() << " run(s) into " << o.out << "\n" << merged->summary_line() << "\n";
-  return failing ? kExitFailed : kExitPassed;
+  return lost ? kExitEnvironment : failing ? kExitFailed : kExitPassed;
 }
 
 int diff(const ReportOptions& o) {

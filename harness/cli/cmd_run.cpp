@@ -303,7 +303,14 @@ int run_tests(CLI::App* sub, RunOptions o) {
   }
 
   int code = failed ? kExitFailed : kExitPassed;
-  if (baseline) code = judge_by_baseline(*baseline, record, o.reports_dir, std::cout) ? kExitFailed : kExitPassed;
+  if (baseline) {
+    if (auto judged = judge_by_baseline(*baseline, record, o.reports_dir, std::cout)) {
+      code = *judged ? kExitFailed : kExitPassed;
+    } else {
+      std::cerr << "reports: " << judged.error().to_string() << "\n";
+      reports_lost = true;
+    }
+  }
   if (flakes.repetitions() > 1 && flakes.report(std::cerr, o.reports_dir) > 0) code = std::max<int>(code, kExitFailed);
   for (const auto& e : run.environment_errors()) {
     std::cerr << "environment error: " << global_redactor().apply(e.to_string()) << "\n";

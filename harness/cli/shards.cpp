@@ -176,8 +176,14 @@ int run_sharded(const RunOptions& o) {
   }
   bool failing = merged->failing();
   if (!o.baseline_file.empty())
-    if (auto baseline = load_baseline(o.baseline_file))  // checked before the shards started
-      failing = judge_by_baseline(*baseline, *merged, o.reports_dir, std::cout);
+    if (auto baseline = load_baseline(o.baseline_file)) {  // checked before the shards started
+      if (auto judged = judge_by_baseline(*baseline, *merged, o.reports_dir, std::cout)) {
+        failing = *judged;
+      } else {  // a report lost, as for a merge not written
+        std::cerr << "reports: " << judged.error().to_string() << "\n";
+        code = std::max<int>(code, kExitEnvironment);
+      }
+    }
   if (readable.size() < running.size())
     std::cerr << "merged " << readable.size() << " of " << running.size() << " shards: the others left no results\n";
   char took[32];

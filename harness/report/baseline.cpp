@@ -111,16 +111,17 @@ Result<Unit> write_baseline_verdict(const BaselineVerdict& v, const std::string&
   const auto path = std::filesystem::path(reports_dir) / "baseline.json";
   std::ofstream out(path);
   out << doc.dump(2) << "\n";
+  out.close();  // the bytes leave the stream's buffer here: a full disk shows now
   if (!out) return environment_error("", "cannot write " + path.string());
   return Unit{};
 }
 }  // namespace
 
-bool judge_by_baseline(const Baseline& baseline, const RunRecord& record, const std::string& reports_dir,
-                       std::ostream& out) {
+Result<bool> judge_by_baseline(const Baseline& baseline, const RunRecord& record, const std::string& reports_dir,
+                               std::ostream& out) {
   const BaselineVerdict verdict = apply_baseline(baseline, record, today_utc());
   print_baseline(out, baseline, verdict);
-  if (auto w = write_baseline_verdict(verdict, reports_dir); !w) std::cerr << "reports: " << w.error().to_string() << "\n";
+  if (auto w = write_baseline_verdict(verdict, reports_dir); !w) return w.error();
   return verdict.failed();
 }
 

@@ -43,9 +43,9 @@ struct BaselineVerdict {
 BaselineVerdict apply_baseline(const Baseline& baseline, const RunRecord& record, const std::string& today);
 // Today's date in UTC as YYYY-MM-DD.
 std::string today_utc();
-// apply_baseline with today's date, printed on `out` and written to <reports_dir>/baseline.json (a
-// write error is printed on stderr); whether the run fails by it.
-bool judge_by_baseline(const Baseline& baseline, const RunRecord& record, const std::string& reports_dir,
-                       std::ostream& out);
+// apply_baseline with today's date, printed on `out` and written to <reports_dir>/baseline.json;
+// whether the run fails by it, or an environment error when baseline.json could not be written.
+Result<bool> judge_by_baseline(const Baseline& baseline, const RunRecord& record, const std::string& reports_dir,
+                               std::ostream& out);
 
 }  // namespace tc

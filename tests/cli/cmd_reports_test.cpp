@@ -84,6 +84,23 @@ TEST_F(Reports, AKnownFailureInTheBaselineDoesNotFailTheRunUntilItExpires) {
   EXPECT_EQ(verdict["new_failures"], json::array({"api.second_call"}));
 }
 
+// The baseline's verdict is a report too: a baseline.json the disk cannot take (a link to
+// /dev/full: every write fails) is an environment error of report merge, as its merge would be.
+TEST_F(Reports, ABaselineVerdictThatCannotBeWrittenIsAnEnvironmentError) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
+  FixedServer server(500);
+  baseline("known_failures:\n  - {test: api.*, reason: TICKET-1, expires: 2999-12-31}\n");
+  ASSERT_EQ(run(server, {}, "s1").code, 1);
+  Outcome merged = run_cli({"report", "merge", "s1", "--out", "merged", "--baseline", "baseline.yaml"}, dir.path);
+  EXPECT_EQ(merged.code, 0) << merged.out << merged.err;
+  fs::remove(dir.path / "merged" / "baseline.json");
+  fs::create_symlink("/dev/full", dir.path / "merged" / "baseline.json");
+  merged = run_cli({"report", "merge", "s1", "--out", "merged", "--baseline", "baseline.yaml"}, dir.path);
+  EXPECT_EQ(merged.code, 3) << merged.out << merged.err;
+  EXPECT_NE(merged.err.find("reports: "), std::string::npos) << merged.err;
+  EXPECT_NE(merged.err.find("baseline.json"), std::string::npos) << merged.err;
+}
+
 TEST_F(Reports, TheBaselineReportsKnownFailuresThatNowPass) {
   FixedServer server(200);
   baseline("known_failures:\n  - {test: api.first_call, reason: TICKET-1, expires: 2999-12-31}\n"
