@@ -451,7 +451,7 @@ std::optional<Explorer::Sent> Explorer::attempt_flow(const Probe& probe) {
   out << "scenarios:\n" << sent.scenario;
   out.close();
   if (out.fail()) {  // the scratch folder, not the model: said once
-    const std::string why = "cannot write the exploration's flow file " + file;
+    const std::string why = "cannot write the exploration's flow file";  // named by where
     if (std::none_of(summary_.errors.begin(), summary_.errors.end(), [&](const Error& e) { return e.message == why; }))
       summary_.errors.push_back(Error{ErrorKind::environment, Where{file, 0, "", {}, {}}, why});
     return std::nullopt;
