@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -21,6 +20,7 @@
 #include "harness/cli/setup.h"
 #include "harness/env/supervisor.h"
 #include "harness/env/topology.h"
+#include "harness/report/report_file.h"
 
 namespace tc::cli {
 namespace {
@@ -140,10 +140,7 @@ int stubs_up(const StubsOptions& o) {
     return kExitEnvironment;
   }
   if (!o.write_topology.empty()) {
-    std::ofstream out(o.write_topology);
-    out << running_topology(topology, *env, audit_path);
-    out.close();  // the bytes leave the stream's buffer here: a full disk shows now
-    if (!out) {
+    if (!write_report_file(o.write_topology, running_topology(topology, *env, audit_path))) {
       supervisor.stop();
       return print_error(usage_error("--write-topology", "cannot write " + o.write_topology));
     }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include "common/crypto.h"
@@ -14,6 +13,7 @@
 #include "harness/model/clauses.h"
 #include "harness/runner/audit_records.h"
 #include "harness/runner/scenario_runner.h"
+#include "harness/report/report_file.h"
 #include "harness/runner/transcript.h"
 
 namespace tc::explore {
@@ -447,13 +447,11 @@ std::optional<Explorer::Sent> Explorer::attempt_flow(const Probe& probe) {
   std::error_code ec;
   std::filesystem::create_directories(options_.scratch_dir, ec);
   const std::string file = (std::filesystem::path(options_.scratch_dir) / "flow.yaml").string();
-  std::ofstream out(file);
-  out << "scenarios:\n" << sent.scenario;
-  out.close();
-  if (out.fail()) {  // the scratch folder, not the model: said once
-    const std::string why = "cannot write the exploration's flow file";  // named by where
-    if (std::none_of(summary_.errors.begin(), summary_.errors.end(), [&](const Error& e) { return e.message == why; }))
-      summary_.errors.push_back(Error{ErrorKind::environment, Where{file, 0, "", {}, {}}, why});
+  if (auto written = write_report_file(file, "scenarios:\n" + sent.scenario); !written) {
+    // The scratch folder, not the model (an environment error): said once.
+    const Error& e = written.error();
+    if (std::none_of(summary_.errors.begin(), summary_.errors.end(), [&](const Error& o) { return o.message == e.message; }))
+      summary_.errors.push_back(e);
     return std::nullopt;
   }
   const Environment& env = run_.environment();

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <set>
 
@@ -13,6 +12,7 @@
 #include "common/json_text.h"
 #include "common/redact.h"
 #include "harness/report/run_record.h"
+#include "harness/report/report_file.h"
 
 namespace tc {
 namespace {
@@ -89,10 +89,8 @@ Result<AllureWriter> AllureWriter::open(AllureOptions options) {
   const json categories = json::array(
       {{{"name", "Contract violations"}, {"matchedStatuses", {"failed"}}},
        {{"name", "Environment errors"}, {"matchedStatuses", {"broken"}}}});
-  std::ofstream out(fs::path(options.results_dir) / "categories.json");
-  out << categories.dump(2) << "\n";
-  out.close();  // the bytes leave the stream's buffer here: a full disk shows now
-  if (!out) return environment_error("", "cannot write " + options.results_dir + "/categories.json");
+  if (auto w = write_report_file(fs::path(options.results_dir) / "categories.json", categories.dump(2) + "\n"); !w)
+    return w.error();
   return AllureWriter(std::move(options));
 }
 
@@ -241,24 +239,15 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
 
   std::lock_guard lock(mu_);
   bool written = true;  // an attachment lost is a result lost: said, as for the result itself
-  for (const auto& [source, text] : files) {
-    std::ofstream file(dir / source);
-    file << text;
-    file.close();  // the bytes leave the stream's buffer here: a full disk shows now
-    written = !file.fail() && written;
-  }
-  std::ofstream out(dir / (uuid + "-result.json"));
-  out << text << "\n";
-  out.close();
-  if ((out.fail() || !written) && !error_) error_ = environment_error("", "cannot write Allure results into " + options_.results_dir);
+  for (const auto& [source, text] : files) written = write_report_file(dir / source, text).ok() && written;
+  written = write_report_file(dir / (uuid + "-result.json"), text + "\n").ok() && written;
+  if (!written && !error_) error_ = environment_error("", "cannot write Allure results into " + options_.results_dir);
 }
 
 Result<Unit> write_allure_environment(const std::string& results_dir, const std::map<std::string, std::string>& properties) {
-  std::ofstream out(fs::path(results_dir) / "environment.properties");
-  for (const auto& [k, v] : properties) out << k << "=" << global_redactor().apply(v) << "\n";
-  out.close();  // the bytes leave the stream's buffer here: a full disk shows now
-  if (!out) return environment_error("", "cannot write " + results_dir + "/environment.properties");
-  return Unit{};
+  std::string text;
+  for (const auto& [k, v] : properties) text += k + "=" + global_redactor().apply(v) + "\n";
+  return write_report_file(fs::path(results_dir) / "environment.properties", text);
 }
 
 std::optional<Error> AllureWriter::error() const {

@@ -2,7 +2,6 @@
 
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <regex>
@@ -10,6 +9,7 @@
 
 #include "common/strict.h"
 #include "common/utc_time.h"
+#include "harness/report/report_file.h"
 
 namespace tc {
 namespace {
@@ -108,12 +108,7 @@ Result<Unit> write_baseline_verdict(const BaselineVerdict& v, const std::string&
                  {"now_passing", v.now_passing},   {"unmatched", v.unmatched}, {"failed", v.failed()}};
   std::error_code ec;
   std::filesystem::create_directories(reports_dir, ec);
-  const auto path = std::filesystem::path(reports_dir) / "baseline.json";
-  std::ofstream out(path);
-  out << doc.dump(2) << "\n";
-  out.close();  // the bytes leave the stream's buffer here: a full disk shows now
-  if (!out) return environment_error("", "cannot write " + path.string());
-  return Unit{};
+  return write_report_file(std::filesystem::path(reports_dir) / "baseline.json", doc.dump(2) + "\n");
 }
 }  // namespace
 

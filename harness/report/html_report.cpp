@@ -3,11 +3,11 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string_view>
 
 #include "common/json_text.h"
 #include "common/text.h"
+#include "harness/report/report_file.h"
 
 namespace tc {
 namespace {
@@ -199,16 +199,9 @@ Result<Unit> write_html_report(const RunRecord& record, const std::string& repor
   fs::remove_all(dir, ec);
   fs::create_directories(dir, ec);
   if (ec) return environment_error("", "cannot create " + dir.string() + ": " + ec.message());
-  auto write = [&dir](const std::string& name, const std::string& text) -> Result<Unit> {
-    std::ofstream out(dir / name, std::ios::binary);
-    out << text;
-    out.close();  // the bytes leave the stream's buffer here: a full disk shows now
-    if (!out) return environment_error("", "cannot write " + (dir / name).string());
-    return Unit{};
-  };
   for (std::size_t i = 0; i < record.cases.size(); ++i)
-    if (auto w = write(case_file(i), case_page(record.cases[i])); !w) return w;
-  return write("index.html", index_page(record));
+    if (auto w = write_report_file(dir / case_file(i), case_page(record.cases[i])); !w) return w;
+  return write_report_file(dir / "index.html", index_page(record));
 }
 
 }  // namespace tc

@@ -3,13 +3,13 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "common/json_text.h"
 #include "common/text.h"
 #include "common/utc_time.h"
+#include "harness/report/report_file.h"
 
 namespace tc {
 namespace {
@@ -151,12 +151,7 @@ std::string junit_xml(const RunRecord& record) {
 Result<Unit> write_junit(const RunRecord& record, const std::string& reports_dir) {
   std::error_code ec;
   std::filesystem::create_directories(reports_dir, ec);
-  const auto path = std::filesystem::path(reports_dir) / "junit.xml";
-  std::ofstream out(path);
-  out << junit_xml(record);
-  out.close();  // the bytes leave the stream's buffer here: a full disk shows now
-  if (!out) return environment_error("", "cannot write " + path.string());
-  return Unit{};
+  return write_report_file(std::filesystem::path(reports_dir) / "junit.xml", junit_xml(record));
 }
 
 }  // namespace tc

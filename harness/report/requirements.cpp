@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/model/clauses.h"
+#include "harness/report/report_file.h"
 
 namespace tc {
 namespace {
@@ -92,9 +93,8 @@ Result<Unit> RequirementsMatrix::write(const std::vector<ContractClause>& clause
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(reports_dir, ec);
-  std::ofstream json_out(fs::path(reports_dir) / "requirements.json");
-  json_out << doc.dump(2) << "\n";
-  std::ofstream md(fs::path(reports_dir) / "requirements.md");
+  if (auto w = write_report_file(fs::path(reports_dir) / "requirements.json", doc.dump(2) + "\n"); !w) return w;
+  std::ostringstream md;
   std::string held_to;
   for (const auto& s : selection_) held_to += (held_to.empty() ? "" : ", ") + s;
   md << "# Requirements\n\nEach clause of the contract"
@@ -102,10 +102,7 @@ Result<Unit> RequirementsMatrix::write(const std::vector<ContractClause>& clause
      << ", the scenarios that cite it and their outcomes.\n\n";
   for (const char* v : {"passed", "failed", "skipped", "not covered"}) md << "- " << v << ": " << counts[v] << "\n";
   md << "\n| clause | title | verdict | scenarios |\n|---|---|---|---|\n" << rows;
-  json_out.close();  // the bytes leave the streams' buffers here: a full disk shows now
-  md.close();
-  if (!json_out || !md) return environment_error("", "cannot write requirements.json/.md into " + reports_dir);
-  return Unit{};
+  return write_report_file(fs::path(reports_dir) / "requirements.md", md.str());
 }
 
 }  // namespace tc

@@ -8,6 +8,7 @@
 #include "common/json_text.h"
 #include "common/redact.h"
 #include "common/strict.h"
+#include "harness/report/report_file.h"
 
 namespace tc {
 
@@ -261,12 +262,7 @@ Result<Unit> write_run_record(const RunRecord& record, const std::string& report
   text += '\n';
   std::error_code ec;
   fs::create_directories(reports_dir, ec);
-  const fs::path path = fs::path(reports_dir) / "results.json";
-  std::ofstream out(path);
-  out << text;
-  out.close();  // the bytes leave the stream's buffer here: a full disk shows now
-  if (!out) return environment_error("", "cannot write " + path.string());
-  return Unit{};
+  return write_report_file(fs::path(reports_dir) / "results.json", text);
 }
 
 Result<RunRecord> read_run_record(const std::string& path) {
