@@ -160,8 +160,7 @@ std::string pointer_below(const std::string& base, const Below* below) {
 
 // A text's every error is at the location it is rendered at (parse, splice): the pointer of the
 // member that holds it is set on the way out.
-template <class T>
-Result<T> at_member(Result<T> r, const Loc& loc, const Below* below) {
+Result<json> at_member(Result<json> r, const Loc& loc, const Below* below) {
   if (r || !below) return r;
   Error e = r.error();
   e.where.pointer = pointer_below(loc.pointer, below);
