@@ -34,6 +34,7 @@ class Checker {
 
   // Every string of `node` (keys too) as a template.
   void deep(const json& node, const Loc& loc) {
+    if (!rules_.bindings) return;  // no template can name a bound entry: nothing to walk
     if (node.is_string()) return text(node.get<std::string>(), loc);
     if (node.is_object())
       for (const auto& [k, v] : node.items()) {
@@ -42,6 +43,14 @@ class Checker {
       }
     if (node.is_array())
       for (std::size_t i = 0; i < node.size(); ++i) deep(node[i], at(loc, std::to_string(i)));
+  }
+
+  // `t` / `node` at `token` below `base`, its location built only when there are bindings.
+  void text_at(const std::string& t, const Loc& base, const std::string& token) {
+    if (rules_.bindings) text(t, at(base, token));
+  }
+  void deep_at(const json& node, const Loc& base, const std::string& token) {
+    if (rules_.bindings) deep(node, at(base, token));
   }
 
   void text(const std::string& t, const Loc& loc) {
@@ -80,19 +89,15 @@ class Checker {
     }
   }
 
-  // A step's findings in file order. Bound names (fx.…) are looked for only where there are
-  // bindings: without them no template can name one, and no location is built.
+  // A step's findings in file order.
   void step(const StepSpec& st, bool runs_here) {
-    const bool bound = rules_.bindings != nullptr;
-    if (bound) {
-      text(st.name, at(st.loc, "name"));
-      deep(st.vars, at(st.loc, "vars"));
-      deep(st.repeat, at(st.loc, "repeat"));
-    }
+    text_at(st.name, st.loc, "name");
+    deep_at(st.vars, st.loc, "vars");
+    deep_at(st.repeat, st.loc, "repeat");
     const RequestSpec& r = st.request;
-    if (bound) text(r.url, at(r.loc, "url"));
+    text_at(r.url, r.loc, "url");
     if (r.method.find("{{") != std::string::npos) {
-      if (bound) text(r.method, at(r.loc, "method"));
+      text_at(r.method, r.loc, "method");
     } else if (!kMethods.count(r.method)) {
       fail(at(r.loc, "method"), "'" + r.method + "' is not an HTTP method (" +
                                     std::string(kMethods.count(upper(r.method)) ? "methods are upper case: " : "") +
@@ -100,22 +105,20 @@ class Checker {
                                                                     "OPTIONS", "TRACE", "CONNECT"}) +
                                     ")");
     }
-    if (bound) {
-      for (const auto* pairs : {&r.headers, &r.query, &r.form, &r.hosts})
-        for (const auto& [k, v] : *pairs) {
-          text(k, r.loc);
-          text(v, r.loc);
-        }
-      if (r.json_body) deep(*r.json_body, at(r.loc, "json"));
-      if (!r.source_address.empty()) text(r.source_address, at(r.loc, "source_address"));
-      if (r.body) text(*r.body, at(r.loc, "body"));
-      for (const auto& c : st.captures) {
-        text(c.expr, c.loc);
-        text(c.from, c.loc);
+    for (const auto* pairs : {&r.headers, &r.query, &r.form, &r.hosts})
+      for (const auto& [k, v] : *pairs) {
+        text(k, r.loc);
+        text(v, r.loc);
       }
+    if (r.json_body) deep_at(*r.json_body, r.loc, "json");
+    if (!r.source_address.empty()) text_at(r.source_address, r.loc, "source_address");
+    if (r.body) text_at(*r.body, r.loc, "body");
+    for (const auto& c : st.captures) {
+      text(c.expr, c.loc);
+      text(c.from, c.loc);
     }
     for (const auto& e : st.expectations) {
-      if (bound) deep(e.spec, e.loc);
+      deep(e.spec, e.loc);
       if (e.kind == "audit" && runs_here) audit_components(e);
     }
     if (st.expectations.empty() && !says_expect(st.loc))
@@ -187,10 +190,9 @@ class Checker {
           fail(at(at(s.loc, "requirements"), std::to_string(i)),
                "unknown requirement '" + s.requirements[i] + "': not a clause id of the contract (" +
                    joined(rules_.clause_ids, 40) + ")");
-    if (rules_.bindings) {
-      deep(s.vars, at(s.loc, "vars"));
+    deep_at(s.vars, s.loc, "vars");
+    if (rules_.bindings)
       for (std::size_t i = 0; i < s.matrix.size(); ++i) deep(s.matrix[i], at(at(s.loc, "matrix"), std::to_string(i)));
-    }
     for (const auto& st : s.steps) {
       step(st, runs_here);
       if (!st.included_from.empty()) step_file_params(st.included_from);
