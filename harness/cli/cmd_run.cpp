@@ -311,7 +311,14 @@ int run_tests(CLI::App* sub, RunOptions o) {
       reports_lost = true;
     }
   }
-  if (flakes.repetitions() > 1 && flakes.report(std::cerr, o.reports_dir) > 0) code = std::max<int>(code, kExitFailed);
+  if (flakes.repetitions() > 1) {
+    if (auto found = flakes.report(std::cerr, o.reports_dir); !found) {
+      std::cerr << "reports: " << found.error().to_string() << "\n";
+      reports_lost = true;
+    } else if (*found > 0) {
+      code = std::max<int>(code, kExitFailed);
+    }
+  }
   for (const auto& e : run.environment_errors()) {
     std::cerr << "environment error: " << global_redactor().apply(e.to_string()) << "\n";
     code = kExitEnvironment;

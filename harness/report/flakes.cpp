@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "common/redact.h"
+#include "harness/report/report_file.h"
 
 namespace tc {
 
@@ -52,7 +52,7 @@ std::vector<Flake> FlakeDetector::flakes() const {
   return out;
 }
 
-std::size_t FlakeDetector::report(std::ostream& out, const std::string& reports_dir) const {
+Result<std::size_t> FlakeDetector::report(std::ostream& out, const std::string& reports_dir) const {
   using nlohmann::json;
   const auto found = flakes();
   json doc{{"repetitions", repetitions()}, {"flakes", json::array()}};
@@ -68,7 +68,8 @@ std::size_t FlakeDetector::report(std::ostream& out, const std::string& reports_
   out << "determinism: " << repetitions() << " repetitions, " << found.size() << " flake(s)\n";
   std::error_code ec;
   std::filesystem::create_directories(reports_dir, ec);
-  std::ofstream(std::filesystem::path(reports_dir) / "flakes.json") << doc.dump(2) << "\n";
+  if (auto written = write_report_file(std::filesystem::path(reports_dir) / "flakes.json", doc.dump(2) + "\n"); !written)
+    return written.error();
   return found.size();
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
 #include "harness/runner/results.h"
 
 namespace tc {
@@ -29,8 +30,9 @@ class FlakeDetector : public ResultSink {
   // One entry per case that differed, against its first repetition.
   std::vector<Flake> flakes() const;
   // Each flake with both transcripts on `out`, then "determinism: N repetitions, M flake(s)"; the
-  // same in <reports_dir>/flakes.json. Returns the number of flakes.
-  std::size_t report(std::ostream& out, const std::string& reports_dir) const;
+  // same in <reports_dir>/flakes.json. The number of flakes, or an environment error naming
+  // flakes.json when it could not be written.
+  Result<std::size_t> report(std::ostream& out, const std::string& reports_dir) const;
 
  private:
   struct Seen {
