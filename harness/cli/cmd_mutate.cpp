@@ -4,7 +4,8 @@
 // one fault-free run. A mutant is killed when a scenario citing the fault's clause fails; failing only
 // scenarios that cite other clauses, or ending in an environment error (a stub that crashed), does
 // not count. Writes <reports>/mutation.json and mutation.md and each run's reports under
-// <reports>/mutation/; exit 0 when every mutant is killed and the fault-free run passed, else 1.
+// <reports>/mutation/; exit 0 when every mutant is killed and the fault-free run passed, else 1; 3 when
+// mutation.json or .md cannot be written.
 // SIGINT/SIGTERM: the runs under way are stopped (each tears its topology down), mutation.json and
 // .md hold what was done ("interrupted", the rest "not run"), exit 130/143.
 #include <signal.h>
@@ -33,6 +34,7 @@
 #include "harness/env/private_file.h"
 #include "harness/env/supervisor.h"
 #include "harness/model/clauses.h"
+#include "harness/report/report_file.h"
 #include "harness/report/run_record.h"
 #include "harness/runner/expectation.h"
 
@@ -224,8 +226,9 @@ json to_json(const Mutant& m) {
               {"exit", m.exit},          {"detail", m.detail},       {"seconds", m.seconds}};
 }
 
-void write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, int killed, int total, int jobs,
-                   double wall, bool interrupted) {
+// mutation.json and mutation.md, or an environment error naming the first that could not be written.
+Result<Unit> write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, int killed, int total, int jobs,
+                           double wall, bool interrupted) {
   json doc{{"score", total ? static_cast<double>(killed) / total : 1.0},
            {"interrupted", interrupted},
            {"killed", killed},
@@ -235,9 +238,9 @@ void write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, 
            {"fault_free", to_json(mutants.front())},
            {"results", json::array()}};
   for (std::size_t i = 1; i < mutants.size(); ++i) doc["results"].push_back(to_json(mutants[i]));
-  std::ofstream(reports / "mutation.json") << doc.dump(2) << "\n";
+  if (auto written = write_report_file(reports / "mutation.json", doc.dump(2) + "\n"); !written) return written;
 
-  std::ofstream md(reports / "mutation.md");
+  std::ostringstream md;
   md << "# Mutation run\n\n"
      << (interrupted ? "**Interrupted**: the runs under way were stopped; the others did not run.\n\n" : "")
      << "Fault-free run: " << mutants.front().verdict << ". Mutation score: " << killed << "/" << total << " ("
@@ -250,6 +253,7 @@ void write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, 
                                          : join(m.killed_by, ", ");
     md << "| `" << m.id << "` | " << join(m.clauses, ", ") << " | " << m.verdict << " | " << by << " |\n";
   }
+  return write_report_file(reports / "mutation.md", md.str());
 }
 
 // After a stop signal: each run under way is asked to tear down (stop_children), then marked
@@ -368,7 +372,8 @@ int mutate(const MutateOptions& o) {
   const int killed = static_cast<int>(std::count_if(mutants.begin() + 1, mutants.end(),
                                                     [](const Mutant& m) { return m.verdict == "killed"; }));
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
-  write_reports(reports, mutants, killed, total, o.jobs, wall, interrupted != 0);
+  const auto written = write_reports(reports, mutants, killed, total, o.jobs, wall, interrupted != 0);
+  if (!written) std::cerr << "reports: " << written.error().to_string() << "\n";
   if (interrupted) {
     std::cout << "interrupted: " << killed << " of " << total << " mutants killed before the stop; "
               << (reports / "mutation.md").string() << std::endl;
@@ -379,6 +384,7 @@ int mutate(const MutateOptions& o) {
   std::cout << "fault-free run " << mutants.front().verdict << "; mutation score " << killed << "/" << total << " ("
             << std::fixed << std::setprecision(1) << (total ? 100.0 * killed / total : 100.0) << " %) in "
             << std::setprecision(0) << wall << " s; " << (reports / "mutation.md").string() << std::endl;
+  if (!written) return kExitEnvironment;  // the verdict is not recorded: no pass, whatever the score
   return killed == total && mutants.front().verdict == "passed" ? kExitPassed : kExitFailed;
 }
 
