@@ -57,7 +57,8 @@ std::vector<std::string> shard_args(const RunOptions& o, int k, const fs::path& 
   return a;
 }
 
-// Follows a shard's log: complete new lines that report a scenario or an error, prefixed "[K/N] ".
+// Follows a shard's log: complete new lines that report a scenario, an error or a report not written,
+// prefixed "[K/N] ".
 class LogRelay {
  public:
   LogRelay(fs::path log, std::string prefix) : log_(std::move(log)), prefix_(std::move(prefix)) {}
@@ -68,7 +69,7 @@ class LogRelay {
     while (std::getline(in, line)) {
       if (in.eof()) break;  // a line still being written: read it whole next time
       offset_ += line.size() + 1;
-      for (const char* start : {"PASS ", "FAIL ", "SKIP ", "error: ", "environment error: "})
+      for (const char* start : {"PASS ", "FAIL ", "SKIP ", "error: ", "environment error: ", "reports: "})
         if (line.rfind(start, 0) == 0) std::cout << prefix_ << line << std::endl;
     }
   }

@@ -163,6 +163,19 @@ TEST_F(Reports, JobsTwoGivesTheResultsOfOneJobAndTheMergedCountsAreTheShardsSum)
   EXPECT_TRUE(fs::exists(dir.path / "sharded" / "allure-results" / "environment.properties"));
 }
 
+// A shard that cannot write its reports says so in its run.log; the line reaches the run's console
+// with the shard's prefix (not only "shard K exited with 3"), and the run exits 3.
+TEST_F(Reports, AShardsReportNotWrittenIsRelayedAndAnEnvironmentError) {
+  FixedServer server(200);
+  Outcome o;
+  {
+    FileSizeLimit limit(2048);  // each shard's console lines fit in its run.log; its reports do not
+    o = run(server, {"--jobs", "2"}, "sharded");
+  }
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_NE(o.out.find("] reports: cannot write"), std::string::npos) << o.out << o.err;
+}
+
 // Problem: an interrupted `run --jobs 2` sometimes wrote a well-formed but empty merged report
 // ("merged 0 of 2 shards", tests="0"): two threads reaped the same shard. One loop now stops and
 // reaps the shards; with no shard finished nothing is merged, and the run exits 128 + the signal.
