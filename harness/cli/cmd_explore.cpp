@@ -4,7 +4,6 @@
 // with its shrunk exchange and a scenario file that can join the pack. Exit 0 no finding, 1 findings,
 // 2 usage or input error, 3 environment error, 4 nothing was judged, 130/143 interrupted.
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -26,6 +25,7 @@
 #include "harness/model/clauses.h"
 #include "harness/report/allure.h"
 #include "harness/report/console.h"
+#include "harness/report/report_file.h"
 #include "harness/report/run_record.h"
 #include "harness/report/run_reports.h"
 #include "harness/runner/expectation.h"
@@ -217,13 +217,18 @@ int explore_command(const ExploreCommandOptions& o) {
   recorder.set_property("explore.requests_per_second", std::to_string(static_cast<long>(rate)));
   recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
 
+  bool reports_lost = false;  // as for run: a report not written is an environment error
   FindingCases cases;
-  fs::create_directories(scenarios_dir, ec);
+  fs::create_directories(scenarios_dir, ec);  // a failure shows at the first file written
   for (const auto& f : summary.findings) {
     std::string file = (scenarios_dir / explore::scenario_file_name(f)).string();
     for (int n = 2; fs::exists(file); ++n)  // two classes whose names share their first 100 characters
       file = (scenarios_dir / (fs::path(explore::scenario_file_name(f)).stem().string() + "-" + std::to_string(n) + ".yaml")).string();
-    std::ofstream(file) << global_redactor().apply(explore::scenario_for(*model, f, seed, fs::path(topology.file).filename().string()));
+    const std::string scenario = explore::scenario_for(*model, f, seed, fs::path(topology.file).filename().string());
+    if (auto written = write_report_file(file, global_redactor().apply(scenario)); !written) {
+      std::cerr << "reports: " << written.error().to_string() << "\n";
+      reports_lost = true;
+    }
     const ScenarioCase& c = cases.add(file, f.key(), explore::finding_requirements(*model, f));
     ScenarioResult result;
     result.scenario_case = &c;
@@ -254,7 +259,6 @@ int explore_command(const ExploreCommandOptions& o) {
     recorder.on_scenario(c, result);
   }
   const RunRecord record = recorder.record();
-  bool reports_lost = false;  // as for run: a report not written is an environment error
   if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) {
     std::cerr << "reports: " << written.error().to_string() << "\n";
     reports_lost = true;
