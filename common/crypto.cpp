@@ -9,10 +9,13 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
+#include <pthread.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -166,6 +169,21 @@ void fill_random(unsigned char* out, std::size_t n) {
 }
 }  // namespace
 
+namespace {
+// How many times this process's line has forked (counted in each child, by an atfork handler): a
+// block drawn before a fork is never handed out again after it. Cheaper than getpid(), a system
+// call, at every draw.
+std::atomic<unsigned> fork_generation{0};
+
+unsigned current_fork_generation() {
+  static std::once_flag registered;
+  std::call_once(registered, [] {
+    pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1, std::memory_order_relaxed); });
+  });
+  return fork_generation.load(std::memory_order_relaxed);
+}
+}  // namespace
+
 std::string random_bytes(std::size_t n) {
   // Small draws (ids, nonces: one or more per step) come from a per-thread block of the CSPRNG's
   // output, each byte handed out once; a forked child draws a block of its own.
@@ -178,11 +196,12 @@ std::string random_bytes(std::size_t n) {
   }
   thread_local unsigned char block[kBlock];
   thread_local std::size_t used = kBlock;
-  thread_local pid_t owner = 0;
-  if (owner != getpid() || kBlock - used < n) {
+  thread_local unsigned drawn_in = 0;  // the fork generation the block was drawn in
+  const unsigned generation = current_fork_generation();
+  if (drawn_in != generation || kBlock - used < n) {
     fill_random(block, kBlock);
     used = 0;
-    owner = getpid();
+    drawn_in = generation;
   }
   std::memcpy(dst, block + used, n);
   OPENSSL_cleanse(block + used, n);

@@ -8,6 +8,9 @@
 #include <set>
 #include <thread>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "common/encoding.h"
 
 namespace tc {
@@ -70,6 +73,32 @@ TEST(Crypto, RandomTokensAndUuidsAreFreshAndWellFormed) {
   EXPECT_EQ(seen.size(), 50u);
   const std::regex uuid("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
   for (int i = 0; i < 20; ++i) EXPECT_TRUE(std::regex_match(uuid_v4(), uuid));
+}
+
+// Small draws come from a per-thread block of the CSPRNG's output: a forked child must draw a block
+// of its own, never hand out the bytes its parent will hand out next.
+TEST(Crypto, AForkedChildDrawsNoByteItsParentDraws) {
+  (void)random_bytes(8);  // the parent holds a block, most of it not yet handed out
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string mine = random_bytes(32);
+    const bool whole = ::write(fds[1], mine.data(), mine.size()) == static_cast<ssize_t>(mine.size());
+    ::_exit(whole ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::string childs(32, '\0');
+  std::size_t got = 0;
+  for (ssize_t n; got < childs.size() && (n = ::read(fds[0], childs.data() + got, childs.size() - got)) > 0;)
+    got += static_cast<std::size_t>(n);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_EQ(got, childs.size());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_NE(random_bytes(32), childs) << "the child handed out the parent's next bytes";
 }
 
 TEST(Crypto, ConstantTimeEqual) {
