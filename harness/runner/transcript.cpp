@@ -1,6 +1,7 @@
 #include "harness/runner/transcript.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "common/encoding.h"
 #include "common/redact.h"
@@ -49,9 +50,10 @@ std::string format_transcript(const HttpRequest& request, const HttpResponse* re
       append_headers(out, "< ", hops[i].headers);
       append_all(out, "> ", hops[i + 1].method, " ", hops[i + 1].url, " HTTP/1.1  (followed)\n");
     }
-    char elapsed[32];
-    std::snprintf(elapsed, sizeof elapsed, "%.1f", response->elapsed_ms);
-    append_all(out, "< HTTP/1.1 ", std::to_string(response->status), "  (", elapsed, " ms)\n");
+    char elapsed[32];  // "%.1f" in the C locale, whatever the process's
+    const auto written = std::to_chars(elapsed, elapsed + sizeof elapsed, response->elapsed_ms, std::chars_format::fixed, 1);
+    append_all(out, "< HTTP/1.1 ", std::to_string(response->status), "  (",
+               std::string_view(elapsed, written.ec == std::errc() ? written.ptr - elapsed : 0), " ms)\n");
     append_headers(out, "< ", response->headers);
     append_body(out, "<", response->body, body_limit);
   } else {
