@@ -53,6 +53,38 @@ TEST(CmdExplore, AReportThatCannotBeWrittenIsAnEnvironmentError) {
   EXPECT_NE(o.out.find("explore: "), std::string::npos) << o.out;
 }
 
+// A finding's scenario file is what a user copies into the pack: one that cannot be written is said
+// and is an environment error, not a failure whose cases point at files that do not exist.
+TEST(CmdExplore, AFindingsScenarioThatCannotBeWrittenIsAnEnvironmentError) {
+  TempDir dir;
+  fs::create_directories(dir.path / "out" / "explore" / "candidates");
+  ImmutableDir frozen(dir.path / "out" / "explore");  // no scenarios/ in it; its candidates/ stays writable
+  if (!frozen.ok()) GTEST_SKIP() << "this file system cannot make a folder immutable here";
+  Outcome o = run_cli({"explore", "--seed", "11", "--budget", "2500", "--fault", "gateway.conflict_allowed", "--reports", "out"},
+                      dir.path, std::chrono::seconds(120));
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_NE(o.err.find("reports: cannot write " + (fs::path("out") / "explore" / "scenarios").string() + "/"),
+            std::string::npos) << o.err;
+  EXPECT_NE(o.out.find("finding class(es)"), std::string::npos) << "the findings are still printed: " << o.out;
+}
+
+// As for run: a case's Allure result that cannot be written (allure-results/ refuses new files, its
+// categories and environment rewritten in place) is said, and the exit is 3.
+TEST(CmdExplore, AnAllureResultThatCannotBeWrittenIsAnEnvironmentError) {
+  TempDir dir;
+  for (const char* kept : {"categories.json", "environment.properties"}) write_file(dir.path / "out" / "allure-results" / kept, "");
+  Outcome o;
+  {
+    ImmutableDir frozen(dir.path / "out" / "allure-results");
+    if (!frozen.ok()) GTEST_SKIP() << "this file system cannot make a folder immutable here";
+    o = run_cli({"explore", "--seed", "5", "--budget", "300", "--reports", "out"}, dir.path, std::chrono::seconds(120));
+  }
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_NE(o.err.find("reports: "), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("allure-results"), std::string::npos) << o.err;
+  EXPECT_TRUE(fs::exists(dir.path / "out" / "junit.xml")) << "the other reports are written";
+}
+
 TEST(CmdExplore, FindingsOfAFaultAreScenariosThatFailOnItAndPassWithoutIt) {
   TempDir dir;
   const std::vector<std::string> explore = {"explore", "--seed", "11", "--budget", "2500", "--fault", "gateway.conflict_allowed"};

@@ -50,6 +50,26 @@ TEST_F(CmdRun, AReportThatCannotBeWrittenIsAnEnvironmentError) {
   EXPECT_EQ(unlimited.err.find("reports: "), std::string::npos) << unlimited.err;
 }
 
+// The same for a case's Allure result alone: allure-results/ takes the files it already holds (its
+// categories and environment, rewritten in place) and refuses new ones; every other report is written.
+TEST_F(CmdRun, AnAllureResultThatCannotBeWrittenIsAnEnvironmentError) {
+  FixedServer server(200);
+  topology(server.url());
+  scenario("api/call-api.yaml", kOneScenario);
+  for (const char* kept : {"categories.json", "environment.properties"}) write_file(dir.path / "out" / "allure-results" / kept, "");
+  Outcome o;
+  {
+    ImmutableDir frozen(dir.path / "out" / "allure-results");
+    if (!frozen.ok()) GTEST_SKIP() << "this file system cannot make a folder immutable here";
+    o = run({});
+  }
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_NE(o.err.find("reports: "), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("allure-results"), std::string::npos) << o.err;
+  EXPECT_NE(o.out.find("PASS api_call_api.call_the_api"), std::string::npos) << o.out;
+  EXPECT_TRUE(fs::exists(dir.path / "out" / "junit.xml")) << "the other reports are written";
+}
+
 TEST_F(CmdRun, VerbosePrintsEveryRequestAndResponseRedactedAsItHappens) {
   FixedServer server(200);
   topology(server.url());
