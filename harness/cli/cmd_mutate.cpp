@@ -226,8 +226,9 @@ json to_json(const Mutant& m) {
               {"exit", m.exit},          {"detail", m.detail},       {"seconds", m.seconds}};
 }
 
-// mutation.json and mutation.md, or an environment error naming the first that could not be written.
-Result<Unit> write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, int killed, int total, int jobs,
+// mutation.json and mutation.md, each written whatever became of the other; the errors of those that
+// could not be written (each removed, so that no earlier run's verdict stands under its name).
+std::vector<Error> write_reports(const fs::path& reports, const std::vector<Mutant>& mutants, int killed, int total, int jobs,
                            double wall, bool interrupted) {
   json doc{{"score", total ? static_cast<double>(killed) / total : 1.0},
            {"interrupted", interrupted},
@@ -238,7 +239,15 @@ Result<Unit> write_reports(const fs::path& reports, const std::vector<Mutant>& m
            {"fault_free", to_json(mutants.front())},
            {"results", json::array()}};
   for (std::size_t i = 1; i < mutants.size(); ++i) doc["results"].push_back(to_json(mutants[i]));
-  if (auto written = write_report_file(reports / "mutation.json", doc.dump(2) + "\n"); !written) return written;
+  std::vector<Error> lost;
+  auto write = [&](const fs::path& file, const std::string& text) {
+    if (auto written = write_report_file(file, text); !written) {
+      lost.push_back(written.error());
+      std::error_code ec;
+      fs::remove(file, ec);
+    }
+  };
+  write(reports / "mutation.json", doc.dump(2) + "\n");
 
   std::ostringstream md;
   md << "# Mutation run\n\n"
@@ -253,7 +262,8 @@ Result<Unit> write_reports(const fs::path& reports, const std::vector<Mutant>& m
                                          : join(m.killed_by, ", ");
     md << "| `" << m.id << "` | " << join(m.clauses, ", ") << " | " << m.verdict << " | " << by << " |\n";
   }
-  return write_report_file(reports / "mutation.md", md.str());
+  write(reports / "mutation.md", md.str());
+  return lost;
 }
 
 // After a stop signal: each run under way is asked to tear down (stop_children), then marked
@@ -372,8 +382,8 @@ int mutate(const MutateOptions& o) {
   const int killed = static_cast<int>(std::count_if(mutants.begin() + 1, mutants.end(),
                                                     [](const Mutant& m) { return m.verdict == "killed"; }));
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
-  const auto written = write_reports(reports, mutants, killed, total, o.jobs, wall, interrupted != 0);
-  if (!written) std::cerr << "reports: " << written.error().to_string() << "\n";
+  const auto lost = write_reports(reports, mutants, killed, total, o.jobs, wall, interrupted != 0);
+  for (const auto& e : lost) std::cerr << "reports: " << e.to_string() << "\n";
   if (interrupted) {
     std::cout << "interrupted: " << killed << " of " << total << " mutants killed before the stop; "
               << (reports / "mutation.md").string() << std::endl;
@@ -384,7 +394,7 @@ int mutate(const MutateOptions& o) {
   std::cout << "fault-free run " << mutants.front().verdict << "; mutation score " << killed << "/" << total << " ("
             << std::fixed << std::setprecision(1) << (total ? 100.0 * killed / total : 100.0) << " %) in "
             << std::setprecision(0) << wall << " s; " << (reports / "mutation.md").string() << std::endl;
-  if (!written) return kExitEnvironment;  // the verdict is not recorded: no pass, whatever the score
+  if (!lost.empty()) return kExitEnvironment;  // the verdict is not recorded: no pass, whatever the score
   return killed == total && mutants.front().verdict == "passed" ? kExitPassed : kExitFailed;
 }
 

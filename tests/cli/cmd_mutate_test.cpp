@@ -48,18 +48,22 @@ TEST(CmdMutate, AFaultNoSelectedScenarioCatchesSurvivesAndExitsOne) {
 }
 
 // The verdict of a mutation run lives in mutation.json: one the disk does not take (a link to
-// /dev/full, where every write fails) is said and is an environment error, whatever the score.
+// /dev/full, where every write fails) is said and is an environment error, whatever the score;
+// mutation.md is still written, over an earlier run's.
 TEST(CmdMutate, AVerdictThatCannotBeWrittenIsAnEnvironmentError) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
   TempDir dir;
   fs::create_directories(dir.path / "out");
   fs::create_symlink("/dev/full", dir.path / "out" / "mutation.json");
+  write_file(dir.path / "out" / "mutation.md", "an earlier run's verdict");
   Outcome o = run_cli({"mutate", "--env", kSource + "/compose/local.yaml", "--reports", "out", "--faults",
                        "gateway.cacheable_tenant_response", kSource + "/scenarios/signin"},
                       dir.path, std::chrono::seconds(240));
   EXPECT_EQ(o.code, 3) << o.out << o.err;
   EXPECT_NE(o.err.find("reports: cannot write " + (fs::path("out") / "mutation.json").string()), std::string::npos) << o.err;
   EXPECT_NE(o.out.find("mutation score 0/1"), std::string::npos) << "the score is still printed: " << o.out;
+  EXPECT_NE(read_file(dir.path / "out" / "mutation.md").find("Mutation score: 0/1"), std::string::npos)
+      << "mutation.md is this run's, written whatever became of mutation.json";
 }
 
 TEST(CmdMutate, AFaultOutsideTheCatalogueIsAUsageError) {
