@@ -172,7 +172,8 @@ void fill_random(unsigned char* out, std::size_t n) {
 namespace {
 // How many times this process's line has forked (counted in each child, by an atfork handler): a
 // block drawn before a fork is never handed out again after it. Cheaper than getpid(), a system
-// call, at every draw.
+// call, at every draw. Only fork() runs the handlers (not _Fork, nor a raw clone): the project forks
+// with fork() alone (harness/env/child_process.cpp), and posix_spawn's children exec at once.
 std::atomic<unsigned> fork_generation{0};
 
 unsigned current_fork_generation() {

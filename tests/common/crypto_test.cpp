@@ -76,29 +76,34 @@ TEST(Crypto, RandomTokensAndUuidsAreFreshAndWellFormed) {
 }
 
 // Small draws come from a per-thread block of the CSPRNG's output: a forked child must draw a block
-// of its own, never hand out the bytes its parent will hand out next.
+// of its own, never hand out the bytes its parent will hand out next. On a thread of its own, whose
+// block is new: the parent's next bytes then come from the same block the child inherits.
 TEST(Crypto, AForkedChildDrawsNoByteItsParentDraws) {
-  (void)random_bytes(8);  // the parent holds a block, most of it not yet handed out
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    const std::string mine = random_bytes(32);
-    const bool whole = ::write(fds[1], mine.data(), mine.size()) == static_cast<ssize_t>(mine.size());
-    ::_exit(whole ? 0 : 1);
-  }
-  ::close(fds[1]);
-  std::string childs(32, '\0');
+  std::string parents, childs(32, '\0');
   std::size_t got = 0;
-  for (ssize_t n; got < childs.size() && (n = ::read(fds[0], childs.data() + got, childs.size() - got)) > 0;)
-    got += static_cast<std::size_t>(n);
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
+  int status = -1;
+  std::thread([&] {
+    (void)random_bytes(8);  // this thread's block drawn, most of it not yet handed out
+    int fds[2];
+    if (::pipe(fds) != 0) return;
+    const pid_t child = ::fork();
+    if (child < 0) return;
+    if (child == 0) {
+      const std::string mine = random_bytes(32);
+      const bool whole = ::write(fds[1], mine.data(), mine.size()) == static_cast<ssize_t>(mine.size());
+      ::_exit(whole ? 0 : 1);
+    }
+    ::close(fds[1]);
+    for (ssize_t n; got < childs.size() && (n = ::read(fds[0], childs.data() + got, childs.size() - got)) > 0;)
+      got += static_cast<std::size_t>(n);
+    ::close(fds[0]);
+    ::waitpid(child, &status, 0);
+    parents = random_bytes(32);
+  }).join();
   ASSERT_EQ(got, childs.size());
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  EXPECT_NE(random_bytes(32), childs) << "the child handed out the parent's next bytes";
+  ASSERT_EQ(parents.size(), 32u);
+  EXPECT_NE(parents, childs) << "the child handed out the parent's next bytes";
 }
 
 TEST(Crypto, ConstantTimeEqual) {
