@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <limits>
 #include <string>
 
 namespace tc {
@@ -25,8 +26,9 @@ std::string status_line(double elapsed_ms) {
 TEST(Transcript, TheAnswersTimeIsWrittenToOneDecimalAsPrintfWritesIt) {
   EXPECT_EQ(status_line(12.34), "< HTTP/1.1 404  (12.3 ms)");
   EXPECT_EQ(status_line(0), "< HTTP/1.1 404  (0.0 ms)");
-  for (double ms : {0.05, 0.25, 2.25, 2.35, 9.95, 99.95, 1234.56, 0.04999, 30000.0}) {
-    char expected[64];
+  for (double ms : {0.05, 0.25, 2.25, 2.35, 9.95, 99.95, 1234.56, 0.04999, 30000.0, -0.04, -1.25, 1e30, 1.7e308,
+                    std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+    char expected[400];
     std::snprintf(expected, sizeof expected, "< HTTP/1.1 404  (%.1f ms)", ms);
     EXPECT_EQ(status_line(ms), expected) << ms;
   }
