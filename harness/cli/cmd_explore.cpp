@@ -281,7 +281,7 @@ int explore_command(const ExploreCommandOptions& o) {
   if (!alive) {
     std::cerr << "environment error: " << alive.error().to_string() << "\n";
     print_component_log(alive.error(), supervisor);
-    code = kExitEnvironment;
+    code = std::max<int>(code, kExitEnvironment);  // an internal error found meanwhile stays one
   }
   if (reports_lost) code = std::max<int>(code, kExitEnvironment);
   if (code == kExitPassed && summary.probes == 0) {
