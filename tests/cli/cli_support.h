@@ -1,18 +1,15 @@
 // For the CLI's tests: running the real tenantcheck binary with a deadline (its output captured to
 // files, the process killed if it overstays), a minimal HTTP server on 127.0.0.1:0 that answers every
-// request with a fixed status (the "external" component of a small topology), a temp folder, and the
-// means to make a disk refuse a run's files (a file-size limit, a folder that takes no new file).
+// request with a fixed status (the "external" component of a small topology), and a temp folder; a
+// disk that refuses a run's files comes from support/full_disk.h.
 #pragma once
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,11 +24,15 @@
 #include <thread>
 #include <vector>
 
+#include "support/full_disk.h"
+
 extern char** environ;
 
 namespace tc::cli_test {
 
 namespace fs = std::filesystem;
+using tc::testing::FileSizeLimit;
+using tc::testing::ImmutableDir;
 
 inline std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -67,59 +68,6 @@ struct Outcome {
     auto pos = s.rfind('\n');
     return pos == std::string::npos ? s : s.substr(pos + 1);
   }
-};
-
-// Files of at most `bytes` for what starts while it lives (a full disk, made without mounting one):
-// a longer write fails with EFBIG, SIGXFSZ ignored. The limit and the disposition before are put back.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    ::getrlimit(RLIMIT_FSIZE, &before_);
-    ::sigaction(SIGXFSZ, nullptr, &signal_before_);
-    ::signal(SIGXFSZ, SIG_IGN);
-    rlimit limited = before_;
-    limited.rlim_cur = bytes;
-    ::setrlimit(RLIMIT_FSIZE, &limited);
-  }
-  ~FileSizeLimit() {
-    ::setrlimit(RLIMIT_FSIZE, &before_);
-    ::sigaction(SIGXFSZ, &signal_before_, nullptr);
-  }
-
- private:
-  rlimit before_{};
-  struct sigaction signal_before_ {};
-};
-
-// A folder in which nothing can be created, renamed or removed, by root either (the file system's
-// immutable flag): one folder of a reports tree that refuses its files while the rest takes theirs.
-// The flag is cleared when this goes. ok() is false where the file system or the process cannot
-// set it (a test then skips).
-class ImmutableDir {
- public:
-  explicit ImmutableDir(fs::path dir) : dir_(std::move(dir)) { ok_ = set(true); }
-  ~ImmutableDir() {
-    if (ok_) set(false);
-  }
-  ImmutableDir(const ImmutableDir&) = delete;
-  ImmutableDir& operator=(const ImmutableDir&) = delete;
-  bool ok() const { return ok_; }
-
- private:
-  bool set(bool on) {
-    const int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return false;
-    int flags = 0;
-    bool done = ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
-    if (done) {
-      flags = on ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
-      done = ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
-    }
-    ::close(fd);
-    return done;
-  }
-  fs::path dir_;
-  bool ok_ = false;
 };
 
 // A null-terminated array of the strings' pointers, for posix_spawn (the strings must outlive it).
