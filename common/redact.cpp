@@ -415,29 +415,46 @@ Redactor& global_redactor() {
 
 namespace {
 
-void redact_file_in_place(const std::string& file) {
+// The error when `file` held text to mask and could not be written masked (it is then removed).
+std::optional<Error> redact_file_in_place(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return;
+  if (!in) return std::nullopt;
   std::string text, line;
-  while (std::getline(in, line)) text += global_redactor().apply(line) + "\n";
+  bool changed = false;
+  while (std::getline(in, line)) {
+    std::string masked = global_redactor().apply(line);
+    changed = changed || masked != line;
+    text += masked + "\n";
+  }
   in.close();
+  if (!changed) return std::nullopt;
   const std::string redacted = file + ".redacting";
   std::ofstream out(redacted, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
   std::error_code ec;
-  if (out) std::filesystem::rename(redacted, file, ec);
-  if (!out || ec) std::filesystem::remove(redacted, ec);
+  if (out) {
+    std::filesystem::rename(redacted, file, ec);
+    if (!ec) return std::nullopt;
+  }
+  std::filesystem::remove(redacted, ec);
+  std::error_code kept;
+  std::filesystem::remove(file, kept);
+  return environment_error("", "cannot write " + file + " with the secrets learnt since masked; " +
+                                   (kept ? "nor remove it: " + kept.message() : std::string("removed it")));
 }
 
 }  // namespace
 
-void redact_files_in_place(const std::string& folder, const std::set<std::string>& except) {
+std::vector<Error> redact_files_in_place(const std::string& folder, const std::set<std::string>& except) {
+  std::vector<Error> lost;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
     const std::string file = entry.path().string();
-    if (entry.is_regular_file(ec) && !except.count(file)) redact_file_in_place(file);
+    if (entry.is_regular_file(ec) && !except.count(file))
+      if (auto e = redact_file_in_place(file)) lost.push_back(std::move(*e));
   }
+  return lost;
 }
 
 }  // namespace tc

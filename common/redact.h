@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/status.h"
+
 namespace tc {
 
 inline constexpr std::string_view kRedacted = "«redacted»";
@@ -65,7 +67,9 @@ Redactor& global_redactor();
 
 // Every regular file directly in `folder` but those in `except`, rewritten with each line passed
 // through global_redactor(): for what was written before a secret was learnt, or by a component
-// itself. A file that cannot be read or written is left as it is.
-void redact_files_in_place(const std::string& folder, const std::set<std::string>& except = {});
+// itself. A file the redactor leaves unchanged is not written; one that cannot be read is left as
+// it is. One whose redacted text cannot be written is removed, since it may hold a secret: the errors
+// (environment) name each such file.
+std::vector<Error> redact_files_in_place(const std::string& folder, const std::set<std::string>& except = {});
 
 }  // namespace tc

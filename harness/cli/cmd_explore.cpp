@@ -263,6 +263,10 @@ int explore_command(const ExploreCommandOptions& o) {
     std::cerr << "reports: " << written.error().to_string() << "\n";
     reports_lost = true;
   }
+  for (const auto& e : supervisor.files_lost()) {  // a component's file that could not be redacted again
+    std::cerr << "reports: " << e.to_string() << "\n";
+    reports_lost = true;
+  }
   if (auto e = allure->error()) {
     std::cerr << "reports: " << e->to_string() << "\n";
     reports_lost = true;

@@ -296,6 +296,10 @@ int run_tests(CLI::App* sub, RunOptions o) {
     std::cerr << "reports: " << written.error().to_string() << "\n";
     reports_lost = true;
   }
+  for (const auto& e : supervisor.files_lost()) {  // a component's file that could not be redacted again
+    std::cerr << "reports: " << e.to_string() << "\n";
+    reports_lost = true;
+  }
   if (learnt_during_cases) allure->redact_written_again();
   if (auto e = allure->error()) {
     std::cerr << "reports: " << e->to_string() << "\n";

@@ -166,7 +166,9 @@ int stubs_up(const StubsOptions& o) {
   }
   supervisor.stop();
   std::cout << "stopped" << std::endl;
-  return kExitPassed;
+  const auto lost = supervisor.files_lost();  // a component's file that could not be redacted again
+  for (const auto& e : lost) std::cerr << "reports: " << e.to_string() << "\n";
+  return lost.empty() ? kExitPassed : kExitEnvironment;
 }
 
 }  // namespace

@@ -70,6 +70,7 @@ struct Supervisor::Impl {
   std::vector<std::shared_ptr<Started>> children;   // in start order
   std::map<std::string, std::string> logs;          // component -> log file; kept after stop
   bool stopping = false;
+  std::vector<Error> lost;  // component files that could not be redacted again at a stop (removed)
 
   bool running(Started& s) const {
     std::lock_guard lock(mu);
@@ -96,10 +97,13 @@ struct Supervisor::Impl {
   // once it is gone, each such file is redacted in place, line by line. Ours came through `pipes`,
   // redacted with the secrets known as each line came: when one was learnt after the first line
   // (a session cookie a component had already logged), they are redacted again too.
-  void redact_components_own_files() const {
+  // With mu held.
+  void redact_components_own_files() {
     const bool learnt_since = secrets_when_piped && global_redactor().generation() != *secrets_when_piped;
     for (const char* folder : {"logs", "audit"})
-      redact_files_in_place((fs::path(options.reports_dir) / folder).string(), learnt_since ? std::set<std::string>{} : piped);
+      for (auto& e : redact_files_in_place((fs::path(options.reports_dir) / folder).string(),
+                                           learnt_since ? std::set<std::string>{} : piped))
+        lost.push_back(std::move(e));
   }
 
   Error failure(const std::string& name, const std::string& reason, const std::string& log_file) const {
@@ -351,6 +355,11 @@ std::string Supervisor::log_tail(const std::string& component, std::size_t lines
   std::lock_guard lock(impl_->mu);
   auto it = impl_->logs.find(component);
   return it == impl_->logs.end() ? std::string() : file_tail(it->second, lines);
+}
+
+std::vector<Error> Supervisor::files_lost() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->lost;
 }
 
 void Supervisor::stop() {

@@ -5,9 +5,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "common/status.h"
 #include "harness/env/environment.h"
 #include "harness/env/topology.h"
 
@@ -41,6 +43,9 @@ class Supervisor {
   Result<Unit> check_alive() const;
   std::string log_tail(const std::string& component, std::size_t lines = 40) const;
   void stop();
+  // The components' output files a stop could not redact again with the secrets learnt since (each
+  // removed, as it may hold one), as environment errors naming them: reports lost.
+  std::vector<Error> files_lost() const;
 
  private:
   struct Impl;

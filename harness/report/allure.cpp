@@ -255,6 +255,10 @@ std::optional<Error> AllureWriter::error() const {
   return error_;
 }
 
-void AllureWriter::redact_written_again() const { redact_files_in_place(options_.results_dir); }
+void AllureWriter::redact_written_again() {
+  auto lost = redact_files_in_place(options_.results_dir);
+  std::lock_guard lock(mu_);
+  if (!lost.empty() && !error_) error_ = std::move(lost.front());
+}
 
 }  // namespace tc

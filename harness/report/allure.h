@@ -43,8 +43,9 @@ class AllureWriter : public ResultSink, public CaseSink {
   // The first write that failed, if any.
   std::optional<Error> error() const;
   // Every result and attachment written so far, redacted again in place: for cases written before
-  // the run learnt a secret (their JSON and text hold only forms the redactor knows).
-  void redact_written_again() const;
+  // the run learnt a secret (their JSON and text hold only forms the redactor knows). One that cannot
+  // be rewritten is removed, and is error() when no write failed before.
+  void redact_written_again();
 
   AllureWriter(AllureWriter&& other) noexcept : options_(std::move(other.options_)) {}
 
