@@ -218,6 +218,7 @@ int explore_command(const ExploreCommandOptions& o) {
   recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
 
   bool reports_lost = false;  // as for run: a report not written is an environment error
+  std::size_t scenarios_written = 0;
   FindingCases cases;
   fs::create_directories(scenarios_dir, ec);  // a failure shows at the first file written
   for (const auto& f : summary.findings) {
@@ -228,6 +229,8 @@ int explore_command(const ExploreCommandOptions& o) {
     if (auto written = write_report_file(file, global_redactor().apply(scenario)); !written) {
       std::cerr << "reports: " << written.error().to_string() << "\n";
       reports_lost = true;
+    } else {
+      ++scenarios_written;
     }
     const ScenarioCase& c = cases.add(file, f.key(), explore::finding_requirements(*model, f));
     ScenarioResult result;
@@ -275,7 +278,7 @@ int explore_command(const ExploreCommandOptions& o) {
   std::cout << "explore: " << summary.probes << " probes, " << summary.requests << " requests in " << std::fixed
             << std::setprecision(1) << summary.seconds << " s (" << std::setprecision(0) << rate << " requests/s), "
             << summary.findings.size() << " finding class(es)"
-            << (summary.findings.empty() ? "" : "; scenarios in " + scenarios_dir.string()) << "\n";
+            << (scenarios_written == 0 ? "" : "; scenarios in " + scenarios_dir.string()) << "\n";
   int code = summary.findings.empty() ? kExitPassed : kExitFailed;
   for (const auto& e : summary.errors) {
     const bool ours = e.kind == ErrorKind::internal;

@@ -66,6 +66,7 @@ TEST(CmdExplore, AFindingsScenarioThatCannotBeWrittenIsAnEnvironmentError) {
   EXPECT_NE(o.err.find("reports: cannot write " + (fs::path("out") / "explore" / "scenarios").string() + "/"),
             std::string::npos) << o.err;
   EXPECT_NE(o.out.find("finding class(es)"), std::string::npos) << "the findings are still printed: " << o.out;
+  EXPECT_EQ(o.out.find("; scenarios in "), std::string::npos) << "no folder of scenarios is pointed at: " << o.out;
 }
 
 // As for run: a case's Allure result that cannot be written (allure-results/ refuses new files, its
