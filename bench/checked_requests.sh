@@ -3,7 +3,8 @@
 # through tenantcheck, raw curl (no checks), Newman and Step CI, measured in one run, interleaved,
 # and their wall-time ratios. Each tool checks what the others check: status 200, the Content-Type
 # header and two JSON fields. Newman and Step CI are pinned by bench/peers/package-lock.json and
-# installed here (npm ci). Usage: bench/checked_requests.sh [repetitions=5]
+# installed here (npm ci). Then tenantcheck and curl again with the placement fixed (taskset). Usage:
+# bench/checked_requests.sh [repetitions=5]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 source "$here/scripts/lib.sh"
@@ -128,3 +129,31 @@ awk -v t="${med[tenantcheck]}" -v c="${med[curl]}" -v nw="${med[newman]}" -v s="
   printf "newman / tenantcheck:  %.1f   (goal >= 20)\n", nw / t
   printf "stepci / tenantcheck:  %.1f   (goal >= 20)\n", s / t
 }'
+
+# The same two, tenantcheck and curl, with the placement fixed: unpinned, each run lands beside
+# nginx's one worker or on the other core as the scheduler chooses, and a request that crosses cores
+# pays a wake-up. nginx's processes on CPU 0, each client run on CPU 0 (beside) and on CPU 1
+# (across), interleaved. Shown beside the unpinned figure above, which stays the goal's.
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  for p in "${pids[@]}"; do
+    taskset -apc 0 "$p" >/dev/null 2>&1 || true
+    for c in $(pgrep -P "$p"); do taskset -apc 0 "$c" >/dev/null 2>&1 || true; done
+  done
+  declare -A pinned
+  all_cpus=$(taskset -pc $$ | sed 's/.*: //')
+  for r in $(seq 1 "$reps"); do
+    for cpu in 0 1; do
+      taskset -pc "$cpu" $$ >/dev/null  # this shell's runs inherit it
+      for t in tenantcheck curl; do
+        s=$(now); "run_$t" > /dev/null 2>&1; e=$(now)
+        pinned[$t$cpu]+="$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.4f ", e - s }')"
+      done
+    done
+  done
+  taskset -pc "$all_cpus" $$ >/dev/null
+  for cpu in 0 1; do
+    t=$(echo "${pinned[tenantcheck$cpu]}" | median); c=$(echo "${pinned[curl$cpu]}" | median)
+    where=$([ "$cpu" = 0 ] && echo "beside nginx" || echo "across from nginx")
+    awk -v t="$t" -v c="$c" -v w="$where" 'BEGIN { printf "pinned, client %s: tenantcheck %.3f, curl %.3f: %.2f\n", w, t, c, t / c }'
+  done
+fi
