@@ -218,6 +218,10 @@ int explore_command(const ExploreCommandOptions& o) {
   recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
 
   bool reports_lost = false;  // as for run: a report not written is an environment error
+  auto lose = [&reports_lost](const Error& e) {  // said after "reports:", and the exit is 3
+    print_report_lost(e);
+    reports_lost = true;
+  };
   std::size_t scenarios_written = 0;
   FindingCases cases;
   fs::create_directories(scenarios_dir, ec);  // a failure shows at the first file written
@@ -227,8 +231,7 @@ int explore_command(const ExploreCommandOptions& o) {
       file = (scenarios_dir / (fs::path(explore::scenario_file_name(f)).stem().string() + "-" + std::to_string(n) + ".yaml")).string();
     const std::string scenario = explore::scenario_for(*model, f, seed, fs::path(topology.file).filename().string());
     if (auto written = write_report_file(file, global_redactor().apply(scenario)); !written) {
-      std::cerr << "reports: " << written.error().to_string() << "\n";
-      reports_lost = true;
+      lose(written.error());
     } else {
       ++scenarios_written;
     }
@@ -262,18 +265,9 @@ int explore_command(const ExploreCommandOptions& o) {
     recorder.on_scenario(c, result);
   }
   const RunRecord record = recorder.record();
-  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) {
-    std::cerr << "reports: " << written.error().to_string() << "\n";
-    reports_lost = true;
-  }
-  for (const auto& e : supervisor.files_lost()) {  // a component's file that could not be redacted again
-    std::cerr << "reports: " << e.to_string() << "\n";
-    reports_lost = true;
-  }
-  if (auto e = allure->error()) {
-    std::cerr << "reports: " << e->to_string() << "\n";
-    reports_lost = true;
-  }
+  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) lose(written.error());
+  for (const auto& e : supervisor.files_lost()) lose(e);  // a component's file that could not be redacted again
+  if (auto e = allure->error()) lose(*e);
 
   std::cout << "explore: " << summary.probes << " probes, " << summary.requests << " requests in " << std::fixed
             << std::setprecision(1) << summary.seconds << " s (" << std::setprecision(0) << rate << " requests/s), "

@@ -383,7 +383,7 @@ int mutate(const MutateOptions& o) {
                                                     [](const Mutant& m) { return m.verdict == "killed"; }));
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
   const auto lost = write_reports(reports, mutants, killed, total, o.jobs, wall, interrupted != 0);
-  for (const auto& e : lost) std::cerr << "reports: " << e.to_string() << "\n";
+  for (const auto& e : lost) print_report_lost(e);
   if (interrupted) {
     std::cout << "interrupted: " << killed << " of " << total << " mutants killed before the stop; "
               << (reports / "mutation.md").string() << std::endl;

@@ -42,7 +42,7 @@ int merge(const ReportOptions& o) {
     if (auto judged = judge_by_baseline(*baseline, *merged, o.out, std::cout)) {
       failing = *judged;
     } else {
-      std::cerr << "reports: " << judged.error().to_string() << "\n";
+      print_report_lost(judged.error());
       lost = true;
     }
   }

@@ -292,33 +292,26 @@ int run_tests(CLI::App* sub, RunOptions o) {
   const bool learnt_during_cases = global_redactor().generation() != secrets_before_cases;
   if (learnt_during_cases) redact_again(record);
   bool reports_lost = false;  // a report the run could not write: its verdict would go unrecorded
-  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) {
-    std::cerr << "reports: " << written.error().to_string() << "\n";
+  auto lose = [&reports_lost](const Error& e) {  // said after "reports:", and the exit is 3
+    print_report_lost(e);
     reports_lost = true;
-  }
-  for (const auto& e : supervisor.files_lost()) {  // a component's file that could not be redacted again
-    std::cerr << "reports: " << e.to_string() << "\n";
-    reports_lost = true;
-  }
+  };
+  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) lose(written.error());
+  for (const auto& e : supervisor.files_lost()) lose(e);  // a component's file that could not be redacted again
   if (learnt_during_cases) allure->redact_written_again();
-  if (auto e = allure->error()) {
-    std::cerr << "reports: " << e->to_string() << "\n";
-    reports_lost = true;
-  }
+  if (auto e = allure->error()) lose(*e);
 
   int code = failed ? kExitFailed : kExitPassed;
   if (baseline) {
     if (auto judged = judge_by_baseline(*baseline, record, o.reports_dir, std::cout)) {
       code = *judged ? kExitFailed : kExitPassed;
     } else {
-      std::cerr << "reports: " << judged.error().to_string() << "\n";
-      reports_lost = true;
+      lose(judged.error());
     }
   }
   if (flakes.repetitions() > 1) {
     if (auto found = flakes.report(std::cerr, o.reports_dir); !found) {
-      std::cerr << "reports: " << found.error().to_string() << "\n";
-      reports_lost = true;
+      lose(found.error());
     } else if (*found > 0) {
       code = std::max<int>(code, kExitFailed);
     }

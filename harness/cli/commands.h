@@ -2,6 +2,7 @@
 // was chosen; the action returns the process exit code (tc::ExitCode in common/exit_codes.h, docs/cli.md).
 #pragma once
 #include <functional>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -16,6 +17,11 @@ constexpr long kChildRunStopGraceMs = 20'000;
 
 // "error: <where>: <message>" on stderr; the exit code for the error's kind (exit_code_for).
 int print_error(const Error& e);
+
+// A report the command could not write (its verdict is still printed; the exit becomes 3):
+// kReportLost, then "<where>: <message>", on stderr. A sharded run relays such lines of its shards.
+inline constexpr std::string_view kReportLost = "reports: ";
+void print_report_lost(const Error& e);
 
 struct CommandAction {
   CLI::App* sub = nullptr;

@@ -9,4 +9,6 @@ int print_error(const Error& e) {
   return exit_code_for(e.kind);
 }
 
+void print_report_lost(const Error& e) { std::cerr << kReportLost << e.to_string() << "\n"; }
+
 }  // namespace tc::cli

@@ -69,7 +69,8 @@ class LogRelay {
     while (std::getline(in, line)) {
       if (in.eof()) break;  // a line still being written: read it whole next time
       offset_ += line.size() + 1;
-      for (const char* start : {"PASS ", "FAIL ", "SKIP ", "error: ", "environment error: ", "reports: "})
+      using namespace std::string_view_literals;
+      for (std::string_view start : {"PASS "sv, "FAIL "sv, "SKIP "sv, "error: "sv, "environment error: "sv, kReportLost})
         if (line.rfind(start, 0) == 0) std::cout << prefix_ << line << std::endl;
     }
   }
@@ -181,7 +182,7 @@ int run_sharded(const RunOptions& o) {
       if (auto judged = judge_by_baseline(*baseline, *merged, o.reports_dir, std::cout)) {
         failing = *judged;
       } else {  // a report lost, as for a merge not written
-        std::cerr << "reports: " << judged.error().to_string() << "\n";
+        print_report_lost(judged.error());
         code = std::max<int>(code, kExitEnvironment);
       }
     }
