@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "support/full_disk.h"
+#include "support/temp_dir.h"
 
 extern char** environ;
 
@@ -33,6 +34,7 @@ namespace tc::cli_test {
 namespace fs = std::filesystem;
 using tc::testing::FileSizeLimit;
 using tc::testing::ImmutableDir;
+using tc::testing::TempDir;
 
 inline std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -45,18 +47,6 @@ inline void write_file(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << text;
 }
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "tc-cli-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 struct Outcome {
   int code = -1;

@@ -11,23 +11,12 @@
 #include <sstream>
 
 #include "support/full_disk.h"
+#include "support/temp_dir.h"
 
 namespace tc {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Folder {
-  fs::path dir;
-  Folder() {
-    std::string tmpl = (fs::temp_directory_path() / "tc-redact-files-XXXXXX").string();
-    dir = ::mkdtemp(tmpl.data());
-  }
-  ~Folder() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
 
 void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
@@ -44,31 +33,31 @@ ino_t inode(const fs::path& p) {
 }
 
 TEST(RedactFiles, AFileWrittenBeforeASecretWasLearntIsMaskedAndAnUnchangedOneIsNotWritten) {
-  Folder f;
-  const std::string secret = "late-secret-Qw7rT2" + f.dir.filename().string();
-  write(f.dir / "component.log", "started\ncaller sent " + secret + "\n");
-  write(f.dir / "plain.log", "nothing secret here\n");
-  const ino_t plain = inode(f.dir / "plain.log");
+  testing::TempDir dir;
+  const std::string secret = "late-secret-Qw7rT2" + dir.path.filename().string();
+  write(dir.path / "component.log", "started\ncaller sent " + secret + "\n");
+  write(dir.path / "plain.log", "nothing secret here\n");
+  const ino_t plain = inode(dir.path / "plain.log");
   global_redactor().add_secret(secret);
-  const auto lost = redact_files_in_place(f.dir.string());
+  const auto lost = redact_files_in_place(dir.path.string());
   EXPECT_TRUE(lost.empty()) << lost.front().to_string();
-  EXPECT_EQ(read(f.dir / "component.log"), "started\ncaller sent " + std::string(kRedacted) + "\n");
-  EXPECT_EQ(read(f.dir / "plain.log"), "nothing secret here\n");
-  EXPECT_EQ(inode(f.dir / "plain.log"), plain) << "a file with nothing to mask is left where it is";
+  EXPECT_EQ(read(dir.path / "component.log"), "started\ncaller sent " + std::string(kRedacted) + "\n");
+  EXPECT_EQ(read(dir.path / "plain.log"), "nothing secret here\n");
+  EXPECT_EQ(inode(dir.path / "plain.log"), plain) << "a file with nothing to mask is left where it is";
 }
 
 // The disk takes no more than 64 bytes a file: the masked copy cannot be written. Left in place, the
 // file would keep the secret in clear; it is removed and the error names it.
 TEST(RedactFiles, AFileWhoseMaskedTextCannotBeWrittenIsRemovedAndNamed) {
-  Folder f;
-  const std::string secret = "late-secret-Zp4kM9" + f.dir.filename().string();
-  const fs::path log = f.dir / "component.log";
+  testing::TempDir dir;
+  const std::string secret = "late-secret-Zp4kM9" + dir.path.filename().string();
+  const fs::path log = dir.path / "component.log";
   write(log, "started\n" + std::string(100, '.') + "\ncaller sent " + secret + "\n");
   global_redactor().add_secret(secret);
   std::vector<Error> lost;
   {
     testing::FileSizeLimit limit(64);
-    lost = redact_files_in_place(f.dir.string());
+    lost = redact_files_in_place(dir.path.string());
   }
   ASSERT_EQ(lost.size(), 1u);
   EXPECT_EQ(lost[0].kind, ErrorKind::environment);

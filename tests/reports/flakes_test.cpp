@@ -10,23 +10,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/runner/run_context.h"
+#include "support/temp_dir.h"
 
 namespace tc {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("tc-flakes-" + random_alnum(8));
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
-
-// The same case twice into `flakes`: first its step answered `first`, then `second`.
-void two_repetitions(FlakeDetector& flakes, int first, int second) {
+// The same case twice, its step answering `first` then `second`, reported into `dir`.
+Result<std::size_t> report_of(int first, int second, const fs::path& dir, std::ostringstream& console) {
+  FlakeDetector flakes;
   ScenarioCase c;
   c.suite_name = "tenancy";
   c.test_name = "call";
@@ -40,47 +33,41 @@ void two_repetitions(FlakeDetector& flakes, int first, int second) {
     r.steps.push_back(s);
     flakes.on_scenario(c, r);
   }
+  return flakes.report(console, dir.string());
 }
 
 TEST(Flakes, AnOutcomeThatDiffersIsCountedAndWritten) {
-  Scratch s;
+  testing::TempDir dir;
   std::ostringstream console;
-  FlakeDetector flakes;
-  two_repetitions(flakes, 200, 503);
-  auto found = flakes.report(console, s.dir.string());
+  auto found = report_of(200, 503, dir.path, console);
   ASSERT_TRUE(found.ok()) << found.error().to_string();
   EXPECT_EQ(*found, 1u);
   EXPECT_NE(console.str().find("determinism: 2 repetitions, 1 flake(s)"), std::string::npos) << console.str();
-  std::ifstream in(s.dir / "flakes.json");
+  std::ifstream in(dir.path / "flakes.json");
   const auto doc = nlohmann::json::parse(in);
   ASSERT_EQ(doc["flakes"].size(), 1u) << doc.dump(2);
   EXPECT_EQ(doc["flakes"][0]["test"], "tenancy.call");
 }
 
 TEST(Flakes, TheSameOutcomeIsNoFlake) {
-  Scratch s;
+  testing::TempDir dir;
   std::ostringstream console;
-  FlakeDetector flakes;
-  two_repetitions(flakes, 200, 200);
-  auto found = flakes.report(console, s.dir.string());
+  auto found = report_of(200, 200, dir.path, console);
   ASSERT_TRUE(found.ok()) << found.error().to_string();
   EXPECT_EQ(*found, 0u);
-  EXPECT_TRUE(fs::exists(s.dir / "flakes.json"));
+  EXPECT_TRUE(fs::exists(dir.path / "flakes.json"));
 }
 
 // flakes.json is short: held in its stream's buffer until the close, where a full disk shows.
 TEST(Flakes, AFlakesFileTheDiskCannotTakeIsAnErrorNamingIt) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
-  Scratch s;
-  fs::create_directories(s.dir);
-  fs::create_symlink("/dev/full", s.dir / "flakes.json");
+  testing::TempDir dir;
+  fs::create_symlink("/dev/full", dir.path / "flakes.json");
   std::ostringstream console;
-  FlakeDetector flakes;
-  two_repetitions(flakes, 200, 503);
-  auto found = flakes.report(console, s.dir.string());
+  auto found = report_of(200, 503, dir.path, console);
   ASSERT_FALSE(found.ok());
   EXPECT_EQ(found.error().kind, ErrorKind::environment);
-  EXPECT_NE(found.error().message.find((s.dir / "flakes.json").string()), std::string::npos) << found.error().message;
+  EXPECT_NE(found.error().message.find((dir.path / "flakes.json").string()), std::string::npos) << found.error().message;
 }
 
 }  // namespace
