@@ -41,15 +41,17 @@ constexpr Pattern kPatterns[] = {
     {R"re(((?:^|\n|\r)[ \t<>]*(?i:(?:set-)?cookie)[ \t]*:[ \t]*)[^\r\n]*)re", true, false},
     // Credentials after an HTTP authentication scheme (a token68 of 6+ characters; auth-params such
     // as `Bearer error="invalid_token"` in WWW-Authenticate are not credentials and stay readable).
-    // The character after the token is matched (RE2 has no lookahead) and put back.
-    {R"re((\b(?i:bearer|basic)[ \t]+)[A-Za-z0-9._~+/-]{6,}=*([^A-Za-z0-9._~+/="-]|$))re", true, true},
+    // The character after the token is matched (RE2 has no lookahead) and put back; a line's end is
+    // not taken, so that the next line is read from its start (a Cookie line after it).
+    {R"re((\b(?i:bearer|basic)[ \t]+)[A-Za-z0-9._~+/-]{6,}=*([^A-Za-z0-9._~+/="\n-]|(?m:$)))re", true, true},
     // Form and query fields.
     {R"re((\b(?i:password|client_secret|refresh_token|access_token|code_verifier|token|id_token|assertion)=)[^&\s"']+)re", true, false},
-    // JSON string values of secret-bearing keys.
-    {R"re((")re" TC_SECRET_KEYS R"re("\s*:\s*\[?\s*")(?:[^"\\]|\\.)*("))re", true, true},
+    // JSON string values of secret-bearing keys. A JSON string holds no line break: a value cut short
+    // (a shortened body) is masked to its line's end, and the next line is read from its start.
+    {R"re((")re" TC_SECRET_KEYS R"re("\s*:\s*\[?\s*")(?:[^"\\\r\n]|\\.)*("|\r|(?m:$)))re", true, true},
     // The same inside a JSON string that quotes a JSON document (an echoed body): every quote and
     // backslash of the inner document escaped once more (\" ends the value, \\\" is a quote in it).
-    {R"re((\\")re" TC_SECRET_KEYS R"re(\\"\s*:\s*\\")(?:[^"\\]|\\\\\\\\|\\\\\\"|\\\\[^"\\])*(\\"))re", true, true},
+    {R"re((\\")re" TC_SECRET_KEYS R"re(\\"\s*:\s*\\")(?:[^"\\\r\n]|\\\\\\\\|\\\\\\"|\\\\[^"\\\r\n])*(\\"|\r|(?m:$)))re", true, true},
 };
 #undef TC_SECRET_KEYS
 

@@ -209,6 +209,26 @@ TEST(Redact, JsonSecretFields) {
   EXPECT_EQ(r.apply(R"({"token_type":"Bearer","expires_in":900})"), R"({"token_type":"Bearer","expires_in":900})");
 }
 
+// A value cut short (a body shown to a limit) is masked to its line's end, and what follows on the
+// next lines is read on its own: a JSON string holds no line break, so no match spans two lines.
+TEST(Redact, AJsonSecretValueCutShortIsMaskedToItsLinesEnd) {
+  Redactor r;
+  EXPECT_EQ(r.apply("> {\"user\":\"ada\",\"password\":\"hunter2-cut\n> \u2026 (40 more bytes)\n< {\"id\":\"x\"}"),
+            "> {\"user\":\"ada\",\"password\":\"" + std::string(kRedacted) + "\n> \u2026 (40 more bytes)\n< {\"id\":\"x\"}");
+  EXPECT_EQ(r.apply("{\"token\": \"cut-at-the-end"), "{\"token\": \"" + std::string(kRedacted));
+  // Inside a quoted JSON document too.
+  EXPECT_EQ(r.apply("{\"body\":\"{\\\"password\\\":\\\"pw-cut\n"), "{\"body\":\"{\\\"password\\\":\\\"" + std::string(kRedacted) + "\n");
+}
+
+// Each header line is read from its start, whatever the line before it ended with.
+TEST(Redact, ACookieLineRightAfterACredentialLineIsMasked) {
+  Redactor r;
+  const std::string out = r.apply("> Authorization: Bearer opaque-token-123456\n> Cookie: sid=opaque-sid-77\n> X: 1\n");
+  EXPECT_EQ(out.find("opaque-token-123456"), std::string::npos) << out;
+  EXPECT_EQ(out.find("opaque-sid-77"), std::string::npos) << out;
+  EXPECT_NE(out.find("> X: 1"), std::string::npos) << out;
+}
+
 // A registered secret given back escaped, encoded or quoted by a server or a log.
 TEST(Redact, RegisteredSecretsInTheirJsonUrlAndBase64Forms) {
   Redactor r;
