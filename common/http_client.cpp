@@ -21,8 +21,9 @@ namespace {
 // once, in this list: `curl_NAME` is the table's NAME.
 #define TC_CURL_FUNCTIONS(X)                                                                        \
   X(global_init) X(easy_init) X(easy_cleanup) X(easy_reset) X(easy_setopt) X(easy_getinfo)          \
-  X(easy_perform) X(easy_strerror) X(slist_append) X(slist_free_all) X(url) X(url_set) X(url_get) \
-  X(url_cleanup) X(free)
+  X(easy_strerror) X(slist_append) X(slist_free_all) X(url) X(url_set) X(url_get) \
+  X(url_cleanup) X(free) X(multi_init) X(multi_cleanup) X(multi_add_handle) X(multi_remove_handle)      \
+  X(multi_perform) X(multi_poll) X(multi_info_read)
 
 struct Curl {
 #define TC_CURL_FIELD(name) decltype(&curl_##name) name = nullptr;
@@ -204,7 +205,42 @@ std::string url_host(const std::string& url) {
 struct HttpClient::Impl {
   TlsOptions tls;
   CURL* easy = nullptr;
+  CURLM* multi = nullptr;  // drives `easy`, and keeps its connections
 };
+
+namespace {
+// `h` transferred on `multi` as curl_easy_perform would (it drives a multi handle of its own the same
+// way), with `while_waiting` run once after the request went out and before its answer is read (not
+// when the exchange ends first).
+CURLcode perform(const Curl& api, CURLM* multi, CURL* h, const std::function<void()>& while_waiting) {
+  if (api.multi_add_handle(multi, h) != CURLM_OK) return CURLE_FAILED_INIT;
+  struct Detach {
+    const Curl& api;
+    CURLM* multi;
+    CURL* h;
+    ~Detach() { api.multi_remove_handle(multi, h); }
+  } detach{api, multi, h};
+  bool waited = !while_waiting;
+  for (int running = 1;;) {
+    if (api.multi_perform(multi, &running) != CURLM_OK) return CURLE_FAILED_INIT;
+    if (running == 0) break;
+    long sent = 0;  // the request's bytes written: none while the connection is still being made
+    if (!waited && api.easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0) {
+      waited = true;
+      while_waiting();
+      continue;  // the answer may be in already: read it before sleeping
+    }
+    // libcurl's own timeouts (CURLOPT_TIMEOUT_MS) are checked at every perform; a poll wakes at
+    // least once a second for them, as curl_easy_perform's does.
+    if (api.multi_poll(multi, nullptr, 0, 1000, nullptr) != CURLM_OK) return CURLE_FAILED_INIT;
+  }
+  CURLcode rc = CURLE_FAILED_INIT;
+  int left = 0;
+  while (CURLMsg* m = api.multi_info_read(multi, &left))
+    if (m->msg == CURLMSG_DONE && m->easy_handle == h) rc = m->data.result;
+  return rc;
+}
+}  // namespace
 
 Result<Unit> http_global_init() {
   const Curl& api = curl_library();
@@ -215,18 +251,23 @@ Result<Unit> http_global_init() {
 HttpClient::HttpClient(TlsOptions tls) : impl_(std::make_unique<Impl>()) {
   const Curl& api = curl_library();
   impl_->tls = std::move(tls);
-  if (api.usable()) impl_->easy = api.easy_init();
+  if (!api.usable()) return;
+  impl_->easy = api.easy_init();
+  impl_->multi = api.multi_init();
 }
 
 HttpClient::~HttpClient() {
-  if (impl_ && impl_->easy) curl_library().easy_cleanup(impl_->easy);
+  if (!impl_) return;
+  if (impl_->easy) curl_library().easy_cleanup(impl_->easy);
+  if (impl_->multi) curl_library().multi_cleanup(impl_->multi);
 }
 
-Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
+Result<HttpResponse> HttpClient::send(const HttpRequest& request, const std::function<void()>& while_waiting) {
   const std::string what = request.method + " " + request.url;
   const Curl& api = curl_library();
   CURL* h = impl_->easy;
-  if (!h) return environment_error("", what + ": " + (api.usable() ? "cannot create a libcurl handle" : api.error));
+  if (!h || !impl_->multi)
+    return environment_error("", what + ": " + (api.usable() ? "cannot create a libcurl handle" : api.error));
   if (!allowed_scheme(request.url))
     return environment_error("", what + ": unsupported URL scheme (only http:// and https:// are allowed)");
   // Reset clears the previous request's options but keeps the connection cache (keep-alive).
@@ -320,7 +361,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   if (routes) api.easy_setopt(h, CURLOPT_CONNECT_TO, routes);
 
   load_cookies(h, request.cookies);
-  CURLcode rc = api.easy_perform(h);
+  CURLcode rc = perform(api, impl_->multi, h, while_waiting);
   store_cookies(h, request.cookies);
   if (rc != CURLE_OK) {
     std::string message = errbuf[0] ? std::string(errbuf) : std::string(api.easy_strerror(rc));

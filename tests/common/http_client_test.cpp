@@ -283,6 +283,48 @@ TEST_F(HttpClientTest, ReusesTheConnection) {
   EXPECT_EQ(server.accepts(), 1);
 }
 
+// The work given to do while the answer is awaited runs once, after the request reached the server
+// and before the answer is read: here the server answers only once that work let it.
+TEST_F(HttpClientTest, WorkWhileWaitingRunsOnceBetweenTheRequestAndItsAnswer) {
+  std::atomic<bool> go{false};
+  TestServer server([&](const Seen& seen) {
+    if (seen.target == "/two") {  // answered late enough that the client waits for it
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      return response(200, "OK", {}, "two");
+    }
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!go && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return response(200, "OK", {}, go ? "after the work" : "without it");
+  });
+  HttpClient client;
+  HttpRequest req;
+  req.url = server.url("/one");
+  int calls = 0;
+  std::vector<std::size_t> seen_in_work;  // how many requests the server had seen, at each call
+  auto work = [&](std::size_t requests) {
+    return [&, requests] {
+      ++calls;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (server.seen().size() < requests && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      seen_in_work.push_back(server.seen().size());
+      go = true;
+    };
+  };
+  auto res = client.send(req, work(1));
+  ASSERT_TRUE(res.ok()) << res.error().to_string();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(res->body, "after the work");
+  // The same connection serves the next requests, with work or without; the work again starts once
+  // its own request is out.
+  req.url = server.url("/two");
+  ASSERT_TRUE(client.send(req).ok());
+  ASSERT_TRUE(client.send(req, work(3)).ok());
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(seen_in_work, (std::vector<std::size_t>{1, 3}));
+  EXPECT_EQ(server.accepts(), 1);
+}
+
 TEST_F(HttpClientTest, RedirectsFollowedOnlyWhenAsked) {
   TestServer server([](const Seen& s) {
     if (s.target == "/start") return response(302, "Found", {"Location: /final", "X-Hop: first"}, "");
