@@ -32,15 +32,27 @@ void append_body(std::string& out, std::string_view prefix, const std::string& b
   }
   if (body.size() > limit) append_all(out, prefix, " … (", std::to_string(body.size() - limit), " more bytes)\n");
 }
+
+// `text` with bytes that are not UTF-8 shown as \xNN (most texts have none: no copy), redacted.
+std::string shown_redacted(std::string text) {
+  if (!is_utf8(text)) text = escape_non_utf8(text);
+  return global_redactor().apply(text);
+}
 }  // namespace
 
-std::string format_transcript(const HttpRequest& request, const HttpResponse* response, std::size_t body_limit) {
+RequestText format_request_text(const HttpRequest& request, std::size_t body_limit) {
   std::string out;
-  out.reserve(512 + std::min(request.body.size(), body_limit) +
-              (response ? std::min(response->body.size(), body_limit) : 0));  // what is shown of each body
+  out.reserve(256 + std::min(request.body.size(), body_limit));  // what is shown of the body
   append_all(out, "> ", request.method, " ", request.url, " HTTP/1.1\n");
   append_headers(out, "> ", request.headers);
   append_body(out, ">", request.body, body_limit);
+  const std::size_t generation = global_redactor().generation();
+  return {shown_redacted(std::move(out)), generation};
+}
+
+std::string format_transcript(const RequestText& request, const HttpResponse* response, std::size_t body_limit) {
+  std::string out;
+  out.reserve(256 + (response ? std::min(response->body.size(), body_limit) : 0));  // what is shown of the body
   if (response) {
     // The redirects followed, each answer then the request that followed it (the same headers, and
     // the jar's cookies for its host).
@@ -58,10 +70,14 @@ std::string format_transcript(const HttpRequest& request, const HttpResponse* re
   } else {
     out += "< (no response)\n";
   }
-  if (!out.empty() && out.back() == '\n') out.pop_back();
-  // Bytes that are not UTF-8 shown as \xNN (most transcripts have none: no copy).
-  if (!is_utf8(out)) out = escape_non_utf8(out);
-  return global_redactor().apply(out);
+  out.pop_back();  // the last line's end
+  const std::size_t generation = global_redactor().generation();
+  std::string text = request.redacted_at == generation ? request.text : global_redactor().apply(request.text);
+  return text + shown_redacted(std::move(out));
+}
+
+std::string format_transcript(const HttpRequest& request, const HttpResponse* response, std::size_t body_limit) {
+  return format_transcript(format_request_text(request, body_limit), response, body_limit);
 }
 
 }  // namespace tc

@@ -12,4 +12,16 @@ namespace tc {
 std::string format_transcript(const HttpRequest& request, const HttpResponse* response,
                               std::size_t body_limit = kEvidenceLimit);
 
+// The same in two parts, so that the request's can be made while its answer is awaited. Each part is
+// redacted alone, which masks what the whole would: the answer's part starts with its status line,
+// and no secret the redactor masks goes on from one line into a status line.
+struct RequestText {
+  std::string text;         // the request's lines, redacted
+  std::size_t redacted_at;  // the redactor's generation then (Redactor::generation)
+};
+RequestText format_request_text(const HttpRequest& request, std::size_t body_limit = kEvidenceLimit);
+// The transcript of `request` (its part redacted again when a secret came since) and `response`.
+std::string format_transcript(const RequestText& request, const HttpResponse* response,
+                              std::size_t body_limit = kEvidenceLimit);
+
 }  // namespace tc

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/redact.h"
+
 #include <cstdio>
 #include <limits>
 #include <string>
@@ -50,6 +52,45 @@ TEST(Transcript, RequestThenAnswer) {
             "< HTTP/1.1 201  (1.5 ms)\n< Content-Type: application/json\n<\n< {}");
   EXPECT_EQ(format_transcript(request, nullptr),
             "> POST http://127.0.0.1:1/items HTTP/1.1\n> Accept: application/json\n>\n> a=1\n< (no response)");
+}
+
+// The request's part made ahead (while its answer is awaited) gives the same transcript; a secret
+// learnt between the parts is masked in the request's part too.
+TEST(Transcript, TheRequestsPartMadeAheadGivesTheSameTranscriptAndLaterSecretsAreMasked) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = "http://127.0.0.1:1/login";
+  request.headers.add("Authorization", "Bearer opaque-credential-8817");
+  request.headers.add("Cookie", "sid=opaque-sid-5521");
+  request.body = "user=ada&note=ahead-secret-value-3391";
+  HttpResponse response;
+  response.status = 200;
+  response.headers.add("Content-Type", "application/json");
+  response.body = R"({"access_token":"opaque-access-7730","note":"ahead-secret-value-3391"})";
+  const RequestText ahead = format_request_text(request);
+  EXPECT_EQ(format_transcript(ahead, &response), format_transcript(request, &response));
+  for (const char* secret : {"opaque-credential-8817", "opaque-sid-5521", "opaque-access-7730"})
+    EXPECT_EQ(format_transcript(ahead, &response).find(secret), std::string::npos) << secret;
+  global_redactor().add_secret("ahead-secret-value-3391");
+  const std::string t = format_transcript(ahead, &response);
+  EXPECT_EQ(t.find("ahead-secret-value-3391"), std::string::npos) << t;
+  EXPECT_EQ(t, format_transcript(request, &response));
+}
+
+// A body shown only to a limit can end inside a secret's value: what is shown of it is masked.
+TEST(Transcript, ASecretValueCutByTheBodyLimitIsMasked) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = "http://127.0.0.1:1/login";
+  request.body = R"({"user":"ada","password":"cut-short-hunter2-and-more"})";
+  HttpResponse response;
+  response.status = 400;
+  response.body = R"({"error":"invalid"})";
+  const std::size_t limit = request.body.find("hunter2");
+  const std::string t = format_transcript(request, &response, limit);
+  EXPECT_EQ(t.find("cut-short"), std::string::npos) << t;
+  EXPECT_NE(t.find("< HTTP/1.1 400"), std::string::npos) << t;
+  EXPECT_NE(t.find(R"({"error":"invalid"})"), std::string::npos) << t;
 }
 
 }  // namespace
