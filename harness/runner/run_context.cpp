@@ -118,16 +118,18 @@ void RunContext::pace() {
   std::this_thread::sleep_until(slot);
 }
 
-Result<HttpResponse> RunContext::send(const HttpRequest& request, const std::function<bool()>& asks_for_it) {
+Result<HttpResponse> RunContext::send(const HttpRequest& request, const std::function<bool()>& asks_for_it,
+                                      const std::function<void()>& while_waiting) {
   const json* too_many = root_.lookup("contract.status.too_many_requests");
   const json* retry_after = root_.lookup("contract.headers.retry_after");
   long waited_s = 0;
-  for (;;) {
+  for (bool first = true;; first = false) {
     if (auto late = deadline_error()) return *late;
     pace();
     requests_sent_.fetch_add(1, std::memory_order_relaxed);
     if (observer_) observer_(request);
-    auto response = client_with(component_for(request)).send(request);
+    static const std::function<void()> kNothing;
+    auto response = client_with(component_for(request)).send(request, first ? while_waiting : kNothing);
     if (!response || !too_many || !retry_after || !retry_after->is_string() || response->status != *too_many ||
         (asks_for_it && asks_for_it()))
       return response;

@@ -55,7 +55,10 @@ class RunContext {
   // answer with Retry-After (seconds) sent again after that delay while the waits stay within
   // max_retry_wait_s — then the answer stands; it stands at once when `asks_for_it` (called only
   // then) says the caller asked for that answer. Transport errors are returned as the client gives them.
-  Result<HttpResponse> send(const HttpRequest& request, const std::function<bool()>& asks_for_it = {});
+  // `while_waiting` runs once, while the first answer is awaited (HttpClient::send): work of the
+  // caller's that does not need the answer; it must not send.
+  Result<HttpResponse> send(const HttpRequest& request, const std::function<bool()>& asks_for_it = {},
+                            const std::function<void()>& while_waiting = {});
   // Requests sent so far through send(), retries after 429 included.
   long requests_sent() const { return requests_sent_.load(std::memory_order_relaxed); }
   // GET `url` and parse its JSON body; successful answers are cached for the run. Errors: a

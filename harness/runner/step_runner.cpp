@@ -9,6 +9,7 @@
 #include "harness/runner/capture.h"
 #include "harness/runner/expectation.h"
 #include "harness/runner/transcript.h"
+#include "harness/template/expression.h"
 
 namespace tc {
 
@@ -137,6 +138,42 @@ bool expects_too_many(const StepSpec& step, const Scope& scope, const TemplateCo
   return false;
 }
 
+// `captures` with their expressions and sources rendered: they may be templates
+// ("header:{{contract.headers.location}}").
+Result<std::vector<CaptureSpec>> render_captures(const std::vector<CaptureSpec>& captures, const Scope& scope,
+                                                 const TemplateContext& ctx) {
+  std::vector<CaptureSpec> out = captures;
+  for (auto& cap : out) {
+    auto expr = render_text(cap.expr, scope, cap.loc, ctx);
+    if (!expr) return expr.error();
+    auto from = render_text(cap.from, scope, cap.loc, ctx);
+    if (!from) return from.error();
+    cap.expr = std::move(*expr);
+    cap.from = std::move(*from);
+  }
+  return out;
+}
+
+// Whether a template of `node` (a key or a string) may read a variable one of `captures` sets: it
+// names one somewhere in its text. Cheap and never wrong the unsafe way (a name inside a longer one
+// only defers the render).
+bool may_read(const json& node, const std::vector<CaptureSpec>& captures) {
+  auto text_may = [&](const std::string& text) {
+    if (!tmpl::has_template(text)) return false;
+    for (const auto& c : captures)
+      if (text.find(c.name) != std::string::npos) return true;
+    return false;
+  };
+  if (node.is_string()) return text_may(node.get_ref<const std::string&>());
+  if (node.is_object())
+    for (auto it = node.begin(); it != node.end(); ++it)
+      if (text_may(it.key()) || may_read(*it, captures)) return true;
+  if (node.is_array())
+    for (const auto& v : node)
+      if (may_read(v, captures)) return true;
+  return false;
+}
+
 }  // namespace
 
 Result<Unit> render_vars(const json& vars, Scope& scope, const Loc& loc, const TemplateContext& ctx) {
@@ -196,13 +233,50 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   result.url = req->url;
   req->cookies = jar;
 
+  // Expectations read the profile as the answering component spells it (profile `components`).
+  const Component* answering = run.component_for(*req);
+  Scope spelled(&scope);
+  spelled.refer("contract", run.contract_for(answering ? answering->name : ""));
+  auto render_spec = [&](const ExpectationSpec& exp, const TemplateContext& with) -> Result<json> {
+    return expectation_spelling(exp.kind) == Spelling::item_component
+               ? render_per_component(exp.spec, spelled, run, exp.loc, with)
+               : render(exp.spec, spelled, exp.loc, with);
+  };
+
+  // What needs no answer is done while it is awaited (HttpClient::send): the request's part of the
+  // transcript, the captures' templates, and each spec that reads none of this step's captures (set
+  // once the answer is in). A template that fetches waits for the answer (the client is busy), and
+  // all of it is done after when the exchange ended before it could wait.
+  std::optional<RequestText> request_text;
+  std::optional<Result<std::vector<CaptureSpec>>> captures;
+  std::vector<std::optional<Result<json>>> specs(step.expectations.size());
+  bool fetched = false;
+  const TemplateContext no_fetch{[&fetched](const std::string&) -> Result<json> {
+    fetched = true;
+    return input_error({}, "no fetch while an answer is awaited");
+  }};
+  auto ahead = [&] {
+    request_text = format_request_text(*req);
+    fetched = false;
+    auto rendered = render_captures(step.captures, scope, no_fetch);
+    if (!fetched) captures = std::move(rendered);
+    for (std::size_t i = 0; i < step.expectations.size(); ++i) {
+      const ExpectationSpec& exp = step.expectations[i];
+      if (!holds_template(exp.spec) || may_read(exp.spec, step.captures)) continue;
+      fetched = false;
+      auto spec = render_spec(exp, no_fetch);
+      if (!fetched) specs[i] = std::move(spec);
+    }
+  };
+
   // A repeated step counts its sends (a budget spent send by send): a 429 among them is its answer,
   // not one to wait out and send again.
-  auto response = run.send(*req, [&] { return !step.repeat.is_null() || expects_too_many(step, scope, ctx); });
+  auto response = run.send(*req, [&] { return !step.repeat.is_null() || expects_too_many(step, scope, ctx); }, ahead);
   if (!response && run.deadline_error()) {  // the run's deadline: passed before, or while it waited
     result.error = response.error();
     return result;
   }
+  if (!request_text) request_text = format_request_text(*req);
   if (!response) {
     Error e = response.error();
     const Component* c = run.component_for(*req);
@@ -211,7 +285,7 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
     e.kind = ErrorKind::environment;
     run.record_environment_error(e);
     result.error = e;
-    result.transcript = format_transcript(*req, nullptr);
+    result.transcript = format_transcript(*request_text, nullptr);
     return result;
   }
   // Cookie values are secrets of the run before anything reports them (common/cookie_jar.h).
@@ -220,38 +294,25 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   result.status = response->status;
   result.elapsed_ms = response->elapsed_ms;
   result.transcript_redacted_at = global_redactor().generation();
-  result.transcript = format_transcript(*req, &*response);
+  result.transcript = format_transcript(*request_text, &*response);
 
-  // A capture's expression and source may be templates ("header:{{contract.headers.location}}").
-  std::vector<CaptureSpec> captures = step.captures;
-  for (auto& cap : captures) {
-    auto expr = render_text(cap.expr, scope, cap.loc, ctx);
-    auto from = render_text(cap.from, scope, cap.loc, ctx);
-    if (!expr || !from) {
-      result.error = expr ? from.error() : expr.error();
-      return result;
-    }
-    cap.expr = *expr;
-    cap.from = *from;
+  if (!captures) captures = render_captures(step.captures, scope, ctx);
+  if (!*captures) {
+    result.error = captures->error();
+    return result;
   }
-  result.outcomes = apply_captures(captures, *response, scenario_scope, jar);
+  result.outcomes = apply_captures(**captures, *response, scenario_scope, jar);
   result.outcomes.reserve(result.outcomes.size() + 4 * step.expectations.size());  // a few outcomes each
-  // Expectations read the profile as the answering component spells it (profile `components`).
-  const Component* answering = run.component_for(*req);
-  Scope spelled(&scope);
-  spelled.refer("contract", run.contract_for(answering ? answering->name : ""));
-  for (const auto& exp : step.expectations) {
+  for (std::size_t i = 0; i < step.expectations.size(); ++i) {
+    const ExpectationSpec& exp = step.expectations[i];
     // A spec without templates is read where the step holds it.
-    std::optional<Result<json>> rendered;
-    if (holds_template(exp.spec))
-      rendered = expectation_spelling(exp.kind) == Spelling::item_component
-                     ? render_per_component(exp.spec, spelled, run, exp.loc, ctx)
-                     : render(exp.spec, spelled, exp.loc, ctx);
-    if (rendered && !*rendered) {
-      result.outcomes.push_back(failed_outcome(exp.kind, "(spec)", "a spec that renders", rendered->error().to_string()));
+    std::optional<Result<json>>& spec_rendered = specs[i];
+    if (!spec_rendered && holds_template(exp.spec)) spec_rendered = render_spec(exp, ctx);
+    if (spec_rendered && !*spec_rendered) {
+      result.outcomes.push_back(failed_outcome(exp.kind, "(spec)", "a spec that renders", spec_rendered->error().to_string()));
       continue;
     }
-    const json& spec = rendered ? **rendered : exp.spec;
+    const json& spec = spec_rendered ? **spec_rendered : exp.spec;
     const Evaluator* evaluate = find_expectation_evaluator(exp.kind);
     if (!evaluate) {
       result.outcomes.push_back(failed_outcome(exp.kind, "", "a registered expectation kind", "unknown kind"));

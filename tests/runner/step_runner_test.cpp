@@ -2,6 +2,8 @@
 #include <fstream>
 #include <regex>
 
+#include "common/crypto.h"
+#include "common/jwt.h"
 #include "runner_fixture.h"
 
 namespace tc {
@@ -128,6 +130,32 @@ TEST(StepRunner, TranscriptShowsTheExchangeWithSecretsRedacted) {
   EXPECT_NE(r.transcript.find("< X-Reply: yes"), std::string::npos) << r.transcript;
   EXPECT_NE(r.transcript.find("teapot"), std::string::npos) << r.transcript;
   EXPECT_EQ(r.transcript.find("abcdefghijklmnopqrstuvwxyz0123456789"), std::string::npos) << r.transcript;
+}
+
+// A spec is rendered while the answer is awaited only when it reads none of this step's captures,
+// and a template that fetches waits for the answer: each sees what it would after the answer.
+TEST(StepRunner, SpecsReadingThisStepsCapturesOrFetchingAreRenderedAfterTheAnswer) {
+  const RsaKey key = RsaKey::generate(2048);
+  const std::string token = sign_jwt_rs256(key, "k1", json{{"sub", "ada"}});
+  const std::string jwks = json{{"keys", json::array({key.public_jwk("k1")})}}.dump();
+  const std::string crafted = craft_hs256_with_key(decode_jwt(token)->payload, *jwk_to_pem(key.public_jwk("k1")));
+  TestServer server([&](const stub::Request& r) {
+    if (r.path == "/jwks") return respond(200, jwks);
+    Headers h;
+    h.add("X-Crafted", crafted);
+    return respond(200, json{{"id", "item-4471"}, {"echo", "item-4471-seen"}}.dump(), h);
+  });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  scope.set("tok", token);
+  scope.set("jwks_url", server.url() + "/jwks");
+  StepSpec s = step("after", "{{api}}/items",
+                    {expect("json", json::array({{{"pointer", "/echo"}, {"equals", "{{seen}}-seen"}}})),
+                     expect("headers", {{"X-Crafted", "{{token_hs256_public(tok, jwks_url)}}"}})});
+  s.captures = {CaptureSpec{"seen", CaptureSpec::Source::json, "/id", "", std::nullopt, loc_at(12)}};
+  const auto r = run_step(s, scope, *run);
+  EXPECT_FALSE(r.failed()) << failures(r);
+  EXPECT_EQ(r.outcomes.size(), 3u) << failures(r);  // the capture and two checks
 }
 
 TEST(StepRunner, EveryExpectationIsEvaluatedNotJustTheFirstFailure) {
