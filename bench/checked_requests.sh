@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The same 150 checked GETs against one loopback target (nginx answering a fixed JSON document),
-# through tenantcheck, raw curl (no checks), Newman and Step CI, measured in one run, interleaved,
-# and their wall-time ratios. Each tool checks what the others check: status 200, the Content-Type
+# through tenantcheck, raw curl (no checks), Newman and Step CI, measured in one run, interleaved
+# (each round in a rotated order), and their wall-time ratios. Each tool checks what the others check: status 200, the Content-Type
 # header and two JSON fields. Newman and Step CI are pinned by bench/peers/package-lock.json and
 # installed here (npm ci). Then tenantcheck and curl again with the placement fixed (taskset). Usage:
 # bench/checked_requests.sh [repetitions=5]
@@ -113,7 +113,11 @@ now() { date +%s.%N; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A times
 for r in $(seq 1 "$reps"); do
-  for t in "${tools[@]}"; do
+  # Each round starts one tool later, so that every tool follows each other one as often: a run
+  # right after a Node peer is often slower on this machine, and the same tool always there would
+  # carry it alone.
+  for k in "${!tools[@]}"; do
+    t=${tools[$(((r - 1 + k) % ${#tools[@]}))]}
     s=$(now); "run_$t" > /dev/null 2>&1; e=$(now)
     times[$t]+="$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.4f ", e - s }')"
   done
@@ -121,7 +125,7 @@ done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A med
 for t in "${tools[@]}"; do med[$t]=$(echo "${times[$t]}" | median); done
-echo "$n checked GETs against nginx on loopback, median of $reps interleaved runs (wall, s)"
+echo "$n checked GETs against nginx on loopback, median of $reps interleaved runs, order rotated (wall, s)"
 echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
 for t in "${tools[@]}"; do printf "  %-12s %8.3f   (%s)\n" "$t" "${med[$t]}" "${times[$t]% }"; done
 awk -v t="${med[tenantcheck]}" -v c="${med[curl]}" -v nw="${med[newman]}" -v s="${med[stepci]}" 'BEGIN {
