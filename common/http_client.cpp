@@ -227,8 +227,7 @@ CURLcode perform(const Curl& api, CURLM* multi, CURL* h, const std::function<voi
     long sent = 0;  // the request's bytes written: none while the connection is still being made
     if (!waited && api.easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0) {
       waited = true;
-      while_waiting();
-      continue;  // the answer may be in already: read it before sleeping
+      while_waiting();  // an answer that came meanwhile ends the poll below at once
     }
     // libcurl's own timeouts (CURLOPT_TIMEOUT_MS) are checked at every perform; a poll wakes at
     // least once a second for them, as curl_easy_perform's does.
