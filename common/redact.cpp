@@ -47,11 +47,12 @@ constexpr Pattern kPatterns[] = {
     // Form and query fields.
     {R"re((\b(?i:password|client_secret|refresh_token|access_token|code_verifier|token|id_token|assertion)=)[^&\s"']+)re", true, false},
     // JSON string values of secret-bearing keys. A JSON string holds no line break: a value cut short
-    // (a shortened body) is masked to its line's end, and the next line is read from its start.
-    {R"re((")re" TC_SECRET_KEYS R"re("\s*:\s*\[?\s*")(?:[^"\\\r\n]|\\.)*("|\r|(?m:$)))re", true, true},
+    // (a shortened body), even just after a backslash, is masked to its line's end, and the next
+    // line is read from its start.
+    {R"re((")re" TC_SECRET_KEYS R"re("\s*:\s*\[?\s*")(?:[^"\\\r\n]|\\.)*\\?("|\r|(?m:$)))re", true, true},
     // The same inside a JSON string that quotes a JSON document (an echoed body): every quote and
     // backslash of the inner document escaped once more (\" ends the value, \\\" is a quote in it).
-    {R"re((\\")re" TC_SECRET_KEYS R"re(\\"\s*:\s*\\")(?:[^"\\\r\n]|\\\\\\\\|\\\\\\"|\\\\[^"\\\r\n])*(\\"|\r|(?m:$)))re", true, true},
+    {R"re((\\")re" TC_SECRET_KEYS R"re(\\"\s*:\s*\\")(?:[^"\\\r\n]|\\\\\\\\|\\\\\\"|\\\\[^"\\\r\n])*\\{0,3}(\\"|\r|(?m:$)))re", true, true},
 };
 #undef TC_SECRET_KEYS
 

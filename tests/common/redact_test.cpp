@@ -216,8 +216,11 @@ TEST(Redact, AJsonSecretValueCutShortIsMaskedToItsLinesEnd) {
   EXPECT_EQ(r.apply("> {\"user\":\"ada\",\"password\":\"hunter2-cut\n> \u2026 (40 more bytes)\n< {\"id\":\"x\"}"),
             "> {\"user\":\"ada\",\"password\":\"" + std::string(kRedacted) + "\n> \u2026 (40 more bytes)\n< {\"id\":\"x\"}");
   EXPECT_EQ(r.apply("{\"token\": \"cut-at-the-end"), "{\"token\": \"" + std::string(kRedacted));
+  // Cut just after a backslash (an escape cut in two).
+  EXPECT_EQ(r.apply("{\"password\":\"hunt\\\n< x"), "{\"password\":\"" + std::string(kRedacted) + "\n< x");
   // Inside a quoted JSON document too.
   EXPECT_EQ(r.apply("{\"body\":\"{\\\"password\\\":\\\"pw-cut\n"), "{\"body\":\"{\\\"password\\\":\\\"" + std::string(kRedacted) + "\n");
+  EXPECT_EQ(r.apply("{\"body\":\"{\\\"password\\\":\\\"pw-cut\\\\\n"), "{\"body\":\"{\\\"password\\\":\\\"" + std::string(kRedacted) + "\n");
 }
 
 // Each header line is read from its start, whatever the line before it ended with.
