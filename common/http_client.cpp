@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <exception>
 #include <string_view>
 #include <type_traits>
 
@@ -209,11 +210,23 @@ struct HttpClient::Impl {
 };
 
 namespace {
+// libcurl's error for a multi handle's: its code says why in the caller's message.
+CURLcode easy_code(CURLMcode mc) {
+  switch (mc) {
+    case CURLM_OUT_OF_MEMORY: return CURLE_OUT_OF_MEMORY;
+    case CURLM_BAD_HANDLE:
+    case CURLM_BAD_EASY_HANDLE: return CURLE_BAD_FUNCTION_ARGUMENT;
+    default: return CURLE_FAILED_INIT;
+  }
+}
+
 // `h` transferred on `multi` as curl_easy_perform would (it drives a multi handle of its own the same
-// way), with `while_waiting` run once after the request went out and before its answer is read (not
-// when the exchange ends first).
-CURLcode perform(const Curl& api, CURLM* multi, CURL* h, const std::function<void()>& while_waiting) {
-  if (api.multi_add_handle(multi, h) != CURLM_OK) return CURLE_FAILED_INIT;
+// way), with `while_waiting` run once when the whole request has gone out (`body_size` bytes of body
+// after its head) and before its answer is read; not when the exchange ends first. What it throws
+// is kept in `thrown` while the exchange goes on to its end (the jar is updated after it as always).
+CURLcode perform(const Curl& api, CURLM* multi, CURL* h, std::size_t body_size, const std::function<void()>& while_waiting,
+                 std::exception_ptr& thrown) {
+  if (CURLMcode mc = api.multi_add_handle(multi, h); mc != CURLM_OK) return easy_code(mc);
   struct Detach {
     const Curl& api;
     CURLM* multi;
@@ -222,16 +235,22 @@ CURLcode perform(const Curl& api, CURLM* multi, CURL* h, const std::function<voi
   } detach{api, multi, h};
   bool waited = !while_waiting;
   for (int running = 1;;) {
-    if (api.multi_perform(multi, &running) != CURLM_OK) return CURLE_FAILED_INIT;
+    if (CURLMcode mc = api.multi_perform(multi, &running); mc != CURLM_OK) return easy_code(mc);
     if (running == 0) break;
-    long sent = 0;  // the request's bytes written: none while the connection is still being made
-    if (!waited && api.easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0) {
+    long head = 0;        // the request's head written: none while the connection is being made
+    curl_off_t body = 0;  // and how much of its body
+    if (!waited && api.easy_getinfo(h, CURLINFO_REQUEST_SIZE, &head) == CURLE_OK && head > 0 &&
+        api.easy_getinfo(h, CURLINFO_SIZE_UPLOAD_T, &body) == CURLE_OK && static_cast<std::size_t>(body) >= body_size) {
       waited = true;
-      while_waiting();  // an answer that came meanwhile ends the poll below at once
+      try {
+        while_waiting();  // an answer that came meanwhile ends the poll below at once
+      } catch (...) {
+        thrown = std::current_exception();
+      }
     }
     // libcurl's own timeouts (CURLOPT_TIMEOUT_MS) are checked at every perform; a poll wakes at
     // least once a second for them, as curl_easy_perform's does.
-    if (api.multi_poll(multi, nullptr, 0, 1000, nullptr) != CURLM_OK) return CURLE_FAILED_INIT;
+    if (CURLMcode mc = api.multi_poll(multi, nullptr, 0, 1000, nullptr); mc != CURLM_OK) return easy_code(mc);
   }
   CURLcode rc = CURLE_FAILED_INIT;
   int left = 0;
@@ -360,8 +379,10 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const std::fun
   if (routes) api.easy_setopt(h, CURLOPT_CONNECT_TO, routes);
 
   load_cookies(h, request.cookies);
-  CURLcode rc = perform(api, impl_->multi, h, while_waiting);
+  std::exception_ptr thrown;
+  CURLcode rc = perform(api, impl_->multi, h, request.body.size(), while_waiting, thrown);
   store_cookies(h, request.cookies);
+  if (thrown) std::rethrow_exception(thrown);
   if (rc != CURLE_OK) {
     std::string message = errbuf[0] ? std::string(errbuf) : std::string(api.easy_strerror(rc));
     char* last = nullptr;

@@ -101,10 +101,10 @@ class HttpClient {
   // response, not an error. The request's headers are sent as given (an empty value is sent empty);
   // libcurl adds no Content-Type and no "Expect: 100-continue" unless the caller sets them. A POST
   // always sends a body (Content-Length: 0 when empty). Response headers and body are the final response's.
-  // `while_waiting`, when given, runs once while the answer is awaited (after the request was handed
-  // to the connection; not when the exchange ends first): work that does not need the answer. It
-  // must not send on this client. An answer that came meanwhile is read after it, and its
-  // elapsed_ms counts up to then.
+  // `while_waiting`, when given, runs once while the answer is awaited (once the whole request has
+  // gone out; not when the exchange ends first): work that does not need the answer. It must not
+  // send on this client. An answer that came meanwhile is read after it, and its elapsed_ms counts
+  // up to then. What it throws is thrown again once the exchange has ended (the jar updated).
   Result<HttpResponse> send(const HttpRequest& request, const std::function<void()>& while_waiting = {});
 
  private:

@@ -13,8 +13,11 @@
 #include <cstdlib>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "common/cookie_jar.h"
 
 namespace tc {
 namespace {
@@ -316,12 +319,34 @@ TEST_F(HttpClientTest, WorkWhileWaitingRunsOnceBetweenTheRequestAndItsAnswer) {
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(res->body, "after the work");
   // The same connection serves the next requests, with work or without; the work again starts once
-  // its own request is out.
+  // its own request is out, its body included.
   req.url = server.url("/two");
+  req.method = "POST";
+  req.body = std::string(200000, 'b');
   ASSERT_TRUE(client.send(req).ok());
   ASSERT_TRUE(client.send(req, work(3)).ok());
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(seen_in_work, (std::vector<std::size_t>{1, 3}));
+  EXPECT_EQ(server.accepts(), 1);
+}
+
+// What the work throws comes out of send once the exchange has ended, the answer's cookies kept.
+TEST_F(HttpClientTest, WhatTheWorkThrowsIsThrownAfterTheExchangeWithTheJarUpdated) {
+  TestServer server([](const Seen&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the client waits for it
+    return response(200, "OK", {"Set-Cookie: sid=kept-after-throw; Path=/"}, "x");
+  });
+  HttpClient client;
+  CookieJar jar;
+  HttpRequest req;
+  req.url = server.url("/login");
+  req.cookies = &jar;
+  EXPECT_THROW(client.send(req, [] { throw std::runtime_error("the work failed"); }), std::runtime_error);
+  const auto cookies = jar.for_host("127.0.0.1");
+  ASSERT_EQ(cookies.size(), 1u);
+  EXPECT_EQ(cookies[0].value, "kept-after-throw");
+  // The client is usable after it, on the same connection.
+  ASSERT_TRUE(client.send(req).ok());
   EXPECT_EQ(server.accepts(), 1);
 }
 
