@@ -26,7 +26,7 @@ std::vector<Outcome> evaluate(const StepContext& c) {
 
 void register_expect_elapsed() {
   register_expectation_kind({kKind, read});
-  register_expectation_evaluator(kKind, evaluate);
+  register_expectation_evaluator(kKind, evaluate, Spelling::answering_component, Timing::read);
 }
 
 }  // namespace tc

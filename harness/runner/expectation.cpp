@@ -29,18 +29,29 @@ std::map<std::string, Spelling>& spellings() {
   static std::map<std::string, Spelling> m;
   return m;
 }
+std::map<std::string, Timing>& timings() {
+  static std::map<std::string, Timing> m;
+  return m;
+}
 }  // namespace
 
-void register_expectation_evaluator(const std::string& name, Evaluator evaluator, Spelling spelling) {
+void register_expectation_evaluator(const std::string& name, Evaluator evaluator, Spelling spelling, Timing timing) {
   std::lock_guard lock(registry_mu);
   evaluators()[name] = std::move(evaluator);
   spellings()[name] = spelling;
+  timings()[name] = timing;
 }
 
 Spelling expectation_spelling(const std::string& name) {
   std::lock_guard lock(registry_mu);
   auto it = spellings().find(name);
   return it == spellings().end() ? Spelling::answering_component : it->second;
+}
+
+Timing expectation_timing(const std::string& name) {
+  std::lock_guard lock(registry_mu);
+  auto it = timings().find(name);
+  return it == timings().end() ? Timing::not_read : it->second;
 }
 
 const Evaluator* find_expectation_evaluator(const std::string& name) {

@@ -39,10 +39,15 @@ using Evaluator = std::function<std::vector<Outcome>(const StepContext&)>;
 // step's request went to, or — for a list whose items each name a `component` (audit) — each item's.
 enum class Spelling { answering_component, item_component };
 
+// Whether a kind reads how long the answer took: a step that has one does nothing while its answer
+// is awaited (run_step), so that the time is the exchange's alone.
+enum class Timing { not_read, read };
+
 void register_expectation_evaluator(const std::string& name, Evaluator evaluator,
-                                    Spelling spelling = Spelling::answering_component);
+                                    Spelling spelling = Spelling::answering_component, Timing timing = Timing::not_read);
 const Evaluator* find_expectation_evaluator(const std::string& name);
 Spelling expectation_spelling(const std::string& name);
+Timing expectation_timing(const std::string& name);
 
 // Registers every built-in kind with the loader and here (idempotent). Call before loading.
 void register_builtin_expectations();

@@ -154,23 +154,33 @@ Result<std::vector<CaptureSpec>> render_captures(const std::vector<CaptureSpec>&
   return out;
 }
 
-// Whether a template of `node` (a key or a string) may read a variable one of `captures` sets: it
-// names one somewhere in its text. Cheap and never wrong the unsafe way (a name inside a longer one
-// only defers the render).
-bool may_read(const json& node, const std::vector<CaptureSpec>& captures) {
-  auto text_may = [&](const std::string& text) {
-    if (!tmpl::has_template(text)) return false;
-    for (const auto& c : captures)
-      if (text.find(c.name) != std::string::npos) return true;
-    return false;
-  };
-  if (node.is_string()) return text_may(node.get_ref<const std::string&>());
+// Whether `text`, a template, must wait for the answer: it names one of `captures` (set once the
+// answer is in) or the clock (`now`: its time is the answer's, and a 429 waited out comes seconds
+// later) somewhere. Cheap and never wrong the unsafe way (a name inside a longer one only defers).
+bool waits_for_answer(const std::string& text, const std::vector<CaptureSpec>& captures) {
+  if (!tmpl::has_template(text)) return false;
+  if (text.find("now") != std::string::npos) return true;
+  for (const auto& c : captures)
+    if (text.find(c.name) != std::string::npos) return true;
+  return false;
+}
+
+// The same for every template of `node`, its keys included.
+bool waits_for_answer(const json& node, const std::vector<CaptureSpec>& captures) {
+  if (node.is_string()) return waits_for_answer(node.get_ref<const std::string&>(), captures);
   if (node.is_object())
     for (auto it = node.begin(); it != node.end(); ++it)
-      if (text_may(it.key()) || may_read(*it, captures)) return true;
+      if (waits_for_answer(it.key(), captures) || waits_for_answer(*it, captures)) return true;
   if (node.is_array())
     for (const auto& v : node)
-      if (may_read(v, captures)) return true;
+      if (waits_for_answer(v, captures)) return true;
+  return false;
+}
+
+// The same for the captures' own templates (their expressions and sources).
+bool waits_for_answer(const std::vector<CaptureSpec>& captures) {
+  for (const auto& c : captures)
+    if (waits_for_answer(c.expr, {}) || waits_for_answer(c.from, {})) return true;
   return false;
 }
 
@@ -257,21 +267,29 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   }};
   auto ahead = [&] {
     request_text = format_request_text(*req);
-    fetched = false;
-    auto rendered = render_captures(step.captures, scope, no_fetch);
-    if (!fetched) captures = std::move(rendered);
+    if (!waits_for_answer(step.captures)) {
+      fetched = false;
+      auto rendered = render_captures(step.captures, scope, no_fetch);
+      if (!fetched) captures = std::move(rendered);
+    }
     for (std::size_t i = 0; i < step.expectations.size(); ++i) {
       const ExpectationSpec& exp = step.expectations[i];
-      if (!holds_template(exp.spec) || may_read(exp.spec, step.captures)) continue;
+      if (!holds_template(exp.spec) || waits_for_answer(exp.spec, step.captures)) continue;
       fetched = false;
       auto spec = render_spec(exp, no_fetch);
       if (!fetched) specs[i] = std::move(spec);
     }
   };
+  // A step that reads how long its answer took does nothing while it waits (expectation_timing).
+  const bool timed = std::any_of(step.expectations.begin(), step.expectations.end(),
+                                 [](const ExpectationSpec& e) { return expectation_timing(e.kind) == Timing::read; });
+  static const std::function<void()> kNothing;
+  global_redactor().prepare();  // a scan due is built now, not while the answer waits
 
   // A repeated step counts its sends (a budget spent send by send): a 429 among them is its answer,
   // not one to wait out and send again.
-  auto response = run.send(*req, [&] { return !step.repeat.is_null() || expects_too_many(step, scope, ctx); }, ahead);
+  const std::function<void()> work = timed ? kNothing : std::function<void()>(ahead);
+  auto response = run.send(*req, [&] { return !step.repeat.is_null() || expects_too_many(step, scope, ctx); }, work);
   if (!response && run.deadline_error()) {  // the run's deadline: passed before, or while it waited
     result.error = response.error();
     return result;
