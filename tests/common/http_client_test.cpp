@@ -341,7 +341,7 @@ TEST_F(HttpClientTest, WhatTheWorkThrowsIsThrownAfterTheExchangeWithTheJarUpdate
   HttpRequest req;
   req.url = server.url("/login");
   req.cookies = &jar;
-  EXPECT_THROW(client.send(req, [] { throw std::runtime_error("the work failed"); }), std::runtime_error);
+  EXPECT_THROW((void)client.send(req, [] { throw std::runtime_error("the work failed"); }), std::runtime_error);
   const auto cookies = jar.for_host("127.0.0.1");
   ASSERT_EQ(cookies.size(), 1u);
   EXPECT_EQ(cookies[0].value, "kept-after-throw");
