@@ -254,9 +254,9 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   };
 
   // What needs no answer is done while it is awaited (HttpClient::send): the request's part of the
-  // transcript, the captures' templates, and each spec that reads none of this step's captures (set
-  // once the answer is in). A template that fetches waits for the answer (the client is busy), and
-  // all of it is done after when the exchange ended before it could wait.
+  // transcript, the captures' templates and each spec, unless they wait for the answer (they name a
+  // capture of this step or the clock: waits_for_answer). A template that fetches waits too (the
+  // client is busy), and all of it is done after when the exchange ended before it could wait.
   std::optional<RequestText> request_text;
   std::optional<Result<std::vector<CaptureSpec>>> captures;
   std::vector<std::optional<Result<json>>> specs(step.expectations.size());
