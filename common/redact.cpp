@@ -49,10 +49,11 @@ constexpr Pattern kPatterns[] = {
     // JSON string values of secret-bearing keys. A JSON string holds no line break: a value cut short
     // (a shortened body), even just after a backslash, is masked to its line's end, and the next
     // line is read from its start.
-    {R"re((")re" TC_SECRET_KEYS R"re("\s*:\s*\[?\s*")(?:[^"\\\r\n]|\\.)*\\?("|\r|(?m:$)))re", true, true},
+    {R"re((")re" TC_SECRET_KEYS R"re("\s*:\s*\[?\s*")(?:[^"\\\r\n]|\\[^\r\n])*\\?("|\r|(?m:$)))re", true, true},
     // The same inside a JSON string that quotes a JSON document (an echoed body): every quote and
-    // backslash of the inner document escaped once more (\" ends the value, \\\" is a quote in it).
-    {R"re((\\")re" TC_SECRET_KEYS R"re(\\"\s*:\s*\\")(?:[^"\\\r\n]|\\\\\\\\|\\\\\\"|\\\\[^"\\\r\n])*\\{0,3}(\\"|\r|(?m:$)))re", true, true},
+    // backslash of the inner document escaped once more (\" ends the value, \\\" is a quote in it),
+    // and the outer document's own escapes (\/, \u00e9) taken as they come.
+    {R"re((\\")re" TC_SECRET_KEYS R"re(\\"\s*:\s*\\")(?:[^"\\\r\n]|\\\\\\\\|\\\\\\"|\\\\[^"\\\r\n]|\\[^"\\\r\n])*\\{0,3}(\\"|\r|(?m:$)))re", true, true},
 };
 #undef TC_SECRET_KEYS
 
