@@ -332,8 +332,10 @@ TEST_F(HttpClientTest, WorkWhileWaitingRunsOnceBetweenTheRequestAndItsAnswer) {
 
 // What the work throws comes out of send once the exchange has ended, the answer's cookies kept.
 TEST_F(HttpClientTest, WhatTheWorkThrowsIsThrownAfterTheExchangeWithTheJarUpdated) {
-  TestServer server([](const Seen&) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the client waits for it
+  std::atomic<bool> thrown{false};
+  TestServer server([&](const Seen&) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);  // answered after the throw
+    while (!thrown && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return response(200, "OK", {"Set-Cookie: sid=kept-after-throw; Path=/"}, "x");
   });
   HttpClient client;
@@ -341,7 +343,13 @@ TEST_F(HttpClientTest, WhatTheWorkThrowsIsThrownAfterTheExchangeWithTheJarUpdate
   HttpRequest req;
   req.url = server.url("/login");
   req.cookies = &jar;
-  EXPECT_THROW((void)client.send(req, [] { throw std::runtime_error("the work failed"); }), std::runtime_error);
+  EXPECT_THROW((void)client.send(req,
+                                 [&] {
+                                   thrown = true;
+                                   throw std::runtime_error("the work failed");
+                                 }),
+               std::runtime_error);
+  EXPECT_TRUE(thrown);
   const auto cookies = jar.for_host("127.0.0.1");
   ASSERT_EQ(cookies.size(), 1u);
   EXPECT_EQ(cookies[0].value, "kept-after-throw");
