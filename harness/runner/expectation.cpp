@@ -21,43 +21,44 @@ void register_expect_cookies();
 
 namespace {
 std::mutex registry_mu;
-std::map<std::string, Evaluator>& evaluators() {
-  static std::map<std::string, Evaluator> m;
+// A registered kind: how it is evaluated and what run_step needs to know of it.
+struct Registered {
+  Evaluator evaluate;
+  Spelling spelling = Spelling::answering_component;
+  Timing timing = Timing::not_read;
+};
+std::map<std::string, Registered>& registry() {
+  static std::map<std::string, Registered> m;
   return m;
 }
-std::map<std::string, Spelling>& spellings() {
-  static std::map<std::string, Spelling> m;
-  return m;
-}
-std::map<std::string, Timing>& timings() {
-  static std::map<std::string, Timing> m;
-  return m;
+// The kind registered as `name`, or nullptr; with registry_mu held.
+const Registered* registered(const std::string& name) {
+  auto it = registry().find(name);
+  return it == registry().end() ? nullptr : &it->second;
 }
 }  // namespace
 
 void register_expectation_evaluator(const std::string& name, Evaluator evaluator, Spelling spelling, Timing timing) {
   std::lock_guard lock(registry_mu);
-  evaluators()[name] = std::move(evaluator);
-  spellings()[name] = spelling;
-  timings()[name] = timing;
+  registry()[name] = Registered{std::move(evaluator), spelling, timing};
 }
 
 Spelling expectation_spelling(const std::string& name) {
   std::lock_guard lock(registry_mu);
-  auto it = spellings().find(name);
-  return it == spellings().end() ? Spelling::answering_component : it->second;
+  const Registered* r = registered(name);
+  return r ? r->spelling : Spelling::answering_component;
 }
 
 Timing expectation_timing(const std::string& name) {
   std::lock_guard lock(registry_mu);
-  auto it = timings().find(name);
-  return it == timings().end() ? Timing::not_read : it->second;
+  const Registered* r = registered(name);
+  return r ? r->timing : Timing::not_read;
 }
 
 const Evaluator* find_expectation_evaluator(const std::string& name) {
   std::lock_guard lock(registry_mu);
-  auto it = evaluators().find(name);
-  return it == evaluators().end() ? nullptr : &it->second;
+  const Registered* r = registered(name);
+  return r ? &r->evaluate : nullptr;
 }
 
 void register_builtin_expectations() {
