@@ -10,6 +10,7 @@
 #include "harness/runner/expectation.h"
 #include "harness/runner/transcript.h"
 #include "harness/template/expression.h"
+#include "harness/template/functions.h"
 
 namespace tc {
 
@@ -155,11 +156,11 @@ Result<std::vector<CaptureSpec>> render_captures(const std::vector<CaptureSpec>&
 }
 
 // Whether `text`, a template, must wait for the answer: it names one of `captures` (set once the
-// answer is in) or the clock (`now`: its time is the answer's, and a 429 waited out comes seconds
-// later) somewhere. Cheap and never wrong the unsafe way (a name inside a longer one only defers).
+// answer is in) or a function that reads the clock (its time is the answer's, and a 429 waited out
+// comes seconds later). Cheap and never wrong the unsafe way (a name inside a longer one only defers).
 bool waits_for_answer(const std::string& text, const std::vector<CaptureSpec>& captures) {
   if (!tmpl::has_template(text)) return false;
-  if (text.find("now") != std::string::npos) return true;
+  if (tmpl::may_read_clock(text)) return true;
   for (const auto& c : captures)
     if (text.find(c.name) != std::string::npos) return true;
   return false;

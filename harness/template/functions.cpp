@@ -180,7 +180,7 @@ std::vector<Function> make_table() {
       {"uuid", 0, 0, "uuid()", [](const auto&, const auto&) { return ok(uuid_v4()); }},
       {"random", 1, 1, "random(n)", random_chars},
       {"random_int", 2, 2, "random_int(low, high)", random_integer},
-      {"now", 0, 1, "now() | now(±seconds)", now_seconds},
+      {"now", 0, 1, "now() | now(±seconds)", now_seconds, true},
       {"sha256", 1, 1, "sha256(x)",
        [](const auto& a, const auto&) { return ok(hex_encode(sha256(value_text(a[0])))); }},
       {"hmac_sha256", 2, 2, "hmac_sha256(key, data)",
@@ -246,6 +246,12 @@ const Function* find_function(const std::string& name) {
   for (const auto& f : functions())
     if (f.name == name) return &f;
   return nullptr;
+}
+
+bool may_read_clock(std::string_view text) {
+  for (const auto& f : functions())
+    if (f.reads_clock && text.find(f.name) != std::string_view::npos) return true;
+  return false;
 }
 
 }  // namespace tc::tmpl

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/template/template.h"
@@ -22,9 +23,13 @@ struct Function {
   std::size_t max_args = 0;
   std::string signature;  // for docs and messages, e.g. "random(n)"
   std::function<FunctionResult(const std::vector<json>& args, const TemplateContext& ctx)> call;
+  bool reads_clock = false;  // its value depends on when it is called (now)
 };
 
 const std::vector<Function>& functions();
 const Function* find_function(const std::string& name);
+// Whether `text` may call a function that reads the clock: such a name is somewhere in it (a longer
+// word that holds one also says yes, never the other way round).
+bool may_read_clock(std::string_view text);
 
 }  // namespace tc::tmpl

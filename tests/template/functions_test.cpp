@@ -10,6 +10,7 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/jwt.h"
+#include "harness/template/functions.h"
 #include "harness/template/template.h"
 
 namespace tc {
@@ -255,6 +256,13 @@ TEST_F(FunctionsTest, IntegerArithmeticOverValuesOfTheProfile) {
   scope.set("long", json(std::string(78, 'a') + "\xC3\xA9\xC3\xA9"));
   const std::string message = fails("{{add(long, 1)}}");
   EXPECT_THAT(message, HasSubstr("got \"" + std::string(78, 'a') + "\xE2\x80\xA6")) << message;
+}
+
+// What reads the clock is known from the table: a template that may call it says so, others do not.
+TEST(TemplateFunctions, ATextThatMayCallAClockFunctionIsKnown) {
+  EXPECT_TRUE(tmpl::may_read_clock("{{ now(-60) }}"));
+  EXPECT_TRUE(tmpl::may_read_clock("exp {{now()}} and {{uuid()}}"));
+  EXPECT_FALSE(tmpl::may_read_clock("{{ uuid() }}-{{random(12)}}-{{contract.status.ok}}"));
 }
 
 }  // namespace
