@@ -282,14 +282,14 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
     }
   };
   // A step that reads how long its answer took does nothing while it waits (expectation_timing).
-  const bool timed = std::any_of(step.expectations.begin(), step.expectations.end(),
-                                 [](const ExpectationSpec& e) { return expectation_timing(e.kind) == Timing::read; });
-  static const std::function<void()> kNothing;
+  std::function<void()> work;
+  if (std::none_of(step.expectations.begin(), step.expectations.end(),
+                   [](const ExpectationSpec& e) { return expectation_timing(e.kind) == Timing::read; }))
+    work = ahead;
   global_redactor().prepare();  // a scan due is built now, not while the answer waits
 
   // A repeated step counts its sends (a budget spent send by send): a 429 among them is its answer,
   // not one to wait out and send again.
-  const std::function<void()> work = timed ? kNothing : std::function<void()>(ahead);
   auto response = run.send(*req, [&] { return !step.repeat.is_null() || expects_too_many(step, scope, ctx); }, work);
   if (!response && run.deadline_error()) {  // the run's deadline: passed before, or while it waited
     result.error = response.error();

@@ -73,7 +73,8 @@ std::string format_transcript(const RequestText& request, const HttpResponse* re
   out.pop_back();  // the last line's end
   const std::size_t generation = global_redactor().generation();
   std::string text = request.redacted_at == generation ? request.text : global_redactor().apply(request.text);
-  return text + shown_redacted(std::move(out));
+  text += shown_redacted(std::move(out));
+  return text;
 }
 
 std::string format_transcript(const HttpRequest& request, const HttpResponse* response, std::size_t body_limit) {
