@@ -6,10 +6,13 @@
 #include "harness/cli/commands.h"
 
 #ifdef TC_JEMALLOC
-// jemalloc reads its options from this symbol at start-up (harness/CMakeLists.txt): the heap and
-// jemalloc's own metadata on transparent huge pages, where the kernel offers them.
+// jemalloc reads its options from this symbol at start-up (harness/CMakeLists.txt): no transparent
+// huge pages, for the heap or jemalloc's metadata, whatever the kernel's default. On a quiet machine
+// they saved a 150-step run a few milliseconds of page faults; right after another program freed
+// much memory (a Node tool run before it, as in CI), each 2 MiB page made it wait, and the same run
+// took half as long again (bench/README.md).
 extern "C" {
-const char* malloc_conf = "thp:always,metadata_thp:always";
+const char* malloc_conf = "thp:never,metadata_thp:disabled";
 }
 #endif
 
