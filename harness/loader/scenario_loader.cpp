@@ -126,6 +126,7 @@ Scenario read_scenario(const StrictReader& r, const json& node, const std::strin
   else if (node.contains("matrix")) read_matrix(r, node["matrix"], pointer_join(ptr, "matrix"), s);
   std::vector<std::string> stack{fs::weakly_canonical(r.doc().file).string()};
   s.steps = read_steps(r, node["steps"], pointer_join(ptr, "steps"), cache, stack, include_roots);
+  for (auto& step : s.steps) step.ahead = rendered_ahead(step);  // the templates are final now
   for (std::size_t i = 0; i < s.steps.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (s.steps[i].name == s.steps[j].name)

@@ -1,5 +1,6 @@
 #include "harness/loader/steps.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/http_client.h"
@@ -10,6 +11,7 @@
 #include "harness/loader/expectation_registry.h"
 #include "harness/loader/variables.h"
 #include "harness/template/expression.h"
+#include "harness/template/template.h"
 #include "harness/template/substitute.h"
 
 namespace tc::loader {
@@ -290,6 +292,24 @@ std::vector<StepSpec> read_include(const StrictReader& r, const json& node, cons
 }
 
 }  // namespace
+
+StepSpec::Ahead rendered_ahead(const StepSpec& step) {
+  auto waits = [&](const json& node) {
+    if (template_reads_clock(node)) return true;
+    auto used = template_variables(node, step.loc);
+    if (!used) return true;
+    for (const auto& c : step.captures)
+      if (std::find(used->begin(), used->end(), c.name) != used->end()) return true;
+    return false;
+  };
+  StepSpec::Ahead ahead;
+  ahead.captures = std::none_of(step.captures.begin(), step.captures.end(), [&](const CaptureSpec& c) {
+    return template_reads_clock(json(c.expr)) || template_reads_clock(json(c.from)) || !template_variables(c.expr, c.loc) ||
+           !template_variables(c.from, c.loc);
+  });
+  for (const auto& e : step.expectations) ahead.specs.push_back(holds_template(e.spec) && !waits(e.spec));
+  return ahead;
+}
 
 std::vector<StepSpec> read_steps(const StrictReader& r, const json& node, const std::string& pointer,
                                  DocumentCache& cache, std::vector<std::string>& include_stack,

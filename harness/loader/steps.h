@@ -22,4 +22,10 @@ std::vector<StepSpec> read_steps(const StrictReader& r, const json& node, const 
                                  DocumentCache& cache, std::vector<std::string>& include_stack,
                                  const std::vector<std::string>& include_roots);
 
+// What of `step` may be rendered before its answer (StepSpec::ahead): a template that uses none of
+// the step's captures (a variable it sets once the answer is in) and calls nothing that reads the
+// clock (its time is the answer's; a 429 waited out comes seconds later). A spec without templates
+// is not rendered at all; a template that does not parse waits (its error is told then).
+StepSpec::Ahead rendered_ahead(const StepSpec& step);
+
 }  // namespace tc::loader

@@ -74,6 +74,16 @@ struct StepSpec {
   // a template rendered before the first send ("{{fx.limits.standard}}").
   json repeat;
   std::string included_from;                // the step file it came from, if any
+  // What run_step renders while the step's answer is awaited: its captures' templates (all or none)
+  // and each expectation's spec (one flag each, in order). The rest waits for the answer: a template
+  // that uses one of the step's captures or reads the clock (loader/steps.h: rendered_ahead). Set by
+  // the loader once the step's templates are final; a step built otherwise has none, and run_step
+  // works it out.
+  struct Ahead {
+    bool captures = false;
+    std::vector<bool> specs;
+  };
+  std::optional<Ahead> ahead;
   Loc loc;
 };
 

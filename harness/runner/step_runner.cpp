@@ -6,11 +6,10 @@
 #include "common/encoding.h"
 #include "common/json_text.h"
 #include "common/redact.h"
+#include "harness/loader/steps.h"
 #include "harness/runner/capture.h"
 #include "harness/runner/expectation.h"
 #include "harness/runner/transcript.h"
-#include "harness/template/expression.h"
-#include "harness/template/functions.h"
 
 namespace tc {
 
@@ -155,36 +154,6 @@ Result<std::vector<CaptureSpec>> render_captures(const std::vector<CaptureSpec>&
   return out;
 }
 
-// Whether `text`, a template, must wait for the answer: it names one of `captures` (set once the
-// answer is in) or a function that reads the clock (its time is the answer's, and a 429 waited out
-// comes seconds later). Cheap and never wrong the unsafe way (a name inside a longer one only defers).
-bool waits_for_answer(const std::string& text, const std::vector<CaptureSpec>& captures) {
-  if (!tmpl::has_template(text)) return false;
-  if (tmpl::may_read_clock(text)) return true;
-  for (const auto& c : captures)
-    if (text.find(c.name) != std::string::npos) return true;
-  return false;
-}
-
-// The same for every template of `node`, its keys included.
-bool waits_for_answer(const json& node, const std::vector<CaptureSpec>& captures) {
-  if (node.is_string()) return waits_for_answer(node.get_ref<const std::string&>(), captures);
-  if (node.is_object())
-    for (auto it = node.begin(); it != node.end(); ++it)
-      if (waits_for_answer(it.key(), captures) || waits_for_answer(*it, captures)) return true;
-  if (node.is_array())
-    for (const auto& v : node)
-      if (waits_for_answer(v, captures)) return true;
-  return false;
-}
-
-// The same for the captures' own templates (their expressions and sources).
-bool waits_for_answer(const std::vector<CaptureSpec>& captures) {
-  for (const auto& c : captures)
-    if (waits_for_answer(c.expr, {}) || waits_for_answer(c.from, {})) return true;
-  return false;
-}
-
 }  // namespace
 
 Result<Unit> render_vars(const json& vars, Scope& scope, const Loc& loc, const TemplateContext& ctx) {
@@ -255,9 +224,11 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   };
 
   // What needs no answer is done while it is awaited (HttpClient::send): the request's part of the
-  // transcript, the captures' templates and each spec, unless they wait for the answer (they name a
-  // capture of this step or the clock: waits_for_answer). A template that fetches waits too (the
+  // transcript, and the captures' templates and specs the step's plan renders ahead (StepSpec::ahead,
+  // worked out here for a step the loader did not read). A template that fetches waits too (the
   // client is busy), and all of it is done after when the exchange ended before it could wait.
+  std::optional<StepSpec::Ahead> worked_out;
+  const StepSpec::Ahead& plan = step.ahead ? *step.ahead : worked_out.emplace(loader::rendered_ahead(step));
   std::optional<RequestText> request_text;
   std::optional<Result<std::vector<CaptureSpec>>> captures;
   std::vector<std::optional<Result<json>>> specs(step.expectations.size());
@@ -268,14 +239,14 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   }};
   auto ahead = [&] {
     request_text = format_request_text(*req);
-    if (!waits_for_answer(step.captures)) {
+    if (plan.captures) {
       fetched = false;
       auto rendered = render_captures(step.captures, scope, no_fetch);
       if (!fetched) captures = std::move(rendered);
     }
     for (std::size_t i = 0; i < step.expectations.size(); ++i) {
       const ExpectationSpec& exp = step.expectations[i];
-      if (!holds_template(exp.spec) || waits_for_answer(exp.spec, step.captures)) continue;
+      if (!plan.specs[i]) continue;
       fetched = false;
       auto spec = render_spec(exp, no_fetch);
       if (!fetched) specs[i] = std::move(spec);

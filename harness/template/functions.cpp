@@ -248,10 +248,4 @@ const Function* find_function(const std::string& name) {
   return nullptr;
 }
 
-bool may_read_clock(std::string_view text) {
-  for (const auto& f : functions())
-    if (f.reads_clock && text.find(f.name) != std::string_view::npos) return true;
-  return false;
-}
-
 }  // namespace tc::tmpl

@@ -28,8 +28,5 @@ struct Function {
 
 const std::vector<Function>& functions();
 const Function* find_function(const std::string& name);
-// Whether `text` may call a function that reads the clock: such a name is somewhere in it (a longer
-// word that holds one also says yes, never the other way round).
-bool may_read_clock(std::string_view text);
 
 }  // namespace tc::tmpl

@@ -1,4 +1,5 @@
 // Evaluating templates against a Scope, and listing the variables a template uses.
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -280,6 +281,29 @@ Result<std::vector<std::string>> template_paths(const json& node, const Loc& loc
   std::vector<std::string> out;
   if (auto r = collect(node, loc, out, false); !r) return r.error();
   return out;
+}
+
+bool template_reads_clock(const json& node) {
+  if (node.is_object()) {
+    for (auto it = node.begin(); it != node.end(); ++it)
+      if (template_reads_clock(json(it.key())) || template_reads_clock(*it)) return true;
+    return false;
+  }
+  if (node.is_array()) return std::any_of(node.begin(), node.end(), [](const json& v) { return template_reads_clock(v); });
+  if (!node.is_string() || !tmpl::has_template(node.get_ref<const std::string&>())) return false;
+  const auto p = parsed(node.get_ref<const std::string&>());
+  if (!p->error.empty()) return true;
+  std::vector<const tmpl::Expr*> stack;
+  for (const auto& seg : p->segments)
+    if (seg.is_expr) stack.push_back(&seg.expr);
+  while (!stack.empty()) {
+    const tmpl::Expr* e = stack.back();
+    stack.pop_back();
+    if (e->kind != tmpl::Expr::Kind::call) continue;
+    if (const tmpl::Function* f = tmpl::find_function(e->name); f && f->reads_clock) return true;
+    for (const auto& a : e->args) stack.push_back(&a);
+  }
+  return false;
 }
 
 std::vector<std::string> template_function_names() {

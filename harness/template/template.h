@@ -88,6 +88,10 @@ inline Result<std::vector<std::string>> template_paths(const char* text, const L
   return template_paths(std::string(text), loc);
 }
 
+// Whether a template of `node` (a key included) calls a function that reads the clock (now), at any
+// depth of its arguments; a template that does not parse says yes (its error is told when it is
+// rendered).
+bool template_reads_clock(const json& node);
 // Names of the template functions, for docs and the schema.
 std::vector<std::string> template_function_names();
 

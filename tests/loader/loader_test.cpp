@@ -226,6 +226,36 @@ TEST_F(LoaderTest, AMatrixRangeNamesAPathBelowItsRoot) {
   }
 }
 
+// What a step may render while its answer is awaited is read from its templates' own names: a spec
+// that uses a capture of the step (not a longer name holding it) or calls the clock waits, as does
+// a capture template that calls it; a spec without templates is not rendered at all.
+TEST_F(LoaderTest, AStepsPlanSaysWhichTemplatesWaitForItsAnswer) {
+  const std::string file = ::testing::TempDir() + "tc-loader-ahead.yaml";
+  std::ofstream(file) << "scenarios:\n  - name: a\n    vars: {tenant_id: t1, id: x0}\n    steps:\n"
+                         "      - name: s\n        request: {url: \"{{gateway}}/\"}\n"
+                         "        capture: {id: {json: /id}}\n"
+                         "        expect:\n"
+                         "          status: \"{{contract.status.ok}}\"\n"
+                         "          json: [{pointer: /id, equals: \"{{id}}\"}]\n"
+                         "          hops: [{headers: {\"{{tenant_id}}\": \"{{ now(60) }}\"}}]\n"
+                         "          cookies: {a: \"{{tenant_id}}-known\"}\n"
+                         "      - name: t\n        request: {url: \"{{gateway}}/\"}\n"
+                         "        capture: {stamp: {regex: \"t={{now()}}\"}}\n"
+                         "        expect: {status: 200}\n";
+  auto r = load_scenarios({file}, options);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  const StepSpec& s = (*r)[0].steps[0];
+  ASSERT_TRUE(s.ahead.has_value());
+  EXPECT_TRUE(s.ahead->captures);
+  std::map<std::string, bool> ahead;
+  for (std::size_t i = 0; i < s.expectations.size(); ++i) ahead[s.expectations[i].kind] = s.ahead->specs.at(i);
+  EXPECT_EQ(ahead, (std::map<std::string, bool>{{"status", true}, {"json", false}, {"hops", false}, {"cookies", true}}));
+  const StepSpec& t = (*r)[0].steps[1];
+  ASSERT_TRUE(t.ahead.has_value());
+  EXPECT_FALSE(t.ahead->captures);
+  EXPECT_EQ(t.ahead->specs, std::vector<bool>{false});  // 200: nothing to render
+}
+
 TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {
   auto r = load_scenarios({kData + "/bad/unknown-kind.yaml"}, options);
   ASSERT_FALSE(r.ok());

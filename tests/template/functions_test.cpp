@@ -258,11 +258,17 @@ TEST_F(FunctionsTest, IntegerArithmeticOverValuesOfTheProfile) {
   EXPECT_THAT(message, HasSubstr("got \"" + std::string(78, 'a') + "\xE2\x80\xA6")) << message;
 }
 
-// What reads the clock is known from the table: a template that may call it says so, others do not.
-TEST(TemplateFunctions, ATextThatMayCallAClockFunctionIsKnown) {
-  EXPECT_TRUE(tmpl::may_read_clock("{{ now(-60) }}"));
-  EXPECT_TRUE(tmpl::may_read_clock("exp {{now()}} and {{uuid()}}"));
-  EXPECT_FALSE(tmpl::may_read_clock("{{ uuid() }}-{{random(12)}}-{{contract.status.ok}}"));
+// What reads the clock is known from the table: a template that calls it, at any depth and in a key
+// too, says so; one that only names it otherwise does not; one that does not parse says yes.
+TEST(TemplateFunctions, ATemplateThatCallsAClockFunctionIsKnown) {
+  EXPECT_TRUE(template_reads_clock("{{ now(-60) }}"));
+  EXPECT_TRUE(template_reads_clock("exp {{now()}} and {{uuid()}}"));
+  EXPECT_TRUE(template_reads_clock(json{{"pointer", "/exp"}, {"equals", json::array({1, "{{ add(now(), 60) }}"})}}));
+  EXPECT_TRUE(template_reads_clock(json{{"{{now()}}", 1}}));
+  EXPECT_TRUE(template_reads_clock("{{ now( }}"));
+  EXPECT_FALSE(template_reads_clock("{{ uuid() }}-{{random(12)}}-{{contract.status.ok}}"));
+  EXPECT_FALSE(template_reads_clock("{{ known }} {{ now }} {{ snow.now }} now()"));
+  EXPECT_FALSE(template_reads_clock(json{{"status", 200}, {"list", json::array({"now()", 3})}}));
 }
 
 }  // namespace
