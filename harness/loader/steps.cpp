@@ -303,9 +303,10 @@ StepSpec::Ahead rendered_ahead(const StepSpec& step) {
     return false;
   };
   StepSpec::Ahead ahead;
-  ahead.captures = std::none_of(step.captures.begin(), step.captures.end(), [&](const CaptureSpec& c) {
-    return template_reads_clock(json(c.expr)) || template_reads_clock(json(c.from)) || !template_variables(c.expr, c.loc) ||
-           !template_variables(c.from, c.loc);
+  // A capture's own templates are rendered before any capture of the step is applied: only the clock
+  // (or a template that does not parse) holds them back.
+  ahead.captures = std::none_of(step.captures.begin(), step.captures.end(), [](const CaptureSpec& c) {
+    return template_reads_clock(json::array({c.expr, c.from})) || !template_variables(json::array({c.expr, c.from}), c.loc);
   });
   for (const auto& e : step.expectations) ahead.specs.push_back(holds_template(e.spec) && !waits(e.spec));
   return ahead;

@@ -77,8 +77,8 @@ struct StepSpec {
   // What run_step renders while the step's answer is awaited: its captures' templates (all or none)
   // and each expectation's spec (one flag each, in order). The rest waits for the answer: a template
   // that uses one of the step's captures or reads the clock (loader/steps.h: rendered_ahead). Set by
-  // the loader once the step's templates are final; a step built otherwise has none, and run_step
-  // works it out.
+  // the loader once the step's templates are final; whoever changes them after sets it again. A step
+  // built otherwise has none (or one that does not fit its expectations), and run_step works it out.
   struct Ahead {
     bool captures = false;
     std::vector<bool> specs;

@@ -228,7 +228,8 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   // worked out here for a step the loader did not read). A template that fetches waits too (the
   // client is busy), and all of it is done after when the exchange ended before it could wait.
   std::optional<StepSpec::Ahead> worked_out;
-  const StepSpec::Ahead& plan = step.ahead ? *step.ahead : worked_out.emplace(loader::rendered_ahead(step));
+  const bool planned = step.ahead && step.ahead->specs.size() == step.expectations.size();
+  const StepSpec::Ahead& plan = planned ? *step.ahead : worked_out.emplace(loader::rendered_ahead(step));
   std::optional<RequestText> request_text;
   std::optional<Result<std::vector<CaptureSpec>>> captures;
   std::vector<std::optional<Result<json>>> specs(step.expectations.size());

@@ -92,6 +92,7 @@ inline Result<std::vector<std::string>> template_paths(const char* text, const L
 // depth of its arguments; a template that does not parse says yes (its error is told when it is
 // rendered).
 bool template_reads_clock(const json& node);
+
 // Names of the template functions, for docs and the schema.
 std::vector<std::string> template_function_names();
 

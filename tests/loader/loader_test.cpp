@@ -239,9 +239,17 @@ TEST_F(LoaderTest, AStepsPlanSaysWhichTemplatesWaitForItsAnswer) {
                          "          json: [{pointer: /id, equals: \"{{id}}\"}]\n"
                          "          hops: [{headers: {\"{{tenant_id}}\": \"{{ now(60) }}\"}}]\n"
                          "          cookies: {a: \"{{tenant_id}}-known\"}\n"
+
                          "      - name: t\n        request: {url: \"{{gateway}}/\"}\n"
                          "        capture: {stamp: {regex: \"t={{now()}}\"}}\n"
-                         "        expect: {status: 200}\n";
+                         "        expect: {status: 200}\n"
+                         // a capture named only in a key, only as a function's argument, as a path's start
+                         "      - name: u\n        request: {url: \"{{gateway}}/\"}\n"
+                         "        capture: {id: {json: /id}}\n"
+                         "        expect:\n"
+                         "          hops: [{headers: {\"{{id}}\": {present: true}}}]\n"
+                         "          cookies: {a: \"{{ lower(id) }}\", b: \"{{ id.sub }}\"}\n"
+                         "          json: [{pointer: /a, equals: \"{{ lower(tenant_id) }}\"}]\n";
   auto r = load_scenarios({file}, options);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   const StepSpec& s = (*r)[0].steps[0];
@@ -254,6 +262,11 @@ TEST_F(LoaderTest, AStepsPlanSaysWhichTemplatesWaitForItsAnswer) {
   ASSERT_TRUE(t.ahead.has_value());
   EXPECT_FALSE(t.ahead->captures);
   EXPECT_EQ(t.ahead->specs, std::vector<bool>{false});  // 200: nothing to render
+  const StepSpec& u = (*r)[0].steps[2];
+  ASSERT_TRUE(u.ahead.has_value());
+  std::map<std::string, bool> u_ahead;
+  for (std::size_t i = 0; i < u.expectations.size(); ++i) u_ahead[u.expectations[i].kind] = u.ahead->specs.at(i);
+  EXPECT_EQ(u_ahead, (std::map<std::string, bool>{{"hops", false}, {"cookies", false}, {"json", true}}));
 }
 
 TEST_F(LoaderTest, UnknownKindMessageListsTheKnownKinds) {

@@ -1,6 +1,10 @@
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <regex>
+#include <utility>
+#include <vector>
 
 #include "common/crypto.h"
 #include "common/jwt.h"
@@ -156,6 +160,29 @@ TEST(StepRunner, SpecsReadingThisStepsCapturesOrFetchingAreRenderedAfterTheAnswe
   const auto r = run_step(s, scope, *run);
   EXPECT_FALSE(r.failed()) << failures(r);
   EXPECT_EQ(r.outcomes.size(), 3u) << failures(r);  // the capture and two checks
+}
+
+// run_step follows a step's plan (StepSpec::ahead): one that renders ahead a spec naming the step's
+// capture, as no loader writes, reads that variable as it was before the answer; without a plan,
+// or with one that does not fit the step, the spec waits for the capture. The server answers after
+// 200 ms, so that the request is surely out, and waited on, before the answer comes.
+TEST(StepRunner, RunStepFollowsTheStepsPlanOrWorksOneOut) {
+  TestServer server([](const stub::Request&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    return respond(200, json{{"id", "new"}, {"echo", "new"}}.dump());
+  });
+  auto run = make_run({component("api", server.url())});
+  Scope scope(&run->root_scope());
+  StepSpec s = step("plan", "{{api}}/items", {expect("json", json::array({{{"pointer", "/echo"}, {"equals", "{{seen}}"}}}))});
+  s.captures = {CaptureSpec{"seen", CaptureSpec::Source::json, "/id", "", std::nullopt, loc_at(12)}};
+  for (const auto& [plan, fails] : std::vector<std::pair<std::optional<StepSpec::Ahead>, bool>>{
+           {std::nullopt, false}, {StepSpec::Ahead{true, {true}}, true}, {StepSpec::Ahead{true, {false}}, false},
+           {StepSpec::Ahead{true, {}}, false}}) {
+    scope.set("seen", "old");
+    s.ahead = plan;
+    const auto r = run_step(s, scope, *run);
+    EXPECT_EQ(r.failed(), fails) << failures(r);
+  }
 }
 
 TEST(StepRunner, EveryExpectationIsEvaluatedNotJustTheFirstFailure) {
