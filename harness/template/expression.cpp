@@ -207,4 +207,16 @@ void collect_paths(const Expr& e, std::vector<std::vector<std::string>>& out) {
   for (const auto& a : e.args) collect_paths(a, out);
 }
 
+const Expr* find_call(const Expr& e, const std::function<bool(const Expr&)>& pred) {
+  std::vector<const Expr*> stack{&e};
+  while (!stack.empty()) {
+    const Expr* c = stack.back();
+    stack.pop_back();
+    if (c->kind != Expr::Kind::call) continue;
+    if (pred(*c)) return c;
+    for (const auto& a : c->args) stack.push_back(&a);
+  }
+  return nullptr;
+}
+
 }  // namespace tc::tmpl

@@ -7,6 +7,7 @@
 // Whitespace is allowed around tokens. A lone "}}" is literal text; a literal "{{" is written
 // "{{ '{{' }}". Parsing is pure (no lookups); evaluation lives in render.cpp.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,5 +51,8 @@ std::string escape_literal(const std::string& text);
 
 // Every variable path an expression uses (inside call arguments too), appended to `out`.
 void collect_paths(const Expr& e, std::vector<std::vector<std::string>>& out);
+// A call of `e` (itself or inside its arguments, the last argument's first) for which `pred`
+// holds; nullptr when none does.
+const Expr* find_call(const Expr& e, const std::function<bool(const Expr&)>& pred);
 
 }  // namespace tc::tmpl

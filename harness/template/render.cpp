@@ -251,15 +251,8 @@ Result<std::vector<std::string>> template_paths(const std::string& text, const L
     if (!seg.is_expr) continue;
     tmpl::collect_paths(seg.expr, paths);
     // Unknown functions and argument counts are known statically: report them at load time.
-    std::vector<const tmpl::Expr*> stack{&seg.expr};
-    while (!stack.empty()) {
-      const tmpl::Expr* e = stack.back();
-      stack.pop_back();
-      if (e->kind != tmpl::Expr::Kind::call) continue;
-      if (std::string why = call_problem(*e); !why.empty())
-        return input_error(loc.where(), why + " in " + quoted(text));
-      for (const auto& a : e->args) stack.push_back(&a);
-    }
+    if (const tmpl::Expr* bad = tmpl::find_call(seg.expr, [](const tmpl::Expr& e) { return !call_problem(e).empty(); }))
+      return input_error(loc.where(), call_problem(*bad) + " in " + quoted(text));
   }
   for (const auto& p2 : paths) out.push_back(dotted(p2));
   return out;
@@ -293,17 +286,12 @@ bool template_reads_clock(const json& node) {
   if (!node.is_string() || !tmpl::has_template(node.get_ref<const std::string&>())) return false;
   const auto p = parsed(node.get_ref<const std::string&>());
   if (!p->error.empty()) return true;
-  std::vector<const tmpl::Expr*> stack;
-  for (const auto& seg : p->segments)
-    if (seg.is_expr) stack.push_back(&seg.expr);
-  while (!stack.empty()) {
-    const tmpl::Expr* e = stack.back();
-    stack.pop_back();
-    if (e->kind != tmpl::Expr::Kind::call) continue;
-    if (const tmpl::Function* f = tmpl::find_function(e->name); f && f->reads_clock) return true;
-    for (const auto& a : e->args) stack.push_back(&a);
-  }
-  return false;
+  auto reads_clock = [](const tmpl::Expr& call) {
+    const tmpl::Function* f = tmpl::find_function(call.name);
+    return f && f->reads_clock;
+  };
+  return std::any_of(p->segments.begin(), p->segments.end(),
+                     [&](const tmpl::Segment& seg) { return seg.is_expr && tmpl::find_call(seg.expr, reads_clock); });
 }
 
 std::vector<std::string> template_function_names() {
