@@ -294,21 +294,21 @@ std::vector<StepSpec> read_include(const StrictReader& r, const json& node, cons
 }  // namespace
 
 StepSpec::Ahead rendered_ahead(const StepSpec& step) {
-  auto waits = [&](const json& node) {
+  // Whether the templates of `node` wait: they call the clock, do not parse, or use one of `captures`.
+  auto waits = [&](const json& node, const std::vector<CaptureSpec>& captures) {
     if (template_reads_clock(node)) return true;
     auto used = template_variables(node, step.loc);
     if (!used) return true;
-    for (const auto& c : step.captures)
-      if (std::find(used->begin(), used->end(), c.name) != used->end()) return true;
-    return false;
+    return std::any_of(captures.begin(), captures.end(), [&](const CaptureSpec& c) {
+      return std::find(used->begin(), used->end(), c.name) != used->end();
+    });
   };
   StepSpec::Ahead ahead;
   // A capture's own templates are rendered before any capture of the step is applied: only the clock
   // (or a template that does not parse) holds them back.
-  ahead.captures = std::none_of(step.captures.begin(), step.captures.end(), [](const CaptureSpec& c) {
-    return template_reads_clock(json::array({c.expr, c.from})) || !template_variables(json::array({c.expr, c.from}), c.loc);
-  });
-  for (const auto& e : step.expectations) ahead.specs.push_back(holds_template(e.spec) && !waits(e.spec));
+  ahead.captures = std::none_of(step.captures.begin(), step.captures.end(),
+                                [&](const CaptureSpec& c) { return waits(json::array({c.expr, c.from}), {}); });
+  for (const auto& e : step.expectations) ahead.specs.push_back(holds_template(e.spec) && !waits(e.spec, step.captures));
   return ahead;
 }
 

@@ -239,7 +239,6 @@ TEST_F(LoaderTest, AStepsPlanSaysWhichTemplatesWaitForItsAnswer) {
                          "          json: [{pointer: /id, equals: \"{{id}}\"}]\n"
                          "          hops: [{headers: {\"{{tenant_id}}\": \"{{ now(60) }}\"}}]\n"
                          "          cookies: {a: \"{{tenant_id}}-known\"}\n"
-
                          "      - name: t\n        request: {url: \"{{gateway}}/\"}\n"
                          "        capture: {stamp: {regex: \"t={{now()}}\"}}\n"
                          "        expect: {status: 200}\n"
