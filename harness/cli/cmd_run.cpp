@@ -202,11 +202,13 @@ int run_tests(CLI::App* sub, RunOptions o) {
     return kExitPassed;
   }
 
+  // Nothing of an earlier run may pass for this one's: its reports go while libcurl may still be
+  // opening (run_sharded clears them as well).
+  clear_run_reports(o.reports_dir);
   if (ahead.joinable()) ahead.join();
   // Every request needs libcurl: a run that cannot open it says so before a shard or a header.
   if (auto http = http_global_init(); !http) return print_error(http.error());
   if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
-  clear_run_reports(o.reports_dir);        // nothing of an earlier run may pass for this one's
 
   Console console({stdout, o.verbose, colour_wanted(stdout)});
   console.header({{"tenantcheck", TC_VERSION},

@@ -422,11 +422,14 @@ TEST_F(CmdRun, AnUnreachableComponentExitsThreeNamingIt) {
 }
 
 // libcurl is opened by the run, not by the program loader: where the library found is no library,
-// the run says so, exits three, starts nothing and sends nothing.
+// the run says so, exits three, starts nothing and sends nothing. An earlier run's reports are gone
+// all the same (they are cleared while libcurl opens): none may pass for this run's.
 TEST_F(CmdRun, ALibcurlThatCannotBeOpenedExitsThreeSayingWhy) {
   FixedServer server(200);
   topology(server.url());
   scenario("a.yaml", kOneScenario);
+  fs::create_directories(dir.path / "out");
+  write_file(dir.path / "out" / "results.json", "{\"an earlier run\": true}\n");
   const fs::path libs = dir.path / "libs";
   fs::create_directories(libs);
   write_file(libs / "libcurl.so.4", "not a library\n");
