@@ -153,10 +153,11 @@ int run_tests(CLI::App* sub, RunOptions o) {
 
   register_builtin_expectations();
   // What the first request and the first redaction would build (libcurl opened and started with
-  // OpenSSL, the redactor's scan) is built on the other core while the setup and the pack load:
-  // opening libcurl takes longer than reading both. Joined before any component starts, so no thread
-  // of ours runs while a process is spawned; joined on every return. Without a thread to be had, each
-  // is built at its first use, as before; a libcurl that cannot be opened is reported after the join.
+  // OpenSSL, the redactor's scan) is built on the other core while the setup and the pack load and
+  // the earlier reports are removed: opening libcurl takes longer than reading both. Joined before
+  // any component starts, so no thread of ours runs while a process is spawned; joined on every
+  // return. Without a thread to be had, each is built at its first use, as before; a libcurl that
+  // cannot be opened is reported after the join.
   std::jthread ahead;
   try {
     ahead = std::jthread([] {

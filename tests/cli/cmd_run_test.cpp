@@ -331,9 +331,11 @@ TEST_F(CmdRun, AMissingCapabilityIsCountedAsSkipped) {
   EXPECT_NE(o.out.find("needs capability 'mint' that the topology does not offer"), std::string::npos) << o.out;
 }
 
+// An input error sends nothing and leaves an earlier run's reports as they were.
 TEST_F(CmdRun, InputErrorsExitTwoWithFileAndLine) {
   FixedServer server(200);
   topology(server.url());
+  write_file(dir.path / "out" / "results.json", "{\"an earlier run\": true}\n");
   struct Case { const char* name; const char* text; const char* needle; };
   const Case cases[] = {
       {"typo.yaml", "scenarios:\n  - name: x\n    steps:\n      - name: s\n        requets: {url: \"{{api}}/x\"}\n", "typo.yaml:5"},
@@ -349,6 +351,7 @@ TEST_F(CmdRun, InputErrorsExitTwoWithFileAndLine) {
     EXPECT_NE(o.err.find("error: scenarios/"), std::string::npos) << o.err;
     EXPECT_NE(o.err.find(c.needle), std::string::npos) << c.name << ": " << o.err;
     EXPECT_EQ(server.requests(), 0);
+    EXPECT_TRUE(fs::exists(dir.path / "out" / "results.json")) << c.name;
   }
 }
 
@@ -373,14 +376,17 @@ TEST_F(CmdRun, AClauseSelectionNamingNoClauseExitsTwoAtItsPointer) {
   EXPECT_EQ(md.find("| A1 |"), std::string::npos) << md;
 }
 
+// --list runs nothing, and an earlier run's reports stay.
 TEST_F(CmdRun, ListPrintsNamesAndRunsNothing) {
   FixedServer server(200);
   topology(server.url());
   scenario("signin/pkce-flow.yaml", kOneScenario);
+  write_file(dir.path / "out" / "results.json", "{\"an earlier run\": true}\n");
   Outcome o = run({"--list"});
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_EQ(o.out, "signin_pkce_flow.call_the_api\n");
   EXPECT_EQ(server.requests(), 0);
+  EXPECT_TRUE(fs::exists(dir.path / "out" / "results.json"));
 }
 
 TEST_F(CmdRun, ADashInAFileNameDoesNotBreakGtestFilter) {
@@ -428,7 +434,6 @@ TEST_F(CmdRun, ALibcurlThatCannotBeOpenedExitsThreeSayingWhy) {
   FixedServer server(200);
   topology(server.url());
   scenario("a.yaml", kOneScenario);
-  fs::create_directories(dir.path / "out");
   write_file(dir.path / "out" / "results.json", "{\"an earlier run\": true}\n");
   const fs::path libs = dir.path / "libs";
   fs::create_directories(libs);
