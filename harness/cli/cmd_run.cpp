@@ -209,7 +209,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   if (ahead.joinable()) ahead.join();
   // Every request needs libcurl: a run that cannot open it says so before a shard or a header.
   if (auto http = http_global_init(); !http) return print_error(http.error());
-  if (o.jobs > 1) return run_sharded(o);  // everything above is checked once, before any shard starts
+  if (o.jobs > 1) return run_sharded(o, baseline);  // everything above is checked once, before any shard starts
 
   Console console({stdout, o.verbose, colour_wanted(stdout)});
   console.header({{"tenantcheck", TC_VERSION},

@@ -1,6 +1,7 @@
 // What `tenantcheck run` was asked, shared by the single run (cmd_run.cpp) and the sharded one
 // (shards.cpp), which hands every shard the same options as flags.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "harness/cli/run_variables.h"
 #include "harness/cli/scenario_set.h"
 #include "harness/cli/setup.h"
+#include "harness/report/baseline.h"
 #include "harness/report/run_record.h"
 #include "harness/runner/run_context.h"
 
@@ -38,8 +40,8 @@ int judge_empty(const RunRecord& record, bool allow_empty, int code);
 
 // Runs o.jobs shards of the run as child `tenantcheck run --shard K/N` processes, each against its
 // own copy of the topology with its own reports under <reports>/shards/K; relays their per-scenario
-// lines, then merges their records and Allure results into <reports> and applies the baseline to the
-// merged run. Returns the run's exit code.
-int run_sharded(const RunOptions& o);
+// lines, then merges their records and Allure results into <reports> and applies `baseline` (the one
+// the run loaded and checked before any shard started) to the merged run. Returns the run's exit code.
+int run_sharded(const RunOptions& o, const std::optional<Baseline>& baseline);
 
 }  // namespace tc::cli

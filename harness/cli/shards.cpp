@@ -83,7 +83,7 @@ class LogRelay {
 
 }  // namespace
 
-int run_sharded(const RunOptions& o) {
+int run_sharded(const RunOptions& o, const std::optional<Baseline>& baseline) {
   const fs::path reports(o.reports_dir), shards = reports / "shards";
   std::error_code ec;
   fs::remove_all(shards, ec);
@@ -177,15 +177,14 @@ int run_sharded(const RunOptions& o) {
     return std::max<int>(code, kExitEnvironment);
   }
   bool failing = merged->failing();
-  if (!o.baseline_file.empty())
-    if (auto baseline = load_baseline(o.baseline_file)) {  // checked before the shards started
-      if (auto judged = judge_by_baseline(*baseline, *merged, o.reports_dir, std::cout)) {
-        failing = *judged;
-      } else {  // a report lost, as for a merge not written
-        print_report_lost(judged.error());
-        code = std::max<int>(code, kExitEnvironment);
-      }
+  if (baseline) {
+    if (auto judged = judge_by_baseline(*baseline, *merged, o.reports_dir, std::cout)) {
+      failing = *judged;
+    } else {  // a report lost, as for a merge not written
+      print_report_lost(judged.error());
+      code = std::max<int>(code, kExitEnvironment);
     }
+  }
   if (readable.size() < running.size())
     std::cerr << "merged " << readable.size() << " of " << running.size() << " shards: the others left no results\n";
   char took[32];

@@ -163,6 +163,20 @@ TEST_F(Reports, JobsTwoGivesTheResultsOfOneJobAndTheMergedCountsAreTheShardsSum)
   EXPECT_TRUE(fs::exists(dir.path / "sharded" / "allure-results" / "environment.properties"));
 }
 
+// The merged run is judged by the baseline the run loaded and checked before its shards started, not
+// by the file read again after them: one kept in a folder the run clears (its reports' html/) is
+// applied all the same.
+TEST_F(Reports, JobsApplyTheBaselineCheckedBeforeTheShardsStarted) {
+  FixedServer server(500);
+  write_file(dir.path / "out" / "html" / "known.yaml",
+             "known_failures:\n  - {test: api.*, reason: TICKET-1 the server is down, expires: 2999-12-31}\n");
+  Outcome o = run(server, {"--jobs", "2", "--baseline", "out/html/known.yaml"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("2 known failure(s), 0 new, 0 past expiry"), std::string::npos) << o.out;
+  EXPECT_FALSE(fs::exists(dir.path / "out" / "html" / "known.yaml")) << "the run clears its reports' html/";
+  EXPECT_TRUE(fs::exists(dir.path / "out" / "baseline.json"));
+}
+
 // A shard that cannot write its reports says so in its run.log; the line reaches the run's console
 // with the shard's prefix (not only "shard K exited with 3"), and the run exits 3.
 TEST_F(Reports, AShardsReportNotWrittenIsRelayedAndAnEnvironmentError) {
