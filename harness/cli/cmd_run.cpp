@@ -203,8 +203,8 @@ int run_tests(CLI::App* sub, RunOptions o) {
     return kExitPassed;
   }
 
-  // Nothing of an earlier run may pass for this one's: its reports go while libcurl may still be
-  // opening (run_sharded clears them as well).
+  // Nothing of an earlier run may pass for this one's, sharded or not: its reports go while libcurl
+  // may still be opening.
   clear_run_reports(o.reports_dir);
   if (ahead.joinable()) ahead.join();
   // Every request needs libcurl: a run that cannot open it says so before a shard or a header.

@@ -41,7 +41,8 @@ int judge_empty(const RunRecord& record, bool allow_empty, int code);
 // Runs o.jobs shards of the run as child `tenantcheck run --shard K/N` processes, each against its
 // own copy of the topology with its own reports under <reports>/shards/K; relays their per-scenario
 // lines, then merges their records and Allure results into <reports> and applies `baseline` (the one
-// the run loaded and checked before any shard started) to the merged run. Returns the run's exit code.
+// the run loaded and checked before any shard started) to the merged run. The caller has removed an
+// earlier run's reports (clear_run_reports). Returns the run's exit code.
 int run_sharded(const RunOptions& o, const std::optional<Baseline>& baseline);
 
 }  // namespace tc::cli

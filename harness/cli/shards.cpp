@@ -92,7 +92,6 @@ int run_sharded(const RunOptions& o, const std::optional<Baseline>& baseline) {
     std::cerr << "error: cannot create " << shards.string() << ": " << ec.message() << "\n";
     return kExitEnvironment;
   }
-  clear_run_reports(o.reports_dir);  // nothing of an earlier run may pass for this one's
   struct Shard {
     fs::path dir;
     ChildProcess child;
