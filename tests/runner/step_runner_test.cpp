@@ -3,6 +3,7 @@
 #include <fstream>
 #include <optional>
 #include <regex>
+#include <thread>
 #include <utility>
 #include <vector>
 
