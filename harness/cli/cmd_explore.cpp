@@ -267,7 +267,7 @@ int explore_command(const ExploreCommandOptions& o) {
   const RunRecord record = recorder.record();
   if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) lose(written.error());
   for (const auto& e : supervisor.files_lost()) lose(e);  // a component's file that could not be redacted again
-  if (auto e = allure->error()) lose(*e);
+  for (const auto& e : allure->errors()) lose(e);
 
   std::cout << "explore: " << summary.probes << " probes, " << summary.requests << " requests in " << std::fixed
             << std::setprecision(1) << summary.seconds << " s (" << std::setprecision(0) << rate << " requests/s), "

@@ -302,7 +302,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
   if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) lose(written.error());
   for (const auto& e : supervisor.files_lost()) lose(e);  // a component's file that could not be redacted again
   if (learnt_during_cases) allure->redact_written_again();
-  if (auto e = allure->error()) lose(*e);
+  for (const auto& e : allure->errors()) lose(e);
 
   int code = failed ? kExitFailed : kExitPassed;
   if (baseline) {

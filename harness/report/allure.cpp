@@ -241,7 +241,10 @@ void AllureWriter::on_case(const CaseRecord& c, const ScenarioCase& sc, const Sc
   bool written = true;  // an attachment lost is a result lost: said, as for the result itself
   for (const auto& [source, text] : files) written = write_report_file(dir / source, text).ok() && written;
   written = write_report_file(dir / (uuid + "-result.json"), text + "\n").ok() && written;
-  if (!written && !error_) error_ = environment_error("", "cannot write Allure results into " + options_.results_dir);
+  if (!written && !write_failed_) {
+    write_failed_ = true;
+    errors_.push_back(environment_error("", "cannot write Allure results into " + options_.results_dir));
+  }
 }
 
 Result<Unit> write_allure_environment(const std::string& results_dir, const std::map<std::string, std::string>& properties) {
@@ -250,15 +253,15 @@ Result<Unit> write_allure_environment(const std::string& results_dir, const std:
   return write_report_file(fs::path(results_dir) / "environment.properties", text);
 }
 
-std::optional<Error> AllureWriter::error() const {
+std::vector<Error> AllureWriter::errors() const {
   std::lock_guard lock(mu_);
-  return error_;
+  return errors_;
 }
 
 void AllureWriter::redact_written_again() {
   auto lost = redact_files_in_place(options_.results_dir);
   std::lock_guard lock(mu_);
-  if (!lost.empty() && !error_) error_ = std::move(lost.front());
+  for (auto& e : lost) errors_.push_back(std::move(e));
 }
 
 }  // namespace tc

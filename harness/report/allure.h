@@ -40,11 +40,11 @@ class AllureWriter : public ResultSink, public CaseSink {
   static Result<AllureWriter> open(AllureOptions options);
   void on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) override;
   void on_case(const CaseRecord& record, const ScenarioCase& scenario, const ScenarioResult& result) override;
-  // The first write that failed, if any.
-  std::optional<Error> error() const;
+  // What was lost: the first write that failed, then each file that could not be redacted again.
+  std::vector<Error> errors() const;
   // Every result and attachment written so far, redacted again in place: for cases written before
-  // the run learnt a secret (their JSON and text hold only forms the redactor knows). One that cannot
-  // be rewritten is removed, and is error() when no write failed before.
+  // the run learnt a secret (their JSON and text hold only forms the redactor knows). Each one that
+  // cannot be rewritten is removed and named in errors().
   void redact_written_again();
 
   AllureWriter(AllureWriter&& other) noexcept : options_(std::move(other.options_)) {}
@@ -53,7 +53,8 @@ class AllureWriter : public ResultSink, public CaseSink {
   explicit AllureWriter(AllureOptions options) : options_(std::move(options)) {}
   AllureOptions options_;
   mutable std::mutex mu_;
-  std::optional<Error> error_;
+  std::vector<Error> errors_;
+  bool write_failed_ = false;  // a failed write is said once: it names the folder, not a case
 };
 
 // <results_dir>/environment.properties: one "key=value" line per run property (redacted).

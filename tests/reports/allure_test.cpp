@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "common/redact.h"
 #include "harness/report/allure.h"
 #include "harness/runner/transcript.h"
+#include "support/full_disk.h"
 
 namespace tc {
 namespace {
@@ -122,7 +124,7 @@ struct AllureTest : ::testing::Test {
 TEST_F(AllureTest, AFailingCaseHasItsStepsExpectationsAttachmentsLabelsAndLinks) {
   AllureWriter w = open();
   w.on_scenario(sc, failing());
-  ASSERT_FALSE(w.error()) << w.error()->to_string();
+  ASSERT_TRUE(w.errors().empty()) << w.errors().front().to_string();
   const json r = only_result();
   ASSERT_TRUE(r.is_object());
   EXPECT_EQ(r["status"], "failed");
@@ -184,7 +186,7 @@ TEST_F(AllureTest, APassingCaseKeepsEveryStepsTextsInOrderInOneAttachment) {
   r.steps.pop_back();
   AllureWriter w = open();
   w.on_scenario(sc, r);
-  ASSERT_FALSE(w.error()) << w.error()->to_string();
+  ASSERT_TRUE(w.errors().empty()) << w.errors().front().to_string();
   const json result = only_result();
   EXPECT_EQ(result["status"], "passed");
   for (const auto& step : result["steps"]) {
@@ -228,6 +230,40 @@ TEST_F(AllureTest, OutcomesMapToAllureStatusesAndCategories) {
   EXPECT_EQ(categories[1]["matchedStatuses"], json::array({"broken"}));
   ASSERT_TRUE(write_allure_environment(dir.string(), {{"harness.version", "0.1.0"}, {"target.build", kSecret}}).ok());
   EXPECT_EQ(slurp(dir / "environment.properties"), "harness.version=0.1.0\ntarget.build=" + std::string(kRedacted) + "\n");
+}
+
+// Two cases written, then a secret learnt that their transcripts hold; the disk takes no more than
+// 64 bytes a file, so no rewritten file can be written. Each such file is removed, not left in clear,
+// and each is named: a reader of the run's errors learns every result that went, not only the first.
+TEST_F(AllureTest, EveryFileThatCannotBeRedactedAgainIsRemovedAndNamed) {
+  const std::string late = "late-allure-secret-Vn5" + dir.filename().string();
+  AllureWriter w = open();
+  for (int i = 0; i < 2; ++i) {
+    ScenarioResult r = failing();
+    r.steps[1].transcript += "< X-Session: " + late + "\n";
+    w.on_scenario(sc, r);
+  }
+  ASSERT_TRUE(w.errors().empty()) << w.errors().front().to_string();
+  std::set<std::string> holding;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (slurp(e.path()).find(late) != std::string::npos) holding.insert(e.path().string());
+  ASSERT_GE(holding.size(), 2u) << "each case's failed step keeps its transcript in an attachment";
+
+  global_redactor().add_secret(late);
+  {
+    testing::FileSizeLimit limit(64);
+    w.redact_written_again();
+  }
+  const std::vector<Error> errors = w.errors();
+  std::set<std::string> named;
+  for (const auto& e : errors) {
+    EXPECT_EQ(e.kind, ErrorKind::environment);
+    for (const auto& file : holding)
+      if (e.message.find(file) != std::string::npos) named.insert(file);
+  }
+  EXPECT_EQ(named, holding);
+  for (const auto& file : holding) EXPECT_FALSE(fs::exists(file)) << file;
+  for (const auto& e : fs::directory_iterator(dir)) EXPECT_EQ(slurp(e.path()).find(late), std::string::npos) << e.path();
 }
 
 TEST(HeadingAnchor, FollowsTheRenderedMarkdownAnchors) {
