@@ -40,14 +40,19 @@ class AllureWriter : public ResultSink, public CaseSink {
   static Result<AllureWriter> open(AllureOptions options);
   void on_scenario(const ScenarioCase& scenario, const ScenarioResult& result) override;
   void on_case(const CaseRecord& record, const ScenarioCase& scenario, const ScenarioResult& result) override;
-  // What was lost: the first write that failed, then each file that could not be redacted again.
+  // What was lost: one error naming the folder when any write failed, then each file that could
+  // not be redacted again.
   std::vector<Error> errors() const;
   // Every result and attachment written so far, redacted again in place: for cases written before
   // the run learnt a secret (their JSON and text hold only forms the redactor knows). Each one that
   // cannot be rewritten is removed and named in errors().
   void redact_written_again();
 
-  AllureWriter(AllureWriter&& other) noexcept : options_(std::move(other.options_)) {}
+  AllureWriter(AllureWriter&& other) noexcept : options_(std::move(other.options_)) {
+    std::lock_guard lock(other.mu_);
+    errors_ = std::move(other.errors_);
+    write_failed_ = other.write_failed_;
+  }
 
  private:
   explicit AllureWriter(AllureOptions options) : options_(std::move(options)) {}
