@@ -40,10 +40,10 @@ std::vector<Outcome> evaluate(const StepContext& c) {
     auto hop = hop_response(c.response, static_cast<int>(i));
     if (!c.spec[i].is_object() || !hop) continue;
     for (const auto& [kind, check] : c.spec[i].items()) {
-      const Evaluator* evaluate = find_expectation_evaluator(kind);
-      if (!evaluate) continue;
+      const ExpectationEvaluation* registered = find_expectation_evaluation(kind);
+      if (!registered) continue;
       StepContext sc{check, *hop, c.scope, c.environment, c.run, c.correlation_id, c.loc, c.jar};
-      for (auto& o : (*evaluate)(sc)) {
+      for (auto& o : registered->evaluate(sc)) {
         o.kind = kKind;
         o.description = "hop " + std::to_string(i) + " " + kind + (o.description.empty() ? "" : " " + o.description);
         out.push_back(std::move(o));

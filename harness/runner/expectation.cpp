@@ -21,44 +21,21 @@ void register_expect_cookies();
 
 namespace {
 std::mutex registry_mu;
-// A registered kind: how it is evaluated and what run_step needs to know of it.
-struct Registered {
-  Evaluator evaluate;
-  Spelling spelling = Spelling::answering_component;
-  Timing timing = Timing::not_read;
-};
-std::map<std::string, Registered>& registry() {
-  static std::map<std::string, Registered> m;
+std::map<std::string, ExpectationEvaluation>& registry() {
+  static std::map<std::string, ExpectationEvaluation> m;
   return m;
-}
-// The kind registered as `name`, or nullptr; with registry_mu held.
-const Registered* registered(const std::string& name) {
-  auto it = registry().find(name);
-  return it == registry().end() ? nullptr : &it->second;
 }
 }  // namespace
 
 void register_expectation_evaluator(const std::string& name, Evaluator evaluator, Spelling spelling, Timing timing) {
   std::lock_guard lock(registry_mu);
-  registry()[name] = Registered{std::move(evaluator), spelling, timing};
+  registry()[name] = ExpectationEvaluation{std::move(evaluator), spelling, timing};
 }
 
-Spelling expectation_spelling(const std::string& name) {
+const ExpectationEvaluation* find_expectation_evaluation(const std::string& name) {
   std::lock_guard lock(registry_mu);
-  const Registered* r = registered(name);
-  return r ? r->spelling : Spelling::answering_component;
-}
-
-Timing expectation_timing(const std::string& name) {
-  std::lock_guard lock(registry_mu);
-  const Registered* r = registered(name);
-  return r ? r->timing : Timing::not_read;
-}
-
-const Evaluator* find_expectation_evaluator(const std::string& name) {
-  std::lock_guard lock(registry_mu);
-  const Registered* r = registered(name);
-  return r ? &r->evaluate : nullptr;
+  auto it = registry().find(name);
+  return it == registry().end() ? nullptr : &it->second;
 }
 
 void register_builtin_expectations() {

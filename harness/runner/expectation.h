@@ -43,11 +43,19 @@ enum class Spelling { answering_component, item_component };
 // is awaited (run_step), so that the time is the exchange's alone.
 enum class Timing { not_read, read };
 
+// How a registered kind is evaluated, and what run_step needs to know of it (the loader keeps how
+// it is read: harness/loader/expectation_registry.h).
+struct ExpectationEvaluation {
+  Evaluator evaluate;
+  Spelling spelling = Spelling::answering_component;
+  Timing timing = Timing::not_read;
+};
+
 void register_expectation_evaluator(const std::string& name, Evaluator evaluator,
                                     Spelling spelling = Spelling::answering_component, Timing timing = Timing::not_read);
-const Evaluator* find_expectation_evaluator(const std::string& name);
-Spelling expectation_spelling(const std::string& name);
-Timing expectation_timing(const std::string& name);
+// The kind registered as `name`, or nullptr. The pointer stays valid for the process (a kind
+// registered again is replaced in place).
+const ExpectationEvaluation* find_expectation_evaluation(const std::string& name);
 
 // Registers every built-in kind with the loader and here (idempotent). Call before loading.
 void register_builtin_expectations();

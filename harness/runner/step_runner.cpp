@@ -217,8 +217,13 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
   const Component* answering = run.component_for(*req);
   Scope spelled(&scope);
   spelled.refer("contract", run.contract_for(answering ? answering->name : ""));
-  auto render_spec = [&](const ExpectationSpec& exp, const TemplateContext& with) -> Result<json> {
-    return expectation_spelling(exp.kind) == Spelling::item_component
+  // How each expectation's kind is evaluated, looked up once (nullptr: an unknown kind, reported below).
+  std::vector<const ExpectationEvaluation*> evaluations;
+  evaluations.reserve(step.expectations.size());
+  for (const auto& exp : step.expectations) evaluations.push_back(find_expectation_evaluation(exp.kind));
+  auto render_spec = [&](std::size_t i, const TemplateContext& with) -> Result<json> {
+    const ExpectationSpec& exp = step.expectations[i];
+    return evaluations[i] && evaluations[i]->spelling == Spelling::item_component
                ? render_per_component(exp.spec, spelled, run, exp.loc, with)
                : render(exp.spec, spelled, exp.loc, with);
   };
@@ -246,17 +251,15 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
       if (!fetched) captures = std::move(rendered);
     }
     for (std::size_t i = 0; i < step.expectations.size(); ++i) {
-      const ExpectationSpec& exp = step.expectations[i];
       if (!plan.specs[i]) continue;
       fetched = false;
-      auto spec = render_spec(exp, no_fetch);
+      auto spec = render_spec(i, no_fetch);
       if (!fetched) specs[i] = std::move(spec);
     }
   };
-  // A step that reads how long its answer took does nothing while it waits (expectation_timing).
+  // A step that reads how long its answer took does nothing while it waits (Timing::read).
   std::function<void()> work;
-  if (std::none_of(step.expectations.begin(), step.expectations.end(),
-                   [](const ExpectationSpec& e) { return expectation_timing(e.kind) == Timing::read; }))
+  if (std::none_of(evaluations.begin(), evaluations.end(), [](const ExpectationEvaluation* e) { return e && e->timing == Timing::read; }))
     work = ahead;
   global_redactor().prepare();  // a scan due is built now, not while the answer waits
 
@@ -298,19 +301,19 @@ StepResult run_step(const StepSpec& step, Scope& scenario_scope, RunContext& run
     const ExpectationSpec& exp = step.expectations[i];
     // A spec without templates is read where the step holds it.
     std::optional<Result<json>>& spec_rendered = specs[i];
-    if (!spec_rendered && holds_template(exp.spec)) spec_rendered = render_spec(exp, ctx);
+    if (!spec_rendered && holds_template(exp.spec)) spec_rendered = render_spec(i, ctx);
     if (spec_rendered && !*spec_rendered) {
       result.outcomes.push_back(failed_outcome(exp.kind, "(spec)", "a spec that renders", spec_rendered->error().to_string()));
       continue;
     }
     const json& spec = spec_rendered ? **spec_rendered : exp.spec;
-    const Evaluator* evaluate = find_expectation_evaluator(exp.kind);
-    if (!evaluate) {
+    const ExpectationEvaluation* evaluation = evaluations[i];
+    if (!evaluation) {
       result.outcomes.push_back(failed_outcome(exp.kind, "", "a registered expectation kind", "unknown kind"));
       continue;
     }
     StepContext sc{spec, *response, spelled, run.environment(), run, result.correlation_id, exp.loc, jar};
-    for (auto& o : (*evaluate)(sc)) {
+    for (auto& o : evaluation->evaluate(sc)) {
       if (o.kind.empty()) o.kind = exp.kind;
       result.outcomes.push_back(std::move(o));
     }
