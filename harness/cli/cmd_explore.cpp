@@ -217,11 +217,7 @@ int explore_command(const ExploreCommandOptions& o) {
   recorder.set_property("explore.requests_per_second", std::to_string(static_cast<long>(rate)));
   recorder.set_property("started", format_utc(epoch_ms(), "%Y-%m-%dT%H:%M:%SZ"));
 
-  bool reports_lost = false;  // as for run: a report not written is an environment error
-  auto lose = [&reports_lost](const Error& e) {  // said after "reports:", and the exit is 3
-    print_report_lost(e);
-    reports_lost = true;
-  };
+  ReportsLost lost;  // as for run: a report not written is an environment error
   std::size_t scenarios_written = 0;
   FindingCases cases;
   fs::create_directories(scenarios_dir, ec);  // a failure shows at the first file written
@@ -231,7 +227,7 @@ int explore_command(const ExploreCommandOptions& o) {
       file = (scenarios_dir / (fs::path(explore::scenario_file_name(f)).stem().string() + "-" + std::to_string(n) + ".yaml")).string();
     const std::string scenario = explore::scenario_for(*model, f, seed, fs::path(topology.file).filename().string());
     if (auto written = write_report_file(file, global_redactor().apply(scenario)); !written) {
-      lose(written.error());
+      lost.add(written.error());
     } else {
       ++scenarios_written;
     }
@@ -265,9 +261,9 @@ int explore_command(const ExploreCommandOptions& o) {
     recorder.on_scenario(c, result);
   }
   const RunRecord record = recorder.record();
-  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) lose(written.error());
-  for (const auto& e : supervisor.files_lost()) lose(e);  // a component's file that could not be redacted again
-  for (const auto& e : allure->errors()) lose(e);
+  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) lost.add(written.error());
+  lost.add(supervisor.files_lost());  // a component's file that could not be redacted again
+  lost.add(allure->errors());
 
   std::cout << "explore: " << summary.probes << " probes, " << summary.requests << " requests in " << std::fixed
             << std::setprecision(1) << summary.seconds << " s (" << std::setprecision(0) << rate << " requests/s), "
@@ -284,7 +280,7 @@ int explore_command(const ExploreCommandOptions& o) {
     print_component_log(alive.error(), supervisor);
     code = std::max<int>(code, kExitEnvironment);  // an internal error found meanwhile stays one
   }
-  if (reports_lost) code = std::max<int>(code, kExitEnvironment);
+  if (lost.any()) code = std::max<int>(code, kExitEnvironment);
   if (code == kExitPassed && summary.probes == 0) {
     std::cerr << "error: the exploration judged nothing (a budget of " << o.budget << " requests)\n";
     code = kExitNothingTested;

@@ -382,8 +382,8 @@ int mutate(const MutateOptions& o) {
   const int killed = static_cast<int>(std::count_if(mutants.begin() + 1, mutants.end(),
                                                     [](const Mutant& m) { return m.verdict == "killed"; }));
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
-  const auto lost = write_reports(reports, mutants, killed, total, o.jobs, wall, interrupted != 0);
-  for (const auto& e : lost) print_report_lost(e);
+  ReportsLost lost;
+  lost.add(write_reports(reports, mutants, killed, total, o.jobs, wall, interrupted != 0));
   if (interrupted) {
     std::cout << "interrupted: " << killed << " of " << total << " mutants killed before the stop; "
               << (reports / "mutation.md").string() << std::endl;
@@ -394,7 +394,7 @@ int mutate(const MutateOptions& o) {
   std::cout << "fault-free run " << mutants.front().verdict << "; mutation score " << killed << "/" << total << " ("
             << std::fixed << std::setprecision(1) << (total ? 100.0 * killed / total : 100.0) << " %) in "
             << std::setprecision(0) << wall << " s; " << (reports / "mutation.md").string() << std::endl;
-  if (!lost.empty()) return kExitEnvironment;  // the verdict is not recorded: no pass, whatever the score
+  if (lost.any()) return kExitEnvironment;  // the verdict is not recorded: no pass, whatever the score
   return killed == total && mutants.front().verdict == "passed" ? kExitPassed : kExitFailed;
 }
 

@@ -37,17 +37,16 @@ int merge(const ReportOptions& o) {
   auto merged = merge_report_folders(o.dirs, o.out, project_contract_clauses());
   if (!merged) return print_error(merged.error());
   bool failing = merged->failing();
-  bool lost = false;  // baseline.json not written: an environment error, as for the merge itself
+  ReportsLost lost;  // baseline.json not written: an environment error, as for the merge itself
   if (baseline) {
     if (auto judged = judge_by_baseline(*baseline, *merged, o.out, std::cout)) {
       failing = *judged;
     } else {
-      print_report_lost(judged.error());
-      lost = true;
+      lost.add(judged.error());
     }
   }
   std::cout << "merged " << o.dirs.size() << " run(s) into " << o.out << "\n" << merged->summary_line() << "\n";
-  return lost ? kExitEnvironment : failing ? kExitFailed : kExitPassed;
+  return lost.any() ? kExitEnvironment : failing ? kExitFailed : kExitPassed;
 }
 
 int diff(const ReportOptions& o) {

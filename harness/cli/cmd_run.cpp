@@ -294,27 +294,23 @@ int run_tests(CLI::App* sub, RunOptions o) {
   // Each case was recorded, and its Allure result written, with the secrets known when it ended.
   const bool learnt_during_cases = global_redactor().generation() != secrets_before_cases;
   if (learnt_during_cases) redact_again(record);
-  bool reports_lost = false;  // a report the run could not write: its verdict would go unrecorded
-  auto lose = [&reports_lost](const Error& e) {  // said after "reports:", and the exit is 3
-    print_report_lost(e);
-    reports_lost = true;
-  };
-  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) lose(written.error());
-  for (const auto& e : supervisor.files_lost()) lose(e);  // a component's file that could not be redacted again
+  ReportsLost lost;  // a report the run could not write: its verdict would go unrecorded
+  if (auto written = write_run_reports(record, o.reports_dir, clauses); !written) lost.add(written.error());
+  lost.add(supervisor.files_lost());  // a component's file that could not be redacted again
   if (learnt_during_cases) allure->redact_written_again();
-  for (const auto& e : allure->errors()) lose(e);
+  lost.add(allure->errors());
 
   int code = failed ? kExitFailed : kExitPassed;
   if (baseline) {
     if (auto judged = judge_by_baseline(*baseline, record, o.reports_dir, std::cout)) {
       code = *judged ? kExitFailed : kExitPassed;
     } else {
-      lose(judged.error());
+      lost.add(judged.error());
     }
   }
   if (flakes.repetitions() > 1) {
     if (auto found = flakes.report(std::cerr, o.reports_dir); !found) {
-      lose(found.error());
+      lost.add(found.error());
     } else if (*found > 0) {
       code = std::max<int>(code, kExitFailed);
     }
@@ -328,7 +324,7 @@ int run_tests(CLI::App* sub, RunOptions o) {
     print_component_log(alive.error(), supervisor);
     code = kExitEnvironment;
   }
-  if (reports_lost) code = kExitEnvironment;
+  if (lost.any()) code = kExitEnvironment;
   // A shard may hold no case of a small selection: the merge of all shards is judged instead.
   // --gtest_list_tests runs nothing by design.
   if (!shard) code = judge_empty(record, o.allow_empty || GTEST_FLAG_GET(list_tests), code);

@@ -166,9 +166,9 @@ int stubs_up(const StubsOptions& o) {
   }
   supervisor.stop();
   std::cout << "stopped" << std::endl;
-  const auto lost = supervisor.files_lost();  // a component's file that could not be redacted again
-  for (const auto& e : lost) print_report_lost(e);
-  return lost.empty() ? kExitPassed : kExitEnvironment;
+  ReportsLost lost;
+  lost.add(supervisor.files_lost());  // a component's file that could not be redacted again
+  return lost.any() ? kExitEnvironment : kExitPassed;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -22,6 +23,22 @@ int print_error(const Error& e);
 // kReportLost, then "<where>: <message>", on stderr. A sharded run relays such lines of its shards.
 inline constexpr std::string_view kReportLost = "reports: ";
 void print_report_lost(const Error& e);
+
+// The reports a command lost: each said as it is lost (print_report_lost); any() makes the exit 3.
+class ReportsLost {
+ public:
+  void add(const Error& e) {
+    print_report_lost(e);
+    any_ = true;
+  }
+  void add(const std::vector<Error>& errors) {
+    for (const auto& e : errors) add(e);
+  }
+  bool any() const { return any_; }
+
+ private:
+  bool any_ = false;
+};
 
 struct CommandAction {
   CLI::App* sub = nullptr;
