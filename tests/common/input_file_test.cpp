@@ -13,37 +13,26 @@
 
 #include "common/document.h"
 #include "common/json_match.h"
+#include "support/temp_dir.h"
 
 namespace tc {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    std::string tmpl = (fs::temp_directory_path() / "tc-input-XXXXXX").string();
-    dir = mkdtemp(tmpl.data());
-  }
-  ~Scratch() { fs::remove_all(dir); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir / name, std::ios::binary) << text;
-    return (dir / name).string();
-  }
-};
 
 TEST(InputFile, ReadsARegularFileWhole) {
-  Scratch s;
+  testing::TempDir s;
   auto text = read_input_file(s.write("a.yaml", std::string(100000, 'x')));
   ASSERT_TRUE(text.ok()) << text.error().to_string();
   EXPECT_EQ(text->size(), 100000u);
 }
 
 TEST(InputFile, RefusesDevicesFifosAndFoldersAtOnce) {
-  Scratch s;
-  ASSERT_EQ(mkfifo((s.dir / "fifo").c_str(), 0600), 0);
+  testing::TempDir s;
+  ASSERT_EQ(mkfifo((s.path / "fifo").c_str(), 0600), 0);
   const auto start = std::chrono::steady_clock::now();
-  for (const std::string& path : {std::string("/dev/zero"), std::string("/dev/urandom"), (s.dir / "fifo").string(), s.dir.string()}) {
+  for (const std::string& path : {std::string("/dev/zero"), std::string("/dev/urandom"), (s.path / "fifo").string(), s.path.string()}) {
     auto text = read_input_file(path);
     ASSERT_FALSE(text.ok()) << path;
     EXPECT_EQ(text.error().kind, ErrorKind::input);
@@ -54,7 +43,7 @@ TEST(InputFile, RefusesDevicesFifosAndFoldersAtOnce) {
 }
 
 TEST(InputFile, RefusesAFileOverTheCapAndSaysTheCap) {
-  Scratch s;
+  testing::TempDir s;
   const std::string path = s.write("big.yaml", std::string(2048, 'x'));
   EXPECT_TRUE(read_input_file(path, 2048).ok());
   auto over = read_input_file(path, 2047);
@@ -69,20 +58,20 @@ TEST(InputFile, AMissingFileSaysSo) {
 }
 
 TEST(InputFile, PathWithinResolvesDotDotAndLinks) {
-  Scratch s;
-  fs::create_directories(s.dir / "pack" / "steps");
+  testing::TempDir s;
+  fs::create_directories(s.path / "pack" / "steps");
   s.write("pack/steps/a.yaml", "steps: []\n");
   s.write("outside.yaml", "steps: []\n");
-  fs::create_symlink(s.dir / "outside.yaml", s.dir / "pack" / "steps" / "link.yaml");
-  const std::vector<std::string> pack{(s.dir / "pack").string()};
-  EXPECT_TRUE(path_within((s.dir / "pack" / "steps" / "a.yaml").string(), pack));
-  EXPECT_TRUE(path_within((s.dir / "pack" / "steps" / ".." / "steps" / "a.yaml").string(), pack));
-  EXPECT_TRUE(path_within((s.dir / "pack" / "steps" / "new.yaml").string(), pack));
-  EXPECT_FALSE(path_within((s.dir / "pack" / ".." / "outside.yaml").string(), pack));
-  EXPECT_FALSE(path_within((s.dir / "pack" / "steps" / "link.yaml").string(), pack));
-  EXPECT_FALSE(path_within((s.dir / "pack-other" / "a.yaml").string(), pack));  // a sibling sharing a prefix
+  fs::create_symlink(s.path / "outside.yaml", s.path / "pack" / "steps" / "link.yaml");
+  const std::vector<std::string> pack{(s.path / "pack").string()};
+  EXPECT_TRUE(path_within((s.path / "pack" / "steps" / "a.yaml").string(), pack));
+  EXPECT_TRUE(path_within((s.path / "pack" / "steps" / ".." / "steps" / "a.yaml").string(), pack));
+  EXPECT_TRUE(path_within((s.path / "pack" / "steps" / "new.yaml").string(), pack));
+  EXPECT_FALSE(path_within((s.path / "pack" / ".." / "outside.yaml").string(), pack));
+  EXPECT_FALSE(path_within((s.path / "pack" / "steps" / "link.yaml").string(), pack));
+  EXPECT_FALSE(path_within((s.path / "pack-other" / "a.yaml").string(), pack));  // a sibling sharing a prefix
   EXPECT_FALSE(path_within("/etc/shadow", pack));
-  EXPECT_TRUE(path_within((s.dir / "outside.yaml").string(), {s.dir.string()}));
+  EXPECT_TRUE(path_within((s.path / "outside.yaml").string(), {s.path.string()}));
 }
 
 std::string error_of(const std::string& text) {

@@ -44,7 +44,7 @@ TEST(ChildProcess, EachDescriptorHandedOnIsTheOneNamedAlsoWhenTheNumbersCross) {
   ASSERT_GE(second.write, 0);
   // The child's number of each is our number of the other.
   const std::string script = "echo one >&" + std::to_string(second.write) + "; echo two >&" + std::to_string(first.write);
-  ChildSpec spec{"/bin/bash", {"-c", script}, {}, dir.path() + "/child.log"};
+  ChildSpec spec{"/bin/bash", {"-c", script}, {}, dir.path.string() + "/child.log"};
   spec.fds = {{second.write, first.write}, {first.write, second.write}};
   auto child = ChildProcess::start(spec);
   ASSERT_TRUE(child) << child.error().to_string();
@@ -62,7 +62,7 @@ TEST(ChildProcess, AnExecFailureIsAnErrorWhateverNumbersTheSpecHandsOn) {
   ASSERT_EQ(::chmod(exe.c_str(), 0755), 0);
   Pipe out;
   ASSERT_GE(out.write, 0);
-  ChildSpec spec{exe, {}, {}, dir.path() + "/child.log"};
+  ChildSpec spec{exe, {}, {}, dir.path.string() + "/child.log"};
   // Every low number, the one the launcher's own exec-report pipe gets among them.
   for (int target = 3; target < 96; ++target) spec.fds[target] = out.write;
   auto child = ChildProcess::start(spec);

@@ -18,8 +18,8 @@ using ::testing::Not;
 
 TEST(Doctor, AllStubTopologyPassesEveryCheck) {
   test::ScratchDir dir;
-  auto run = test::run_cli({"doctor", "--env", test::source_path("compose/local.yaml"), "--reports", dir.path()},
-                           dir.path() + "/doctor.out", 60000);
+  auto run = test::run_cli({"doctor", "--env", test::source_path("compose/local.yaml"), "--reports", dir.path.string()},
+                           dir.path.string() + "/doctor.out", 60000);
   EXPECT_EQ(run.exit, "exited with status 0") << run.output;
   for (const char* line : {"OK authority reachable", "OK authority discovery", "OK authority jwks",
                            "OK gateway unauthenticated", "OK platform audit", "OK graph reachable",
@@ -41,8 +41,8 @@ TEST(Doctor, APrincipalWhoseCredentialsAreRefusedFailsWithoutPrintingThem) {
   bindings = std::regex_replace(bindings, first_password, "password: Wrong-pw-7731", std::regex_constants::format_first_only);
   auto file = dir.write("bindings.yaml", bindings);
   auto run = test::run_cli({"doctor", "--env", test::source_path("compose/local.yaml"), "--bindings", file,
-                            "--reports", dir.path()},
-                           dir.path() + "/doctor.out", 60000);
+                            "--reports", dir.path.string()},
+                           dir.path.string() + "/doctor.out", 60000);
   EXPECT_EQ(run.exit, "exited with status 3") << run.output;
   EXPECT_THAT(run.output, HasSubstr("FAIL authority token users.one"));
   EXPECT_THAT(run.output, HasSubstr("OK authority token users.default"));
@@ -58,7 +58,7 @@ test::CliRun doctor_of_one_gateway(const test::ScratchDir& dir, const std::strin
                         "profile: " + test::source_path("fixtures/contracts/reference.yaml") + "\n"
                         "components:\n"
                         "  gateway: {external: {url: \"" + url + "\"}}\n");
-  return test::run_cli({"doctor", "--env", file, "--reports", dir.path()}, dir.path() + "/doctor.out", 60000,
+  return test::run_cli({"doctor", "--env", file, "--reports", dir.path.string()}, dir.path.string() + "/doctor.out", 60000,
                        std::move(env));
 }
 
@@ -74,8 +74,8 @@ TEST(Doctor, EveryUnsetVariableIsListedAtOnceAndTheVerdictCountsItsLines) {
   // The staging example reads every URL and secret from the environment; none is set here.
   test::ScratchDir dir;
   auto run = test::run_cli({"doctor", "--env", test::source_path("compose/staging.example.yaml"), "--bindings",
-                            test::source_path("tests/env/data/staging/bindings.yaml"), "--reports", dir.path()},
-                           dir.path() + "/doctor.out", 60000);
+                            test::source_path("tests/env/data/staging/bindings.yaml"), "--reports", dir.path.string()},
+                           dir.path.string() + "/doctor.out", 60000);
   EXPECT_EQ(run.exit, "exited with status 3") << run.output;
   int lines = 0, unset = 0;
   std::istringstream in(run.output);
@@ -118,8 +118,8 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 TEST(Doctor, EveryTenantOfSeed002IsOnboardedOnItsStubs) {
   test::ScratchDir dir;
-  auto run = test::run_cli({"doctor", "--env", test::source_path("compose/seed-002.yaml"), "--reports", dir.path()},
-                           dir.path() + "/doctor.out", 60000);
+  auto run = test::run_cli({"doctor", "--env", test::source_path("compose/seed-002.yaml"), "--reports", dir.path.string()},
+                           dir.path.string() + "/doctor.out", 60000);
   EXPECT_EQ(run.exit, "exited with status 0") << run.output;
   for (const char* tenant : {"tenant:coulomb", "tenant:volta"})
     for (const auto& check : kOnboardingChecks)
@@ -143,8 +143,8 @@ TEST(Doctor, ATenantThatIsNotOnboardedFailsTheChecksThatSayWhy) {
                "backend_audit_readiness: {audit: applications, component: authority}");
   auto file = dir.write("bindings.yaml", b);
   auto run = test::run_cli({"doctor", "--env", test::source_path("compose/seed-002.yaml"), "--bindings", file,
-                            "--reports", dir.path()},
-                           dir.path() + "/doctor.out", 60000);
+                            "--reports", dir.path.string()},
+                           dir.path.string() + "/doctor.out", 60000);
   EXPECT_EQ(run.exit, "exited with status 3") << run.output;
   for (const char* line : {"FAIL tenant:coulomb onboarding.applications: GET /v1/tenants/tenant%3Acoulomb/applications as users.member answered 200, /items has 1 element(s), none matches {\"id\":\"app-coulomb-ledger\"}",
                            "FAIL tenant:coulomb onboarding.memberships: GET /v1/tenants/tenant%3Acoulomb/members as users.admin answered 200, /members has ",
@@ -173,8 +173,8 @@ TEST(Doctor, AnOnboardingCheckNamingWhatTheBindingsLackIsRefusedWithItsPointer) 
   for (std::size_t i = 0; i < cases.size(); ++i) {
     auto file = dir.write("bindings-" + std::to_string(i) + ".yaml", replaced(seed_002_bindings(), cases[i].first, with[i]));
     auto run = test::run_cli({"doctor", "--env", test::source_path("compose/seed-002.yaml"), "--bindings", file,
-                              "--reports", dir.path()},
-                             dir.path() + "/doctor.out", 60000);
+                              "--reports", dir.path.string()},
+                             dir.path.string() + "/doctor.out", 60000);
     EXPECT_EQ(run.exit, "exited with status 2") << run.output;
     EXPECT_THAT(run.output, HasSubstr(cases[i].second)) << run.output;
     EXPECT_THAT(run.output, Not(HasSubstr("started"))) << "nothing starts on a bad bindings file";
@@ -192,8 +192,8 @@ TEST(Doctor, AnOnboardingValueThatRendersWronglyFailsItsCheckAndTheRestRun) {
   b = replaced(b, "at_least: 2}", "at_least: 2, status: \"{{fx.tenants}}\"}");
   auto file = dir.write("bindings.yaml", b);
   auto run = test::run_cli({"doctor", "--env", test::source_path("compose/seed-002.yaml"), "--bindings", file,
-                            "--reports", dir.path()},
-                           dir.path() + "/doctor.out", 60000);
+                            "--reports", dir.path.string()},
+                           dir.path.string() + "/doctor.out", 60000);
   EXPECT_EQ(run.exit, "exited with status 3") << run.output;
   for (const char* line : {"FAIL tenant:coulomb onboarding.applications:", "scopes.tenant_wide",
                            "FAIL tenant:coulomb onboarding.backend_audit_readiness: /onboarding/tenants/coulomb/"
@@ -208,10 +208,10 @@ TEST(Doctor, AnOnboardingValueThatRendersWronglyFailsItsCheckAndTheRestRun) {
 // components with http audit sources that are polled), the passwords come from the environment.
 TEST(Doctor, TheOnboardingChecksRunAgainstABoundStagingWithItsSecretsMasked) {
   test::ScratchDir dir;
-  const std::string log = dir.path() + "/stubs-up.out", written = dir.path() + "/running.yaml";
+  const std::string log = dir.path.string() + "/stubs-up.out", written = dir.path.string() + "/running.yaml";
   auto up = ChildProcess::start(ChildSpec{TC_CLI_BIN,
                                           {"stubs", "up", "--env", test::source_path("compose/seed-002.yaml"),
-                                           "--reports", dir.path() + "/stubs", "--write-topology", written},
+                                           "--reports", dir.path.string() + "/stubs", "--write-topology", written},
                                           {},
                                           log});
   ASSERT_TRUE(up.ok()) << up.error().to_string();
@@ -231,8 +231,8 @@ TEST(Doctor, TheOnboardingChecksRunAgainstABoundStagingWithItsSecretsMasked) {
   env["TC_ONBOARDING_PROBE"] = "probe-value-7f3a";
   env["TC_ONBOARDING_TENANT"] = "tenant:volta";
   auto file = dir.write("staging-bindings.yaml", b);
-  auto run = test::run_cli({"doctor", "--env", written, "--bindings", file, "--reports", dir.path() + "/doctor"},
-                           dir.path() + "/doctor.out", 60000, env);
+  auto run = test::run_cli({"doctor", "--env", written, "--bindings", file, "--reports", dir.path.string() + "/doctor"},
+                           dir.path.string() + "/doctor.out", 60000, env);
   up->signal(SIGTERM);
   EXPECT_TRUE(up->wait_for(15000));
   EXPECT_EQ(run.exit, "exited with status 0") << run.output;

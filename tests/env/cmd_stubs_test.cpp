@@ -22,10 +22,10 @@ using ::testing::Not;
 
 TEST(StubsUp, PrintsEveryComponentServesAndStopsCleanlyOnSigterm) {
   test::ScratchDir dir;
-  const std::string log = dir.path() + "/stubs-up.out";
+  const std::string log = dir.path.string() + "/stubs-up.out";
   auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
                                            {"stubs", "up", "--env", test::source_path("compose/local.yaml"),
-                                            "--reports", dir.path() + "/reports"},
+                                            "--reports", dir.path.string() + "/reports"},
                                            {},
                                            log});
   ASSERT_TRUE(cli.ok()) << cli.error().to_string();
@@ -58,10 +58,10 @@ TEST(StubsUp, WritesATopologyARunCanPointAtWithAFixedPortOnRequest) {
   test::ScratchDir dir;
   const int port = free_local_port();
   ASSERT_NE(port, 0);
-  const std::string log = dir.path() + "/stubs-up.out", written = dir.path() + "/running.yaml";
+  const std::string log = dir.path.string() + "/stubs-up.out", written = dir.path.string() + "/running.yaml";
   auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
                                            {"stubs", "up", "--env", test::source_path("compose/local.yaml"), "--reports",
-                                            dir.path() + "/stubs", "--port", "gateway=" + std::to_string(port),
+                                            dir.path.string() + "/stubs", "--port", "gateway=" + std::to_string(port),
                                             "--write-topology", written},
                                            {},
                                            log});
@@ -72,9 +72,9 @@ TEST(StubsUp, WritesATopologyARunCanPointAtWithAFixedPortOnRequest) {
   EXPECT_THAT(topology, HasSubstr("external: {url: \"http://127.0.0.1:" + std::to_string(port) + "\"}")) << topology;
 
   // The pack's audit-checking scenarios against the running stubs: tokens, gateway, backends, audit.
-  auto run = test::run_cli({"run", "--env", written, "--reports", dir.path() + "/run",
+  auto run = test::run_cli({"run", "--env", written, "--reports", dir.path.string() + "/run",
                             test::source_path("scenarios/propagation")},
-                           dir.path() + "/run.out", 120000);
+                           dir.path.string() + "/run.out", 120000);
   EXPECT_EQ(run.exit, "exited with status 0") << topology << run.output;
   EXPECT_THAT(run.output, HasSubstr(" passed, 0 failed"));
   EXPECT_THAT(run.output, Not(HasSubstr("has no audit source")));
@@ -94,9 +94,9 @@ TEST(StubsUp, NeitherTheListNorTheWrittenTopologyHoldsAValueFromTheEnvironment) 
                                              "\ncomponents:\n  api:\n    external: {url: \"{{env.TC_PLANTED_URL}}\"}\n"
                                              "    audit: {http: \"{{ env.TC_PLANTED_AUDIT }}?id={{correlation_id}}\", deadline_ms: 500}\n"
                                              "  v2:\n    external: {url: \"{{api}}/v2\"}\n");
-  const std::string log = dir.path() + "/stubs-up.out", written = dir.path() + "/running.yaml";
+  const std::string log = dir.path.string() + "/stubs-up.out", written = dir.path.string() + "/running.yaml";
   auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
-                                           {"stubs", "up", "--env", env_file, "--reports", dir.path() + "/stubs",
+                                           {"stubs", "up", "--env", env_file, "--reports", dir.path.string() + "/stubs",
                                             "--write-topology", written},
                                            {{"TC_PLANTED_URL", url}, {"TC_PLANTED_AUDIT", audit}},
                                            log});
@@ -120,23 +120,23 @@ TEST(StubsUp, NeitherTheListNorTheWrittenTopologyHoldsAValueFromTheEnvironment) 
 // the running stubs runs that platform's pack, not the reference one, and reports its own matrix.
 TEST(StubsUp, TheWrittenTopologyOfAPlatformKeepsItsPackAndItsClauses) {
   test::ScratchDir dir;
-  const std::string log = dir.path() + "/stubs-up.out", written = dir.path() + "/running.yaml";
+  const std::string log = dir.path.string() + "/stubs-up.out", written = dir.path.string() + "/running.yaml";
   auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
                                            {"stubs", "up", "--env", test::source_path("compose/seed-002.yaml"),
-                                            "--reports", dir.path() + "/stubs", "--write-topology", written},
+                                            "--reports", dir.path.string() + "/stubs", "--write-topology", written},
                                            {},
                                            log});
   ASSERT_TRUE(cli.ok()) << cli.error().to_string();
   ASSERT_TRUE(test::wait_for_text(log, "up: ", 30000)) << test::read_file(log);
   const std::string topology = test::read_file(written);
   EXPECT_THAT(topology, HasSubstr("clauses: [I, U1, A8, P]")) << topology;
-  auto run = test::run_cli({"run", "--env", written, "--reports", dir.path() + "/run"}, dir.path() + "/run.out", 120000);
+  auto run = test::run_cli({"run", "--env", written, "--reports", dir.path.string() + "/run"}, dir.path.string() + "/run.out", 120000);
   cli->signal(SIGTERM);
   ASSERT_TRUE(cli->wait_for(15000));
   EXPECT_EQ(run.exit, "exited with status 0") << topology << run.output;
   EXPECT_THAT(run.output, HasSubstr("PASS platforms_seed_002_planes.")) << run.output;
   EXPECT_THAT(run.output, Not(HasSubstr("PASS isolation_"))) << "the reference pack is not this platform's";
-  const std::string md = test::read_file(dir.path() + "/run/requirements.md");
+  const std::string md = test::read_file(dir.path.string() + "/run/requirements.md");
   EXPECT_THAT(md, HasSubstr("| P1 |"));
   EXPECT_THAT(md, Not(HasSubstr("| W1 |")));
   EXPECT_THAT(md, HasSubstr("- not covered: 0")) << md;
@@ -145,12 +145,12 @@ TEST(StubsUp, TheWrittenTopologyOfAPlatformKeepsItsPackAndItsClauses) {
 TEST(StubsUp, ExitsThreeWhenAComponentCannotStartAndTwoForABadFile) {
   test::ScratchDir dir;
   auto failing = dir.write("failing.yaml", "profile: p\ncomponents:\n  gw: {spawn: {command: sh, args: [-c, \"exit 1\"]}}\n");
-  auto run = test::run_cli({"stubs", "up", "--env", failing, "--reports", dir.path()}, dir.path() + "/a.out", 20000);
+  auto run = test::run_cli({"stubs", "up", "--env", failing, "--reports", dir.path.string()}, dir.path.string() + "/a.out", 20000);
   EXPECT_EQ(run.exit, "exited with status 3") << run.output;
   EXPECT_THAT(run.output, HasSubstr("component 'gw'"));
 
   auto bad = dir.write("bad.yaml", "profile: p\ncomponents:\n  gw: {spwan: {command: sh}}\n");
-  run = test::run_cli({"stubs", "up", "--env", bad, "--reports", dir.path()}, dir.path() + "/b.out", 20000);
+  run = test::run_cli({"stubs", "up", "--env", bad, "--reports", dir.path.string()}, dir.path.string() + "/b.out", 20000);
   EXPECT_EQ(run.exit, "exited with status 2") << run.output;
   EXPECT_THAT(run.output, HasSubstr(bad + ":3"));
 }
@@ -163,10 +163,10 @@ TEST(StubsUp, TheProfileFlagReachesEveryStub) {
   ASSERT_NE(profile.find(spelled), std::string::npos);
   profile.replace(profile.find(spelled), spelled.size(), "unauthenticated: login_needed_first ");
   const std::string copy = dir.write("profile.yaml", profile);
-  const std::string log = dir.path() + "/stubs-up.out";
+  const std::string log = dir.path.string() + "/stubs-up.out";
   auto cli = ChildProcess::start(ChildSpec{TC_CLI_BIN,
                                            {"stubs", "up", "--env", test::source_path("compose/local.yaml"),
-                                            "--profile", copy, "--reports", dir.path() + "/reports"},
+                                            "--profile", copy, "--reports", dir.path.string() + "/reports"},
                                            {},
                                            log});
   ASSERT_TRUE(cli.ok()) << cli.error().to_string();
@@ -201,8 +201,8 @@ TEST(StubsUp, TheProfileFlagIsRefusedWhereItCannotReachAComponent) {
   test::ScratchDir dir;
   auto external = dir.write("external.yaml", "profile: p\ncomponents:\n  api: {external: {url: \"http://127.0.0.1:9\"}}\n");
   auto run = test::run_cli({"stubs", "up", "--env", external, "--profile",
-                            test::source_path("fixtures/contracts/reference.yaml"), "--reports", dir.path()},
-                           dir.path() + "/a.out", 20000);
+                            test::source_path("fixtures/contracts/reference.yaml"), "--reports", dir.path.string()},
+                           dir.path.string() + "/a.out", 20000);
   EXPECT_EQ(run.exit, "exited with status 2") << run.output;
   EXPECT_THAT(run.output, HasSubstr("flag --profile: component 'api' is external")) << run.output;
 }

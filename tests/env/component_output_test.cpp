@@ -111,7 +111,7 @@ TEST_F(ComponentOutput, AStubsLogAndAuditFileAreRedactedAsTheyAreWritten) {
   ASSERT_TRUE(records.ok()) << records.error().to_string();
   EXPECT_THAT(records->body, HasSubstr("\"correlation_id\":\"" + planted + "\"")) << records->body;
 
-  const std::string audit = dir.path() + "/reports/audit/gateway.jsonl";
+  const std::string audit = dir.path.string() + "/reports/audit/gateway.jsonl";
   const std::string audit_text = await_content(audit, kRedacted.data());
   EXPECT_THAT(audit_text, HasSubstr("\"correlation_id\":\"" + std::string(kRedacted) + "\""));
   EXPECT_THAT(audit_text, Not(HasSubstr(planted)));
@@ -119,7 +119,7 @@ TEST_F(ComponentOutput, AStubsLogAndAuditFileAreRedactedAsTheyAreWritten) {
   EXPECT_THAT(log_text, HasSubstr(kRedacted.data()));
   EXPECT_THAT(log_text, Not(HasSubstr(planted)));
   supervisor.stop();
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path() + "/reports"))
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path.string() + "/reports"))
     if (entry.is_regular_file()) {
       EXPECT_THAT(read_file(entry.path().string()), Not(HasSubstr(planted))) << entry.path();
     }
@@ -141,7 +141,7 @@ TEST_F(ComponentOutput, ASecretLearntAfterAComponentLoggedItIsMaskedAtTeardown) 
   global_redactor().add_secret(late);
   supervisor.stop();
   EXPECT_THAT(read_file(log), HasSubstr(kRedacted.data()));
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path() + "/reports"))
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path.string() + "/reports"))
     if (entry.is_regular_file()) {
       EXPECT_THAT(read_file(entry.path().string()), Not(HasSubstr(late))) << entry.path();
     }
@@ -149,7 +149,7 @@ TEST_F(ComponentOutput, ASecretLearntAfterAComponentLoggedItIsMaskedAtTeardown) 
 
 // Problem: a spawned component's own children outlived the run (only the child was signalled).
 TEST_F(ComponentOutput, WhatASpawnedComponentStartedIsGoneAfterTheStop) {
-  const std::string pid_file = dir.path() + "/grandchild.pid";
+  const std::string pid_file = dir.path.string() + "/grandchild.pid";
   auto path = dir.write("spawn.yaml", spawned_backend(dir, "sleep 300 & echo $! > " + pid_file, ""));
   {
     Supervisor supervisor(options_for(dir));

@@ -50,7 +50,7 @@ TEST(RedactedPipes, AFileThatCannotBeWrittenLosesLinesAndKeepsThePipeOpen) {
 
 TEST(RedactedPipes, LinesReachTheirFileRedacted) {
   test::ScratchDir dir;
-  const std::string file = (std::filesystem::path(dir.path()) / "out.log").string();
+  const std::string file = (std::filesystem::path(dir.path.string()) / "out.log").string();
   RedactedPipes pipes;
   auto fd = pipes.open(file);
   ASSERT_TRUE(fd.ok()) << fd.error().to_string();

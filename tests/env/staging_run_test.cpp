@@ -46,10 +46,10 @@ std::vector<std::string> files_containing(const std::string& dir, const std::str
 
 TEST(StagingRun, RenamedWorldPassesSkipsStubOnlyScenariosAndLeaksNoSecret) {
   test::ScratchDir dir;
-  const std::string stubs_log = dir.path() + "/stubs-up.out";
+  const std::string stubs_log = dir.path.string() + "/stubs-up.out";
   auto stubs = ChildProcess::start(ChildSpec{TC_CLI_BIN,
                                              {"stubs", "up", "--env", test::source_path("tests/env/data/staging/stubs.yaml"),
-                                              "--reports", dir.path() + "/stubs"},
+                                              "--reports", dir.path.string() + "/stubs"},
                                              {},
                                              stubs_log});
   ASSERT_TRUE(stubs.ok()) << stubs.error().to_string();
@@ -72,7 +72,7 @@ TEST(StagingRun, RenamedWorldPassesSkipsStubOnlyScenariosAndLeaksNoSecret) {
   }
   ASSERT_EQ(env.size(), staging_secrets().size() + 9) << up;
 
-  const std::string reports = dir.path() + "/reports", run_log = dir.path() + "/run.out";
+  const std::string reports = dir.path.string() + "/reports", run_log = dir.path.string() + "/run.out";
   auto run = ChildProcess::start(ChildSpec{
       TC_CLI_BIN,
       {"run", "--env", test::source_path("compose/staging.example.yaml"), "--bindings",

@@ -67,7 +67,7 @@ TEST_F(SupervisorTest, StartsTheLocalTopologyAndEveryStubAnswers) {
       EXPECT_EQ(c.audit.kind, "stub") << name;
       EXPECT_EQ(c.audit.location, c.url) << name;
       EXPECT_EQ(c.audit.deadline_ms, 300) << name;
-      EXPECT_EQ(c.log_file, dir.path() + "/reports/logs/" + name + ".log");
+      EXPECT_EQ(c.log_file, dir.path.string() + "/reports/logs/" + name + ".log");
       EXPECT_TRUE(std::filesystem::exists(c.log_file)) << c.log_file;
     }
     auto profile = ContractProfile::load(t.profile);

@@ -106,14 +106,14 @@ TEST(Topology, ResolvesPathsAgainstItsOwnFolderAndDefaultsSpawnReadiness) {
                         "    audit: {jsonl: logs/gw.jsonl}\n");
   auto t = load_topology(path);
   ASSERT_TRUE(t.ok()) << t.error().to_string();
-  EXPECT_EQ(t->profile, dir.path() + "/sub/profile.yaml");
+  EXPECT_EQ(t->profile, dir.path.string() + "/sub/profile.yaml");
   const ComponentSpec& gw = component(*t, "gw");
-  EXPECT_EQ(gw.command, dir.path() + "/bin/gw");
+  EXPECT_EQ(gw.command, dir.path.string() + "/bin/gw");
   EXPECT_EQ(gw.url, "http://127.0.0.1:{{port}}");
   EXPECT_TRUE(gw.ready.http_path.empty());   // TCP
   EXPECT_EQ(gw.ready.deadline_ms, 15000);
   EXPECT_EQ(gw.audit.kind, "jsonl");
-  EXPECT_EQ(gw.audit.location, dir.path() + "/logs/gw.jsonl");
+  EXPECT_EQ(gw.audit.location, dir.path.string() + "/logs/gw.jsonl");
   EXPECT_EQ(gw.audit.deadline_ms, 3000);
   EXPECT_FALSE(gw.audit.synchronous);   // lagging unless the topology says otherwise
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/runner/run_context.h"
+#include "support/temp_dir.h"
 
 namespace tc {
 namespace {
@@ -41,17 +42,9 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("tc-run-reports-" + random_alnum(8));
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
-
 TEST(RunReports, EveryReportIsWrittenIntoANestedFolderTheyCreateTogether) {
-  Scratch s;
-  const fs::path reports = s.dir / "a" / "b";
+  testing::TempDir s;
+  const fs::path reports = s.path / "a" / "b";
   ASSERT_TRUE(write_run_reports(two_cases(), reports.string(), {}).ok());
   const auto results = nlohmann::json::parse(slurp(reports / "results.json"));
   ASSERT_EQ(results.at("cases").size(), 2u);
@@ -63,9 +56,8 @@ TEST(RunReports, EveryReportIsWrittenIntoANestedFolderTheyCreateTogether) {
 }
 
 TEST(RunReports, WhenNoneCanBeWrittenTheErrorIsTheRecordsOwn) {
-  Scratch s;
-  fs::create_directories(s.dir);
-  const fs::path blocked = s.dir / "a-file";
+  testing::TempDir s;
+  const fs::path blocked = s.path / "a-file";
   std::ofstream(blocked) << "not a folder";
   auto r = write_run_reports(two_cases(), blocked.string(), {});
   ASSERT_FALSE(r.ok());
@@ -77,10 +69,9 @@ TEST(RunReports, WhenNoneCanBeWrittenTheErrorIsTheRecordsOwn) {
 TEST(RunReports, AShortReportTheDiskCannotTakeIsAnError) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
   for (const char* name : {"results.json", "junit.xml", "requirements.json", "requirements.md"}) {
-    Scratch s;
-    fs::create_directories(s.dir);
-    fs::create_symlink("/dev/full", s.dir / name);
-    auto r = write_run_reports(two_cases(), s.dir.string(), {});
+    testing::TempDir s;
+    fs::create_symlink("/dev/full", s.path / name);
+    auto r = write_run_reports(two_cases(), s.path.string(), {});
     ASSERT_FALSE(r.ok()) << name;
     EXPECT_NE(r.error().message.find(std::string(name).substr(0, std::string(name).find('.'))), std::string::npos)
         << name << ": " << r.error().message;

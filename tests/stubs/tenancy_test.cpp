@@ -2,27 +2,16 @@
 // every rule off, and mistakes named with file, line and pointer.
 #include "stubs/tenancy.h"
 
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
+#include <string>
 
 #include <gtest/gtest.h>
+
+#include "support/temp_dir.h"
 
 namespace tc::stub {
 namespace {
 
-namespace fs = std::filesystem;
 const std::string kSeed003 = std::string(TC_SOURCE_DIR) + "/fixtures/seed-003";
-
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("tc-tenancy-" + std::to_string(getpid()) + "-" + std::to_string(rand()));
-  explicit Scratch(const std::string& text) {
-    fs::create_directories(dir);
-    std::ofstream(dir / "tenancy.yaml") << text;
-  }
-  ~Scratch() { fs::remove_all(dir); }
-};
 
 TEST(Tenancy, Seed003DeclaresTiersLifecycleAndIdempotentPut) {
   auto t = Tenancy::load(kSeed003);
@@ -141,8 +130,9 @@ TEST(Tenancy, MistakesNameFileLineAndPointer) {
            {"workspaces:\n  w1: {tenants: [t1], members: {u1: owner}}\n" + kAdmin + "  extra: 1\n", "/admin",
             "unknown key 'extra'"},
        }) {
-    Scratch s(c.text);
-    auto t = Tenancy::load(s.dir.string());
+    testing::TempDir s;
+    s.write("tenancy.yaml", c.text);
+    auto t = Tenancy::load(s.path.string());
     ASSERT_FALSE(t.ok()) << c.text;
     const std::string message = t.error().to_string();
     EXPECT_NE(message.find("tenancy.yaml"), std::string::npos) << message;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace tc::testing {
@@ -16,6 +17,12 @@ struct TempDir {
   ~TempDir() {
     std::error_code ec;
     std::filesystem::remove_all(path, ec);
+  }
+  // Writes `text` (its bytes as they are) to <path>/<name> and returns that file's path.
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::filesystem::path file = path / name;
+    std::ofstream(file, std::ios::binary) << text;
+    return file.string();
   }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
