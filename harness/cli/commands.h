@@ -24,7 +24,8 @@ int print_error(const Error& e);
 inline constexpr std::string_view kReportLost = "reports: ";
 void print_report_lost(const Error& e);
 
-// The reports a command lost: each said as it is lost (print_report_lost); any() makes the exit 3.
+// The reports a command lost: each said as it is lost (print_report_lost); when any() is true the
+// command's exit is 3 (kExitEnvironment).
 class ReportsLost {
  public:
   void add(const Error& e) {

@@ -20,7 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 TEST(InputFile, ReadsARegularFileWhole) {
   testing::TempDir s;
   auto text = read_input_file(s.write("a.yaml", std::string(100000, 'x')));

@@ -2,9 +2,11 @@
 #pragma once
 #include <stdlib.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 
 namespace tc::testing {
 
@@ -12,7 +14,9 @@ struct TempDir {
   std::filesystem::path path;
   TempDir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "tc-test-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
+    if (!::mkdtemp(tmpl.data()))
+      throw std::system_error(errno, std::generic_category(), "cannot make a scratch folder " + tmpl);
+    path = tmpl;
   }
   ~TempDir() {
     std::error_code ec;
