@@ -207,10 +207,10 @@ int evaluate_expectations(const tc::StepSpec& step, const tc::HttpResponse& resp
   for (const auto& exp : step.expectations) {
     auto spec = tc::render(exp.spec, scope, exp.loc, ctx);
     if (!spec) return -1;
-    const tc::ExpectationEvaluation* kind = tc::find_expectation_evaluation(exp.kind);
-    if (!kind) return -1;
+    const tc::ExpectationEvaluation* evaluation = tc::find_expectation_evaluation(exp.kind);
+    if (!evaluation) return -1;
     tc::StepContext sc{*spec, response, scope, world->run->environment(), *world->run, cid, exp.loc, nullptr};
-    for (const auto& o : kind->evaluate(sc)) failed += o.passed() ? 0 : 1;
+    for (const auto& o : evaluation->evaluate(sc)) failed += o.passed() ? 0 : 1;
   }
   return failed;
 }

@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 
 #include "common/document.h"
 #include "common/json_match.h"
